@@ -1,0 +1,64 @@
+/**
+ * The result of checking files: the JSON contract of `study-bot check --format json`, and
+ * what the push check renders into a Check Run.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export type RuleId =
+  | 'title'
+  | 'sections'
+  | 'env-fields'
+  | 'oneliner-count'
+  | 'evidence'
+  | 'placeholders'
+  | 'links'
+  | 'empty-section'
+  | (string & {});
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  /** what is wrong and what is expected, in the study's language */
+  message: string;
+  /** 1-based; null for file-level findings (binary file, unreadable) */
+  line: number | null;
+  column?: number | null;
+  endLine?: number | null;
+}
+
+export type PathKind = 'submission' | 'asset' | 'ignored' | 'project' | 'config' | 'misplaced' | 'unknown';
+export type FileStatus = 'pass' | 'warn' | 'fail';
+
+export interface FileReport {
+  path: string;
+  kind: PathKind;
+  week: number | null;
+  /** the roster `name` (an alias resolves to it); the `{name}` from the path with an empty roster */
+  member: string | null;
+  /** pass/warn/fail for submissions, null for everything else */
+  status: FileStatus | null;
+  /** one-liners the rubric counted (submissions only) */
+  oneliners: number | null;
+  findings: Finding[];
+}
+
+export interface CheckReport {
+  files: FileReport[];
+}
+
+/** A file of the repository as the checker sees it: the CLI reads the disk, the bot a commit. */
+export interface RepoFile {
+  path: string;
+  /** raw bytes; the checker decides whether they are text */
+  content: Uint8Array;
+}
+
+/** Everything that exists in the tree at the checked revision, for link and image checks. */
+export interface RepoTree {
+  has(path: string): boolean;
+  /** every path, for "did you mean" and misplaced-file detection */
+  paths(): Iterable<string>;
+}
+
+export const statusOf = (findings: Finding[]): FileStatus =>
+  findings.some((f) => f.severity === 'error') ? 'fail' : findings.some((f) => f.severity === 'warning') ? 'warn' : 'pass';

@@ -1,0 +1,124 @@
+import type { Context, Probot } from 'probot';
+import type { AppDeps } from '../app/deps.js';
+import { parseConfig } from '../config/load-config.js';
+import type { Language, StudyConfig } from '../config/schema.js';
+import type { Octokit, RepoRef } from '../github/octokit.js';
+import { readConfig } from '../github/read-config.js';
+import { pick, type Bilingual } from '../i18n/pick.js';
+import { parseCommands, type SlashCommand } from './parse-commands.js';
+
+export type Reaction = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
+
+/** Everything a command handler needs, independent of whether it came from an issue or a commit. */
+export interface CommandContext {
+  octokit: Octokit;
+  repo: RepoRef;
+  /** where the command was written */
+  source: { kind: 'issue'; issueNumber: number } | { kind: 'commit'; sha: string };
+  commentId: number;
+  commentUrl: string;
+  author: { login: string; type: string };
+  /** when the comment was created (check-in windows use this, not the delivery time) */
+  createdAt: Date;
+  config: StudyConfig;
+  lang: Language;
+  deps: AppDeps;
+  log: Context['log'];
+  react(content: Reaction): Promise<void>;
+  /** a reply on the same issue or commit; returns the new comment's id */
+  reply(body: string): Promise<number>;
+}
+
+export interface CommandHandler {
+  /** lower-cased names without the slash, aliases included */
+  names: string[];
+  /** one line of usage for the "unknown command" reply */
+  usage: Bilingual;
+  handle(ctx: CommandContext, command: SlashCommand): Promise<void>;
+}
+
+type CommentEvent = Context<'issue_comment.created'> | Context<'commit_comment.created'>;
+
+/**
+ * One listener for comment commands. Only `created` counts (an edit could rewrite history),
+ * bots are ignored (the app's own comments included), and commands inside code or quotes
+ * never reach a handler (parseCommands drops them).
+ */
+export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: readonly CommandHandler[]): void {
+  const onComment = async (context: CommentEvent) => {
+    const { comment } = context.payload;
+    if (!comment.user || comment.user.type === 'Bot' || comment.user.login.endsWith('[bot]')) return;
+    const commands = parseCommands(comment.body);
+    if (commands.length === 0) return;
+    const repo = { owner: context.payload.repository.owner.login, repo: context.payload.repository.name };
+    const configResult = await readConfig(context.octokit, repo);
+    // A broken config must not silence commands: use the defaults and keep going.
+    const config = configResult.ok ? configResult.config : parseConfigDefaults();
+    const lang = config.language;
+    const source: CommandContext['source'] =
+      'issue' in context.payload
+        ? { kind: 'issue', issueNumber: context.payload.issue.number }
+        : { kind: 'commit', sha: context.payload.comment.commit_id };
+    const ctx: CommandContext = {
+      octokit: context.octokit,
+      repo,
+      source,
+      commentId: comment.id,
+      commentUrl: comment.html_url ?? '',
+      author: { login: comment.user.login, type: comment.user.type ?? 'User' },
+      createdAt: new Date(comment.created_at),
+      config,
+      lang,
+      deps,
+      log: context.log,
+      react: async (content) => {
+        if (source.kind === 'issue') {
+          await context.octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content });
+        } else {
+          await context.octokit.rest.reactions.createForCommitComment({ ...repo, comment_id: comment.id, content });
+        }
+      },
+      reply: async (body) => {
+        if (source.kind === 'issue') {
+          const { data } = await context.octokit.rest.issues.createComment({ ...repo, issue_number: source.issueNumber, body });
+          return data.id;
+        }
+        const { data } = await context.octokit.rest.repos.createCommitComment({ ...repo, commit_sha: source.sha, body });
+        return data.id;
+      },
+    };
+    for (const command of commands) {
+      const handler = registry.find((h) => h.names.includes(command.name));
+      if (handler) {
+        await handler.handle(ctx, command);
+      } else if (looksLikeACommand(command)) {
+        await ctx.reply(unknownCommandReply(command, registry, lang));
+      }
+    }
+  };
+  app.on('issue_comment.created', onComment);
+  app.on('commit_comment.created', onComment);
+}
+
+const parseConfigDefaults = (): StudyConfig => {
+  const result = parseConfig(null);
+  if (!result.ok) throw new Error('the default config does not validate');
+  return result.config;
+};
+
+// `/tmp/x` or `/etc/passwd` at the start of a line is a path someone wrote, not a command.
+const looksLikeACommand = (command: SlashCommand): boolean => !command.raw.slice(1).includes('/') || command.args.length > 0 && !command.name.includes('/');
+
+export function unknownCommandReply(command: SlashCommand, registry: readonly CommandHandler[], lang: Language): string {
+  const list = registry.map((h) => `- \`/${h.names[0]}\` — ${pick(lang, h.usage)}`).join('\n');
+  return [
+    `> ${command.raw}`,
+    '',
+    pick(lang, {
+      ko: `\`/${command.name}\`은(는) 알 수 없는 명령입니다. 사용할 수 있는 명령:`,
+      en: `\`/${command.name}\` is not a command I know. Commands you can use:`,
+    }),
+    '',
+    list,
+  ].join('\n');
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/setup.ts'],
+    // eBPF tests spawn real bpftrace processes; give them room on a 2-core machine.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
