@@ -91,7 +91,7 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
       const handler = registry.find((h) => h.names.includes(command.name));
       if (handler) {
         await handler.handle(ctx, command);
-      } else if (looksLikeACommand(command)) {
+      } else {
         await ctx.reply(unknownCommandReply(command, registry, lang));
       }
     }
@@ -105,9 +105,6 @@ const parseConfigDefaults = (): StudyConfig => {
   if (!result.ok) throw new Error('the default config does not validate');
   return result.config;
 };
-
-// `/tmp/x` or `/etc/passwd` at the start of a line is a path someone wrote, not a command.
-const looksLikeACommand = (command: SlashCommand): boolean => !command.raw.slice(1).includes('/') || command.args.length > 0 && !command.name.includes('/');
 
 export function unknownCommandReply(command: SlashCommand, registry: readonly CommandHandler[], lang: Language): string {
   const list = registry.map((h) => `- \`/${h.names[0]}\` — ${pick(lang, h.usage)}`).join('\n');

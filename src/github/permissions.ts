@@ -8,7 +8,7 @@ export type RepoRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'non
  */
 export async function repoRole(octokit: Octokit, ref: RepoRef, login: string): Promise<RepoRole> {
   try {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...ref, username: login });
+    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner: ref.owner, repo: ref.repo, username: login });
     const role = (data as { role_name?: string }).role_name ?? data.permission;
     if (role === 'admin' || role === 'maintain' || role === 'write' || role === 'triage' || role === 'read') return role;
     return data.permission === 'admin' ? 'admin' : data.permission === 'write' ? 'write' : data.permission === 'read' ? 'read' : 'none';

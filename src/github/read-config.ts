@@ -14,7 +14,7 @@ export async function readConfig(octokit: Octokit, repo: RepoRef, ref?: string):
 /** A file's text at `ref`, or null when it does not exist. */
 export async function readTextFile(octokit: Octokit, repo: RepoRef, path: string, ref?: string): Promise<string | null> {
   try {
-    const { data } = await octokit.rest.repos.getContent({ ...repo, path, ...(ref ? { ref } : {}) });
+    const { data } = await octokit.rest.repos.getContent({ owner: repo.owner, repo: repo.repo, path, ...(ref ? { ref } : {}) });
     if (Array.isArray(data) || data.type !== 'file') return null;
     if ('content' in data && typeof data.content === 'string' && data.encoding === 'base64') {
       return Buffer.from(data.content, 'base64').toString('utf8');

@@ -1,0 +1,97 @@
+/**
+ * Terminal transcripts pasted into code blocks: `$ sudo bpftrace ...` followed by the output.
+ * `maskTranscript` removes prompts (`$ `, PS2's `> `) and empties output lines, so the bash
+ * parser sees only what the member typed, on the same line numbers (columns shift).
+ *
+ * A block is a transcript when at least one of its lines starts with a prompt:
+ * `$ `, `user@host:~$ `, `(venv) $ `, and in `console` blocks also the root prompt `# ` and
+ * zsh's `% `. Without any prompt the block is a script and is parsed as is, so `# comments`
+ * in ```bash blocks stay comments.
+ */
+export type BlockStyle = 'script' | 'console';
+
+const USER_PROMPT = /^(\s*(?:\([^)\n]*\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s*)?\$ )/;
+const ROOT_OR_ZSH_PROMPT = /^(\s*(?:\([^)\n]*\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s*)?[#%] )/;
+/** bash's PS2, printed before continuation lines. */
+const CONTINUATION_PROMPT = /^> /;
+
+export function maskTranscript(code: string, style: BlockStyle): string {
+  const lines = code.split('\n');
+  const promptOf = (line: string): string | null =>
+    USER_PROMPT.exec(line)?.[1] ?? (style === 'console' ? (ROOT_OR_ZSH_PROMPT.exec(line)?.[1] ?? null) : null);
+  if (!lines.some((line) => promptOf(line) !== null)) return code;
+
+  const out: string[] = [];
+  let state: QuoteState = TOP_LEVEL;
+  let inCommand = false;
+  for (const line of lines) {
+    if (inCommand && continues(state)) {
+      // A transcript shows PS2 on every continuation line, inside quotes too; a bpftrace
+      // program line starting with "> " at column 0 is not plausible.
+      const ps2 = CONTINUATION_PROMPT.exec(line)?.[0];
+      const typed = ps2 ? line.slice(ps2.length) : line;
+      out.push(typed);
+      state = scanLine(typed, state);
+      continue;
+    }
+    const prompt = promptOf(line);
+    if (prompt === null) {
+      out.push(''); // output of the previous command
+      inCommand = false;
+      state = TOP_LEVEL;
+      continue;
+    }
+    const typed = line.slice(prompt.length);
+    out.push(typed);
+    inCommand = true;
+    state = scanLine(typed, TOP_LEVEL);
+  }
+  return out.join('\n');
+}
+
+/** The quote left open at the end of a script, if any (`bpftrace -e 'BEGIN {` and EOF). */
+export function openQuoteAtEnd(code: string): QuoteState['quote'] {
+  let state: QuoteState = TOP_LEVEL;
+  for (const line of code.split('\n')) state = scanLine(line, state.continued ? TOP_LEVEL : state);
+  return state.quote;
+}
+
+export interface QuoteState {
+  /** The quote still open at the end of the line, if any. */
+  quote: "'" | '"' | "$'" | null;
+  /** The line asks for more: trailing `\`, `|`, `&&`, `||`. */
+  continued: boolean;
+}
+
+const TOP_LEVEL: QuoteState = { quote: null, continued: false };
+
+function continues(state: QuoteState): boolean {
+  return state.quote !== null || state.continued;
+}
+
+/** A small approximation of bash's quoting, enough to know whether a command goes on. */
+export function scanLine(line: string, start: QuoteState): QuoteState {
+  let quote = start.quote;
+  let lastSignificant = -1; // index of the last character outside a comment
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = null;
+    } else if (quote === '"' || quote === "$'") {
+      if (c === '\\') i++;
+      else if ((quote === '"' && c === '"') || (quote === "$'" && c === "'")) quote = null;
+    } else if (c === '\\') {
+      if (i === line.length - 1) return { quote: null, continued: true };
+      i++;
+    } else if (c === "'") quote = "'";
+    else if (c === '"') quote = '"';
+    else if (c === '$' && line[i + 1] === "'") {
+      quote = "$'";
+      i++;
+    } else if (c === '#' && (i === 0 || /[\s;&|()]/.test(line[i - 1]!))) break;
+    lastSignificant = i;
+  }
+  if (quote !== null) return { quote, continued: false };
+  const tail = line.slice(0, lastSignificant + 1).trimEnd();
+  return { quote: null, continued: /(\|\||&&|\|)$/.test(tail) };
+}

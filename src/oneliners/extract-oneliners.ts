@@ -1,0 +1,246 @@
+import type { Code, Heading, Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { remark } from 'remark';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import { visit } from 'unist-util-visit';
+import type { Node as SyntaxNode } from 'web-tree-sitter';
+import { parseBpftraceArgs } from './bpftrace-options.js';
+import { basename, unwrapCommand } from './command-prefixes.js';
+import { maskTranscript, openQuoteAtEnd, type BlockStyle } from './console-prompts.js';
+import { getShellParser, loadShellParser } from './shell-parser.js';
+import { WordEvaluator, syntaxToken } from './shell-words.js';
+import type { OneLiner, OneLinerKind } from './types.js';
+
+/** Code block languages whose content is shell (empty lang: a plain ``` fence). */
+export const SHELL_LANGS: ReadonlySet<string> = new Set(['bash', 'sh', 'shell', 'zsh', 'console',
+  'shell-session', 'shellsession', 'sh-session', 'terminal', '']);
+const TRANSCRIPT_LANGS: ReadonlySet<string> = new Set(['console', 'shell-session', 'shellsession', 'sh-session', 'terminal']);
+
+export interface ExtractShellOptions {
+  /** Markdown line of the code's first line (default 1: line numbers inside the code). */
+  lineOffset?: number;
+  heading?: string | null;
+  /** The fence's language; `console`-like languages also accept `# ` root prompts. */
+  lang?: string | null;
+}
+
+/**
+ * One-liners in one code block's text, parsed as bash would parse it.
+ *
+ * A pipeline or list (`sudo bpftrace -e '…' | head`, `cd x && bpftrace -e '…'`) still yields
+ * its one-liner, because the rubric counts what members wrote; the operators land in
+ * `shellSyntax` and the runner refuses to run it. Text tree-sitter could not parse yields
+ * what it recovered, with 'syntax-error' in `shellSyntax` for the statements it touched.
+ * Never throws on content; throws only when `loadShellParser()` has not been awaited.
+ */
+export function extractFromShell(code: string, opts: ExtractShellOptions = {}): OneLiner[] {
+  const parser = getShellParser();
+  const lineOffset = opts.lineOffset ?? 1;
+  const heading = opts.heading ?? null;
+  const lang = (opts.lang ?? '').toLowerCase();
+  const style: BlockStyle = TRANSCRIPT_LANGS.has(lang) ? 'console' : 'script';
+  // tree-sitter treats NUL as end of input; bash would not see such a file as text anyway.
+  const masked = maskTranscript(code.replace(/\0/g, ' '), style);
+  // A quote left open at the end swallows the rest of the block, so bash would refuse it; a
+  // member most likely lost the closing quote while pasting. Close it so the one-liner is still
+  // counted, and mark it so the runner never runs a guess.
+  const openQuote = openQuoteAtEnd(masked);
+  const closer = openQuote === null ? '' : openQuote === '"' ? '"' : "'";
+  const found = parseOneLiners(parser, masked + closer, { lineOffset, heading });
+  if (closer) {
+    const lastLine = lineOffset + masked.split('\n').length - 1;
+    for (const oneLiner of found) {
+      if (oneLiner.endLine >= lastLine && !oneLiner.shellSyntax.includes('syntax-error')) {
+        oneLiner.shellSyntax.push('syntax-error');
+      }
+    }
+  }
+  return found.sort((a, b) => a.line - b.line);
+}
+
+function parseOneLiners(
+  parser: ReturnType<typeof getShellParser>,
+  source: string,
+  where: { lineOffset: number; heading: string | null },
+): OneLiner[] {
+  const tree = parser.parse(source);
+  if (!tree) return [];
+  try {
+    const found: OneLiner[] = [];
+    for (const command of tree.rootNode.descendantsOfType('command')) {
+      const oneLiner = command ? toOneLiner(command, where) : null;
+      if (oneLiner) found.push(oneLiner);
+    }
+    return found;
+  } finally {
+    tree.delete(); // trees live in WASM memory, not the JS heap
+  }
+}
+
+function toOneLiner(command: SyntaxNode, where: { lineOffset: number; heading: string | null }): OneLiner | null {
+  const words = new WordEvaluator();
+  const env: Record<string, string> = {};
+  const argv: string[] = [];
+  for (const child of command.children) {
+    if (!child) continue;
+    if (child.type === 'variable_assignment') {
+      const name = child.childForFieldName('name')?.text ?? child.firstChild?.text ?? '';
+      const value = child.childForFieldName('value');
+      env[name] = value ? words.value(value) : '';
+    } else if (child.type === 'command_name') {
+      argv.push(child.firstChild ? words.value(child.firstChild) : child.text);
+    } else if (child.isNamed && child.type !== 'comment') {
+      if (child.type.endsWith('_redirect')) words.noteSyntax(child);
+      else argv.push(words.value(child));
+    }
+  }
+  const unwrapped = unwrapCommand(argv, env);
+  if (!unwrapped) return null;
+  const identified = identify(unwrapped.argv);
+  if (!identified) return null;
+
+  const statement = topStatement(command);
+  const shellSyntax = [...statementSyntax(command, statement), ...words.syntax];
+  if (command.hasError) shellSyntax.push('syntax-error');
+  const end = command.endPosition;
+  return {
+    kind: identified.kind,
+    line: where.lineOffset + command.startPosition.row,
+    endLine: where.lineOffset + end.row - (end.column === 0 && end.row > command.startPosition.row ? 1 : 0),
+    heading: where.heading,
+    command: statement.text,
+    argv: identified.argv,
+    env: unwrapped.env,
+    shellSyntax: [...new Set(shellSyntax)],
+  };
+}
+
+const BCC_TOOLS_DIR = '/usr/share/bcc/tools/';
+
+function identify(argv: string[]): { kind: OneLinerKind; argv: string[] } | null {
+  const [program, ...args] = argv as [string, ...string[]];
+  const name = basename(program);
+  if (name === 'bpftrace') {
+    const parsed = parseBpftraceArgs(args);
+    if (parsed.list) return { kind: 'bpftrace-list', argv: ['bpftrace', ...args] };
+    if (parsed.program !== null) return { kind: 'bpftrace', argv: ['bpftrace', ...args] };
+    return null; // --version, -h, a script file: not a one-liner
+  }
+  if (/^[\w.+-]+-bpfcc$/.test(name) || isBccToolPath(program)) return { kind: 'bcc-tool', argv: [name, ...args] };
+  // `python3 /usr/share/bcc/tools/execsnoop` is the same tool run through its interpreter.
+  if (/^python[\d.]*$/.test(name) && args[0] && isBccToolPath(args[0])) {
+    return { kind: 'bcc-tool', argv: [basename(args[0]), ...args.slice(1)] };
+  }
+  return null;
+}
+
+function isBccToolPath(path: string): boolean {
+  return path.startsWith(BCC_TOOLS_DIR) && !path.slice(BCC_TOOLS_DIR.length).includes('/') && path.length > BCC_TOOLS_DIR.length;
+}
+
+/** The outermost statement holding the command (pipeline, list, loop...), below the program. */
+function topStatement(command: SyntaxNode): SyntaxNode {
+  let node = command;
+  while (node.parent && node.parent.type !== 'program') node = node.parent;
+  return node;
+}
+
+const COMPOUND_SYNTAX: Record<string, string> = {
+  subshell: '(...)',
+  compound_statement: '{...}',
+  if_statement: 'if',
+  while_statement: 'while',
+  for_statement: 'for',
+  c_style_for_statement: 'for',
+  case_statement: 'case',
+  function_definition: 'function',
+  negated_command: '!',
+};
+
+/** Operators and constructs around the command, up to its statement and its separators. */
+function statementSyntax(command: SyntaxNode, statement: SyntaxNode): string[] {
+  const found: string[] = [];
+  for (let node = command.parent; node; node = node.parent) {
+    const compound = COMPOUND_SYNTAX[node.type];
+    if (compound) found.push(compound);
+    else if (node.type === 'pipeline' || node.type === 'list') {
+      for (const child of node.children) if (child && !child.isNamed) found.push(child.text);
+    } else if (node.type === 'redirected_statement') {
+      for (const child of node.children) if (child) syntaxOf(child, found);
+    } else syntaxOf(node, found);
+    if (node.type === 'program') break;
+  }
+  found.push(...separators(statement));
+  return found;
+}
+
+function syntaxOf(node: SyntaxNode, into: string[]): void {
+  if (node.type === 'program') return;
+  const token = syntaxToken(node);
+  if (token) into.push(token);
+}
+
+/**
+ * `&` always matters (background); `;` only when it joins another statement on the same line
+ * (`bpftrace -e '…'; touch x`). A lone trailing `;` changes nothing bash runs.
+ */
+function separators(statement: SyntaxNode): string[] {
+  const found: string[] = [];
+  const next = statement.nextSibling;
+  const previous = statement.previousSibling;
+  if (next && !next.isNamed && next.type === '&') found.push('&');
+  if (next && !next.isNamed && next.type === ';') {
+    const after = next.nextSibling;
+    if (after && after.isNamed && after.type !== 'comment' && after.startPosition.row === next.endPosition.row) found.push(';');
+  }
+  if (previous && !previous.isNamed && (previous.type === ';' || previous.type === '&')) {
+    if (previous.endPosition.row === statement.startPosition.row) found.push(previous.type);
+  }
+  return found;
+}
+
+/**
+ * One-liners of every shell code block in an already-parsed markdown tree, in document order.
+ * For the rubric engine, which parses each file once: call `await loadShellParser()` once
+ * before, then this is synchronous.
+ *
+ * `root` must carry positions (remark's parser adds them). `heading` is the nearest preceding
+ * heading of depth >= 3; a heading of depth 1-2 closes it (a `## 학습 내용` after `### 5. …` is
+ * no longer part of one-liner 5). Line numbers are the markdown file's: a fenced block's first
+ * code line is the fence's line + 1, an indented block's is its own first line.
+ */
+export function extractFromCodeNodes(root: Root): OneLiner[] {
+  const found: OneLiner[] = [];
+  let heading: string | null = null;
+  visit(root, (node) => {
+    if (node.type === 'heading') {
+      const h = node as Heading;
+      heading = h.depth >= 3 ? toString(h).trim() || null : null;
+      return;
+    }
+    if (node.type !== 'code') return;
+    const code = node as Code;
+    const lang = (code.lang ?? '').toLowerCase();
+    if (!SHELL_LANGS.has(lang) || !code.position) return;
+    found.push(...extractFromShell(code.value, { lineOffset: firstCodeLine(code), heading, lang }));
+  });
+  return found;
+}
+
+function firstCodeLine(code: Code): number {
+  const { start, end } = code.position!;
+  const spanned = end.line - start.line + 1;
+  const valueLines = code.value.split('\n').length;
+  // A fence adds at least its opening line; an indented block spans exactly its value.
+  return spanned > valueLines ? start.line + 1 : start.line;
+}
+
+const markdownParser = remark().use(remarkGfm).use(remarkFrontmatter, ['yaml', 'toml']);
+
+/** Parses a markdown file and returns the one-liners of its shell code blocks. Never throws on content. */
+export async function extractOneLiners(markdown: string): Promise<OneLiner[]> {
+  await loadShellParser();
+  const root = markdownParser.parse(markdown) as Root;
+  return extractFromCodeNodes(root);
+}

@@ -1,0 +1,32 @@
+/**
+ * GitHub's own shapes for tests: webhook payloads from @octokit/webhooks-examples and REST
+ * responses from the examples in GitHub's OpenAPI description (@octokit/openapi). Tests
+ * trim or adjust these copies; they never invent shapes GitHub would not send.
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+type WebhookCatalog = { name: string; examples: Record<string, unknown>[] }[];
+let webhooks: WebhookCatalog | undefined;
+let openapi: { components: { examples: Record<string, { value: unknown }> } } | undefined;
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** The `index`-th example of `event` with `action` (or the first without an action filter). */
+export function webhookExample<T = any>(event: string, action?: string, index = 0): T {
+  webhooks ??= require('@octokit/webhooks-examples/api.github.com/index.json') as WebhookCatalog;
+  const entry = webhooks.find((w) => w.name === event);
+  if (!entry) throw new Error(`no webhook example for ${event}`);
+  const matching = entry.examples.filter((e) => action === undefined || e.action === action);
+  if (!matching[index]) throw new Error(`no webhook example ${event}.${action ?? ''}[${index}]`);
+  return clone(matching[index]) as T;
+}
+
+/** `components.examples[name].value` of GitHub's OpenAPI description. */
+export function openapiExample<T = any>(name: string): T {
+  openapi ??= require('@octokit/openapi/generated/api.github.com.json');
+  const example = openapi!.components.examples[name];
+  if (!example) throw new Error(`no OpenAPI example named ${name}`);
+  return clone(example.value) as T;
+}

@@ -1,0 +1,52 @@
+import { generateKeyPairSync } from 'node:crypto';
+import nock from 'nock';
+import { Probot, ProbotOctokit } from 'probot';
+import { createApp } from '../../src/app/create-app.js';
+import type { AppDeps } from '../../src/app/deps.js';
+
+let privateKey: string | undefined;
+/** A real RSA key, made once per test process: Probot signs its app JWT with it. */
+export const testPrivateKey = (): string =>
+  (privateKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+
+export const INSTALLATION_ID = 2;
+
+/**
+ * Probot as the tests drive it: retries and throttling off (a test that wants retries
+ * passes its own Octokit options), background work collected so a test can await it.
+ */
+export async function createTestProbot(
+  deps: Partial<AppDeps> = {},
+  octokitDefaults: Record<string, unknown> = { retry: { enabled: false }, throttle: { enabled: false } },
+) {
+  const pending: Promise<void>[] = [];
+  const probot = new Probot({
+    appId: 1,
+    privateKey: testPrivateKey(),
+    Octokit: ProbotOctokit.defaults(octokitDefaults),
+    logLevel: 'fatal',
+  });
+  await probot.load(
+    createApp({
+      background: (task) => {
+        pending.push(task());
+      },
+      ...deps,
+    }),
+  );
+  return {
+    probot,
+    /** waits for every background task started so far, including ones they start */
+    async settle() {
+      while (pending.length > 0) await Promise.all(pending.splice(0));
+    },
+  };
+}
+
+/** The installation token request every event starts with. */
+export const mockInstallationToken = (scope = nock('https://api.github.com')) =>
+  scope.post(`/app/installations/${INSTALLATION_ID}/access_tokens`).reply(201, {
+    token: 'ghs_test',
+    expires_at: '2099-01-01T00:00:00Z',
+    permissions: { checks: 'write', contents: 'write', issues: 'write', metadata: 'read' },
+  });

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { extractFromShell } from '../../src/oneliners/extract-oneliners.js';
+import { isShellParserLoaded, loadShellParser } from '../../src/oneliners/shell-parser.js';
+
+// vitest isolates test files, so the parser is not loaded yet when this file starts.
+describe('shell parser loading', () => {
+  it('refuses synchronous extraction before the parser is loaded, then loads once', async () => {
+    expect(isShellParserLoaded()).toBe(false);
+    expect(() => extractFromShell("bpftrace -e 'BEGIN {}'")).toThrow(/await loadShellParser\(\)/);
+    const [a, b] = await Promise.all([loadShellParser(), loadShellParser()]);
+    expect(a).toBe(b);
+    expect(extractFromShell("bpftrace -e 'BEGIN {}'")).toHaveLength(1);
+  });
+});
