@@ -1,6 +1,17 @@
 import type { Probot } from 'probot';
 import type { AppDeps } from '../app/deps.js';
 import type { CommandHandler } from '../commands/dispatch.js';
+import { checkInHandler } from './handle-check-in.js';
+import { handleCheckRunCompleted } from './handle-check-run.js';
+import { attendanceHandler, reportHandler } from './handle-organizer.js';
+import { handlePush } from './handle-push.js';
 
-// Placeholder until this capability lands: the app loads and ignores these events.
-export function registerAttendance(_app: Probot, _deps: AppDeps, _commands: CommandHandler[]): void {}
+/**
+ * Attendance and submissions: `/출석`, `/attendance`, `/report` through the command
+ * dispatcher; pushes and completed push checks refresh the report comment.
+ */
+export function registerAttendance(app: Probot, deps: AppDeps, commands: CommandHandler[]): void {
+  commands.push(checkInHandler, attendanceHandler, reportHandler);
+  app.on('push', (context) => handlePush(context, deps));
+  app.on('check_run.completed', (context) => handleCheckRunCompleted(context, deps));
+}

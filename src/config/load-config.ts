@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { pick } from '../i18n/pick.js';
@@ -41,23 +42,112 @@ function lineOf(doc: Document, lines: LineCounter, path: readonly PropertyKey[],
   return 1;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, lang: Language): string {
+// `ko` is the name, `be` the name with its Korean copula ("…이어야"/"…여야" depends on the last syllable).
+const TYPE_NAMES: Record<string, { ko: string; be: string; en: string }> = {
+  string: { ko: '문자열', be: '문자열이어야', en: 'a string' },
+  number: { ko: '숫자', be: '숫자여야', en: 'a number' },
+  int: { ko: '정수', be: '정수여야', en: 'an integer' },
+  boolean: { ko: 'true/false', be: 'true 또는 false여야', en: 'true or false' },
+  array: { ko: '목록', be: '목록(- 항목 또는 [a, b])이어야', en: 'a list (- item or [a, b])' },
+  object: { ko: '맵', be: '맵(키: 값)이어야', en: 'a mapping (key: value)' },
+  record: { ko: '맵', be: '맵(키: 값)이어야', en: 'a mapping (key: value)' },
+};
+
+// The YAML errors organizers meet most, in Korean; the rest keep the parser's English.
+const YAML_ERRORS_KO: Partial<Record<string, string>> = {
+  DUPLICATE_KEY: '같은 키가 두 번 있습니다',
+  BAD_INDENT: '들여쓰기가 맞지 않습니다',
+  TAB_AS_INDENT: '들여쓰기에 탭을 쓸 수 없습니다 — 공백을 쓰세요',
+  MULTILINE_IMPLICIT_KEY: '키 뒤에 `:`가 없거나 따옴표가 닫히지 않았습니다',
+};
+
+// The schema's format messages are English; these are the ones it uses, in Korean.
+const FORMAT_KO: Record<string, string> = {
+  'a local date and time like 2025-09-04T20:00': '2025-09-04T20:00 같은 날짜와 시각',
+  'a date like 2025-10-09': '2025-10-09 같은 날짜',
+  'a GitHub login': 'GitHub 로그인(영문, 숫자, -)',
+  'owner/repo': 'owner/repo 형식',
+};
+
+const shown = (value: unknown): string => {
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+};
+
+/** The keys an object of the schema allows at `path`, for "did you mean" on an unknown key. */
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  let node: unknown = studyConfigSchema;
+  const unwrap = (n: unknown): unknown => {
+    let cur = n as { _zod?: { def?: { type?: string; innerType?: unknown } } } | undefined;
+    while (cur?._zod?.def && ['default', 'prefault', 'optional', 'nullable'].includes(cur._zod.def.type ?? '')) {
+      cur = cur._zod.def.innerType as typeof cur;
+    }
+    return cur;
+  };
+  for (const part of path) {
+    const cur = unwrap(node) as { shape?: Record<string, unknown>; _zod?: { def?: { type?: string; element?: unknown } } } | undefined;
+    if (typeof part === 'number') node = cur?._zod?.def?.type === 'array' ? cur._zod.def.element : undefined;
+    else node = cur?.shape?.[String(part)];
+  }
+  const shape = (unwrap(node) as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function nearestKey(key: string, known: string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = distance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : null;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, lang: Language, key?: string): string {
   switch (issue.code) {
-    case 'unrecognized_keys':
+    case 'unrecognized_keys': {
+      const known = knownKeys(issue.path);
+      const near = key ? nearestKey(key, known) : null;
       return pick(lang, {
-        ko: `알 수 없는 키입니다 (허용되지 않음)`,
-        en: `unknown key (not allowed here)`,
+        ko: `알 수 없는 키입니다${near ? ` — \`${near}\`을(를) 말씀하신 건가요?` : ''} (쓸 수 있는 키: ${known.join(', ')})`,
+        en: `unknown key${near ? ` — did you mean \`${near}\`?` : ''} (allowed here: ${known.join(', ')})`,
       });
-    case 'invalid_type':
+    }
+    case 'invalid_type': {
+      const type = TYPE_NAMES[issue.expected] ?? { ko: issue.expected, be: `${issue.expected} 값이어야`, en: issue.expected };
+      if (!('input' in issue) || issue.input === undefined) {
+        return pick(lang, { ko: `필수 키가 없습니다 (${type.ko} 필요)`, en: `required key is missing (expected ${type.en})` });
+      }
       return pick(lang, {
-        ko: `${issue.expected} 값이어야 합니다`,
-        en: `expected ${issue.expected}`,
+        ko: `${type.be} 합니다 (받은 값: ${shown(issue.input)})`,
+        en: `expected ${type.en}, got ${shown(issue.input)}`,
       });
+    }
     case 'invalid_value':
       return pick(lang, {
-        ko: `다음 중 하나여야 합니다: ${issue.values.map(String).join(', ')}`,
-        en: `expected one of: ${issue.values.map(String).join(', ')}`,
+        ko: `다음 중 하나여야 합니다: ${issue.values.map(String).join(', ')}${'input' in issue ? ` (받은 값: ${shown(issue.input)})` : ''}`,
+        en: `expected one of: ${issue.values.map(String).join(', ')}${'input' in issue ? `, got ${shown(issue.input)}` : ''}`,
       });
+    case 'invalid_format':
+      return pick(lang, {
+        ko: `형식이 맞지 않습니다 — ${FORMAT_KO[issue.message] ?? issue.message}${'input' in issue ? ` (받은 값: ${shown(issue.input)})` : ''}`,
+        en: `expected ${issue.message}${'input' in issue ? `, got ${shown(issue.input)}` : ''}`,
+      });
+    case 'too_small':
+    case 'too_big': {
+      const small = issue.code === 'too_small';
+      const bound = String(small ? issue.minimum : issue.maximum);
+      if (issue.origin === 'string' || issue.origin === 'array') {
+        return pick(lang, {
+          ko: small ? `비어 있으면 안 됩니다` : `너무 깁니다 (최대 ${bound})`,
+          en: small ? `must not be empty` : `too long (at most ${bound})`,
+        });
+      }
+      return pick(lang, {
+        ko: `${bound} ${small ? '이상' : '이하'}이어야 합니다${'input' in issue ? ` (받은 값: ${shown(issue.input)})` : ''}`,
+        en: `must be ${small ? 'at least' : 'at most'} ${bound}${'input' in issue ? `, got ${shown(issue.input)}` : ''}`,
+      });
+    }
     default:
       return pick(lang, { ko: `잘못된 값: ${issue.message}`, en: `invalid value: ${issue.message}` });
   }
@@ -78,8 +168,12 @@ export function parseConfig(text: string | null | undefined, lang: Language = 'k
       path,
       problems: doc.errors.map((e) => ({
         key: '',
-        line: e.linePos?.[0]?.line ?? 1,
-        message: pick(lang, { ko: `YAML 문법 오류: ${e.message.split('\n')[0]}`, en: `YAML syntax error: ${e.message.split('\n')[0]}` }),
+        // prettyErrors is off, so the position is an offset: turn it into a line ourselves
+        line: e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line,
+        message: pick(lang, {
+          ko: `YAML 문법 오류: ${YAML_ERRORS_KO[e.code] ?? `${e.message.split('\n')[0]} (들여쓰기와 \`:\`, \`-\`를 확인하세요)`}`,
+          en: `YAML syntax error: ${e.message.split('\n')[0]}`,
+        }),
       })),
     };
   }
@@ -91,14 +185,14 @@ export function parseConfig(text: string | null | undefined, lang: Language = 'k
       problems: [{ key: '', line: 1, message: pick(lang, { ko: '설정은 키: 값 형태의 맵이어야 합니다', en: 'the config must be a mapping of keys to values' }) }],
     };
   }
-  const parsed = studyConfigSchema.safeParse(data);
+  const parsed = studyConfigSchema.safeParse(data, { reportInput: true });
   const problems: ConfigProblem[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
           const full = [...issue.path, key];
-          problems.push({ key: keyPath(full), line: lineOf(doc, lines, full, true), message: describeIssue(issue, lang) });
+          problems.push({ key: keyPath(full), line: lineOf(doc, lines, full, true), message: describeIssue(issue, lang, key) });
         }
       } else {
         problems.push({ key: keyPath(issue.path), line: lineOf(doc, lines, issue.path), message: describeIssue(issue, lang) });

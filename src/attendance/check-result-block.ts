@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { CheckStatus } from './ledger.js';
+
+/**
+ * The machine-readable part of a push check's Check Run: which study file got which verdict.
+ * The push check writes it into its output (summary or text) as an HTML comment, which
+ * GitHub does not show; the report picks it up from `check_run.completed`. Agreed between
+ * the two capabilities here so neither has to parse the other's prose.
+ *
+ *   <!-- study-bot:check-results {"v":1,"files":[{"path":"study/week1/hgd.md","status":"fail"}]} -->
+ */
+const blockSchema = z.object({
+  v: z.literal(1),
+  files: z.array(z.object({ path: z.string().min(1), status: z.enum(['pass', 'warn', 'fail']) })).max(10_000),
+});
+
+export interface CheckedFile {
+  path: string;
+  status: CheckStatus;
+}
+
+const BLOCK = /<!--\s*study-bot:check-results (\{.*?\})\s*-->/s;
+
+export function checkResultBlock(files: readonly CheckedFile[]): string {
+  // `--` cannot occur inside an HTML comment; JSON.stringify never produces `-->` but a
+  // path could contain `--`, so escape `-` in strings as \u002d.
+  const json = JSON.stringify({ v: 1, files: files.map(({ path, status }) => ({ path, status })) }).replace(/-/g, '\\u002d');
+  return `<!-- study-bot:check-results ${json} -->`;
+}
+
+/** The files of a check's block, or null when the text carries none (or a broken one). */
+export function parseCheckResultBlock(text: string | null | undefined): CheckedFile[] | null {
+  if (!text) return null;
+  const match = BLOCK.exec(text);
+  if (!match) return null;
+  try {
+    const parsed = blockSchema.safeParse(JSON.parse(match[1]));
+    return parsed.success ? parsed.data.files : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,109 @@
+import type { StudyConfig } from '../config/schema.js';
+import { markKey, submissionKey, type AttendanceState, type CheckStatus, type Ledger } from './ledger.js';
+import { isPast, type Schedule, type WeekMode } from './schedule.js';
+import { formatZoned } from './zoned-time.js';
+
+/**
+ * The attendance and submissions report: the JSON contract of `study-bot report --format
+ * json`, and what the report comment renders. Pure: schedule + roster + ledger + now.
+ */
+export interface AttendanceReport {
+  weeks: { week: number; session: string; deadline: string; mode: WeekMode }[];
+  members: MemberReport[];
+}
+
+export type Completion = 'on-track' | 'at-risk' | 'failed' | 'completed';
+
+export interface MemberReport {
+  name: string;
+  /** null only for a name seen in submissions while the roster is empty */
+  login: string | null;
+  /** absences in past sessions; excused ones do not count */
+  absences: number;
+  completion: Completion;
+  weeks: Record<string, WeekCell>;
+}
+
+export interface WeekCell {
+  /** unknown: no data for that week, or a session still to come */
+  attendance: AttendanceState | 'unknown';
+  submission: SubmissionCell | null;
+}
+
+export interface SubmissionCell {
+  path: string;
+  /** when the bot (or, offline, git history) first saw the file on the default branch */
+  firstSeen: string;
+  onTime: boolean;
+  /** the last check's verdict, null before the first check of that file */
+  status: CheckStatus | null;
+}
+
+export interface ReportInput {
+  config: Pick<StudyConfig, 'members' | 'attendance'>;
+  schedule: Schedule;
+  ledger: Ledger;
+  now: Date;
+}
+
+export function computeReport({ config, schedule, ledger, now }: ReportInput): AttendanceReport {
+  const tz = schedule.timeZone;
+  // With an empty roster every `{name}` is accepted: the rows are whoever submitted.
+  const roster: { name: string; login: string | null }[] =
+    config.members.length > 0
+      ? config.members.map((m) => ({ name: m.name.normalize('NFC'), login: m.login }))
+      : [...new Set(Object.values(ledger.submissions).filter((s) => s.onMain).map((s) => s.owner))]
+          .sort((a, b) => a.localeCompare(b))
+          .map((name) => ({ name, login: null }));
+
+  // A past week in which nobody has any attendance record means the bot was not taking
+  // attendance then (installed mid-study, attendance taken on paper): that is "no data",
+  // not eight absences. Once anyone's attendance is known for a closed session, a member
+  // with no record for it was absent.
+  const weeksWithData = new Set(Object.values(ledger.marks).map((m) => m.week));
+  const lastWeek = schedule.weeks[schedule.weeks.length - 1];
+  const studyOver = lastWeek ? isPast(lastWeek, now) : false;
+
+  const members = roster.map<MemberReport>((member) => {
+    let absences = 0;
+    const weeks: Record<string, WeekCell> = {};
+    for (const week of schedule.weeks) {
+      const mark = member.login ? ledger.marks[markKey(week.week, member.login)] : undefined;
+      const past = isPast(week, now);
+      let attendance: WeekCell['attendance'] = 'unknown';
+      if (mark) attendance = mark.state;
+      else if (past && weeksWithData.has(week.week)) attendance = 'absent';
+      if (past && attendance === 'absent') absences++;
+
+      const record = ledger.submissions[submissionKey(week.week, member.name)];
+      const submission: SubmissionCell | null =
+        record && record.onMain
+          ? {
+              path: record.path,
+              firstSeen: formatZoned(new Date(record.firstSeen), tz),
+              onTime: record.firstSeen <= week.deadline.getTime(),
+              status: ledger.checks[record.path.normalize('NFC')]?.status ?? null,
+            }
+          : null;
+      weeks[String(week.week)] = { attendance, submission };
+    }
+    const max = config.attendance.maxAbsences;
+    const completion: Completion =
+      absences >= max ? 'failed' : studyOver ? 'completed' : absences === max - 1 ? 'at-risk' : 'on-track';
+    return { name: member.name, login: member.login, absences, completion, weeks };
+  });
+
+  return {
+    weeks: schedule.weeks.map((w) => ({
+      week: w.week,
+      session: formatZoned(w.session, tz),
+      deadline: formatZoned(w.deadline, tz),
+      mode: w.mode,
+    })),
+    members,
+  };
+}
+
+/** Submissions that count: on the default branch, on time or late. */
+export const submissionCount = (member: MemberReport): number =>
+  Object.values(member.weeks).filter((w) => w.submission !== null).length;

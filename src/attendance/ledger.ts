@@ -1,0 +1,255 @@
+import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import { z } from 'zod';
+
+/**
+ * The bot's own record of what it has seen: first-seen times of submissions, the last
+ * check result per file, and attendance marks with who set them and when. It lives in
+ * hidden data of the report comment, never in the repository, because any member's force
+ * push can rewrite the repository. Every change is a pure function of (ledger, change)
+ * whose result does not depend on how often it is applied, so a refresh can re-read the
+ * comment right before writing and apply its pending changes again without harm.
+ */
+
+export type AttendanceState = 'present' | 'online' | 'absent' | 'excused';
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+export interface SubmissionRecord {
+  week: number;
+  /** the roster `name`, or the `{name}` from the path when it is nobody's (kept for renames) */
+  owner: string;
+  /** the file's current path */
+  path: string;
+  /** ms since epoch; only ever moves earlier */
+  firstSeen: number;
+  /** whether the file is on the default branch now (a removed file keeps its first-seen time) */
+  onMain: boolean;
+}
+
+export interface CheckRecord {
+  status: CheckStatus;
+  /** when the check completed, ms since epoch: an older result never replaces a newer one */
+  at: number;
+}
+
+export interface AttendanceMark {
+  week: number;
+  /** lower-cased GitHub login of the member */
+  login: string;
+  state: AttendanceState;
+  /** who said so: the member (check-in) or an organizer */
+  by: string;
+  at: number;
+  source: 'check-in' | 'organizer';
+}
+
+export interface Ledger {
+  submissions: Record<string, SubmissionRecord>;
+  checks: Record<string, CheckRecord>;
+  marks: Record<string, AttendanceMark>;
+  /** push time of the newest full tree applied: an older tree delivered late cannot undo it */
+  treeAt: number;
+}
+
+export const emptyLedger = (): Ledger => ({ submissions: {}, checks: {}, marks: {}, treeAt: 0 });
+
+export const submissionKey = (week: number, owner: string): string => `${week}/${owner.normalize('NFC')}`;
+export const markKey = (week: number, login: string): string => `${week}/${login.toLowerCase()}`;
+
+export interface StudyFileRef {
+  path: string;
+  week: number;
+  owner: string;
+}
+
+/** What can happen to the ledger. Plain data, so the refresh queue can keep and re-apply it. */
+export type LedgerChange =
+  | {
+      kind: 'tree';
+      /** the study files on the default branch after the push */
+      files: StudyFileRef[];
+      /** removed-and-added pairs inside one week folder, from the push's commits */
+      renames: { from: StudyFileRef; to: StudyFileRef }[];
+      /** when GitHub received the push (ms) */
+      seenAt: number;
+      /** true: `files` is the whole tree, so anything else is gone; false: only these were added */
+      complete: boolean;
+      /** paths removed, when `complete` is false */
+      removed?: string[];
+    }
+  | { kind: 'check'; files: { path: string; status: CheckStatus }[]; at: number }
+  | { kind: 'mark'; mark: AttendanceMark };
+
+/**
+ * The latest organizer word wins over any check-in, and among marks of the same source
+ * the later one wins; equal times keep what is there, so applying a mark twice is a no-op.
+ */
+export function markWins(candidate: AttendanceMark, existing: AttendanceMark | undefined): boolean {
+  if (!existing) return true;
+  if (candidate.source !== existing.source) return candidate.source === 'organizer';
+  return candidate.at > existing.at;
+}
+
+const cloneLedger = (l: Ledger): Ledger => ({
+  submissions: Object.fromEntries(Object.entries(l.submissions).map(([k, v]) => [k, { ...v }])),
+  checks: Object.fromEntries(Object.entries(l.checks).map(([k, v]) => [k, { ...v }])),
+  marks: Object.fromEntries(Object.entries(l.marks).map(([k, v]) => [k, { ...v }])),
+  treeAt: l.treeAt,
+});
+
+export function applyChange(ledger: Ledger, change: LedgerChange): Ledger {
+  const next = cloneLedger(ledger);
+  switch (change.kind) {
+    case 'mark': {
+      const key = markKey(change.mark.week, change.mark.login);
+      const mark = { ...change.mark, login: change.mark.login.toLowerCase() };
+      if (markWins(mark, next.marks[key])) next.marks[key] = mark;
+      return next;
+    }
+    case 'check': {
+      for (const file of change.files) {
+        const path = file.path.normalize('NFC');
+        const existing = next.checks[path];
+        if (!existing || change.at >= existing.at) next.checks[path] = { status: file.status, at: change.at };
+      }
+      return next;
+    }
+    case 'tree':
+      return applyTree(next, change);
+  }
+}
+
+function applyTree(next: Ledger, change: Extract<LedgerChange, { kind: 'tree' }>): Ledger {
+  // A tree older than one already applied may still teach an earlier first-seen time, but
+  // must not decide what is on main now.
+  const current = change.seenAt >= next.treeAt;
+  // A rename inside a week folder carries the old record's first-seen time to the new name
+  // (`jw.md` → `jiwoo.md`), even when the old name was nobody's in the roster.
+  for (const { from, to } of change.renames) {
+    if (from.week !== to.week) continue;
+    const old = next.submissions[submissionKey(from.week, from.owner)];
+    if (!old || old.path.normalize('NFC') !== from.path.normalize('NFC')) continue;
+    const key = submissionKey(to.week, to.owner);
+    const target = next.submissions[key];
+    next.submissions[key] = {
+      week: to.week,
+      owner: to.owner,
+      path: to.path,
+      firstSeen: Math.min(old.firstSeen, target?.firstSeen ?? Infinity),
+      onMain: current ? true : (target?.onMain ?? true),
+    };
+    if (key !== submissionKey(from.week, from.owner)) delete next.submissions[submissionKey(from.week, from.owner)];
+  }
+  const byKey = new Map<string, StudyFileRef[]>();
+  for (const file of [...change.files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const key = submissionKey(file.week, file.owner);
+    byKey.set(key, [...(byKey.get(key) ?? []), file]);
+  }
+  const present = new Set(byKey.keys());
+  for (const [key, files] of byKey) {
+    const existing = next.submissions[key];
+    if (!existing) {
+      const [file] = files;
+      next.submissions[key] = { week: file.week, owner: file.owner.normalize('NFC'), path: file.path, firstSeen: change.seenAt, onMain: current };
+      continue;
+    }
+    existing.firstSeen = Math.min(existing.firstSeen, change.seenAt);
+    if (current) {
+      existing.onMain = true;
+      // Two files of one member in one week: keep the path already known while it is there.
+      if (!files.some((f) => f.path.normalize('NFC') === existing.path.normalize('NFC'))) existing.path = files[0].path;
+    }
+  }
+  if (current) {
+    if (change.complete) {
+      for (const [key, record] of Object.entries(next.submissions)) if (!present.has(key)) record.onMain = false;
+    } else {
+      const removed = new Set((change.removed ?? []).map((p) => p.normalize('NFC')));
+      for (const record of Object.values(next.submissions)) {
+        if (removed.has(record.path.normalize('NFC')) && !present.has(submissionKey(record.week, record.owner))) record.onMain = false;
+      }
+    }
+    if (change.complete) next.treeAt = change.seenAt;
+  }
+  return next;
+}
+
+export const applyChanges = (ledger: Ledger, changes: readonly LedgerChange[]): Ledger => changes.reduce(applyChange, ledger);
+
+// ---- Encoding: compact tuples, deflated, base64, inside an HTML comment -----------------
+
+const LEDGER_VERSION = 1;
+const BLOCK = /<!--\s*study-bot:ledger v(\d+) ([A-Za-z0-9+/=]*)\s*-->/;
+
+const seconds = z.number().int().nonnegative();
+const stateCode = { present: 'p', online: 'o', absent: 'a', excused: 'e' } as const;
+const statusCode = { pass: 'p', warn: 'w', fail: 'f' } as const;
+const invert = <T extends Record<string, string>>(o: T) => Object.fromEntries(Object.entries(o).map(([k, v]) => [v, k])) as Record<T[keyof T], keyof T>;
+const stateOf = invert(stateCode);
+const statusOf = invert(statusCode);
+
+const encodedSchema = z.strictObject({
+  v: z.literal(LEDGER_VERSION),
+  t: seconds,
+  // [week, owner, path, firstSeen, onMain]
+  s: z.array(z.tuple([z.number().int().min(1), z.string().min(1), z.string().min(1), seconds, z.union([z.literal(0), z.literal(1)])])),
+  // [path, status, at]
+  c: z.array(z.tuple([z.string().min(1), z.enum(['p', 'w', 'f']), seconds])),
+  // [week, login, state, by, at, source]
+  m: z.array(
+    z.tuple([z.number().int().min(1), z.string().min(1), z.enum(['p', 'o', 'a', 'e']), z.string().min(1), seconds, z.enum(['c', 'o'])]),
+  ),
+});
+
+const toSec = (ms: number) => Math.floor(ms / 1000);
+
+export function encodeLedger(ledger: Ledger): string {
+  const data: z.infer<typeof encodedSchema> = {
+    v: LEDGER_VERSION,
+    t: toSec(ledger.treeAt),
+    s: Object.values(ledger.submissions)
+      .sort((a, b) => a.week - b.week || a.owner.localeCompare(b.owner))
+      .map((r) => [r.week, r.owner, r.path, toSec(r.firstSeen), r.onMain ? 1 : 0]),
+    c: Object.entries(ledger.checks)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([path, c]) => [path, statusCode[c.status], toSec(c.at)]),
+    m: Object.values(ledger.marks)
+      .sort((a, b) => a.week - b.week || a.login.localeCompare(b.login))
+      .map((m) => [m.week, m.login, stateCode[m.state], m.by, toSec(m.at), m.source === 'organizer' ? 'o' : 'c']),
+  };
+  const packed = Buffer.from(deflateSync(strToU8(JSON.stringify(data)), { level: 9 })).toString('base64');
+  return `<!-- study-bot:ledger v${LEDGER_VERSION} ${packed} -->`;
+}
+
+export type DecodeResult = { ok: true; ledger: Ledger } | { ok: false; reason: string };
+
+/** Reads the ledger block out of a comment body. No block at all is an empty ledger. */
+export function decodeLedger(body: string): DecodeResult {
+  const match = BLOCK.exec(body);
+  if (!match) return { ok: true, ledger: emptyLedger() };
+  if (Number(match[1]) !== LEDGER_VERSION) return { ok: false, reason: `ledger version ${match[1]} is not supported (expected ${LEDGER_VERSION})` };
+  let json: unknown;
+  try {
+    json = JSON.parse(strFromU8(inflateSync(Buffer.from(match[2], 'base64'))));
+  } catch (error) {
+    return { ok: false, reason: `ledger block is not deflated JSON: ${(error as Error).message}` };
+  }
+  const parsed = encodedSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: `ledger block does not validate: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+  const ledger = emptyLedger();
+  ledger.treeAt = parsed.data.t * 1000;
+  for (const [week, owner, path, firstSeen, onMain] of parsed.data.s) {
+    ledger.submissions[submissionKey(week, owner)] = { week, owner: owner.normalize('NFC'), path, firstSeen: firstSeen * 1000, onMain: onMain === 1 };
+  }
+  for (const [path, status, at] of parsed.data.c) ledger.checks[path.normalize('NFC')] = { status: statusOf[status], at: at * 1000 };
+  for (const [week, login, state, by, at, source] of parsed.data.m) {
+    ledger.marks[markKey(week, login)] = {
+      week,
+      login: login.toLowerCase(),
+      state: stateOf[state],
+      by,
+      at: at * 1000,
+      source: source === 'o' ? 'organizer' : 'check-in',
+    };
+  }
+  return { ok: true, ledger };
+}

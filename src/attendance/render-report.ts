@@ -1,0 +1,154 @@
+import type { Language } from '../config/schema.js';
+import { markerFor } from '../github/marker-comment.js';
+import { byteLength, fitBytes, GITHUB_TEXT_LIMIT } from '../github/text-limits.js';
+import { pick } from '../i18n/pick.js';
+import { submissionCount, type AttendanceReport, type Completion, type MemberReport, type WeekCell } from './compute-report.js';
+import type { AttendanceState } from './ledger.js';
+import { formatShort, wallClock } from './zoned-time.js';
+
+/** The hidden marker that finds the report comment among any number of comments. */
+export const REPORT_MARKER = markerFor('attendance-report');
+
+export interface RenderOptions {
+  lang: Language;
+  timeZone: string;
+  now: Date;
+  maxAbsences: number;
+  /** the check-in window, in minutes around each session's start */
+  opensBefore: number;
+  closesAfter: number;
+}
+
+const ATTENDANCE: Record<AttendanceState, { ko: string; en: string }> = {
+  present: { ko: '출석', en: 'present' },
+  online: { ko: '온라인', en: 'online' },
+  absent: { ko: '**결석**', en: '**absent**' },
+  excused: { ko: '공결', en: 'excused' },
+};
+
+const STATUS_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
+
+const COMPLETION: Record<Completion, { ko: string; en: string }> = {
+  'on-track': { ko: '진행 중', en: 'on track' },
+  'at-risk': { ko: '⚠️ 경고', en: '⚠️ at risk' },
+  failed: { ko: '❌ 수료 불가', en: '❌ cannot complete' },
+  completed: { ko: '🎓 수료', en: '🎓 completed' },
+};
+
+// Table cells must not break the row: a `|` ends the cell, a newline ends the row.
+const cellText = (text: string): string => text.replace(/[\r\n]+/g, ' ').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;');
+
+function cell(week: WeekCell, deadlinePassed: boolean, lang: Language): string {
+  const parts: string[] = [];
+  if (week.attendance !== 'unknown') parts.push(pick(lang, ATTENDANCE[week.attendance]));
+  const s = week.submission;
+  if (s) {
+    const label = s.onTime ? pick(lang, { ko: '제출', en: 'submitted' }) : pick(lang, { ko: '지각 제출', en: 'late' });
+    parts.push(`${label} ${s.status ? STATUS_ICON[s.status] : '⏳'}`);
+  } else if (deadlinePassed) {
+    parts.push(pick(lang, { ko: '미제출', en: 'missing' }));
+  }
+  return parts.length > 0 ? parts.join('<br>') : ' ';
+}
+
+function memberRow(member: MemberReport, report: AttendanceReport, opts: RenderOptions): string {
+  const name = member.login ? `${cellText(member.name)}<br><sub>${cellText(member.login)}</sub>` : cellText(member.name);
+  const weeks = report.weeks.map((w) => cell(member.weeks[String(w.week)], Date.parse(w.deadline) < opts.now.getTime(), opts.lang));
+  const absences = member.absences > 0 ? `${member.absences} / ${opts.maxAbsences}` : `0 / ${opts.maxAbsences}`;
+  const submissions = `${submissionCount(member)} / ${report.weeks.length}`;
+  return `| ${[name, ...weeks, absences, submissions, pick(opts.lang, COMPLETION[member.completion])].join(' | ')} |`;
+}
+
+const WEEKDAY = {
+  ko: ['일', '월', '화', '수', '목', '금', '토'],
+  en: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
+};
+
+/** `9/18 (목) 20:00` in the study's time zone. */
+export function sessionLabel(iso: string, opts: Pick<RenderOptions, 'lang' | 'timeZone'>): string {
+  const instant = new Date(iso);
+  const t = wallClock(instant, opts.timeZone);
+  const weekday = new Date(Date.UTC(t.year, t.month - 1, t.day)).getUTCDay();
+  return `${t.month}/${t.day} (${WEEKDAY[opts.lang][weekday]}) ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
+}
+
+/**
+ * What the report comment shows: the table, a short legend and the last update. The hidden
+ * marker and ledger are added by `reportCommentBody`; `study-bot report --format markdown`
+ * prints exactly this.
+ */
+export function renderReport(report: AttendanceReport, opts: RenderOptions): string {
+  const { lang } = opts;
+  const header = [
+    pick(lang, { ko: '멤버', en: 'Member' }),
+    ...report.weeks.map((w) => {
+      const mode = w.mode === 'offline' ? pick(lang, { ko: ' · 오프라인', en: ' · offline' }) : '';
+      return `${pick(lang, { ko: `${w.week}주차`, en: `Week ${w.week}` })}<br><sub>${formatShort(new Date(w.session), opts.timeZone, false)}${mode}</sub>`;
+    }),
+    pick(lang, { ko: '결석', en: 'Absences' }),
+    pick(lang, { ko: '제출', en: 'Submitted' }),
+    pick(lang, { ko: '상태', en: 'Status' }),
+  ];
+  const align = [':--', ...report.weeks.map(() => ':-:'), ':-:', ':-:', ':--'];
+  const lines = [
+    pick(lang, { ko: '## 📊 출석 · 제출 현황', en: '## 📊 Attendance and submissions' }),
+    '',
+  ];
+  const next = report.weeks.find((w) => Date.parse(w.session) + opts.closesAfter * 60_000 > opts.now.getTime());
+  if (next) {
+    lines.push(
+      pick(lang, {
+        ko: `다음 세션: **${next.week}주차** ${sessionLabel(next.session, opts)}${next.mode === 'offline' ? ' · 오프라인 필수' : ''} — \`/출석\`으로 체크인 (시작 ${opts.opensBefore}분 전부터)`,
+        en: `Next session: **week ${next.week}**, ${sessionLabel(next.session, opts)}${next.mode === 'offline' ? ', in person only' : ''} — check in with \`/attend\` (from ${opts.opensBefore} minutes before)`,
+      }),
+      '',
+    );
+  }
+  if (report.members.length === 0) {
+    lines.push(
+      pick(lang, {
+        ko: '_아직 명단이 비어 있습니다. `.github/study.yml`의 `members`에 멤버를 추가하세요._',
+        en: '_The roster is empty. Add members under `members` in `.github/study.yml`._',
+      }),
+    );
+  } else {
+    lines.push(`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`, ...report.members.map((m) => memberRow(m, report, opts)));
+  }
+  const t = wallClock(opts.now, opts.timeZone);
+  const updated = `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')} ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
+  lines.push(
+    '',
+    pick(lang, {
+      ko: `**범례** 출석 · 온라인 · 결석 · 공결(결석으로 세지 않음) / 제출 ✅ 통과 · ⚠️ 경고 · ❌ 실패 · ⏳ 검사 전 / 지각 제출: 마감 뒤에 처음 올라옴 / 미제출: 마감까지 없음`,
+      en: `**Legend** present · online · absent · excused (not counted as an absence) / submitted ✅ pass · ⚠️ warnings · ❌ fails · ⏳ not checked yet / late: first pushed after the deadline / missing: nothing by the deadline`,
+    }),
+    '',
+    pick(lang, {
+      ko: `- 결석 ${opts.maxAbsences}회 이상이면 수료할 수 없습니다 (⚠️ 경고: 한 번 더 결석하면 수료 불가). 지난 세션만 셉니다.\n- ${offlineWeeks(report, 'ko')}주차는 오프라인 출석만 인정됩니다.\n- 마감: 다음 세션 시작 시각. 제출 시각은 봇이 \`main\`에서 파일을 처음 본 시각입니다 (force push·이름 변경에도 유지).`,
+      en: `- ${opts.maxAbsences} or more absences and a member cannot complete the study (⚠️ at risk: one more absence). Past sessions only.\n- Weeks ${offlineWeeks(report, 'en')} count only in-person attendance.\n- Deadline: the start of the next session. A submission's time is when the bot first saw the file on \`main\` (kept across force pushes and renames).`,
+    }),
+    '',
+    pick(lang, {
+      ko: `<sub>마지막 갱신: ${updated} (${opts.timeZone}) · study-bot이 관리하는 댓글입니다. 출석 정정은 운영진이 \`/attendance week 3 present @아이디\`로 합니다.</sub>`,
+      en: `<sub>Last updated: ${updated} (${opts.timeZone}) · kept by study-bot. Organizers correct attendance with \`/attendance week 3 present @login\`.</sub>`,
+    }),
+  );
+  return lines.join('\n');
+}
+
+const offlineWeeks = (report: AttendanceReport, lang: Language): string => {
+  const weeks = report.weeks.filter((w) => w.mode === 'offline').map((w) => w.week);
+  if (weeks.length === 0) return lang === 'ko' ? '없음: 모든' : 'none: all';
+  return lang === 'ko' ? weeks.join('·') : weeks.join(' and ');
+};
+
+/**
+ * The whole comment: the marker, what people see, and the ledger as hidden data at the
+ * end. The visible part gives way (cut cleanly with a note) before the ledger ever would:
+ * losing the ledger would lose first-seen times for good.
+ */
+export function reportCommentBody(visible: string, ledgerBlock: string): string {
+  const budget = GITHUB_TEXT_LIMIT - byteLength(REPORT_MARKER) - byteLength(ledgerBlock) - 4;
+  if (budget < 1024) throw new Error(`the attendance ledger alone is ${byteLength(ledgerBlock)} bytes: too large for one comment`);
+  return `${REPORT_MARKER}\n${fitBytes(visible, budget)}\n\n${ledgerBlock}`;
+}

@@ -1,0 +1,63 @@
+import type { AppDeps } from '../app/deps.js';
+import type { Octokit, RepoRef } from '../github/octokit.js';
+import { reportClient } from '../github/report-client.js';
+import type { CheckedFile } from './check-result-block.js';
+import { refreshReport, type CommentLocation, type RefreshItem } from './refresh-report.js';
+import { RefreshQueue } from './refresh-queue.js';
+
+/**
+ * The report's in-process state for one app instance: a queue per repository (serialize
+ * and coalesce refreshes) and where each repository's comment was found last time.
+ */
+export interface ReportService {
+  /** Applies `items` in a refresh; resolves when a refresh that carried them has written the comment. */
+  refresh(octokit: Octokit, repo: RepoRef, items: RefreshItem[]): Promise<void>;
+  /** Same, as background work: the webhook is answered first. */
+  refreshLater(octokit: Octokit, repo: RepoRef, items: RefreshItem[]): void;
+}
+
+const services = new WeakMap<AppDeps, ReportService>();
+
+/** The service of the app built with `deps` (one per `createApp`, so tests never share state). */
+export function reportService(deps: AppDeps): ReportService {
+  let service = services.get(deps);
+  if (!service) {
+    service = createReportService(deps);
+    services.set(deps, service);
+  }
+  return service;
+}
+
+function createReportService(deps: AppDeps): ReportService {
+  const queue = new RefreshQueue<RefreshItem>();
+  const locations = new Map<string, CommentLocation>();
+  const refresh: ReportService['refresh'] = (octokit, repo, items) => {
+    const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+    return queue.request(key, items, async (batch) => {
+      const outcome = await refreshReport(reportClient(octokit, repo), batch, deps.clock.now(), locations.get(key) ?? null);
+      locations.set(key, outcome.location);
+    });
+  };
+  return {
+    refresh,
+    refreshLater: (octokit, repo, items) => deps.background(() => refresh(octokit, repo, items)),
+  };
+}
+
+/**
+ * For the push check, when it wants to hand its verdicts over directly instead of (or as
+ * well as) writing a `checkResultBlock` into its Check Run: records each file's status and
+ * refreshes the report in the background. `completedAt` orders results: an older check
+ * finishing late never overwrites a newer verdict.
+ */
+export function recordCheckResult(
+  deps: AppDeps,
+  octokit: Octokit,
+  repo: RepoRef,
+  result: { files: readonly CheckedFile[]; completedAt: Date },
+): void {
+  if (result.files.length === 0) return;
+  reportService(deps).refreshLater(octokit, repo, [
+    { kind: 'change', change: { kind: 'check', files: [...result.files], at: result.completedAt.getTime() } },
+  ]);
+}

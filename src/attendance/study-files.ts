@@ -1,0 +1,50 @@
+import type { StudyConfig } from '../config/schema.js';
+import { classifyPath } from '../paths/classify-path.js';
+import type { StudyFileRef } from './ledger.js';
+
+/**
+ * A path as the ledger keys it: week notes of a roster member, or notes in a week folder
+ * under a name nobody has in the roster (kept so that renaming `jw.md` to `jiwoo.md` carries
+ * its first-seen time). Attribution is by the path's owner, never by the commit's author:
+ * commits made on a VM arrive as `Ubuntu <ubuntu@ip-…>`.
+ */
+export function studyFileOf(path: string, config: StudyConfig): StudyFileRef | null {
+  const c = classifyPath(path, config);
+  if (c.week === null) return null;
+  if (c.kind === 'submission' && c.member) return { path: path.normalize('NFC'), week: c.week, owner: c.member };
+  if (c.kind === 'unknown' && c.pathName) return { path: path.normalize('NFC'), week: c.week, owner: c.pathName };
+  return null;
+}
+
+/** Only files that count as a member's submission (the report's rows). */
+export const isSubmission = (path: string, config: StudyConfig): boolean => classifyPath(path, config).kind === 'submission';
+
+export interface CommitPaths {
+  added?: string[];
+  removed?: string[];
+}
+
+/**
+ * Renames inside one week folder, as a push reports them: a commit that removes one study
+ * file and adds one in the same week. Two or more on either side in one folder are left
+ * alone: pairing them would be a guess.
+ */
+export function renamesIn(commits: readonly CommitPaths[], config: StudyConfig): { from: StudyFileRef; to: StudyFileRef }[] {
+  const pairs: { from: StudyFileRef; to: StudyFileRef }[] = [];
+  for (const commit of commits) {
+    const byWeek = new Map<number, { removed: StudyFileRef[]; added: StudyFileRef[] }>();
+    const slot = (week: number) => byWeek.get(week) ?? byWeek.set(week, { removed: [], added: [] }).get(week)!;
+    for (const p of commit.removed ?? []) {
+      const ref = studyFileOf(p, config);
+      if (ref) slot(ref.week).removed.push(ref);
+    }
+    for (const p of commit.added ?? []) {
+      const ref = studyFileOf(p, config);
+      if (ref) slot(ref.week).added.push(ref);
+    }
+    for (const { removed, added } of byWeek.values()) {
+      if (removed.length === 1 && added.length === 1) pairs.push({ from: removed[0], to: added[0] });
+    }
+  }
+  return pairs;
+}

@@ -1,0 +1,138 @@
+import type { StudyConfig, Language } from '../config/schema.js';
+import { pick } from '../i18n/pick.js';
+import { classifyPath, type PathClass } from '../paths/classify-path.js';
+import { memberByName, nfc } from '../paths/roster.js';
+import { checkMarkdown, type Rubric } from '../rubric/check-markdown.js';
+import { countedOneLiners } from '../rubric/rules/oneliner-count.js';
+import { loadRubrics, type RubricSet } from '../rubric/load-rubrics.js';
+import { decodeSubmission } from './decode-text.js';
+import { statusOf, type Finding, type FileReport, type RepoFile, type RepoTree } from './types.js';
+
+export interface CheckFilesInput {
+  files: RepoFile[];
+  tree: RepoTree;
+  config: StudyConfig;
+  /** the bundled rubrics when left out */
+  rubrics?: RubricSet;
+  /** overrides `config.language` (the CLI's `--lang`) */
+  lang?: Language;
+  /** files checked at once; each is independent */
+  concurrency?: number;
+}
+
+/** The rule id of findings about where a file is, not what is in it. */
+export const PATH_RULE = 'path';
+
+/**
+ * Checks files of a study repository: classifies each path, runs the week's rubric on
+ * submissions and explains misplaced and unknown files. The one core the CLI and the push
+ * check share. A member's content never makes this throw; only a broken installation does
+ * (rubrics or the shell grammar missing).
+ */
+export async function checkFiles(input: CheckFilesInput): Promise<FileReport[]> {
+  const rubrics = input.rubrics ?? (await loadRubrics());
+  const lang = input.lang ?? input.config.language;
+  return mapConcurrent(input.files, input.concurrency ?? 4, (file) =>
+    checkOne(file, classifyPath(file.path, input.config), { ...input, rubrics, lang }),
+  );
+}
+
+async function checkOne(
+  file: RepoFile,
+  where: PathClass,
+  ctx: { tree: RepoTree; config: StudyConfig; rubrics: RubricSet; lang: Language },
+): Promise<FileReport> {
+  const base = { path: file.path, kind: where.kind, week: where.week, member: where.member };
+  if (where.kind === 'misplaced' || where.kind === 'unknown') {
+    return { ...base, status: null, oneliners: null, findings: [pathFinding(where, ctx.lang)] };
+  }
+  if (where.kind !== 'submission' || where.week === null) {
+    return { ...base, status: null, oneliners: null, findings: [] };
+  }
+  const findings: Finding[] = [];
+  const decoded = decodeSubmission(file.content, ctx.lang);
+  if (!decoded.ok) return submission(base, [decoded.finding], null);
+  const text = decoded.text.replace(/^\uFEFF/, '');
+  if (text.trim() === '') {
+    findings.push({
+      rule: 'file-empty',
+      severity: 'error',
+      message: pick(ctx.lang, {
+        ko: `파일이 비어 있습니다 — \`study-bot new ${where.week}\`로 템플릿에서 시작하세요`,
+        en: `the file is empty — start from the template with \`study-bot new ${where.week}\``,
+      }),
+      line: null,
+    });
+    return submission(base, findings, 0);
+  }
+  const rubric = ctx.rubrics.forWeek(where.week);
+  if (!rubric) {
+    findings.push({
+      rule: 'rubric',
+      severity: 'info',
+      message: pick(ctx.lang, {
+        ko: `${where.week}주차에는 형식 규칙(rubric)이 없어 내용은 검사하지 않았습니다`,
+        en: `week ${where.week} has no rubric; the content was not checked`,
+      }),
+      line: null,
+    });
+    return submission(base, findings, null);
+  }
+  const rosterEntry = where.member ? memberByName(where.member, ctx.config) : null;
+  const member = rosterEntry
+    ? { name: rosterEntry.name, aliases: rosterEntry.aliases }
+    : where.member
+      ? { name: where.member, aliases: [] }
+      : null;
+  const result = await checkMarkdown({
+    path: nfc(file.path),
+    text,
+    week: where.week,
+    member,
+    rubric,
+    tree: ctx.tree,
+    lang: ctx.lang,
+  });
+  return submission(base, result.findings, countedOneLiners(result.oneLiners, oneLinerKinds(rubric)).length);
+}
+
+const submission = (
+  base: Pick<FileReport, 'path' | 'kind' | 'week' | 'member'>,
+  findings: Finding[],
+  oneliners: number | null,
+): FileReport => ({ ...base, status: statusOf(findings), oneliners, findings });
+
+/**
+ * The kinds the week's `oneliner-count` rule counts, so `oneliners` in the report is the
+ * number the rule judged; a week that does not count them reports bpftrace programs.
+ */
+function oneLinerKinds(rubric: Rubric): string[] {
+  const options = rubric.rules.get('oneliner-count')?.options as { kinds?: string[] } | undefined;
+  return options?.kinds ?? ['bpftrace'];
+}
+
+/**
+ * Misplaced and unknown files are warnings, not failures: the notes are not lost, they are
+ * somewhere the bot cannot count them, and moving them is the member's next step.
+ */
+function pathFinding(where: PathClass, lang: Language): Finding {
+  const reason = where.reason ? pick(lang, where.reason) : '';
+  const fix = where.suggestion && !reason.includes(where.suggestion)
+    ? pick(lang, { ko: ` → \`${where.suggestion}\``, en: ` → \`${where.suggestion}\`` })
+    : '';
+  return { rule: PATH_RULE, severity: 'warning', message: `${reason}${fix}`, line: null };
+}
+
+/** `Promise.all` over `items` with at most `limit` in flight, results in input order. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}

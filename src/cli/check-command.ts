@@ -1,0 +1,196 @@
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+import { checkFiles } from '../check/check-files.js';
+import { openDiskRepo, type DiskRepo } from '../check/disk-repo.js';
+import { renderText } from '../check/render-text.js';
+import type { CheckReport, RepoFile } from '../check/types.js';
+import { parseConfig } from '../config/load-config.js';
+import { CONFIG_PATH, type Language, type StudyConfig } from '../config/schema.js';
+import { pick } from '../i18n/pick.js';
+import { classifyPath } from '../paths/classify-path.js';
+import { EXIT, type CliIO } from './io.js';
+
+const usage = (lang: Language) =>
+  pick(lang, {
+    ko: `사용법: study-bot check [--repo 폴더] [--config 파일] [--format text|json] [--lang ko|en] [경로...]
+
+주차 노트(study/week{N}/{이름}.md)가 그 주의 형식을 지켰는지 검사합니다.
+경로를 주지 않으면 study/와 project/ 아래의 모든 파일, 그리고 다른 곳에 잘못 놓인 주차 노트를 봅니다.
+
+  --repo 폴더      검사할 저장소 (기본: 현재 git 저장소의 최상위 폴더)
+  --config 파일    설정 파일 (기본: <저장소>/.github/study.yml; 없으면 기본값)
+  --format 형식    text(사람용, 기본) 또는 json(도구용: {"files":[...]})
+  --lang 언어      메시지 언어 ko|en (기본: 설정의 language)
+
+종료 코드: 0 실패한 파일 없음(경고만 있거나 위치가 틀린 파일은 0), 1 실패한 파일 있음, 2 잘못된 사용법이나 설정
+`,
+    en: `usage: study-bot check [--repo DIR] [--config FILE] [--format text|json] [--lang ko|en] [PATH...]
+
+Checks that week notes (study/week{N}/{name}.md) follow their week's form.
+Without PATHs: every file under study/ and project/, and week notes misplaced elsewhere.
+
+  --repo DIR       the repository (default: the top of the current git checkout)
+  --config FILE    the config (default: <repo>/.github/study.yml; defaults when missing)
+  --format FORMAT  text (for people, default) or json (for tools: {"files":[...]})
+  --lang LANG      message language ko|en (default: the config's language)
+
+Exit codes: 0 no file fails (warnings and misplaced files still exit 0), 1 a file fails, 2 bad usage or config
+`,
+  });
+
+/** A mistake in how the command was called: printed with the usage, exit 2. */
+export class UsageError extends Error {}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        repo: { type: 'string' },
+        config: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        lang: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr(`study-bot check: ${(error as Error).message}\n\n${usage('ko')}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const langArg = values.lang;
+  if (langArg !== undefined && langArg !== 'ko' && langArg !== 'en') {
+    io.stderr(`study-bot check: --lang은 ko 또는 en이어야 합니다 (받은 값: ${langArg})\n`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.stdout(usage(langArg ?? 'ko'));
+    return EXIT.ok;
+  }
+  if (values.format !== 'text' && values.format !== 'json') {
+    io.stderr(`study-bot check: --format은 text 또는 json이어야 합니다 (받은 값: ${values.format})\n`);
+    return EXIT.usage;
+  }
+
+  try {
+    const root = await repoRoot(values.repo, io);
+    const loaded = await loadConfig(root, values.config, io, langArg ?? 'ko');
+    if (!loaded) return EXIT.usage;
+    const config = loaded;
+    const lang: Language = langArg ?? config.language;
+    const repo = await openDiskRepo(root);
+    const selected = positionals.length > 0 ? await selectArguments(positionals, repo, io) : selectStudyFiles(repo, config);
+    const files = await readSelected(repo, selected, config);
+    const reports = await checkFiles({ files, tree: repo.tree, config, lang });
+    const report: CheckReport = { files: reports };
+    if (values.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else io.stdout(renderText(reports, { lang, color: io.isTTY && !io.env.NO_COLOR }));
+    return reports.some((r) => r.status === 'fail') ? EXIT.failed : EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`study-bot check: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+/** `--repo`, else the top of the git checkout we are in (a member may run it from study/week1/), else the cwd. */
+export async function repoRoot(option: string | undefined, io: CliIO): Promise<string> {
+  if (option !== undefined) {
+    const dir = resolve(io.cwd, option);
+    const info = await stat(dir).catch(() => null);
+    if (!info?.isDirectory()) throw new UsageError(`--repo ${option}: 폴더가 없습니다 (no such folder)`);
+    return dir;
+  }
+  try {
+    const { stdout } = await execa('git', ['rev-parse', '--show-toplevel'], { cwd: io.cwd, timeout: 10_000 });
+    if (stdout.trim()) return stdout.trim();
+  } catch {
+    // not a git checkout: the current folder is the study
+  }
+  return io.cwd;
+}
+
+/**
+ * The config, or null after printing its problems as `FILE:LINE key: message`. A missing
+ * default file means the defaults and an empty roster; a missing `--config` file is a mistake.
+ */
+export async function loadConfig(root: string, option: string | undefined, io: CliIO, lang: Language): Promise<StudyConfig | null> {
+  const file = option !== undefined ? resolve(io.cwd, option) : join(root, CONFIG_PATH);
+  const shown = displayPath(file, root, io.cwd);
+  let text: string | null = null;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (option !== undefined || (code !== 'ENOENT' && code !== 'ENOTDIR')) {
+      io.stderr(`${shown}: ${pick(lang, { ko: '설정 파일을 읽을 수 없습니다', en: 'cannot read the config file' })} (${code ?? (error as Error).message})\n`);
+      return null;
+    }
+  }
+  const result = parseConfig(text, lang, shown);
+  if (result.ok) return result.config;
+  for (const problem of result.problems) {
+    io.stderr(`${shown}:${problem.line}${problem.key ? ` ${problem.key}` : ''}: ${problem.message}\n`);
+  }
+  io.stderr(pick(lang, {
+    ko: `\n설정에 문제가 ${result.problems.length}개 있어 검사하지 않았습니다. 위 줄을 고친 뒤 다시 실행하세요.\n`,
+    en: `\nThe config has ${result.problems.length} problem(s); nothing was checked. Fix the lines above and run again.\n`,
+  }));
+  return null;
+}
+
+function displayPath(file: string, root: string, cwd: string): string {
+  const fromRoot = relative(root, file);
+  if (fromRoot && !fromRoot.startsWith('..') && !isAbsolute(fromRoot)) return fromRoot.split(sep).join('/');
+  const fromCwd = relative(cwd, file);
+  return fromCwd && !fromCwd.startsWith('..') ? fromCwd : file;
+}
+
+/** Everything under the study and project paths, the config, and misplaced week notes anywhere. */
+function selectStudyFiles(repo: DiskRepo, config: StudyConfig): string[] {
+  return repo.paths.filter((p) => !classifyPath(p, config).outside);
+}
+
+/** PATH arguments, relative to where the command runs: files, or folders for every file below them. */
+async function selectArguments(args: string[], repo: DiskRepo, io: CliIO): Promise<string[]> {
+  const chosen = new Set<string>();
+  for (const arg of args) {
+    const rel = relative(repo.root, resolve(io.cwd, arg)).split(sep).join('/');
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`${arg}: 저장소(${repo.root}) 밖의 경로입니다 (outside the repository)`);
+    if (rel === '') {
+      repo.paths.forEach((p) => chosen.add(p));
+      continue;
+    }
+    const under = repo.paths.filter((p) => p === rel || p.startsWith(`${rel}/`));
+    if (under.length > 0) {
+      under.forEach((p) => chosen.add(p));
+      continue;
+    }
+    // a file git ignores or does not list is still checked when named explicitly
+    const info = await stat(join(repo.root, rel)).catch(() => null);
+    if (info?.isFile()) chosen.add(rel);
+    else throw new UsageError(`${arg}: ${info ? '검사할 파일이 없는 폴더입니다 (no files in this folder)' : '파일이 없습니다 (no such file)'}`);
+  }
+  return [...chosen].sort();
+}
+
+/** Bytes only for submissions: images, projects and organizer files are classified, never read. */
+async function readSelected(repo: DiskRepo, paths: string[], config: StudyConfig): Promise<RepoFile[]> {
+  const files: RepoFile[] = [];
+  for (const path of paths) {
+    if (classifyPath(path, config).kind !== 'submission') {
+      files.push({ path, content: new Uint8Array() });
+      continue;
+    }
+    const file = await repo.read(path);
+    if (file) files.push(file);
+  }
+  return files;
+}

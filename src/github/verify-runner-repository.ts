@@ -1,0 +1,69 @@
+import type { Probot } from 'probot';
+import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
+
+/**
+ * The separate runner repository of the actions driver: its workflow runs on self-hosted
+ * `ebpf` runners as root, so it lives apart from the study repository that every member can
+ * push to. The app is installed there too; its installation can differ from the study's.
+ */
+export interface RunnerRepository {
+  readonly repo: RepoRef;
+  /** starts the workflow; the run id when GitHub returns it (return_run_details) */
+  dispatch(workflow: string, ref: string, inputs: Record<string, string>): Promise<{ runId: number | null; htmlUrl: string | null }>;
+  /**
+   * The zip of the run's artifact `name`. `maxBytes` bounds the download: the size GitHub
+   * lists is checked before anything is fetched, the received bytes after.
+   */
+  downloadArtifact(runId: number, name: string, maxBytes: number): Promise<ArtifactDownload>;
+}
+
+export type ArtifactDownload =
+  | { kind: 'zip'; bytes: Uint8Array }
+  | { kind: 'missing' }
+  | { kind: 'expired' }
+  | { kind: 'too-large'; size: number };
+
+export const parseRepoRef = (fullName: string): RepoRef => {
+  const [owner, repo] = fullName.split('/');
+  return { owner, repo };
+};
+
+/** An Octokit for the installation that covers `repo` (the app's JWT finds it). */
+export async function octokitForRepository(app: Probot, repo: RepoRef): Promise<Octokit> {
+  const appOctokit = await app.auth();
+  try {
+    const { data } = await appOctokit.rest.apps.getRepoInstallation({ owner: repo.owner, repo: repo.repo });
+    return await app.auth(data.id);
+  } catch (error) {
+    throw new GitHubError('study-bot is not installed on the runner repository', repo, { cause: error });
+  }
+}
+
+export function runnerRepository(octokit: Octokit, repo: RepoRef): RunnerRepository {
+  return {
+    repo,
+    async dispatch(workflow, ref, inputs) {
+      const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+        ...repo,
+        workflow_id: workflow,
+        ref,
+        inputs,
+        return_run_details: true,
+      } as never);
+      const data = (response as { data?: { workflow_run_id?: number; html_url?: string } }).data;
+      return { runId: typeof data?.workflow_run_id === 'number' ? data.workflow_run_id : null, htmlUrl: data?.html_url ?? null };
+    },
+    async downloadArtifact(runId, name, maxBytes) {
+      const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ ...repo, run_id: runId, name, per_page: 10 });
+      const artifact = data.artifacts.find((a) => a.name === name);
+      if (!artifact) return { kind: 'missing' };
+      if (artifact.expired) return { kind: 'expired' };
+      if (artifact.size_in_bytes > maxBytes) return { kind: 'too-large', size: artifact.size_in_bytes };
+      // GitHub answers with a redirect to short-lived blob storage; Octokit's fetch follows it.
+      const download = await octokit.rest.actions.downloadArtifact({ ...repo, artifact_id: artifact.id, archive_format: 'zip' });
+      const bytes = new Uint8Array(download.data as ArrayBuffer);
+      if (bytes.byteLength > maxBytes) return { kind: 'too-large', size: bytes.byteLength };
+      return { kind: 'zip', bytes };
+    },
+  };
+}

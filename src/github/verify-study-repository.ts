@@ -1,0 +1,123 @@
+import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
+import { readTextFile } from './read-config.js';
+import { ANNOTATIONS_PER_REQUEST, fitBytes, GITHUB_TEXT_LIMIT } from './text-limits.js';
+
+/** Where the `/verify` comment lives: an issue comment or a commit comment. */
+export interface VerifyCommentRef {
+  kind: 'issue' | 'commit';
+  id: number;
+}
+
+export interface VerifyAnnotation {
+  path: string;
+  line: number;
+  endLine: number;
+  level: 'notice' | 'warning' | 'failure';
+  title: string;
+  message: string;
+}
+
+export interface VerifyCheckOutput {
+  conclusion: 'success' | 'failure' | 'neutral';
+  title: string;
+  summary: string;
+  text?: string;
+  annotations: VerifyAnnotation[];
+}
+
+/** A folder entry; `size` lets us refuse a huge note before downloading it. */
+export interface DirEntry {
+  name: string;
+  type: string;
+  size: number;
+}
+
+/**
+ * The study repository, as much as /verify needs of it. The capability takes this
+ * interface, not Octokit (verify-study-repository is the only place that knows the calls).
+ */
+export interface VerifyStudyRepository {
+  readonly repo: RepoRef;
+  /** the default branch and the commit at its head, read now */
+  defaultBranchHead(): Promise<{ branch: string; sha: string }>;
+  listDir(dir: string, sha: string): Promise<DirEntry[] | null>;
+  readFile(path: string, sha: string): Promise<string | null>;
+  updateComment(comment: VerifyCommentRef, body: string): Promise<void>;
+  createCheckRun(sha: string, name: string, title: string, summary: string): Promise<number>;
+  completeCheckRun(id: number, output: VerifyCheckOutput): Promise<void>;
+}
+
+export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifyStudyRepository {
+  return {
+    repo,
+    async defaultBranchHead() {
+      const { data } = await octokit.rest.repos.get({ owner: repo.owner, repo: repo.repo });
+      const branch = data.default_branch;
+      try {
+        const ref = await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
+        return { branch, sha: ref.data.object.sha };
+      } catch (error) {
+        throw new GitHubError(`cannot read the head of ${branch}`, repo, { cause: error });
+      }
+    },
+    async listDir(dir, sha) {
+      try {
+        const { data } = await octokit.rest.repos.getContent({ ...repo, path: dir, ref: sha });
+        if (!Array.isArray(data)) return null;
+        return data.map((e) => ({ name: e.name, type: e.type, size: e.size }));
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return null;
+        throw new GitHubError(`cannot list ${dir || '/'}`, { ...repo, sha }, { cause: error });
+      }
+    },
+    readFile: (path, sha) => readTextFile(octokit, repo, path, sha),
+    async updateComment(comment, body) {
+      const text = fitBytes(body, GITHUB_TEXT_LIMIT);
+      if (comment.kind === 'issue') {
+        await octokit.rest.issues.updateComment({ ...repo, comment_id: comment.id, body: text });
+      } else {
+        await octokit.rest.repos.updateCommitComment({ ...repo, comment_id: comment.id, body: text });
+      }
+    },
+    async createCheckRun(sha, name, title, summary) {
+      const { data } = await octokit.rest.checks.create({
+        ...repo,
+        head_sha: sha,
+        name,
+        status: 'in_progress',
+        output: { title, summary: fitBytes(summary, GITHUB_TEXT_LIMIT) },
+      });
+      return data.id;
+    },
+    async completeCheckRun(id, output) {
+      const annotations = output.annotations.map((a) => ({
+        path: a.path,
+        start_line: a.line,
+        end_line: Math.max(a.line, a.endLine),
+        annotation_level: a.level,
+        title: a.title.slice(0, 255),
+        message: fitBytes(a.message, 64 * 1024 - 1),
+      }));
+      const base = {
+        title: output.title.slice(0, 255),
+        summary: fitBytes(output.summary, GITHUB_TEXT_LIMIT),
+        ...(output.text ? { text: fitBytes(output.text, GITHUB_TEXT_LIMIT) } : {}),
+      };
+      // 50 annotations per request: the first batches go as updates, the last one completes the run.
+      for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+        await octokit.rest.checks.update({
+          ...repo,
+          check_run_id: id,
+          output: { ...base, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
+        });
+      }
+      await octokit.rest.checks.update({
+        ...repo,
+        check_run_id: id,
+        status: 'completed',
+        conclusion: output.conclusion,
+        output: { ...base, annotations: annotations.slice(0, ANNOTATIONS_PER_REQUEST) },
+      });
+    },
+  };
+}

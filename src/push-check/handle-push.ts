@@ -1,0 +1,138 @@
+import type { Context } from 'probot';
+import type { AppDeps } from '../app/deps.js';
+import { pushGitHub, type PushGitHub } from '../github/push-client.js';
+import type { Octokit } from '../github/octokit.js';
+import { PushMemory } from './push-memory.js';
+import { CHECK_NAMES } from './render-check-run.js';
+import { parseExternalId, runPushCheck, type PushCheckOptions, type PushCheckRequest } from './run-push-check.js';
+import { selectPush, ZERO_SHA, type PayloadCommit } from './select-push.js';
+
+/**
+ * The thin layer between webhooks and the push check: each event becomes a
+ * `PushCheckRequest` (or nothing), claimed in memory at once, then checked in the
+ * background so the webhook is answered well within GitHub's 10 seconds.
+ */
+export interface PushCheckState {
+  memory: PushMemory;
+  configCache: Map<string, string | null>;
+  /** this app's id when known (APP_ID): re-runs of other apps' checks are not ours */
+  appId: number | null;
+  /** builds the GitHub seam from an event's Octokit; a benchmark may substitute its own */
+  github: (octokit: Octokit, repo: { owner: string; repo: string }) => PushGitHub;
+}
+
+export const createPushCheckState = (deps: AppDeps, appId: number | null): PushCheckState => ({
+  memory: new PushMemory(deps.clock.now()),
+  configCache: new Map(),
+  appId,
+  github: pushGitHub,
+});
+
+type Log = Context['log'];
+
+function launch(deps: AppDeps, state: PushCheckState, octokit: Octokit, req: PushCheckRequest, log: Log, release?: () => void): void {
+  const options: PushCheckOptions = { configCache: state.configCache, log };
+  deps.background(async () => {
+    try {
+      const result = await runPushCheck(state.github(octokit, req.repo), req, options);
+      log.info({ after: req.after, outcome: result.outcome, conclusion: result.conclusion, files: result.files }, 'push check done');
+    } catch (error) {
+      // Let a redelivery try again; the check run already says the bot failed.
+      release?.();
+      throw error;
+    }
+  });
+}
+
+/** `push`: the default branch only, no deletions, no tags; a redelivery is recognised and dropped. */
+export function handlePush(context: Context<'push'>, deps: AppDeps, state: PushCheckState): void {
+  const p = context.payload;
+  const plan = selectPush({
+    ref: p.ref,
+    defaultBranch: p.repository.default_branch,
+    before: p.before,
+    after: p.after,
+    created: p.created,
+    deleted: p.deleted,
+    forced: p.forced,
+    commits: p.commits as PayloadCommit[],
+  });
+  if (plan.kind === 'skip') {
+    context.log.debug({ ref: p.ref, reason: plan.reason }, 'push check: skipped');
+    return;
+  }
+  const key = PushMemory.key(p.repository.id, p.before, p.after);
+  const claim = state.memory.claim(context.id, key);
+  if (claim !== 'new') {
+    context.log.info({ after: p.after, claim }, 'push check: redelivery of a push already in hand, skipped');
+    return;
+  }
+  const pushedAt = typeof p.repository.pushed_at === 'number' ? new Date(p.repository.pushed_at * 1000) : null;
+  const repo = { owner: p.repository.owner?.login ?? p.repository.owner?.name ?? p.repository.full_name.split('/')[0], repo: p.repository.name };
+  const req: PushCheckRequest = {
+    repo,
+    repoHtmlUrl: p.repository.html_url,
+    before: p.before,
+    after: p.after,
+    source: plan.source,
+    commits: p.commits as PayloadCommit[],
+    // The sender is the authenticated account that pushed; `pusher.name` is the same login for
+    // user pushes. Commit authors say nothing about who pushed.
+    pusherLogin: p.sender?.login ?? p.pusher.name,
+    lookForExisting: state.memory.mayPredate(pushedAt),
+  };
+  launch(deps, state, context.octokit, req, context.log, () => state.memory.release(context.id, key));
+}
+
+const ourNames: readonly string[] = Object.values(CHECK_NAMES);
+
+/** "Re-run" on our own check run: redo the push it belongs to (its external id says which). */
+export function handleCheckRunRerequested(context: Context<'check_run.rerequested'>, deps: AppDeps, state: PushCheckState): void {
+  const run = context.payload.check_run;
+  if (!ourNames.includes(run.name)) return;
+  if (state.appId !== null && run.app?.id !== state.appId) return;
+  const known = parseExternalId(run.external_id);
+  const repository = context.payload.repository;
+  const before = known?.before ?? run.check_suite?.before ?? ZERO_SHA;
+  launch(deps, state, context.octokit, {
+    repo: { owner: repository.owner.login, repo: repository.name },
+    repoHtmlUrl: repository.html_url,
+    before,
+    after: run.head_sha,
+    // A re-run knows nothing of the push's commits: the trees say exactly what changed.
+    source: before === ZERO_SHA ? 'full-tree' : 'tree-diff',
+    commits: [],
+    pusherLogin: known?.pusherLogin ?? context.payload.sender.login,
+    lookForExisting: false,
+  }, context.log);
+}
+
+/** "Re-run all checks" on a suite of ours on the default branch. */
+export function handleCheckSuiteRerequested(context: Context<'check_suite.rerequested'>, deps: AppDeps, state: PushCheckState): void {
+  const suite = context.payload.check_suite;
+  const repository = context.payload.repository;
+  if (state.appId !== null && suite.app?.id !== state.appId) return;
+  if (suite.head_branch !== repository.default_branch) return;
+  const repo = { owner: repository.owner.login, repo: repository.name };
+  const octokit = context.octokit;
+  deps.background(async () => {
+    // The suite does not say who pushed; our earlier run on the commit does (one request, on re-runs only).
+    const github = state.github(octokit, repo);
+    const earlier = (await github.findRuns(suite.head_sha, ourNames)).map((r) => parseExternalId(r.externalId)).find(Boolean);
+    const before = earlier?.before ?? suite.before ?? ZERO_SHA;
+    await runPushCheck(
+      github,
+      {
+        repo,
+        repoHtmlUrl: repository.html_url,
+        before,
+        after: suite.head_sha,
+        source: before === ZERO_SHA ? 'full-tree' : 'tree-diff',
+        commits: [],
+        pusherLogin: earlier?.pusherLogin ?? context.payload.sender.login,
+        lookForExisting: false,
+      },
+      { configCache: state.configCache, log: context.log },
+    );
+  });
+}

@@ -1,0 +1,297 @@
+import { checkFiles, mapConcurrent } from '../check/check-files.js';
+import { MAX_MARKDOWN_BYTES } from '../check/decode-text.js';
+import type { FileReport, RepoFile, RepoTree } from '../check/types.js';
+import { CONFIG_PATH, type Language, type StudyConfig } from '../config/schema.js';
+import { PartialCheckRunError, type CheckConclusion } from '../github/check-runs.js';
+import { GitHubError, type RepoRef } from '../github/octokit.js';
+import { isOrganizerRole } from '../github/permissions.js';
+import type { PushGitHub } from '../github/push-client.js';
+import { isMissingCommit, type GitTree } from '../github/push-git.js';
+import type { Bilingual } from '../i18n/pick.js';
+import { classifyPath, memberByLogin, ownerOf } from '../paths/classify-path.js';
+import { nfc } from '../paths/roster.js';
+import {
+  changesFromCommits,
+  changesFromCompare,
+  changesFromFullTree,
+  changesFromTrees,
+  type PathChange,
+} from './changed-paths.js';
+import { trustConfig, type ConfigVerdict } from './config-trust.js';
+import { findWipedRecords, type WipedRecord } from './record-guard.js';
+import { CHECK_NAMES, checkName, renderBotFailure, renderCheckRun } from './render-check-run.js';
+import { ZERO_SHA, type ChangeSource, type PayloadCommit } from './select-push.js';
+
+/** One push to check, whether it came from a `push` webhook or a re-run. */
+export interface PushCheckRequest {
+  repo: RepoRef;
+  repoHtmlUrl: string;
+  before: string;
+  after: string;
+  source: ChangeSource;
+  /** the payload's commits (used by `payload`, and as the fallback when `before` is gone) */
+  commits: PayloadCommit[];
+  /** who pushed: the GitHub login of the sender (a commit's author may be `Ubuntu <ubuntu@ip-…>`) */
+  pusherLogin: string;
+  /** look for an existing check run on `after` for this same push before doing anything */
+  lookForExisting: boolean;
+}
+
+export interface PushCheckResult {
+  outcome: 'published' | 'skipped-existing' | 'skipped-no-study-files';
+  checkRunId?: number;
+  conclusion?: CheckConclusion;
+  /** what was checked, for logs and benchmarks */
+  files: number;
+  wiped: WipedRecord[];
+}
+
+export interface PushCheckOptions {
+  /** config texts by blob sha: a config rarely changes, so a warm process skips that request */
+  configCache?: Map<string, string | null>;
+  /** blobs fetched at once */
+  concurrency?: number;
+  log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+}
+
+/**
+ * The check run's external id carries what a re-run needs and the webhook does not:
+ * the push's `before` and the pusher. `push:<before>:<login>`.
+ */
+export const externalIdOf = (before: string, pusherLogin: string): string => `push:${before}:${pusherLogin}`;
+
+export function parseExternalId(externalId: string | null | undefined): { before: string; pusherLogin: string } | null {
+  const m = /^push:([0-9a-f]{40}):([A-Za-z0-9-]+(?:\[bot\])?)$/.exec(externalId ?? '');
+  return m ? { before: m[1], pusherLogin: m[2] } : null;
+}
+
+const CONFIG_CACHE_LIMIT = 200;
+
+/**
+ * Checks one push and publishes its Check Run. Requests, for a push of one study file:
+ * the tree at `after`, the config blob (skipped when this process has seen that blob), the
+ * file's blob, the check run: at most 4. More only when needed: the compare API or the
+ * tree at `before` (long or forced pushes), the config at `before` and the pusher's
+ * permission (only when the config changed or another member's file was touched), the
+ * check runs on `after` (only for a push older than this process), annotation updates
+ * (past 50).
+ *
+ * A member's content never throws; any other error leaves a completed check run that
+ * says the bot failed and why, and is rethrown with owner/repo/sha.
+ */
+export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, options: PushCheckOptions = {}): Promise<PushCheckResult> {
+  let lang: Language = 'ko';
+  let failureConclusion: CheckConclusion = 'failure';
+  try {
+    if (req.lookForExisting) {
+      const existing = await github.findRuns(req.after, Object.values(CHECK_NAMES));
+      const same = existing.find((run) => parseExternalId(run.externalId)?.before === req.before);
+      if (same) {
+        options.log?.info({ checkRunId: same.id, after: req.after }, 'push check: this push already has a check run');
+        return { outcome: 'skipped-existing', checkRunId: same.id, files: 0, wiped: [] };
+      }
+    }
+
+    const afterTree = await github.tree(req.after);
+    const configCache = options.configCache ?? new Map<string, string | null>();
+    const configTextAt = async (tree: GitTree): Promise<string | null> => {
+      const entry = tree.entries.get(CONFIG_PATH);
+      if (!entry || entry.type !== 'blob') return null;
+      if (configCache.has(entry.sha)) return configCache.get(entry.sha) ?? null;
+      const text = new TextDecoder().decode(await github.blob(entry.sha));
+      configCache.set(entry.sha, text);
+      if (configCache.size > CONFIG_CACHE_LIMIT) configCache.delete(configCache.keys().next().value as string);
+      return text;
+    };
+    const afterText = await configTextAt(afterTree);
+    // The language and conclusion to fail with, should anything below go wrong.
+    const early = trustConfig({ afterText, changed: false, pusherIsOrganizer: null });
+    lang = early.config.language;
+    failureConclusion = early.config.checks.failureConclusion;
+
+    const { changes, beforeTree, notes } = await collectChanges(github, req, afterTree);
+
+    const configChanged = changes.some((c) => c.path === CONFIG_PATH);
+    let beforeText: string | null | undefined;
+    if (configChanged && req.before !== ZERO_SHA) {
+      beforeText = beforeTree ? await configTextAt(beforeTree) : await github.textAt(CONFIG_PATH, req.before).catch(missingAsUndefined);
+    }
+
+    // The guard first, with the rosters from before and after the push.
+    let verdict = trustConfig({ afterText, beforeText, changed: configChanged, pusherIsOrganizer: null });
+    const candidates = findWipedRecords({
+      changes,
+      pusherLogin: req.pusherLogin,
+      pusherMember: pusherMemberOf(req.pusherLogin, verdict.rosterConfigs),
+      ownersOf: (path) => unique(verdict.rosterConfigs.map((c) => ownerOf(path, c))),
+      rosterIsEmpty: verdict.rosterConfigs.every((c) => c.members.length === 0),
+    });
+    // The permission lookup is spent only when its answer changes the verdict.
+    let wiped = candidates;
+    if (candidates.length > 0 || configChanged) {
+      const organizer = isOrganizerRole(await github.role(req.pusherLogin));
+      if (organizer) wiped = [];
+      if (configChanged) verdict = trustConfig({ afterText, beforeText, changed: true, pusherIsOrganizer: organizer });
+    }
+    lang = verdict.config.language;
+    failureConclusion = verdict.config.checks.failureConclusion;
+
+    const reports = await checkChangedFiles(github, changes, afterTree, verdict.config, options.concurrency ?? 8);
+    if (afterTree.truncated) {
+      notes.push({
+        ko: '저장소 파일이 너무 많아 GitHub가 목록을 잘랐습니다. 링크 검사가 일부 틀릴 수 있습니다.',
+        en: 'GitHub cut the file list (the repository is very large); link checks may be partly wrong.',
+      });
+    }
+
+    const rendered = renderCheckRun({
+      lang,
+      repoHtmlUrl: req.repoHtmlUrl,
+      before: req.before,
+      after: req.after,
+      pusherLogin: req.pusherLogin,
+      configPath: CONFIG_PATH,
+      reports,
+      wiped,
+      config: verdict,
+      configExists: afterTree.entries.has(CONFIG_PATH),
+      notes,
+      checks: verdict.config.checks,
+    });
+    if (!rendered) return { outcome: 'skipped-no-study-files', files: 0, wiped };
+    const checkRunId = await github.publish({
+      name: checkName(lang),
+      headSha: req.after,
+      externalId: externalIdOf(req.before, req.pusherLogin),
+      ...rendered,
+    });
+    return { outcome: 'published', checkRunId, conclusion: rendered.conclusion, files: reports.length, wiped };
+  } catch (error) {
+    await reportBotFailure(github, req, lang, failureConclusion, error, options);
+    throw new GitHubError(`push check failed: ${error instanceof Error ? error.message : String(error)}`, { ...req.repo, sha: req.after }, { cause: error });
+  }
+}
+
+const missingAsUndefined = (error: unknown): undefined => {
+  if (isMissingCommit(error)) return undefined;
+  throw error;
+};
+
+const unique = (names: (string | null)[]): string[] => [...new Set(names.filter((n): n is string => n !== null).map(nfc))];
+
+function pusherMemberOf(login: string, configs: StudyConfig[]): string | null {
+  for (const config of configs) {
+    const member = memberByLogin(login, config);
+    if (member) return member.name;
+  }
+  return null;
+}
+
+interface CollectedChanges {
+  changes: PathChange[];
+  beforeTree: GitTree | null;
+  notes: Bilingual[];
+}
+
+const BEFORE_GONE: Bilingual = {
+  ko: 'push 직전 커밋(`before`)을 GitHub에서 찾을 수 없어 이번 push의 새 커밋만 검사했습니다. 지워진 기록이 있는지는 확인하지 못했습니다.',
+  en: "The commit before this push (`before`) is gone from GitHub, so only the push's new commits were checked; wiped records could not be looked for.",
+};
+
+async function collectChanges(github: PushGitHub, req: PushCheckRequest, afterTree: GitTree): Promise<CollectedChanges> {
+  const notes: Bilingual[] = [];
+  const viaTrees = async (): Promise<CollectedChanges> => {
+    try {
+      const beforeTree = await github.tree(req.before);
+      return { changes: changesFromTrees(beforeTree.entries, afterTree.entries), beforeTree, notes };
+    } catch (error) {
+      if (!isMissingCommit(error)) throw error;
+      // A force push's `before` can be garbage-collected (rarely, and only long after the push,
+      // i.e. on a late re-run). The new commits are all that is left to go on.
+      notes.push(BEFORE_GONE);
+      return { changes: changesFromCommits(req.commits), beforeTree: null, notes };
+    }
+  };
+  switch (req.source) {
+    case 'payload':
+      return { changes: changesFromCommits(req.commits), beforeTree: null, notes };
+    case 'full-tree':
+      return { changes: changesFromFullTree(afterTree.entries), beforeTree: null, notes };
+    case 'tree-diff':
+      return viaTrees();
+    case 'compare': {
+      try {
+        const comparison = await github.compare(req.before, req.after);
+        // GitHub lists at most 300 files for a comparison; past that, the trees are exact.
+        if (!comparison.filesMayBeTruncated) return { changes: changesFromCompare(comparison.files), beforeTree: null, notes };
+      } catch (error) {
+        if (!isMissingCommit(error)) throw error;
+      }
+      return viaTrees();
+    }
+  }
+}
+
+/** What the checker reads of a path: submissions need their bytes, everything else only its path. */
+const needsContent = (kind: string): boolean => kind === 'submission';
+const REPORTED_KINDS = new Set(['submission', 'misplaced', 'unknown']);
+
+async function checkChangedFiles(
+  github: PushGitHub,
+  changes: readonly PathChange[],
+  afterTree: GitTree,
+  config: StudyConfig,
+  concurrency: number,
+): Promise<FileReport[]> {
+  const candidates = changes
+    .filter((c) => c.status !== 'removed')
+    .map((c) => ({ change: c, entry: afterTree.entries.get(c.path) }))
+    .filter((c) => c.entry?.type === 'blob' && REPORTED_KINDS.has(classifyPath(c.change.path, config).kind));
+  const files: RepoFile[] = await mapConcurrent(candidates, concurrency, async ({ change, entry }) => {
+    const size = entry?.size ?? 0;
+    if (!needsContent(classifyPath(change.path, config).kind)) return { path: change.path, content: new Uint8Array(0) };
+    // The checker turns notes over its size limit into one finding from their length alone,
+    // so their bytes are never downloaded (a zero-filled buffer is allocated lazily by the OS).
+    if (size > MAX_MARKDOWN_BYTES) return { path: change.path, content: new Uint8Array(size) };
+    return { path: change.path, content: await github.blob(entry!.sha) };
+  });
+  if (files.length === 0) return [];
+  return checkFiles({ files, tree: repoTreeOf(afterTree), config });
+}
+
+/** The tree at `after` as the checker's link lookups see it: exact paths, and NFC for Hangul names committed from macOS. */
+export function repoTreeOf(tree: GitTree): RepoTree {
+  const normalized = new Set<string>();
+  for (const path of tree.entries.keys()) normalized.add(nfc(path));
+  return {
+    has: (path) => tree.entries.has(path) || normalized.has(nfc(path)),
+    paths: () => tree.entries.keys(),
+  };
+}
+
+async function reportBotFailure(
+  github: PushGitHub,
+  req: PushCheckRequest,
+  lang: Language,
+  conclusion: CheckConclusion,
+  error: unknown,
+  options: PushCheckOptions,
+): Promise<void> {
+  const failure = renderBotFailure(lang, error, conclusion);
+  try {
+    if (error instanceof PartialCheckRunError) await github.complete(error.checkRunId, failure.conclusion, failure.output);
+    else {
+      await github.publish({
+        name: checkName(lang),
+        headSha: req.after,
+        externalId: externalIdOf(req.before, req.pusherLogin),
+        conclusion: failure.conclusion,
+        output: failure.output,
+        annotations: [],
+      });
+    }
+  } catch (reportError) {
+    // GitHub itself is failing; the original error is the one worth rethrowing.
+    options.log?.warn({ err: reportError }, 'push check: could not report the failure on a check run');
+  }
+}

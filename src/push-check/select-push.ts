@@ -1,0 +1,55 @@
+/**
+ * Which pushes get a check, and where their changed paths come from. Pure: decided from the
+ * payload alone, before any request.
+ */
+
+export const ZERO_SHA = '0000000000000000000000000000000000000000';
+
+/**
+ * The payload's commit list is trusted below this many commits. Older GitHub payloads cut
+ * the list at 20, so a list of exactly 20 may be a cut one: that also goes to the API.
+ */
+export const PAYLOAD_COMMIT_LIMIT = 20;
+
+export interface PayloadCommit {
+  id: string;
+  added?: string[];
+  removed?: string[];
+  modified?: string[];
+}
+
+export interface PushFacts {
+  ref: string;
+  defaultBranch: string;
+  before: string;
+  after: string;
+  created: boolean;
+  deleted: boolean;
+  forced: boolean;
+  commits: PayloadCommit[];
+}
+
+/**
+ * - `payload`: the commits in the payload are the whole push (fewer than 20, a fast-forward).
+ * - `compare`: a fast-forward of 20 commits or more: `before...after` from the compare API.
+ * - `tree-diff`: a force push. The compare API diffs from the merge base, so files that only
+ *   existed in the overwritten history (exactly the records a force push can wipe out) would
+ *   not show up; comparing the trees at `before` and `after` shows every path that differs.
+ * - `full-tree`: the branch is new (the first push into the repository, since a default
+ *   branch cannot be deleted): every file at `after` is new on it.
+ */
+export type ChangeSource = 'payload' | 'compare' | 'tree-diff' | 'full-tree';
+
+export type SkipReason = 'tag' | 'branch-deleted' | 'other-branch';
+
+export type PushPlan = { kind: 'skip'; reason: SkipReason } | { kind: 'check'; source: ChangeSource };
+
+export function selectPush(push: PushFacts): PushPlan {
+  if (!push.ref.startsWith('refs/heads/')) return { kind: 'skip', reason: 'tag' };
+  if (push.deleted || push.after === ZERO_SHA) return { kind: 'skip', reason: 'branch-deleted' };
+  if (push.ref !== `refs/heads/${push.defaultBranch}`) return { kind: 'skip', reason: 'other-branch' };
+  if (push.created || push.before === ZERO_SHA) return { kind: 'check', source: 'full-tree' };
+  if (push.forced) return { kind: 'check', source: 'tree-diff' };
+  if (push.commits.length >= PAYLOAD_COMMIT_LIMIT) return { kind: 'check', source: 'compare' };
+  return { kind: 'check', source: 'payload' };
+}

@@ -1,0 +1,193 @@
+/**
+ * ## env-fields
+ *
+ * The environment section lists each field with a real value: `- OS: Ubuntu 24.04`,
+ * `- Kernel: 6.8.0-45-generic`, `- 설치 도구: bpftrace 0.20.2, bcc 0.29.1`. Labels match
+ * forgivingly (`**OS**:`, `커널:`, `Tools：`, a `| OS | … |` table row).
+ *
+ * - a field that is absent: error;
+ * - a field left empty, or still the template's `{OS}`-style placeholder: error;
+ * - a value identical to the organizer's example (`Ubuntu 22.04`, `5.15.0`,
+ *   `bpftrace 0.16.0, bcc 0.24.0`): warning. Not an error: somebody may really run Ubuntu
+ *   22.04, but `5.15.0` with no build suffix is almost always a copied example;
+ * - a value that does not fit the field's `pattern` (a kernel without a version): warning.
+ *
+ * When the section itself is missing (the `sections` rule reports that), the fields are
+ * looked for in the whole file.
+ *
+ * Options: `section` (the rubric section holding the fields) and `fields`, each
+ * `{label, aliases, example, pattern?, hint?}`.
+ *
+ * @example
+ *   {"name": "ok.md", "path": "study/week1/hgd.md"}
+ *
+ *   ## 환경 설정
+ *
+ *   - **OS**: Ubuntu 24.04.1 LTS (OrbStack)
+ *   - 커널: 6.8.0-45-generic
+ *   - 설치 도구: bpftrace v0.20.2, bcc 0.29.1
+ *
+ * @example
+ *   {"name": "ok-table.md", "path": "study/week1/hgd.md"}
+ *
+ *   ## Environment
+ *
+ *   | 항목 | 값 |
+ *   |---|---|
+ *   | OS | Debian 12 |
+ *   | Kernel | 6.1.0-26-amd64 |
+ *   | Tools | bpftrace 0.17.0 |
+ *
+ * @example
+ *   {"name": "not-ok.md", "path": "study/week1/hgd.md", "label": "input"}
+ *
+ *   ## 환경 설정
+ *
+ *   - OS: Ubuntu 22.04
+ *   - Kernel:
+ *   - 설치 도구: {도구}
+ *
+ * @example
+ *   {"name": "not-ok.md", "label": "output"}
+ *
+ *   3: warning: `OS: Ubuntu 22.04`는 템플릿의 예시 값 그대로입니다 — 본인 VM의 값을 적어 주세요 (`cat /etc/os-release`)
+ *   4: error: `Kernel` 값이 비어 있습니다 — 예: 5.15.0 대신 본인 VM의 값 (`uname -r`)
+ *   5: error: `설치 도구` 값이 비어 있습니다 — 예: bpftrace 0.16.0, bcc 0.24.0 대신 본인 VM의 값 (`bpftrace --version`)
+ *
+ * @example
+ *   {"name": "absent.md", "path": "study/week1/hgd.md", "label": "input"}
+ *
+ *   ## 환경 설정
+ *
+ *   - OS: Ubuntu 24.04
+ *   - Kernel: latest
+ *
+ * @example
+ *   {"name": "absent.md", "label": "output"}
+ *
+ *   1: error: `환경 설정`에 `설치 도구:` 항목이 없습니다 — `- 설치 도구: …` 줄을 추가해 주세요
+ *   4: warning: `Kernel` 값 `latest`가 형식에 맞지 않습니다 — `uname -r`의 결과를 적어 주세요
+ */
+import type { Root } from 'mdast';
+import { z } from 'zod';
+import { headingKey, looseKey } from '../../markdown/heading-text.js';
+import { pick } from '../../i18n/pick.js';
+import { code } from '../korean-particles.js';
+import type { RubricRule } from '../types.js';
+
+const bilingual = z.strictObject({ ko: z.string(), en: z.string() });
+const options = z.strictObject({
+  section: z.string().min(1),
+  fields: z
+    .array(
+      z.strictObject({
+        label: z.string().min(1),
+        aliases: z.array(z.string().min(1)).default([]),
+        example: z.string().default(''),
+        /** a regular expression the value must contain */
+        pattern: z
+          .string()
+          .refine((p) => {
+            try {
+              new RegExp(p, 'u');
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'a valid regular expression')
+          .optional(),
+        /** where the member finds the value, e.g. `uname -r` */
+        hint: bilingual.optional(),
+      }),
+    )
+    .min(1),
+});
+type Options = z.infer<typeof options>;
+
+// `- **OS**: value`, `* 커널 : value`, `1. Tools： value`; the label may be bold or code.
+const FIELD_LINE = /^\s{0,3}(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__|`)?([^:：|*_`]{1,40}?)(?:\*\*|__|`)?\s*[:：]\s*(.*)$/u;
+const TABLE_ROW = /^\s*\|?\s*(?:\*\*|`)?([^|*`]{1,40}?)(?:\*\*|`)?\s*\|\s*([^|]*?)\s*\|?\s*$/u;
+const PLACEHOLDER = /^\{[^}]{1,30}\}$/u;
+
+const rule: RubricRule<Options> = {
+  id: 'env-fields',
+  summary: {
+    ko: '환경 항목(OS, Kernel, 설치 도구)이 채워져 있고 템플릿의 예시 값이 아님',
+    en: "the environment fields (OS, Kernel, tools) are filled in, not the template's examples",
+  },
+  options,
+  check(_root: Root, ctx) {
+    const { section, fields } = ctx.options;
+    const match = ctx.sections.find((s) => s.spec.heading === section);
+    const from = match?.heading ? match.heading.line + 1 : 1;
+    const to = match?.heading ? match.heading.endLine : ctx.lines.lineCount;
+    const keys = fields.map((f) => new Set([f.label, ...f.aliases].map(headingKey)));
+    const found = new Map<number, { line: number; value: string }>();
+    let inFence = false;
+    for (let n = from; n <= to; n++) {
+      const text = ctx.lines.line(n);
+      if (/^\s{0,3}(```|~~~)/u.test(text)) inFence = !inFence;
+      if (inFence) continue;
+      const m = FIELD_LINE.exec(text) ?? TABLE_ROW.exec(text);
+      if (!m) continue;
+      const key = headingKey(m[1]!);
+      const i = keys.findIndex((k) => k.has(key));
+      if (i !== -1 && !found.has(i)) found.set(i, { line: n, value: cleanValue(m[2]!) });
+    }
+
+    fields.forEach((field, i) => {
+      const hint = field.hint ? ` (${pick(ctx.lang, field.hint)})` : '';
+      const entry = found.get(i);
+      if (!entry) {
+        ctx.report({
+          at: match?.heading?.node ?? 1,
+          message: {
+            ko: `\`${section}\`에 \`${field.label}:\` 항목이 없습니다 — \`- ${field.label}: …\` 줄을 추가해 주세요`,
+            en: `\`${section}\` has no \`${field.label}:\` entry: add a \`- ${field.label}: …\` line`,
+          },
+        });
+        return;
+      }
+      const { line, value } = entry;
+      if (!value || PLACEHOLDER.test(value)) {
+        const example = field.example ? ` — 예: ${field.example} 대신 본인 VM의 값` : ' — 본인 VM의 값을 적어 주세요';
+        ctx.report({
+          at: line,
+          message: {
+            ko: `\`${field.label}\` 값이 비어 있습니다${example}${hint}`,
+            en: `\`${field.label}\` is empty: write your VM's value${field.example ? ` (not the example ${field.example})` : ''}${hint}`,
+          },
+        });
+      } else if (field.example && looseKey(value) === looseKey(field.example)) {
+        ctx.report({
+          at: line,
+          level: 'warning',
+          message: {
+            ko: `${code(`${field.label}: ${value}`, '은/는')} 템플릿의 예시 값 그대로입니다 — 본인 VM의 값을 적어 주세요${hint}`,
+            en: `\`${field.label}: ${value}\` is the template's example value: write your VM's value${hint}`,
+          },
+        });
+      } else if (field.pattern && !new RegExp(field.pattern, 'u').test(value)) {
+        ctx.report({
+          at: line,
+          level: 'warning',
+          message: {
+            ko: `\`${field.label}\` 값 \`${value}\`가 형식에 맞지 않습니다 — ${field.hint ? `${pick('ko', field.hint)}의 결과를 적어 주세요` : `예: ${field.example}`}`,
+            en: `\`${field.label}\` value \`${value}\` does not look right: ${field.hint ? `write the output of ${pick('en', field.hint)}` : `e.g. ${field.example}`}`,
+          },
+        });
+      }
+    });
+  },
+};
+
+/** The value as a reader sees it: no emphasis, code ticks or trailing table pipes. */
+function cleanValue(raw: string): string {
+  return raw
+    .replace(/<!--.*?-->/gu, '')
+    .replace(/\*\*|__|`/gu, '')
+    .replace(/\s*\|\s*$/u, '')
+    .trim();
+}
+
+export default rule;

@@ -1,0 +1,135 @@
+/**
+ * ## oneliner-count
+ *
+ * The notes hold at least `min` one-liners, found by the same extractor `/verify` runs
+ * (`src/oneliners/extract-oneliners.ts`): `bpftrace -e '…'` in ```bash, ```sh, ```console or
+ * plain ``` blocks, parsed as bash parses them — `sudo`, `VAR=value` and `timeout N` prefixes,
+ * programs spanning several lines in one quoted argument, `\` continuations. Other commands
+ * (`ls`, `curl …`), `# comments`, and the same command pasted twice do not count.
+ *
+ * - fewer than `min`: error, "one-liner 4/5개";
+ * - with `ownHeading`, several one-liners under one `###` heading, or one-liners before any
+ *   `###` heading: warning (the form gives each one-liner its own `### n.` heading).
+ *
+ * Options: `min` (default 5), `kinds` (default `[bpftrace]`; also `bpftrace-list`,
+ * `bcc-tool`), `section` (where to point when there are too few), `ownHeading` (default false).
+ *
+ * @example
+ *   {"name": "ok.md", "path": "study/week1/hgd.md", "options": {"min": 2}}
+ *
+ *   ### 1. Hello
+ *
+ *   ```bash
+ *   sudo bpftrace -e 'BEGIN { printf("hi\n"); exit(); }'
+ *   ```
+ *
+ *   ### 2. openat
+ *
+ *   ```
+ *   # 파일 열기 추적
+ *   sudo timeout 5 bpftrace -e 'tracepoint:syscalls:sys_enter_openat {
+ *       printf("%s\n", str(args->filename));
+ *   }'
+ *   ```
+ *
+ * @example
+ *   {"name": "four.md", "path": "study/week1/hgd.md", "label": "input"}
+ *
+ *   ## bpftrace 실습
+ *
+ *   ### 1. 네 개
+ *
+ *   ```bash
+ *   sudo bpftrace -e 'BEGIN { exit(); }'
+ *   sudo bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
+ *   sudo bpftrace -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
+ *   sudo bpftrace -l 'tracepoint:*'
+ *   ls -l /sys/kernel/tracing
+ *   bpftrace --version
+ *   sudo bpftrace -e 'kprobe:tcp_connect { @ = count(); }'
+ *   sudo bpftrace -e 'tracepoint:sched:sched_process_fork { @ = count(); }'
+ *   ```
+ *
+ * @example
+ *   {"name": "four.md", "label": "output"}
+ *
+ *   1: error: one-liner 4/5개 — `bpftrace -e '…'` 한 줄 프로그램을 5개 이상, 각각 `### n.` 제목 아래 ```bash 블록으로 적어 주세요
+ *   6: warning: `### 1. 네 개` 아래에 one-liner가 4개 있습니다 — one-liner마다 `### n.` 제목을 따로 달아 주세요
+ */
+import type { Root } from 'mdast';
+import { z } from 'zod';
+import type { OneLiner } from '../../oneliners/types.js';
+import type { RubricRule } from '../types.js';
+
+const KINDS = ['bpftrace', 'bpftrace-list', 'bcc-tool'] as const;
+const options = z.strictObject({
+  min: z.number().int().min(1).default(5),
+  kinds: z.array(z.enum(KINDS)).min(1).default(['bpftrace']),
+  section: z.string().optional(),
+  ownHeading: z.boolean().default(false),
+});
+type Options = z.infer<typeof options>;
+
+/** The one-liners a rubric counts: of the configured kinds, each distinct command once. */
+export function countedOneLiners(all: readonly OneLiner[], kinds: readonly string[]): OneLiner[] {
+  const seen = new Set<string>();
+  return all.filter((o) => {
+    if (!kinds.includes(o.kind)) return false;
+    const key = JSON.stringify(o.argv);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const rule: RubricRule<Options> = {
+  id: 'oneliner-count',
+  summary: {
+    ko: 'one-liner(예: `sudo bpftrace -e \'…\'`)가 최소 개수 이상 (셸처럼 파싱, 같은 명령은 한 번)',
+    en: "at least the minimum number of one-liners (e.g. `sudo bpftrace -e '…'`), parsed as a shell would; duplicates count once",
+  },
+  options,
+  check(_root: Root, ctx) {
+    const { min, kinds, section, ownHeading } = ctx.options;
+    const counted = countedOneLiners(ctx.oneLiners, kinds);
+    if (counted.length < min) {
+      const where = ctx.sections.find((s) => s.spec.heading === section)?.heading;
+      const example = kinds.includes('bpftrace') ? "`bpftrace -e '…'` 한 줄 프로그램" : kinds.includes('bcc-tool') ? '`execsnoop-bpfcc` 같은 BCC 도구 명령' : '`bpftrace -l \'…\'` 명령';
+      ctx.report({
+        at: where?.node ?? 1,
+        message: {
+          ko: `one-liner ${counted.length}/${min}개 — ${example}을 ${min}개 이상, 각각 \`### n.\` 제목 아래 \`\`\`bash 블록으로 적어 주세요`,
+          en: `one-liners: ${counted.length}/${min}; write at least ${min}, each in a \`\`\`bash block under its own \`### n.\` heading`,
+        },
+      });
+    }
+    if (!ownHeading) return;
+    const byHeading = new Map<string, OneLiner[]>();
+    // Headings repeat ("### 결과"), so group by the heading's text and its nearest line.
+    for (const o of counted) {
+      const key = o.heading ?? '';
+      const group = byHeading.get(key) ?? [];
+      group.push(o);
+      byHeading.set(key, group);
+    }
+    for (const [heading, group] of byHeading) {
+      if (heading && group.length < 2) continue;
+      const first = group[0]!;
+      ctx.report({
+        at: first.line,
+        level: 'warning',
+        message: heading
+          ? {
+              ko: `\`### ${heading}\` 아래에 one-liner가 ${group.length}개 있습니다 — one-liner마다 \`### n.\` 제목을 따로 달아 주세요`,
+              en: `${group.length} one-liners under \`### ${heading}\`: give each one-liner its own \`### n.\` heading`,
+            }
+          : {
+              ko: `one-liner ${group.length}개가 \`### n.\` 제목 없이 적혀 있습니다 — one-liner마다 \`### n. 제목\`을 달아 주세요`,
+              en: `${group.length} one-liner(s) without a \`### n.\` heading: give each its own heading`,
+            },
+      });
+    }
+  },
+};
+
+export default rule;

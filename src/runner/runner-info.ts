@@ -1,0 +1,84 @@
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { execa } from 'execa';
+import type { RunnerInfoSummary } from './report-schema.js';
+
+/** What this machine can run, probed once per process (bpftrace --version costs ~20 ms). */
+export interface RunnerInfo extends RunnerInfoSummary {
+  kprobes: boolean;
+  arch: string;
+  /** [major, minor] of bpftrace, for version hints; null when not installed. */
+  bpftraceVersion: [number, number] | null;
+  /** Where tracefs is mounted, or null when it is not. */
+  tracefs: string | null;
+  root: boolean;
+}
+
+const TRACEFS_CANDIDATES = ['/sys/kernel/tracing', '/sys/kernel/debug/tracing'];
+
+let cached: Promise<RunnerInfo> | null = null;
+
+export function getRunnerInfo(): Promise<RunnerInfo> {
+  cached ??= probeRunnerInfo();
+  return cached;
+}
+
+export function findTracefs(): string | null {
+  return TRACEFS_CANDIDATES.find((dir) => existsSync(`${dir}/available_events`)) ?? null;
+}
+
+async function probeRunnerInfo(): Promise<RunnerInfo> {
+  const tracefs = findTracefs();
+  const version = await bpftraceVersion();
+  return {
+    kernel: os.release(),
+    bpftrace: version?.text ?? null,
+    bpftraceVersion: version?.numbers ?? null,
+    btf: existsSync('/sys/kernel/btf/vmlinux'),
+    // 0.17's --info has no kprobe line; a kernel without CONFIG_KPROBE_EVENTS has no kprobe_events.
+    kprobes: tracefs !== null && existsSync(`${tracefs}/kprobe_events`),
+    arch: os.arch(),
+    tracefs,
+    root: typeof process.getuid === 'function' && process.getuid() === 0,
+  };
+}
+
+export async function bpftraceVersion(): Promise<{ text: string; numbers: [number, number] } | null> {
+  try {
+    const { stdout } = await execa('bpftrace', ['--version'], { timeout: 5000, reject: false, env: { PATH: SAFE_PATH }, extendEnv: false });
+    return parseBpftraceVersion(stdout);
+  } catch {
+    return null;
+  }
+}
+
+export function parseBpftraceVersion(text: string): { text: string; numbers: [number, number] } | null {
+  const match = /v?(\d+)\.(\d+)(?:\.(\d+))?[\w.+-]*/.exec(text);
+  if (!match) return null;
+  const full = match[0].startsWith('v') ? match[0] : `v${match[0]}`;
+  return { text: full, numbers: [Number(match[1]), Number(match[2])] };
+}
+
+/** PATH given to every process the runner starts. */
+export const SAFE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Number of tracepoints matching a glob, from tracefs; null when tracefs is not readable. */
+export function countTracepoints(tracefs: string, glob: string): number | null {
+  try {
+    const events = readFileSync(`${tracefs}/available_events`, 'utf8').split('\n');
+    const matcher = globToRegExp(glob);
+    return events.filter((event) => event && matcher.test(event)).length;
+  } catch {
+    return null;
+  }
+}
+
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (const c of glob) {
+    if (c === '*') source += '.*';
+    else if (c === '?') source += '.';
+    else source += c.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}

@@ -1,0 +1,42 @@
+import type { VerifyCommentRef } from '../../github/verify-study-repository.js';
+import type { RepoRef } from '../../github/octokit.js';
+import type { Bilingual } from '../../i18n/pick.js';
+import type { OneLiner } from '../../oneliners/types.js';
+import type { VerifyReport } from '../../runner/report-schema.js';
+import type { GateTicket } from '../access.js';
+import type { VerifyOutcome, VerifyView } from '../render-verify.js';
+
+/**
+ * The verifier a local driver runs: `verifyOneLiners` from src/runner in production, the
+ * real one in the eBPF integration test, and a labelled fake in the GitHub-side tests.
+ */
+export type Verifier = (oneLiners: OneLiner[]) => Promise<VerifyReport>;
+
+/** One accepted `/verify`: everything needed to run it and to report it, by either driver. */
+export interface VerifyJob {
+  requestId: string;
+  repo: RepoRef;
+  path: string;
+  sha: string;
+  oneLiners: OneLiner[];
+  /** the ⏳ comment that becomes the result */
+  comment: VerifyCommentRef;
+  checkRunId: number;
+  view: VerifyView;
+  failureConclusion: 'failure' | 'neutral';
+  kernelLabel: string | null;
+  ticket: GateTicket;
+  /** said above the result table (e.g. one-liners left out of the request) */
+  notes?: Bilingual[];
+}
+
+/** Writes an outcome to GitHub (comment + Check Run) and frees the member's slot. */
+export type Publish = (job: VerifyJob, outcome: VerifyOutcome) => Promise<void>;
+
+export interface VerifyDriver {
+  /**
+   * Runs the job or hands it over. The local driver publishes before it returns; the actions
+   * driver returns once the workflow is dispatched, and the workflow_run handler publishes.
+   */
+  start(job: VerifyJob, publish: Publish): Promise<void>;
+}

@@ -1,0 +1,202 @@
+import type { CommandContext } from '../commands/dispatch.js';
+import type { SlashCommand } from '../commands/parse-commands.js';
+import { canWrite, isOrganizerRole, repoRole } from '../github/permissions.js';
+import { verifyStudyRepository, type VerifyStudyRepository } from '../github/verify-study-repository.js';
+import { pick, type Bilingual } from '../i18n/pick.js';
+import type { OneLiner } from '../oneliners/types.js';
+import { decideAccess, VerifyGate, type GateTicket } from './access.js';
+import type { VerifyDriver, VerifyJob } from './drivers/types.js';
+import { parseVerifyCommand, VERIFY_USAGE } from './parse-verify-command.js';
+import { publisher } from './publish-verify.js';
+import { CHECK_RUN_NAME, renderPending, renderProblem, type VerifyView } from './render-verify.js';
+import { findMember, resolveVerifyTarget } from './resolve-verify-target.js';
+
+export interface VerifyCommandDeps {
+  gate: VerifyGate;
+  /** the configured driver, or a problem the organizers must fix in the config */
+  driverFor(ctx: CommandContext): VerifyDriver | { problem: Bilingual };
+  extract(markdown: string): Promise<OneLiner[]>;
+}
+
+/** Notes larger than this are not a week's notes; GitHub's contents API stops at 1 MB anyway. */
+const MAX_NOTE_BYTES = 512 * 1024;
+
+const quote = (command: SlashCommand) => `> ${command.raw}`;
+
+export const helpText = (lang: CommandContext['lang']): string =>
+  [
+    pick(lang, { ko: '**`/verify`** — 노트의 bpftrace one-liner를 eBPF 러너에서 실제로 실행합니다.', en: '**`/verify`** — runs the bpftrace one-liners of a note on the eBPF runner.' }),
+    '',
+    pick(lang, VERIFY_USAGE),
+    '',
+    pick(lang, {
+      ko: '결과는 이 댓글 자리에 표로 나오고, 파일의 커밋에 Check Run `study-bot / one-liner 검증`이 붙습니다. 한 번에 한 요청, 시간당 횟수 제한이 있습니다.',
+      en: 'The result replaces the ⏳ comment as a table, and a Check Run `study-bot / one-liner 검증` appears on the file\'s commit. One request at a time, with an hourly cap.',
+    }),
+  ].join('\n');
+
+/**
+ * `/verify`: decides quickly (parse, rights, rate), acknowledges at once (👀 and a ⏳
+ * comment), and leaves everything slow (reading the file, running) to `deps.background`.
+ */
+export async function handleVerifyCommand(ctx: CommandContext, command: SlashCommand, deps: VerifyCommandDeps): Promise<void> {
+  const { lang } = ctx;
+  const parsed = parseVerifyCommand(command.args, { weeks: ctx.config.weeks });
+  if (parsed.kind === 'help') {
+    await ctx.reply(helpText(lang));
+    return;
+  }
+  if (parsed.kind === 'usage') {
+    await ctx.reply([quote(command), '', pick(lang, parsed.problem), '', pick(lang, { ko: '사용법: ', en: 'Usage: ' }) + pick(lang, VERIFY_USAGE)].join('\n'));
+    return;
+  }
+
+  const login = ctx.author.login;
+  const onRoster = findMember(ctx.config, login) !== null;
+  const otherMember = parsed.kind === 'week' && parsed.member !== null && parsed.member.toLowerCase() !== login.toLowerCase();
+  // The roster answers most requests without asking GitHub; rights are read only when needed.
+  const role = onRoster && !otherMember ? null : await repoRole(ctx.octokit, ctx.repo, login);
+  const access = decideAccess(
+    { login, onRoster, canWrite: role !== null && canWrite(role), isOrganizer: role !== null && isOrganizerRole(role) },
+    { otherMember },
+  );
+  if (!access.ok) {
+    await ctx.reply([quote(command), '', pick(lang, access.message)].join('\n'));
+    return;
+  }
+
+  const driver = deps.driverFor(ctx);
+  if ('problem' in driver) {
+    await ctx.reply([quote(command), '', pick(lang, driver.problem)].join('\n'));
+    return;
+  }
+  if (parsed.kernel && ctx.config.verify.driver !== 'actions') {
+    await ctx.reply([quote(command), '', pick(lang, {
+      ko: `커널 레이블(\`${parsed.kernel}\`)은 actions 드라이버에서만 쓸 수 있습니다. 이 스터디는 봇이 있는 머신에서 바로 실행합니다.`,
+      en: `a kernel label (\`${parsed.kernel}\`) needs the actions driver; this study runs one-liners on the bot's own machine.`,
+    })].join('\n'));
+    return;
+  }
+
+  const gate = deps.gate.tryStart(VerifyGate.key(ctx.repo, login), ctx.config.verify.perHour);
+  if (!gate.ok) {
+    await ctx.reply([quote(command), '', pick(lang, gate.message)].join('\n'));
+    return;
+  }
+
+  const requestId = `${ctx.source.kind === 'issue' ? 'ic' : 'cc'}${ctx.commentId}`;
+  const comment = { kind: ctx.source.kind, id: 0 } as { kind: 'issue' | 'commit'; id: number };
+  try {
+    await ctx.react('eyes');
+    comment.id = await ctx.reply(renderPending({ requestId, requester: login, lang }));
+  } catch (error) {
+    deps.gate.finish(gate.ticket);
+    throw error;
+  }
+
+  const study = verifyStudyRepository(ctx.octokit, ctx.repo);
+  ctx.deps.background(async () => {
+    try {
+      await runVerify(ctx, { parsed, requestId, comment, ticket: gate.ticket, study, driver, deps });
+    } catch (error) {
+      deps.gate.finish(gate.ticket);
+      // Infrastructure failure: the member still learns the run did not happen; the log has the details.
+      await study
+        .updateComment(comment, renderProblem({ lang, requestId }, {
+          ko: '봇 내부 오류로 검증하지 못했습니다. 잠시 뒤 다시 시도해 주세요.',
+          en: 'an internal error stopped the verification. Please try again in a while.',
+        }))
+        .catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+interface RunArgs {
+  parsed: Extract<ReturnType<typeof parseVerifyCommand>, { kind: 'path' | 'week' }>;
+  requestId: string;
+  comment: { kind: 'issue' | 'commit'; id: number };
+  ticket: GateTicket;
+  study: VerifyStudyRepository;
+  driver: VerifyDriver;
+  deps: VerifyCommandDeps;
+}
+
+async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
+  const { lang } = ctx;
+  const stop = async (problem: Bilingual) => {
+    a.deps.gate.finish(a.ticket);
+    await a.study.updateComment(a.comment, renderProblem({ lang, requestId: a.requestId }, problem));
+  };
+  // A comment on a commit verifies that commit; anywhere else, the default branch as it is now.
+  const sha = ctx.source.kind === 'commit' ? ctx.source.sha : (await a.study.defaultBranchHead()).sha;
+  const sizes = new Map<string, number>();
+  const target = await resolveVerifyTarget(a.parsed, {
+    config: ctx.config,
+    commenter: ctx.author.login,
+    tree: {
+      listDir: async (dir) => {
+        const entries = await a.study.listDir(dir, sha);
+        if (!entries) return null;
+        const files = entries.filter((e) => e.type === 'file');
+        for (const e of files) sizes.set(dir ? `${dir}/${e.name}` : e.name, e.size);
+        return files.map((e) => e.name);
+      },
+    },
+  });
+  if (!target.ok) return stop(target.problem);
+  const size = sizes.get(target.path) ?? 0;
+  if (size > MAX_NOTE_BYTES) {
+    return stop({ ko: `\`${target.path}\`이(가) 너무 큽니다 (${size} 바이트, 최대 ${MAX_NOTE_BYTES}).`, en: `\`${target.path}\` is too large (${size} bytes, at most ${MAX_NOTE_BYTES}).` });
+  }
+  const markdown = await a.study.readFile(target.path, sha);
+  if (markdown === null) return stop({ ko: `\`${target.path}\`을(를) 읽지 못했습니다.`, en: `could not read \`${target.path}\`.` });
+  const oneLiners = await a.deps.extract(markdown);
+  if (oneLiners.length === 0) {
+    return stop({
+      ko: `\`${target.path}\`에서 검증할 one-liner(\`bpftrace -e …\`, \`bpftrace -l …\`, bcc 도구)를 찾지 못했습니다. 명령은 \`\`\`bash 코드 블록에 적어 주세요.`,
+      en: `\`${target.path}\` has no one-liners to verify (\`bpftrace -e …\`, \`bpftrace -l …\`, bcc tools). Put commands in a \`\`\`bash code block.`,
+    });
+  }
+
+  const view: VerifyView = {
+    webOrigin: webOrigin(ctx.commentUrl),
+    owner: ctx.repo.owner,
+    repo: ctx.repo.repo,
+    path: target.path,
+    sha,
+    requester: ctx.author.login,
+    requestId: a.requestId,
+    lang,
+    kernelLabel: a.parsed.kernel,
+  };
+  const checkRunId = await a.study.createCheckRun(
+    sha,
+    CHECK_RUN_NAME,
+    pick(lang, { ko: '⏳ 검증 중…', en: '⏳ Verifying…' }),
+    pick(lang, { ko: `\`${target.path}\`의 one-liner ${oneLiners.length}개를 실행하는 중입니다.`, en: `Running the ${oneLiners.length} one-liner(s) of \`${target.path}\`.` }),
+  );
+  const job: VerifyJob = {
+    requestId: a.requestId,
+    repo: ctx.repo,
+    path: target.path,
+    sha,
+    oneLiners,
+    comment: a.comment,
+    checkRunId,
+    view,
+    failureConclusion: ctx.config.checks.failureConclusion,
+    kernelLabel: a.parsed.kernel,
+    ticket: a.ticket,
+  };
+  await a.driver.start(job, publisher(a.study, a.deps.gate));
+}
+
+/** https://github.com or the GitHub Enterprise Server the comment lives on. */
+function webOrigin(commentUrl: string): string {
+  try {
+    return new URL(commentUrl).origin;
+  } catch {
+    return 'https://github.com';
+  }
+}

@@ -1,0 +1,238 @@
+import type { Language } from '../config/schema.js';
+import type { VerifyAnnotation, VerifyCheckOutput } from '../github/verify-study-repository.js';
+import { markerFor } from '../github/marker-comment.js';
+import { byteLength, fitBytes, GITHUB_TEXT_LIMIT } from '../github/text-limits.js';
+import { pick, type Bilingual } from '../i18n/pick.js';
+import type { OneLiner } from '../oneliners/types.js';
+import type { RunStatus, VerifyReport, VerifyResult } from '../runner/report-schema.js';
+import { statusLabel } from '../runner/status-labels.js';
+
+export const CHECK_RUN_NAME = 'study-bot / one-liner 검증';
+
+/** What a rendering is about: one file at one commit, asked for by one member. */
+export interface VerifyView {
+  /** https://github.com, or a GitHub Enterprise Server's origin */
+  webOrigin: string;
+  owner: string;
+  repo: string;
+  path: string;
+  sha: string;
+  requester: string;
+  requestId: string;
+  lang: Language;
+  kernelLabel?: string | null;
+}
+
+/**
+ * The finished state: the runner's report, or a problem that stopped the run (then each
+ * one-liner that was sent is shown as a runner error, with the problem as its message).
+ */
+export type VerifyOutcome =
+  | { kind: 'report'; report: VerifyReport; notes?: Bilingual[] }
+  | { kind: 'failed'; problem: Bilingual; oneLiners: readonly OneLiner[]; runUrl?: string | null };
+
+export const verifyMarker = (requestId: string): string => `${markerFor('verify')}<!-- request:${requestId} -->`;
+
+const OUTPUT_LINES = 8;
+const CELL_CHARS = 160;
+
+/** Text that goes into a table cell: one line, no table or HTML syntax, no @mentions or links. */
+export function cell(text: string, max = CELL_CHARS): string {
+  let line = text.replace(/\s*\r?\n\s*/g, ' ⏎ ').trim();
+  if ([...line].length > max) line = `${[...line].slice(0, max - 1).join('')}…`;
+  return line
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|])/g, '\\$1')
+    .replace(/@(?=\w)/g, '@\u200b');
+}
+
+/** A code fence longer than any backtick run inside, so output can never close it early. */
+export function fenced(lines: readonly string[], lang = 'text'): string {
+  const body = lines.join('\n');
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${lang}\n${body}\n${fence}`;
+}
+
+const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
+export const lineLink = (v: VerifyView, line: number, endLine?: number): string =>
+  `${v.webOrigin}/${v.owner}/${v.repo}/blob/${v.sha}/${encodePath(v.path)}#L${line}${endLine && endLine > line ? `-L${endLine}` : ''}`;
+
+const resultsOf = (outcome: VerifyOutcome): VerifyResult[] =>
+  outcome.kind === 'report'
+    ? outcome.report.results
+    : outcome.oneLiners.map((o) => ({
+        line: o.line,
+        endLine: o.endLine,
+        heading: o.heading,
+        command: o.command,
+        kind: o.kind,
+        status: 'runner-error' as const,
+        events: 0,
+        message: pick('en', outcome.problem),
+        output: [],
+        durationMs: 0,
+      }));
+
+function counts(results: readonly VerifyResult[]): Map<RunStatus, number> {
+  const map = new Map<RunStatus, number>();
+  for (const r of results) map.set(r.status, (map.get(r.status) ?? 0) + 1);
+  return map;
+}
+
+function tally(results: readonly VerifyResult[], lang: Language): string {
+  return [...counts(results)].map(([status, n]) => `${statusLabel(status, lang)} ${n}`).join(' · ');
+}
+
+function detailOf(r: VerifyResult, lang: Language): string {
+  if (r.status === 'ok') return pick(lang, { ko: `이벤트 ${r.events}개`, en: `${r.events} event${r.events === 1 ? '' : 's'}` });
+  const parts = [r.message.split('\n')[0]];
+  if (r.rule) parts.push(pick(lang, { ko: `규칙: ${r.rule}`, en: `rule: ${r.rule}` }));
+  if (r.hint) parts.push(`💡 ${r.hint}`);
+  return parts.filter(Boolean).join(' — ');
+}
+
+function table(v: VerifyView, results: readonly VerifyResult[]): string[] {
+  const head = pick(v.lang, { ko: '| # | one-liner | 결과 | 이벤트 / 메시지 |', en: '| # | one-liner | result | events / message |' });
+  const rows = results.map((r, i) => {
+    const title = r.heading ? cell(r.heading, 60) : pick(v.lang, { ko: '(제목 없음)', en: '(no heading)' });
+    return `| ${i + 1} | [L${r.line}](${lineLink(v, r.line, r.endLine)}) ${title} | ${statusLabel(r.status, v.lang)} | ${cell(detailOf(r, v.lang))} |`;
+  });
+  return [head, '|---|---|---|---|', ...rows];
+}
+
+function details(v: VerifyView, results: readonly VerifyResult[], outputLines: number): string[] {
+  const blocks: string[] = [];
+  results.forEach((r, i) => {
+    const message = r.status !== 'ok' && r.message.includes('\n') ? r.message.split('\n').slice(0, 12) : [];
+    const output = r.output.slice(0, outputLines).map((l) => ([...l].length > 300 ? `${[...l].slice(0, 299).join('')}…` : l));
+    if (message.length === 0 && output.length === 0) return;
+    const more = r.output.length > output.length || r.truncated ? pick(v.lang, { ko: ' (일부)', en: ' (excerpt)' }) : '';
+    const summary = `${i + 1}. ${cell(r.heading ?? `L${r.line}`, 60)} — ${pick(v.lang, { ko: '출력', en: 'output' })}${more}`;
+    blocks.push('<details>', `<summary>${summary}</summary>`, '', fenced([r.command.split('\n')[0].slice(0, 200)], 'bash'));
+    if (message.length) blocks.push('', fenced(message));
+    if (output.length) blocks.push('', fenced(output));
+    blocks.push('', '</details>');
+  });
+  return blocks;
+}
+
+function runnerLine(v: VerifyView, outcome: VerifyOutcome): string | null {
+  if (outcome.kind !== 'report') return null;
+  const { runner } = outcome.report;
+  const yes = (b: boolean) => (b ? '✅' : '❌');
+  const parts = [
+    `kernel \`${cell(runner.kernel, 60)}\``,
+    `bpftrace \`${cell(runner.bpftrace ?? pick(v.lang, { ko: '없음', en: 'none' }), 40)}\``,
+    `BTF ${yes(runner.btf)}`,
+  ];
+  if (runner.kprobes !== undefined) parts.push(`kprobes ${yes(runner.kprobes)}`);
+  if (runner.arch) parts.push(cell(runner.arch, 20));
+  if (v.kernelLabel) parts.push(pick(v.lang, { ko: `레이블 \`${v.kernelLabel}\``, en: `label \`${v.kernelLabel}\`` }));
+  return `${pick(v.lang, { ko: '러너', en: 'Runner' })}: ${parts.join(' · ')}`;
+}
+
+function heading(v: VerifyView): string {
+  const file = `[\`${cell(v.path, 120)}\`](${v.webOrigin}/${v.owner}/${v.repo}/blob/${v.sha}/${encodePath(v.path)})`;
+  return pick(v.lang, {
+    ko: `### 🔬 one-liner 검증 — ${file} @ \`${v.sha.slice(0, 7)}\``,
+    en: `### 🔬 one-liner verification — ${file} @ \`${v.sha.slice(0, 7)}\``,
+  });
+}
+
+/** The comment posted at once, edited into the result later. */
+export function renderPending(v: Pick<VerifyView, 'requestId' | 'requester' | 'lang'>, note?: Bilingual): string {
+  return [
+    verifyMarker(v.requestId),
+    pick(v.lang, { ko: `⏳ 검증 중… (@${v.requester} 님의 요청)`, en: `⏳ Verifying… (asked by @${v.requester})` }),
+    ...(note ? ['', pick(v.lang, note)] : []),
+  ].join('\n');
+}
+
+/** A request that stopped before anything ran (file not found, no one-liners): the comment says why. */
+export function renderProblem(v: Pick<VerifyView, 'lang' | 'requestId'>, problem: Bilingual): string {
+  return [verifyMarker(v.requestId), pick(v.lang, { ko: `⚠️ 검증하지 못했습니다: ${pick('ko', problem)}`, en: `⚠️ Nothing was verified: ${pick('en', problem)}` })].join('\n');
+}
+
+function body(v: VerifyView, outcome: VerifyOutcome, outputLines: number, withDetails: boolean): string {
+  const results = resultsOf(outcome);
+  const lines = [verifyMarker(v.requestId), heading(v), ''];
+  if (outcome.kind === 'failed') {
+    lines.push(pick(v.lang, { ko: `💥 러너에서 결과를 받지 못했습니다: ${pick('ko', outcome.problem)}`, en: `💥 No result came back from the runner: ${pick('en', outcome.problem)}` }));
+    if (outcome.runUrl) lines.push(pick(v.lang, { ko: `실행 기록: ${outcome.runUrl}`, en: `Run: ${outcome.runUrl}` }));
+    lines.push('');
+  }
+  for (const note of outcome.kind === 'report' ? (outcome.notes ?? []) : []) lines.push(`> ${pick(v.lang, note)}`, '');
+  if (results.length === 0) {
+    lines.push(pick(v.lang, { ko: '이 파일에는 검증할 one-liner가 없습니다.', en: 'This file has no one-liners to verify.' }));
+  } else {
+    lines.push(`**${tally(results, v.lang)}**`, '', ...table(v, results));
+    if (withDetails) {
+      const blocks = details(v, results, outputLines);
+      if (blocks.length) lines.push('', ...blocks);
+    } else {
+      lines.push('', pick(v.lang, { ko: '_결과가 길어 출력은 생략했습니다._', en: '_The result is long, so the output is left out._' }));
+    }
+  }
+  const runner = runnerLine(v, outcome);
+  if (runner) lines.push('', runner);
+  return lines.join('\n');
+}
+
+/**
+ * The result comment, under GitHub's 65,535-byte limit: with output first, then with fewer
+ * output lines, then without output, and finally cut at a row with a note of what was left out.
+ */
+export function renderVerifyComment(v: VerifyView, outcome: VerifyOutcome, maxBytes = GITHUB_TEXT_LIMIT): string {
+  for (const [lines, withDetails] of [[OUTPUT_LINES, true], [3, true], [0, false]] as const) {
+    const text = body(v, outcome, lines, withDetails);
+    if (byteLength(text) <= maxBytes) return text;
+  }
+  return fitBytes(body(v, outcome, 0, false), maxBytes, (n) =>
+    pick(v.lang, { ko: `\n\n…(결과가 너무 길어 ${n}줄 생략 — 전체는 Check Run 주석에 있습니다)`, en: `\n\n…(${n} lines omitted — every result is annotated in the Check Run)` }),
+  );
+}
+
+const LEVEL: Record<RunStatus, VerifyAnnotation['level'] | null> = {
+  ok: null,
+  'no-events': 'warning',
+  error: 'failure',
+  'attach-failed': 'failure',
+  unsupported: 'notice',
+  denied: 'warning',
+  timeout: 'warning',
+  'runner-error': 'notice',
+};
+
+/**
+ * The Check Run on the file's commit. A member's broken one-liner (error, attach failed)
+ * fails it (or turns it neutral when the study says so); what the runner could not judge
+ * (unsupported, runner error, denied, timeout, no events) stays neutral.
+ */
+export function renderVerifyCheck(
+  v: VerifyView,
+  outcome: VerifyOutcome,
+  failureConclusion: 'failure' | 'neutral',
+): VerifyCheckOutput {
+  const results = resultsOf(outcome);
+  const broken = results.some((r) => r.status === 'error' || r.status === 'attach-failed');
+  const allOk = results.length > 0 && results.every((r) => r.status === 'ok');
+  const conclusion = broken ? failureConclusion : allOk ? 'success' : 'neutral';
+  const title =
+    outcome.kind === 'failed'
+      ? pick(v.lang, { ko: '💥 러너 오류', en: '💥 runner error' })
+      : results.length === 0
+        ? pick(v.lang, { ko: '검증할 one-liner 없음', en: 'no one-liners to verify' })
+        : tally(results, v.lang);
+  const comment = renderVerifyComment(v, outcome);
+  const withoutMarker = comment.slice(comment.indexOf('\n') + 1);
+  const annotations: VerifyAnnotation[] = results.flatMap((r) => {
+    const level = LEVEL[r.status];
+    if (!level) return [];
+    const text = [r.message, r.rule ? `rule: ${r.rule}` : '', r.hint ?? ''].filter(Boolean).join('\n');
+    return [{ path: v.path, line: Math.max(1, r.line), endLine: Math.max(1, r.endLine ?? r.line), level, title: `${statusLabel(r.status, v.lang)}${r.heading ? ` — ${r.heading}` : ''}`, message: text || statusLabel(r.status, v.lang) }];
+  });
+  return { conclusion, title, summary: withoutMarker, annotations };
+}

@@ -1,0 +1,88 @@
+import type { Member, StudyConfig } from '../config/schema.js';
+import type { Bilingual } from '../i18n/pick.js';
+
+/** The repository at one revision, as much as finding a note needs. */
+export interface NoteTree {
+  /** file names in `dir` as stored (macOS commits Hangul decomposed), or null when there is no such folder */
+  listDir(dir: string): Promise<string[] | null>;
+}
+
+export type TargetResult = { ok: true; path: string; member: Member | null } | { ok: false; problem: Bilingual };
+
+export const findMember = (config: StudyConfig, login: string): Member | null =>
+  config.members.find((m) => m.login.toLowerCase() === login.toLowerCase()) ?? null;
+
+const nfc = (s: string) => s.normalize('NFC');
+const dirOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+const baseOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
+
+/**
+ * The path as stored in the repository for a path as written: exact after NFC first, then
+ * ignoring case when that picks exactly one file (`HGD.md` for `hgd.md`).
+ */
+async function lookUp(tree: NoteTree, wanted: string, listings: Map<string, string[] | null>): Promise<string | null> {
+  const dir = dirOf(wanted);
+  if (!listings.has(dir)) listings.set(dir, await tree.listDir(dir));
+  const names = listings.get(dir);
+  if (!names) return null;
+  const base = nfc(baseOf(wanted));
+  const exact = names.find((n) => nfc(n) === base);
+  if (exact) return join(dir, exact);
+  const folded = names.filter((n) => nfc(n).toLowerCase() === base.toLowerCase());
+  return folded.length === 1 ? join(dir, folded[0]) : null;
+}
+
+const notesIn = (names: string[] | null | undefined) =>
+  (names ?? []).filter((n) => /\.md$/i.test(n)).map(nfc).sort().slice(0, 15);
+
+const listing = (names: string[]) => (names.length ? names.map((n) => `\`${n}\``).join(', ') : '—');
+
+/**
+ * Which file a `/verify` means. `week N` uses the roster: the member's name and aliases, each
+ * put into `paths.study`. A commenter who is not on the roster (or a study with no roster)
+ * is looked up by login, the convention of studies that name notes after GitHub logins; the
+ * reply lists the folder's notes so they can name the file by path instead.
+ */
+export async function resolveVerifyTarget(
+  command: { kind: 'path'; path: string } | { kind: 'week'; week: number; member: string | null },
+  ctx: { config: StudyConfig; commenter: string; tree: NoteTree },
+): Promise<TargetResult> {
+  const listings = new Map<string, string[] | null>();
+  if (command.kind === 'path') {
+    const found = await lookUp(ctx.tree, command.path, listings);
+    if (found) return { ok: true, path: found, member: null };
+    const others = notesIn(listings.get(dirOf(command.path)));
+    return {
+      ok: false,
+      problem: {
+        ko: `\`${command.path}\` 파일이 없습니다. 같은 폴더의 노트: ${listing(others)}`,
+        en: `there is no file \`${command.path}\`. Notes in that folder: ${listing(others)}`,
+      },
+    };
+  }
+
+  const login = command.member ?? ctx.commenter;
+  const member = findMember(ctx.config, login);
+  const names = member ? [member.name, ...member.aliases] : [login];
+  const template = ctx.config.paths.study.replaceAll('{week}', String(command.week));
+  const tried: string[] = [];
+  for (const name of names) {
+    // `{name}` must stay one path segment: a name with a slash would point elsewhere.
+    if (name.includes('/') || name === '.' || name === '..') continue;
+    const candidate = template.replaceAll('{name}', name);
+    tried.push(candidate);
+    const found = await lookUp(ctx.tree, candidate, listings);
+    if (found) return { ok: true, path: found, member };
+  }
+  const folder = dirOf(tried[0] ?? template);
+  const others = notesIn(listings.get(folder));
+  const who = command.member ? `@${login}` : '';
+  return {
+    ok: false,
+    problem: {
+      ko: `${who ? `${who}의 ` : ''}${command.week}주차 노트를 찾지 못했습니다 (찾아본 경로: ${listing(tried)}). ${member ? '' : '명단(`members`)에 없는 로그인이라 로그인 이름으로 찾았습니다. '}\`${folder}\`의 노트: ${listing(others)} — \`/verify 경로\`로 직접 지정할 수 있습니다.`,
+      en: `I found no week-${command.week} notes${who ? ` for ${who}` : ''} (looked for ${listing(tried)}). ${member ? '' : 'That login is not on the roster (`members`), so I looked for a file named after it. '}Notes in \`${folder}\`: ${listing(others)} — name the file with \`/verify path\`.`,
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { computeReport } from '../../src/attendance/compute-report.js';
+import { applyChanges, emptyLedger, encodeLedger, type LedgerChange } from '../../src/attendance/ledger.js';
+import { renderReport, reportCommentBody } from '../../src/attendance/render-report.js';
+import { buildSchedule } from '../../src/attendance/schedule.js';
+import type { StudyConfig } from '../../src/config/schema.js';
+import { byteLength } from '../../src/github/text-limits.js';
+import { REPORT_NOW, realisticLedger, seoul, studyConfig } from '../helpers/attendance-study.js';
+
+const renderFor = (config: StudyConfig, ledger = realisticLedger(), now = REPORT_NOW) => {
+  const schedule = buildSchedule(config);
+  const report = computeReport({ config, schedule, ledger, now });
+  const visible = renderReport(report, {
+    lang: config.language,
+    timeZone: schedule.timeZone,
+    now,
+    maxAbsences: config.attendance.maxAbsences,
+    opensBefore: config.attendance.opensBefore,
+    closesAfter: config.attendance.closesAfter,
+  });
+  return { report, visible, body: reportCommentBody(visible, encodeLedger(ledger)) };
+};
+
+describe('computeReport', () => {
+  const { report } = renderFor(studyConfig());
+  const byName = Object.fromEntries(report.members.map((m) => [m.name, m]));
+
+  it('counts absences in past sessions only, excused ones excluded, and follows with the status', () => {
+    expect(byName.dohyun).toMatchObject({ absences: 3, completion: 'failed' });
+    expect(byName.seojin).toMatchObject({ absences: 2, completion: 'at-risk' });
+    expect(byName.minsu).toMatchObject({ absences: 1, completion: 'on-track' });
+    expect(byName.sora).toMatchObject({ absences: 0, completion: 'on-track' });
+    expect(byName.sora.weeks['5'].attendance).toBe('excused');
+    expect(byName.minsu.weeks['2'].attendance).toBe('present'); // the organizer's latest word
+    expect(byName.hgd.weeks['7']).toEqual({ attendance: 'unknown', submission: null });
+  });
+
+  it('fills the submission contract: path, first-seen in the study time zone, on time, last check', () => {
+    expect(byName.minsu.weeks['2'].submission).toEqual({
+      path: 'study/week2/minsu.md',
+      firstSeen: '2025-09-20T01:00:00+09:00',
+      onTime: false,
+      status: 'pass',
+    });
+    expect(byName.jiwoo.weeks['1'].submission?.path).toBe('study/week1/jw.md');
+    expect(byName.sora.weeks['3'].submission?.status).toBe('fail');
+    expect(byName.minsu.weeks['6'].submission?.status).toBeNull();
+    expect(byName.dohyun.weeks['3'].submission).toBeNull();
+    expect(report.weeks[0]).toEqual({ week: 1, session: '2025-09-04T20:00:00+09:00', deadline: '2025-09-11T20:00:00+09:00', mode: 'offline' });
+  });
+
+  it('treats a past week nobody has any record for as no data, not as absences', () => {
+    const ledger = applyChanges(emptyLedger(), [
+      { kind: 'mark', mark: { week: 2, login: 'hong-gildong', state: 'present', by: 'hong-gildong', at: seoul('2025-09-11T20:00'), source: 'check-in' } },
+    ]);
+    const { report: r } = renderFor(studyConfig(), ledger);
+    expect(r.members[0].weeks['1'].attendance).toBe('unknown');
+    expect(r.members[1].weeks['1'].attendance).toBe('unknown');
+    expect(r.members[1].weeks['2'].attendance).toBe('absent');
+    expect(r.members[1].absences).toBe(1);
+  });
+
+  it('completes the study once the last session is over under the limit', () => {
+    const { report: r } = renderFor(studyConfig(), realisticLedger(), new Date(seoul('2025-10-24T12:00')));
+    const seojin = r.members.find((m) => m.name === 'seojin')!;
+    // weeks 7 and 8 had check-ins from nobody in this ledger → no data, so 2 absences stand
+    expect(seojin).toMatchObject({ absences: 2, completion: 'completed' });
+    expect(r.members.find((m) => m.name === 'dohyun')!.completion).toBe('failed');
+  });
+
+  it('with an empty roster, the rows are whoever submitted', () => {
+    const config = { ...studyConfig(), members: [] };
+    const { report: r } = renderFor(config);
+    expect(r.members.map((m) => m.name)).toContain('이영희');
+    expect(r.members.every((m) => m.login === null)).toBe(true);
+  });
+});
+
+describe('the report comment', () => {
+  it('reads well in Korean (8 members, 8 weeks, mixed states)', async () => {
+    const { visible } = renderFor(studyConfig());
+    await expect(visible + '\n').toMatchFileSnapshot('../fixtures/attendance/report-comment.ko.md');
+  });
+  it('reads well in English', async () => {
+    const { visible } = renderFor(studyConfig('', 'en'));
+    await expect(visible + '\n').toMatchFileSnapshot('../fixtures/attendance/report-comment.en.md');
+  });
+
+  it('stays under 65,535 bytes for 40 members with every week filled and long Korean names', () => {
+    const members = Array.from({ length: 40 }, (_, i) => ({
+      login: `member-with-a-rather-long-login-${String(i).padStart(2, '0')}`,
+      name: `스터디원이름이꽤긴사람${i}`,
+      aliases: [],
+    }));
+    const config: StudyConfig = { ...studyConfig(), members };
+    const changes: LedgerChange[] = [];
+    for (const [i, m] of members.entries()) {
+      for (let week = 1; week <= 8; week++) {
+        const path = `study/week${week}/${m.name}.md`;
+        changes.push({ kind: 'tree', files: [{ path, week, owner: m.name }], renames: [], seenAt: seoul('2025-09-05T10:00') + week * 7 * 86_400_000 + i * 1_234_567, complete: false });
+        changes.push({ kind: 'check', files: [{ path, status: (['pass', 'warn', 'fail'] as const)[(i + week) % 3] }], at: seoul('2025-09-05T11:00') + week * 7 * 86_400_000 + i * 7_654_321 });
+        changes.push({
+          kind: 'mark',
+          mark: { week, login: m.login, state: (['present', 'online', 'absent', 'excused'] as const)[(i * week) % 4], by: 'an-organizer-login', at: seoul('2025-09-04T20:10') + week * 7 * 86_400_000 + i * 97_531, source: i % 2 ? 'organizer' : 'check-in' },
+        });
+      }
+    }
+    const ledger = applyChanges(emptyLedger(), changes);
+    const { body, visible } = renderFor(config, ledger, new Date(seoul('2025-11-01T12:00')));
+    const size = byteLength(body);
+    expect(size).toBeLessThan(65_535);
+    expect(body).toContain(visible); // nothing was cut
+    expect(body.split('\n').filter((l) => l.startsWith('| 스터디원'))).toHaveLength(40);
+  });
+
+  it('never lets a member name break the table', () => {
+    const config = { ...studyConfig(), members: [{ login: 'evil', name: 'a|b<script>', aliases: [] }] };
+    const { visible } = renderFor(config, emptyLedger());
+    const row = visible.split('\n').find((l) => l.includes('evil'))!;
+    expect(row).toContain('a\\|b&lt;script>');
+  });
+});

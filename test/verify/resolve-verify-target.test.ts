@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { studyConfigSchema } from '../../src/config/schema.js';
+import { resolveVerifyTarget, type NoteTree } from '../../src/verify/resolve-verify-target.js';
+
+// `홍길동.md` as macOS commits it: decomposed jamo
+const DECOMPOSED = '\u1112\u1169\u11BC\u1100\u1175\u11AF\u1103\u1169\u11BC.md';
+const tree = (dirs: Record<string, string[]>): NoteTree => ({ listDir: async (dir) => dirs[dir] ?? null });
+const files = tree({ 'study/week1': ['OT.md', DECOMPOSED, 'jiwoo.md', 'HGD2.md'], 'study/week2': ['kim.md'] });
+const config = studyConfigSchema.parse({
+  members: [
+    { login: 'hong', name: '홍길동', aliases: ['hgd'] },
+    { login: 'jiwoo-lee', name: '이지우', aliases: ['jiwoo'] },
+    { login: 'nofile', name: '없음' },
+  ],
+});
+
+describe('resolveVerifyTarget', () => {
+  it('finds the member by login and the file by NFC name, returning the path as stored', async () => {
+    const r = await resolveVerifyTarget({ kind: 'week', week: 1, member: null }, { config, commenter: 'HONG', tree: files });
+    expect(r).toMatchObject({ ok: true, path: `study/week1/${DECOMPOSED}` });
+  });
+
+  it('tries aliases after the name', async () => {
+    const r = await resolveVerifyTarget({ kind: 'week', week: 1, member: 'jiwoo-lee' }, { config, commenter: 'hong', tree: files });
+    expect(r).toMatchObject({ ok: true, path: 'study/week1/jiwoo.md' });
+  });
+
+  it('falls back to the login when the commenter is not on the roster (or there is no roster)', async () => {
+    const empty = studyConfigSchema.parse({});
+    const r = await resolveVerifyTarget({ kind: 'week', week: 2, member: null }, { config: empty, commenter: 'Kim', tree: files });
+    expect(r).toMatchObject({ ok: true, path: 'study/week2/kim.md' });
+  });
+
+  it('explains what it looked for and lists the folder when nothing matches', async () => {
+    const r = await resolveVerifyTarget({ kind: 'week', week: 1, member: null }, { config, commenter: 'nofile', tree: files });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.problem.ko).toContain('study/week1/없음.md');
+      expect(r.problem.ko).toContain('jiwoo.md');
+      expect(r.problem.en).toContain('study/week1/없음.md');
+    }
+  });
+
+  it('resolves a written path case-insensitively only when that is unambiguous', async () => {
+    expect(await resolveVerifyTarget({ kind: 'path', path: 'study/week1/hgd2.md' }, { config, commenter: 'x', tree: files })).toMatchObject({ ok: true, path: 'study/week1/HGD2.md' });
+    expect(await resolveVerifyTarget({ kind: 'path', path: 'study/week1/홍길동.md' }, { config, commenter: 'x', tree: files })).toMatchObject({ ok: true, path: `study/week1/${DECOMPOSED}` });
+    const missing = await resolveVerifyTarget({ kind: 'path', path: 'study/week9/a.md' }, { config, commenter: 'x', tree: files });
+    expect(missing.ok).toBe(false);
+  });
+});
