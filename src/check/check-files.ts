@@ -32,9 +32,42 @@ export const PATH_RULE = 'path';
 export async function checkFiles(input: CheckFilesInput): Promise<FileReport[]> {
   const rubrics = input.rubrics ?? (await loadRubrics());
   const lang = input.lang ?? input.config.language;
-  return mapConcurrent(input.files, input.concurrency ?? 4, (file) =>
+  const reports = await mapConcurrent(input.files, input.concurrency ?? 4, (file) =>
     checkOne(file, classifyPath(file.path, input.config), { ...input, rubrics, lang }),
   );
+  flagDuplicates(reports, input.tree, input.config, lang);
+  return reports;
+}
+
+/**
+ * Two files of one member for one week (`hgd.md` and `홍길동.md`, an alias): the bot could
+ * count either, so both get a warning naming the other. Looks at the whole tree, so a
+ * push that touches only one of them still hears about the other.
+ */
+function flagDuplicates(reports: FileReport[], tree: RepoTree, config: StudyConfig, lang: Language): void {
+  const groups = new Map<string, string[]>();
+  for (const path of tree.paths()) {
+    const where = classifyPath(path, config);
+    if (where.kind !== 'submission') continue;
+    const key = `${where.week}\0${where.member}`;
+    groups.set(key, [...(groups.get(key) ?? []), path]);
+  }
+  for (const report of reports) {
+    if (report.kind !== 'submission') continue;
+    const same = groups.get(`${report.week}\0${report.member}`) ?? [];
+    const others = same.filter((p) => nfc(p) !== nfc(report.path));
+    if (others.length === 0) continue;
+    report.findings.push({
+      rule: 'duplicate',
+      severity: 'warning',
+      message: pick(lang, {
+        ko: `${report.week}주차에 ${report.member}의 노트가 ${others.length + 1}개 있습니다 (${others.map((p) => `\`${p}\``).join(', ')}) — 하나만 남기세요`,
+        en: `${report.member} has ${others.length + 1} notes for week ${report.week} (also ${others.map((p) => `\`${p}\``).join(', ')}); keep one`,
+      }),
+      line: null,
+    });
+    report.status = statusOf(report.findings);
+  }
 }
 
 async function checkOne(
@@ -93,7 +126,8 @@ async function checkOne(
     tree: ctx.tree,
     lang: ctx.lang,
   });
-  return submission(base, result.findings, countedOneLiners(result.oneLiners, oneLinerKinds(rubric)).length);
+  const kinds = oneLinerKinds(rubric);
+  return submission(base, result.findings, kinds ? countedOneLiners(result.oneLiners, kinds).length : null);
 }
 
 const submission = (
@@ -104,11 +138,12 @@ const submission = (
 
 /**
  * The kinds the week's `oneliner-count` rule counts, so `oneliners` in the report is the
- * number the rule judged; a week that does not count them reports bpftrace programs.
+ * number the rule judged; null for a week whose rubric does not count one-liners.
  */
-function oneLinerKinds(rubric: Rubric): string[] {
-  const options = rubric.rules.get('oneliner-count')?.options as { kinds?: string[] } | undefined;
-  return options?.kinds ?? ['bpftrace'];
+function oneLinerKinds(rubric: Rubric): string[] | null {
+  const setting = rubric.rules.get('oneliner-count');
+  if (!setting || setting.severity === 'off') return null;
+  return (setting.options as { kinds?: string[] }).kinds ?? ['bpftrace'];
 }
 
 /**

@@ -81,7 +81,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const root = await repoRoot(values.repo, io);
     const loaded = await loadConfig(root, values.config, io, langArg ?? 'ko');
     if (!loaded) return EXIT.usage;
-    const config = loaded;
+    const { config } = loaded;
     const lang: Language = langArg ?? config.language;
     const repo = await openDiskRepo(root);
     const selected = positionals.length > 0 ? await selectArguments(positionals, repo, io) : selectStudyFiles(repo, config);
@@ -89,7 +89,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const reports = await checkFiles({ files, tree: repo.tree, config, lang });
     const report: CheckReport = { files: reports };
     if (values.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    else io.stdout(renderText(reports, { lang, color: io.isTTY && !io.env.NO_COLOR }));
+    else io.stdout(header(root, loaded, io, lang) + renderText(reports, { lang, color: io.isTTY && !io.env.NO_COLOR }));
     return reports.some((r) => r.status === 'fail') ? EXIT.failed : EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
@@ -117,11 +117,17 @@ export async function repoRoot(option: string | undefined, io: CliIO): Promise<s
   return io.cwd;
 }
 
+export interface LoadedConfig {
+  config: StudyConfig;
+  /** the file it came from as shown to the user; null when there was none (the defaults) */
+  source: string | null;
+}
+
 /**
  * The config, or null after printing its problems as `FILE:LINE key: message`. A missing
  * default file means the defaults and an empty roster; a missing `--config` file is a mistake.
  */
-export async function loadConfig(root: string, option: string | undefined, io: CliIO, lang: Language): Promise<StudyConfig | null> {
+export async function loadConfig(root: string, option: string | undefined, io: CliIO, lang: Language): Promise<LoadedConfig | null> {
   const file = option !== undefined ? resolve(io.cwd, option) : join(root, CONFIG_PATH);
   const shown = displayPath(file, root, io.cwd);
   let text: string | null = null;
@@ -135,7 +141,7 @@ export async function loadConfig(root: string, option: string | undefined, io: C
     }
   }
   const result = parseConfig(text, lang, shown);
-  if (result.ok) return result.config;
+  if (result.ok) return { config: result.config, source: text === null ? null : shown };
   for (const problem of result.problems) {
     io.stderr(`${shown}:${problem.line}${problem.key ? ` ${problem.key}` : ''}: ${problem.message}\n`);
   }
@@ -144,6 +150,18 @@ export async function loadConfig(root: string, option: string | undefined, io: C
     en: `\nThe config has ${result.problems.length} problem(s); nothing was checked. Fix the lines above and run again.\n`,
   }));
   return null;
+}
+
+/** What was checked with which rules, so a surprising verdict can be traced to the config. */
+function header(root: string, loaded: LoadedConfig, io: CliIO, lang: Language): string {
+  const shownRoot = relative(io.cwd, root) || '.';
+  const members = loaded.config.members.length;
+  const config = loaded.source === null
+    ? pick(lang, { ko: '설정 파일 없음(기본값, 명단 없음: 모든 이름을 받습니다)', en: 'no config file (defaults, no roster: every name is accepted)' })
+    : members === 0
+      ? pick(lang, { ko: `설정 ${loaded.source} (명단 없음: 모든 이름을 받습니다)`, en: `config ${loaded.source} (no roster: every name is accepted)` })
+      : pick(lang, { ko: `설정 ${loaded.source} (명단 ${members}명)`, en: `config ${loaded.source} (${members} member${members === 1 ? "" : "s"})` });
+  return `study-bot check ${shownRoot.startsWith('..') ? root : shownRoot} · ${config}\n\n`;
 }
 
 function displayPath(file: string, root: string, cwd: string): string {

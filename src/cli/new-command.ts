@@ -68,8 +68,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   try {
     const root = await repoRoot(values.repo, io);
-    const config = await loadConfig(root, undefined, io, langArg ?? 'ko');
-    if (!config) return EXIT.usage;
+    const loaded = await loadConfig(root, undefined, io, langArg ?? 'ko');
+    if (!loaded) return EXIT.usage;
+    const { config } = loaded;
     const lang = langArg ?? config.language;
     if (positionals.length !== 1) throw new UsageError(`${pick(lang, { ko: '주차를 하나 주세요', en: 'give one week number' })}\n\n${usage(lang)}`);
     const week = parseWeek(positionals[0], config, lang);
@@ -84,6 +85,18 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     }
 
     const repo = await openDiskRepo(root);
+    // the same member's notes for the week under another spelling (`홍길동.md` beside `hgd.md`)
+    const existing = repo.paths.find((p) => {
+      const c = classifyPath(p, config);
+      return c.kind === 'submission' && c.week === week && c.member === where.member;
+    });
+    if (existing && !repo.tree.has(target)) {
+      io.stderr(pick(lang, {
+        ko: `${week}주차 노트가 이미 \`${existing}\`에 있어 새로 만들지 않았습니다. 검사하려면: study-bot check ${existing}\n`,
+        en: `week ${week}'s notes already exist at \`${existing}\`; nothing was written. To check them: study-bot check ${existing}\n`,
+      }));
+      return EXIT.failed;
+    }
     if (repo.tree.has(target)) {
       io.stderr(pick(lang, {
         ko: `\`${target}\`이(가) 이미 있어 덮어쓰지 않았습니다. 검사하려면: study-bot check ${target}\n`,

@@ -152,7 +152,7 @@ function renderText(report: AttendanceReport, lang: Language, timeZone: string, 
       const cell = m.weeks[String(w.week)];
       const s = cell.submission;
       const sub = s
-        ? `${s.onTime ? pick(lang, { ko: '제출', en: 'submitted' }) : pick(lang, { ko: '지각 제출', en: 'late' })} ${s.status ? ICON[s.status] : ''} ${s.path} (${sessionLabel(s.firstSeen, { lang, timeZone })})`
+        ? `${s.onTime ? pick(lang, { ko: '제출', en: 'submitted' }) : pick(lang, { ko: '지각 제출', en: 'late' })} ${s.status ? ICON[s.status] : '⏳'} ${s.path} (${sessionLabel(s.firstSeen, { lang, timeZone })})`
         : Date.parse(w.deadline) < now.getTime()
           ? pick(lang, { ko: '미제출', en: 'missing' })
           : '';

@@ -459,6 +459,12 @@ function inStudyRoot(segs: string[], config: StudyConfig, c: Compiled): PathClas
   });
 }
 
+// Folders where a week-named markdown file is tooling, not a member's notes: this repository
+// doubles as the study's template and carries templates, test fixtures and docs.
+const NOT_NOTES_FOLDERS = new Set([
+  '.git', '.github', 'node_modules', 'dist', 'build', 'vendor', 'templates', 'test', 'tests', 'fixtures', '__fixtures__',
+]);
+
 /**
  * Markdown elsewhere in the repository that is plainly week notes: inside a folder named
  * like a week (`Week1/hgd.md`, `notes/1주차/x.md`), or named for a week and a member
@@ -468,7 +474,7 @@ function inStudyRoot(segs: string[], config: StudyConfig, c: Compiled): PathClas
 function looksLikeWeekNotes(segs: string[], config: StudyConfig, c: Compiled): PathClass | null {
   const file = segs[segs.length - 1];
   if (!isMarkdownName(file) || isReadme(file)) return null;
-  if (['.github', '.git', 'node_modules'].includes(segs[0])) return null;
+  if (segs.some((s) => NOT_NOTES_FOLDERS.has(s.toLowerCase()))) return null;
   const stem = stemOf(file);
   const folderWeek = segs.slice(0, -1).map(weekToken).find((w) => w !== null) ?? null;
   const inStem = weekTokenInStem(stem);

@@ -320,7 +320,8 @@ export function renderCheckRun(input: RenderInput): RenderedCheck | null {
 
 /** When the bot itself failed: a completed check that says so, never one stuck in progress. */
 export function renderBotFailure(lang: Language, error: unknown, conclusion: CheckConclusion): { conclusion: CheckConclusion; output: CheckOutput } {
-  const reason = error instanceof Error ? error.message : String(error);
+  // Never echo a credential into a check run anyone can read, and keep it short.
+  const reason = clip((error instanceof Error ? error.message : String(error)).replace(/\b(token|bearer)\s+[\w.-]+/gi, '$1 [REDACTED]'), 600);
   const status = (error as { status?: number }).status;
   return {
     conclusion,

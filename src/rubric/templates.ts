@@ -60,11 +60,13 @@ export function templatePath(week: number): string {
  * a value is not interpreted again) and trimmed to one line, since each sits on a list line.
  */
 export function fillTemplate(text: string, values: TemplateValues): string {
-  let out = text;
+  const byToken = new Map<string, string>();
   for (const [key, token] of Object.entries(PLACEHOLDERS) as [keyof typeof PLACEHOLDERS, string][]) {
     const value = values[key];
-    if (value === undefined) continue;
-    out = out.split(token).join(value.replace(/\s*\n\s*/gu, ' ').trim());
+    if (value !== undefined) byToken.set(token, value.replace(/\s*\n\s*/gu, ' ').trim());
   }
-  return out;
+  if (!byToken.size) return text;
+  // One pass over the text: an inserted value is never scanned again for placeholders.
+  const pattern = new RegExp([...byToken.keys()].map((t) => t.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')).join('|'), 'gu');
+  return text.replace(pattern, (token) => byToken.get(token)!);
 }

@@ -4,10 +4,11 @@ import { checkResultBlock } from '../../src/attendance/check-result-block.js';
 import { applyChanges, decodeLedger, emptyLedger, type Ledger } from '../../src/attendance/ledger.js';
 import { REPORT_MARKER } from '../../src/attendance/render-report.js';
 import { openapiExample, webhookExample } from '../helpers/github-examples.js';
-import { createTestProbot, INSTALLATION_ID, mockInstallationToken } from '../helpers/probot-app.js';
+import { INSTALLATION_ID, mockInstallationToken } from '../helpers/probot-app.js';
 import { seoul, STUDY_YML } from '../helpers/attendance-study.js';
 import {
   commentPayload,
+  createAttendanceProbot,
   ISSUE,
   mockConfig,
   mockCreateComment,
@@ -35,7 +36,7 @@ const receive = (probot: any, name: string, payload: unknown, id = String(Math.r
 
 describe('check-in', () => {
   it('inside the window: a reaction, then the report issue and comment are made once', async () => {
-    const { probot, settle } = await createTestProbot({ clock: clockAt('2025-09-11T11:06:00Z') });
+    const { probot, settle } = await createAttendanceProbot({ clock: clockAt('2025-09-11T11:06:00Z') });
     const state = new ReportState();
     const scope = mockInstallationToken();
     mockConfig(scope, STUDY_YML);
@@ -50,12 +51,12 @@ describe('check-in', () => {
     expect(state.writes).toHaveLength(1);
     expect(ledgerOf(state).marks['2/hong-gildong']).toMatchObject({ state: 'present', source: 'check-in', at: seoul('2025-09-11T20:05') });
     expect(state.body).toMatch(/^<!-- study-bot:attendance-report -->\n## 📊 출석 · 제출 현황/);
-    expect(state.body).toContain('| hgd<br><sub>hong-gildong</sub> |   | 출석 |');
+    expect(state.body).toContain('| hgd<br><sub>hong-gildong</sub> | 미제출 | 출석 |');
     expect(nock.pendingMocks()).toEqual([]);
   });
 
   it('outside every window: refused with the next session, nothing recorded', async () => {
-    const { probot, settle } = await createTestProbot({ clock: clockAt('2025-09-12T03:00:00Z') });
+    const { probot, settle } = await createAttendanceProbot({ clock: clockAt('2025-09-12T03:00:00Z') });
     const replies: string[] = [];
     const scope = mockInstallationToken();
     mockConfig(scope, STUDY_YML);
@@ -69,7 +70,7 @@ describe('check-in', () => {
   });
 
   it('online on an offline week (week 1): refused with the reason', async () => {
-    const { probot, settle } = await createTestProbot();
+    const { probot, settle } = await createAttendanceProbot();
     const replies: string[] = [];
     const scope = mockInstallationToken();
     mockConfig(scope, STUDY_YML);
@@ -81,7 +82,7 @@ describe('check-in', () => {
   });
 
   it('a non-member is told how to be added', async () => {
-    const { probot, settle } = await createTestProbot();
+    const { probot, settle } = await createAttendanceProbot();
     const replies: string[] = [];
     const scope = mockInstallationToken();
     mockConfig(scope, STUDY_YML);
@@ -98,7 +99,7 @@ describe('check-in', () => {
     ['a command inside a code block', '```\n/출석\n```', 'hong-gildong', 'User'],
     ['a quoted command', '> /attendance week 2 absent @jiwoo-kim', 'hong-gildong', 'User'],
   ])('ignores %s: no request at all', async (_, body, login, type) => {
-    const { probot, settle } = await createTestProbot();
+    const { probot, settle } = await createAttendanceProbot();
     await receive(probot, 'issue_comment', commentPayload(body, login, '2025-09-11T11:05:00Z', type));
     await settle();
     expect(nock.pendingMocks()).toEqual([]);
@@ -108,7 +109,7 @@ describe('check-in', () => {
 
 describe('organizer commands', () => {
   it('an organizer override wins over the check-in and refreshes the comment in place', async () => {
-    const { probot, settle } = await createTestProbot({ clock: clockAt('2025-09-12T00:00:00Z') });
+    const { probot, settle } = await createAttendanceProbot({ clock: clockAt('2025-09-12T00:00:00Z') });
     const before = applyChanges(emptyLedger(), [
       { kind: 'mark', mark: { week: 2, login: 'jiwoo-kim', state: 'present', by: 'jiwoo-kim', at: seoul('2025-09-11T20:01'), source: 'check-in' } },
     ]);
@@ -131,7 +132,7 @@ describe('organizer commands', () => {
   });
 
   it('a member trying an organizer command is refused and nothing changes', async () => {
-    const { probot, settle } = await createTestProbot();
+    const { probot, settle } = await createAttendanceProbot();
     const replies: string[] = [];
     const scope = mockInstallationToken();
     mockConfig(scope, STUDY_YML);
@@ -148,7 +149,7 @@ describe('organizer commands', () => {
   });
 
   it('/report on an issue with 300 comments pages through them (Link headers) to the marker', async () => {
-    const { probot, settle } = await createTestProbot({ clock: clockAt('2025-09-12T00:00:00Z') });
+    const { probot, settle } = await createAttendanceProbot({ clock: clockAt('2025-09-12T00:00:00Z') });
     const state = new ReportState(emptyLedger());
     const base = openapiExample('issue-comment');
     const chatter = (from: number, n: number) =>
@@ -181,7 +182,7 @@ describe('organizer commands', () => {
 
 describe('under load', () => {
   it('two events at once: one issue, one comment, both check-ins kept, and the second refresh re-reads first', async () => {
-    const { probot, settle } = await createTestProbot({ clock: clockAt('2025-09-11T11:10:00Z') });
+    const { probot, settle } = await createAttendanceProbot({ clock: clockAt('2025-09-11T11:10:00Z') });
     const state = new ReportState();
     const reactions: string[] = [];
     const scope = mockInstallationToken();
@@ -212,7 +213,7 @@ describe('under load', () => {
   });
 
   it('a comment written by another process between refreshes is not lost: the refresh re-reads it', async () => {
-    const { probot, settle } = await createTestProbot({ clock: clockAt('2025-09-12T00:00:00Z') });
+    const { probot, settle } = await createAttendanceProbot({ clock: clockAt('2025-09-12T00:00:00Z') });
     const state = new ReportState(emptyLedger());
     const scope = mockInstallationToken();
     mockConfig(scope, STUDY_YML);
@@ -246,7 +247,7 @@ describe('submissions from pushes', () => {
   const AFTER = '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c';
 
   it('a force push that rewrites history keeps first-seen times (a backdated commit does not move them)', async () => {
-    const { probot, settle } = await createTestProbot({ clock: clockAt('2025-09-20T00:00:00Z') });
+    const { probot, settle } = await createAttendanceProbot({ clock: clockAt('2025-09-20T00:00:00Z') });
     const before = applyChanges(emptyLedger(), [
       { kind: 'tree', files: [{ path: 'study/week1/hgd.md', week: 1, owner: 'hgd' }], renames: [], seenAt: seoul('2025-09-09T10:00'), complete: true },
     ]);
@@ -276,7 +277,7 @@ describe('submissions from pushes', () => {
   });
 
   it('a rename inside the week folder keeps the submission (jwk.md → jiwoo.md)', async () => {
-    const { probot, settle } = await createTestProbot({ clock: clockAt('2025-09-20T00:00:00Z') });
+    const { probot, settle } = await createAttendanceProbot({ clock: clockAt('2025-09-20T00:00:00Z') });
     const before = applyChanges(emptyLedger(), [
       { kind: 'tree', files: [{ path: 'study/week1/jwk.md', week: 1, owner: 'jwk' }], renames: [], seenAt: seoul('2025-09-08T10:00'), complete: true },
     ]);
@@ -300,7 +301,7 @@ describe('submissions from pushes', () => {
   });
 
   it('ignores pushes to other branches and tags without a request', async () => {
-    const { probot, settle } = await createTestProbot();
+    const { probot, settle } = await createAttendanceProbot();
     const payload = pushPayload({ after: AFTER, pushedAt: '2025-09-19T12:00:00Z', commits: [] });
     payload.ref = 'refs/heads/feature';
     await receive(probot, 'push', payload);
@@ -322,7 +323,7 @@ describe('check results', () => {
   };
 
   it("picks up our own push check's verdicts from its hidden block", async () => {
-    const { probot, settle } = await createTestProbot({ clock: clockAt('2025-09-10T00:00:00Z') });
+    const { probot, settle } = await createAttendanceProbot({ clock: clockAt('2025-09-10T00:00:00Z') });
     const before = applyChanges(emptyLedger(), [
       { kind: 'tree', files: [{ path: 'study/week1/hgd.md', week: 1, owner: 'hgd' }], renames: [], seenAt: seoul('2025-09-09T10:00'), complete: true },
     ]);
@@ -340,7 +341,7 @@ describe('check results', () => {
   });
 
   it('ignores a same-named check run from another app (a workflow can create one)', async () => {
-    const { probot, settle } = await createTestProbot();
+    const { probot, settle } = await createAttendanceProbot();
     await receive(probot, 'check_run', completed(29310, checkResultBlock([{ path: 'study/week1/hgd.md', status: 'pass' }])));
     await settle();
     expect(nock.isDone()).toBe(true);
@@ -348,7 +349,7 @@ describe('check results', () => {
 });
 
 it('never writes over a ledger it cannot read', async () => {
-  const { probot, settle } = await createTestProbot({ clock: clockAt('2025-09-12T00:00:00Z') });
+  const { probot, settle } = await createAttendanceProbot({ clock: clockAt('2025-09-12T00:00:00Z') });
   const state = new ReportState();
   state.body = `${REPORT_MARKER}\ntable\n<!-- study-bot:ledger v1 bm90IGRlZmxhdGU= -->`;
   const failures: unknown[] = [];

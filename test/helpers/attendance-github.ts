@@ -4,10 +4,40 @@
  * returns (two refreshes in a row must see each other's writes).
  */
 import nock from 'nock';
+import { Probot, ProbotOctokit } from 'probot';
+import type { AppDeps } from '../../src/app/deps.js';
+import { registerAttendance } from '../../src/attendance/register.js';
+import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
 import { encodeLedger, type Ledger } from '../../src/attendance/ledger.js';
 import { REPORT_MARKER } from '../../src/attendance/render-report.js';
 import { openapiExample, webhookExample } from './github-examples.js';
-import { INSTALLATION_ID } from './probot-app.js';
+import { INSTALLATION_ID, testPrivateKey } from './probot-app.js';
+
+/**
+ * Probot with only this capability and the command dispatcher: the other capabilities'
+ * listeners (the push check also answers pushes) have their own tests and requests.
+ */
+export async function createAttendanceProbot(deps: Partial<AppDeps> = {}) {
+  const pending: Promise<void>[] = [];
+  const probot = new Probot({
+    appId: 1,
+    privateKey: testPrivateKey(),
+    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    logLevel: 'fatal',
+  });
+  const full: AppDeps = { clock: { now: () => new Date('2025-09-10T00:00:00Z') }, background: (task) => void pending.push(task()), ...deps };
+  await probot.load((app) => {
+    const commands: CommandHandler[] = [];
+    registerAttendance(app, full, commands);
+    registerCommandDispatch(app, full, commands);
+  });
+  return {
+    probot,
+    async settle() {
+      while (pending.length > 0) await Promise.all(pending.splice(0));
+    },
+  };
+}
 
 export const API = 'https://api.github.com';
 export const REPO = '/repos/Codertocat/Hello-World';
@@ -96,7 +126,9 @@ export class ReportState {
 
 /** The issue search, finding the report issue (or nothing, then the bot creates it). */
 export function mockFindIssue(scope: nock.Scope, exists: boolean) {
-  const issue = { ...openapiExample('issue'), number: ISSUE, title: '📊 출석 · 제출 현황' };
+  // the documented example is a pull request's issue; the report issue is a plain one
+  const { pull_request: _pr, ...example } = openapiExample('issue');
+  const issue = { ...example, number: ISSUE, title: '📊 출석 · 제출 현황' };
   scope
     .get(`${REPO}/issues`)
     .query({ labels: 'study-report', state: 'all', sort: 'created', direction: 'asc', per_page: '100' })

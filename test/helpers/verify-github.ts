@@ -149,6 +149,10 @@ export function mockCheckRun(scope: nock.Scope, s: Sent, checkRunId = 4, updates
     s.checkCreates.push(body);
     return { ...openapiExample('check-run'), id: checkRunId, head_sha: body.head_sha, name: body.name, status: body.status, conclusion: null };
   });
+  if (updates > 0) mockCheckRunUpdate(scope, s, checkRunId, updates);
+}
+
+export function mockCheckRunUpdate(scope: nock.Scope, s: Sent, checkRunId = 4, updates = 1) {
   scope
     .patch(`/repos/${STUDY.owner}/${STUDY.repo}/check-runs/${checkRunId}`)
     .times(updates)

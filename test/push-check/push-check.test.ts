@@ -188,13 +188,17 @@ describe('push check', () => {
   it('branch creation: every study file at `after` is new and checked', async () => {
     const after = before.with(sha('created'), { set: [{ path: 'study/week1/hgd.md', content: FAILING_HGD }] });
     serveCommit(gh.scope, after, [CONFIG_PATH, 'study/week1/hgd.md', 'study/week1/kcs.md']);
+    // The config is new on the branch too, so who pushed it matters: the repository's creator.
+    servePermission(gh.scope, 'study-lead', 'admin');
     let created: Body = {};
     acceptCheckRun(gh.scope, 4, (b) => (created = b));
 
-    await deliver(pushPayload({ before: '0000000000000000000000000000000000000000', after: after.sha, created: true, commits: [{ added: ['README.md'] }] }));
+    await deliver(pushPayload({ before: '0000000000000000000000000000000000000000', after: after.sha, created: true, sender: 'study-lead', commits: [{ added: ['README.md'] }] }));
 
     expect(created.output.title).toBe('2개 파일 중 1개 수정 필요');
-    expect(created.external_id).toBe(`push:0000000000000000000000000000000000000000:hong-gildong`);
+    expect(created.external_id).toBe(`push:0000000000000000000000000000000000000000:study-lead`);
+    expect(created.conclusion).toBe('failure');
+    expect(created.output.summary).not.toContain('설정 파일');
   });
 
   it('branch deletion, a tag and another branch: no request at all', async () => {
@@ -254,7 +258,7 @@ describe('push check', () => {
 
     expect(created.conclusion).toBe('failure');
     expect(created.output.summary).toContain('file-format');
-    expect(created.output.annotations).toEqual([]);
+    expect(created.output.annotations).toBeUndefined(); // no line to point at: the finding is in the summary
   });
 
   it('an NFD Korean file name: recognised as the member’s, annotated and linked at its stored path', async () => {
