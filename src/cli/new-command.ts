@@ -185,7 +185,7 @@ async function candidateLogins(io: CliIO): Promise<string[]> {
   if (io.env.GITHUB_USER) out.push(io.env.GITHUB_USER);
   const git = async (key: string) => {
     try {
-      return (await execa('git', ['config', '--get', key], { cwd: io.cwd, timeout: 5_000 })).stdout.trim();
+      return (await execa('git', ['config', '--get', key], { cwd: io.cwd, timeout: 5_000, env: io.env, extendEnv: false })).stdout.trim();
     } catch {
       return '';
     }

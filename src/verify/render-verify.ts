@@ -110,7 +110,7 @@ function details(v: VerifyView, results: readonly VerifyResult[], outputLines: n
     const output = r.output.slice(0, outputLines).map((l) => ([...l].length > 300 ? `${[...l].slice(0, 299).join('')}…` : l));
     if (message.length === 0 && output.length === 0) return;
     const more = r.output.length > output.length || r.truncated ? pick(v.lang, { ko: ' (일부)', en: ' (excerpt)' }) : '';
-    const summary = `${i + 1}. ${cell(r.heading ?? `L${r.line}`, 60)} — ${pick(v.lang, { ko: '출력', en: 'output' })}${more}`;
+    const summary = `${r.heading ? cell(r.heading, 60) : `#${i + 1} L${r.line}`} — ${pick(v.lang, { ko: '출력', en: 'output' })}${more}`;
     blocks.push('<details>', `<summary>${summary}</summary>`, '', fenced([r.command.split('\n')[0].slice(0, 200)], 'bash'));
     if (message.length) blocks.push('', fenced(message));
     if (output.length) blocks.push('', fenced(output));

@@ -305,7 +305,7 @@ describe('submissions from pushes', () => {
     const payload = pushPayload({ after: AFTER, pushedAt: '2025-09-19T12:00:00Z', commits: [] });
     payload.ref = 'refs/heads/feature';
     await receive(probot, 'push', payload);
-    await receive(probot, 'push', { ...webhookExample('push'), installation: { id: INSTALLATION_ID } });
+    await receive(probot, 'push', Object.assign(webhookExample<Record<string, unknown>>('push'), { installation: { id: INSTALLATION_ID } }));
     await settle();
     expect(nock.isDone()).toBe(true);
   });

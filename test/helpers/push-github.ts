@@ -132,7 +132,7 @@ export function acceptCheckRun(scope: nock.Scope, id = 4, capture?: (body: Recor
   scope.post(`${REPO_PATH}/check-runs`).reply(201, (_uri: string, body: Record<string, unknown>) => {
     capture?.(body);
     return {
-      ...example('check-run'),
+      ...example<Record<string, unknown>>('check-run'),
       id,
       name: body.name,
       head_sha: body.head_sha,
@@ -148,7 +148,7 @@ export function acceptCheckRun(scope: nock.Scope, id = 4, capture?: (body: Recor
 export function acceptCheckRunUpdate(scope: nock.Scope, id = 4, capture?: (body: Record<string, unknown>) => void): void {
   scope.patch(`${REPO_PATH}/check-runs/${id}`).reply(200, (_uri: string, body: Record<string, unknown>) => {
     capture?.(body);
-    return { ...example('check-run'), id, pull_requests: [] };
+    return { ...example<Record<string, unknown>>('check-run'), id, pull_requests: [] };
   });
 }
 

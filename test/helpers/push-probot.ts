@@ -32,10 +32,15 @@ export async function buildPushApp(options: { retry?: boolean; startedAt?: Date 
   const background: AppDeps['background'] = (task) => {
     tasks.push(task().then(() => undefined, (error: unknown) => error));
   };
-  const Octokit = ProbotOctokit.defaults({
-    retry: options.retry ? { enabled: true, doNotRetry: [], retryAfterBaseValue: 1 } : { enabled: false },
-    throttle: { enabled: false },
-  });
+  // A function, not an object: Probot 14 layers its own throttle options over object
+  // defaults, so `defaults({ throttle: { enabled: false } })` leaves throttling on (every
+  // write then waits 1 s for the "write" group). A function sees and overrides them.
+  const retry = options.retry ? { enabled: true, doNotRetry: [], retryAfterBaseValue: 1 } : { enabled: false };
+  const Octokit = ProbotOctokit.defaults((instanceOptions: Record<string, unknown>) => ({
+    ...instanceOptions,
+    retry,
+    throttle: { ...(instanceOptions.throttle as object), enabled: false },
+  }));
   const probot = new Probot({ appId: 1, privateKey, Octokit, logLevel: 'fatal' });
   const startedAt = options.startedAt ?? APP_STARTED;
   // Only this capability: the other capabilities' push listeners (attendance) make requests

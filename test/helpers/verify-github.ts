@@ -13,7 +13,7 @@ export const STUDY = { owner: 'Codertocat', repo: 'Hello-World' };
 export const RUNNER = { owner: 'Codertocat', repo: 'ebpf-runner' };
 export const RUNNER_INSTALLATION_ID = 7;
 /** The head of the default branch (the git-ref example's sha). */
-export const HEAD_SHA = openapiExample('git-ref').object.sha as string;
+export const HEAD_SHA = openapiExample<any>('git-ref').object.sha as string;
 export const MEMBER = 'Codertocat';
 
 export const submission = (): string => readFileSync(new URL('../fixtures/verify/hgd-week1.md', import.meta.url), 'utf8');
@@ -90,7 +90,7 @@ export const sent = (): Sent => ({ replies: [], reactions: [], commentUpdates: [
 export function mockConfig(scope: nock.Scope, yaml: string | null) {
   const path = contentsPath('.github/study.yml');
   if (yaml === null) return scope.get(path).reply(404, { message: 'Not Found' });
-  const file = openapiExample('content-file-response-if-content-is-a-file');
+  const file = openapiExample<any>('content-file-response-if-content-is-a-file');
   return scope.get(path).reply(200, { ...file, name: 'study.yml', path: '.github/study.yml', content: base64(yaml), size: yaml.length });
 }
 
@@ -99,12 +99,12 @@ export function mockAck(scope: nock.Scope, s: Sent, where: 'issue' | 'commit', c
   if (where === 'issue') {
     scope.post(`/repos/${STUDY.owner}/${STUDY.repo}/issues/comments/492700400/reactions`).reply(201, (_u, body: any) => {
       s.reactions.push(body.content);
-      return { ...openapiExample('reaction'), content: body.content };
+      return { ...openapiExample<any>('reaction'), content: body.content };
     });
   } else {
     scope.post(`/repos/${STUDY.owner}/${STUDY.repo}/comments/33548674/reactions`).reply(201, (_u, body: any) => {
       s.reactions.push(body.content);
-      return { ...openapiExample('reaction'), content: body.content };
+      return { ...openapiExample<any>('reaction'), content: body.content };
     });
   }
   mockReply(scope, s, where, commentId);
@@ -114,7 +114,7 @@ export function mockReply(scope: nock.Scope, s: Sent, where: 'issue' | 'commit',
   const path = where === 'issue' ? `/repos/${STUDY.owner}/${STUDY.repo}/issues/1/comments` : `/repos/${STUDY.owner}/${STUDY.repo}/commits/6113728f27ae82c7b1a177c8d03f9e96e0adf246/comments`;
   scope.post(path).reply(201, (_u, body: any) => {
     s.replies.push(body.body);
-    const example = openapiExample(where === 'issue' ? 'issue-comment' : 'commit-comment');
+    const example = openapiExample<any>(where === 'issue' ? 'issue-comment' : 'commit-comment');
     return { ...example, id: commentId, body: body.body };
   });
 }
@@ -126,17 +126,17 @@ export function mockStudyFile(scope: nock.Scope, opts: { sha?: string; headLooku
   const name = opts.name ?? 'hgd.md';
   const markdown = opts.markdown ?? submission();
   if (opts.headLookup !== false) {
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}`).reply(200, { ...openapiExample('full-repository'), default_branch: 'main' });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/ref/heads%2Fmain`).reply(200, { ...openapiExample('git-ref'), ref: 'refs/heads/main' });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}`).reply(200, { ...openapiExample<any>('full-repository'), default_branch: 'main' });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/ref/heads%2Fmain`).reply(200, { ...openapiExample<any>('git-ref'), ref: 'refs/heads/main' });
   }
-  const listing = openapiExample('content-file-response-if-content-is-a-directory') as any[];
+  const listing = openapiExample<any>('content-file-response-if-content-is-a-directory') as any[];
   const entry = (n: string, size: number) => ({ ...listing[0], name: n, path: `${dir}/${n}`, size });
   scope
     .get(contentsPath(dir))
     .query({ ref: sha })
     .reply(200, [entry('OT.md', 100), entry(name, Buffer.byteLength(markdown)), { ...listing[1], name: 'hgd_md', path: `${dir}/hgd_md` }]);
   if (opts.readFile === false) return;
-  const file = openapiExample('content-file-response-if-content-is-a-file');
+  const file = openapiExample<any>('content-file-response-if-content-is-a-file');
   scope
     .get(contentsPath(`${dir}/${name}`))
     .query({ ref: sha })
@@ -147,7 +147,7 @@ export function mockStudyFile(scope: nock.Scope, opts: { sha?: string; headLooku
 export function mockCheckRun(scope: nock.Scope, s: Sent, checkRunId = 4, updates = 1) {
   scope.post(`/repos/${STUDY.owner}/${STUDY.repo}/check-runs`).reply(201, (_u, body: any) => {
     s.checkCreates.push(body);
-    return { ...openapiExample('check-run'), id: checkRunId, head_sha: body.head_sha, name: body.name, status: body.status, conclusion: null };
+    return { ...openapiExample<any>('check-run'), id: checkRunId, head_sha: body.head_sha, name: body.name, status: body.status, conclusion: null };
   });
   if (updates > 0) mockCheckRunUpdate(scope, s, checkRunId, updates);
 }
@@ -158,7 +158,7 @@ export function mockCheckRunUpdate(scope: nock.Scope, s: Sent, checkRunId = 4, u
     .times(updates)
     .reply(200, (_u, body: any) => {
       s.checkUpdates.push(body);
-      return { ...openapiExample('check-run'), id: checkRunId, status: body.status ?? 'in_progress', conclusion: body.conclusion ?? null };
+      return { ...openapiExample<any>('check-run'), id: checkRunId, status: body.status ?? 'in_progress', conclusion: body.conclusion ?? null };
     });
 }
 
@@ -166,7 +166,7 @@ export function mockCommentUpdate(scope: nock.Scope, s: Sent, where: 'issue' | '
   const path = where === 'issue' ? `/repos/${STUDY.owner}/${STUDY.repo}/issues/comments/${commentId}` : `/repos/${STUDY.owner}/${STUDY.repo}/comments/${commentId}`;
   scope.patch(path).reply(200, (_u, body: any) => {
     s.commentUpdates.push(body.body);
-    return { ...openapiExample(where === 'issue' ? 'issue-comment' : 'commit-comment'), id: commentId, body: body.body };
+    return { ...openapiExample<any>(where === 'issue' ? 'issue-comment' : 'commit-comment'), id: commentId, body: body.body };
   });
 }
 
@@ -174,13 +174,13 @@ export function mockCommentUpdate(scope: nock.Scope, s: Sent, where: 'issue' | '
 export function mockRole(scope: nock.Scope, login: string, role: 'admin' | 'maintain' | 'write' | 'read' | null) {
   const path = `/repos/${STUDY.owner}/${STUDY.repo}/collaborators/${login}/permission`;
   if (role === null) return scope.get(path).reply(404, { message: 'Not Found' });
-  const example = openapiExample('repository-collaborator-permission-response-if-user-has-admin-permissions');
+  const example = openapiExample<any>('repository-collaborator-permission-response-if-user-has-admin-permissions');
   const permission = role === 'maintain' ? 'write' : role;
   return scope.get(path).reply(200, { ...example, permission, role_name: role, user: { ...example.user, login } });
 }
 
 /** The app finds its installation on `repo` and gets a token for it. */
 export function mockInstallationOf(scope: nock.Scope, repo: { owner: string; repo: string }, installationId: number) {
-  scope.get(`/repos/${repo.owner}/${repo.repo}/installation`).reply(200, { ...openapiExample('installation'), id: installationId });
+  scope.get(`/repos/${repo.owner}/${repo.repo}/installation`).reply(200, { ...openapiExample<any>('installation'), id: installationId });
   scope.post(`/app/installations/${installationId}/access_tokens`).reply(201, token(installationId, { actions: 'write' }));
 }

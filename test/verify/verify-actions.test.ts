@@ -20,9 +20,9 @@ const BLOB = 'https://productionresultssa0.blob.core.windows.net';
 
 /** Installation lookups and tokens: Probot caches tokens, so these may or may not be asked for. */
 function mockAppAuth(scope: nock.Scope) {
-  scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/installation`).optionally().reply(200, { ...openapiExample('installation'), id: RUNNER_INSTALLATION_ID });
+  scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/installation`).optionally().reply(200, { ...openapiExample<any>('installation'), id: RUNNER_INSTALLATION_ID });
   scope.post(`/app/installations/${RUNNER_INSTALLATION_ID}/access_tokens`).optionally().times(2).reply(201, token(RUNNER_INSTALLATION_ID, { actions: 'write' }));
-  scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/installation`).optionally().reply(200, { ...openapiExample('installation'), id: INSTALLATION_ID });
+  scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/installation`).optionally().reply(200, { ...openapiExample<any>('installation'), id: INSTALLATION_ID });
   scope.post(`/app/installations/${INSTALLATION_ID}/access_tokens`).optionally().reply(201, token(INSTALLATION_ID));
 }
 
@@ -36,11 +36,11 @@ async function dispatchOne(s: Sent, opts: { kernel?: string } = {}) {
   mockAck(scope, s, 'issue');
   mockStudyFile(scope);
   mockCheckRun(scope, s, 4, 0);
-  scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/installation`).reply(200, { ...openapiExample('installation'), id: RUNNER_INSTALLATION_ID });
+  scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/installation`).reply(200, { ...openapiExample<any>('installation'), id: RUNNER_INSTALLATION_ID });
   scope.post(`/app/installations/${RUNNER_INSTALLATION_ID}/access_tokens`).reply(201, token(RUNNER_INSTALLATION_ID, { actions: 'write' }));
   scope.post(`/repos/${RUNNER.owner}/${RUNNER.repo}/actions/workflows/ebpf-verify.yml/dispatches`).reply(200, (_u, body: any) => {
     s.dispatches.push(body);
-    return { ...openapiExample('workflow-dispatch-response'), workflow_run_id: RUN_ID };
+    return { ...openapiExample<any>('workflow-dispatch-response'), workflow_run_id: RUN_ID };
   });
   await app.probot.receive(issueCommentEvent(`/verify week1${opts.kernel ? ` ${opts.kernel}` : ''}`));
   await app.settle();
@@ -54,7 +54,7 @@ async function reportZip(): Promise<Uint8Array> {
 }
 
 function mockArtifact(scope: nock.Scope, zip: Uint8Array | null, size = zip?.byteLength ?? 0) {
-  const list = openapiExample('artifact-paginated');
+  const list = openapiExample<any>('artifact-paginated');
   const artifact = { ...list.artifacts[0], id: 11, name: 'verify-report', size_in_bytes: size };
   scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/actions/runs/${RUN_ID}/artifacts`).query(true).reply(200, { total_count: zip ? 1 : 0, artifacts: zip ? [artifact] : [] });
   if (!zip) return;
