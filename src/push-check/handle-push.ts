@@ -67,7 +67,9 @@ export function handlePush(context: Context<'push'>, deps: AppDeps, state: PushC
     context.log.info({ after: p.after, claim }, 'push check: redelivery of a push already in hand, skipped');
     return;
   }
-  const pushedAt = typeof p.repository.pushed_at === 'number' ? new Date(p.repository.pushed_at * 1000) : null;
+  // Push payloads give `pushed_at` in Unix seconds; other events an ISO date.
+  const raw = p.repository.pushed_at as number | string | null | undefined;
+  const pushedAt = typeof raw === 'number' ? new Date(raw * 1000) : typeof raw === 'string' ? new Date(raw) : null;
   const repo = { owner: p.repository.owner?.login ?? p.repository.owner?.name ?? p.repository.full_name.split('/')[0], repo: p.repository.name };
   const req: PushCheckRequest = {
     repo,
