@@ -12,7 +12,8 @@ export interface HtmlRef {
   offset: number;
 }
 
-const START_TAG = /<(img|a|source|video)\b([^>]*)>?/giu;
+// `[^<>]*`: an unclosed tag ends at the next `<`, so a hostile node stays linear.
+const START_TAG = /<(img|a|source|video)\b([^<>]*)>?/giu;
 const ATTRIBUTE = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/gu;
 
 export function htmlRefs(html: string): HtmlRef[] {

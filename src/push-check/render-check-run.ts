@@ -69,7 +69,9 @@ const lineLabel = (lang: Language, line: number): string => pick(lang, { ko: `${
 function firstToFix(report: FileReport, lang: Language): string {
   const first = report.findings.find((f) => f.severity === 'error') ?? report.findings.find((f) => f.severity === 'warning');
   if (!first) return '—';
-  return clip(first.line ? `${lineLabel(lang, first.line)}: ${first.message}` : first.message, 90);
+  const text = clip(first.line ? `${lineLabel(lang, first.line)}: ${first.message}` : first.message, 90);
+  // A cut inside a code span would leave it open and swallow the rest of the row.
+  return (text.match(/`/g) ?? []).length % 2 === 1 ? text.replace(/…$/, '`…') : text;
 }
 
 export function titleOf(input: RenderInput): string {
@@ -323,6 +325,9 @@ export function renderBotFailure(lang: Language, error: unknown, conclusion: Che
   // Never echo a credential into a check run anyone can read, and keep it short.
   const reason = clip((error instanceof Error ? error.message : String(error)).replace(/\b(token|bearer)\s+[\w.-]+/gi, '$1 [REDACTED]'), 600);
   const status = (error as { status?: number }).status;
+  // Octokit's errors say which request failed; the cause of a half-published run too.
+  const failed = (error as { request?: { method?: string; url?: string } }).request ?? (error as { cause?: { request?: { method?: string; url?: string } } }).cause?.request;
+  const where = failed?.method && failed.url ? `${failed.method} ${failed.url.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '')}\n` : '';
   return {
     conclusion,
     output: {
@@ -336,7 +341,7 @@ export function renderBotFailure(lang: Language, error: unknown, conclusion: Che
         pick(lang, { ko: '원인:', en: 'Why:' }),
         '',
         '```',
-        `${status ? `HTTP ${status}: ` : ''}${reason}`,
+        `${where}${status ? `HTTP ${status}: ` : ''}${reason}`,
         '```',
       ].join('\n'),
     },

@@ -46,6 +46,13 @@ export async function checkMarkdown(input: MarkdownCheckInput): Promise<Markdown
   return checkMarkdownSync(input);
 }
 
+/**
+ * Notes above this size are not parsed: a week's notes are a few KB, and a multi-megabyte
+ * file is a pasted log or a build artifact. remark parses ~0.2-1 MB/s, so this also bounds
+ * the time one push can cost. The member gets one `file-size` finding saying what to do.
+ */
+export const MAX_MARKDOWN_BYTES = 1_000_000;
+
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /**
@@ -53,6 +60,24 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
  * some rules (the rule-example tests run each rule on its own).
  */
 export function checkMarkdownSync(input: MarkdownCheckInput, only?: readonly string[]): MarkdownCheckResult {
+  const bytes = Buffer.byteLength(input.text, 'utf8');
+  if (bytes > MAX_MARKDOWN_BYTES) {
+    const mb = (bytes / 1_000_000).toFixed(1);
+    return {
+      findings: [
+        {
+          rule: 'file-size',
+          severity: 'error',
+          message: pick(input.lang, {
+            ko: `파일이 너무 큽니다 (${mb} MB, 최대 1 MB) — 긴 출력은 앞부분만 남기고, 큰 로그는 따로 커밋해 링크해 주세요`,
+            en: `the file is too large (${mb} MB, at most 1 MB): keep only the start of long outputs and link big logs instead`,
+          }),
+          line: 1,
+        },
+      ],
+      oneLiners: [],
+    };
+  }
   const text = input.text.normalize('NFC');
   const lines = new LineIndex(text);
   let root: Root;

@@ -245,6 +245,7 @@ describe('push check', () => {
     expect(created.conclusion).toBe('failure');
     expect(created.output.summary).toContain('file-size');
     expect(created.output.summary).toContain('2.9 MiB');
+    expect(created).toMatchSnapshot();
   });
 
   it('a binary file named .md: a clear finding, no crash', async () => {
@@ -259,6 +260,7 @@ describe('push check', () => {
     expect(created.conclusion).toBe('failure');
     expect(created.output.summary).toContain('file-format');
     expect(created.output.annotations).toBeUndefined(); // no line to point at: the finding is in the summary
+    expect(created).toMatchSnapshot();
   });
 
   it('an NFD Korean file name: recognised as the member’s, annotated and linked at its stored path', async () => {
@@ -274,6 +276,7 @@ describe('push check', () => {
     expect(created.output.summary).toContain('| hgd | 1 | ❌ | 2 |');
     expect(created.output.annotations[0].path).toBe(nfd);
     expect(created.output.summary).toContain(encodeURIComponent('홍길동.md'.normalize('NFD')));
+    expect(created).toMatchSnapshot();
   });
 
   it('a redelivered event does not create a second check run', async () => {
@@ -314,6 +317,8 @@ describe('push check', () => {
     expect(created).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(created.output.title).toBe('study-bot 오류: 검사를 마치지 못했습니다');
     expect(created.output.summary).toContain('HTTP 500');
+    expect(created.output.summary).not.toContain('ghs_test'); // the token never reaches a check run
+    expect(created).toMatchSnapshot();
   });
 
   it('a push touching no study file: a short neutral check, or none with `noStudyFiles: skip`', async () => {
@@ -344,6 +349,7 @@ describe('push check', () => {
     expect(created.name).toBe('study-bot / submission check');
     expect(created.output.title).toBe('1 of 1 file needs fixes');
     expect(created.output.summary).toContain('| member | week | result | one-liners | fix first | file |');
+    expect(created).toMatchSnapshot();
   });
 });
 

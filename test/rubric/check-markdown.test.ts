@@ -120,7 +120,9 @@ describe('checkMarkdown never throws on hostile text', () => {
     ['lone surrogates and RTL marks', () => '# \ud800 Week 1 \u202e hgd\n## \udfff\n![](\ud800.png)\n'],
     ['unclosed fence and html', () => "```bash\nsudo bpftrace -e 'BEGIN {\n<img src=\"a.png\n<!-- never closed"],
     ['10,000 headings', () => Array.from({ length: 10_000 }, (_, i) => `## 환경 설정 ${i}\n\ntext\n`).join('\n')],
-    ['deeply nested lists and quotes', () => Array.from({ length: 500 }, (_, i) => `${'  '.repeat(i)}- > ${i}`).join('\n')],
+    ['deeply nested lists and quotes', () => Array.from({ length: 100 }, (_, i) => `${'  '.repeat(i)}- > ${i}`).join('\n')],
+    ['a 100 KB line of spaces and colons', () => `## 환경 설정\n${' '.repeat(50_000)}OS${' :'.repeat(25_000)}`],
+    ['unclosed <a tags', () => '<a '.repeat(20_000)],
     ['percent garbage in links', () => '[a](%E0%A4%A) ![b](%) [c](../../../../../../etc/passwd) [d](</a b.png>)'],
   ];
   it.each(cases)('%s', async (_name, make) => {
@@ -138,11 +140,23 @@ describe('checkMarkdown never throws on hostile text', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
-  it('a 3 MB file is checked and every finding is inside it', async () => {
+  it('a 3 MB file gets one file-size finding, fast', async () => {
     const block = "### n. 실습\n\n```bash\nsudo bpftrace -e 'tracepoint:syscalls:sys_enter_openat { printf(\"%s\\n\", comm); }'\n```\n\n![결과](hgd_md/x.png)\n\n긴 설명 ".padEnd(400, '가') + '\n\n';
     const text = `# Week 1 - hgd\n\n${block.repeat(Math.ceil(3_000_000 / block.length))}`;
-    expect(text.length).toBeGreaterThan(1_000_000);
-    const { findings } = await checkMarkdown(input(text));
+    expect(Buffer.byteLength(text)).toBeGreaterThan(3_000_000);
+    const started = performance.now();
+    const { findings, oneLiners } = await checkMarkdown(input(text));
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(findings).toEqual([expect.objectContaining({ rule: 'file-size', severity: 'error', line: 1 })]);
+    expect(findings[0]!.message).toMatch(/^파일이 너무 큽니다 \(3\.\d MB, 최대 1 MB\)/u);
+    expect(oneLiners).toEqual([]);
+  });
+
+  it('a file just under the limit is fully checked, every finding inside it', async () => {
+    const block = "### n. 실습\n\n```bash\nsudo bpftrace -e 'BEGIN { printf(\"x\"); }'\n```\n\n![결과](hgd_md/x.png)\n\n";
+    const text = `# Week 1 - hgd\n\n${block.repeat(Math.floor(300_000 / block.length))}`;
+    const { findings, oneLiners } = await checkMarkdown(input(text));
+    expect(oneLiners.length).toBeGreaterThan(1000);
     expect(withinFile(findings, text)).toBe(true);
   }, 60_000);
 

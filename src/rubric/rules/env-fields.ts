@@ -105,8 +105,9 @@ const options = z.strictObject({
 type Options = z.infer<typeof options>;
 
 // `- **OS**: value`, `* 커널 : value`, `1. Tools： value`; the label may be bold or code.
-const FIELD_LINE = /^\s{0,3}(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__|`)?([^:：|*_`]{1,40}?)(?:\*\*|__|`)?\s*[:：]\s*(.*)$/u;
-const TABLE_ROW = /^\s*\|?\s*(?:\*\*|`)?([^|*`]{1,40}?)(?:\*\*|`)?\s*\|\s*([^|]*?)\s*\|?\s*$/u;
+const FIELD_LINE = /^(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__|`)?([^:：|*_`]{1,40}?)(?:\*\*|__|`)?\s*[:：]\s*(.*)$/u;
+const TABLE_ROW = /^\|?\s*(?:\*\*|`)?([^|*`]{1,40}?)(?:\*\*|`)?\s*\|\s*([^|]*?)\s*\|?\s*$/u;
+const MAX_FIELD_LINE = 300;
 const PLACEHOLDER = /^\{[^}]{1,30}\}$/u;
 
 const rule: RubricRule<Options> = {
@@ -125,9 +126,10 @@ const rule: RubricRule<Options> = {
     const found = new Map<number, { line: number; value: string }>();
     let inFence = false;
     for (let n = from; n <= to; n++) {
-      const text = ctx.lines.line(n);
-      if (/^\s{0,3}(```|~~~)/u.test(text)) inFence = !inFence;
-      if (inFence) continue;
+      const text = ctx.lines.line(n).trimStart();
+      if (/^(```|~~~)/u.test(text)) inFence = !inFence;
+      // A field line is short; skipping long ones also bounds the regexes' backtracking.
+      if (inFence || text.length > MAX_FIELD_LINE) continue;
       const m = FIELD_LINE.exec(text) ?? TABLE_ROW.exec(text);
       if (!m) continue;
       const key = headingKey(m[1]!);

@@ -1,3 +1,4 @@
+import { MAX_REQUEST_ONELINERS, type RunnerRequest } from '../../runner/request-schema.js';
 import type { Clock } from '../../app/deps.js';
 import type { RunnerRepository } from '../../github/verify-runner-repository.js';
 import type { Bilingual } from '../../i18n/pick.js';
@@ -16,7 +17,11 @@ export const MAX_DISPATCH_CHARS = 60_000;
  * It names its origin so the report can be traced back, but the runner never reads the study
  * repository: the one-liners travel inside the request.
  */
-export interface RunnerRequestPayload {
+/**
+ * The runner's request (src/runner/request-schema.ts, which `runner exec` validates) plus what
+ * the bot needs to correlate the result; the runner ignores the extra keys.
+ */
+export interface RunnerRequestPayload extends RunnerRequest {
   requestId: string;
   repository: string;
   file: string;
@@ -39,6 +44,7 @@ export interface DispatchPlan {
 export function planDispatch(job: VerifyJob, maxChars = MAX_DISPATCH_CHARS): DispatchPlan {
   const build = (oneLiners: OneLiner[]) => {
     const request: RunnerRequestPayload = {
+      version: 1,
       requestId: job.requestId,
       repository: `${job.repo.owner}/${job.repo.repo}`,
       file: job.path,
@@ -48,8 +54,8 @@ export function planDispatch(job: VerifyJob, maxChars = MAX_DISPATCH_CHARS): Dis
     };
     return { request_id: job.requestId, kernel: job.kernelLabel ?? '', request: JSON.stringify(request) };
   };
-  let count = job.oneLiners.length;
-  let inputs = build(job.oneLiners);
+  let count = Math.min(job.oneLiners.length, MAX_REQUEST_ONELINERS);
+  let inputs = build(job.oneLiners.slice(0, count));
   while (count > 0 && JSON.stringify(inputs).length > maxChars) {
     // Halve the overshoot instead of dropping one at a time: a file of 500 one-liners would otherwise re-serialise 500 times.
     const size = JSON.stringify(inputs).length;
