@@ -8,7 +8,7 @@
 const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0e\ufe0f\u20e3]/gu;
 // `1.`, `1)`, `01 -`, `Ⅳ.`, `iv.`, `(1)`, `1장`, `Step 2:`, `1단계` at the start of a heading.
 const NUMBERING =
-  /^\s*(?:(?:step|part|section)\s*)?(?:\(?\s*(?:\d{1,3}|[ⅰ-ⅿⅠ-Ⅿ]|[ivx]{1,5}(?=[.)\s:-]))\s*[.)\]:\-–—]?|\d{1,3}\s*(?:장|단계|번))\s*/iu;
+  /^\s*(?:(?:step|part|section)\s*)?(?:\d{1,3}\s*(?:장|단계|번)|\(?\s*(?:\d{1,3}|[ⅰ-ⅿⅠ-Ⅿ]|[ivx]{1,5}(?=[.)]))\s*[.)\]:\-–—]?)\s*/iu;
 // Anything that is not a letter or a digit (spaces, punctuation, markdown leftovers).
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 

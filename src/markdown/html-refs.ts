@@ -12,8 +12,9 @@ export interface HtmlRef {
   offset: number;
 }
 
-// `[^<>]*`: an unclosed tag ends at the next `<`, so a hostile node stays linear.
-const START_TAG = /<(img|a|source|video)\b([^<>]*)>?/giu;
+// Quoted values may hold `>`; otherwise a tag ends at `>` or, unclosed, at the next `<`. The
+// alternatives start with distinct characters, so a hostile node is still scanned linearly.
+const START_TAG = /<(img|a|source|video)\b((?:[^<>"']|"[^"]*"|'[^']*')*)>?/giu;
 const ATTRIBUTE = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/gu;
 
 export function htmlRefs(html: string): HtmlRef[] {

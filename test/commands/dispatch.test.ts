@@ -1,10 +1,10 @@
 import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
+import { Probot } from 'probot';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
 import type { SlashCommand } from '../../src/commands/parse-commands.js';
 import { openapiExample, webhookExample } from '../helpers/github-examples.js';
-import { INSTALLATION_ID, mockInstallationToken, testPrivateKey } from '../helpers/probot-app.js';
+import { INSTALLATION_ID, mockInstallationToken, testOctokit, testPrivateKey } from '../helpers/probot-app.js';
 
 const api = 'https://api.github.com';
 const repoPath = '/repos/Codertocat/Hello-World';
@@ -33,7 +33,7 @@ describe('comment command dispatch', () => {
     probot = new Probot({
       appId: 1,
       privateKey: testPrivateKey(),
-      Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+      Octokit: testOctokit(),
       logLevel: 'fatal',
     });
     await probot.load((app) =>

@@ -4,7 +4,8 @@
  * returns (two refreshes in a row must see each other's writes).
  */
 import nock from 'nock';
-import { Probot, ProbotOctokit } from 'probot';
+import { Probot } from 'probot';
+import { testOctokit } from './probot-app.js';
 import type { AppDeps } from '../../src/app/deps.js';
 import { registerAttendance } from '../../src/attendance/register.js';
 import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
@@ -22,7 +23,7 @@ export async function createAttendanceProbot(deps: Partial<AppDeps> = {}) {
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
+    Octokit: testOctokit(),
     logLevel: 'fatal',
   });
   const full: AppDeps = { clock: { now: () => new Date('2025-09-10T00:00:00Z') }, background: (task) => void pending.push(task()), ...deps };

@@ -12,18 +12,30 @@ export const testPrivateKey = (): string =>
 export const INSTALLATION_ID = 2;
 
 /**
+ * Probot's Octokit for tests: retries off (unless asked for) and throttling off. A function,
+ * not an object: Probot 14 layers its own throttle options over object defaults, so
+ * `defaults({ throttle: { enabled: false } })` leaves throttling on and every write after the
+ * first waits a second. A function sees Probot's options and overrides them.
+ */
+export function testOctokit(options: { retry?: boolean } = {}) {
+  const retry = options.retry ? { enabled: true, doNotRetry: [], retryAfterBaseValue: 1 } : { enabled: false };
+  return ProbotOctokit.defaults((instanceOptions: Record<string, unknown>) => ({
+    ...instanceOptions,
+    retry,
+    throttle: { ...(instanceOptions.throttle as object), enabled: false },
+  }));
+}
+
+/**
  * Probot as the tests drive it: retries and throttling off (a test that wants retries
  * passes its own Octokit options), background work collected so a test can await it.
  */
-export async function createTestProbot(
-  deps: Partial<AppDeps> = {},
-  octokitDefaults: Record<string, unknown> = { retry: { enabled: false }, throttle: { enabled: false } },
-) {
+export async function createTestProbot(deps: Partial<AppDeps> = {}, options: { retry?: boolean } = {}) {
   const pending: Promise<void>[] = [];
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),
-    Octokit: ProbotOctokit.defaults(octokitDefaults),
+    Octokit: testOctokit(options),
     logLevel: 'fatal',
   });
   await probot.load(

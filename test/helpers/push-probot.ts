@@ -3,19 +3,16 @@
  * throttling off (unless a test asks for retries), a fixed clock, and a `background` that
  * the test can await. Payloads start from the trimmed @octokit/webhooks-examples fixtures.
  */
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Probot, ProbotOctokit } from 'probot';
+import { Probot } from 'probot';
+import { testOctokit, testPrivateKey } from './probot-app.js';
 import type { AppDeps } from '../../src/app/deps.js';
 import { registerPushCheck } from '../../src/push-check/register.js';
 import { OWNER, REPO } from './push-github.js';
 
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
+const privateKey = testPrivateKey();
 
 /** The moment the app starts in tests; pushes are made after it unless a test says otherwise. */
 export const APP_STARTED = new Date('2025-09-04T11:00:00Z');
@@ -32,15 +29,7 @@ export async function buildPushApp(options: { retry?: boolean; startedAt?: Date 
   const background: AppDeps['background'] = (task) => {
     tasks.push(task().then(() => undefined, (error: unknown) => error));
   };
-  // A function, not an object: Probot 14 layers its own throttle options over object
-  // defaults, so `defaults({ throttle: { enabled: false } })` leaves throttling on (every
-  // write then waits 1 s for the "write" group). A function sees and overrides them.
-  const retry = options.retry ? { enabled: true, doNotRetry: [], retryAfterBaseValue: 1 } : { enabled: false };
-  const Octokit = ProbotOctokit.defaults((instanceOptions: Record<string, unknown>) => ({
-    ...instanceOptions,
-    retry,
-    throttle: { ...(instanceOptions.throttle as object), enabled: false },
-  }));
+  const Octokit = testOctokit({ retry: Boolean(options.retry) });
   const probot = new Probot({ appId: 1, privateKey, Octokit, logLevel: 'fatal' });
   const startedAt = options.startedAt ?? APP_STARTED;
   // Only this capability: the other capabilities' push listeners (attendance) make requests
