@@ -1,7 +1,7 @@
 import type { Context } from 'probot';
 import type { AppDeps } from '../app/deps.js';
 import { CHECK_NAMES } from '../push-check/render-check-run.js';
-import { parseCheckResultBlock } from './check-result-block.js';
+import { parseCheckResultBlock } from '../check/check-result-block.js';
 import { recordCheckResult } from './report-service.js';
 
 const OUR_CHECKS = new Set<string>(Object.values(CHECK_NAMES));

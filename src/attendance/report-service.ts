@@ -1,7 +1,7 @@
 import type { AppDeps } from '../app/deps.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
 import { reportClient } from '../github/report-client.js';
-import type { CheckedFile } from './check-result-block.js';
+import type { CheckedFile } from '../check/check-result-block.js';
 import { refreshReport, type CommentLocation, type RefreshItem } from './refresh-report.js';
 import { RefreshQueue } from './refresh-queue.js';
 

@@ -1,3 +1,4 @@
+import { checkResultBlock } from '../check/check-result-block.js';
 import { statusOf, type FileReport, type FileStatus, type Finding, type Severity } from '../check/types.js';
 import type { ConfigProblem } from '../config/load-config.js';
 import type { Language, StudyConfig } from '../config/schema.js';
@@ -292,18 +293,23 @@ export function renderCheckRun(input: RenderInput): RenderedCheck | null {
   const nothingToSay = input.reports.length === 0 && input.wiped.length === 0 && input.config.problems.length === 0 && !input.config.untrustedChange;
   if (nothingToSay && input.checks.noStudyFiles === 'skip') return null;
 
+  // The verdict per file, hidden from readers, for the attendance report (check_run.completed).
+  const block = checkResultBlock(
+    input.reports.flatMap((r) => (r.kind === 'submission' && r.status ? [{ path: r.path, status: r.status }] : [])),
+  );
+  const limit = GITHUB_TEXT_LIMIT - byteLength(block) - 1;
   const head = [...guardSection(input), ...configSection(input), ...tableSection(input)];
   const details = detailsSection(input);
   const notes = notesSection(input);
   const whole = [...head, ...details, ...notes].join('\n').trimEnd() + '\n';
   let output: CheckOutput;
-  if (byteLength(whole) <= GITHUB_TEXT_LIMIT) {
+  if (byteLength(whole) <= limit) {
     output = { title: titleOf(input), summary: whole };
   } else {
     const pointer = pick(input.lang, { ko: '파일별 자세한 내용은 아래에 있습니다.', en: 'The details per file are below.' });
     output = {
       title: titleOf(input),
-      summary: fitBytes([...head, ...notes, pointer].join('\n'), GITHUB_TEXT_LIMIT),
+      summary: fitBytes([...head, ...notes, pointer].join('\n'), limit),
       text: fitBytes(details.join('\n'), GITHUB_TEXT_LIMIT),
     };
   }
@@ -315,8 +321,9 @@ export function renderCheckRun(input: RenderInput): RenderedCheck | null {
       ko: `\n> ℹ️ 주석은 처음 ${MAX_ANNOTATIONS}개만 달았습니다 (${all.length}개 중). 나머지는 위 목록에 있습니다.\n`,
       en: `\n> ℹ️ Only the first ${MAX_ANNOTATIONS} of ${all.length} annotations were added; the rest are listed above.\n`,
     });
-    output = { ...output, summary: fitBytes(output.summary + extra, GITHUB_TEXT_LIMIT) };
+    output = { ...output, summary: fitBytes(output.summary + extra, limit) };
   }
+  output = { ...output, summary: `${output.summary}\n${block}` };
   return { conclusion: conclusionOf(input), output, annotations };
 }
 

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { checkResultBlock } from '../../src/attendance/check-result-block.js';
+import { checkResultBlock } from '../../src/check/check-result-block.js';
 import { applyChanges, decodeLedger, emptyLedger, type Ledger } from '../../src/attendance/ledger.js';
 import { REPORT_MARKER } from '../../src/attendance/render-report.js';
 import { openapiExample, webhookExample } from '../helpers/github-examples.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CheckStatus } from './ledger.js';
+import type { FileStatus } from './types.js';
 
 /**
  * The machine-readable part of a push check's Check Run: which study file got which verdict.
@@ -16,7 +16,7 @@ const blockSchema = z.object({
 
 export interface CheckedFile {
   path: string;
-  status: CheckStatus;
+  status: FileStatus;
 }
 
 const BLOCK = /<!--\s*study-bot:check-results (\{.*?\})\s*-->/s;
