@@ -51,6 +51,7 @@ function countingGitHub(config: StudyConfig, ledger: Ledger, paths: string[], ot
       counts.requests++;
       body = next;
     },
+    pointIssueAt: async () => void counts.requests++,
   };
   return { gh, counts, body: () => body };
 }

@@ -1,7 +1,14 @@
 // `npm start`: Probot's own runner, configured by its standard environment (APP_ID,
 // PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST, WEBHOOK_PROXY_URL,
-// GHE_HOST/GHE_PROTOCOL for GitHub Enterprise Server, LOG_LEVEL).
+// GHE_HOST/GHE_PROTOCOL for GitHub Enterprise Server, LOG_LEVEL). Without APP_ID it starts
+// Probot's setup flow, which registers the app from app.yml.
 import { run } from 'probot';
+import { serverEnvProblems } from './app/server-env.js';
 import app from './index.js';
 
+const problems = serverEnvProblems(process.env);
+if (problems.length > 0) {
+  for (const problem of problems) console.error(`study-bot: ${problem}`);
+  process.exit(1);
+}
 await run(app);

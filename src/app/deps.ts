@@ -10,6 +10,23 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * Schedules work for later (a /verify deadline). Returns a cancel function. Tests pass one
+ * they advance together with their clock, so nothing really waits.
+ */
+export interface Timer {
+  schedule(delayMs: number, task: () => void): () => void;
+}
+
+export const systemTimer: Timer = {
+  schedule(delayMs, task) {
+    // unref: a pending deadline must not keep a CLI or test process alive.
+    const handle = setTimeout(task, Math.min(Math.max(0, delayMs), 2 ** 31 - 1));
+    handle.unref?.();
+    return () => clearTimeout(handle);
+  },
+};
+
 export interface AppDeps {
   clock: Clock;
   /**
@@ -22,4 +39,6 @@ export interface AppDeps {
    * Tests pass the real one for an eBPF run, or a labelled fake for the GitHub-side tests.
    */
   verifier?: Verifier;
+  /** /verify's deadlines (default: setTimeout). */
+  timer?: Timer;
 }

@@ -1,17 +1,21 @@
 import type { CommandHandler } from '../commands/dispatch.js';
 import { buildSchedule } from './schedule.js';
 import { checkInUsage, decideCheckIn } from './check-in.js';
-import { reportService } from './report-service.js';
+import { commandConfig, NOT_RECORDED, recordThenAcknowledge } from './record-command.js';
 
-/** `/출석` and `/attend`: accepted → a reaction and a refresh later; refused → one short reply. */
+/**
+ * `/출석` and `/attend`: accepted → recorded in the ledger, then a reaction (the reaction
+ * means "recorded"); refused → one short reply that says why.
+ */
 export const checkInHandler: CommandHandler = {
   names: ['출석', 'attend'],
   usage: checkInUsage,
   async handle(ctx, command) {
+    const config = await commandConfig(ctx);
     const decision = decideCheckIn({
-      config: ctx.config,
-      schedule: buildSchedule(ctx.config),
-      lang: ctx.lang,
+      config,
+      schedule: buildSchedule(config),
+      lang: config.language,
       login: ctx.author.login,
       at: ctx.createdAt,
       args: command.args,
@@ -20,7 +24,13 @@ export const checkInHandler: CommandHandler = {
       await ctx.reply(`> ${command.raw}\n\n${decision.message}`);
       return;
     }
-    await ctx.react(decision.mark.state === 'online' ? 'rocket' : '+1');
-    reportService(ctx.deps).refreshLater(ctx.octokit, ctx.repo, [{ kind: 'change', change: { kind: 'mark', mark: decision.mark } }]);
+    recordThenAcknowledge(
+      ctx,
+      command,
+      [{ kind: 'change', change: { kind: 'mark', mark: decision.mark } }],
+      decision.mark.state === 'online' ? 'rocket' : '+1',
+      NOT_RECORDED.checkIn,
+      config.language,
+    );
   },
 };

@@ -3,7 +3,7 @@ import { isOrganizerRole, repoRole } from '../github/permissions.js';
 import { pick } from '../i18n/pick.js';
 import type { SlashCommand } from '../commands/parse-commands.js';
 import { attendanceUsage, decideAttendanceCommand, reportUsage } from './organizer-commands.js';
-import { reportService } from './report-service.js';
+import { commandConfig, NOT_RECORDED, recordThenAcknowledge } from './record-command.js';
 import { buildSchedule } from './schedule.js';
 
 /** Organizer rights come from the repository role (admin, maintain), never from files. */
@@ -23,10 +23,11 @@ export const attendanceHandler: CommandHandler = {
   usage: attendanceUsage,
   async handle(ctx, command) {
     if (await refuseUnlessOrganizer(ctx, command)) return;
+    const config = await commandConfig(ctx);
     const decision = decideAttendanceCommand({
-      config: ctx.config,
-      schedule: buildSchedule(ctx.config),
-      lang: ctx.lang,
+      config,
+      schedule: buildSchedule(config),
+      lang: config.language,
       organizer: ctx.author.login,
       at: ctx.createdAt,
       args: command.args,
@@ -35,11 +36,13 @@ export const attendanceHandler: CommandHandler = {
       await ctx.reply(`> ${command.raw}\n\n${decision.message}`);
       return;
     }
-    await ctx.react('+1');
-    reportService(ctx.deps).refreshLater(
-      ctx.octokit,
-      ctx.repo,
+    recordThenAcknowledge(
+      ctx,
+      command,
       decision.marks.map((mark) => ({ kind: 'change', change: { kind: 'mark', mark } })),
+      '+1',
+      NOT_RECORDED.organizer,
+      config.language,
     );
   },
 };
@@ -49,7 +52,6 @@ export const reportHandler: CommandHandler = {
   usage: reportUsage,
   async handle(ctx, command) {
     if (await refuseUnlessOrganizer(ctx, command)) return;
-    await ctx.react('eyes');
-    reportService(ctx.deps).refreshLater(ctx.octokit, ctx.repo, [{ kind: 'refresh' }]);
+    recordThenAcknowledge(ctx, command, [{ kind: 'refresh' }], 'eyes', NOT_RECORDED.report);
   },
 };

@@ -1,5 +1,6 @@
 import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
 import { z } from 'zod';
+import type { LedgerSeal } from './ledger-seal.js';
 
 /**
  * The bot's own record of what it has seen: first-seen times of submissions, the last
@@ -175,10 +176,39 @@ function applyTree(next: Ledger, change: Extract<LedgerChange, { kind: 'tree' }>
 
 export const applyChanges = (ledger: Ledger, changes: readonly LedgerChange[]): Ledger => changes.reduce(applyChange, ledger);
 
+/**
+ * Two records of the same study in one: what either knows survives. Marks and check results
+ * go through the same rules as new ones (so merging is order-free and merging an older copy
+ * changes nothing); a submission keeps its earliest first-seen time, and whether it is on main
+ * comes from the copy that saw the newer tree.
+ */
+export function mergeLedgers(a: Ledger, b: Ledger): Ledger {
+  const changes: LedgerChange[] = [
+    ...Object.values(b.marks).map<LedgerChange>((mark) => ({ kind: 'mark', mark })),
+    ...Object.entries(b.checks).map<LedgerChange>(([path, c]) => ({ kind: 'check', files: [{ path, status: c.status }], at: c.at })),
+  ];
+  const next = applyChanges(a, changes);
+  const bNewer = b.treeAt > a.treeAt;
+  for (const [key, record] of Object.entries(b.submissions)) {
+    const mine = next.submissions[key];
+    if (!mine) {
+      next.submissions[key] = { ...record };
+      continue;
+    }
+    mine.firstSeen = Math.min(mine.firstSeen, record.firstSeen);
+    if (bNewer) {
+      mine.onMain = record.onMain;
+      mine.path = record.path;
+    }
+  }
+  next.treeAt = Math.max(a.treeAt, b.treeAt);
+  return next;
+}
+
 // ---- Encoding: compact tuples, deflated, base64, inside an HTML comment -----------------
 
 const LEDGER_VERSION = 1;
-const BLOCK = /<!--\s*study-bot:ledger v(\d+) ([A-Za-z0-9+/=]*)\s*-->/;
+const BLOCK = /<!--\s*study-bot:ledger v(\d+) ([A-Za-z0-9+/=]*)(?: sig=([0-9a-f]{64}))?\s*-->/;
 
 const seconds = z.number().int().nonnegative();
 const stateCode = { present: 'p', online: 'o', absent: 'a', excused: 'e' } as const;
@@ -202,7 +232,8 @@ const encodedSchema = z.strictObject({
 
 const toSec = (ms: number) => Math.floor(ms / 1000);
 
-export function encodeLedger(ledger: Ledger): string {
+/** The hidden block; signed when the app has a key (`seal`), so that a forged body is refused. */
+export function encodeLedger(ledger: Ledger, seal?: LedgerSeal | null): string {
   const data: z.infer<typeof encodedSchema> = {
     v: LEDGER_VERSION,
     t: toSec(ledger.treeAt),
@@ -217,16 +248,25 @@ export function encodeLedger(ledger: Ledger): string {
       .map((m) => [m.week, m.login, stateCode[m.state], m.by, toSec(m.at), m.source === 'organizer' ? 'o' : 'c']),
   };
   const packed = Buffer.from(deflateSync(strToU8(JSON.stringify(data)), { level: 9 })).toString('base64');
-  return `<!-- study-bot:ledger v${LEDGER_VERSION} ${packed} -->`;
+  const signature = seal ? ` sig=${seal.sign(packed)}` : '';
+  return `<!-- study-bot:ledger v${LEDGER_VERSION} ${packed}${signature} -->`;
 }
 
 export type DecodeResult = { ok: true; ledger: Ledger } | { ok: false; reason: string };
 
-/** Reads the ledger block out of a comment body. No block at all is an empty ledger. */
-export function decodeLedger(body: string): DecodeResult {
+/**
+ * Reads the ledger block out of a comment body. Without a seal (the CLI, tests of the
+ * encoding) no block at all is an empty ledger. With one, only a block the app signed for this
+ * repository counts: a body without a block, or with a changed or missing signature, is not
+ * the bot's record.
+ */
+export function decodeLedger(body: string, seal?: LedgerSeal | null): DecodeResult {
   const match = BLOCK.exec(body);
-  if (!match) return { ok: true, ledger: emptyLedger() };
+  if (!match) return seal ? { ok: false, reason: 'there is no ledger block' } : { ok: true, ledger: emptyLedger() };
   if (Number(match[1]) !== LEDGER_VERSION) return { ok: false, reason: `ledger version ${match[1]} is not supported (expected ${LEDGER_VERSION})` };
+  if (seal && !(match[3] && seal.verify(match[2], match[3]))) {
+    return { ok: false, reason: match[3] ? 'the ledger signature does not match (not written by this app for this repository)' : 'the ledger is not signed' };
+  }
   let json: unknown;
   try {
     json = JSON.parse(strFromU8(inflateSync(Buffer.from(match[2], 'base64'))));

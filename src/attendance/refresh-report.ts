@@ -1,7 +1,8 @@
 import type { StudyConfig } from '../config/schema.js';
 import { computeReport } from './compute-report.js';
-import { applyChanges, decodeLedger, encodeLedger, type Ledger, type LedgerChange } from './ledger.js';
-import { renderReport, reportCommentBody } from './render-report.js';
+import { applyChanges, decodeLedger, emptyLedger, encodeLedger, mergeLedgers, type Ledger, type LedgerChange } from './ledger.js';
+import type { LedgerSeal } from './ledger-seal.js';
+import { renderOptionsFor, renderReport, reportCommentBody } from './render-report.js';
 import { buildSchedule } from './schedule.js';
 import { renamesIn, studyFileOf, type CommitPaths } from './study-files.js';
 
@@ -13,16 +14,22 @@ import { renamesIn, studyFileOf, type CommitPaths } from './study-files.js';
  */
 export interface ReportGitHub {
   readonly label: string;
+  /** the study config; when `.github/study.yml` is broken, the last valid one (never throws for that) */
   readConfig(): Promise<StudyConfig>;
   /** every blob path at `sha`, or null when GitHub cut the listing (huge repositories) */
   treePaths(sha: string): Promise<string[] | null>;
   findOrCreateIssue(title: string): Promise<number>;
-  /** the bot's marked comment on the issue, paginating through all comments */
-  findComment(issueNumber: number): Promise<{ id: number; body: string } | null>;
+  /**
+   * The bot's marked comment on the issue, paginating through all comments: the first one
+   * `prefer` accepts (its ledger verifies), else the first marked one.
+   */
+  findComment(issueNumber: number, prefer?: (body: string) => boolean): Promise<{ id: number; body: string } | null>;
   /** the comment as it is now, or null when it was deleted */
   getComment(id: number): Promise<{ id: number; body: string } | null>;
   createComment(issueNumber: number, body: string): Promise<{ id: number }>;
   updateComment(id: number, body: string): Promise<void>;
+  /** the issue's description links to the comment (after it was made anew) */
+  pointIssueAt(issueNumber: number, commentId: number): Promise<void>;
 }
 
 /** What a push tells the report, taken from the payload without any request. */
@@ -33,7 +40,23 @@ export interface PushFacts {
   commits: (CommitPaths & { modified?: string[] })[];
 }
 
-export type RefreshItem = { kind: 'change'; change: LedgerChange } | { kind: 'push'; push: PushFacts } | { kind: 'refresh' };
+/**
+ * `restore`: the report comment as it was before someone else edited (`deleted: false`) or
+ * deleted it (`deleted: true`), from the webhook payload. Its ledger is merged in when it
+ * verifies, so the next write puts the record back.
+ */
+export interface RestoreFacts {
+  commentId: number;
+  issueNumber: number;
+  body: string;
+  deleted: boolean;
+}
+
+export type RefreshItem =
+  | { kind: 'change'; change: LedgerChange }
+  | { kind: 'push'; push: PushFacts }
+  | { kind: 'refresh' }
+  | { kind: 'restore'; restore: RestoreFacts };
 
 /** Where the comment was found last time, per repository, so a warm refresh skips the search. */
 export interface CommentLocation {
@@ -89,17 +112,33 @@ export interface RefreshOutcome {
   created: boolean;
 }
 
+export interface RefreshOptions {
+  /** signs the ledger and decides which bodies are the bot's record; null: unsigned */
+  seal?: LedgerSeal | null;
+  /** the body this process wrote last, and where: a second source when the comment was tampered with */
+  lastWritten?: { commentId: number; body: string } | null;
+}
+
 /**
  * Read-modify-write of the report comment. The comment is read right before it is written
  * and the changes are applied to what is there now; every change is idempotent, so a
  * process that wrote in between loses nothing that this run carries again.
+ *
+ * The record the changes are applied to is every verifiable copy merged: the comment as it
+ * is, the bodies of restore items (the comment before someone else edited or deleted it), and
+ * what this process wrote last. A comment whose ledger does not verify (edited by hand,
+ * forged) is overwritten only when another copy verifies; otherwise the refresh fails without
+ * writing, because the ledger holds first-seen times nothing else has.
  */
 export async function refreshReport(
   gh: ReportGitHub,
   items: readonly RefreshItem[],
   now: Date,
   known: CommentLocation | null,
+  options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
+  const seal = options.seal ?? null;
+  const verifies = (body: string) => decodeLedger(body, seal).ok;
   const config = await gh.readConfig();
   const changes = [
     ...(await pushChanges(gh, config, items.flatMap((i) => (i.kind === 'push' ? [i.push] : [])))),
@@ -115,31 +154,46 @@ export async function refreshReport(
   let issueNumber = location?.issueNumber;
   if (!current) {
     issueNumber = await gh.findOrCreateIssue(config.attendance.issueTitle ?? defaultIssueTitle);
-    current = await gh.findComment(issueNumber);
+    current = await gh.findComment(issueNumber, verifies);
   }
 
-  const decoded = decodeLedger(current?.body ?? '');
-  if (!decoded.ok) {
-    // Never overwrite a ledger we cannot read: it holds first-seen times nothing else has.
-    throw new ReportLedgerError(`${gh.label}: the report comment's ledger is unreadable (${decoded.reason}); fix or delete comment ${current?.id}`);
+  const copies: Ledger[] = [];
+  let currentProblem: string | null = null;
+  if (current) {
+    const decoded = decodeLedger(current.body, seal);
+    if (decoded.ok) copies.push(decoded.ledger);
+    else currentProblem = decoded.reason;
   }
-  const ledger = applyChanges(decoded.ledger, changes);
+  for (const item of items) {
+    if (item.kind !== 'restore') continue;
+    const r = item.restore;
+    // An edit's previous body belongs to the comment as it is; a deleted comment's body to the
+    // one that replaces it on the same issue.
+    const applies = r.deleted ? r.issueNumber === issueNumber && r.commentId !== current?.id : r.commentId === current?.id;
+    const decoded = applies ? decodeLedger(r.body, seal) : null;
+    if (decoded?.ok) copies.push(decoded.ledger);
+  }
+  if (options.lastWritten && current && options.lastWritten.commentId === current.id) {
+    const decoded = decodeLedger(options.lastWritten.body, seal);
+    if (decoded.ok) copies.push(decoded.ledger);
+  }
+  if (currentProblem && copies.length === 0) {
+    // Never overwrite a ledger we cannot read: it holds first-seen times nothing else has.
+    throw new ReportLedgerError(`${gh.label}: the report comment's ledger is unreadable (${currentProblem}); fix or delete comment ${current?.id}`);
+  }
+  const base = copies.reduce(mergeLedgers, emptyLedger());
+  const ledger = applyChanges(base, changes);
   const schedule = buildSchedule(config);
   const report = computeReport({ config, schedule, ledger, now });
-  const visible = renderReport(report, {
-    lang: config.language,
-    timeZone: schedule.timeZone,
-    now,
-    maxAbsences: config.attendance.maxAbsences,
-    opensBefore: config.attendance.opensBefore,
-    closesAfter: config.attendance.closesAfter,
-  });
-  const body = reportCommentBody(visible, encodeLedger(ledger));
+  const visible = renderReport(report, renderOptionsFor(config, schedule, now));
+  const body = reportCommentBody(visible, encodeLedger(ledger, seal));
 
   if (current) {
     if (current.body !== body) await gh.updateComment(current.id, body);
     return { location: { issueNumber: issueNumber!, commentId: current.id }, ledger, body, created: false };
   }
   const { id } = await gh.createComment(issueNumber!, body);
+  // The description says where the report is: the comment may now be far down the thread.
+  await gh.pointIssueAt(issueNumber!, id);
   return { location: { issueNumber: issueNumber!, commentId: id }, ledger, body, created: true };
 }

@@ -1,9 +1,10 @@
-import type { Language } from '../config/schema.js';
+import type { Language, StudyConfig } from '../config/schema.js';
 import { markerFor } from '../github/marker-comment.js';
 import { byteLength, fitBytes, GITHUB_TEXT_LIMIT } from '../github/text-limits.js';
 import { pick } from '../i18n/pick.js';
 import { submissionCount, type AttendanceReport, type Completion, type MemberReport, type WeekCell } from './compute-report.js';
 import type { AttendanceState } from './ledger.js';
+import type { Schedule } from './schedule.js';
 import { formatShort, wallClock } from './zoned-time.js';
 
 /** The hidden marker that finds the report comment among any number of comments. */
@@ -17,6 +18,53 @@ export interface RenderOptions {
   /** the check-in window, in minutes around each session's start */
   opensBefore: number;
   closesAfter: number;
+  /** minutes after the next session's start that notes are still on time (`attendance.graceMinutes`) */
+  graceMinutes?: number;
+  /** weeks whose deadline the config sets exactly (`attendance.deadlines`); their deadline is shown */
+  deadlineOverrides?: number[];
+}
+
+/** The options the comment and the CLI render with, from the config in use. */
+export function renderOptionsFor(
+  config: Pick<StudyConfig, 'language' | 'attendance'>,
+  schedule: Pick<Schedule, 'timeZone'>,
+  now: Date,
+): RenderOptions {
+  return {
+    lang: config.language,
+    timeZone: schedule.timeZone,
+    now,
+    maxAbsences: config.attendance.maxAbsences,
+    opensBefore: config.attendance.opensBefore,
+    closesAfter: config.attendance.closesAfter,
+    graceMinutes: config.attendance.graceMinutes,
+    deadlineOverrides: Object.keys(config.attendance.deadlines).map(Number).sort((a, b) => a - b),
+  };
+}
+
+const minutesText = (minutes: number, lang: Language): string => {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (lang === 'ko') return [h ? `${h}시간` : '', m ? `${m}분` : ''].filter(Boolean).join(' ');
+  return [h ? `${h} hour${h === 1 ? '' : 's'}` : '', m ? `${m} minute${m === 1 ? '' : 's'}` : ''].filter(Boolean).join(' ');
+};
+
+/**
+ * The deadline as the schedule computes it: the next session's start, plus the grace when
+ * there is one, and the weeks whose deadline the config sets exactly.
+ */
+export function deadlineRule(report: AttendanceReport, opts: RenderOptions): string {
+  const { lang } = opts;
+  const grace = opts.graceMinutes ?? 0;
+  const overridden = (opts.deadlineOverrides ?? []).flatMap((n) => report.weeks.filter((w) => w.week === n));
+  const general =
+    grace > 0
+      ? pick(lang, { ko: `다음 세션 시작 ${minutesText(grace, 'ko')} 뒤`, en: `${minutesText(grace, 'en')} after the next session starts` })
+      : pick(lang, { ko: '다음 세션 시작 시각', en: 'the start of the next session' });
+  if (overridden.length === 0) return general;
+  const exact = overridden.map((w) => pick(lang, { ko: `${w.week}주차 ${formatShort(new Date(w.deadline), opts.timeZone)}`, en: `week ${w.week}: ${formatShort(new Date(w.deadline), opts.timeZone)}` }));
+  if (overridden.length === report.weeks.length) return exact.join(', ');
+  return pick(lang, { ko: `${general} (단, ${exact.join(', ')})`, en: `${general} (except ${exact.join(', ')})` });
 }
 
 const ATTENDANCE: Record<AttendanceState, { ko: string; en: string }> = {
@@ -124,8 +172,8 @@ export function renderReport(report: AttendanceReport, opts: RenderOptions): str
     }),
     '',
     pick(lang, {
-      ko: `- 결석 ${opts.maxAbsences}회 이상이면 수료할 수 없습니다 (⚠️ 경고: 한 번 더 결석하면 수료 불가). 지난 세션만 셉니다.\n- ${offlineWeeks(report, 'ko')}주차는 오프라인 출석만 인정됩니다.\n- 마감: 다음 세션 시작 시각. 제출 시각은 봇이 \`main\`에서 파일을 처음 본 시각입니다 (force push·이름 변경에도 유지).`,
-      en: `- ${opts.maxAbsences} or more absences and a member cannot complete the study (⚠️ at risk: one more absence). Past sessions only.\n- Weeks ${offlineWeeks(report, 'en')} count only in-person attendance.\n- Deadline: the start of the next session. A submission's time is when the bot first saw the file on \`main\` (kept across force pushes and renames).`,
+      ko: `- 결석 ${opts.maxAbsences}회 이상이면 수료할 수 없습니다 (⚠️ 경고: 한 번 더 결석하면 수료 불가). 지난 세션만 셉니다.\n- ${offlineWeeks(report, 'ko')}주차는 오프라인 출석만 인정됩니다.\n- 마감: ${deadlineRule(report, opts)}. 제출 시각은 봇이 \`main\`에서 파일을 처음 본 시각입니다 (force push·이름 변경에도 유지).`,
+      en: `- ${opts.maxAbsences} or more absences and a member cannot complete the study (⚠️ at risk: one more absence). Past sessions only.\n- Weeks ${offlineWeeks(report, 'en')} count only in-person attendance.\n- Deadline: ${deadlineRule(report, opts)}. A submission's time is when the bot first saw the file on \`main\` (kept across force pushes and renames).`,
     }),
     '',
     pick(lang, {

@@ -1,18 +1,27 @@
-import type { AppDeps } from '../app/deps.js';
+import { systemTimer, type AppDeps } from '../app/deps.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
 import { reportClient } from '../github/report-client.js';
 import type { CheckedFile } from '../check/check-result-block.js';
-import { refreshReport, type CommentLocation, type RefreshItem } from './refresh-report.js';
+import { attendanceOptions } from './attendance-options.js';
+import { ledgerSeal } from './ledger-seal.js';
+import { refreshReport, ReportLedgerError, type CommentLocation, type RefreshItem } from './refresh-report.js';
 import { RefreshQueue } from './refresh-queue.js';
 
 /**
  * The report's in-process state for one app instance: a queue per repository (serialize
- * and coalesce refreshes) and where each repository's comment was found last time.
+ * and coalesce refreshes), where each repository's comment was found last time, and the
+ * body this process wrote last (a second copy of the record if someone tampers with it).
  */
 export interface ReportService {
   /** Applies `items` in a refresh; resolves when a refresh that carried them has written the comment. */
   refresh(octokit: Octokit, repo: RepoRef, items: RefreshItem[]): Promise<void>;
-  /** Same, as background work: the webhook is answered first. */
+  /**
+   * Same, retried with a bounded backoff (`attendance.retryDelaysMs`) when GitHub fails;
+   * rejects with the last error once the attempts are spent. An unreadable ledger is not
+   * retried: waiting does not fix it.
+   */
+  refreshDurably(octokit: Octokit, repo: RepoRef, items: RefreshItem[]): Promise<void>;
+  /** `refreshDurably` as background work: the webhook is answered first. */
   refreshLater(octokit: Octokit, repo: RepoRef, items: RefreshItem[]): void;
 }
 
@@ -29,18 +38,38 @@ export function reportService(deps: AppDeps): ReportService {
 }
 
 function createReportService(deps: AppDeps): ReportService {
+  const options = attendanceOptions(deps);
+  // The app's timer (tests can drive it), as for /verify's deadlines.
+  const sleep = (ms: number) => new Promise<void>((resolve) => void (deps.timer ?? systemTimer).schedule(ms, resolve));
   const queue = new RefreshQueue<RefreshItem>();
   const locations = new Map<string, CommentLocation>();
+  const written = new Map<string, { commentId: number; body: string }>();
   const refresh: ReportService['refresh'] = (octokit, repo, items) => {
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();
     return queue.request(key, items, async (batch) => {
-      const outcome = await refreshReport(reportClient(octokit, repo), batch, deps.clock.now(), locations.get(key) ?? null);
+      const outcome = await refreshReport(reportClient(octokit, repo), batch, deps.clock.now(), locations.get(key) ?? null, {
+        seal: ledgerSeal(options.ledgerSecrets, repo),
+        lastWritten: written.get(key) ?? null,
+      });
       locations.set(key, outcome.location);
+      written.set(key, { commentId: outcome.location.commentId, body: outcome.body });
     });
+  };
+  const refreshDurably: ReportService['refreshDurably'] = async (octokit, repo, items) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await refresh(octokit, repo, items);
+      } catch (error) {
+        const delay = options.retryDelaysMs[attempt];
+        if (delay === undefined || error instanceof ReportLedgerError) throw error;
+        await sleep(delay);
+      }
+    }
   };
   return {
     refresh,
-    refreshLater: (octokit, repo, items) => deps.background(() => refresh(octokit, repo, items)),
+    refreshDurably,
+    refreshLater: (octokit, repo, items) => deps.background(() => refreshDurably(octokit, repo, items)),
   };
 }
 

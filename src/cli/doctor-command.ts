@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getRunnerInfo, type RunnerInfo } from '../runner/runner-info.js';
+import { getSandbox, type Sandbox } from '../runner/sandbox.js';
 import { EXIT, type CliIO } from './io.js';
 
 /** One readiness check: what was seen and, when it is a problem, how to fix it. */
@@ -36,16 +37,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stderr(USAGE);
     return EXIT.usage;
   }
-  const checks = doctorChecks(await getRunnerInfo(), { bccTools: countBccTools(), memlockKiB: memlockLimitKiB() });
+  const checks = doctorChecks(await getRunnerInfo(), { bccTools: countBccTools(), memlockKiB: memlockLimitKiB(), sandbox: await getSandbox() });
   if (parsed.values.format === 'json') io.stdout(`${JSON.stringify({ checks }, null, 2)}\n`);
   else io.stdout(renderChecks(checks));
   return checks.every((check) => check.ok || !check.essential) ? EXIT.ok : EXIT.failed;
 }
 
 /** Pure: the checks from what was probed, so tests can feed any machine. */
-export function doctorChecks(info: RunnerInfo, extra: { bccTools: number; memlockKiB: number | null }): DoctorCheck[] {
+export function doctorChecks(info: RunnerInfo, extra: { bccTools: number; memlockKiB: number | null; sandbox?: Sandbox }): DoctorCheck[] {
   const memlockOk = extra.memlockKiB === null || extra.memlockKiB >= 8192;
-  return [
+  const checks: DoctorCheck[] = [
     { name: 'kernel', ok: true, essential: false, detail: `${info.kernel} (${info.arch})` },
     { name: 'root', ok: info.root, essential: true, detail: info.root ? 'root로 실행 중 (running as root)' : 'root가 아님 (not root)',
       fix: 'sudo로 실행하세요 (run with sudo): sudo study-bot verify FILE' },
@@ -65,6 +66,23 @@ export function doctorChecks(info: RunnerInfo, extra: { bccTools: number; memloc
       detail: extra.memlockKiB === null ? 'unlimited' : `${extra.memlockKiB} KiB`,
       fix: 'ulimit -l 8192 (bpftrace 0.17 prints a harmless RLIMIT_MEMLOCK error otherwise on 5.11+ kernels)' },
   ];
+  if (extra.sandbox) checks.push(sandboxCheck(extra.sandbox));
+  return checks;
+}
+
+/** The private mount namespace bpftrace runs in (src/runner/sandbox.ts): not essential, the policy and redaction still apply. */
+function sandboxCheck(sandbox: Sandbox): DoctorCheck {
+  const hidden = sandbox.covers.map((c) => c.slice(2));
+  const shown = hidden.length > 6 ? `${hidden.slice(0, 6).join(', ')}, … (${hidden.length})` : hidden.join(', ');
+  return {
+    name: 'sandbox',
+    ok: sandbox.unshare !== null,
+    essential: false,
+    detail: sandbox.unshare
+      ? `unshare --mount: 가림 (hidden) ${shown}`
+      : `꺼짐 (off): ${sandbox.reason ?? 'unknown'} — bpftrace가 홈 디렉터리와 비밀 파일을 볼 수 있습니다 (bpftrace can see home directories and secrets)`,
+    fix: 'sudo apt-get install -y util-linux (unshare), root로 실행 (run as root); 컨테이너라면 CAP_SYS_ADMIN 필요 (in a container it needs CAP_SYS_ADMIN)',
+  };
 }
 
 function renderChecks(checks: DoctorCheck[]): string {

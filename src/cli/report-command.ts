@@ -5,7 +5,7 @@ import { parseAttendanceFile } from '../attendance/attendance-file.js';
 import { computeReport, submissionCount, type AttendanceReport } from '../attendance/compute-report.js';
 import { historyChanges, readGitHistory } from '../attendance/git-history.js';
 import { applyChanges, emptyLedger, type LedgerChange } from '../attendance/ledger.js';
-import { renderReport, sessionLabel } from '../attendance/render-report.js';
+import { renderOptionsFor, renderReport, sessionLabel } from '../attendance/render-report.js';
 import { buildSchedule } from '../attendance/schedule.js';
 import { parseConfig } from '../config/load-config.js';
 import { CONFIG_PATH, type Language } from '../config/schema.js';
@@ -111,14 +111,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     // Exactly what the report comment shows; the hidden marker and ledger are left out
     // (invisible on GitHub, and offline there is no ledger to keep).
     io.stdout(
-      renderReport(report, {
-        lang,
-        timeZone: schedule.timeZone,
-        now,
-        maxAbsences: config.attendance.maxAbsences,
-        opensBefore: config.attendance.opensBefore,
-        closesAfter: config.attendance.closesAfter,
-      }) + '\n',
+      renderReport(report, { ...renderOptionsFor(config, schedule, now), lang }) + '\n',
     );
   } else {
     io.stdout(renderText(report, lang, schedule.timeZone, config.attendance.maxAbsences, now));

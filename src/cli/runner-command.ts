@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { runRequest } from '../runner/request-schema.js';
+import { getSandbox } from '../runner/sandbox.js';
 import { EXIT, type CliIO } from './io.js';
 
 const USAGE = `usage: study-bot runner exec --request FILE --out FILE
@@ -45,6 +46,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   try {
+    // The request's folder is the workflow's temp dir (RUNNER_TEMP): hidden from bpftrace too,
+    // whatever the (cleared) environment says. The sandbox is probed once, here first.
+    await getSandbox({ extraDirs: [path.dirname(path.resolve(io.cwd, requestFile))] });
     const report = await runRequest(request);
     await writeFile(path.resolve(io.cwd, out), `${JSON.stringify(report, null, 2)}\n`);
     io.stdout(`${report.results.length}개 결과를 ${out}에 썼습니다 (wrote ${report.results.length} results).\n`);

@@ -72,6 +72,11 @@ export const studyConfigSchema = z.strictObject({
       workflow: z.string().default('ebpf-verify.yml'),
       ref: z.string().default('main'),
       perHour: z.number().int().min(1).default(6),
+      /**
+       * A request with no result after this many minutes is closed out as "the runner did not
+       * answer" (GitHub keeps a job queued for up to 24 h when no runner picks it up).
+       */
+      timeoutMinutes: z.number().int().min(1).max(24 * 60).default(20),
     })
     .prefault({}),
 });

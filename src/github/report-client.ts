@@ -1,7 +1,6 @@
 import type { ReportGitHub } from '../attendance/refresh-report.js';
-import { findMarkedComment } from './marker-comment.js';
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
-import { readConfig } from './read-config.js';
+import { readLastValidConfig } from './report-config.js';
 import { findOrCreateReportIssue } from './report-issue.js';
 import { REPORT_MARKER } from '../attendance/render-report.js';
 
@@ -15,15 +14,8 @@ const ISSUE_BODY = [
 export function reportClient(octokit: Octokit, ref: RepoRef): ReportGitHub {
   return {
     label: `${ref.owner}/${ref.repo}`,
-    async readConfig() {
-      const result = await readConfig(octokit, ref);
-      if (!result.ok) {
-        // The report needs the roster to attribute files; a broken config is shown on the
-        // push check, and the report waits for the fix rather than dropping everyone.
-        throw new GitHubError(`${result.path} has ${result.problems.length} problem(s); the attendance report waits for a valid config`, ref);
-      }
-      return result.config;
-    },
+    // A broken config is shown on the push check; the report goes on with the last valid one.
+    readConfig: async () => (await readLastValidConfig(octokit, ref)).config,
     async treePaths(sha) {
       try {
         const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: sha, recursive: 'true' });
@@ -34,7 +26,20 @@ export function reportClient(octokit: Octokit, ref: RepoRef): ReportGitHub {
       }
     },
     findOrCreateIssue: (title) => findOrCreateReportIssue(octokit, ref, title, ISSUE_BODY),
-    findComment: (issueNumber) => findMarkedComment(octokit, { ...ref, issue_number: issueNumber }, REPORT_MARKER),
+    async findComment(issueNumber, prefer) {
+      // Any bot (a workflow's token, too) can post a comment with the marker: the first one
+      // whose ledger verifies is the report; failing that, the first marked one.
+      let first: { id: number; body: string } | null = null;
+      for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { ...ref, issue_number: issueNumber, per_page: 100 })) {
+        for (const c of page.data) {
+          if (!c.body?.includes(REPORT_MARKER) || c.user?.type !== 'Bot') continue;
+          const found = { id: c.id, body: c.body };
+          if (!prefer || prefer(c.body)) return found;
+          first ??= found;
+        }
+      }
+      return first;
+    },
     async getComment(id) {
       try {
         const { data } = await octokit.rest.issues.getComment({ ...ref, comment_id: id });
@@ -50,6 +55,10 @@ export function reportClient(octokit: Octokit, ref: RepoRef): ReportGitHub {
     },
     async updateComment(id, body) {
       await octokit.rest.issues.updateComment({ ...ref, comment_id: id, body });
+    },
+    async pointIssueAt(issueNumber, commentId) {
+      const url = `https://github.com/${ref.owner}/${ref.repo}/issues/${issueNumber}#issuecomment-${commentId}`;
+      await octokit.rest.issues.update({ ...ref, issue_number: issueNumber, body: `${ISSUE_BODY}\n\n→ ${url}` });
     },
   };
 }

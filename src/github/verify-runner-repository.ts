@@ -15,6 +15,8 @@ export interface RunnerRepository {
    * lists is checked before anything is fetched, the received bytes after.
    */
   downloadArtifact(runId: number, name: string, maxBytes: number): Promise<ArtifactDownload>;
+  /** Cancels a run that is still queued or running (a runner that comes back must not run a stale request). */
+  cancelRun(runId: number): Promise<void>;
 }
 
 export type ArtifactDownload =
@@ -52,6 +54,15 @@ export function runnerRepository(octokit: Octokit, repo: RepoRef): RunnerReposit
       } as never);
       const data = (response as { data?: { workflow_run_id?: number; html_url?: string } }).data;
       return { runId: typeof data?.workflow_run_id === 'number' ? data.workflow_run_id : null, htmlUrl: data?.html_url ?? null };
+    },
+    async cancelRun(runId) {
+      try {
+        await octokit.rest.actions.cancelWorkflowRun({ ...repo, run_id: runId });
+      } catch (error) {
+        // 409: the run already finished; nothing left to cancel.
+        if ((error as { status?: number }).status === 409) return;
+        throw new GitHubError(`cannot cancel workflow run ${runId}`, repo, { cause: error });
+      }
     },
     async downloadArtifact(runId, name, maxBytes) {
       const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ ...repo, run_id: runId, name, per_page: 10 });

@@ -8,6 +8,9 @@ export interface VerifyCommentRef {
   id: number;
 }
 
+/** Where a command was written: an issue (or pull request), or a commit. */
+export type VerifyThread = { kind: 'issue'; issueNumber: number } | { kind: 'commit'; sha: string };
+
 export interface VerifyAnnotation {
   path: string;
   line: number;
@@ -43,6 +46,8 @@ export interface VerifyStudyRepository {
   listDir(dir: string, sha: string): Promise<DirEntry[] | null>;
   readFile(path: string, sha: string): Promise<string | null>;
   updateComment(comment: VerifyCommentRef, body: string): Promise<void>;
+  /** Bot comments of the thread a command was written in (an issue, or a commit), every page. */
+  listBotComments(thread: VerifyThread): Promise<{ id: number; body: string }[]>;
   createCheckRun(sha: string, name: string, title: string, summary: string): Promise<number>;
   completeCheckRun(id: number, output: VerifyCheckOutput): Promise<void>;
 }
@@ -78,6 +83,18 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
       } else {
         await octokit.rest.repos.updateCommitComment({ ...repo, comment_id: comment.id, body: text });
       }
+    },
+    async listBotComments(thread) {
+      const found: { id: number; body: string }[] = [];
+      const keep = (c: { id: number; body?: string | null; user?: { type?: string } | null }) => {
+        if (c.user?.type === 'Bot' && c.body) found.push({ id: c.id, body: c.body });
+      };
+      if (thread.kind === 'issue') {
+        for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { ...repo, issue_number: thread.issueNumber, per_page: 100 })) page.data.forEach(keep);
+      } else {
+        for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommentsForCommit, { ...repo, commit_sha: thread.sha, per_page: 100 })) page.data.forEach(keep);
+      }
+      return found;
     },
     async createCheckRun(sha, name, title, summary) {
       const { data } = await octokit.rest.checks.create({

@@ -8,6 +8,7 @@ import { countWildcardMatches } from './probe-count.js';
 import { redactSecrets } from './redact.js';
 import type { RunStatus, VerifyReport, VerifyResult } from './report-schema.js';
 import { getRunnerInfo, type RunnerInfo } from './runner-info.js';
+import { getSandbox, sandboxArgv, type Sandbox } from './sandbox.js';
 import { prepareWorkload } from './workload.js';
 
 export interface VerifyOptions {
@@ -37,6 +38,11 @@ export interface VerifyOptions {
   workload?: () => Promise<void>;
   /** Markdown file the one-liners came from, copied into the report. */
   file?: string;
+  /**
+   * The private mount namespace each process runs in (sandbox.ts): probed once by default;
+   * null runs without it.
+   */
+  sandbox?: Sandbox | null;
 }
 
 interface Planned {
@@ -54,6 +60,7 @@ interface Planned {
 export async function verifyOneLiners(oneLiners: OneLiner[], opts: VerifyOptions = {}): Promise<VerifyReport> {
   const startedAt = Date.now();
   const info = opts.runnerInfo ?? (await getRunnerInfo());
+  const sandbox = opts.sandbox === undefined ? await getSandbox() : opts.sandbox;
   const planned = await Promise.all(oneLiners.map(async (oneLiner) => plan(oneLiner, info)));
   const results: VerifyResult[] = new Array(planned.length);
 
@@ -68,7 +75,7 @@ export async function verifyOneLiners(oneLiners: OneLiner[], opts: VerifyOptions
   const batchSize = Math.max(1, opts.batchSize ?? 16);
   for (let i = 0; i < runnable.length; i += batchSize) {
     const batch = runnable.slice(i, i + batchSize);
-    const batchResults = await runBatch(batch.map((index) => planned[index]!), info, opts);
+    const batchResults = await runBatch(batch.map((index) => planned[index]!), info, opts, sandbox);
     batch.forEach((index, k) => (results[index] = batchResults[k]!));
   }
   return {
@@ -95,7 +102,7 @@ interface Launch {
   startedAt: number;
 }
 
-async function runBatch(batch: Planned[], info: RunnerInfo, opts: VerifyOptions): Promise<VerifyResult[]> {
+async function runBatch(batch: Planned[], info: RunnerInfo, opts: VerifyOptions, sandbox: Sandbox | null): Promise<VerifyResult[]> {
   const limits: ExecLimits = { ...DEFAULT_EXEC_LIMITS, ...opts.limits };
   const attachTimeoutMs = opts.attachTimeoutMs ?? 10_000;
   const windowMs = opts.windowMs ?? 5_000;
@@ -109,7 +116,7 @@ async function runBatch(batch: Planned[], info: RunnerInfo, opts: VerifyOptions)
   const launches: Launch[] = await Promise.all(batch.map(async (planned) => {
     const okPlanned = planned as Launch['planned'];
     await compileSlots.acquire();
-    const launch = launchOne(okPlanned, windowMs, limits);
+    const launch = launchOne(okPlanned, windowMs, limits, sandbox);
     if (!launch.process) compileSlots.release();
     else void withTimeout(launch.process.attached, attachTimeoutMs).finally(() => compileSlots.release());
     return launch;
@@ -164,7 +171,7 @@ async function runBatch(batch: Planned[], info: RunnerInfo, opts: VerifyOptions)
   });
 }
 
-function launchOne(planned: Launch['planned'], windowMs: number, limits: ExecLimits): Launch {
+function launchOne(planned: Launch['planned'], windowMs: number, limits: ExecLimits, sandbox: Sandbox | null): Launch {
   const { oneLiner, decision } = planned;
   const startedAt = Date.now();
   if (oneLiner.kind === 'bcc-tool') {
@@ -173,10 +180,10 @@ function launchOne(planned: Launch['planned'], windowMs: number, limits: ExecLim
     if (!path) {
       return { planned, process: null, startedAt, settled: baseResult(oneLiner, 'unsupported', `${name}: 이 러너에 설치되어 있지 않음 (not installed on this runner).`, 0) };
     }
-    return { planned, process: new TracedProcess(bccSmokeArgv(path, args, windowMs / 1000), 'bcc', limits), startedAt, settled: null };
+    return { planned, process: new TracedProcess(sandboxArgv(bccSmokeArgv(path, args, windowMs / 1000), sandbox), 'bcc', limits), startedAt, settled: null };
   }
   const mode = oneLiner.kind === 'bpftrace-list' ? 'lines' : 'bpftrace-json';
-  return { planned, process: new TracedProcess(decision.argv, mode, limits), startedAt, settled: null };
+  return { planned, process: new TracedProcess(sandboxArgv(decision.argv, sandbox), mode, limits), startedAt, settled: null };
 }
 
 function judge(launch: Launch, raw: RawRun, attachTimedOut: boolean, info: RunnerInfo): VerifyResult {

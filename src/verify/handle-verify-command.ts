@@ -10,12 +10,15 @@ import { parseVerifyCommand, VERIFY_USAGE } from './parse-verify-command.js';
 import { publisher } from './publish-verify.js';
 import { CHECK_RUN_NAME, renderPending, renderProblem, type VerifyView } from './render-verify.js';
 import { findMember, resolveVerifyTarget } from './resolve-verify-target.js';
+import { sweepStaleComments } from './sweep-stale-comments.js';
 
 export interface VerifyCommandDeps {
   gate: VerifyGate;
   /** the configured driver, or a problem the organizers must fix in the config */
   driverFor(ctx: CommandContext): VerifyDriver | { problem: Bilingual };
   extract(markdown: string): Promise<OneLiner[]>;
+  /** requests this process still waits for (the actions driver's pending runs) */
+  isPending?(requestId: string): boolean;
 }
 
 /** Notes larger than this are not a week's notes; GitHub's contents API stops at 1 MB anyway. */
@@ -86,9 +89,11 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
 
   const requestId = `${ctx.source.kind === 'issue' ? 'ic' : 'cc'}${ctx.commentId}`;
   const comment = { kind: ctx.source.kind, id: 0 } as { kind: 'issue' | 'commit'; id: number };
+  // Decided now and written into the ⏳ comment, so even a restarted bot can tell it is overdue.
+  const deadline = ctx.deps.clock.now().getTime() + ctx.config.verify.timeoutMinutes * 60_000;
   try {
     await ctx.react('eyes');
-    comment.id = await ctx.reply(renderPending({ requestId, requester: login, lang }));
+    comment.id = await ctx.reply(renderPending({ requestId, requester: login, lang, deadline }));
   } catch (error) {
     deps.gate.finish(gate.ticket);
     throw error;
@@ -97,7 +102,7 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
   const study = verifyStudyRepository(ctx.octokit, ctx.repo);
   ctx.deps.background(async () => {
     try {
-      await runVerify(ctx, { parsed, requestId, comment, ticket: gate.ticket, study, driver, deps });
+      await runVerify(ctx, { parsed, requestId, comment, ticket: gate.ticket, study, driver, deps, deadline });
     } catch (error) {
       deps.gate.finish(gate.ticket);
       // Infrastructure failure: the member still learns the run did not happen; the log has the details.
@@ -117,6 +122,7 @@ interface RunArgs {
   requestId: string;
   comment: { kind: 'issue' | 'commit'; id: number };
   ticket: GateTicket;
+  deadline: number;
   study: VerifyStudyRepository;
   driver: VerifyDriver;
   deps: VerifyCommandDeps;
@@ -128,6 +134,7 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
     a.deps.gate.finish(a.ticket);
     await a.study.updateComment(a.comment, renderProblem({ lang, requestId: a.requestId }, problem));
   };
+  await closeOutStale(ctx, a);
   // A comment on a commit verifies that commit; anywhere else, the default branch as it is now.
   const sha = ctx.source.kind === 'commit' ? ctx.source.sha : (await a.study.defaultBranchHead()).sha;
   const sizes = new Map<string, number>();
@@ -188,8 +195,27 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
     failureConclusion: ctx.config.checks.failureConclusion,
     kernelLabel: a.parsed.kernel,
     ticket: a.ticket,
+    deadline: a.deadline,
   };
   await a.driver.start(job, publisher(a.study, a.deps.gate));
+}
+
+/** The member's earlier ⏳ comments here that nobody will answer any more; best effort, never blocks the run. */
+async function closeOutStale(ctx: CommandContext, a: RunArgs): Promise<void> {
+  try {
+    const closed = await sweepStaleComments({
+      study: a.study,
+      thread: ctx.source,
+      requester: ctx.author.login,
+      lang: ctx.lang,
+      currentRequestId: a.requestId,
+      isPending: (id) => a.deps.isPending?.(id) ?? false,
+      now: ctx.deps.clock.now().getTime(),
+    });
+    if (closed.length) ctx.log.info({ closed, requester: ctx.author.login }, 'closed out stale /verify comments');
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'could not sweep stale /verify comments');
+  }
 }
 
 /** https://github.com or the GitHub Enterprise Server the comment lives on. */

@@ -1,4 +1,4 @@
-import type { Clock } from '../app/deps.js';
+import type { Clock, Timer } from '../app/deps.js';
 import type { RepoRef } from '../github/octokit.js';
 import type { VerifyJob } from './drivers/types.js';
 
@@ -11,7 +11,11 @@ export interface PendingRun {
   workflow: string;
   /** known when GitHub returned it from the dispatch */
   runId: number | null;
+  /** the run's page, when GitHub returned it: organizers look there when the runner is silent */
+  runUrl?: string | null;
   dispatchedAt: number;
+  /** epoch ms: no result by then and the request is closed out as "the runner did not answer" */
+  deadline: number;
 }
 
 /** What a `workflow_run.completed` delivery says about the run, taken from the payload. */
@@ -34,29 +38,48 @@ const TITLE = /^verify ([a-z]{2}\d{1,20})$/;
  * workflow is the configured one, it was started by workflow_dispatch, its title names a
  * request we are waiting for, and (when GitHub told us) the run id is the one dispatched.
  * Anything else (a member's workflow in the study repository, a rerun, a run from before a
- * restart) is not ours and is ignored. In memory: a restart forgets pending runs.
+ * restart) is not ours and is ignored.
+ *
+ * Each run has a deadline: a runner that is offline leaves the job queued (GitHub keeps it
+ * for up to 24 h), so when the deadline passes the run is taken out and handed to `onExpire`,
+ * which tells the member. A completion that arrives later is no longer ours and is ignored.
+ * In memory: a restart forgets pending runs (the ⏳ comment's marker lets a later request
+ * of the same member close it out, see sweep-stale-comments.ts).
  */
 export class PendingRuns {
   private readonly runs = new Map<string, PendingRun>();
+  private readonly timers = new Map<string, () => void>();
 
   constructor(
     private readonly clock: Clock,
-    private readonly ttlMs = 2 * 60 * 60 * 1000,
+    private readonly timer?: Timer,
+    private readonly onExpire?: (run: PendingRun) => void,
   ) {}
 
   add(run: PendingRun): void {
     this.sweep();
+    this.remove(run.job.requestId);
     this.runs.set(run.job.requestId, run);
+    if (this.timer) {
+      const delay = run.deadline - this.clock.now().getTime();
+      this.timers.set(run.job.requestId, this.timer.schedule(delay, () => this.expire(run.job.requestId)));
+    }
   }
 
   /** The dispatch went through: now runs of `runner` (and with `runId`, only that run) match. */
-  dispatched(requestId: string, runner: RepoRef, runId: number | null): void {
+  dispatched(requestId: string, runner: RepoRef, runId: number | null, runUrl: string | null = null): void {
     const run = this.runs.get(requestId);
-    if (run) Object.assign(run, { runner, runId });
+    if (run) Object.assign(run, { runner, runId, runUrl });
   }
 
   remove(requestId: string): void {
     this.runs.delete(requestId);
+    this.timers.get(requestId)?.();
+    this.timers.delete(requestId);
+  }
+
+  has(requestId: string): boolean {
+    return this.runs.has(requestId);
   }
 
   get size(): number {
@@ -65,7 +88,7 @@ export class PendingRuns {
 
   /** The pending run `completed` belongs to, taken out of the store; null when it is not ours. */
   claim(completed: CompletedRun): PendingRun | null {
-    this.sweep();
+    // No sweep here: a result that arrives just as its timer is due is still the better answer.
     const title = TITLE.exec(completed.displayTitle.trim());
     if (!title) return null;
     const run = this.runs.get(title[1]);
@@ -76,12 +99,25 @@ export class PendingRuns {
       : completed.path === `.github/workflows/${run.workflow}`;
     const sameRun = run.runId === null || run.runId === completed.runId;
     if (!sameRepository || !sameWorkflow || !sameRun || completed.event !== 'workflow_dispatch') return null;
-    this.runs.delete(title[1]);
+    this.remove(title[1]);
     return run;
   }
 
+  /**
+   * The deadline passed (the timer fired, or a later look found it overdue): the run leaves
+   * the store once, and `onExpire` reports it.
+   */
+  expire(requestId: string): PendingRun | null {
+    const run = this.runs.get(requestId);
+    if (!run) return null;
+    this.remove(requestId);
+    this.onExpire?.(run);
+    return run;
+  }
+
+  /** Runs past their deadline whose timer has not fired (a timer that lagged): expired now. */
   private sweep(): void {
     const now = this.clock.now().getTime();
-    for (const [id, run] of this.runs) if (now - run.dispatchedAt > this.ttlMs) this.runs.delete(id);
+    for (const [id, run] of [...this.runs]) if (now >= run.deadline) this.expire(id);
   }
 }

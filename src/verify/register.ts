@@ -1,5 +1,5 @@
 import type { Probot } from 'probot';
-import type { AppDeps } from '../app/deps.js';
+import { systemTimer, type AppDeps } from '../app/deps.js';
 import type { CommandContext, CommandHandler } from '../commands/dispatch.js';
 import { octokitForRepository, parseRepoRef, runnerRepository } from '../github/verify-runner-repository.js';
 import { verifyStudyRepository } from '../github/verify-study-repository.js';
@@ -8,10 +8,11 @@ import { VerifyGate } from './access.js';
 import { actionsDriver } from './drivers/actions-driver.js';
 import { localDriver, realVerifier } from './drivers/local-driver.js';
 import type { VerifyDriver } from './drivers/types.js';
+import { expirePendingRun } from './expire-pending-run.js';
 import { handleVerifyCommand } from './handle-verify-command.js';
 import { handleWorkflowRun } from './handle-workflow-run.js';
 import { VERIFY_USAGE } from './parse-verify-command.js';
-import { PendingRuns } from './pending-runs.js';
+import { PendingRuns, type PendingRun } from './pending-runs.js';
 import { publisher } from './publish-verify.js';
 
 /**
@@ -21,7 +22,17 @@ import { publisher } from './publish-verify.js';
  */
 export function registerVerify(app: Probot, deps: AppDeps, commands: CommandHandler[]): void {
   const gate = new VerifyGate(deps.clock);
-  const pending = new PendingRuns(deps.clock);
+  const studyPublisher = async (run: PendingRun) => publisher(verifyStudyRepository(await octokitForRepository(app, run.job.repo), run.job.repo), gate);
+  // A dispatched run with no result by its deadline is closed out (a runner offline leaves it queued for up to 24 h).
+  const pending = new PendingRuns(deps.clock, deps.timer ?? systemTimer, (run) =>
+    deps.background(() =>
+      expirePendingRun(run, {
+        publisherFor: studyPublisher,
+        runnerFor: async (ref) => runnerRepository(await octokitForRepository(app, ref), ref),
+        warn: (message, error) => app.log.warn({ err: error, request: run.job.requestId }, message),
+      }),
+    ),
+  );
   const local = localDriver(deps.verifier ?? realVerifier);
 
   const driverFor = (ctx: CommandContext): VerifyDriver | { problem: { ko: string; en: string } } => {
@@ -48,7 +59,7 @@ export function registerVerify(app: Probot, deps: AppDeps, commands: CommandHand
   commands.push({
     names: ['verify', '검증'],
     usage: VERIFY_USAGE,
-    handle: (ctx, command) => handleVerifyCommand(ctx, command, { gate, driverFor, extract: extractOneLiners }),
+    handle: (ctx, command) => handleVerifyCommand(ctx, command, { gate, driverFor, extract: extractOneLiners, isPending: (id) => pending.has(id) }),
   });
 
   app.on('workflow_run.completed', async (context) => {
@@ -69,7 +80,7 @@ export function registerVerify(app: Probot, deps: AppDeps, commands: CommandHand
       const result = await handleWorkflowRun(event, {
         pending,
         runner,
-        publisherFor: async (claimed) => publisher(verifyStudyRepository(await octokitForRepository(app, claimed.job.repo), claimed.job.repo), gate),
+        publisherFor: studyPublisher,
       });
       if (result === 'ignored') context.log.debug({ run: run.id, repository: repository.full_name }, 'workflow run is not a /verify request of ours');
     });

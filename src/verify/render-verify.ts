@@ -60,7 +60,7 @@ const encodePath = (path: string) => path.split('/').map(encodeURIComponent).joi
 export const lineLink = (v: VerifyView, line: number, endLine?: number): string =>
   `${v.webOrigin}/${v.owner}/${v.repo}/blob/${v.sha}/${encodePath(v.path)}#L${line}${endLine && endLine > line ? `-L${endLine}` : ''}`;
 
-const resultsOf = (outcome: VerifyOutcome): VerifyResult[] =>
+const resultsOf = (outcome: VerifyOutcome, lang: Language): VerifyResult[] =>
   outcome.kind === 'report'
     ? outcome.report.results
     : outcome.oneLiners.map((o) => ({
@@ -71,7 +71,7 @@ const resultsOf = (outcome: VerifyOutcome): VerifyResult[] =>
         kind: o.kind,
         status: 'runner-error' as const,
         events: 0,
-        message: pick('en', outcome.problem),
+        message: pick(lang, outcome.problem),
         output: [],
         durationMs: 0,
       }));
@@ -142,10 +142,34 @@ function heading(v: VerifyView): string {
   });
 }
 
+/**
+ * Hidden in the ⏳ comment only (a result replaces it): who asked and until when. A bot that
+ * restarted knows nothing of its pending requests; this lets the member's next `/verify`
+ * find and close out a ⏳ that will never be answered (sweep-stale-comments.ts).
+ */
+export const pendingMarker = (requester: string, deadline: number): string =>
+  `<!-- verify-pending requester:${requester} deadline:${new Date(deadline).toISOString()} -->`;
+
+export interface PendingMark {
+  requestId: string;
+  requester: string;
+  deadline: number;
+}
+
+/** The pending mark of a bot comment body, or null when it is not a ⏳ /verify comment. */
+export function parsePendingMark(body: string): PendingMark | null {
+  if (!body.startsWith(markerFor('verify'))) return null;
+  const request = /<!-- request:([a-z]{2}\d{1,20}) -->/.exec(body);
+  const mark = /<!-- verify-pending requester:([A-Za-z0-9-]+(?:\[bot\])?) deadline:(\d{4}-\d{2}-\d{2}T[\d:.]+Z) -->/.exec(body);
+  if (!request || !mark) return null;
+  const deadline = Date.parse(mark[2]);
+  return Number.isNaN(deadline) ? null : { requestId: request[1], requester: mark[1], deadline };
+}
+
 /** The comment posted at once, edited into the result later. */
-export function renderPending(v: Pick<VerifyView, 'requestId' | 'requester' | 'lang'>, note?: Bilingual): string {
+export function renderPending(v: Pick<VerifyView, 'requestId' | 'requester' | 'lang'> & { deadline?: number }, note?: Bilingual): string {
   return [
-    verifyMarker(v.requestId),
+    verifyMarker(v.requestId) + (v.deadline === undefined ? '' : pendingMarker(v.requester, v.deadline)),
     pick(v.lang, { ko: `⏳ 검증 중… (@${v.requester} 님의 요청)`, en: `⏳ Verifying… (asked by @${v.requester})` }),
     ...(note ? ['', pick(v.lang, note)] : []),
   ].join('\n');
@@ -156,8 +180,19 @@ export function renderProblem(v: Pick<VerifyView, 'lang' | 'requestId'>, problem
   return [verifyMarker(v.requestId), pick(v.lang, { ko: `⚠️ 검증하지 못했습니다: ${pick('ko', problem)}`, en: `⚠️ Nothing was verified: ${pick('en', problem)}` })].join('\n');
 }
 
+/** A ⏳ left behind (bot restarted, or a result that never came): closed out when the member asks again. */
+export function renderAbandoned(v: Pick<VerifyView, 'lang' | 'requestId' | 'requester'>): string {
+  return [
+    verifyMarker(v.requestId),
+    pick(v.lang, {
+      ko: `⏱ 이 요청(${v.requester} 님)은 결과 없이 끝났습니다: 러너가 응답하지 않았거나 그 사이 봇이 다시 시작됐습니다. 새 요청의 결과를 확인해 주세요.`,
+      en: `⏱ This request (by ${v.requester}) ended without a result: the runner did not answer, or the bot restarted meanwhile. See the newer request's result.`,
+    }),
+  ].join('\n');
+}
+
 function body(v: VerifyView, outcome: VerifyOutcome, outputLines: number, withDetails: boolean): string {
-  const results = resultsOf(outcome);
+  const results = resultsOf(outcome, v.lang);
   const lines = [verifyMarker(v.requestId), heading(v), ''];
   if (outcome.kind === 'failed') {
     lines.push(pick(v.lang, { ko: `💥 러너에서 결과를 받지 못했습니다: ${pick('ko', outcome.problem)}`, en: `💥 No result came back from the runner: ${pick('en', outcome.problem)}` }));
@@ -216,7 +251,7 @@ export function renderVerifyCheck(
   outcome: VerifyOutcome,
   failureConclusion: 'failure' | 'neutral',
 ): VerifyCheckOutput {
-  const results = resultsOf(outcome);
+  const results = resultsOf(outcome, v.lang);
   const broken = results.some((r) => r.status === 'error' || r.status === 'attach-failed');
   const allOk = results.length > 0 && results.every((r) => r.status === 'ok');
   const conclusion = broken ? failureConclusion : allOk ? 'success' : 'neutral';

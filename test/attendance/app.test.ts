@@ -24,11 +24,13 @@ import {
   pushPayload,
   REPO,
   ReportState,
+  testSeal,
 } from '../helpers/attendance-github.js';
 
 const clockAt = (iso: string) => ({ now: () => new Date(iso) });
 const ledgerOf = (state: ReportState): Ledger => {
-  const decoded = decodeLedger(state.body ?? '');
+  // only a ledger the app signed for this repository counts
+  const decoded = decodeLedger(state.body ?? '', testSeal());
   if (!decoded.ok) throw new Error(decoded.reason);
   return decoded.ledger;
 };
@@ -348,21 +350,22 @@ describe('check results', () => {
   });
 });
 
-it('never writes over a ledger it cannot read', async () => {
+it('never writes over a ledger it cannot read, and says so once (no retry: waiting does not fix it)', async () => {
   const { probot, settle } = await createAttendanceProbot({ clock: clockAt('2025-09-12T00:00:00Z') });
   const state = new ReportState();
   state.body = `${REPORT_MARKER}\ntable\n<!-- study-bot:ledger v1 bm90IGRlZmxhdGU= -->`;
-  const failures: unknown[] = [];
+  const replies: string[] = [];
   const scope = mockInstallationToken();
   mockConfig(scope, STUDY_YML);
   mockRole(scope, 'organizer-kim', 'admin');
-  mockReaction(scope, 'eyes');
   mockConfig(scope, STUDY_YML);
   mockFindIssue(scope, true);
   mockListComments(scope, state);
+  mockReply(scope, 1, replies);
   await receive(probot, 'issue_comment', commentPayload('/report', 'organizer-kim'));
-  await settle().catch((e) => failures.push(e));
-  expect(String(failures[0])).toContain("Codertocat/Hello-World: the report comment's ledger is unreadable");
+  await settle();
+  expect(replies).toHaveLength(1);
+  expect(replies[0]).toContain('현황을 **갱신하지 못했습니다**');
   expect(state.writes).toHaveLength(0);
   expect(nock.pendingMocks()).toEqual([]);
 });

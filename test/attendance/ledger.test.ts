@@ -1,6 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { applyChanges, decodeLedger, emptyLedger, encodeLedger, type AttendanceMark, type LedgerChange } from '../../src/attendance/ledger.js';
+import { applyChanges, decodeLedger, emptyLedger, encodeLedger, mergeLedgers, type AttendanceMark, type LedgerChange } from '../../src/attendance/ledger.js';
+import { ledgerSeal, ledgerSecretsFromEnv } from '../../src/attendance/ledger-seal.js';
 import { realisticLedger, seoul } from '../helpers/attendance-study.js';
 
 const mark = (state: AttendanceMark['state'], source: AttendanceMark['source'], at: string, by = 'x'): LedgerChange => ({
@@ -82,5 +83,66 @@ describe('encoding', () => {
     expect(decodeLedger('<!-- study-bot:ledger v9 AAAA -->')).toMatchObject({ ok: false, reason: expect.stringContaining('version 9') });
     const wrongShape = Buffer.from(deflateRawSync(JSON.stringify({ v: 1, t: 0, s: [['x']], c: [], m: [] }))).toString('base64');
     expect(decodeLedger(`<!-- study-bot:ledger v1 ${wrongShape} -->`).ok).toBe(false);
+  });
+});
+
+describe('the signature', () => {
+  const repo = { owner: 'study', repo: 'ebpf' };
+  const seal = ledgerSeal(['webhook-secret'], repo)!;
+
+  it('a signed ledger verifies for its repository only, and the JSON inside is the same as unsigned', () => {
+    const ledger = realisticLedger();
+    const block = encodeLedger(ledger, seal);
+    expect(block).toMatch(/^<!-- study-bot:ledger v1 [A-Za-z0-9+/=]+ sig=[0-9a-f]{64} -->$/);
+    expect(block.replace(/ sig=[0-9a-f]{64}/, '')).toBe(encodeLedger(ledger));
+    expect(decodeLedger(block, seal)).toEqual({ ok: true, ledger });
+    expect(decodeLedger(block, ledgerSeal(['webhook-secret'], { owner: 'study', repo: 'other' }))).toMatchObject({ ok: false, reason: expect.stringContaining('signature') });
+    expect(decodeLedger(block, ledgerSeal(['someone-else'], repo))).toMatchObject({ ok: false });
+  });
+
+  it('an unsigned ledger, a missing block or a changed payload is not the record when the app has a key', () => {
+    const ledger = realisticLedger();
+    expect(decodeLedger(encodeLedger(ledger), seal)).toMatchObject({ ok: false, reason: 'the ledger is not signed' });
+    expect(decodeLedger('<!-- study-bot:attendance-report -->\n| table |', seal)).toMatchObject({ ok: false, reason: 'there is no ledger block' });
+    const signed = encodeLedger(ledger, seal);
+    const other = encodeLedger(applyChanges(ledger, [mark('present', 'organizer', '2025-10-01T00:00')]));
+    const swapped = other.replace(' -->', ` ${signed.match(/sig=[0-9a-f]+/)![0]} -->`);
+    expect(decodeLedger(swapped, seal).ok).toBe(false);
+  });
+
+  it('verifies with any of its secrets and signs with the first (rotating one keeps old records)', () => {
+    const old = encodeLedger(emptyLedger(), ledgerSeal(['old-secret'], repo));
+    const rotated = ledgerSeal(['new-secret', 'old-secret'], repo)!;
+    expect(decodeLedger(old, rotated).ok).toBe(true);
+    expect(decodeLedger(encodeLedger(emptyLedger(), rotated), ledgerSeal(['new-secret'], repo)).ok).toBe(true);
+    expect(ledgerSeal([], repo)).toBeNull();
+    expect(ledgerSecretsFromEnv({ STUDY_BOT_LEDGER_KEY: ' k ', WEBHOOK_SECRET: 'w', PRIVATE_KEY: '' })).toEqual(['k', 'w']);
+  });
+});
+
+describe('mergeLedgers', () => {
+  const a = applyChanges(emptyLedger(), [
+    push('2025-09-09T10:00', [file('study/week1/hgd.md', 'hgd')]),
+    mark('present', 'check-in', '2025-09-18T20:01'),
+    { kind: 'check', files: [{ path: 'study/week1/hgd.md', status: 'fail' }], at: 1000 },
+  ]);
+  const b = applyChanges(a, [
+    push('2025-09-20T10:00', [file('study/week2/hgd.md', 'hgd', 2)]),
+    mark('absent', 'organizer', '2025-09-19T09:00', 'org'),
+    { kind: 'check', files: [{ path: 'study/week1/hgd.md', status: 'pass' }], at: 2000 },
+  ]);
+
+  it('keeps what either copy knows, in either order; merging an older copy changes nothing', () => {
+    expect(mergeLedgers(a, b)).toEqual(b);
+    expect(mergeLedgers(b, a)).toEqual(b);
+    expect(mergeLedgers(b, b)).toEqual(b);
+  });
+
+  it('keeps the earliest first-seen time and takes presence on main from the newer tree', () => {
+    const early = applyChanges(emptyLedger(), [push('2025-09-08T10:00', [file('study/week1/hgd.md', 'hgd')], false)]);
+    const merged = mergeLedgers(b, early);
+    expect(merged.submissions['1/hgd'].firstSeen).toBe(seoul('2025-09-08T10:00'));
+    expect(merged.submissions['1/hgd'].onMain).toBe(false); // b's newer tree no longer has it
+    expect(merged.treeAt).toBe(b.treeAt);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeReport } from '../../src/attendance/compute-report.js';
 import { applyChanges, emptyLedger, encodeLedger, type LedgerChange } from '../../src/attendance/ledger.js';
-import { renderReport, reportCommentBody } from '../../src/attendance/render-report.js';
+import { renderOptionsFor, renderReport, reportCommentBody } from '../../src/attendance/render-report.js';
 import { buildSchedule } from '../../src/attendance/schedule.js';
 import type { StudyConfig } from '../../src/config/schema.js';
 import { byteLength } from '../../src/github/text-limits.js';
@@ -10,14 +10,7 @@ import { REPORT_NOW, realisticLedger, seoul, studyConfig } from '../helpers/atte
 const renderFor = (config: StudyConfig, ledger = realisticLedger(), now = REPORT_NOW) => {
   const schedule = buildSchedule(config);
   const report = computeReport({ config, schedule, ledger, now });
-  const visible = renderReport(report, {
-    lang: config.language,
-    timeZone: schedule.timeZone,
-    now,
-    maxAbsences: config.attendance.maxAbsences,
-    opensBefore: config.attendance.opensBefore,
-    closesAfter: config.attendance.closesAfter,
-  });
+  const visible = renderReport(report, renderOptionsFor(config, schedule, now));
   return { report, visible, body: reportCommentBody(visible, encodeLedger(ledger)) };
 };
 
@@ -118,5 +111,33 @@ describe('the report comment', () => {
     const { visible } = renderFor(config, emptyLedger());
     const row = visible.split('\n').find((l) => l.includes('evil'))!;
     expect(row).toContain('a\\|b&lt;script>');
+  });
+});
+
+describe('the legend says the deadline the schedule computes', () => {
+  const deadlineLine = (visible: string) => visible.split('\n').find((l) => l.startsWith('- 마감') || l.startsWith('- Deadline'));
+
+  it('by default: the start of the next session', () => {
+    expect(deadlineLine(renderFor(studyConfig()).visible)).toMatch(/^- 마감: 다음 세션 시작 시각\. /);
+    expect(deadlineLine(renderFor(studyConfig('', 'en')).visible)).toMatch(/^- Deadline: the start of the next session\. /);
+  });
+
+  it('with a grace period and a per-week deadline, both as configured (and as the cells are judged)', () => {
+    const extra = 'attendance:\n  graceMinutes: 90\n  deadlines: { "8": "2025-10-30T23:59" }\n';
+    const ko = renderFor(studyConfig(extra));
+    expect(deadlineLine(ko.visible)).toMatch(/^- 마감: 다음 세션 시작 1시간 30분 뒤 \(단, 8주차 10\/30 23:59\)\. /);
+    expect(deadlineLine(renderFor(studyConfig(extra, 'en')).visible)).toMatch(
+      /^- Deadline: 1 hour 30 minutes after the next session starts \(except week 8: 10\/30 23:59\)\. /,
+    );
+    // the rule in words is the rule in the contract
+    expect(ko.report.weeks[0].deadline).toBe('2025-09-11T21:30:00+09:00');
+    expect(ko.report.weeks[7].deadline).toBe('2025-10-30T23:59:00+09:00');
+  });
+
+  it('every week set exactly: only the dates', () => {
+    const all = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [String(i + 1), `2025-${i < 4 ? '09' : '10'}-${String(i < 4 ? 12 + 7 * i : 7 * (i - 4) + 10).padStart(2, '0')}T12:00`]));
+    const deadline = deadlineLine(renderFor(studyConfig(`attendance:\n  deadlines: ${JSON.stringify(all)}\n`)).visible)!;
+    expect(deadline).toMatch(/^- 마감: 1주차 9\/12 12:00, 2주차 9\/19 12:00, .*8주차 10\/31 12:00\. /);
+    expect(deadline).not.toContain('다음 세션');
   });
 });

@@ -128,10 +128,10 @@ describe('study-bot doctor', () => {
   it('runs on this machine and prints every check', async () => {
     const { io, stdout } = fakeIO();
     const code = await main(['doctor'], io);
-    for (const name of ['kernel', 'root', 'bpftrace', 'tracefs', 'btf', 'kprobes', 'bcc', 'memlock']) expect(stdout()).toContain(name);
+    for (const name of ['kernel', 'root', 'bpftrace', 'tracefs', 'btf', 'kprobes', 'bcc', 'memlock', 'sandbox']) expect(stdout()).toContain(name);
     expect([0, 1]).toContain(code);
     const json = fakeIO();
     await main(['doctor', '--format', 'json'], json.io);
-    expect(JSON.parse(json.stdout()).checks).toHaveLength(8);
+    expect(JSON.parse(json.stdout()).checks).toHaveLength(9);
   });
 });

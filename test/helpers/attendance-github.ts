@@ -6,7 +6,8 @@
 import nock from 'nock';
 import { Probot } from 'probot';
 import { testOctokit } from './probot-app.js';
-import type { AppDeps } from '../../src/app/deps.js';
+import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
+import { ledgerSeal } from '../../src/attendance/ledger-seal.js';
 import { registerAttendance } from '../../src/attendance/register.js';
 import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
 import { encodeLedger, type Ledger } from '../../src/attendance/ledger.js';
@@ -18,7 +19,12 @@ import { INSTALLATION_ID, testPrivateKey } from './probot-app.js';
  * Probot with only this capability and the command dispatcher: the other capabilities'
  * listeners (the push check also answers pushes) have their own tests and requests.
  */
-export async function createAttendanceProbot(deps: Partial<AppDeps> = {}) {
+/** The app's ledger key in tests (in production: from STUDY_BOT_LEDGER_KEY, WEBHOOK_SECRET or the private key). */
+export const TEST_LEDGER_SECRET = 'test-webhook-secret';
+/** The seal the app uses for the test repository, for building bodies it accepts. */
+export const testSeal = () => ledgerSeal([TEST_LEDGER_SECRET], { owner: 'Codertocat', repo: 'Hello-World' });
+
+export async function createAttendanceProbot(deps: Partial<AttendanceDeps> = {}) {
   const pending: Promise<void>[] = [];
   const probot = new Probot({
     appId: 1,
@@ -26,7 +32,13 @@ export async function createAttendanceProbot(deps: Partial<AppDeps> = {}) {
     Octokit: testOctokit(),
     logLevel: 'fatal',
   });
-  const full: AppDeps = { clock: { now: () => new Date('2025-09-10T00:00:00Z') }, background: (task) => void pending.push(task()), ...deps };
+  const full: AttendanceDeps = {
+    clock: { now: () => new Date('2025-09-10T00:00:00Z') },
+    background: (task) => void pending.push(task()),
+    ...deps,
+    // no waiting between attempts unless a test asks for it
+    attendance: { ledgerSecrets: [TEST_LEDGER_SECRET], retryDelaysMs: [0, 0], ...deps.attendance },
+  };
   await probot.load((app) => {
     const commands: CommandHandler[] = [];
     registerAttendance(app, full, commands);
@@ -116,8 +128,12 @@ export const mockReply = (scope: nock.Scope, issue: number, replies: string[]) =
 export class ReportState {
   body: string | null = null;
   writes: string[] = [];
-  constructor(ledger?: Ledger) {
-    if (ledger) this.body = `${REPORT_MARKER}\nold table\n\n${encodeLedger(ledger)}`;
+  /** `signed: false` writes a ledger the app did not sign (a forgery, or an old body). */
+  constructor(ledger?: Ledger, options: { signed?: boolean } = {}) {
+    if (ledger) this.body = ReportState.bodyOf(ledger, options);
+  }
+  static bodyOf(ledger: Ledger, { signed = true }: { signed?: boolean } = {}): string {
+    return `${REPORT_MARKER}\nold table\n\n${encodeLedger(ledger, signed ? testSeal() : null)}`;
   }
   comment() {
     const c = openapiExample('issue-comment');
@@ -136,7 +152,23 @@ export function mockFindIssue(scope: nock.Scope, exists: boolean) {
     .reply(200, exists ? [issue] : []);
   if (!exists) {
     scope.post(`${REPO}/issues`, (b) => b.title === '📊 출석 · 제출 현황' && b.labels[0] === 'study-report').reply(201, issue);
+    // after creating, the bot lists again to converge with a process that created one at the same time
+    scope
+      .get(`${REPO}/issues`)
+      .query({ labels: 'study-report', state: 'all', sort: 'created', direction: 'asc', per_page: '100' })
+      .reply(200, [issue]);
   }
+}
+
+/** After making the comment, the issue's description links to it. */
+export function mockPointIssue(scope: nock.Scope, seen: string[] = []) {
+  const { pull_request: _pr, ...example } = openapiExample('issue');
+  scope
+    .patch(`${REPO}/issues/${ISSUE}`, (b) => {
+      seen.push(b.body);
+      return typeof b.body === 'string';
+    })
+    .reply(200, { ...example, number: ISSUE });
 }
 
 /** Lists the comments (one page unless told), with the marked one where `state` says. */
@@ -144,7 +176,7 @@ export function mockListComments(scope: nock.Scope, state: ReportState, others: 
   scope.get(`${REPO}/issues/${ISSUE}/comments`).query({ per_page: '100' }).reply(200, () => [...others, ...(state.body ? [state.comment()] : [])]);
 }
 
-export function mockCreateComment(scope: nock.Scope, state: ReportState) {
+export function mockCreateComment(scope: nock.Scope, state: ReportState, pointed: string[] = []) {
   scope
     .post(`${REPO}/issues/${ISSUE}/comments`, (b) => b.body.startsWith(REPORT_MARKER))
     .reply(201, (_uri, b: any) => {
@@ -152,6 +184,7 @@ export function mockCreateComment(scope: nock.Scope, state: ReportState) {
       state.writes.push(b.body);
       return state.comment();
     });
+  mockPointIssue(scope, pointed);
 }
 
 export function mockGetComment(scope: nock.Scope, state: ReportState) {

@@ -100,11 +100,12 @@ export function actionsDriver(options: ActionsDriverOptions): VerifyDriver {
         workflow: options.workflow,
         runId: null,
         dispatchedAt: options.clock.now().getTime(),
+        deadline: job.deadline,
       });
       try {
         const runner = await options.runnerRepository();
         const dispatched = await runner.dispatch(options.workflow, options.ref, plan.inputs);
-        options.pending.dispatched(job.requestId, runner.repo, dispatched.runId);
+        options.pending.dispatched(job.requestId, runner.repo, dispatched.runId, dispatched.htmlUrl);
       } catch (error) {
         options.pending.remove(job.requestId);
         const status = (error as { status?: number }).status;

@@ -26,6 +26,8 @@ export interface VerifyJob {
   failureConclusion: 'failure' | 'neutral';
   kernelLabel: string | null;
   ticket: GateTicket;
+  /** epoch ms (verify.timeoutMinutes after the request): no result by then → "the runner did not answer" */
+  deadline: number;
   /** said above the result table (e.g. one-liners left out of the request) */
   notes?: Bilingual[];
 }
