@@ -11,18 +11,36 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run: Cli
   doctor: { summary: 'is this machine ready to run bpftrace?', load: () => import('./doctor-command.js') },
 };
 
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  // src/cli/ from the sources, dist/src/cli/ once compiled
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(await readFile(new URL(up, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'study-bot') return pkg.version;
+    } catch {
+      // not at this depth
+    }
+  }
+  return 'unknown';
+}
+
 const usage = () =>
   [
     'usage: study-bot <command> [options]',
     '',
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`),
     '',
-    'study-bot <command> --help for the options of one command.',
+    'study-bot <command> --help 로 명령별 옵션을 봅니다 (options of one command). study-bot --version',
     '',
   ].join('\n');
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout(`study-bot ${await packageVersion()}\n`);
+    return EXIT.ok;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());
     return name ? EXIT.ok : EXIT.usage;

@@ -148,6 +148,11 @@ function describeIssue(issue: z.core.$ZodIssue, lang: Language, key?: string): s
         en: `must be ${small ? 'at least' : 'at most'} ${bound}${'input' in issue ? `, got ${shown(issue.input)}` : ''}`,
       });
     }
+    case 'custom': {
+      const params = issue.params as { ko?: string; en?: string } | undefined;
+      if (params?.ko && params.en) return pick(lang, { ko: params.ko, en: params.en });
+      return pick(lang, { ko: `잘못된 값: ${issue.message}`, en: `invalid value: ${issue.message}` });
+    }
     default:
       return pick(lang, { ko: `잘못된 값: ${issue.message}`, en: `invalid value: ${issue.message}` });
   }
@@ -198,32 +203,68 @@ export function parseConfig(text: string | null | undefined, lang: Language = 'k
         problems.push({ key: keyPath(issue.path), line: lineOf(doc, lines, issue.path), message: describeIssue(issue, lang) });
       }
     }
-  } else {
-    problems.push(...semanticProblems(parsed.data, doc, lines, lang));
   }
+  // The cross-key checks run on what was written even when the schema failed elsewhere, so
+  // an organizer sees every problem in one round instead of fixing them a few at a time.
+  problems.push(...semanticProblems(data as RawConfig, doc, lines, lang));
   if (problems.length > 0) return { ok: false, path, problems: problems.sort((a, b) => a.line - b.line) };
   return { ok: true, config: parsed.data as StudyConfig };
 }
 
-/** What a schema cannot say: a real time zone, and a roster whose names and logins are unique. */
-function semanticProblems(config: StudyConfig, doc: Document, lines: LineCounter, lang: Language): ConfigProblem[] {
+/** The config as written, before validation: any key may be missing or of the wrong type. */
+type RawConfig = {
+  weeks?: unknown;
+  schedule?: { offlineWeeks?: unknown };
+  attendance?: { deadlines?: unknown };
+  members?: unknown;
+};
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const asString = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** What one key's schema cannot say: weeks that exist, and a roster whose names and logins are unique. */
+function semanticProblems(raw: RawConfig, doc: Document, lines: LineCounter, lang: Language): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: config.schedule.timezone });
-  } catch {
-    problems.push({
-      key: 'schedule.timezone',
-      line: lineOf(doc, lines, ['schedule', 'timezone']),
-      message: pick(lang, { ko: 'IANA 시간대 이름이어야 합니다 (예: Asia/Seoul)', en: 'expected an IANA time zone such as Asia/Seoul' }),
-    });
+  const weeks = typeof raw.weeks === 'number' && Number.isInteger(raw.weeks) ? raw.weeks : defaultConfig().weeks;
+  const config = {
+    weeks,
+    offlineWeeks: asArray(raw.schedule?.offlineWeeks),
+    deadlines: raw.attendance?.deadlines && typeof raw.attendance.deadlines === 'object' ? Object.keys(raw.attendance.deadlines) : [],
+    members: asArray(raw.members).map((m) => {
+      const member = (m ?? {}) as { login?: unknown; name?: unknown; aliases?: unknown };
+      return { login: asString(member.login), name: asString(member.name), aliases: asArray(member.aliases).map(asString) };
+    }),
+  };
+  config.offlineWeeks.forEach((week, i) => {
+    if (typeof week === 'number' && week > config.weeks) {
+      problems.push({
+        key: `schedule.offlineWeeks[${i}]`,
+        line: lineOf(doc, lines, ['schedule', 'offlineWeeks', i]),
+        message: pick(lang, {
+          ko: `${week}주차는 없습니다 (스터디는 ${config.weeks}주)`,
+          en: `there is no week ${week} (the study has ${config.weeks} weeks)`,
+        }),
+      });
+    }
+  });
+  for (const key of config.deadlines) {
+    const week = Number(key);
+    if (Number.isInteger(week) && (week < 1 || week > config.weeks)) {
+      problems.push({
+        key: `attendance.deadlines.${key}`,
+        line: lineOf(doc, lines, ['attendance', 'deadlines', key]),
+        message: pick(lang, { ko: `${key}주차는 없습니다 (스터디는 ${config.weeks}주)`, en: `there is no week ${key} (the study has ${config.weeks} weeks)` }),
+      });
+    }
   }
   const seen = new Map<string, string>();
   config.members.forEach((m, i) => {
     for (const [field, value] of [
-      ['login', m.login.toLowerCase()],
-      ['name', m.name.normalize('NFC')],
-      ...m.aliases.map((a) => ['aliases', a.normalize('NFC')] as const),
+      ['login', m.login?.toLowerCase() ?? null],
+      ['name', m.name?.normalize('NFC') ?? null],
+      ...m.aliases.map((a) => ['aliases', a?.normalize('NFC') ?? null] as const),
     ] as const) {
+      if (value === null) continue;
       const id = field === 'login' ? `login:${value}` : `name:${value}`;
       if (seen.has(id)) {
         problems.push({

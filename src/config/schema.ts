@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 
 /**
@@ -7,11 +8,71 @@ import { z } from 'zod';
  * mistake the organizer wants to hear about, not something to drop silently.
  */
 
+/** A problem a schema refinement found, in both languages (load-config shows the study's). */
+const bilingualIssue = (ko: string, en: string) => ({ code: 'custom' as const, message: en, params: { ko, en } });
+
+/** `2025-13-01` matches a pattern but is no date: check the calendar too. */
+const isCalendarDate = (text: string): boolean => {
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+};
+const isClockTime = (text: string): boolean => {
+  const [h, min, sec = 0] = text.slice(11).split(':').map(Number);
+  return h < 24 && min < 60 && sec < 60;
+};
+
 const localDateTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'a local date and time like 2025-09-04T20:00');
-const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2025-10-09');
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'a local date and time like 2025-09-04T20:00')
+  .refine((t) => isCalendarDate(t) && isClockTime(t), bilingualIssue('존재하지 않는 날짜나 시각입니다', 'no such date or time'));
+const localDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2025-10-09')
+  .refine(isCalendarDate, bilingualIssue('존재하지 않는 날짜입니다', 'no such date'));
 const duration = z.number().int().nonnegative();
+
+const timeZone = z.string().superRefine((zone, ctx) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    const near = nearestTimeZone(zone);
+    const hint = near ? ` — \`${near}\`?` : '';
+    ctx.addIssue(bilingualIssue(`IANA 시간대 이름이어야 합니다 (예: Asia/Seoul)${hint}`, `expected an IANA time zone such as Asia/Seoul${hint}`));
+  }
+});
+
+function nearestTimeZone(zone: string): string | null {
+  const zones = (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of zones) {
+    const d = distance(zone.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= 3 ? best : null;
+}
+
+/**
+ * A path template: `{week}` and `{name}` are the only placeholders. A typo such as `{wek}`
+ * would make every member's notes "misplaced" and every push pass, so it is an error here.
+ */
+const pathTemplate = (required: string[]) =>
+  z.string().superRefine((template, ctx) => {
+    const used = [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
+    const unknown = used.filter((p) => !required.includes(p));
+    const suggested = new Set<string>();
+    for (const p of unknown) {
+      const near = required.find((r) => distance(r, p) <= 2);
+      if (near) suggested.add(near);
+      const hint = near ? ` — \`{${near}}\`?` : '';
+      ctx.addIssue(bilingualIssue(`알 수 없는 자리표시자 \`{${p}}\`${hint} (쓸 수 있는 것: ${required.map((r) => `{${r}}`).join(', ')})`, `unknown placeholder \`{${p}}\`${hint} (allowed: ${required.map((r) => `{${r}}`).join(', ')})`));
+    }
+    // A typo was already pointed at its right spelling; "missing" would say it twice.
+    for (const r of required.filter((r) => !used.includes(r) && !suggested.has(r))) {
+      ctx.addIssue(bilingualIssue(`\`{${r}}\` 자리표시자가 있어야 합니다`, `the placeholder \`{${r}}\` is required`));
+    }
+  });
 
 export const memberSchema = z.strictObject({
   login: z.string().min(1).regex(/^[A-Za-z0-9-]+(\[bot\])?$/, 'a GitHub login'),
@@ -24,7 +85,7 @@ export const studyConfigSchema = z.strictObject({
   weeks: z.number().int().min(1).max(52).default(8),
   schedule: z
     .strictObject({
-      timezone: z.string().default('Asia/Seoul'),
+      timezone: timeZone.default('Asia/Seoul'),
       firstSession: localDateTime.default('2025-09-04T20:00'),
       skip: z.array(localDate).default([]),
       /** weeks that must be attended in person; online check-ins do not count on them */
@@ -33,8 +94,8 @@ export const studyConfigSchema = z.strictObject({
     .prefault({}),
   paths: z
     .strictObject({
-      study: z.string().default('study/week{week}/{name}.md'),
-      project: z.string().default('project/{name}/'),
+      study: pathTemplate(['week', 'name']).default('study/week{week}/{name}.md'),
+      project: pathTemplate(['name']).default('project/{name}/'),
     })
     .prefault({}),
   ignore: z.array(z.string()).default(['study/week1/OT.md']),

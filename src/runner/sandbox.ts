@@ -1,4 +1,5 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { SAFE_PATH } from './runner-info.js';
@@ -51,8 +52,8 @@ const SCRIPT = [
 ].join('\n');
 
 export interface Sandbox {
-  /** `unshare` path; null when the sandbox is off */
-  unshare: string | null;
+  /** what goes before a process's argv to run it inside (`nsenter --mount=… --wd=/ --`); null when off */
+  prefix: string[] | null;
   /** "d:/root", "f:/etc/shadow", ... in mount order */
   covers: string[];
   /** why it is off, when it is */
@@ -116,36 +117,106 @@ function isKept(dir: string): boolean {
 
 /** argv run inside the sandbox; unchanged when the sandbox is off. */
 export function sandboxArgv(argv: string[], sandbox: Sandbox | null): string[] {
-  if (!sandbox?.unshare) return argv;
-  return [sandbox.unshare, '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', SCRIPT, 'study-bot-sandbox', String(sandbox.covers.length), ...sandbox.covers, ...argv];
+  return sandbox?.prefix ? [...sandbox.prefix, ...argv] : argv;
 }
 
 let probed: Promise<Sandbox> | null = null;
 
 /**
- * Probes once per process whether the sandbox works here (Linux, root, `unshare` present, the
- * covers mountable) by running `true` inside it. Any failure turns it off with the reason,
- * and bpftrace runs as before: the policy and redaction still apply.
+ * The sandbox of this process, set up once: later calls get the same one (the options of
+ * the first call count). Any failure turns it off with the reason, and bpftrace runs as
+ * before: the policy and redaction still apply.
  */
 export function getSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  probed ??= probeSandbox(options);
+  probed ??= setUpSandbox(options);
   return probed;
 }
 
-export async function probeSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const off = (reason: string): Sandbox => ({ unshare: null, covers: [], reason });
+const NS_DIR_PREFIX = '/run/study-bot-sandbox-';
+
+/**
+ * One persistent mount namespace per process, not one per bpftrace: mounting the covers
+ * costs ~200 ms (mount(8) per cover), paid once here; entering it with nsenter costs ~10 ms.
+ * The namespace is pinned by a bind mount of its nsfs file in a private directory under /run
+ * (`unshare --mount=FILE` needs a non-shared parent mount), and released when the process
+ * exits. Directories left by a process that was killed are cleaned up by the next one.
+ */
+export async function setUpSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const off = (reason: string): Sandbox => ({ prefix: null, covers: [], reason });
   if (process.platform !== 'linux') return off(`not Linux (${process.platform})`);
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return off('not root');
   if ((options.env ?? process.env).STUDY_BOT_SANDBOX === 'off') return off('STUDY_BOT_SANDBOX=off');
-  const unshare = (options.searchPath ?? SAFE_PATH).split(':').map((dir) => `${dir}/unshare`).find((p) => existsSync(p));
-  if (!unshare) return off('unshare (util-linux) is not installed');
-  const sandbox: Sandbox = { unshare, covers: coversFor(options), reason: null };
-  const [file, ...args] = sandboxArgv(['/bin/true'], sandbox) as [string, ...string[]];
+  const find = (name: string) => (options.searchPath ?? SAFE_PATH).split(':').map((dir) => `${dir}/${name}`).find((p) => existsSync(p));
+  const tools = { unshare: find('unshare'), nsenter: find('nsenter'), mount: find('mount'), umount: find('umount') };
+  const missing = Object.entries(tools).filter(([, p]) => !p).map(([name]) => name);
+  if (missing.length) return off(`${missing.join(', ')} (util-linux) is not installed`);
+  const { unshare, nsenter, mount, umount } = tools as Record<keyof typeof tools, string>;
+
+  cleanUpStale(umount);
+  const dir = `${NS_DIR_PREFIX}${process.pid}`;
+  const nsFile = `${dir}/mnt`;
+  const covers = coversFor(options);
+  const run = async (argv: string[]) => {
+    const [file, ...args] = argv as [string, ...string[]];
+    const result = await execa(file, args, { env: { PATH: SAFE_PATH }, extendEnv: false, reject: false, timeout: 10_000, stdin: 'ignore' });
+    if (result.exitCode !== 0) {
+      const why = String(result.stderr || result.shortMessage || '').trim().split('
+')[0];
+      throw new Error(`${path.basename(file)} exit ${result.exitCode ?? result.signal}${why ? `: ${why}` : ''}`);
+    }
+  };
   try {
-    const result = await execa(file, args, { env: { PATH: SAFE_PATH }, extendEnv: false, reject: false, timeout: 5000, stdin: 'ignore' });
-    if (result.exitCode === 0) return sandbox;
-    return off(`unshare --mount failed (exit ${result.exitCode ?? result.signal}): ${(result.stderr || result.shortMessage || '').toString().trim().split('\n')[0]}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(nsFile, '');
+    await run([mount, '-n', '--bind', dir, dir]);
+    await run([mount, '-n', '--make-private', dir]);
+    await run([unshare, `--mount=${nsFile}`, '--propagation', 'private', '--', '/bin/sh', '-c', SCRIPT, 'study-bot-sandbox', String(covers.length), ...covers, '/bin/true']);
+    const prefix = [nsenter, `--mount=${nsFile}`, '--wd=/', '--'];
+    await run([...prefix, '/bin/true']);
+    process.once('exit', () => releaseNamespace(umount, dir));
+    return { prefix, covers, reason: null };
   } catch (error) {
-    return off(`unshare --mount failed: ${(error as Error).message}`);
+    releaseNamespace(umount, dir);
+    return off(`mount namespace: ${(error as Error).message}`);
+  }
+}
+
+/** Synchronous: runs on process exit. Unmounts the pinned namespace and removes its directory. */
+function releaseNamespace(umount: string, dir: string): void {
+  for (const target of [`${dir}/mnt`, dir]) {
+    try {
+      execFileSync(umount, ['-n', target], { stdio: 'ignore', env: { PATH: SAFE_PATH } });
+    } catch {
+      // not mounted
+    }
+  }
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // still busy: the next process cleans it up
+  }
+}
+
+/** Namespaces pinned by processes that no longer exist (killed before their exit hook ran). */
+function cleanUpStale(umount: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync('/run').filter((n) => `/run/${n}`.startsWith(NS_DIR_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(name.slice(NS_DIR_PREFIX.length - '/run/'.length));
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    releaseNamespace(umount, `/run/${name}`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
