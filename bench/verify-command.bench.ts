@@ -80,7 +80,7 @@ export async function benchVerifyCommand(): Promise<BenchResult[]> {
       githubRequestsNote: 'token, config, 👀, ⏳, thread comments, repo, ref, dir, file, check create, comment edit, check complete',
       okOneLiners: `${Math.min(...runs.map((r) => r.ok))}/5`,
       koreanOutputIntact: runs.every((r) => r.korean) ? 'yes' : 'NO',
-      sandbox: sandbox.unshare ? 'unshare --mount' : `off (${sandbox.reason})`,
+      sandbox: sandbox.prefix ? 'mount namespace (nsenter)' : `off (${sandbox.reason})`,
       rounds: ROUNDS,
       targetMs: 2000,
     },

@@ -3,6 +3,7 @@ import { pick } from '../i18n/pick.js';
 import { classifyPath, type PathClass } from '../paths/classify-path.js';
 import { memberByName, nfc } from '../paths/roster.js';
 import { checkMarkdown, type Rubric } from '../rubric/check-markdown.js';
+import { code } from '../rubric/korean-particles.js';
 import { countedOneLiners } from '../rubric/rules/oneliner-count.js';
 import { loadRubrics, type RubricSet } from '../rubric/load-rubrics.js';
 import { decodeSubmission } from './decode-text.js';
@@ -32,29 +33,37 @@ export const PATH_RULE = 'path';
 export async function checkFiles(input: CheckFilesInput): Promise<FileReport[]> {
   const rubrics = input.rubrics ?? (await loadRubrics());
   const lang = input.lang ?? input.config.language;
+  const submissions = submissionsByWeekAndMember(input.tree, input.config);
   const reports = await mapConcurrent(input.files, input.concurrency ?? 4, (file) =>
-    checkOne(file, classifyPath(file.path, input.config), { ...input, rubrics, lang }),
+    checkOne(file, classifyPath(file.path, input.config), { ...input, rubrics, lang, submissions }),
   );
-  flagDuplicates(reports, input.tree, input.config, lang);
+  flagDuplicates(reports, submissions, lang);
   return reports;
 }
+
+/** Every submission of the tree, by week and roster name (an alias's file under its member). */
+function submissionsByWeekAndMember(tree: RepoTree, config: StudyConfig): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const path of tree.paths()) {
+    const where = classifyPath(path, config);
+    if (where.kind !== 'submission') continue;
+    const key = weekMemberKey(where.week, where.member);
+    groups.set(key, [...(groups.get(key) ?? []), path]);
+  }
+  return groups;
+}
+
+const weekMemberKey = (week: number | null, member: string | null) => `${week}\0${member}`;
 
 /**
  * Two files of one member for one week (`hgd.md` and `홍길동.md`, an alias): the bot could
  * count either, so both get a warning naming the other. Looks at the whole tree, so a
  * push that touches only one of them still hears about the other.
  */
-function flagDuplicates(reports: FileReport[], tree: RepoTree, config: StudyConfig, lang: Language): void {
-  const groups = new Map<string, string[]>();
-  for (const path of tree.paths()) {
-    const where = classifyPath(path, config);
-    if (where.kind !== 'submission') continue;
-    const key = `${where.week}\0${where.member}`;
-    groups.set(key, [...(groups.get(key) ?? []), path]);
-  }
+function flagDuplicates(reports: FileReport[], groups: ReadonlyMap<string, string[]>, lang: Language): void {
   for (const report of reports) {
     if (report.kind !== 'submission') continue;
-    const same = groups.get(`${report.week}\0${report.member}`) ?? [];
+    const same = groups.get(weekMemberKey(report.week, report.member)) ?? [];
     const others = same.filter((p) => nfc(p) !== nfc(report.path));
     if (others.length === 0) continue;
     report.findings.push({
@@ -73,11 +82,12 @@ function flagDuplicates(reports: FileReport[], tree: RepoTree, config: StudyConf
 async function checkOne(
   file: RepoFile,
   where: PathClass,
-  ctx: { tree: RepoTree; config: StudyConfig; rubrics: RubricSet; lang: Language },
+  ctx: { tree: RepoTree; config: StudyConfig; rubrics: RubricSet; lang: Language; submissions: ReadonlyMap<string, string[]> },
 ): Promise<FileReport> {
   const base = { path: file.path, kind: where.kind, week: where.week, member: where.member };
   if (where.kind === 'misplaced' || where.kind === 'unknown') {
-    return { ...base, status: null, oneliners: null, findings: [pathFinding(where, ctx.lang)] };
+    const existing = existingTarget(file.path, where, ctx.tree, ctx.submissions);
+    return { ...base, status: null, oneliners: null, findings: [pathFinding(where, existing, ctx.lang)] };
   }
   if (where.kind !== 'submission' || where.week === null) {
     return { ...base, status: null, oneliners: null, findings: [] };
@@ -147,11 +157,37 @@ function oneLinerKinds(rubric: Rubric): string[] | null {
 }
 
 /**
- * Misplaced and unknown files are warnings, not failures: the notes are not lost, they are
- * somewhere the bot cannot count them, and moving them is the member's next step.
+ * The file a misplaced or unknown file would collide with if the member followed the
+ * suggestion: the suggested path itself, or that week's notes of the same member under
+ * another spelling (`study/week1/김철수.md` for `project/kcs/week1.md`, kcs's alias).
  */
-function pathFinding(where: PathClass, lang: Language): Finding {
+function existingTarget(path: string, where: PathClass, tree: RepoTree, submissions: ReadonlyMap<string, string[]>): string | null {
+  const self = nfc(path);
+  if (where.suggestion && nfc(where.suggestion) !== self && (tree.has(where.suggestion) || tree.has(nfc(where.suggestion)))) {
+    return where.suggestion;
+  }
+  if (where.kind !== 'misplaced' || where.week === null || where.member === null) return null;
+  return submissions.get(weekMemberKey(where.week, where.member))?.find((p) => nfc(p) !== self) ?? null;
+}
+
+/**
+ * Misplaced and unknown files are warnings, not failures: the notes are not lost, they are
+ * somewhere the bot cannot count them, and moving them is the member's next step. When the
+ * place they should go is already taken, moving is not the fix: the member has two copies
+ * and must pick one, so the message says that instead of suggesting an overwrite.
+ */
+function pathFinding(where: PathClass, existing: string | null, lang: Language): Finding {
   const reason = where.reason ? pick(lang, where.reason) : '';
+  if (existing) {
+    // Path reasons read "problem — fix"; the fix (move/rename there) is what no longer applies.
+    // An unknown name keeps its "did you mean", which is still the useful part.
+    const problem = where.kind === 'unknown' ? reason : reason.split(' — ')[0]!;
+    const message = pick(lang, {
+      ko: `${problem} — 이미 ${code(existing, '이/가')} 있습니다 — 둘 중 하나를 정리하세요`,
+      en: `${problem} — \`${existing}\` already exists: keep one of the two`,
+    });
+    return { rule: PATH_RULE, severity: 'warning', message, line: null };
+  }
   const fix = where.suggestion && !reason.includes(where.suggestion)
     ? pick(lang, { ko: ` → \`${where.suggestion}\``, en: ` → \`${where.suggestion}\`` })
     : '';

@@ -58,6 +58,9 @@ async function walk(root: string, dir = ''): Promise<string[]> {
   } catch {
     return out;
   }
+  // A folder with its own `.git` (a clone, a submodule, a worktree) is another repository:
+  // its files are not this study's, and walking clones from a home or /tmp folder never ends.
+  if (dir && entries.some((e) => e.name === '.git')) return out;
   for (const entry of entries) {
     const rel = dir ? `${dir}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {

@@ -22,7 +22,9 @@ export interface Finding {
   message: string;
   /** 1-based; null for file-level findings (binary file, unreadable) */
   line: number | null;
+  /** optional: 1-based column where the finding starts, when it points at a markdown node */
   column?: number | null;
+  /** optional: the last line, when the finding spans several lines */
   endLine?: number | null;
 }
 

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
@@ -10,6 +10,7 @@ import { parseConfig } from '../config/load-config.js';
 import { CONFIG_PATH, type Language, type StudyConfig } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
 import { classifyPath } from '../paths/classify-path.js';
+import { compileTemplate } from '../paths/path-template.js';
 import { EXIT, type CliIO } from './io.js';
 
 const usage = (lang: Language) =>
@@ -83,6 +84,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     if (!loaded) return EXIT.usage;
     const { config } = loaded;
     const lang: Language = langArg ?? config.language;
+    if (values.config === undefined && loaded.source === null && !(await hasStudyRoot(root, config))) {
+      io.stderr(notAStudy(root, config, io, langArg));
+      return EXIT.usage;
+    }
     const repo = await openDiskRepo(root);
     const selected = positionals.length > 0 ? await selectArguments(positionals, repo, io) : selectStudyFiles(repo, config);
     const files = await readSelected(repo, selected, config);
@@ -150,6 +155,42 @@ export async function loadConfig(root: string, option: string | undefined, io: C
     en: `\nThe config has ${result.problems.length} problem(s); nothing was checked. Fix the lines above and run again.\n`,
   }));
   return null;
+}
+
+/**
+ * Whether `root` looks like a study repository: it has the study folder of `paths.study`
+ * (`study/`, any case: `Study/` is a study with a misplaced folder, not a stranger). Run from
+ * a home folder or /tmp, `check` would otherwise report every clone's markdown as misplaced.
+ */
+async function hasStudyRoot(root: string, config: StudyConfig): Promise<boolean> {
+  const segments = compileTemplate(config.paths.study).root;
+  let dir = root;
+  for (const segment of segments) {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const found = entries.find((e) => e.isDirectory() && e.name.normalize('NFC').toLowerCase() === segment.normalize('NFC').toLowerCase());
+    if (!found) return false;
+    dir = join(dir, found.name);
+  }
+  return true;
+}
+
+/** Korean first (and English after it) unless `--lang` chose one: no config said which. */
+function notAStudy(root: string, config: StudyConfig, io: CliIO, langArg: Language | undefined): string {
+  const studyDir = `${compileTemplate(config.paths.study).root.join('/')}/`;
+  const shown = relative(io.cwd, root) === '' ? `${root} (.)` : root;
+  const ko = [
+    `study-bot check: ${shown}은(는) 스터디 저장소가 아닌 것 같습니다 — \`${studyDir}\` 폴더도 \`${CONFIG_PATH}\`도 없어 검사하지 않았습니다.`,
+    `  스터디 저장소 안에서 실행하거나 (cd ~/스터디-저장소 && study-bot check), 폴더를 지정하세요: study-bot check --repo <스터디 저장소 폴더>`,
+    `  새 스터디 저장소라면 \`${studyDir}\` 폴더나 \`${CONFIG_PATH}\`를 먼저 만들거나, 그 저장소 안에서 \`study-bot new 1\`로 첫 노트를 만드세요.`,
+  ].join('\n');
+  const en = [
+    `study-bot check: ${shown} does not look like a study repository (no \`${studyDir}\` folder and no \`${CONFIG_PATH}\`); nothing was checked.`,
+    `  Run it inside the study repository, or point at one: study-bot check --repo <study repository folder>`,
+    `  For a new study repository, create \`${studyDir}\` or \`${CONFIG_PATH}\` first, or start the first notes there with \`study-bot new 1\`.`,
+  ].join('\n');
+  if (langArg === 'en') return `${en}\n`;
+  if (langArg === 'ko') return `${ko}\n`;
+  return `${ko}\n\n${en}\n`;
 }
 
 /** What was checked with which rules, so a surprising verdict can be traced to the config. */

@@ -76,12 +76,12 @@ function sandboxCheck(sandbox: Sandbox): DoctorCheck {
   const shown = hidden.length > 6 ? `${hidden.slice(0, 6).join(', ')}, … (${hidden.length})` : hidden.join(', ');
   return {
     name: 'sandbox',
-    ok: sandbox.unshare !== null,
+    ok: sandbox.prefix !== null,
     essential: false,
-    detail: sandbox.unshare
-      ? `unshare --mount: 가림 (hidden) ${shown}`
+    detail: sandbox.prefix
+      ? `mount namespace: 가림 (hidden) ${shown}`
       : `꺼짐 (off): ${sandbox.reason ?? 'unknown'} — bpftrace가 홈 디렉터리와 비밀 파일을 볼 수 있습니다 (bpftrace can see home directories and secrets)`,
-    fix: 'sudo apt-get install -y util-linux (unshare), root로 실행 (run as root); 컨테이너라면 CAP_SYS_ADMIN 필요 (in a container it needs CAP_SYS_ADMIN)',
+    fix: 'sudo apt-get install -y util-linux mount (unshare, nsenter), root로 실행 (run as root); 컨테이너라면 CAP_SYS_ADMIN 필요 (in a container it needs CAP_SYS_ADMIN)',
   };
 }
 

@@ -9,7 +9,7 @@ import { pick } from '../i18n/pick.js';
 import { classifyPath } from '../paths/classify-path.js';
 import { compileTemplate, fillPathTemplate } from '../paths/path-template.js';
 import { memberByLogin, memberByName, suggestMember } from '../paths/roster.js';
-import { fillTemplate, templatePath, type TemplateValues } from '../rubric/templates.js';
+import { PLACEHOLDERS, fillTemplate, templatePath, type TemplateValues } from '../rubric/templates.js';
 import { loadConfig, repoRoot, UsageError } from './check-command.js';
 import { EXIT, type CliIO } from './io.js';
 
@@ -123,7 +123,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       }
       throw error;
     }
-    io.stdout(report(target, facts, relative(io.cwd, full) || target, lang));
+    io.stdout(report(target, factsTheTemplateAsks(template, facts), relative(io.cwd, full) || target, lang));
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
@@ -247,9 +247,24 @@ export async function machineFacts(probe: MachineProbe): Promise<Pick<TemplateVa
   return facts;
 }
 
-function report(target: string, facts: Pick<TemplateValues, 'os' | 'kernel' | 'tools'>, shown: string, lang: Language): string {
-  const filled = [facts.os && 'OS', facts.kernel && 'Kernel', facts.tools && pick(lang, { ko: '설치 도구', en: 'tools' })].filter(Boolean);
-  const missing = [!facts.os && 'OS', !facts.kernel && 'Kernel', !facts.tools && pick(lang, { ko: '설치 도구', en: 'tools' })].filter(Boolean);
+type MachineKey = 'os' | 'kernel' | 'tools';
+
+/**
+ * Only the machine fields this week's template has a placeholder for (week 1's `{OS}`,
+ * `{Kernel}`, `{도구}`): each as found (a string) or not found (null); fields the template
+ * does not ask for are left out, so the report never claims to have filled them.
+ */
+function factsTheTemplateAsks(template: string, facts: Pick<TemplateValues, MachineKey>): Partial<Record<MachineKey, string | null>> {
+  const asked: Partial<Record<MachineKey, string | null>> = {};
+  for (const key of ['os', 'kernel', 'tools'] as const) if (template.includes(PLACEHOLDERS[key])) asked[key] = facts[key] ?? null;
+  return asked;
+}
+
+function report(target: string, facts: Partial<Record<MachineKey, string | null>>, shown: string, lang: Language): string {
+  const label: Record<MachineKey, string> = { os: 'OS', kernel: 'Kernel', tools: pick(lang, { ko: '설치 도구', en: 'tools' }) };
+  const keys = Object.keys(facts) as MachineKey[];
+  const filled = keys.filter((k) => facts[k]).map((k) => label[k]);
+  const missing = keys.filter((k) => !facts[k]).map((k) => label[k]);
   return pick(lang, {
     ko: [
       `✅ ${shown}을(를) 만들었습니다.`,

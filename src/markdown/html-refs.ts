@@ -1,8 +1,11 @@
+import { blankComments } from './html-comments.js';
+
 /**
  * URLs referenced by raw HTML in markdown (`<img src="…">`, `<a href="…">`): members paste
  * GitHub's `<img width="…" src="https://github.com/user-attachments/…">` tags, which remark
  * keeps as `html` nodes. A small attribute tokenizer, not a full HTML parser: it only needs
- * tag names and the `src`/`href` attribute of each start tag, with their offsets.
+ * tag names and the `src`/`href` attribute of each start tag, with their offsets. Tags inside
+ * HTML comments (`<!-- <img src="example.png"> -->`) are the form's instructions, not shown.
  */
 export interface HtmlRef {
   tag: 'img' | 'a' | 'source' | 'video';
@@ -20,7 +23,8 @@ const ATTRIBUTE = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)
 export function htmlRefs(html: string): HtmlRef[] {
   const refs: HtmlRef[] = [];
   // The input is one html node: bounded by the markdown file, linear scan.
-  for (const tag of html.matchAll(START_TAG)) {
+  // Blanked, not removed: the offsets stay those of the original text.
+  for (const tag of blankComments(html).matchAll(START_TAG)) {
     const name = tag[1]!.toLowerCase() as HtmlRef['tag'];
     for (const attr of tag[2]!.matchAll(ATTRIBUTE)) {
       const key = attr[1]!.toLowerCase();
@@ -36,7 +40,7 @@ export function htmlRefs(html: string): HtmlRef[] {
 
 /** Does this html contain an image a reader would see (an `<img>`, `<picture>` or `<video>`)? */
 export function htmlShowsImage(html: string): boolean {
-  return /<(img|picture|video)\b/iu.test(html);
+  return /<(img|picture|video)\b/iu.test(blankComments(html));
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };

@@ -16,37 +16,73 @@ const ROOT_OR_ZSH_PROMPT = /^(\s*(?:\([^)\n]*\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#
 const CONTINUATION_PROMPT = /^> /;
 
 export function maskTranscript(code: string, style: BlockStyle): string {
+  return scanTranscript(code, style)?.typed.join('\n') ?? code;
+}
+
+/** Fence languages of terminal sessions, where `# ` and `% ` are prompts too. */
+const CONSOLE_LANGS: ReadonlySet<string> = new Set(['console', 'shell-session', 'shellsession', 'sh-session', 'terminal']);
+
+/** How a code block with this fence language is read: a session transcript or a script. */
+export function blockStyleOf(lang: string | null | undefined): BlockStyle {
+  return CONSOLE_LANGS.has((lang ?? '').toLowerCase()) ? 'console' : 'script';
+}
+
+/**
+ * 0-based indexes of a transcript's output lines: non-blank lines printed after a command
+ * (after the first prompt, not a prompt, not a continuation of the command). Members paste
+ * `$ sudo bpftrace -e '…'` and what it printed into one ```sh block; those lines are the
+ * one-liner's result. Empty for a block without prompts (a script: nothing in it is output).
+ */
+export function transcriptOutputLines(code: string, style: BlockStyle): number[] {
+  const scanned = scanTranscript(code, style);
+  if (!scanned) return [];
+  const lines = code.split('\n');
+  const out: number[] = [];
+  scanned.output.forEach((isOutput, i) => {
+    if (isOutput && lines[i]!.trim()) out.push(i);
+  });
+  return out;
+}
+
+/** The typed text of each line (output lines emptied), and which lines are output after a prompt; null without prompts. */
+function scanTranscript(code: string, style: BlockStyle): { typed: string[]; output: boolean[] } | null {
   const lines = code.split('\n');
   const promptOf = (line: string): string | null =>
     USER_PROMPT.exec(line)?.[1] ?? (style === 'console' ? (ROOT_OR_ZSH_PROMPT.exec(line)?.[1] ?? null) : null);
-  if (!lines.some((line) => promptOf(line) !== null)) return code;
+  if (!lines.some((line) => promptOf(line) !== null)) return null;
 
-  const out: string[] = [];
+  const typed: string[] = [];
+  const output: boolean[] = [];
   let state: QuoteState = TOP_LEVEL;
   let inCommand = false;
+  let prompted = false;
   for (const line of lines) {
     if (inCommand && continues(state)) {
       // A transcript shows PS2 on every continuation line, inside quotes too; a bpftrace
       // program line starting with "> " at column 0 is not plausible.
       const ps2 = CONTINUATION_PROMPT.exec(line)?.[0];
-      const typed = ps2 ? line.slice(ps2.length) : line;
-      out.push(typed);
-      state = scanLine(typed, state);
+      const text = ps2 ? line.slice(ps2.length) : line;
+      typed.push(text);
+      output.push(false);
+      state = scanLine(text, state);
       continue;
     }
     const prompt = promptOf(line);
     if (prompt === null) {
-      out.push(''); // output of the previous command
+      typed.push(''); // output of the previous command
+      output.push(prompted);
       inCommand = false;
       state = TOP_LEVEL;
       continue;
     }
-    const typed = line.slice(prompt.length);
-    out.push(typed);
+    const text = line.slice(prompt.length);
+    typed.push(text);
+    output.push(false);
     inCommand = true;
-    state = scanLine(typed, TOP_LEVEL);
+    prompted = true;
+    state = scanLine(text, TOP_LEVEL);
   }
-  return out.join('\n');
+  return { typed, output };
 }
 
 /** The quote left open at the end of a script, if any (`bpftrace -e 'BEGIN {` and EOF). */

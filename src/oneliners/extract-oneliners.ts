@@ -7,7 +7,7 @@ import { visit } from 'unist-util-visit';
 import type { Node as SyntaxNode } from 'web-tree-sitter';
 import { parseBpftraceArgs } from './bpftrace-options.js';
 import { basename, unwrapCommand } from './command-prefixes.js';
-import { maskTranscript, openQuoteAtEnd, type BlockStyle } from './console-prompts.js';
+import { blockStyleOf, maskTranscript, openQuoteAtEnd } from './console-prompts.js';
 import { getShellParser, loadShellParser } from './shell-parser.js';
 import { WordEvaluator, syntaxToken } from './shell-words.js';
 import type { OneLiner, OneLinerKind } from './types.js';
@@ -15,7 +15,6 @@ import type { OneLiner, OneLinerKind } from './types.js';
 /** Code block languages whose content is shell (empty lang: a plain ``` fence). */
 export const SHELL_LANGS: ReadonlySet<string> = new Set(['bash', 'sh', 'shell', 'zsh', 'console',
   'shell-session', 'shellsession', 'sh-session', 'terminal', '']);
-const TRANSCRIPT_LANGS: ReadonlySet<string> = new Set(['console', 'shell-session', 'shellsession', 'sh-session', 'terminal']);
 
 export interface ExtractShellOptions {
   /** Markdown line of the code's first line (default 1: line numbers inside the code). */
@@ -38,8 +37,7 @@ export function extractFromShell(code: string, opts: ExtractShellOptions = {}): 
   const parser = getShellParser();
   const lineOffset = opts.lineOffset ?? 1;
   const heading = opts.heading ?? null;
-  const lang = (opts.lang ?? '').toLowerCase();
-  const style: BlockStyle = TRANSCRIPT_LANGS.has(lang) ? 'console' : 'script';
+  const style = blockStyleOf(opts.lang);
   // tree-sitter treats NUL as end of input; bash would not see such a file as text anyway.
   const masked = maskTranscript(code.replace(/\0/g, ' '), style);
   // A quote left open at the end swallows the rest of the block, so bash would refuse it; a
@@ -228,7 +226,8 @@ export function extractFromCodeNodes(root: Root): OneLiner[] {
   return found;
 }
 
-function firstCodeLine(code: Code): number {
+/** The markdown line of a code block's first code line (the line after a fence). */
+export function firstCodeLine(code: Code): number {
   const { start, end } = code.position!;
   const spanned = end.line - start.line + 1;
   const valueLines = code.value.split('\n').length;

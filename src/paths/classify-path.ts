@@ -277,13 +277,20 @@ function inStudyFolder(segs: string[], config: StudyConfig, c: Compiled, mode: '
       suggestion,
     });
   }
-  return unknownName(resolution, weekNo, (name) => fillPathTemplate(c.study, { week: weekNo, name }));
+  return unknownName(resolution, weekNo, (name) => fillPathTemplate(c.study, { week: weekNo, name }), segs.join('/'));
 }
 
+/**
+ * A `{name}` nobody on the roster has. Near a roster spelling it is most likely a typo ("did
+ * you mean"); otherwise it is often the organizers' own material (`study/week1/공지.md`),
+ * which belongs in the config's `ignore`, so the message says how (`ignoreGlob`: this path,
+ * or the folder's glob for a project folder).
+ */
 function unknownName(
   resolution: Extract<Resolution, { state: 'unknown' }>,
   week: number | null,
   pathFor: (name: string) => string,
+  ignoreGlob: string,
 ): PathClass {
   const near = resolution.suggestion;
   return result('unknown', {
@@ -291,12 +298,12 @@ function unknownName(
     pathName: resolution.written,
     reason: near
       ? {
-          ko: `\`${resolution.written}\`은(는) 명단(.github/study.yml의 members)에 없는 이름입니다 — \`${near.spelling}\`을(를) 말씀하신 건가요?`,
-          en: `\`${resolution.written}\` is not on the roster (members in .github/study.yml) — did you mean \`${near.spelling}\`?`,
+          ko: `\`${resolution.written}\`은(는) 명단(${CONFIG_PATH}의 members)에 없는 이름입니다 — \`${near.spelling}\`을(를) 말씀하신 건가요?`,
+          en: `\`${resolution.written}\` is not on the roster (members in ${CONFIG_PATH}) — did you mean \`${near.spelling}\`?`,
         }
       : {
-          ko: `\`${resolution.written}\`은(는) 명단(.github/study.yml의 members)에 없는 이름입니다`,
-          en: `\`${resolution.written}\` is not on the roster (members in .github/study.yml)`,
+          ko: `\`${resolution.written}\`은(는) 명단(${CONFIG_PATH}의 members)에 없는 이름입니다 — 운영진 자료라면 ${CONFIG_PATH}의 \`ignore\`에 넣으세요 (예: \`ignore: [${ignoreGlob}]\`)`,
+          en: `\`${resolution.written}\` is not on the roster (members in ${CONFIG_PATH}) — if it is organizer material, list it under \`ignore\` in ${CONFIG_PATH} (e.g. \`ignore: [${ignoreGlob}]\`)`,
         },
     ...(near ? { suggestion: pathFor(near.spelling) } : {}),
   });
@@ -339,7 +346,7 @@ function inProjectFolder(segs: string[], config: StudyConfig, c: Compiled): Path
   const resolution = resolveName(captured.name, config);
   const rest = segs.slice(depth);
   if (resolution.state === 'unknown') {
-    return unknownName(resolution, null, (name) => fillPathTemplate(t, { name }, rest));
+    return unknownName(resolution, null, (name) => fillPathTemplate(t, { name }, rest), `${segs.slice(0, depth).join('/')}/**`);
   }
   const member = resolution.state === 'member' ? resolution.member : resolution.member.name;
   const stray = strayWeekNotes(segs[segs.length - 1], member, config, c, rest);

@@ -3,6 +3,7 @@ import type { Node } from 'unist';
 import type { Finding, RepoTree, Severity } from '../check/types.js';
 import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
+import { blankHtmlComments } from '../markdown/html-comments.js';
 import { buildOutline } from '../markdown/outline.js';
 import { LineIndex, parseMarkdown } from '../markdown/parse-markdown.js';
 import { extractFromCodeNodes } from '../oneliners/extract-oneliners.js';
@@ -91,6 +92,8 @@ export function checkMarkdownSync(input: MarkdownCheckInput, only?: readonly str
     };
   }
   const outline = buildOutline(root, lines.lineCount);
+  const visibleText = blankHtmlComments(text, root);
+  const visibleLines = visibleText === text ? lines : new LineIndex(visibleText);
   let oneLiners: OneLiner[] = [];
   const findings: Finding[] = [];
   try {
@@ -120,6 +123,8 @@ export function checkMarkdownSync(input: MarkdownCheckInput, only?: readonly str
       lang: input.lang,
       text,
       lines,
+      visibleText,
+      visibleLines,
       outline,
       oneLiners,
       sections,

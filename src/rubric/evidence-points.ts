@@ -1,14 +1,17 @@
 import type { Code, Html, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import { htmlShowsImage } from '../markdown/html-refs.js';
+import { transcriptOutputLines } from '../oneliners/console-prompts.js';
+import { SHELL_LANGS, firstCodeLine } from '../oneliners/extract-oneliners.js';
 import type { OneLiner } from '../oneliners/types.js';
 
 /**
  * Where a document shows a result: an image (markdown, reference or `<img>`), or an output
  * block. A code block is output when its fence says so (`text`, `console`, `output`, …), or
  * when it is a plain ``` fence without any one-liner in it (members paste output there). A
- * `console`/`terminal` transcript also shows output inside the block itself: the lines after
- * a `$ command` that are not another prompt.
+ * terminal transcript also shows output inside the block itself: in a ```console block the
+ * lines after a command that are not another prompt; in a ```sh, ```bash or plain ``` block
+ * the lines printed after a `$ command` (members paste command and output together).
  */
 export interface EvidencePoint {
   line: number;
@@ -40,11 +43,15 @@ export function evidencePoints(root: Root, oneLiners: readonly OneLiner[]): Evid
         points.push({ line, kind: 'output' });
       } else if (hasOneLiner && TRANSCRIPT_LANGS.has(lang)) {
         // Output printed inside the transcript, after a command.
-        const first = end - code.value.split('\n').length; // the fence line
+        const first = firstCodeLine(code);
         code.value.split('\n').forEach((text, i) => {
-          const at = first + 1 + i;
+          const at = first + i;
           if (text.trim() && !commandLines.has(at) && !PROMPT.test(text)) points.push({ line: at, kind: 'output' });
         });
+      } else if (hasOneLiner && SHELL_LANGS.has(lang)) {
+        // A script block holding a `$ ` session: what follows the commands is their output.
+        const first = firstCodeLine(code);
+        for (const i of transcriptOutputLines(code.value, 'script')) points.push({ line: first + i, kind: 'output' });
       }
     }
   });

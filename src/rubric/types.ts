@@ -67,6 +67,14 @@ export interface RuleContext<Options = unknown> {
   lang: Language;
   text: string;
   lines: LineIndex;
+  /**
+   * `text` with its HTML comments blanked (same length and lines): what a reader of the
+   * rendered page sees. Rules that look for the member's content (hook points, field values,
+   * leftover placeholders) read this, since the form's `<!-- 안내 -->` comments are
+   * instructions, not the member's work.
+   */
+  visibleText: string;
+  visibleLines: LineIndex;
   outline: Outline;
   /** every one-liner the extractor found, in document order */
   oneLiners: OneLiner[];

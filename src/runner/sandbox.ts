@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -153,15 +154,15 @@ export async function setUpSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const { unshare, nsenter, mount, umount } = tools as Record<keyof typeof tools, string>;
 
   cleanUpStale(umount);
-  const dir = `${NS_DIR_PREFIX}${process.pid}`;
+  // pid first (stale clean-up reads it), then a random part: worker threads share the pid.
+  const dir = `${NS_DIR_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
   const nsFile = `${dir}/mnt`;
   const covers = coversFor(options);
   const run = async (argv: string[]) => {
     const [file, ...args] = argv as [string, ...string[]];
     const result = await execa(file, args, { env: { PATH: SAFE_PATH }, extendEnv: false, reject: false, timeout: 10_000, stdin: 'ignore' });
     if (result.exitCode !== 0) {
-      const why = String(result.stderr || result.shortMessage || '').trim().split('
-')[0];
+      const why = String(result.stderr || result.shortMessage || '').trim().split('\n')[0];
       throw new Error(`${path.basename(file)} exit ${result.exitCode ?? result.signal}${why ? `: ${why}` : ''}`);
     }
   };
@@ -206,7 +207,7 @@ function cleanUpStale(umount: string): void {
     return;
   }
   for (const name of names) {
-    const pid = Number(name.slice(NS_DIR_PREFIX.length - '/run/'.length));
+    const pid = Number(name.slice(NS_DIR_PREFIX.length - '/run/'.length).split('-')[0]);
     if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
     releaseNamespace(umount, `/run/${name}`);
   }

@@ -135,7 +135,8 @@ describe('the legend says the deadline the schedule computes', () => {
   });
 
   it('every week set exactly: only the dates', () => {
-    const all = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [String(i + 1), `2025-${i < 4 ? '09' : '10'}-${String(i < 4 ? 12 + 7 * i : 7 * (i - 4) + 10).padStart(2, '0')}T12:00`]));
+    const days = ['09-12', '09-19', '09-26', '10-03', '10-10', '10-17', '10-24', '10-31'];
+    const all = Object.fromEntries(days.map((d, i) => [String(i + 1), `2025-${d}T12:00`]));
     const deadline = deadlineLine(renderFor(studyConfig(`attendance:\n  deadlines: ${JSON.stringify(all)}\n`)).visible)!;
     expect(deadline).toMatch(/^- 마감: 1주차 9\/12 12:00, 2주차 9\/19 12:00, .*8주차 10\/31 12:00\. /);
     expect(deadline).not.toContain('다음 세션');

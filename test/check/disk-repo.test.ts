@@ -35,6 +35,19 @@ describe('openDiskRepo', () => {
     ]);
   });
 
+  it('does not descend into nested repositories (a folder with its own .git) when walking', async () => {
+    await mkdir(join(dir, 'clones/other/.git'), { recursive: true });
+    await mkdir(join(dir, 'clones/other/study/week1'), { recursive: true });
+    await writeFile(join(dir, 'clones/other/study/week1/x.md'), '# Week 1 - x\n');
+    await mkdir(join(dir, 'project/hgd/tool'), { recursive: true });
+    await writeFile(join(dir, 'project/hgd/tool/.git'), 'gitdir: ../../../.git/modules/tool\n'); // a submodule's .git file
+    await writeFile(join(dir, 'project/hgd/tool/main.c'), 'int main;');
+    await writeFile(join(dir, 'project/hgd/README.md'), '# tool');
+    const repo = await openDiskRepo(dir);
+    expect(repo.fromGit).toBe(false);
+    expect(repo.paths.filter((p) => p.startsWith('clones/') || p.startsWith('project/'))).toEqual(['project/hgd/README.md']);
+  });
+
   it('lists a git checkout with git: tracked and new files, minus .gitignore', async () => {
     await execa('git', ['init', '-q'], { cwd: dir });
     await execa('git', ['add', 'study/week1/hgd.md'], { cwd: dir });

@@ -160,7 +160,8 @@ describe('study-bot check on a messy study repository', () => {
   it('tells where misplaced and unknown files belong', () => {
     const files = byPath(report);
     const message = (p: string) => files.get(p)?.findings.map((f) => `${f.rule}/${f.severity}: ${f.message}`).join('\n');
-    expect(message('study/week01/minsu.md')).toMatch(/^path\/warning: .*`study\/week1\/minsu\.md`/);
+    // minsu already has week 1's notes under the alias 민수: no move onto them, say there are two
+    expect(message('study/week01/minsu.md')).toBe('path/warning: 주차 노트의 경로가 규칙과 다릅니다 — 이미 `study/week1/민수.md`이(가) 있습니다 — 둘 중 하나를 정리하세요');
     expect(message('Study/Week2/seoyeon.md')).toContain('`study/week2/seoyeon.md`');
     expect(message('study/week3/hgd_week3.md')).toContain('`study/week3/hgd.md`');
     expect(message('project/hgd/week2.md')).toContain('`study/week2/hgd.md`');
@@ -267,9 +268,56 @@ describe('study-bot check without a config', () => {
   it('an empty study says how to start', async () => {
     const repo = await mkdtemp(join(tmpdir(), 'empty-study-'));
     try {
+      await mkdir(join(repo, 'study'));
       const io = captureIO(repo);
       expect(await main(['check', '--repo', repo], io)).toBe(0);
       expect(io.out()).toContain('study-bot new 1');
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('study-bot check outside a study repository', () => {
+  let outside: string;
+  beforeAll(async () => {
+    // A home or /tmp folder: clones of other repositories, no study/ and no config.
+    outside = await mkdtemp(join(tmpdir(), 'not-a-study-'));
+    await cp(FIXTURE, join(outside, 'someone-elses-clone'), { recursive: true });
+    await mkdir(join(outside, 'notes/week1'), { recursive: true });
+    await writeFile(join(outside, 'notes/week1/hgd.md'), '# Week 1 - hgd\n');
+  });
+  afterAll(async () => {
+    await rm(outside, { recursive: true, force: true });
+  });
+
+  it('says so (Korean first, then English), lists nothing and exits 2', async () => {
+    const io = captureIO(outside);
+    expect(await main(['check', '--repo', outside], io)).toBe(2);
+    expect(io.out()).toBe('');
+    const err = io.err();
+    expect(err).toContain('스터디 저장소가 아닌 것 같습니다');
+    expect(err).toContain('--repo <스터디 저장소 폴더>');
+    expect(err.indexOf('스터디 저장소가 아닌')).toBeLessThan(err.indexOf('does not look like a study repository'));
+    expect(err).not.toContain('잘못된 위치');
+  });
+
+  it('also for --format json (nothing on stdout) and in one language with --lang', async () => {
+    const json = captureIO(outside);
+    expect(await main(['check', '--repo', outside, '--format', 'json', '--lang', 'en'], json)).toBe(2);
+    expect(json.out()).toBe('');
+    expect(json.err()).toContain('does not look like a study repository');
+    expect(json.err()).not.toMatch(/[가-힣]/);
+  });
+
+  it('a repository with only a `Study/` folder of the wrong case is still a study', async () => {
+    const repo = await mkdtemp(join(tmpdir(), 'case-study-'));
+    try {
+      await mkdir(join(repo, 'Study/Week1'), { recursive: true });
+      await writeFile(join(repo, 'Study/Week1/hgd.md'), '# Week 1 - hgd\n');
+      const io = captureIO(repo);
+      expect(await main(['check', '--repo', repo, '--format', 'json'], io)).toBe(0);
+      expect((JSON.parse(io.out()) as CheckReport).files).toEqual([expect.objectContaining({ path: 'Study/Week1/hgd.md', kind: 'misplaced' })]);
     } finally {
       await rm(repo, { recursive: true, force: true });
     }

@@ -51,6 +51,19 @@ describe('study-bot new', () => {
     expect(io.err()).toBe('');
   });
 
+  it('reports only the machine fields the week’s template has (week 2 has none)', async () => {
+    const two = captureIO();
+    expect(await main(['new', '2', '--name', 'hgd', '--repo', repo], two)).toBe(0);
+    expect(two.out()).toContain('study/week2/hgd.md');
+    expect(two.out()).not.toContain('이 컴퓨터에서 채운 항목');
+    expect(two.out()).not.toContain('직접 채울 항목');
+    expect(two.out()).not.toMatch(/\bKernel\b|\bOS\b/u);
+    const one = captureIO();
+    expect(await main(['new', '1', '--name', 'hgd', '--repo', repo], one)).toBe(0);
+    // the kernel release is always known (os.release()); OS and tools depend on this machine
+    expect(one.out()).toMatch(/이 컴퓨터에서 채운 항목: (?:OS, )?Kernel/u);
+  });
+
   it('refuses to overwrite, also under another spelling of the same member', async () => {
     await mkdir(join(repo, 'study/week2'), { recursive: true });
     await writeFile(join(repo, 'study/week2/hgd.md'), 'mine');

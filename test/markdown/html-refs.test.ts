@@ -12,6 +12,8 @@ describe('htmlRefs', () => {
     ['<imgsrc="x">', []],
     ['<img src="unclosed.png"', [['img', 'src', 'unclosed.png']]],
     ['<video src="demo.mp4" controls></video>', [['video', 'src', 'demo.mp4']]],
+    ['<!-- <img src="example.png"> --><img src="real.png">', [['img', 'src', 'real.png']]],
+    ['<!-- 아직 안 닫힌 주석 <a href="x.md">', []],
   ])('%s', (html, expected) => {
     expect(htmlRefs(html).map((r) => [r.tag, r.attribute, r.url])).toEqual(expected);
   });
@@ -24,7 +26,9 @@ describe('htmlRefs', () => {
 
   it('htmlShowsImage', () => {
     expect(htmlShowsImage('<p><IMG src="x"></p>')).toBe(true);
-    expect(htmlShowsImage('<!-- <img src="x"> -->')).toBe(true); // documented: comments are not special-cased
+    // a commented-out image is the form's example, not a result anyone sees
+    expect(htmlShowsImage('<!-- <img src="x"> -->')).toBe(false);
+    expect(htmlShowsImage('<!-- 예시 --><img src="x">')).toBe(true);
     expect(htmlShowsImage('<a href="x">x</a>')).toBe(false);
   });
 });

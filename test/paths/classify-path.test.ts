@@ -131,6 +131,18 @@ describe('classifyPath with a roster', () => {
     expect(c.reason?.en).toContain('did you mean `hgd`?');
   });
 
+  it('an unknown name that resembles nobody says organizer material goes under `ignore`', () => {
+    const notice = classifyPath(nfd('study/week1/공지.md'), config);
+    expect(notice.reason?.ko).toBe(
+      '`공지`은(는) 명단(.github/study.yml의 members)에 없는 이름입니다 — 운영진 자료라면 .github/study.yml의 `ignore`에 넣으세요 (예: `ignore: [study/week1/공지.md]`)',
+    );
+    expect(notice.reason?.en).toContain('list it under `ignore` in .github/study.yml (e.g. `ignore: [study/week1/공지.md]`)');
+    expect(classifyPath('project/staff/slides.pdf', config).reason?.ko).toContain('`ignore: [project/staff/**]`');
+    // the glob the hint shows does ignore the file
+    expect(classifyPath('project/staff/slides.pdf', roster({ ignore: ['project/staff/**'] })).kind).toBe('ignored');
+    expect(classifyPath('study/week1/hgb.md', config).reason?.ko).not.toContain('ignore');
+  });
+
   it('keeps pathName as written (NFC) while member is the roster name', () => {
     const c = classifyPath(nfd('study/week1/홍길동.md'), config);
     expect(c.pathName).toBe('홍길동');

@@ -26,4 +26,11 @@ describe('week pages agree with the rubrics', () => {
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
+
+  it('study/week1/README.md quotes the organizer\'s example values env-fields compares against', () => {
+    const setting = rubrics.forWeek(1)!.rules.get('env-fields')!;
+    const fields = (setting.options as { fields: { label: string; example: string }[] }).fields.filter((f) => f.example);
+    expect(fields.length).toBeGreaterThan(0);
+    for (const field of fields) expect(page(1)).toContain(`\`${field.label}: ${field.example}\``);
+  });
 });

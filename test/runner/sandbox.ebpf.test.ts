@@ -41,9 +41,10 @@ describe('sandbox covers', () => {
   it('leaves argv alone when the sandbox is off, and passes the member\'s program as one argument when on', () => {
     const argv = ['bpftrace', '-e', 'BEGIN { printf("$(id) `id` \'; id"); }'];
     expect(sandboxArgv(argv, null)).toEqual(argv);
-    expect(sandboxArgv(argv, { unshare: null, covers: [], reason: 'not root' })).toEqual(argv);
-    const wrapped = sandboxArgv(argv, { unshare: '/usr/bin/unshare', covers: ['d:/root'], reason: null });
-    expect(wrapped.slice(0, 5)).toEqual(['/usr/bin/unshare', '--mount', '--propagation', 'private', '--']);
+    expect(sandboxArgv(argv, { prefix: null, covers: [], reason: 'not root' })).toEqual(argv);
+    const prefix = ['/usr/bin/nsenter', '--mount=/run/study-bot-sandbox-1-1/mnt', '--wd=/', '--'];
+    const wrapped = sandboxArgv(argv, { prefix, covers: ['d:/root'], reason: null });
+    expect(wrapped).toEqual([...prefix, ...argv]);
     expect(wrapped.slice(-argv.length)).toEqual(argv);
   });
 });
@@ -70,10 +71,10 @@ describeEbpf('sandbox on this machine (root, util-linux unshare)', () => {
   });
 
   itEbpf('falls back cleanly without unshare: off with the reason, and bpftrace runs as before', async () => {
-    const { probeSandbox } = await import('../../src/runner/sandbox.js');
-    const off = await probeSandbox({ searchPath: path.join(scratch, 'no-such-bin') });
-    expect(off).toEqual({ unshare: null, covers: [], reason: 'unshare (util-linux) is not installed' });
-    expect(await probeSandbox({ env: { STUDY_BOT_SANDBOX: 'off' } })).toMatchObject({ unshare: null, reason: 'STUDY_BOT_SANDBOX=off' });
+    const { setUpSandbox } = await import('../../src/runner/sandbox.js');
+    const off = await setUpSandbox({ searchPath: path.join(scratch, 'no-such-bin') });
+    expect(off).toEqual({ prefix: null, covers: [], reason: 'unshare, nsenter, mount, umount (util-linux) is not installed' });
+    expect(await setUpSandbox({ env: { STUDY_BOT_SANDBOX: 'off' } })).toMatchObject({ prefix: null, reason: 'STUDY_BOT_SANDBOX=off' });
     const report = await verifyOneLiners(shell(`sudo bpftrace -e 'BEGIN { printf("hi\\n"); exit(); }'`), { sandbox: off });
     expect(report.results[0]).toMatchObject({ status: 'ok', output: ['hi'] });
   });
@@ -127,14 +128,14 @@ describe('doctor reports the sandbox', () => {
   const info = { kernel: '6.18.44', bpftrace: 'v0.17.0', btf: true, kprobes: false, arch: 'x64', bpftraceVersion: [0, 17] as [number, number], tracefs: '/sys/kernel/tracing', root: true };
   it('as a warning with its fix when it is off, and the hidden paths when it is on', async () => {
     const { doctorChecks } = await import('../../src/cli/doctor-command.js');
-    const off = doctorChecks(info, { bccTools: 1, memlockKiB: null, sandbox: { unshare: null, covers: [], reason: 'unshare (util-linux) is not installed' } });
+    const off = doctorChecks(info, { bccTools: 1, memlockKiB: null, sandbox: { prefix: null, covers: [], reason: 'unshare (util-linux) is not installed' } });
     const check = off.find((c) => c.name === 'sandbox')!;
     expect(check).toMatchObject({ ok: false, essential: false });
     expect(check.detail).toContain('unshare (util-linux) is not installed');
     expect(check.fix).toContain('util-linux');
     // off is a warning: the machine is still ready
     expect(off.every((c) => c.ok || !c.essential)).toBe(true);
-    const on = doctorChecks(info, { bccTools: 1, memlockKiB: null, sandbox: { unshare: '/usr/bin/unshare', covers: ['d:/root', 'f:/etc/shadow'], reason: null } });
-    expect(on.find((c) => c.name === 'sandbox')).toMatchObject({ ok: true, detail: 'unshare --mount: 가림 (hidden) /root, /etc/shadow' });
+    const on = doctorChecks(info, { bccTools: 1, memlockKiB: null, sandbox: { prefix: ['/usr/bin/nsenter'], covers: ['d:/root', 'f:/etc/shadow'], reason: null } });
+    expect(on.find((c) => c.name === 'sandbox')).toMatchObject({ ok: true, detail: 'mount namespace: 가림 (hidden) /root, /etc/shadow' });
   });
 });

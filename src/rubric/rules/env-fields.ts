@@ -3,26 +3,31 @@
  *
  * The environment section lists each field with a real value: `- OS: Ubuntu 24.04`,
  * `- Kernel: 6.8.0-45-generic`, `- 설치 도구: bpftrace 0.20.2, bcc 0.29.1`. Labels match
- * forgivingly (`**OS**:`, `커널:`, `Tools：`, a `| OS | … |` table row).
+ * forgivingly (`**OS**:`, `커널:`, `Tools：`, a `| OS | … |` table row). HTML comments do
+ * not count (a `<!-- - OS: … -->` is the form's instruction, not a value).
  *
  * - a field that is absent: error;
  * - a field left empty, or still the template's `{OS}`-style placeholder: error;
- * - a value identical to the organizer's example (`Ubuntu 22.04`, `5.15.0`,
- *   `bpftrace 0.16.0, bcc 0.24.0`): warning. Not an error: somebody may really run Ubuntu
- *   22.04, but `5.15.0` with no build suffix is almost always a copied example;
+ * - every field equal to the organizer's form example (`OS: Ubuntu 22.04`,
+ *   `Kernel: 5.15.0`, `설치 도구: bpftrace 0.16.0, bcc 0.24.0` — each field's `example`):
+ *   one warning asking to confirm the values. One field alone is not flagged: Ubuntu 22.04
+ *   and a 5.15 kernel are common real setups; all of them at once is a copy of the form;
  * - a value that does not fit the field's `pattern` (a kernel without a version): warning.
  *
  * When the section itself is missing (the `sections` rule reports that), the fields are
  * looked for in the whole file.
  *
  * Options: `section` (the rubric section holding the fields) and `fields`, each
- * `{label, aliases, example, pattern?, hint?}`.
+ * `{label, aliases, example, pattern?, hint?}`; `example` is the organizer's form example.
  *
  * @example
  *   {"name": "ok.md", "path": "study/week1/hgd.md"}
  *
  *   ## 환경 설정
  *
+ *   <!--
+ *   - OS: {OS}
+ *   -->
  *   - **OS**: Ubuntu 24.04.1 LTS (OrbStack)
  *   - 커널: 6.8.0-45-generic
  *   - 설치 도구: bpftrace v0.20.2, bcc 0.29.1
@@ -39,6 +44,15 @@
  *   | Tools | bpftrace 0.17.0 |
  *
  * @example
+ *   {"name": "ok-common-values.md", "path": "study/week1/hgd.md"}
+ *
+ *   ## 환경 설정
+ *
+ *   - OS: Ubuntu 22.04
+ *   - Kernel: 5.15.0
+ *   - 설치 도구: bpftrace 0.14.0, bcc 0.18.0
+ *
+ * @example
  *   {"name": "not-ok.md", "path": "study/week1/hgd.md", "label": "input"}
  *
  *   ## 환경 설정
@@ -50,9 +64,22 @@
  * @example
  *   {"name": "not-ok.md", "label": "output"}
  *
- *   3: warning: `OS: Ubuntu 22.04`는 템플릿의 예시 값 그대로입니다 — 본인 VM의 값을 적어 주세요 (`cat /etc/os-release`)
  *   4: error: `Kernel` 값이 비어 있습니다 — 예: 5.15.0 대신 본인 VM의 값 (`uname -r`)
  *   5: error: `설치 도구` 값이 비어 있습니다 — 예: bpftrace 0.16.0, bcc 0.24.0 대신 본인 VM의 값 (`bpftrace --version`)
+ *
+ * @example
+ *   {"name": "form-copy.md", "path": "study/week1/hgd.md", "label": "input"}
+ *
+ *   ## 환경 설정
+ *
+ *   - OS: Ubuntu 22.04
+ *   - Kernel: 5.15.0
+ *   - 설치 도구: bpftrace 0.16.0, bcc 0.24.0
+ *
+ * @example
+ *   {"name": "form-copy.md", "label": "output"}
+ *
+ *   3: warning: 환경 항목이 주최 측 양식의 예시 값(OS: Ubuntu 22.04, Kernel: 5.15.0, 설치 도구: bpftrace 0.16.0, bcc 0.24.0)과 똑같습니다 — 실제 환경 값인지 확인하세요 (`cat /etc/os-release`, `uname -r`, `bpftrace --version`)
  *
  * @example
  *   {"name": "absent.md", "path": "study/week1/hgd.md", "label": "input"}
@@ -72,8 +99,7 @@ import type { Root } from 'mdast';
 import { z } from 'zod';
 import { headingKey, looseKey } from '../../markdown/heading-text.js';
 import { pick } from '../../i18n/pick.js';
-import { code } from '../korean-particles.js';
-import type { RubricRule } from '../types.js';
+import type { RubricRule, RuleContext } from '../types.js';
 
 const bilingual = z.strictObject({ ko: z.string(), en: z.string() });
 const options = z.strictObject({
@@ -113,20 +139,20 @@ const PLACEHOLDER = /^\{[^}]{1,30}\}$/u;
 const rule: RubricRule<Options> = {
   id: 'env-fields',
   summary: {
-    ko: '환경 항목(OS, Kernel, 설치 도구)이 채워져 있고 템플릿의 예시 값이 아님',
-    en: "the environment fields (OS, Kernel, tools) are filled in, not the template's examples",
+    ko: '환경 항목(OS, Kernel, 설치 도구)이 채워져 있음 (모두 주최 측 양식의 예시 값과 같으면 확인 요청)',
+    en: "the environment fields (OS, Kernel, tools) are filled in (all equal to the organizer's form example: asks to confirm)",
   },
   options,
   check(_root: Root, ctx) {
     const { section, fields } = ctx.options;
     const match = ctx.sections.find((s) => s.spec.heading === section);
     const from = match?.heading ? match.heading.line + 1 : 1;
-    const to = match?.heading ? match.heading.endLine : ctx.lines.lineCount;
+    const to = match?.heading ? match.heading.endLine : ctx.visibleLines.lineCount;
     const keys = fields.map((f) => new Set([f.label, ...f.aliases].map(headingKey)));
     const found = new Map<number, { line: number; value: string }>();
     let inFence = false;
     for (let n = from; n <= to; n++) {
-      const text = ctx.lines.line(n).trimStart();
+      const text = ctx.visibleLines.line(n).trimStart();
       if (/^(```|~~~)/u.test(text)) inFence = !inFence;
       // A field line is short; skipping long ones also bounds the regexes' backtracking.
       if (inFence || text.length > MAX_FIELD_LINE) continue;
@@ -160,15 +186,6 @@ const rule: RubricRule<Options> = {
             en: `\`${field.label}\` is empty: write your VM's value${field.example ? ` (not the example ${field.example})` : ''}${hint}`,
           },
         });
-      } else if (field.example && looseKey(value) === looseKey(field.example)) {
-        ctx.report({
-          at: line,
-          level: 'warning',
-          message: {
-            ko: `${code(`${field.label}: ${value}`, '은/는')} 템플릿의 예시 값 그대로입니다 — 본인 VM의 값을 적어 주세요${hint}`,
-            en: `\`${field.label}: ${value}\` is the template's example value: write your VM's value${hint}`,
-          },
-        });
       } else if (field.pattern && !new RegExp(field.pattern, 'u').test(value)) {
         ctx.report({
           at: line,
@@ -180,8 +197,30 @@ const rule: RubricRule<Options> = {
         });
       }
     });
+    reportFormCopy(fields, found, ctx);
   },
 };
+
+/**
+ * One warning when every field with an `example` holds exactly that example: the organizer's
+ * form copied, not a VM's values. A single match is too common a real setup to flag.
+ */
+function reportFormCopy(fields: Options['fields'], found: ReadonlyMap<number, { line: number; value: string }>, ctx: RuleContext<Options>): void {
+  const withExample = fields.map((field, i) => ({ field, entry: found.get(i) })).filter(({ field }) => field.example);
+  if (!withExample.length) return;
+  if (!withExample.every(({ field, entry }) => entry && looseKey(entry.value) === looseKey(field.example))) return;
+  const shown = withExample.map(({ field }) => `${field.label}: ${field.example}`).join(', ');
+  const hints = withExample.map(({ field }) => field.hint).filter((h) => h !== undefined);
+  const hint = (lang: 'ko' | 'en') => (hints.length ? ` (${hints.map((h) => pick(lang, h)).join(', ')})` : '');
+  ctx.report({
+    at: Math.min(...withExample.map(({ entry }) => entry!.line)),
+    level: 'warning',
+    message: {
+      ko: `환경 항목이 주최 측 양식의 예시 값(${shown})과 똑같습니다 — 실제 환경 값인지 확인하세요${hint('ko')}`,
+      en: `the environment fields are exactly the organizer's form example (${shown}): check that these are your VM's real values${hint('en')}`,
+    },
+  });
+}
 
 /** The value as a reader sees it: no emphasis, code ticks or trailing table pipes. */
 function cleanValue(raw: string): string {

@@ -4,7 +4,8 @@
  * Every counted one-liner is followed by its captured result before the next one-liner
  * (and before the next `#`/`##` section): an image (`![](…)`, `<img src>`), or an output
  * block — a ```text/```console/```output fence, a plain ``` fence with no one-liner in it,
- * or the output lines of a ```console transcript after the `$ command`. The form's
+ * or the output lines of a terminal transcript after the `$ command`, in a ```console block
+ * or pasted as is into a ```sh/```bash/plain ``` block. The form's
  * `[실행 결과 스크린샷]` placeholder is not a result (the `placeholders` rule reports it).
  *
  * Options: `kinds` (default `[bpftrace]`, as in `oneliner-count`).
@@ -39,6 +40,24 @@
  *   4242
  *   ```
  *
+ *   ### 4. 명령과 출력을 한 블록에
+ *
+ *   ```sh
+ *   $ sudo bpftrace -e 'tracepoint:syscalls:sys_enter_execve { @[comm] = count(); }'
+ *   Attaching 1 probe...
+ *   ^C
+ *
+ *   @[bash]: 3
+ *   ```
+ *
+ *   ### 5. 프롬프트가 있는 plain 블록
+ *
+ *   ```
+ *   ubuntu@vm:~$ sudo bpftrace -e 'kprobe:do_nanosleep { @ = count(); }'
+ *   Attaching 1 probe...
+ *   @: 12
+ *   ```
+ *
  * @example
  *   {"name": "not-ok.md", "path": "study/week1/hgd.md", "label": "input"}
  *
@@ -58,12 +77,21 @@
  *
  *   <img src="https://github.com/user-attachments/assets/0f6c">
  *
+ *   ### 3. 프롬프트만
+ *
+ *   ```bash
+ *   $ sudo bpftrace -e 'kprobe:tcp_connect { @ = count(); }'
+ *   ```
+ *
+ *   <!-- <img src="hgd_md/3.png"> 스크린샷은 여기에 -->
+ *
  *   ## 학습 내용
  *
  * @example
  *   {"name": "not-ok.md", "label": "output"}
  *
  *   4: error: `### 1. Hello`의 one-liner(4행)에 실행 결과가 없습니다 — 바로 아래, 다음 one-liner 전에 스크린샷 이미지나 출력 블록(```text)을 붙여 주세요
+ *   20: error: `### 3. 프롬프트만`의 one-liner(20행)에 실행 결과가 없습니다 — 바로 아래, 다음 one-liner 전에 스크린샷 이미지나 출력 블록(```text)을 붙여 주세요
  */
 import type { Root } from 'mdast';
 import { z } from 'zod';

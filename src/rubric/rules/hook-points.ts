@@ -5,7 +5,9 @@
  * `tracepoint:syscalls:sys_enter_openat`, `kprobe:tcp_connect`, `kretprobe:…`,
  * `uprobe:/bin/bash:readline`, `fentry:…`, `rawtracepoint:…`, `usdt:…`, `lsm:…` — in text,
  * inline code or code blocks. BCC spellings count too: `attach_kprobe(event="tcp_connect")`,
- * `TRACEPOINT_PROBE(sched, sched_switch)`. Each distinct hook point counts once.
+ * `TRACEPOINT_PROBE(sched, sched_switch)`. Each distinct hook point counts once. HTML comments
+ * do not count: the template's `<!-- … tracepoint:syscalls:sys_enter_openat, kprobe:tcp_connect -->`
+ * is the form's example, not the member's survey.
  *
  * Options: `min` (default 1), `section` (where to point when there are too few).
  *
@@ -24,6 +26,23 @@
  *
  * @example
  *   {"name": "not-ok.md", "label": "output"}
+ *
+ *   1: error: 훅 포인트 0/1개 — 조사한 훅 포인트를 `tracepoint:syscalls:sys_enter_openat`, `kprobe:tcp_connect`처럼 이름으로 적어 주세요
+ *
+ * @example
+ *   {"name": "only-template-comment.md", "path": "study/week3/hgd.md", "label": "input"}
+ *
+ *   ## 조사한 훅 포인트
+ *
+ *   <!-- 관심 있는 훅 포인트를 bpftrace 이름 그대로 적으세요: tracepoint:syscalls:sys_enter_openat, kprobe:tcp_connect … -->
+ *   ### 1. 아직 못 정함 <!-- kprobe:do_sys_openat2 -->
+ *
+ *   - 무엇을 알 수 있나: <!--
+ *     uprobe:/bin/bash:readline
+ *   -->
+ *
+ * @example
+ *   {"name": "only-template-comment.md", "label": "output"}
  *
  *   1: error: 훅 포인트 0/1개 — 조사한 훅 포인트를 `tracepoint:syscalls:sys_enter_openat`, `kprobe:tcp_connect`처럼 이름으로 적어 주세요
  */
@@ -60,7 +79,7 @@ const rule: RubricRule<Options> = {
   options,
   check(_root: Root, ctx) {
     const { min, section } = ctx.options;
-    const distinct = new Set(hookPointsIn(ctx.text).filter((h) => !/^\w+:\*?$/u.test(h)));
+    const distinct = new Set(hookPointsIn(ctx.visibleText).filter((h) => !/^\w+:\*?$/u.test(h)));
     if (distinct.size >= min) return;
     const where = ctx.sections.find((s) => s.spec.heading === section)?.heading;
     ctx.report({

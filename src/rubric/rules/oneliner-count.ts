@@ -7,7 +7,9 @@
  * programs spanning several lines in one quoted argument, `\` continuations. Other commands
  * (`ls`, `curl …`), `# comments`, and the same command pasted twice do not count.
  *
- * - fewer than `min`: error, "one-liner 4/5개";
+ * - fewer than `min`: error, "one-liner 4/5개"; when the same command was pasted more than
+ *   once, the message says so and where the repeats are ("같은 명령은 한 번만 셉니다 (중복
+ *   1개: 8행)"), since a member counting their blocks sees more than the rule does;
  * - with `ownHeading`, several one-liners under one `###` heading, or one-liners before any
  *   `###` heading: warning (the form gives each one-liner its own `### n.` heading).
  *
@@ -53,8 +55,37 @@
  * @example
  *   {"name": "four.md", "label": "output"}
  *
- *   1: error: one-liner 4/5개 — `bpftrace -e '…'` 한 줄 프로그램을 5개 이상, 각각 `### n.` 제목 아래 ```bash 블록으로 적어 주세요
+ *   1: error: one-liner 4/5개 — 같은 명령은 한 번만 셉니다 (중복 1개: 8행) — 서로 다른 `bpftrace -e '…'` 한 줄 프로그램을 5개 이상, 각각 `### n.` 제목 아래 ```bash 블록으로 적어 주세요
  *   6: warning: `### 1. 네 개` 아래에 one-liner가 4개 있습니다 — one-liner마다 `### n.` 제목을 따로 달아 주세요
+ *
+ * @example
+ *   {"name": "same-five.md", "path": "study/week1/hgd.md", "label": "input"}
+ *
+ *   ### 1. a
+ *   ```bash
+ *   sudo bpftrace -e 'BEGIN { exit(); }'
+ *   ```
+ *   ### 2. b
+ *   ```bash
+ *   sudo bpftrace -e 'BEGIN { exit(); }'
+ *   ```
+ *   ### 3. c
+ *   ```bash
+ *   sudo  bpftrace  -e  'BEGIN { exit(); }'
+ *   ```
+ *   ### 4. d
+ *   ```bash
+ *   sudo bpftrace -e 'BEGIN { exit(); }'
+ *   ```
+ *   ### 5. e
+ *   ```bash
+ *   sudo bpftrace -e 'BEGIN { exit(); }'
+ *   ```
+ *
+ * @example
+ *   {"name": "same-five.md", "label": "output"}
+ *
+ *   1: error: one-liner 1/5개 — 같은 명령은 한 번만 셉니다 (중복 4개: 7행, 11행, 15행 …) — 서로 다른 `bpftrace -e '…'` 한 줄 프로그램을 5개 이상, 각각 `### n.` 제목 아래 ```bash 블록으로 적어 주세요
  */
 import type { Root } from 'mdast';
 import { z } from 'zod';
@@ -82,6 +113,15 @@ export function countedOneLiners(all: readonly OneLiner[], kinds: readonly strin
   });
 }
 
+/** How many repeat lines a message lists before `…`. */
+const MAX_SHOWN = 3;
+
+/** Lines of the one-liners of the counted kinds that repeat an earlier command (not counted). */
+function duplicateLines(all: readonly OneLiner[], counted: readonly OneLiner[], kinds: readonly string[]): number[] {
+  const kept = new Set(counted);
+  return all.filter((o) => kinds.includes(o.kind) && !kept.has(o)).map((o) => o.line);
+}
+
 const rule: RubricRule<Options> = {
   id: 'oneliner-count',
   summary: {
@@ -95,11 +135,20 @@ const rule: RubricRule<Options> = {
     if (counted.length < min) {
       const where = ctx.sections.find((s) => s.spec.heading === section)?.heading;
       const example = kinds.includes('bpftrace') ? "`bpftrace -e '…'` 한 줄 프로그램" : kinds.includes('bcc-tool') ? '`execsnoop-bpfcc` 같은 BCC 도구 명령' : '`bpftrace -l \'…\'` 명령';
+      const repeats = duplicateLines(ctx.oneLiners, counted, kinds);
+      const shown = repeats.slice(0, MAX_SHOWN);
+      const more = repeats.length > MAX_SHOWN ? ' …' : '';
+      const dup = repeats.length
+        ? {
+            ko: ` — 같은 명령은 한 번만 셉니다 (중복 ${repeats.length}개: ${shown.map((l) => `${l}행`).join(', ')}${more}) — 서로 다른`,
+            en: ` (the same command counts once: ${repeats.length} repeated, line${repeats.length === 1 ? '' : 's'} ${shown.join(', ')}${more})`,
+          }
+        : { ko: ' —', en: '' };
       ctx.report({
         at: where?.node ?? 1,
         message: {
-          ko: `one-liner ${counted.length}/${min}개 — ${example}을 ${min}개 이상, 각각 \`### n.\` 제목 아래 \`\`\`bash 블록으로 적어 주세요`,
-          en: `one-liners: ${counted.length}/${min}; write at least ${min}, each in a \`\`\`bash block under its own \`### n.\` heading`,
+          ko: `one-liner ${counted.length}/${min}개${dup.ko} ${example}을 ${min}개 이상, 각각 \`### n.\` 제목 아래 \`\`\`bash 블록으로 적어 주세요`,
+          en: `one-liners: ${counted.length}/${min}${dup.en}; write at least ${min}${repeats.length ? ' different ones' : ''}, each in a \`\`\`bash block under its own \`### n.\` heading`,
         },
       });
     }

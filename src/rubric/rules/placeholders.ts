@@ -7,7 +7,8 @@
  *
  * Placeholders and prompts are errors; `TODO` is a warning (a note to oneself, not a
  * template leftover). Code blocks are skipped except for the week's `phrases` (a template
- * block's `# 여기에 one-liner를 붙여 넣으세요` comment), since `{…}` is bpftrace syntax.
+ * block's `# 여기에 one-liner를 붙여 넣으세요` comment), since `{…}` is bpftrace syntax. HTML
+ * comments are skipped: an `<!-- 안내 -->` is invisible on GitHub and may quote the form.
  *
  * Options: `phrases` (template text that must not survive), `todo` (default true).
  *
@@ -21,6 +22,8 @@
  *   ```
  *
  *   ![실행 결과 스크린샷](https://github.com/user-attachments/assets/1)
+ *
+ *   <!-- 양식 안내: {이름} 자리에 이름을, (여기에 작성) 자리에 내용을 적으세요 -->
  *
  * @example
  *   {"name": "not-ok.md", "path": "study/week1/hgd.md", "label": "input"}
@@ -79,8 +82,8 @@ const rule: RubricRule<Options> = {
       const p = node.position;
       if (p) for (let l = p.start.line; l <= p.end.line; l++) codeLines.add(l);
     });
-    for (let n = 1; n <= ctx.lines.lineCount; n++) {
-      const text = ctx.lines.line(n);
+    for (let n = 1; n <= ctx.visibleLines.lineCount; n++) {
+      const text = ctx.visibleLines.line(n);
       if (!text.trim()) continue;
       for (const phrase of phrases) {
         if (!containsPhrase(text, phrase)) continue;

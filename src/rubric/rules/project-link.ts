@@ -5,7 +5,8 @@
  * convention: singular `project/`, one folder per member, README inside). A relative link
  * (`../../project/hgd/`), a link into the folder (`../../project/hgd/README.md`) or a GitHub
  * URL of it (`https://github.com/org/repo/tree/main/project/hgd`) all count; the name may be
- * any of the member's aliases. Whether the folder exists is the `links` rule's business.
+ * any of the member's aliases. Whether the folder exists is the `links` rule's business. A
+ * link inside an HTML comment (the form's example) does not count.
  *
  * - no link to the member's project folder: error;
  * - a link to `projects/…` (plural): error naming the right folder.
@@ -34,6 +35,18 @@
  *
  *   1: error: 프로젝트 폴더 링크가 없습니다 — `[내 프로젝트](../../project/hgd/)`처럼 `project/hgd/`를 링크해 주세요
  *   3: error: `projects/`가 아니라 `project/`(단수)입니다 — `../../project/hgd/`로 링크해 주세요
+ *
+ * @example
+ *   {"name": "commented.md", "path": "study/week7/hgd.md", "label": "input"}
+ *
+ *   # Week 7 - hgd
+ *
+ *   <!-- 예: <a href="../../project/hgd/">내 프로젝트</a> [내 프로젝트](../../project/hgd/) -->
+ *
+ * @example
+ *   {"name": "commented.md", "label": "output"}
+ *
+ *   1: error: 프로젝트 폴더 링크가 없습니다 — `[내 프로젝트](../../project/hgd/)`처럼 `project/hgd/`를 링크해 주세요
  */
 import type { Root } from 'mdast';
 import { z } from 'zod';

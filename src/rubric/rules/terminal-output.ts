@@ -2,8 +2,9 @@
  * ## terminal-output
  *
  * Week 4 and the BCC weeks show what came out of the terminal: at least `min` output blocks
- * (```text, ```console, ```output, or a plain ``` fence without one-liners), or, with
- * `images` (the default), screenshots.
+ * (```text, ```console, ```output, a plain ``` fence without one-liners, or a `$ command`
+ * followed by its output in a ```sh/```bash block), or, with `images` (the default),
+ * screenshots. An image inside an HTML comment is not shown, so it does not count.
  *
  * Options: `min` (default 1), `images` (default true), `section` (where to point).
  *
@@ -16,9 +17,20 @@
  *   ```
  *
  * @example
+ *   {"name": "ok-session.md", "path": "study/week4/hgd.md"}
+ *
+ *   ```bash
+ *   $ sudo bpftrace -e 'kprobe:tcp_sendmsg { @[comm] = sum(arg2); }'
+ *   Attaching 1 probe...
+ *   @[sshd]: 5120
+ *   ```
+ *
+ * @example
  *   {"name": "not-ok.md", "path": "study/week4/hgd.md", "label": "input"}
  *
  *   # Week 4 - hgd
+ *
+ *   <!-- <img src="https://github.com/user-attachments/assets/example"> 스크린샷 예시 -->
  *
  *   ```bash
  *   sudo bpftrace -e 'kprobe:tcp_sendmsg { @[comm] = sum(arg2); }'
