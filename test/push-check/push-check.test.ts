@@ -93,7 +93,7 @@ describe('push check', () => {
 
   it('120 findings: annotations go out in 3 batches of at most 50', async () => {
     // Each leftover placeholder is its own finding, on its own line.
-    const many = FAILING_HGD + '\n## 학습 내용\n\n' + Array.from({ length: 113 }, () => '[실행 결과 스크린샷]\n').join('\n');
+    const many = FAILING_HGD + '\n## 학습 내용\n\n' + Array.from({ length: 115 }, () => '[실행 결과 스크린샷]\n').join('\n');
     const after = before.with(sha('many'), { set: [{ path: 'study/week1/hgd.md', content: many }] });
     serveCommit(gh.scope, after, [CONFIG_PATH, 'study/week1/hgd.md']);
     const bodies: Body[] = [];
