@@ -40,7 +40,9 @@ function renderMaps(maps: Record<string, unknown>, type: string): RenderedRecord
       for (const bucket of value) lines.push(`${name}: ${formatBucket(bucket)}`);
     } else if (value !== null && value !== undefined) {
       if (typeof value === 'object' && Object.keys(value).length === 0) continue;
-      events += 1;
+      // bpftrace 0.17 prints a scalar map it never updated as 0 at exit (`@ = count()` behind a
+      // filter that never matched): shown, but not an event.
+      if (value !== 0) events += 1;
       lines.push(`${name}: ${format(value)}`);
     }
   }

@@ -15,6 +15,11 @@ describe('renderRecord', () => {
     expect(renderRecord(record)).toEqual({ events, lines });
   });
 
+  it('shows an untouched scalar map (`@: 0`) without counting it as an event', () => {
+    expect(renderRecord({ type: 'map', data: { '@': 0 } })).toEqual({ events: 0, lines: ['@: 0'] });
+    expect(renderRecord({ type: 'map', data: { '@': 7 } })).toEqual({ events: 1, lines: ['@: 7'] });
+  });
+
   it('repairs bpftrace 0.17 byte escapes into UTF-8', () => {
     const line = String.raw`{"type": "printf", "data": "eBPF \uffffffec\uffffff8a\uffffffa4\uffffffed\uffffff84\uffffffb0\uffffffeb\uffffff94\uffffff94!\n"}`;
     expect(renderRecord(JSON.parse(repairBpftraceJson(line))).lines).toEqual(['eBPF 스터디!']);

@@ -92,6 +92,12 @@ describeEbpf('verifyOneLiners on this machine (real bpftrace)', () => {
     expect(report.results[0]!.hint).toMatch(/pid == 1/);
   });
 
+  itEbpf('a fixed pid == 1 filter on a scalar count is no-events too (bpftrace prints `@: 0` at exit)', async () => {
+    const report = await verifyOneLiners(shell("sudo bpftrace -e 'tracepoint:syscalls:sys_enter_openat /pid == 1/ { @ = count(); }'"));
+    expect(report.results[0]).toMatchObject({ status: 'no-events', events: 0 });
+    expect(report.results[0]!.hint).toMatch(/pid == 1/);
+  });
+
   itEbpf('a one-liner printing on every syscall is capped', async () => {
     const report = await verifyOneLiners(
       shell("sudo bpftrace -e 'tracepoint:raw_syscalls:sys_enter { printf(\"%s %d\\n\", comm, pid); }'"),
