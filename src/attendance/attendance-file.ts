@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import type { StudyConfig } from '../config/schema.js';
+import type { Language, StudyConfig } from '../config/schema.js';
+import { pick, type Bilingual } from '../i18n/pick.js';
 import { memberByLogin, memberByName } from '../paths/roster.js';
 import type { AttendanceMark, AttendanceState } from './ledger.js';
 
@@ -21,35 +21,53 @@ const STATE_WORDS: Record<string, AttendanceState> = {
   공결: 'excused',
 };
 
-const fileSchema = z.strictObject({
-  weeks: z.record(z.string().regex(/^\d+$/, 'a week number'), z.record(z.string().min(1), z.string())),
-});
-
 export type AttendanceFileResult = { ok: true; marks: AttendanceMark[] } | { ok: false; problems: string[] };
 
-export function parseAttendanceFile(text: string, config: StudyConfig): AttendanceFileResult {
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The file's marks, or every problem in it as `weeks.3.nobody: what is wrong` in `lang`. */
+export function parseAttendanceFile(text: string, config: StudyConfig, lang: Language = 'ko'): AttendanceFileResult {
+  const say = (text: Bilingual) => pick(lang, text);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, problems: [`not JSON: ${(error as Error).message}`] };
+    return { ok: false, problems: [say({ ko: `JSON이 아닙니다: ${(error as Error).message}`, en: `not JSON: ${(error as Error).message}` })] };
   }
-  const parsed = fileSchema.safeParse(json);
-  if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) };
-  }
-  const problems: string[] = [];
+  const shape = say({ ko: '{"weeks":{"1":{"아이디":"출석"}}} 모양이어야 합니다', en: 'expected {"weeks":{"1":{"login":"present"}}}' });
+  if (!isObject(json) || !isObject(json.weeks)) return { ok: false, problems: [`(root): ${shape}`] };
+  const problems: string[] = Object.keys(json)
+    .filter((key) => key !== 'weeks')
+    .map((key) => `${key}: ${say({ ko: '알 수 없는 키입니다 (weeks만 씁니다)', en: 'unknown key (only weeks)' })}`);
   const marks: AttendanceMark[] = [];
-  for (const [weekText, entries] of Object.entries(parsed.data.weeks)) {
-    const week = Number(weekText);
-    if (week < 1 || week > config.weeks) problems.push(`weeks.${weekText}: there is no week ${week} (1–${config.weeks})`);
+  for (const [weekText, entries] of Object.entries(json.weeks)) {
+    const week = /^\d+$/.test(weekText) ? Number(weekText) : NaN;
+    if (!(week >= 1 && week <= config.weeks)) {
+      problems.push(`weeks.${weekText}: ${say({ ko: `${config.weeks}주차까지만 있습니다 (1–${config.weeks})`, en: `there is no week ${weekText} (1–${config.weeks})` })}`);
+    }
+    if (!isObject(entries)) {
+      problems.push(`weeks.${weekText}: ${say({ ko: '{"아이디": "출석"} 모양이어야 합니다', en: 'expected {"login": "present"}' })}`);
+      continue;
+    }
     for (const [who, stateWord] of Object.entries(entries)) {
       const member = memberByLogin(who.replace(/^@/, ''), config) ?? memberByName(who, config);
-      const state = STATE_WORDS[stateWord.toLowerCase()];
-      if (!member) problems.push(`weeks.${weekText}.${who}: not on the roster (use a login or a name from members)`);
-      if (!state) problems.push(`weeks.${weekText}.${who}: "${stateWord}" is not one of present, online, absent, excused (출석, 온라인, 결석, 공결)`);
-      // The file is the organizer's word, all of it at once.
-      if (member && state) marks.push({ week, login: member.login.toLowerCase(), state, by: 'attendance-file', at: 0, source: 'organizer' });
+      const state = typeof stateWord === 'string' ? STATE_WORDS[stateWord.toLowerCase()] : undefined;
+      if (!member) {
+        problems.push(`weeks.${weekText}.${who}: ${say({ ko: '명단에 없습니다 (members의 login이나 name을 쓰세요)', en: 'not on the roster (use a login or a name from members)' })}`);
+      }
+      if (!state) {
+        const shown = JSON.stringify(stateWord);
+        problems.push(`weeks.${weekText}.${who}: ${say({
+          ko: `${shown}은(는) 출석, 온라인, 결석, 공결 (present, online, absent, excused) 중 하나가 아닙니다`,
+          en: `${shown} is not one of present, online, absent, excused (출석, 온라인, 결석, 공결)`,
+        })}`);
+      }
+      // The file is the organizer's word, all of it at once. Online on an in-person week is
+      // kept as written: the report counts it as an absence and says why (compute-report).
+      if (member && state && week >= 1 && week <= config.weeks) {
+        marks.push({ week, login: member.login.toLowerCase(), state, by: 'attendance-file', at: 0, source: 'organizer' });
+      }
     }
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, marks };

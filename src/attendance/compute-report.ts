@@ -27,6 +27,13 @@ export interface MemberReport {
 export interface WeekCell {
   /** unknown: no data for that week, or a session still to come */
   attendance: AttendanceState | 'unknown';
+  /**
+   * Why `attendance` is `absent` although the ledger says otherwise: an online mark for a
+   * week that accepts only in-person attendance (`mode: offline`). Check-in and
+   * `/attendance` refuse those; one still arrives through an attendance file or a week made
+   * offline after the fact. Absent from the JSON when not set.
+   */
+  refused?: 'online-on-offline-week';
   submission: SubmissionCell | null;
 }
 
@@ -71,7 +78,11 @@ export function computeReport({ config, schedule, ledger, now }: ReportInput): A
       const mark = member.login ? ledger.marks[markKey(week.week, member.login)] : undefined;
       const past = isPast(week, now);
       let attendance: WeekCell['attendance'] = 'unknown';
-      if (mark) attendance = mark.state;
+      let refused: WeekCell['refused'];
+      if (mark?.state === 'online' && week.mode === 'offline') {
+        attendance = 'absent';
+        refused = 'online-on-offline-week';
+      } else if (mark) attendance = mark.state;
       else if (past && weeksWithData.has(week.week)) attendance = 'absent';
       if (past && attendance === 'absent') absences++;
 
@@ -85,7 +96,7 @@ export function computeReport({ config, schedule, ledger, now }: ReportInput): A
               status: ledger.checks[record.path.normalize('NFC')]?.status ?? null,
             }
           : null;
-      weeks[String(week.week)] = { attendance, submission };
+      weeks[String(week.week)] = refused ? { attendance, refused, submission } : { attendance, submission };
     }
     const max = config.attendance.maxAbsences;
     const completion: Completion =

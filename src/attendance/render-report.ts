@@ -74,6 +74,9 @@ const ATTENDANCE: Record<AttendanceState, { ko: string; en: string }> = {
   excused: { ko: '공결', en: 'excused' },
 };
 
+/** Online on an in-person week: an absence, said so (compute-report's `refused`). */
+export const ONLINE_REFUSED = { ko: '**온라인 (불인정)**', en: '**online (not accepted)**' };
+
 const STATUS_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
 
 const COMPLETION: Record<Completion, { ko: string; en: string }> = {
@@ -88,7 +91,8 @@ const cellText = (text: string): string => text.replace(/[\r\n]+/g, ' ').replace
 
 function cell(week: WeekCell, deadlinePassed: boolean, lang: Language): string {
   const parts: string[] = [];
-  if (week.attendance !== 'unknown') parts.push(pick(lang, ATTENDANCE[week.attendance]));
+  if (week.refused === 'online-on-offline-week') parts.push(pick(lang, ONLINE_REFUSED));
+  else if (week.attendance !== 'unknown') parts.push(pick(lang, ATTENDANCE[week.attendance]));
   const s = week.submission;
   if (s) {
     const label = s.onTime ? pick(lang, { ko: '제출', en: 'submitted' }) : pick(lang, { ko: '지각 제출', en: 'late' });

@@ -1,6 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { checkFiles } from '../check/check-files.js';
 import { openDiskRepo, type DiskRepo } from '../check/disk-repo.js';
@@ -12,6 +11,7 @@ import { pick } from '../i18n/pick.js';
 import { classifyPath } from '../paths/classify-path.js';
 import { compileTemplate } from '../paths/path-template.js';
 import { EXIT, type CliIO } from './io.js';
+import { parseCliArgs } from './parse-cli-args.js';
 
 const usage = (lang: Language) =>
   pick(lang, {
@@ -45,38 +45,15 @@ Exit codes: 0 no file fails (warnings and misplaced files still exit 0), 1 a fil
 export class UsageError extends Error {}
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        repo: { type: 'string' },
-        config: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        lang: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`study-bot check: ${(error as Error).message}\n\n${usage('ko')}`);
-    return EXIT.usage;
-  }
-  const { values, positionals } = parsed;
-  const langArg = values.lang;
-  if (langArg !== undefined && langArg !== 'ko' && langArg !== 'en') {
-    io.stderr(`study-bot check: --lang은 ko 또는 en이어야 합니다 (받은 값: ${langArg})\n`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.stdout(usage(langArg ?? 'ko'));
-    return EXIT.ok;
-  }
-  if (values.format !== 'text' && values.format !== 'json') {
-    io.stderr(`study-bot check: --format은 text 또는 json이어야 합니다 (받은 값: ${values.format})\n`);
-    return EXIT.usage;
-  }
+  const parsed = parseCliArgs(args, io, {
+    command: 'check',
+    allowPositionals: true,
+    options: { repo: { type: 'string' }, config: { type: 'string' }, format: { type: 'string', default: 'text' } },
+    choices: { format: ['text', 'json'] },
+    usage,
+  });
+  if (!parsed.ok) return parsed.exit;
+  const { values, positionals, lang: langArg } = parsed;
 
   try {
     const root = await repoRoot(values.repo, io);

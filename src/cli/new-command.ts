@@ -1,7 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { openDiskRepo } from '../check/disk-repo.js';
 import type { Language, Member, StudyConfig } from '../config/schema.js';
@@ -12,6 +11,7 @@ import { memberByLogin, memberByName, suggestMember } from '../paths/roster.js';
 import { PLACEHOLDERS, fillTemplate, templatePath, type TemplateValues } from '../rubric/templates.js';
 import { loadConfig, repoRoot, UsageError } from './check-command.js';
 import { EXIT, type CliIO } from './io.js';
+import { parseCliArgs } from './parse-cli-args.js';
 
 const usage = (lang: Language) =>
   pick(lang, {
@@ -39,33 +39,14 @@ the kernel and the installed tools (bpftrace, bcc) read from this machine. Never
   });
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        name: { type: 'string' },
-        repo: { type: 'string' },
-        lang: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`study-bot new: ${(error as Error).message}\n\n${usage('ko')}`);
-    return EXIT.usage;
-  }
-  const { values, positionals } = parsed;
-  const langArg = values.lang === 'en' || values.lang === 'ko' ? values.lang : undefined;
-  if (values.lang !== undefined && !langArg) {
-    io.stderr(`study-bot new: --lang은 ko 또는 en이어야 합니다 (받은 값: ${values.lang})\n`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.stdout(usage(langArg ?? 'ko'));
-    return EXIT.ok;
-  }
+  const parsed = parseCliArgs(args, io, {
+    command: 'new',
+    allowPositionals: true,
+    options: { name: { type: 'string' }, repo: { type: 'string' } },
+    usage,
+  });
+  if (!parsed.ok) return parsed.exit;
+  const { values, positionals, lang: langArg } = parsed;
   try {
     const root = await repoRoot(values.repo, io);
     const loaded = await loadConfig(root, undefined, io, langArg ?? 'ko');

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseAttendanceFile } from '../attendance/attendance-file.js';
 import { computeReport, submissionCount, type AttendanceReport } from '../attendance/compute-report.js';
 import { historyChanges, readGitHistory } from '../attendance/git-history.js';
@@ -9,66 +8,94 @@ import { renderOptionsFor, renderReport, sessionLabel } from '../attendance/rend
 import { buildSchedule } from '../attendance/schedule.js';
 import { parseConfig } from '../config/load-config.js';
 import { CONFIG_PATH, type Language } from '../config/schema.js';
-import { pick } from '../i18n/pick.js';
+import { pick, type Bilingual } from '../i18n/pick.js';
 import { EXIT, type CliIO } from './io.js';
+import { parseCliArgs } from './parse-cli-args.js';
 
-const USAGE = `usage: study-bot report [--repo DIR] [--config FILE] [--attendance FILE] [--format text|markdown|json] [--now ISO-TIME]
+const usage = (lang: Language) =>
+  pick(lang, {
+    ko: `사용법: study-bot report [--repo 폴더] [--config 파일] [--attendance 파일] [--format text|markdown|json] [--now 시각] [--lang ko|en]
+
+봇의 출석·제출 현황을 git 기록과 출석 파일로 오프라인에서 계산합니다.
+
+  --repo 폴더         스터디 저장소 (기본: 현재 폴더)
+  --config 파일       스터디 설정 (기본: <폴더>/${CONFIG_PATH})
+  --attendance 파일   출석 JSON: {"weeks":{"1":{"<아이디 또는 이름>":"출석|온라인|결석|공결"}}}
+                      (present|online|absent|excused도 됩니다; 현장 주차의 온라인은 결석으로 셉니다)
+  --format 형식       text(기본), markdown(현황 댓글과 같은 표), json(도구용 형식)
+  --now 시각          이 시각 기준으로 계산 (기본: 지금), 예: 2025-10-17T12:00:00+09:00
+  --lang 언어         메시지 언어 ko|en (기본: 설정의 language)
+`,
+    en: `usage: study-bot report [--repo DIR] [--config FILE] [--attendance FILE] [--format text|markdown|json] [--now ISO-TIME] [--lang ko|en]
+
+The bot's attendance and submissions report, computed offline from git history and an attendance file.
 
   --repo DIR         the study checkout (default: the current directory)
   --config FILE      the study config (default: DIR/${CONFIG_PATH})
   --attendance FILE  attendance as JSON: {"weeks":{"1":{"<login or name>":"present|online|absent|excused"}}}
-  --format           text (default), markdown (what the report comment shows), json (the contract)
+                     (Korean words too; online on an in-person week counts as an absence)
+  --format FORMAT    text (default), markdown (what the report comment shows), json (the contract)
   --now ISO-TIME     report as of this time (default: now), e.g. 2025-10-17T12:00:00+09:00
-`;
+  --lang LANG        message language ko|en (default: the config's language)
+`,
+  });
 
 /** `study-bot report`: the bot's report computed offline from git history and an attendance file. */
 export async function run(args: string[], io: CliIO): Promise<number> {
-  let values: { repo?: string; config?: string; attendance?: string; format?: string; now?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        repo: { type: 'string' },
-        config: { type: 'string' },
-        attendance: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        now: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.stdout(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = parseCliArgs(args, io, {
+    command: 'report',
+    options: {
+      repo: { type: 'string' },
+      config: { type: 'string' },
+      attendance: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      now: { type: 'string' },
+    },
+    choices: { format: ['text', 'markdown', 'json'] },
+    usage,
+  });
+  if (!parsed.ok) return parsed.exit;
+  const { values } = parsed;
   const format = values.format ?? 'text';
-  if (!['text', 'markdown', 'json'].includes(format)) {
-    io.stderr(`--format ${format}: expected text, markdown or json\n\n${USAGE}`);
+  // Until the config is read, only `--lang` says which language to speak.
+  let lang: Language = parsed.lang ?? 'ko';
+  const fail = (message: Bilingual, withUsage = false) => {
+    io.stderr(`study-bot report: ${pick(lang, message)}\n${withUsage ? `\n${usage(lang)}` : ''}`);
     return EXIT.usage;
-  }
+  };
+
   const now = values.now ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime())) {
-    io.stderr(`--now ${values.now}: expected an ISO time such as 2025-10-17T12:00:00+09:00\n`);
-    return EXIT.usage;
+    return fail({
+      ko: `--now ${values.now}: 2025-10-17T12:00:00+09:00 같은 ISO 시각이어야 합니다`,
+      en: `--now ${values.now}: expected an ISO time such as 2025-10-17T12:00:00+09:00`,
+    }, true);
   }
   const repoDir = resolve(io.cwd, values.repo ?? '.');
+  const folder = await stat(repoDir).catch(() => null);
+  if (!folder?.isDirectory()) {
+    return fail({ ko: `--repo ${values.repo ?? '.'}: 폴더가 없습니다`, en: `--repo ${values.repo ?? '.'}: no such folder` });
+  }
   const configPath = values.config ? resolve(io.cwd, values.config) : resolve(repoDir, CONFIG_PATH);
+  const shownConfig = values.config ?? CONFIG_PATH;
 
-  const configText = await readFile(configPath, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT' && !values.config) return null; // no config: the defaults
-    throw error;
-  });
-  const parsedConfig = parseConfig(configText, 'ko', values.config ?? CONFIG_PATH);
+  let configText: string | null = null;
+  try {
+    configText = await readFile(configPath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // no config file: the defaults; a `--config` that cannot be read is a mistake
+    if (values.config || (code !== 'ENOENT' && code !== 'ENOTDIR')) {
+      return fail({ ko: `${shownConfig}: 설정 파일을 읽을 수 없습니다 (${code ?? (error as Error).message})`, en: `${shownConfig}: cannot read the config file (${code ?? (error as Error).message})` });
+    }
+  }
+  const parsedConfig = parseConfig(configText, parsed.lang ?? 'ko', shownConfig);
   if (!parsedConfig.ok) {
     io.stderr(parsedConfig.problems.map((p) => `${parsedConfig.path}:${p.line}: ${p.key ? `${p.key}: ` : ''}${p.message}`).join('\n') + '\n');
     return EXIT.usage;
   }
   const config = parsedConfig.config;
-  const lang = config.language;
+  lang = parsed.lang ?? config.language;
 
   const changes: LedgerChange[] = [];
   if (values.attendance) {
@@ -76,10 +103,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     try {
       text = await readFile(resolve(io.cwd, values.attendance), 'utf8');
     } catch (error) {
-      io.stderr(`--attendance ${values.attendance}: ${(error as Error).message}\n`);
-      return EXIT.usage;
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      return fail({ ko: `--attendance ${values.attendance}: 파일을 읽을 수 없습니다 (${code})`, en: `--attendance ${values.attendance}: cannot read the file (${code})` });
     }
-    const attendance = parseAttendanceFile(text, config);
+    const attendance = parseAttendanceFile(text, config, lang);
     if (!attendance.ok) {
       io.stderr(attendance.problems.map((p) => `${values.attendance}: ${p}`).join('\n') + '\n');
       return EXIT.usage;
@@ -91,14 +118,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   try {
     history = await readGitHistory(repoDir);
   } catch (error) {
-    const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
-    io.stderr(
-      pick(lang, {
-        ko: `${repoDir}: git 기록을 읽을 수 없습니다 (커밋이 있는 git 저장소여야 합니다): ${detail}\n`,
-        en: `${repoDir}: cannot read the git history (expected a git repository with commits): ${detail}\n`,
-      }),
-    );
-    return EXIT.usage;
+    return fail(gitProblem(repoDir, error));
   }
   changes.unshift(...historyChanges(history.history, history.headPaths, history.headAt, config));
 
@@ -117,6 +137,29 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout(renderText(report, lang, schedule.timeZone, config.attendance.maxAbsences, now));
   }
   return EXIT.ok;
+}
+
+/** Why the history could not be read, without execa's raw `spawn git ENOENT` and command lines. */
+function gitProblem(repoDir: string, error: unknown): Bilingual {
+  const e = error as { code?: string; stderr?: string; message?: string };
+  if (e.code === 'ENOENT') {
+    return { ko: 'git을 찾을 수 없습니다 — git을 설치하고 PATH에 있는지 확인하세요', en: 'git was not found — install git and make sure it is on the PATH' };
+  }
+  const stderr = e.stderr?.trim() ?? '';
+  if (/not a git repository/i.test(stderr)) {
+    return {
+      ko: `${repoDir}: git 저장소가 아닙니다 — 스터디 저장소를 clone한 폴더를 --repo로 주세요`,
+      en: `${repoDir}: not a git repository — point --repo at a clone of the study repository`,
+    };
+  }
+  if (/does not have any commits|bad default revision|unknown revision/i.test(stderr)) {
+    return { ko: `${repoDir}: 커밋이 아직 없는 git 저장소입니다`, en: `${repoDir}: the git repository has no commits yet` };
+  }
+  const detail = stderr.split('\n')[0] || e.message || String(error);
+  return {
+    ko: `${repoDir}: git 기록을 읽을 수 없습니다 (커밋이 있는 git 저장소여야 합니다): ${detail}`,
+    en: `${repoDir}: cannot read the git history (expected a git repository with commits): ${detail}`,
+  };
 }
 
 const ATT = {
@@ -149,7 +192,8 @@ function renderText(report: AttendanceReport, lang: Language, timeZone: string, 
         : Date.parse(w.deadline) < now.getTime()
           ? pick(lang, { ko: '미제출', en: 'missing' })
           : '';
-      out.push(`  ${pick(lang, { ko: `${w.week}주차`, en: `week ${w.week}` })}  ${pick(lang, ATT[cell.attendance]).padEnd(4)}  ${sub}`.trimEnd());
+      const attendance = cell.refused ? pick(lang, { ko: '온라인 (불인정)', en: 'online (not accepted)' }) : pick(lang, ATT[cell.attendance]);
+      out.push(`  ${pick(lang, { ko: `${w.week}주차`, en: `week ${w.week}` })}  ${attendance.padEnd(4)}  ${sub}`.trimEnd());
     }
   }
   if (report.members.length === 0) out.push(pick(lang, { ko: '명단이 비어 있고 제출물도 없습니다.', en: 'The roster is empty and nothing was submitted.' }));

@@ -1,41 +1,49 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { Language } from '../config/schema.js';
+import { pick } from '../i18n/pick.js';
 import { runRequest } from '../runner/request-schema.js';
 import { getSandbox } from '../runner/sandbox.js';
 import { EXIT, type CliIO } from './io.js';
+import { parseCliArgs } from './parse-cli-args.js';
 
-const USAGE = `usage: study-bot runner exec --request FILE --out FILE
+const usage = (lang: Language) =>
+  pick(lang, {
+    ko: `사용법: study-bot runner exec --request 파일 --out 파일
 
 GitHub Actions의 eBPF 워크플로가 실행합니다: 요청 JSON을 읽어 검증하고, one-liner를 실행해
-보고서 JSON을 씁니다. (Used by the eBPF workflow: reads and validates the request, runs it,
-writes the report.)
+보고서 JSON을 씁니다.
 
-종료 코드 (exit): 0 보고서를 씀 (report written, whatever the statuses), 1 러너 실패 (runner failure),
-2 사용법 또는 잘못된 요청 (usage or invalid request).
-`;
+종료 코드: 0 보고서를 씀(결과가 무엇이든), 1 러너 실패, 2 잘못된 사용법 또는 요청
+`,
+    en: `usage: study-bot runner exec --request FILE --out FILE
+
+Used by the eBPF workflow on GitHub Actions: reads and validates the request JSON, runs its
+one-liners and writes the report JSON.
+
+Exit codes: 0 report written (whatever the statuses), 1 runner failure, 2 bad usage or request
+`,
+  });
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { request: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (parsed.values.help) {
-    io.stdout(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = parseCliArgs(args, io, {
+    command: 'runner',
+    allowPositionals: true,
+    options: { request: { type: 'string' }, out: { type: 'string' } },
+    usage,
+  });
+  if (!parsed.ok) return parsed.exit;
+  const lang = parsed.lang ?? 'ko';
   const [sub, ...extra] = parsed.positionals;
   const { request: requestFile, out } = parsed.values;
   if (sub !== 'exec' || extra.length > 0 || !requestFile || !out) {
-    io.stderr(USAGE);
+    const problem = sub !== 'exec'
+      ? { ko: `하위 명령은 exec뿐입니다${sub ? ` (받은 값: ${sub})` : ''}`, en: `the only subcommand is exec${sub ? ` (got ${sub})` : ''}` }
+      : extra.length > 0
+        ? { ko: `필요 없는 인자: ${extra.join(' ')}`, en: `unexpected arguments: ${extra.join(' ')}` }
+        : { ko: '--request와 --out이 모두 필요합니다', en: 'both --request and --out are needed' };
+    io.stderr(`study-bot runner: ${pick(lang, problem)}\n\n${usage(lang)}`);
     return EXIT.usage;
   }
   let request: unknown;

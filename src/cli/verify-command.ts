@@ -1,56 +1,75 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import type { Language } from '../config/schema.js';
+import { pick } from '../i18n/pick.js';
 import { extractOneLiners } from '../oneliners/extract-oneliners.js';
 import { renderReportText } from '../runner/render-report.js';
 import { isPassing } from '../runner/status-labels.js';
 import { verifyOneLiners } from '../runner/verify-oneliners.js';
+import { configLanguage } from './config-language.js';
 import { EXIT, type CliIO } from './io.js';
+import { parseCliArgs } from './parse-cli-args.js';
 
-const USAGE = `usage: study-bot verify FILE [--format text|json] [--window-ms N]
+const usage = (lang: Language) =>
+  pick(lang, {
+    ko: `사용법: study-bot verify 파일 [--format text|json] [--window-ms N] [--lang ko|en]
 
-FILE의 bpftrace one-liner를 이 머신에서 실행해 확인합니다 (root 필요).
-Runs the one-liners of a markdown FILE on this machine (needs root).
+파일(마크다운)의 bpftrace one-liner를 이 머신에서 실행해 확인합니다 (root 필요).
 
-  --format text|json   사람용 표 (default) 또는 JSON 보고서 (the public report contract)
-  --window-ms N        one-liner 하나가 최대로 실행되는 시간 (max run time after attach, default 5000)
+  --format 형식    text(사람용 표, 기본) 또는 json(공개 보고서 형식)
+  --window-ms N    one-liner 하나가 붙은 뒤 최대로 실행되는 시간, 100–60000 (기본 5000)
+  --lang 언어      메시지 언어 ko|en (기본: 스터디 설정의 language, 없으면 ko)
 
-종료 코드 (exit): 0 모두 동작함/이벤트 없음 (all ok or no-events), 1 하나라도 실패 (any other status), 2 사용법 오류 (usage).
-`;
+종료 코드: 0 모두 동작함 또는 이벤트 없음, 1 하나라도 다른 결과, 2 잘못된 사용법
+`,
+    en: `usage: study-bot verify FILE [--format text|json] [--window-ms N] [--lang ko|en]
+
+Runs the bpftrace one-liners of a markdown FILE on this machine (needs root).
+
+  --format FORMAT  text (a table for people, default) or json (the public report contract)
+  --window-ms N    how long one one-liner runs at most after it attached, 100–60000 (default 5000)
+  --lang LANG      message language ko|en (default: the study config's language, else ko)
+
+Exit codes: 0 every one-liner works or saw no events, 1 any other status, 2 bad usage
+`,
+  });
 
 export async function run(args: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { format: { type: 'string', default: 'text' }, 'window-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
+  const parsed = parseCliArgs(args, io, {
+    command: 'verify',
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'text' }, 'window-ms': { type: 'string' } },
+    choices: { format: ['text', 'json'] },
+    usage,
+  });
+  if (!parsed.ok) return parsed.exit;
+  const { values, positionals } = parsed;
+  const early = parsed.lang ?? 'ko';
+  const usageError = (message: { ko: string; en: string }) => {
+    io.stderr(`study-bot verify: ${pick(early, message)}\n\n${usage(early)}`);
     return EXIT.usage;
+  };
+  if (positionals.length !== 1) {
+    return usageError({ ko: `마크다운 파일을 하나 주세요 (받은 인자 ${positionals.length}개)`, en: `give one markdown file (got ${positionals.length})` });
   }
-  if (parsed.values.help) {
-    io.stdout(USAGE);
-    return EXIT.ok;
+  const windowText = values['window-ms'];
+  const windowMs = windowText === undefined ? undefined : Number(windowText);
+  if (windowMs !== undefined && (!Number.isInteger(windowMs) || windowMs < 100 || windowMs > 60_000)) {
+    return usageError({ ko: `--window-ms ${windowText}: 100부터 60000까지의 정수(밀리초)여야 합니다`, en: `--window-ms ${windowText}: expected whole milliseconds from 100 to 60000` });
   }
-  const format = parsed.values.format;
-  const windowMs = parsed.values['window-ms'] === undefined ? undefined : Number(parsed.values['window-ms']);
-  if (parsed.positionals.length !== 1 || (format !== 'text' && format !== 'json') ||
-      (windowMs !== undefined && (!Number.isInteger(windowMs) || windowMs < 100 || windowMs > 60_000))) {
-    io.stderr(USAGE);
-    return EXIT.usage;
-  }
-  const file = parsed.positionals[0]!;
+  const file = positionals[0]!;
+  const full = path.resolve(io.cwd, file);
+  const lang = parsed.lang ?? (await configLanguage(path.dirname(full))) ?? 'ko';
   let markdown: string;
   try {
-    markdown = await readFile(path.resolve(io.cwd, file), 'utf8');
+    markdown = await readFile(full, 'utf8');
   } catch (error) {
-    io.stderr(`파일을 읽을 수 없습니다 (cannot read ${file}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    io.stderr(`study-bot verify: ${pick(lang, { ko: `파일을 읽을 수 없습니다: ${file}`, en: `cannot read ${file}` })} (${reason})\n`);
     return EXIT.usage;
   }
   const oneLiners = await extractOneLiners(markdown);
   const report = await verifyOneLiners(oneLiners, { file, windowMs });
-  io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report));
+  io.stdout(values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report, { lang }));
   return report.results.every((result) => isPassing(result.status)) ? EXIT.ok : EXIT.failed;
 }

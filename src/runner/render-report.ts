@@ -1,30 +1,66 @@
+import type { Language } from '../config/schema.js';
 import type { VerifyReport } from './report-schema.js';
 import { statusLabel } from './status-labels.js';
 
-/** The report as a person reads it in a terminal: Korean labels first, English next to them. */
-export function renderReportText(report: VerifyReport, options: { outputLines?: number } = {}): string {
+/**
+ * The report as a person reads it in a terminal. Without `lang`: Korean labels first,
+ * English next to them; with `lang` (the CLI's `--lang` or the study's language): one
+ * language, the runner's "한국어 (English)" messages cut down to it where they have that shape.
+ */
+export function renderReportText(report: VerifyReport, options: { outputLines?: number; lang?: Language } = {}): string {
   const outputLines = options.outputLines ?? 3;
+  const { lang } = options;
+  const t = (ko: string, en: string, both = `${ko} (${en})`) => (lang === 'ko' ? ko : lang === 'en' ? en : both);
+  const msg = (text: string) => (lang ? oneLanguage(text, lang) : text);
   const out: string[] = [];
   const { runner } = report;
-  out.push(`러너 (runner): kernel ${runner.kernel}, bpftrace ${runner.bpftrace ?? '없음 (missing)'}, BTF ${runner.btf ? 'yes' : 'no'}` +
+  out.push(`${t('러너', 'runner')}: kernel ${runner.kernel}, bpftrace ${runner.bpftrace ?? t('없음', 'missing')}, BTF ${runner.btf ? 'yes' : 'no'}` +
     (runner.kprobes === undefined ? '' : `, kprobes ${runner.kprobes ? 'yes' : 'no'}`));
-  if (report.file) out.push(`파일 (file): ${report.file}`);
+  if (report.file) out.push(`${t('파일', 'file')}: ${report.file}`);
   out.push('');
-  if (report.results.length === 0) out.push('검증할 one-liner가 없습니다 (no one-liners found).');
+  if (report.results.length === 0) out.push(t('검증할 one-liner가 없습니다.', 'no one-liners found.', '검증할 one-liner가 없습니다 (no one-liners found).'));
   for (const result of report.results) {
     const title = result.heading ? ` ${result.heading}` : '';
-    out.push(`L${result.line}${title}  ${statusLabel(result.status, 'ko')} (${statusLabel(result.status, 'en').replace(/^\S+\s/, '')})` +
-      `  ${result.events} events, ${result.durationMs} ms`);
+    const label = lang
+      ? statusLabel(result.status, lang)
+      : `${statusLabel(result.status, 'ko')} (${statusLabel(result.status, 'en').replace(/^\S+\s/, '')})`;
+    out.push(`L${result.line}${title}  ${label}  ${lang === 'ko' ? `이벤트 ${result.events}개` : `${result.events} event${lang === 'en' && result.events === 1 ? '' : 's'}`}, ${result.durationMs} ms`);
     out.push(indent(`$ ${firstLine(result.command)}`));
-    if (result.status !== 'ok') out.push(indent(result.message));
-    if (result.rule) out.push(indent(`규칙 (rule): ${result.rule}`));
-    if (result.hint) out.push(indent(`힌트 (hint): ${result.hint}`));
+    if (result.status !== 'ok') out.push(indent(msg(result.message)));
+    if (result.rule) out.push(indent(`${t('규칙', 'rule')}: ${result.rule}`));
+    if (result.hint) out.push(indent(`${t('힌트', 'hint')}: ${msg(result.hint)}`));
     for (const line of result.output.slice(0, outputLines)) out.push(indent(`│ ${line}`));
     if (result.output.length > outputLines || result.truncated) out.push(indent('│ …'));
     out.push('');
   }
-  if (report.durationMs !== undefined) out.push(`총 ${report.durationMs} ms (total)`);
+  if (report.durationMs !== undefined) out.push(t(`총 ${report.durationMs} ms`, `total ${report.durationMs} ms`, `총 ${report.durationMs} ms (total)`));
   return `${out.join('\n')}\n`;
+}
+
+const HANGUL = /[\u3131-\u318e\uac00-\ud7a3]/;
+
+/**
+ * One language out of a runner message line shaped "한국어 설명 (English gloss)[.][: detail]".
+ * Lines of any other shape (bpftrace's own errors, nested parentheses) are kept whole.
+ */
+export function oneLanguage(text: string, lang: Language): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      // the gloss is the last " (…)" that is English after Korean text: a count like "(12)" is not one
+      const glosses = [...line.matchAll(/ \(([^()]*)\)/g)].filter(
+        (g) => HANGUL.test(line.slice(0, g.index)) && !HANGUL.test(g[1]) && /[A-Za-z]{2}/.test(g[1]),
+      );
+      const last = glosses[glosses.length - 1];
+      if (!last) return line;
+      const before = line.slice(0, last.index);
+      const after = line.slice(last.index + last[0].length);
+      if (lang === 'ko') return before + after;
+      // keep what belongs to both languages: a leading "kprobe:x: ", or the "cat()" of "cat()는 …"
+      const lead = /^[^\uac00-\ud7a3]*?: /.exec(before)?.[0] ?? /^([^\s\uac00-\ud7a3]*[)`])[\uac00-\ud7a3]/.exec(before)?.[1]?.concat(': ') ?? '';
+      return lead + last[1] + after;
+    })
+    .join('\n');
 }
 
 function indent(text: string): string {

@@ -51,30 +51,48 @@ export interface GateTicket {
 }
 
 const HOUR = 60 * 60 * 1000;
+const MINUTE = 60 * 1000;
+
+/**
+ * How long past its deadline (`verify.timeoutMinutes`) a run still holds its member's slot.
+ * At the deadline the pending run is closed out and the slot freed (expire-pending-run); the
+ * margin covers a close-out that is a little late (a busy timer, a slow GitHub call) so a
+ * member cannot start a second run while the first one is being closed.
+ */
+export const STALE_MARGIN_MS = 5 * MINUTE;
+
+/** When a run started at `startedAt` stops counting as running although nobody finished it. */
+export const staleAt = (startedAt: number, timeoutMinutes: number): number => startedAt + timeoutMinutes * MINUTE + STALE_MARGIN_MS;
+
+export interface GateLimits {
+  /** `verify.perHour`: requests started per member in any hour */
+  perHour: number;
+  /** `verify.timeoutMinutes`: the deadline of a run (1 min to 24 h) */
+  timeoutMinutes: number;
+}
 
 /**
  * One request per member at a time and at most `perHour` started in any hour. In memory,
  * keyed by repository and login: a restart forgets it, which errs on the member's side. A
- * request that never finishes (a lost workflow run) stops counting as running after
- * `staleAfterMs`, so nobody is locked out for good.
+ * request that never finishes (a lost workflow run) stops counting as running a few minutes
+ * after its deadline (`staleAt`), so nobody is locked out for good, and nobody can start a
+ * second run while a slow runner still has the first within its configured time.
  */
 export class VerifyGate {
-  private readonly running = new Map<string, number>();
+  /** key → the running request: when it started and when it stops counting */
+  private readonly running = new Map<string, { startedAt: number; staleAt: number }>();
   private readonly starts = new Map<string, number[]>();
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly staleAfterMs = 30 * 60 * 1000,
-  ) {}
+  constructor(private readonly clock: Clock) {}
 
   static key(repo: { owner: string; repo: string }, login: string): string {
     return `${repo.owner}/${repo.repo}#${login}`.toLowerCase();
   }
 
-  tryStart(key: string, perHour: number): GateDecision {
+  tryStart(key: string, { perHour, timeoutMinutes }: GateLimits): GateDecision {
     const now = this.clock.now().getTime();
-    const since = this.running.get(key);
-    if (since !== undefined && now - since < this.staleAfterMs) {
+    const current = this.running.get(key);
+    if (current !== undefined && now < current.staleAt) {
       return {
         ok: false,
         reason: 'busy',
@@ -99,13 +117,13 @@ export class VerifyGate {
     }
     recent.push(now);
     this.starts.set(key, recent);
-    this.running.set(key, now);
+    this.running.set(key, { startedAt: now, staleAt: staleAt(now, timeoutMinutes) });
     return { ok: true, ticket: { key, startedAt: now } };
   }
 
   /** The run is over (reported, failed or given up): the member may ask again. */
   finish(ticket: GateTicket): void {
     // A stale ticket must not end a newer request of the same member.
-    if (this.running.get(ticket.key) === ticket.startedAt) this.running.delete(ticket.key);
+    if (this.running.get(ticket.key)?.startedAt === ticket.startedAt) this.running.delete(ticket.key);
   }
 }

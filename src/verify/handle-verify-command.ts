@@ -81,7 +81,7 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
     return;
   }
 
-  const gate = deps.gate.tryStart(VerifyGate.key(ctx.repo, login), ctx.config.verify.perHour);
+  const gate = deps.gate.tryStart(VerifyGate.key(ctx.repo, login), ctx.config.verify);
   if (!gate.ok) {
     await ctx.reply([quote(command), '', pick(lang, gate.message)].join('\n'));
     return;

@@ -102,29 +102,83 @@ describe('study-bot report', () => {
   });
 
   it.each([
-    [['--format', 'html'], '--format html: expected text, markdown or json'],
-    [['--bogus'], "Unknown option '--bogus'"],
-    [['--now', 'yesterday'], '--now yesterday'],
+    [['--format', 'html'], '--format html: text, markdown, json 중 하나여야 합니다'],
+    [['--format', 'jsn'], '--format jsn: text, markdown, json 중 하나여야 합니다 — `json`을(를) 말씀하신 건가요?'],
+    [['--formt', 'json'], '알 수 없는 옵션입니다: --formt — `--format`을(를) 말씀하신 건가요?'],
+    [['--bogus'], '알 수 없는 옵션입니다: --bogus'],
+    [['--now', 'yesterday'], '--now yesterday: 2025-10-17T12:00:00+09:00 같은 ISO 시각이어야 합니다'],
+    [['--lang', 'en', '--format', 'jsn'], '--format jsn: expected text, markdown or json — did you mean `json`?'],
+    [['--now', 'yesterday', '--lang', 'en'], '--now yesterday: expected an ISO time such as 2025-10-17T12:00:00+09:00'],
+    [['--lang', 'en', '--formt', 'json'], 'unknown option --formt — did you mean `--format`?'],
   ])('bad usage %j exits 2 with a message', async (args, message) => {
     const { code, stderr } = await report(...args);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
+    expect(stderr).not.toContain('To specify a positional argument');
   });
 
-  it('a broken attendance file names the entry and what is expected', async () => {
-    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ weeks: { '1': { nobody: 'present', hgd: 'maybe' } } }));
-    const { code, stderr } = await report('--attendance', 'bad.json');
-    expect(code).toBe(2);
-    expect(stderr).toContain('weeks.1.nobody: not on the roster');
-    expect(stderr).toContain('"maybe" is not one of present, online, absent, excused');
+  it('--help is Korean first, English with --lang en', async () => {
+    const ko = await report('--help');
+    expect(ko.code).toBe(0);
+    expect(ko.stdout).toMatch(/^사용법: study-bot report \[--repo 폴더\]/);
+    const en = await report('--help', '--lang', 'en');
+    expect(en.stdout).toMatch(/^usage: study-bot report \[--repo DIR\]/);
+    expect(en.stdout).not.toMatch(/[가-힣]/);
+  });
+
+  it('a broken attendance file names the entry and what is expected, in the study language or --lang', async () => {
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ weeks: { '1': { nobody: 'present', hgd: 'maybe' }, '9': {}, x: [] }, extra: 1 }));
+    const ko = await report('--attendance', 'bad.json');
+    expect(ko.code).toBe(2);
+    expect(ko.stderr.split('\n').filter(Boolean)).toEqual([
+      'bad.json: extra: 알 수 없는 키입니다 (weeks만 씁니다)',
+      'bad.json: weeks.1.nobody: 명단에 없습니다 (members의 login이나 name을 쓰세요)',
+      'bad.json: weeks.1.hgd: "maybe"은(는) 출석, 온라인, 결석, 공결 (present, online, absent, excused) 중 하나가 아닙니다',
+      'bad.json: weeks.9: 8주차까지만 있습니다 (1–8)',
+      'bad.json: weeks.x: 8주차까지만 있습니다 (1–8)',
+      'bad.json: weeks.x: {"아이디": "출석"} 모양이어야 합니다',
+    ]);
+    const en = await report('--attendance', 'bad.json', '--lang', 'en');
+    expect(en.stderr).toContain('weeks.1.nobody: not on the roster');
+    expect(en.stderr).toContain('"maybe" is not one of present, online, absent, excused');
+    writeFileSync(join(dir, 'not-json.json'), '{"weeks": ');
+    expect((await report('--attendance', 'not-json.json')).stderr).toMatch(/^not-json\.json: JSON이 아닙니다: /);
+    expect((await report('--attendance', 'missing.json')).stderr).toBe('study-bot report: --attendance missing.json: 파일을 읽을 수 없습니다 (ENOENT)\n');
+  });
+
+  it('online on an in-person week is an absence, and the cell says so', async () => {
+    writeFileSync(join(dir, 'online-week1.json'), JSON.stringify({ weeks: { '1': { 'park-minsu': 'online', hgd: '출석' }, '2': { minsu: '온라인' } } }));
+    const json = JSON.parse((await report('--format', 'json', '--attendance', 'online-week1.json')).stdout);
+    const minsu = json.members.find((m: any) => m.name === 'minsu');
+    expect(minsu.weeks['1']).toMatchObject({ attendance: 'absent', refused: 'online-on-offline-week' });
+    expect(minsu.weeks['2'].attendance).toBe('online');
+    expect(minsu.absences).toBe(1);
+    const text = (await report('--attendance', 'online-week1.json')).stdout;
+    expect(text).toContain('minsu (park-minsu) — 진행 중, 결석 1/3, 제출 1/8');
+    expect(text).toContain('  1주차  온라인 (불인정)  지각 제출 ⏳ study/week1/minsu.md');
+    expect(text).toContain('  2주차  온라인   미제출');
+    const markdown = (await report('--format', 'markdown', '--attendance', 'online-week1.json')).stdout;
+    expect(markdown).toContain('| minsu<br><sub>park-minsu</sub> | **온라인 (불인정)**<br>지각 제출 ⏳ |');
   });
 
   it('a directory without git history is a clear error', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'not-git-'));
-    let stderr = '';
-    const code = await run(['--repo', empty], { stdout: () => {}, stderr: (t) => (stderr += t), cwd: empty, env: {}, isTTY: false });
-    rmSync(empty, { recursive: true, force: true });
-    expect(code).toBe(2);
-    expect(stderr).toContain('git 기록을 읽을 수 없습니다');
+    const outside = async (...args: string[]) => {
+      let stderr = '';
+      const code = await run(args, { stdout: () => {}, stderr: (t) => (stderr += t), cwd: empty, env: {}, isTTY: false });
+      return { code, stderr };
+    };
+    try {
+      const notGit = await outside('--repo', empty);
+      expect(notGit).toEqual({ code: 2, stderr: `study-bot report: ${empty}: git 저장소가 아닙니다 — 스터디 저장소를 clone한 폴더를 --repo로 주세요\n` });
+      expect((await outside('--repo', empty, '--lang', 'en')).stderr).toContain('not a git repository');
+      execFileSync('git', ['init', '-q'], { cwd: empty });
+      expect((await outside('--repo', empty)).stderr).toContain('커밋이 아직 없는 git 저장소입니다');
+      // not `spawn git ENOENT`, which reads as "git is not installed"
+      const missing = await outside('--repo', join(empty, 'nonexist'));
+      expect(missing).toEqual({ code: 2, stderr: 'study-bot report: --repo ' + join(empty, 'nonexist') + ': 폴더가 없습니다\n' });
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -61,6 +61,31 @@ describe('computeReport', () => {
     expect(r.members.find((m) => m.name === 'dohyun')!.completion).toBe('failed');
   });
 
+  it('counts online on an in-person week as an absence and says why, like check-in refuses it', () => {
+    const at = seoul('2025-09-04T20:10');
+    const mark = (week: number, login: string, state: 'present' | 'online') =>
+      ({ kind: 'mark', mark: { week, login, state, by: 'attendance-file', at, source: 'organizer' } }) as LedgerChange;
+    const ledger = applyChanges(emptyLedger(), [
+      mark(1, 'park-minsu', 'online'), // week 1 is offline: in person only
+      mark(1, 'hong-gildong', 'present'),
+      mark(2, 'park-minsu', 'online'), // week 2 is hybrid: online counts
+      mark(8, 'park-minsu', 'online'), // week 8 is offline too, but still to come
+    ]);
+    const { report: r, visible } = renderFor(studyConfig(), ledger, new Date(seoul('2025-09-19T12:00')));
+    const minsu = r.members.find((m) => m.name === 'minsu')!;
+    expect(r.weeks[0].mode).toBe('offline');
+    expect(minsu.weeks['1']).toMatchObject({ attendance: 'absent', refused: 'online-on-offline-week' });
+    expect(minsu.weeks['2']).toMatchObject({ attendance: 'online' });
+    expect(minsu.weeks['2']).not.toHaveProperty('refused');
+    expect(minsu.weeks['8']).toMatchObject({ attendance: 'absent', refused: 'online-on-offline-week' });
+    expect(minsu.absences).toBe(1); // week 8's session has not happened yet
+    expect(r.members.find((m) => m.name === 'hgd')!.weeks['1']).toEqual({ attendance: 'present', submission: null });
+    // the bot's comment says it too
+    expect(visible).toMatch(/\| minsu<br><sub>park-minsu<\/sub> \| \*\*온라인 \(불인정\)\*\*<br>미제출 \| 온라인/);
+    const en = renderFor(studyConfig('', 'en'), ledger, new Date(seoul('2025-09-19T12:00'))).visible;
+    expect(en).toContain('**online (not accepted)**');
+  });
+
   it('with an empty roster, the rows are whoever submitted', () => {
     const config = { ...studyConfig(), members: [] };
     const { report: r } = renderFor(config);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,33 @@ describe('study-bot verify: usage', () => {
   it.each([[[]], [['a.md', 'b.md']], [['a.md', '--format', 'yaml']], [['a.md', '--window-ms', 'x']], [['--nope']]])('%o → exit 2', async (args) => {
     const { io, stderr } = fakeIO();
     expect(await main(['verify', ...args], io)).toBe(2);
-    expect(stderr()).toMatch(/usage: study-bot verify/);
+    expect(stderr()).toMatch(/^study-bot verify: .+\n\n사용법: study-bot verify/);
+  });
+
+  it.each([
+    [['--formt', 'json', 'a.md'], '알 수 없는 옵션입니다: --formt — `--format`을(를) 말씀하신 건가요?'],
+    [['a.md', '--format', 'jsn'], '--format jsn: text 또는 json 중 하나여야 합니다 — `json`을(를) 말씀하신 건가요?'],
+    [['a.md', '--format'], '--format 뒤에 값이 필요합니다'],
+    [['a.md', '--window-ms', '50'], '--window-ms 50: 100부터 60000까지의 정수(밀리초)여야 합니다'],
+    [['a.md', '--formt', 'json', '--lang', 'en'], 'unknown option --formt — did you mean `--format`?'],
+    [['a.md', '--lang', 'en', '--format', 'jsn'], '--format jsn: expected text or json — did you mean `json`?'],
+    [['a.md', '--lang', 'jp'], '--lang jp: ko 또는 en 중 하나여야 합니다'],
+  ])('%j says what is wrong: %s', async (args, message) => {
+    const { io, stderr } = fakeIO();
+    expect(await main(['verify', ...args], io)).toBe(2);
+    expect(stderr()).toContain(message);
+    expect(stderr()).not.toContain('To specify a positional argument');
+  });
+
+  it('--help is Korean, --help --lang en English', async () => {
+    const ko = fakeIO();
+    expect(await main(['verify', '--help'], ko.io)).toBe(0);
+    expect(ko.stdout()).toMatch(/^사용법: study-bot verify 파일/);
+    expect(ko.stdout()).not.toMatch(/runs the one-liners/i);
+    const en = fakeIO();
+    expect(await main(['verify', '--help', '--lang', 'en'], en.io)).toBe(0);
+    expect(en.stdout()).toMatch(/^usage: study-bot verify FILE/);
+    expect(en.stdout()).not.toMatch(/[가-힣]/);
   });
 
   it('a missing file is a usage error with its reason', async () => {
@@ -45,8 +71,42 @@ describe('study-bot verify: usage', () => {
     const file = write('denied.md', "### 1. 위험\n\n```bash\nsudo bpftrace -e 'BEGIN { cat(\"/etc/shadow\"); }'\n```\n");
     const { io, stdout } = fakeIO();
     expect(await main(['verify', file], io)).toBe(1);
-    expect(stdout()).toMatch(/L4 1\. 위험 {2}⛔ 안전 정책으로 거부 \(denied by the safety policy\)/);
-    expect(stdout()).toMatch(/규칙 \(rule\): file-read/);
+    expect(stdout()).toMatch(/L4 1\. 위험 {2}⛔ 안전 정책으로 거부 {2}이벤트 0개, 0 ms/);
+    expect(stdout()).toContain('    cat()는 root 권한으로 아무 파일이나 읽습니다.\n    규칙: file-read\n');
+    expect(stdout()).not.toMatch(/denied by|rule:|reads any file/);
+  });
+
+  it('speaks one language: English with --lang en, or the language of the study config above the file', async () => {
+    const file = write('denied-en.md', "### 1. danger\n\n```bash\nsudo bpftrace -e 'BEGIN { cat(\"/etc/shadow\"); }'\n```\n");
+    const en = fakeIO();
+    expect(await main(['verify', file, '--lang', 'en'], en.io)).toBe(1);
+    expect(en.stdout()).toContain('L4 1. danger  ⛔ denied by the safety policy  0 events, 0 ms');
+    expect(en.stdout()).toContain('    cat(): reads any file as root.\n    rule: file-read\n');
+    expect(en.stdout()).not.toMatch(/[가-힣]/);
+
+    const study = mkdtempSync(path.join(dir, 'study-en-'));
+    mkdirSync(path.join(study, '.github'));
+    mkdirSync(path.join(study, 'study/week1'), { recursive: true });
+    writeFileSync(path.join(study, '.github/study.yml'), 'language: en\nweeks: eight\n'); // a config with another problem still says its language
+    writeFileSync(path.join(study, 'study/week1/kim.md'), readFileSync(path.join(dir, file), 'utf8'));
+    const fromConfig = fakeIO();
+    expect(await main(['verify', path.join(study, 'study/week1/kim.md')], fromConfig.io)).toBe(1);
+    expect(fromConfig.stdout()).toContain('⛔ denied by the safety policy');
+    expect(fromConfig.stdout()).not.toMatch(/[가-힣]/);
+    const overridden = fakeIO();
+    await main(['verify', path.join(study, 'study/week1/kim.md'), '--lang', 'ko'], overridden.io);
+    expect(overridden.stdout()).toContain('⛔ 안전 정책으로 거부');
+  });
+
+  it('JSON keeps the report contract, whatever the language', async () => {
+    const file = write('denied-json.md', "### 1. x\n\n```bash\nsudo bpftrace -e 'BEGIN { cat(\"/etc/shadow\"); }'\n```\n");
+    const ko = fakeIO();
+    const en = fakeIO();
+    await main(['verify', file, '--format', 'json'], ko.io);
+    await main(['verify', file, '--format', 'json', '--lang', 'en'], en.io);
+    const strip = (text: string) => ({ ...JSON.parse(text), durationMs: 0 });
+    expect(strip(en.stdout())).toEqual(strip(ko.stdout()));
+    expect(JSON.parse(ko.stdout()).results[0].message).toBe('cat()는 root 권한으로 아무 파일이나 읽습니다 (reads any file as root).');
   });
 
   it('a file without one-liners says so and exits 0', async () => {
@@ -58,9 +118,17 @@ describe('study-bot verify: usage', () => {
 });
 
 describe('study-bot runner exec: usage and validation', () => {
-  it.each([[[]], [['exec']], [['exec', '--request', 'r.json']], [['run', '--request', 'r.json', '--out', 'o.json']]])('%o → exit 2', async (args) => {
-    const { io } = fakeIO();
+  it.each([
+    [[], '하위 명령은 exec뿐입니다'],
+    [['exec'], '--request와 --out이 모두 필요합니다'],
+    [['exec', '--request', 'r.json'], '--request와 --out이 모두 필요합니다'],
+    [['run', '--request', 'r.json', '--out', 'o.json'], '하위 명령은 exec뿐입니다 (받은 값: run)'],
+    [['exec', '--reqest', 'r.json', '--out', 'o.json'], '`--request`을(를) 말씀하신 건가요?'],
+  ])('%o → exit 2: %s', async (args, message) => {
+    const { io, stderr } = fakeIO();
     expect(await main(['runner', ...args], io)).toBe(2);
+    expect(stderr()).toContain(message);
+    expect(stderr()).toContain('사용법: study-bot runner exec');
   });
 
   it('rejects an invalid request with the reason', async () => {
@@ -123,6 +191,37 @@ describe('study-bot doctor', () => {
     const failing = checks.filter((c) => !c.ok).map((c) => c.name);
     expect(failing).toEqual(['root', 'bpftrace', 'tracefs', 'kprobes', 'bcc', 'memlock']);
     expect(checks.find((c) => c.name === 'tracefs')!.fix).toBe('sudo mount -t tracefs tracefs /sys/kernel/tracing');
+  });
+
+  it('JSON texts keep both languages; a chosen language gets one', () => {
+    const info = { ...healthy, root: false, kprobes: false };
+    const extra = { bccTools: 3, memlockKiB: null };
+    const byName = (lang?: 'ko' | 'en') => Object.fromEntries(doctorChecks(info, extra, lang).map((c) => [c.name, c]));
+    expect(byName().root).toMatchObject({ detail: 'root가 아님 (not root)', fix: 'sudo로 실행하세요 (run with sudo): sudo study-bot verify FILE' });
+    expect(byName().bcc.detail).toBe('bcc 도구 3개 (tools installed)');
+    expect(byName('ko').root).toMatchObject({ detail: 'root가 아님', fix: 'sudo로 실행하세요: sudo study-bot verify FILE' });
+    expect(byName('en').root).toMatchObject({ detail: 'not root', fix: 'run with sudo: sudo study-bot verify FILE' });
+    expect(byName('en').kprobes.detail).toBe('no kprobe_events: kprobe one-liners are unsupported');
+    expect(byName('en').bcc.detail).toBe('3 bcc tools installed');
+    for (const check of doctorChecks(info, extra, 'en')) expect(`${check.detail} ${check.fix ?? ''}`).not.toMatch(/[가-힣]/);
+  });
+
+  it('prints one language: Korean by default, English with --lang en', async () => {
+    const ko = fakeIO();
+    await main(['doctor'], ko.io);
+    expect(ko.stdout()).toMatch(/^준비( 안)? ?됨:/m);
+    expect(ko.stdout()).not.toMatch(/\((running as root|not root|ready|fix)\)/);
+    const en = fakeIO();
+    await main(['doctor', '--lang', 'en'], en.io);
+    expect(en.stdout()).toMatch(/^(ready|not ready):/m);
+    expect(en.stdout()).not.toMatch(/[가-힣]/);
+  });
+
+  it('a misspelt option gets a suggestion and the usage', async () => {
+    const { io, stderr } = fakeIO();
+    expect(await main(['doctor', '--fromat', 'json'], io)).toBe(2);
+    expect(stderr()).toContain('study-bot doctor: 알 수 없는 옵션입니다: --fromat — `--format`을(를) 말씀하신 건가요?');
+    expect(stderr()).toContain('사용법: study-bot doctor');
   });
 
   it('runs on this machine and prints every check', async () => {
