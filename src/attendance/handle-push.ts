@@ -1,6 +1,6 @@
 import type { Context } from 'probot';
 import type { AppDeps } from '../app/deps.js';
-import { selectPush } from '../push-check/select-push.js';
+import { pushFactsOf, selectPush } from '../push-check/select-push.js';
 import { reportService } from './report-service.js';
 
 /**
@@ -10,16 +10,7 @@ import { reportService } from './report-service.js';
  */
 export async function handlePush(context: Context<'push'>, deps: AppDeps): Promise<void> {
   const p = context.payload;
-  const plan = selectPush({
-    ref: p.ref,
-    defaultBranch: p.repository.default_branch,
-    before: p.before,
-    after: p.after,
-    created: p.created,
-    deleted: p.deleted,
-    forced: p.forced,
-    commits: p.commits,
-  });
+  const plan = selectPush(pushFactsOf(p));
   if (plan.kind === 'skip') return;
   const pushedAt = typeof p.repository.pushed_at === 'number' ? p.repository.pushed_at * 1000 : deps.clock.now().getTime();
   const repo = { owner: p.repository.owner?.login ?? p.repository.full_name.split('/')[0], repo: p.repository.name };

@@ -5,7 +5,7 @@ import type { Octokit } from '../github/octokit.js';
 import { PushMemory } from './push-memory.js';
 import { CHECK_NAMES } from './render-check-run.js';
 import { parseExternalId, runPushCheck, type PushCheckOptions, type PushCheckRequest } from './run-push-check.js';
-import { selectPush, ZERO_SHA, type PayloadCommit } from './select-push.js';
+import { pushFactsOf, selectPush, ZERO_SHA, type PayloadCommit } from './select-push.js';
 
 /**
  * The thin layer between webhooks and the push check: each event becomes a
@@ -47,16 +47,7 @@ function launch(deps: AppDeps, state: PushCheckState, octokit: Octokit, req: Pus
 /** `push`: the default branch only, no deletions, no tags; a redelivery is recognised and dropped. */
 export function handlePush(context: Context<'push'>, deps: AppDeps, state: PushCheckState): void {
   const p = context.payload;
-  const plan = selectPush({
-    ref: p.ref,
-    defaultBranch: p.repository.default_branch,
-    before: p.before,
-    after: p.after,
-    created: p.created,
-    deleted: p.deleted,
-    forced: p.forced,
-    commits: p.commits as PayloadCommit[],
-  });
+  const plan = selectPush(pushFactsOf(p));
   if (plan.kind === 'skip') {
     context.log.debug({ ref: p.ref, reason: plan.reason }, 'push check: skipped');
     return;

@@ -29,6 +29,29 @@ export interface PushFacts {
   commits: PayloadCommit[];
 }
 
+/** The facts of a `push` webhook payload that decide whether and how it is checked. */
+export function pushFactsOf(payload: {
+  ref: string;
+  before: string;
+  after: string;
+  created: boolean;
+  deleted: boolean;
+  forced: boolean;
+  commits: unknown[];
+  repository: { default_branch?: string };
+}): PushFacts {
+  return {
+    ref: payload.ref,
+    defaultBranch: payload.repository.default_branch ?? 'main',
+    before: payload.before,
+    after: payload.after,
+    created: payload.created,
+    deleted: payload.deleted,
+    forced: payload.forced,
+    commits: payload.commits as PayloadCommit[],
+  };
+}
+
 /**
  * - `payload`: the commits in the payload are the whole push (fewer than 20, a fast-forward).
  * - `compare`: a fast-forward of 20 commits or more: `before...after` from the compare API.
