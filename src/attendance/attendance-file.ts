@@ -1,7 +1,7 @@
 import type { Language, StudyConfig } from '../config/schema.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import { memberByLogin, memberByName } from '../paths/roster.js';
-import type { AttendanceMark, AttendanceState } from './ledger.js';
+import { attendanceStateOf, type AttendanceMark, type AttendanceState } from './ledger.js';
 
 /**
  * The attendance file of `study-bot report --attendance FILE`: weeks → member → state. A
@@ -10,17 +10,6 @@ import type { AttendanceMark, AttendanceState } from './ledger.js';
  *   { "weeks": { "1": { "hong-gildong": "present", "kim-cs": "excused" },
  *                "2": { "hgd": "online", "이영희": "결석" } } }
  */
-const STATE_WORDS: Record<string, AttendanceState> = {
-  present: 'present',
-  출석: 'present',
-  online: 'online',
-  온라인: 'online',
-  absent: 'absent',
-  결석: 'absent',
-  excused: 'excused',
-  공결: 'excused',
-};
-
 export type AttendanceFileResult = { ok: true; marks: AttendanceMark[] } | { ok: false; problems: string[] };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -52,7 +41,7 @@ export function parseAttendanceFile(text: string, config: StudyConfig, lang: Lan
     }
     for (const [who, stateWord] of Object.entries(entries)) {
       const member = memberByLogin(who.replace(/^@/, ''), config) ?? memberByName(who, config);
-      const state = typeof stateWord === 'string' ? STATE_WORDS[stateWord.toLowerCase()] : undefined;
+      const state = typeof stateWord === 'string' ? attendanceStateOf(stateWord) : undefined;
       if (!member) {
         problems.push(`weeks.${weekText}.${who}: ${say({ ko: '명단에 없습니다 (members의 login이나 name을 쓰세요)', en: 'not on the roster (use a login or a name from members)' })}`);
       }

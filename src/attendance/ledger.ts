@@ -12,6 +12,21 @@ import type { LedgerSeal } from './ledger-seal.js';
  */
 
 export type AttendanceState = 'present' | 'online' | 'absent' | 'excused';
+
+// A Map, not an object literal: a word like `constructor` must not find Object's prototype.
+const STATE_WORDS = new Map<string, AttendanceState>([
+  ['present', 'present'],
+  ['출석', 'present'],
+  ['online', 'online'],
+  ['온라인', 'online'],
+  ['absent', 'absent'],
+  ['결석', 'absent'],
+  ['excused', 'excused'],
+  ['공결', 'excused'],
+]);
+
+/** An attendance state written in English or Korean (organizer commands, attendance files). */
+export const attendanceStateOf = (word: string): AttendanceState | undefined => STATE_WORDS.get(word.toLowerCase());
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
 export interface SubmissionRecord {

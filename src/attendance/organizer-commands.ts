@@ -1,7 +1,7 @@
 import type { Language, StudyConfig } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
 import { memberByLogin, memberByName } from '../paths/roster.js';
-import type { AttendanceMark, AttendanceState } from './ledger.js';
+import { attendanceStateOf, type AttendanceMark, type AttendanceState } from './ledger.js';
 import { weekByNumber, type Schedule } from './schedule.js';
 
 /**
@@ -10,17 +10,6 @@ import { weekByNumber, type Schedule } from './schedule.js';
  * the author is an organizer.
  */
 export type OrganizerDecision = { ok: true; week: number; state: AttendanceState; marks: AttendanceMark[] } | { ok: false; message: string };
-
-const STATES: Record<string, AttendanceState> = {
-  present: 'present',
-  출석: 'present',
-  online: 'online',
-  온라인: 'online',
-  absent: 'absent',
-  결석: 'absent',
-  excused: 'excused',
-  공결: 'excused',
-};
 
 export const attendanceUsage = {
   ko: '`/attendance week 3 present @아이디 …` (present·absent·excused·online, 출석·결석·공결·온라인) — 운영진 전용',
@@ -53,7 +42,7 @@ export function decideAttendanceCommand({ config, schedule, lang, organizer, at,
   if (!sessionWeek) {
     return usage({ ko: `${week}주차는 없습니다 (1–${schedule.weeks.length}주차).`, en: `There is no week ${week} (weeks 1–${schedule.weeks.length}).` });
   }
-  const state = STATES[(words.shift() ?? '').toLowerCase()];
+  const state = attendanceStateOf(words.shift() ?? '');
   if (!state) return usage({ ko: '출석 상태를 알 수 없습니다.', en: 'The attendance state is missing or unknown.' });
   if (state === 'online' && sessionWeek.mode === 'offline') {
     return {

@@ -23,6 +23,9 @@ describe('/attendance', () => {
     ['present @hgd', 'Which week?'],
     ['week 9 present @hgd', 'There is no week 9'],
     ['week 3 here @hgd', 'state is missing or unknown'],
+    // words that name Object's prototype members are not states
+    ['week 3 constructor @hgd', 'state is missing or unknown'],
+    ['week 3 toString @hgd', 'state is missing or unknown'],
     ['week 3 present', 'Whose attendance?'],
     ['week 1 online @hgd', 'must be attended in person'],
     ['week 3 present @hgd @nobody', 'Nothing was changed: not on the roster: `@nobody`'],
