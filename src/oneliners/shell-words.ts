@@ -142,7 +142,7 @@ export function decodeAnsiC(text: string): string {
       }
       if (/^[0-7]/.test(esc)) return String.fromCharCode(parseInt(esc, 8) & 0xff);
       if (head === 'c' && esc.length === 2) return String.fromCharCode(esc.charCodeAt(1) & 0x1f);
-      return ANSI_SIMPLE[esc] ?? whole;
+      return Object.hasOwn(ANSI_SIMPLE, esc) ? ANSI_SIMPLE[esc] : whole;
     },
   );
 }

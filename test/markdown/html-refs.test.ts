@@ -8,6 +8,8 @@ describe('htmlRefs', () => {
     ['<img src=hgd_md/1.png>', [['img', 'src', 'hgd_md/1.png']]],
     ['<p align="center"><img src="x.png"><br><a href="../y.md">y</a></p>', [['img', 'src', 'x.png'], ['a', 'href', '../y.md']]],
     ['<img src="a&amp;b.png">', [['img', 'src', 'a&b.png']]],
+    // names of Object's prototype members are not entities
+    ['<img src="&constructor;.png">', [['img', 'src', '&constructor;.png']]],
     ['<img alt="no source">', []],
     ['<imgsrc="x">', []],
     ['<img src="unclosed.png"', [['img', 'src', 'unclosed.png']]],
