@@ -1,12 +1,13 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { checkResultBlock } from '../../src/check/check-result-block.js';
-import { applyChanges, decodeLedger, emptyLedger, type Ledger } from '../../src/attendance/ledger.js';
+import { applyChanges, emptyLedger, type Ledger } from '../../src/attendance/ledger.js';
 import { REPORT_MARKER } from '../../src/attendance/render-report.js';
 import { openapiExample, webhookExample } from '../helpers/github-examples.js';
 import { INSTALLATION_ID, mockInstallationToken } from '../helpers/probot-app.js';
 import { seoul, STUDY_YML } from '../helpers/attendance-study.js';
 import {
+  clockAt,
   commentPayload,
   createAttendanceProbot,
   ISSUE,
@@ -23,18 +24,12 @@ import {
   newScope,
   pushPayload,
   REPO,
+  receive,
   ReportState,
-  testSeal,
+  signedLedgerOf,
 } from '../helpers/attendance-github.js';
 
-const clockAt = (iso: string) => ({ now: () => new Date(iso) });
-const ledgerOf = (state: ReportState): Ledger => {
-  // only a ledger the app signed for this repository counts
-  const decoded = decodeLedger(state.body ?? '', testSeal());
-  if (!decoded.ok) throw new Error(decoded.reason);
-  return decoded.ledger;
-};
-const receive = (probot: any, name: string, payload: unknown, id = String(Math.random())) => probot.receive({ id, name, payload });
+const ledgerOf = (state: ReportState): Ledger => signedLedgerOf(state.body);
 
 describe('check-in', () => {
   it('inside the window: a reaction, then the report issue and comment are made once', async () => {
@@ -57,42 +52,36 @@ describe('check-in', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  it('outside every window: refused with the next session, nothing recorded', async () => {
-    const { probot, settle } = await createAttendanceProbot({ clock: clockAt('2025-09-12T03:00:00Z') });
+  it.each([
+    [
+      'outside every window: refused with the next session, nothing recorded',
+      { clock: clockAt('2025-09-12T03:00:00Z') },
+      '/attend', 'hong-gildong', '2025-09-12T03:00:00Z',
+      ['지금은 출석 시간이 아닙니다', '다음 세션: 3주차 9/18 (목) 20:00 (Asia/Seoul)'],
+    ],
+    [
+      'online on an offline week (week 1): refused with the reason',
+      {},
+      '/출석 온라인', 'hong-gildong', '2025-09-04T11:10:00Z',
+      ['1주차는 오프라인 필수 세션이라 온라인 출석은 인정되지 않습니다'],
+    ],
+    [
+      'a non-member is told how to be added',
+      {},
+      '/출석', 'Codertocat', '2025-09-11T11:05:00Z',
+      ['@Codertocat 님은 스터디 명단에 없어', '`login: Codertocat`'],
+    ],
+  ])('%s', async (_, deps, body, login, createdAt, expected) => {
+    const { probot, settle } = await createAttendanceProbot(deps);
     const replies: string[] = [];
     const scope = mockInstallationToken();
     mockConfig(scope, STUDY_YML);
     mockReply(scope, 1, replies);
-    await receive(probot, 'issue_comment', commentPayload('/attend', 'hong-gildong', '2025-09-12T03:00:00Z'));
+    await receive(probot, 'issue_comment', commentPayload(body, login, createdAt));
     await settle();
+    // one short reply that says why, and nothing else (no reaction, no report write)
     expect(replies).toHaveLength(1);
-    expect(replies[0]).toContain('지금은 출석 시간이 아닙니다');
-    expect(replies[0]).toContain('다음 세션: 3주차 9/18 (목) 20:00 (Asia/Seoul)');
-    expect(nock.pendingMocks()).toEqual([]);
-  });
-
-  it('online on an offline week (week 1): refused with the reason', async () => {
-    const { probot, settle } = await createAttendanceProbot();
-    const replies: string[] = [];
-    const scope = mockInstallationToken();
-    mockConfig(scope, STUDY_YML);
-    mockReply(scope, 1, replies);
-    await receive(probot, 'issue_comment', commentPayload('/출석 온라인', 'hong-gildong', '2025-09-04T11:10:00Z'));
-    await settle();
-    expect(replies[0]).toContain('1주차는 오프라인 필수 세션이라 온라인 출석은 인정되지 않습니다');
-    expect(nock.pendingMocks()).toEqual([]);
-  });
-
-  it('a non-member is told how to be added', async () => {
-    const { probot, settle } = await createAttendanceProbot();
-    const replies: string[] = [];
-    const scope = mockInstallationToken();
-    mockConfig(scope, STUDY_YML);
-    mockReply(scope, 1, replies);
-    await receive(probot, 'issue_comment', commentPayload('/출석', 'Codertocat', '2025-09-11T11:05:00Z'));
-    await settle();
-    expect(replies[0]).toContain('@Codertocat 님은 스터디 명단에 없어');
-    expect(replies[0]).toContain('`login: Codertocat`');
+    for (const text of expected) expect(replies[0]).toContain(text);
     expect(nock.pendingMocks()).toEqual([]);
   });
 

@@ -6,12 +6,13 @@
  */
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { applyChanges, decodeLedger, emptyLedger, type Ledger } from '../../src/attendance/ledger.js';
+import { applyChanges, emptyLedger, type Ledger } from '../../src/attendance/ledger.js';
 import { REPORT_MARKER } from '../../src/attendance/render-report.js';
 import { openapiExample, webhookExample } from '../helpers/github-examples.js';
 import { INSTALLATION_ID, mockInstallationToken } from '../helpers/probot-app.js';
 import { seoul, STUDY_YML } from '../helpers/attendance-study.js';
 import {
+  clockAt,
   COMMENT_ID,
   commentPayload,
   createAttendanceProbot,
@@ -25,17 +26,12 @@ import {
   mockRole,
   mockUpdateComment,
   REPO,
+  receive,
   ReportState,
-  testSeal,
+  signedLedgerOf,
 } from '../helpers/attendance-github.js';
 
-const clockAt = (iso: string) => ({ now: () => new Date(iso) });
-const receive = (probot: any, name: string, payload: unknown, id = String(Math.random())) => probot.receive({ id, name, payload });
-const ledgerOf = (body: string | null): Ledger => {
-  const decoded = decodeLedger(body ?? '', testSeal());
-  if (!decoded.ok) throw new Error(decoded.reason);
-  return decoded.ledger;
-};
+const ledgerOf = signedLedgerOf;
 const COMMAND_COMMENT_ID = webhookExample('issue_comment', 'created').comment.id;
 const checkedIn = (login: string, week = 2, at = '2025-09-11T20:01') =>
   applyChanges(emptyLedger(), [{ kind: 'mark', mark: { week, login, state: 'present', by: login, at: seoul(at), source: 'check-in' } }]);

@@ -10,7 +10,7 @@ import type { AttendanceDeps } from '../../src/attendance/attendance-options.js'
 import { ledgerSeal } from '../../src/attendance/ledger-seal.js';
 import { registerAttendance } from '../../src/attendance/register.js';
 import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
-import { encodeLedger, type Ledger } from '../../src/attendance/ledger.js';
+import { decodeLedger, encodeLedger, type Ledger } from '../../src/attendance/ledger.js';
 import { REPORT_MARKER } from '../../src/attendance/render-report.js';
 import { openapiExample, webhookExample } from './github-examples.js';
 import { INSTALLATION_ID, testPrivateKey } from './probot-app.js';
@@ -23,6 +23,19 @@ import { INSTALLATION_ID, testPrivateKey } from './probot-app.js';
 export const TEST_LEDGER_SECRET = 'test-webhook-secret';
 /** The seal the app uses for the test repository, for building bodies it accepts. */
 export const testSeal = () => ledgerSeal([TEST_LEDGER_SECRET], { owner: 'Codertocat', repo: 'Hello-World' });
+
+/** The ledger in a report comment body; only one the app signed for this repository counts. */
+export function signedLedgerOf(body: string | null): Ledger {
+  const decoded = decodeLedger(body ?? '', testSeal());
+  if (!decoded.ok) throw new Error(decoded.reason);
+  return decoded.ledger;
+}
+
+export const clockAt = (iso: string) => ({ now: () => new Date(iso) });
+
+/** A webhook delivery with a fresh id (a fixed id would be taken for a redelivery). */
+export const receive = (probot: { receive: (event: any) => Promise<unknown> }, name: string, payload: unknown, id = String(Math.random())) =>
+  probot.receive({ id, name, payload });
 
 export async function createAttendanceProbot(deps: Partial<AttendanceDeps> = {}) {
   const pending: Promise<void>[] = [];

@@ -91,6 +91,9 @@ export interface LoggedRequest {
   body?: unknown;
 }
 
+/** `METHOD /path` of each logged request, query dropped: what a test compares request counts with. */
+export const requestLines = (requests: LoggedRequest[]) => requests.map((r) => `${r.method} ${r.path.replace(/\?.*$/, '')}`);
+
 /**
  * A nock scope on api.github.com that logs every request it answers. The installation
  * token is answered once and left out of `requests` (the issue's budget excludes it).

@@ -16,7 +16,7 @@ import {
   serveCommit,
   serveCompare,
   servePermission,
-  type LoggedRequest,
+  requestLines,
 } from '../helpers/push-github.js';
 import { APP_STARTED, buildPushApp, pushPayload, sha, type PushApp } from '../helpers/push-probot.js';
 import { baseCommit, CONFIG_TEXT, FAILING_HGD, GOOD_HGD } from '../helpers/push-world.js';
@@ -35,7 +35,6 @@ afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
 });
 
-const requestLines = (requests: LoggedRequest[]) => requests.map((r) => `${r.method} ${r.path.replace(/\?.*$/, '')}`);
 
 async function deliver(payload: Record<string, unknown>, id = 'delivery-1', name: 'push' | 'check_run' | 'check_suite' = 'push') {
   await app.probot.receive({ id, name, payload } as never);

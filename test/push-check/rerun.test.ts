@@ -2,7 +2,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONFIG_PATH } from '../../src/config/schema.js';
-import { acceptCheckRun, acceptCheckRunUpdate, githubScope, REPO_PATH, serveCheckRunsForRef, serveCommit, servePermission, type LoggedRequest } from '../helpers/push-github.js';
+import { acceptCheckRun, acceptCheckRunUpdate, githubScope, REPO_PATH, serveCheckRunsForRef, serveCommit, servePermission, requestLines as lines } from '../helpers/push-github.js';
 import { buildPushApp, checkRunRerequestedPayload, checkSuiteRerequestedPayload, pushPayload, sha, type PushApp } from '../helpers/push-probot.js';
 import { baseCommit, FAILING_HGD, GOOD_HGD } from '../helpers/push-world.js';
 
@@ -18,7 +18,6 @@ afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
 });
 
-const lines = (requests: LoggedRequest[]) => requests.map((r) => `${r.method} ${r.path.replace(/\?.*$/, '')}`);
 const before = baseCommit();
 
 describe('re-runs', () => {
