@@ -1,7 +1,7 @@
 import type { Context } from 'probot';
 import type { AppDeps } from '../app/deps.js';
 import { pushGitHub, type PushGitHub } from '../github/push-client.js';
-import type { Octokit } from '../github/octokit.js';
+import type { Octokit, RepoRef } from '../github/octokit.js';
 import { PushMemory } from './push-memory.js';
 import { CHECK_NAMES } from './render-check-run.js';
 import { parseExternalId, runPushCheck, type PushCheckOptions, type PushCheckRequest } from './run-push-check.js';
@@ -87,17 +87,22 @@ export function handleCheckRunRerequested(context: Context<'check_run.rerequeste
   const known = parseExternalId(run.external_id);
   const repository = context.payload.repository;
   const before = known?.before ?? run.check_suite?.before ?? ZERO_SHA;
-  launch(deps, state, context.octokit, {
-    repo: { owner: repository.owner.login, repo: repository.name },
-    repoHtmlUrl: repository.html_url,
+  const repo = { owner: repository.owner.login, repo: repository.name };
+  launch(deps, state, context.octokit, rerunRequest(repo, repository.html_url, before, run.head_sha, known?.pusherLogin ?? context.payload.sender.login), context.log);
+}
+
+/** A re-run knows nothing of the push's commits: the trees say exactly what changed. */
+function rerunRequest(repo: RepoRef, repoHtmlUrl: string, before: string, after: string, pusherLogin: string): PushCheckRequest {
+  return {
+    repo,
+    repoHtmlUrl,
     before,
-    after: run.head_sha,
-    // A re-run knows nothing of the push's commits: the trees say exactly what changed.
+    after,
     source: before === ZERO_SHA ? 'full-tree' : 'tree-diff',
     commits: [],
-    pusherLogin: known?.pusherLogin ?? context.payload.sender.login,
+    pusherLogin,
     lookForExisting: false,
-  }, context.log);
+  };
 }
 
 /** "Re-run all checks" on a suite of ours on the default branch. */
@@ -115,16 +120,7 @@ export function handleCheckSuiteRerequested(context: Context<'check_suite.rerequ
     const before = earlier?.before ?? suite.before ?? ZERO_SHA;
     await runPushCheck(
       github,
-      {
-        repo,
-        repoHtmlUrl: repository.html_url,
-        before,
-        after: suite.head_sha,
-        source: before === ZERO_SHA ? 'full-tree' : 'tree-diff',
-        commits: [],
-        pusherLogin: earlier?.pusherLogin ?? context.payload.sender.login,
-        lookForExisting: false,
-      },
+      rerunRequest(repo, repository.html_url, before, suite.head_sha, earlier?.pusherLogin ?? context.payload.sender.login),
       { configCache: state.configCache, log: context.log },
     );
   });
