@@ -11,32 +11,25 @@ export interface MarkedComment {
   body: string;
 }
 
+/**
+ * The first bot comment carrying `marker`; with `prefer`, the first one it accepts (e.g. whose
+ * hidden data verifies), falling back to the first marked one.
+ */
 export async function findMarkedComment(
   octokit: Octokit,
   ref: RepoRef & { issue_number: number },
   marker: string,
+  prefer?: (body: string) => boolean,
 ): Promise<MarkedComment | null> {
-  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { ...ref, per_page: 100 })) {
-    const found = page.data.find((c) => c.body?.includes(marker) && c.user?.type === 'Bot');
-    if (found) return { id: found.id, body: found.body ?? '' };
+  let first: MarkedComment | null = null;
+  const params = { owner: ref.owner, repo: ref.repo, issue_number: ref.issue_number, per_page: 100 };
+  for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, params)) {
+    for (const c of page.data) {
+      if (!c.body?.includes(marker) || c.user?.type !== 'Bot') continue;
+      const found = { id: c.id, body: c.body };
+      if (!prefer || prefer(c.body)) return found;
+      first ??= found;
+    }
   }
-  return null;
-}
-
-export async function upsertMarkedComment(
-  octokit: Octokit,
-  ref: RepoRef & { issue_number: number },
-  marker: string,
-  body: string,
-  known?: MarkedComment | null,
-): Promise<MarkedComment> {
-  const existing = known === undefined ? await findMarkedComment(octokit, ref, marker) : known;
-  const full = body.includes(marker) ? body : `${marker}\n${body}`;
-  if (existing) {
-    if (existing.body === full) return existing;
-    const { data } = await octokit.rest.issues.updateComment({ owner: ref.owner, repo: ref.repo, comment_id: existing.id, body: full });
-    return { id: data.id, body: data.body ?? full };
-  }
-  const { data } = await octokit.rest.issues.createComment({ ...ref, body: full });
-  return { id: data.id, body: data.body ?? full };
+  return first;
 }

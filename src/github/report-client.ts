@@ -1,4 +1,5 @@
 import type { ReportGitHub } from '../attendance/refresh-report.js';
+import { findMarkedComment } from './marker-comment.js';
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
 import { readLastValidConfig } from './report-config.js';
 import { findOrCreateReportIssue } from './report-issue.js';
@@ -12,6 +13,8 @@ const ISSUE_BODY = [
 
 /** The report's calls to GitHub, for one repository and one installation token. */
 export function reportClient(octokit: Octokit, ref: RepoRef): ReportGitHub {
+  // The comment's own address, as GitHub gives it: github.com, or the Enterprise Server host.
+  const commentUrls = new Map<number, string>();
   return {
     label: `${ref.owner}/${ref.repo}`,
     // A broken config is shown on the push check; the report goes on with the last valid one.
@@ -26,20 +29,9 @@ export function reportClient(octokit: Octokit, ref: RepoRef): ReportGitHub {
       }
     },
     findOrCreateIssue: (title) => findOrCreateReportIssue(octokit, ref, title, ISSUE_BODY),
-    async findComment(issueNumber, prefer) {
-      // Any bot (a workflow's token, too) can post a comment with the marker: the first one
-      // whose ledger verifies is the report; failing that, the first marked one.
-      let first: { id: number; body: string } | null = null;
-      for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { ...ref, issue_number: issueNumber, per_page: 100 })) {
-        for (const c of page.data) {
-          if (!c.body?.includes(REPORT_MARKER) || c.user?.type !== 'Bot') continue;
-          const found = { id: c.id, body: c.body };
-          if (!prefer || prefer(c.body)) return found;
-          first ??= found;
-        }
-      }
-      return first;
-    },
+    // Any bot (a workflow's token, too) can post a comment with the marker: the first one
+    // whose ledger verifies is the report; failing that, the first marked one.
+    findComment: (issueNumber, prefer) => findMarkedComment(octokit, { ...ref, issue_number: issueNumber }, REPORT_MARKER, prefer),
     async getComment(id) {
       try {
         const { data } = await octokit.rest.issues.getComment({ ...ref, comment_id: id });
@@ -51,13 +43,15 @@ export function reportClient(octokit: Octokit, ref: RepoRef): ReportGitHub {
     },
     async createComment(issueNumber, body) {
       const { data } = await octokit.rest.issues.createComment({ ...ref, issue_number: issueNumber, body });
+      if (data.html_url) commentUrls.set(data.id, data.html_url);
       return { id: data.id };
     },
     async updateComment(id, body) {
       await octokit.rest.issues.updateComment({ ...ref, comment_id: id, body });
     },
     async pointIssueAt(issueNumber, commentId) {
-      const url = `https://github.com/${ref.owner}/${ref.repo}/issues/${issueNumber}#issuecomment-${commentId}`;
+      // An anchor alone also works: the link sits on the same issue page.
+      const url = commentUrls.get(commentId) ?? `#issuecomment-${commentId}`;
       await octokit.rest.issues.update({ ...ref, issue_number: issueNumber, body: `${ISSUE_BODY}\n\n→ ${url}` });
     },
   };

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { describe, expect, it } from 'vitest';
-import { findMarkedComment, markerFor, upsertMarkedComment } from '../../src/github/marker-comment.js';
+import { findMarkedComment, markerFor } from '../../src/github/marker-comment.js';
 import { repoRole } from '../../src/github/permissions.js';
 import { openapiExample } from '../helpers/github-examples.js';
 
@@ -28,25 +28,21 @@ describe('marker comment', () => {
     scope.done();
   });
 
+  it('prefers the marked comment the caller accepts, else the first marked one', async () => {
+    const scope = nock('https://api.github.com')
+      .get(path).query({ per_page: 100 })
+      .reply(200, [comment(3, `${marker} forged`, 'Bot'), comment(4, `${marker} signed`, 'Bot')])
+      .get(path).query({ per_page: 100 })
+      .reply(200, [comment(3, `${marker} forged`, 'Bot')]);
+    expect(await findMarkedComment(octokit(), ref, marker, (b) => b.endsWith('signed'))).toEqual({ id: 4, body: `${marker} signed` });
+    expect(await findMarkedComment(octokit(), ref, marker, (b) => b.endsWith('signed'))).toEqual({ id: 3, body: `${marker} forged` });
+    scope.done();
+  });
+
   it('does not take a member quoting the marker for the bot comment', async () => {
     const scope = nock('https://api.github.com').get(path).query({ per_page: 100 }).reply(200, [comment(5, `${marker} haha`)]);
     expect(await findMarkedComment(octokit(), ref, marker)).toBeNull();
     scope.done();
-  });
-
-  it('creates the comment once, then edits it in place, and skips an edit that changes nothing', async () => {
-    const scope = nock('https://api.github.com')
-      .get(path).query({ per_page: 100 }).reply(200, [])
-      .post(path, (b) => b.body === `${marker}\nv1`).reply(201, comment(9, `${marker}\nv1`, 'Bot'));
-    const created = await upsertMarkedComment(octokit(), ref, marker, 'v1');
-    scope.done();
-    const edit = nock('https://api.github.com')
-      .patch('/repos/octocat/Hello-World/issues/comments/9', (b) => b.body === `${marker}\nv2`)
-      .reply(200, comment(9, `${marker}\nv2`, 'Bot'));
-    const edited = await upsertMarkedComment(octokit(), ref, marker, 'v2', created);
-    expect(edited.body).toBe(`${marker}\nv2`);
-    await upsertMarkedComment(octokit(), ref, marker, 'v2', edited); // no request: nock would fail
-    edit.done();
   });
 });
 

@@ -150,7 +150,8 @@ export class ReportState {
   }
   comment() {
     const c = openapiExample('issue-comment');
-    return { ...c, id: COMMENT_ID, body: this.body, user: { ...c.user, login: 'study-bot[bot]', type: 'Bot' } };
+    const html_url = `https://github.com/Codertocat/Hello-World/issues/${ISSUE}#issuecomment-${COMMENT_ID}`;
+    return { ...c, id: COMMENT_ID, html_url, body: this.body, user: { ...c.user, login: 'study-bot[bot]', type: 'Bot' } };
   }
 }
 
