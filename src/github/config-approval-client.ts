@@ -12,7 +12,8 @@ export async function resolveCommit(octokit: Octokit, ref: RepoRef, sha: string)
       ref: sha,
       headers: { accept: 'application/vnd.github.sha' },
     });
-    const full = String(data).trim();
+    // Text when GitHub labels it with a charset, bytes otherwise.
+    const full = (typeof data === 'string' ? data : Buffer.from(data as unknown as ArrayBuffer).toString('utf8')).trim();
     return /^[0-9a-f]{40}$/.test(full) ? full : null;
   } catch (error) {
     const status = (error as { status?: number }).status;
