@@ -26,21 +26,29 @@ export function probeType(provider: string): string | null {
   return Object.hasOwn(PROBE_TYPES, provider) ? PROBE_TYPES[provider]! : null;
 }
 
-export function parseAttachPoint(text: string): AttachPoint {
+/**
+ * Splits an attach point as bpftrace's AttachPointParser::lex_attachpoint does: `:` outside
+ * quotes separates parts, `"` toggles quoting, a backslash escapes only inside quotes, and
+ * `$N` outside quotes becomes the N-th positional parameter (inside the current part, even if
+ * it holds a `:`).
+ */
+export function parseAttachPoint(text: string, positionals: readonly string[] = []): AttachPoint {
   const parts: string[] = [];
   let current = '';
+  let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (c === '"') {
-      // a quoted part as the parser re-quoted it: `\"` inside stands for `"`
-      for (i++; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === '\\' && i + 1 < text.length) i++;
-        current += text[i];
-      }
-    } else if (c === '\\' && i + 1 < text.length) current += text[++i];
-    else if (c === ':') {
+    if (c === ':' && !quoted) {
       parts.push(current);
       current = '';
+    } else if (c === '"') quoted = !quoted;
+    else if (quoted && c === '\\' && i + 1 < text.length) current += text[++i];
+    else if (!quoted && c === '$') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"' && text[end] !== ':') end++;
+      const index = Number(text.slice(i + 1, end));
+      current += Number.isInteger(index) && index >= 1 ? (positionals[index - 1] ?? '') : text.slice(i, end);
+      i = end - 1;
     } else current += c;
   }
   parts.push(current);

@@ -56,7 +56,7 @@ export function readProgram(program: string, positionals: readonly string[] = []
   let mode: 'attach' | 'predicate' = 'attach';
   let point = '';
   const endPoint = () => {
-    if (point) facts.attachPoints.push(parseAttachPoint(point));
+    if (point) facts.attachPoints.push(parseAttachPoint(point, positionals));
     point = '';
   };
 
@@ -72,7 +72,7 @@ export function readProgram(program: string, positionals: readonly string[] = []
         if (significant[k + 1]?.kind === 'path' && probeType(token.text) !== null) {
           let text = token.text;
           while (significant[k + 1]?.kind === 'path') text += significant[++k]!.text;
-          facts.nestedAttachPoints.push(parseAttachPoint(text));
+          facts.nestedAttachPoints.push(parseAttachPoint(text, positionals));
         }
       }
       if (token.kind === 'punct' && token.text === '{') {
@@ -97,11 +97,6 @@ export function readProgram(program: string, positionals: readonly string[] = []
       case 'number':
         point += String(parseBpftraceUint(token.text) ?? token.text);
         break;
-      case 'param': {
-        const n = Number(token.text.slice(1));
-        point += Number.isInteger(n) && n >= 1 ? (positionals[n - 1] ?? '') : token.text;
-        break;
-      }
       case 'punct':
         if (token.text === ',') endPoint();
         else if (token.text === '/') {
