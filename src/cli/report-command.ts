@@ -174,6 +174,7 @@ const COMPLETION = {
   'at-risk': { ko: '경고', en: 'at risk' },
   failed: { ko: '수료 불가', en: 'cannot complete' },
   completed: { ko: '수료', en: 'completed' },
+  unknown: { ko: '미정 (출석 기록 부족)', en: 'unknown (attendance missing)' },
 };
 const ICON = { pass: '✅', warn: '⚠️', fail: '❌' };
 

@@ -66,6 +66,17 @@ async function report(...args: string[]) {
 }
 
 describe('study-bot report', () => {
+  it('never says 수료 after the study without attendance data, in any format', async () => {
+    const after = ['--now', '2025-11-30T12:00:00+09:00'];
+    const json = JSON.parse((await report('--format', 'json', ...after)).stdout);
+    expect(json.members.length).toBeGreaterThan(0);
+    expect(json.members.map((m: any) => m.completion)).toEqual(json.members.map(() => 'unknown'));
+    const text = (await report(...after)).stdout;
+    expect(text).not.toMatch(/— 수료,/);
+    expect(text).toMatch(/— 미정 \(출석 기록 부족\), 결석 0\/3/);
+    expect((await report('--format', 'markdown', ...after)).stdout).not.toContain('🎓');
+  });
+
   it('gives the right table from git history: renames, NFD Korean names, moved files, VM commits', async () => {
     const { code, stdout } = await report('--format', 'json', '--attendance', 'attendance.json');
     expect(code).toBe(0);
