@@ -1,5 +1,4 @@
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
-import { readTextFile } from './read-config.js';
 import { appendAnnotations, createCheckRunOnce, type CheckAnnotation } from './check-runs.js';
 import { ANNOTATIONS_PER_REQUEST, CHECK_TEXT_LIMIT, COMMENT_BODY_LIMIT, fitText } from './text-limits.js';
 
@@ -45,7 +44,8 @@ export interface VerifyStudyRepository {
   /** the default branch and the commit at its head, read now */
   defaultBranchHead(): Promise<{ branch: string; sha: string }>;
   listDir(dir: string, sha: string): Promise<DirEntry[] | null>;
-  readFile(path: string, sha: string): Promise<string | null>;
+  /** the file's raw bytes (decoded by the caller exactly as `check` decodes), null when absent */
+  readBytes(path: string, sha: string): Promise<Uint8Array | null>;
   updateComment(comment: VerifyCommentRef, body: string): Promise<void>;
   /** Bot comments of the thread a command was written in (an issue, or a commit), every page. */
   listBotComments(thread: VerifyThread): Promise<{ id: number; body: string }[]>;
@@ -77,7 +77,16 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
         throw new GitHubError(`cannot list ${dir || '/'}`, { ...repo, sha }, { cause: error });
       }
     },
-    readFile: (path, sha) => readTextFile(octokit, repo, path, sha),
+    async readBytes(path, sha) {
+      try {
+        const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref: sha });
+        if (Array.isArray(data) || data.type !== 'file' || !('content' in data) || data.encoding !== 'base64') return null;
+        return new Uint8Array(Buffer.from(data.content, 'base64'));
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return null;
+        throw new GitHubError(`cannot read ${path}`, { ...repo, sha }, { cause: error });
+      }
+    },
     async updateComment(comment, body) {
       const text = fitText(body, COMMENT_BODY_LIMIT);
       if (comment.kind === 'issue') {
