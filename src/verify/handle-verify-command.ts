@@ -192,6 +192,7 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
     CHECK_RUN_NAME,
     pick(lang, { ko: '⏳ 검증 중…', en: '⏳ Verifying…' }),
     pick(lang, { ko: `\`${target.path}\`의 one-liner ${oneLiners.length}개를 실행하는 중입니다.`, en: `Running the ${oneLiners.length} one-liner(s) of \`${target.path}\`.` }),
+    `verify:${a.requestId}`,
   );
   const job: VerifyJob = {
     requestId: a.requestId,
