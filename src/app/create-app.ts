@@ -3,6 +3,7 @@ import { registerAttendance } from '../attendance/register.js';
 import { configApprovals } from '../config/config-approvals.js';
 import { registerConfigTrust } from '../config/register.js';
 import { registerCommandDispatch, type CommandHandler } from '../commands/dispatch.js';
+import { recoverySettingsFromEnv, registerRecovery, type RecoverySettings } from '../recovery/register.js';
 import { registerPushCheck } from '../push-check/register.js';
 import { registerVerify } from '../verify/register.js';
 import { systemClock, type AppDeps } from './deps.js';
@@ -15,7 +16,7 @@ const detached: AppDeps['background'] = (task) => {
 };
 
 /** The Probot application function, with its dependencies injected. */
-export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction {
+export function createApp(overrides: Partial<AppDeps> & { recovery?: RecoverySettings | null } = {}): ApplicationFunction {
   const deps: AppDeps = { clock: systemClock, background: detached, ...overrides };
   return (app: Probot) => {
     const commands: CommandHandler[] = [];
@@ -26,5 +27,8 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     registerVerify(app, deps, commands);
     registerConfigTrust(app, deps, commands);
     registerCommandDispatch(app, deps, commands);
+    // Missed deliveries are asked for again (on start, then every few minutes); needs APP_ID.
+    const recovery = overrides.recovery === undefined ? recoverySettingsFromEnv() : overrides.recovery;
+    if (recovery) registerRecovery(app, deps, recovery);
   };
 }

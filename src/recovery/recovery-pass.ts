@@ -1,0 +1,46 @@
+import type { DeliveryLog, HookDelivery } from '../github/app-deliveries.js';
+import { missedDeliveries } from './missed-deliveries.js';
+import type { SharedClaims } from './shared-claims.js';
+
+/**
+ * One pass of "nothing lost while down": read GitHub's delivery log back to `since`, and ask
+ * GitHub to deliver again every delivery the app did not answer with success. The webhook
+ * handlers then do the work as if it had just happened, and they are idempotent: a push that
+ * already has a study-bot check run gets no second one (a push older than the process looks
+ * for its run first), ledger changes apply once however often they arrive.
+ */
+export interface RecoveryOptions {
+  events: ReadonlySet<string>;
+  /** how far back a pass looks, ms (GitHub keeps 3 days of deliveries) */
+  lookBackMs: number;
+  maxPages: number;
+  maxAttempts: number;
+  settleMs: number;
+}
+
+export interface RecoveryResult {
+  listed: number;
+  redelivered: HookDelivery[];
+  gaveUp: HookDelivery[];
+  /** requests this pass made to GitHub: pages of the log plus redeliveries */
+  requests: number;
+  errors: unknown[];
+}
+
+export async function recoveryPass(log: DeliveryLog, claims: SharedClaims, now: number, options: RecoveryOptions): Promise<RecoveryResult> {
+  const { deliveries, requests } = await log.list(now - options.lookBackMs, options.maxPages);
+  const { redeliver, gaveUp } = missedDeliveries(deliveries, { ...options, now });
+  const result: RecoveryResult = { listed: deliveries.length, redelivered: [], gaveUp, requests, errors: [] };
+  for (const delivery of redeliver) {
+    // One replica per failed attempt: the key names the attempt, so a later failure is tried again.
+    if (!(await claims.claim(`redeliver:${delivery.guid}:${delivery.id}`, 3600))) continue;
+    try {
+      result.requests++;
+      await log.redeliver(delivery.id);
+      result.redelivered.push(delivery);
+    } catch (error) {
+      result.errors.push(error);
+    }
+  }
+  return result;
+}
