@@ -1,12 +1,7 @@
-// `npm start` (compiled: `node dist/src/server.js`): Probot's own runner, configured by its
-// standard environment (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST,
-// WEBHOOK_PROXY_URL, GHE_HOST/GHE_PROTOCOL for GitHub Enterprise Server, LOG_LEVEL). Without
-// APP_ID it starts Probot's setup flow, which registers the app from app.yml.
+// `npm start` (compiled: `node dist/src/server.js`, what Docker and systemd run): the GitHub
+// App. Without APP_ID Probot starts its setup flow, which registers the app from app.yml.
 import { existsSync } from 'node:fs';
-import { run, type ApplicationFunction, type Logger } from 'probot';
 import { serverEnvProblems } from './app/server-env.js';
-import { startWebhookProxy, type WebhookProxy } from './app/webhook-proxy.js';
-import app from './index.js';
 
 // Probot reads .env inside run(); read it first so the check below sees what Probot will see.
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -16,37 +11,15 @@ if (problems.length > 0) {
   process.exit(1);
 }
 
-// The webhook proxy is started here rather than by Probot, whose start-up dies with the proxy
-// (see app/webhook-proxy.ts). The setup flow (no APP_ID) keeps Probot's own handling.
-const proxyUrl = process.env.APP_ID ? process.env.WEBHOOK_PROXY_URL : undefined;
-const env = { ...process.env };
-if (proxyUrl) delete env.WEBHOOK_PROXY_URL;
-
-let log: Logger | undefined;
-let webhookPath = '/api/github/webhooks';
-const appWithContext: ApplicationFunction = (probot, options) => {
-  log = probot.log;
-  webhookPath = probot.webhookPath;
-  return app(probot, options);
-};
-
-const server = await run(appWithContext, { env });
-
-let proxy: WebhookProxy | undefined;
-if (proxyUrl && log) {
-  proxy = await startWebhookProxy({
-    source: proxyUrl,
-    target: `http://${server.host}:${server.port}${webhookPath}`,
-    log,
-  });
+// Probot is an optional dependency: a member's CLI install (`--omit=optional`) leaves it out.
+try {
+  await import('probot');
+} catch (error) {
+  console.error(
+    'study-bot: Probot이 설치되어 있지 않습니다. 서버는 lock 파일로 설치하세요: npm ci --omit=dev (docs/DEPLOY.md)\n' +
+      'study-bot: Probot is not installed. Install the server from the lock file: npm ci --omit=dev (docs/DEPLOY.md)\n' +
+      `(${(error as Error).message})`,
+  );
+  process.exit(1);
 }
-
-// Probot stops on SIGINT only; `docker stop` and systemd send SIGTERM (and node as PID 1 in a
-// container ignores it without a handler). Finish open requests, then exit.
-process.once('SIGTERM', () => {
-  void (async () => {
-    await proxy?.stop();
-    await server.stop().catch((error: unknown) => log?.error({ err: error }, 'error while stopping the server'));
-    process.exit(0);
-  })();
-});
+await import('./app/run-server.js');

@@ -1,10 +1,13 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -31,6 +34,7 @@ let work: string;
 let packed: string[];
 let tarball: string;
 let installed: string;
+let server: string;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -59,14 +63,19 @@ beforeAll(async () => {
   packed = info.files.map((f) => f.path).sort();
   tarball = join(work, info.filename);
 
-  installed = join(work, 'installed');
-  mkdirSync(installed);
-  await run('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-  cpSync(join(repo, 'package-lock.json'), join(installed, 'package-lock.json'));
-  await run('npm', ['ci', '--omit=dev', '--omit=optional', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], {
-    cwd: installed,
-    maxBuffer: 64 << 20,
-  });
+  // as the runner workflow installs the CLI (no server stack), and as Docker installs the server
+  const install = async (dir: string, omit: string[]) => {
+    mkdirSync(dir);
+    await run('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1']);
+    cpSync(join(repo, 'package-lock.json'), join(dir, 'package-lock.json'));
+    await run('npm', ['ci', ...omit.map((o) => `--omit=${o}`), '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      maxBuffer: 64 << 20,
+    });
+  };
+  installed = join(work, 'cli');
+  server = join(work, 'server');
+  await Promise.all([install(installed, ['dev', 'optional']), install(server, ['dev'])]);
 }, 600_000);
 
 afterAll(() => {
@@ -130,7 +139,7 @@ describe('package.json', () => {
   });
 });
 
-describe('the tarball installed without dev dependencies or the server stack', () => {
+describe('the tarball installed as a CLI (npm ci --omit=dev --omit=optional)', () => {
   const cli = (args: string[], cwd: string) =>
     run(process.execPath, [join(installed, 'bin/study-bot.js'), ...args], { cwd, env: { PATH: process.env.PATH, HOME: work } });
 
@@ -159,5 +168,53 @@ describe('the tarball installed without dev dependencies or the server stack', (
     const file = report.files.find((f) => f.path === 'study/week1/hgd.md');
     expect(file?.status).toBe('fail');
     expect(file?.findings.map((f) => f.rule)).toContain('placeholders');
+  });
+});
+
+describe('the tarball installed as a server (npm ci --omit=dev)', () => {
+  it('has Probot but no TypeScript toolchain', () => {
+    expect(existsSync(join(server, 'node_modules/probot/package.json'))).toBe(true);
+    for (const name of TOOLCHAIN) expect(existsSync(join(server, 'node_modules', name)), name).toBe(false);
+  });
+
+  it('starts the compiled server, which answers /ping', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const child = spawn(process.execPath, ['dist/src/server.js'], {
+      cwd: server,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        APP_ID: '1',
+        PRIVATE_KEY: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+        WEBHOOK_SECRET: 'a-real-secret-for-this-test',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      let answer = '';
+      for (let i = 0; i < 200 && answer !== 'PONG' && child.exitCode === null; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.text(), () => '');
+      }
+      expect(answer, output).toBe('PONG');
+    } finally {
+      child.kill('SIGTERM');
+      nock.disableNetConnect();
+    }
+    // SIGTERM (docker stop, systemctl stop) ends it cleanly
+    const code = await new Promise((resolve) => (child.exitCode === null ? child.once('exit', (c) => resolve(c)) : resolve(child.exitCode)));
+    expect(code, output).toBe(0);
   });
 });
