@@ -10,9 +10,4 @@ describe('app.yml', () => {
     expect(manifest).not.toHaveProperty('name');
     expect(() => new URL(String(manifest.url))).not.toThrow();
   });
-
-  it('asks for the events and permissions the app handles, and no more', () => {
-    expect(manifest.default_events).toEqual(['push', 'check_run', 'check_suite', 'issue_comment', 'commit_comment', 'workflow_run']);
-    expect(manifest.default_permissions).toEqual({ checks: 'write', contents: 'write', issues: 'write', metadata: 'read', actions: 'write' });
-  });
 });
