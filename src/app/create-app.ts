@@ -22,13 +22,13 @@ export function createApp(overrides: Partial<AppDeps> & { recovery?: RecoverySet
     const commands: CommandHandler[] = [];
     // Capabilities register their webhook listeners and add their slash commands, then one
     // dispatcher routes comment commands to them.
-    registerPushCheck(app, deps, commands, undefined, (octokit, repo) => configApprovals(deps, octokit, repo));
+    const push = registerPushCheck(app, deps, commands, undefined, (octokit, repo) => configApprovals(deps, octokit, repo));
     registerAttendance(app, deps, commands);
     registerVerify(app, deps, commands);
     registerConfigTrust(app, deps, commands);
     registerCommandDispatch(app, deps, commands);
     // Missed deliveries are asked for again (on start, then every few minutes); needs APP_ID.
     const recovery = overrides.recovery === undefined ? recoverySettingsFromEnv() : overrides.recovery;
-    if (recovery) registerRecovery(app, deps, recovery);
+    if (recovery) registerRecovery(app, deps, recovery, { push });
   };
 }

@@ -1,5 +1,6 @@
 import type { DeliveryLog, HookDelivery } from '../github/app-deliveries.js';
 import { missedDeliveries } from './missed-deliveries.js';
+import type { ReconcileResult } from './reconcile.js';
 import type { SharedClaims } from './shared-claims.js';
 
 /**
@@ -25,6 +26,8 @@ export interface RecoveryResult {
   /** requests this pass made to GitHub: pages of the log plus redeliveries */
   requests: number;
   errors: unknown[];
+  /** the start-time reconcile of pushes against check runs (first pass only) */
+  reconciled?: ReconcileResult;
 }
 
 export async function recoveryPass(log: DeliveryLog, claims: SharedClaims, now: number, options: RecoveryOptions): Promise<RecoveryResult> {

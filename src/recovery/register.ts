@@ -2,6 +2,8 @@ import type { Probot } from 'probot';
 import { systemTimer, type AppDeps } from '../app/deps.js';
 import { deliveryLog } from '../github/app-deliveries.js';
 import type { Octokit } from '../github/octokit.js';
+import type { PushCheckState } from '../push-check/handle-push.js';
+import { reconcilePushes } from './reconcile.js';
 import { recoveryPass, type RecoveryOptions, type RecoveryResult } from './recovery-pass.js';
 import { memoryClaims, redisClaims, type SharedClaims } from './shared-claims.js';
 
@@ -56,12 +58,10 @@ export interface RecoveryHandle {
  * On start and then periodically: find what was missed while the app was down (or failed)
  * and have GitHub deliver it again. `appOctokit` defaults to the app's JWT Octokit.
  */
-export function registerRecovery(
-  app: Probot,
-  deps: AppDeps,
-  settings: RecoverySettings,
-  appOctokit: () => Promise<Octokit> = () => app.auth() as Promise<Octokit>,
-): RecoveryHandle {
+export function registerRecovery(app: Probot, deps: AppDeps, settings: RecoverySettings, reconcile?: { push: PushCheckState }): RecoveryHandle {
+  const appOctokit = () => app.auth() as Promise<Octokit>;
+  const asInstallation = (id: number) => app.auth(id) as Promise<Octokit>;
+  let firstPass = true;
   const timer = deps.timer ?? systemTimer;
   let claims: Promise<SharedClaims> | null = null;
   const claimsNow = () => (claims ??= settings.redisUrl ? redisClaims(settings.redisUrl) : Promise.resolve(memoryClaims(deps.clock)));
@@ -71,13 +71,26 @@ export function registerRecovery(
 
   const pass = async (): Promise<RecoveryResult | null> => {
     try {
-      const result = await recoveryPass(deliveryLog(await appOctokit()), await claimsNow(), deps.clock.now().getTime(), settings);
-      const log = result.redelivered.length > 0 || result.gaveUp.length > 0 || result.errors.length > 0 ? app.log.info.bind(app.log) : app.log.debug.bind(app.log);
+      const now = deps.clock.now().getTime();
+      const result = await recoveryPass(deliveryLog(await appOctokit()), await claimsNow(), now, settings);
+      // Once, at start: pushes answered but never checked (the process died in between).
+      if (firstPass && reconcile) {
+        firstPass = false;
+        const claimed = await (await claimsNow()).claim(`reconcile:${Math.floor(now / settings.intervalMs)}`, settings.intervalMs / 1000);
+        if (claimed) {
+          const found = await reconcilePushes({ appOctokit: await appOctokit(), asInstallation }, reconcile.push, { since: now - settings.lookBackMs, until: now - settings.settleMs }, app.log);
+          result.reconciled = found;
+          result.requests += found.requests;
+          result.errors.push(...found.errors);
+        }
+      }
+      const log = result.redelivered.length > 0 || (result.reconciled?.checked.length ?? 0) > 0 || result.gaveUp.length > 0 || result.errors.length > 0 ? app.log.info.bind(app.log) : app.log.debug.bind(app.log);
       log(
         {
           listed: result.listed,
           redelivered: result.redelivered.map((d) => `${d.event}${d.action ? `.${d.action}` : ''} ${d.guid}`),
           gaveUp: result.gaveUp.map((d) => d.guid),
+          reconciled: result.reconciled?.checked,
           requests: result.requests,
           errors: result.errors.length,
         },

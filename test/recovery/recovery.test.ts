@@ -66,19 +66,22 @@ function delivery(spec: { id: number; guid: string; at: string; code: number; ev
   };
 }
 
-async function pushApp(deps: AppDeps) {
+async function pushApp(deps: AppDeps, options: { reconcile?: boolean } = {}) {
   const tasks: Promise<unknown>[] = [];
   const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), logLevel: 'fatal' });
   let recovery!: ReturnType<typeof registerRecovery>;
   await probot.load((app) => {
-    registerPushCheck(app, { ...deps, background: (task) => void tasks.push(task().catch((e: unknown) => e)) }, [], 1);
-    recovery = registerRecovery(app, deps, SETTINGS);
+    const push = registerPushCheck(app, { ...deps, background: (task) => void tasks.push(task().catch((e: unknown) => e)) }, [], 1);
+    recovery = registerRecovery(app, deps, SETTINGS, options.reconcile ? { push } : undefined);
   });
   return {
     probot,
     recovery,
+    /** waits for the background work; returns what it threw */
     settle: async () => {
-      while (tasks.length > 0) await Promise.all(tasks.splice(0));
+      const errors: unknown[] = [];
+      while (tasks.length > 0) for (const r of await Promise.all(tasks.splice(0))) if (r !== undefined) errors.push(r);
+      return errors;
     },
   };
 }
@@ -154,7 +157,7 @@ describe('recovery: the delivery log', () => {
     // GitHub delivers them again (twice over, as a second replica's redelivery would): one check run each.
     for (const round of [1, 2]) {
       for (const guid of redelivered) await app.probot.receive({ id: `${guid}`, name: 'push', payload: payloads.get(guid) } as never);
-      await app.settle();
+      expect(await app.settle()).toEqual([]);
       expect(gh.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/check-runs'))).toHaveLength(2);
       void round;
     }
@@ -174,7 +177,7 @@ describe('recovery: the delivery log', () => {
       name: 'push',
       payload: pushPayload({ before: before.sha, after: after.sha, commits: [{ added: ['study/week1/hgd.md'] }], pushedAt: new Date('2025-09-04T11:05:00Z') }),
     } as never);
-    await app.settle();
+    expect(await app.settle()).toEqual([]);
     expect(gh.requests.map((r) => `${r.method} ${r.path.replace(/\?.*/, '')}`)).toEqual([`GET ${REPO_PATH}/commits/${after.sha}/check-runs`]);
     app.recovery.stop();
   });
@@ -199,6 +202,62 @@ describe('recovery: the delivery log', () => {
     expect(page.requests).toBe(1);
     expect(page.deliveries.map((d) => d.id)).toEqual([12, 11]);
     expect(missedDeliveries(page.deliveries, { events: RECOVERED_EVENTS, maxAttempts: 3, now: STARTED.getTime(), settleMs: 60_000 }).redeliver).toEqual([]);
+  });
+});
+
+describe('recovery: pushes answered but never checked', () => {
+  it('at start, a recent push to the default branch without our check run gets one, with its real pusher; one with a run does not', async () => {
+    const { timer } = manualTimer();
+    const app = await pushApp({ clock: { now: () => STARTED }, background: (t) => void t(), timer }, { reconcile: true });
+    const before = baseCommit();
+    const lost = before.with(sha('lost-in-crash'), { set: [{ path: 'study/week1/hgd.md', content: GOOD_HGD }] });
+    const done = sha('checked-before-crash');
+    const gh = githubScope();
+    const jwt = nock(API, { reqheaders: { authorization: /^bearer /i } });
+    jwt.get('/app/hook/deliveries').query({ per_page: '100' }).reply(200, [delivery({ id: 5, guid: 'g-ok', at: '2025-09-04T11:30:00Z', code: 200 })]);
+    jwt.get('/app/installations').query({ per_page: '100' }).reply(200, openapiExample('base-installation-items'));
+    const repos = openapiExample('repository-paginated-2');
+    const repository = { ...repos.repositories[0], id: 186853002, name: 'Hello-World', full_name: 'Codertocat/Hello-World', owner: { ...repos.repositories[0].owner, login: 'Codertocat' }, default_branch: 'main', archived: false };
+    gh.scope.get('/installation/repositories').query({ per_page: '100' }).reply(200, { total_count: 1, repositories: [repository] });
+    const [pushEvent, watchEvent] = openapiExample<any[]>('repo-events-items');
+    const event = (head: string, at: string, login: string, ref = 'refs/heads/main') => ({
+      ...pushEvent,
+      actor: { ...pushEvent.actor, login },
+      created_at: at,
+      payload: { ...pushEvent.payload, ref, head, before: before.sha },
+    });
+    gh.scope
+      .get(`${REPO_PATH}/events`)
+      .query({ per_page: '100' })
+      .reply(200, [
+        event(done, '2025-09-04T11:40:00Z', 'kim-chulsoo'),
+        event(sha('other-branch'), '2025-09-04T11:35:00Z', 'kim-chulsoo', 'refs/heads/draft'),
+        watchEvent,
+        event(lost.sha, '2025-09-04T11:30:00Z', 'hong-gildong'),
+        event(sha('too-old'), '2025-09-02T11:30:00Z', 'hong-gildong'),
+      ]);
+    // oldest first: the lost push is checked from its trees, with the pusher the events name
+    serveCheckRunsForRef(gh.scope, lost.sha, []);
+    serveCommit(gh.scope, lost, [CONFIG_PATH, 'study/week1/hgd.md']);
+    serveCommit(gh.scope, before);
+    let created: Record<string, any> = {};
+    acceptCheckRun(gh.scope, 51, (b) => (created = b));
+    serveCheckRunsForRef(gh.scope, done, [{ id: 50, name: 'study-bot / 제출물 검사', external_id: `push:${before.sha}:kim-chulsoo` }]);
+
+    const result = await app.recovery.runOnce();
+    expect(result?.reconciled).toMatchObject({ repositories: 1, pushes: 2, checked: ['Codertocat/Hello-World@' + lost.sha.slice(0, 7)], errors: [] });
+    expect(created).toMatchObject({ head_sha: lost.sha, external_id: `push:${before.sha}:hong-gildong`, conclusion: 'success' });
+
+    // GitHub's own delivery of that push arriving late: already in hand, nothing more is sent.
+    const sent = gh.requests.length;
+    await app.probot.receive({
+      id: 'late-delivery',
+      name: 'push',
+      payload: pushPayload({ before: before.sha, after: lost.sha, commits: [{ added: ['study/week1/hgd.md'] }], pushedAt: new Date('2025-09-04T11:30:00Z') }),
+    } as never);
+    expect(await app.settle()).toEqual([]);
+    expect(gh.requests.length).toBe(sent);
+    app.recovery.stop();
   });
 });
 
