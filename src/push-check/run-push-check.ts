@@ -138,7 +138,7 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
     lang = verdict.config.language;
     failureConclusion = verdict.config.checks.failureConclusion;
 
-    const reports = await checkChangedFiles(github, changes, afterTree, verdict.config, options.concurrency ?? 8);
+    const reports = await checkChangedFiles(github, changes, afterTree, verdict.config, options.concurrency ?? 8, hostOf(req.repoHtmlUrl));
     if (afterTree.truncated) {
       notes.push({
         ko: '저장소 파일이 너무 많아 GitHub가 목록을 잘랐습니다. 링크 검사가 일부 틀릴 수 있습니다.',
@@ -174,6 +174,15 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
     throw new GitHubError(`push check failed: ${error instanceof Error ? error.message : String(error)}`, { ...req.repo, sha: req.after }, { cause: error });
   }
 }
+
+/** The web host the repository lives on (github.com or an Enterprise Server), from GitHub's own URL of it. */
+const hostOf = (htmlUrl: string): string | null => {
+  try {
+    return new URL(htmlUrl).host;
+  } catch {
+    return null;
+  }
+};
 
 const missingAsUndefined = (error: unknown): undefined => {
   if (isMissingCommit(error)) return undefined;
@@ -245,6 +254,7 @@ async function checkChangedFiles(
   afterTree: GitTree,
   config: StudyConfig,
   concurrency: number,
+  githubHost: string | null,
 ): Promise<FileReport[]> {
   const candidates = changes
     .filter((c) => c.status !== 'removed')
@@ -259,7 +269,7 @@ async function checkChangedFiles(
     return { path: change.path, content: await github.blob(entry!.sha) };
   });
   if (files.length === 0) return [];
-  return checkFiles({ files, tree: repoTreeOf(afterTree), config });
+  return checkFiles({ files, tree: repoTreeOf(afterTree), config, githubHost });
 }
 
 /** The tree at `after` as the checker's link lookups see it: exact paths, and NFC for Hangul names committed from macOS. */
