@@ -46,7 +46,7 @@ const statusOf = (error: unknown): number | undefined => (error as { status?: nu
 /** 404 (and 422 for a sha GitHub cannot resolve) mean "that commit is gone", not an outage. */
 export const isMissingCommit = (error: unknown): boolean => statusOf(error) === 404 || statusOf(error) === 422;
 
-type TreeItem = { path?: string; type?: string; mode?: string; sha?: string; size?: number };
+type TreeItem = { path?: string; type?: string; mode?: string; sha?: string; size?: number | null };
 
 function addItems(entries: Map<string, TreeEntry>, items: readonly TreeItem[], prefix: string): void {
   for (const item of items) {
@@ -90,10 +90,15 @@ export async function completeTree(
     const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: sha });
     return data;
   };
-  const root = await level(tree.sha);
-  addItems(entries, root.tree, '');
-  if (!root.truncated) covered.add('');
-  for (const item of root.tree) {
+  // The top level once per listing: a second completion reuses it.
+  let top: TreeItem[] = [...entries.values()].filter((e) => !e.path.includes('/'));
+  if (!covered.has('')) {
+    const root = await level(tree.sha);
+    addItems(entries, root.tree, '');
+    if (!root.truncated) covered.add('');
+    top = root.tree;
+  }
+  for (const item of top) {
     if (item.type !== 'tree' || !item.path || !item.sha || covered.has(item.path) || !wanted(item.path)) continue;
     budget--;
     const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: item.sha, recursive: '1' });
