@@ -93,7 +93,7 @@ export class FakeGitHubServer {
       const commit = ref ? this.commits.get(ref) : [...this.commits.values()].at(-1);
       const bytes = commit?.files.get(m[1]!);
       if (!bytes) return { status: 404, body: { message: 'Not Found' } };
-      return { status: 200, body: { ...openapiExample('content-file'), path: m[1], content: Buffer.from(bytes).toString('base64'), encoding: 'base64', size: bytes.length } };
+      return { status: 200, body: { ...openapiExample<Record<string, unknown>>('content-file'), path: m[1], content: Buffer.from(bytes).toString('base64'), encoding: 'base64', size: bytes.length } };
     }
     if (method === 'POST' && rest === '/check-runs') {
       const example = openapiExample('check-run');
