@@ -73,7 +73,11 @@ async function walk(root: string, dir = ''): Promise<string[]> {
   return out;
 }
 
-function treeOf(paths: string[]): RepoTree {
+/**
+ * The tree answering `has()` for a file or a folder under either normalization. Exported so a
+ * worker thread can rebuild a tree from its paths (a function does not cross threads).
+ */
+export function treeOf(paths: readonly string[]): RepoTree {
   const known = new Set<string>();
   for (const p of paths) {
     const n = nfc(p);
