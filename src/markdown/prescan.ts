@@ -18,7 +18,15 @@ export type ShapeProblem =
   | { kind: 'table'; line: number; cells: number; limit: number }
   | { kind: 'line-length'; line: number; length: number; limit: number };
 
-export const SHAPE_LIMITS = {
+export interface ShapeLimits {
+  nesting: number;
+  totalNesting: number;
+  openBrackets: number;
+  tableCells: number;
+  lineLength: number;
+}
+
+export const SHAPE_LIMITS: Readonly<ShapeLimits> = {
   /** container markers (`>`, `-`, `*`, `+`, `1.`) opening one line, plus list indentation / 2 */
   nesting: 32,
   /** the same depth beyond the first level, summed over all lines */
@@ -29,12 +37,12 @@ export const SHAPE_LIMITS = {
   tableCells: 5_000,
   /** characters of one line */
   lineLength: 100_000,
-} as const;
+};
 
 const SPACE = 0x20;
 const TAB = 0x09;
 
-export function prescanMarkdown(text: string, limits: typeof SHAPE_LIMITS = SHAPE_LIMITS): ShapeProblem | null {
+export function prescanMarkdown(text: string, limits: Readonly<ShapeLimits> = SHAPE_LIMITS): ShapeProblem | null {
   let line = 0;
   let totalNesting = 0;
   let openBrackets = 0;
