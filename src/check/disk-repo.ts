@@ -73,11 +73,7 @@ async function walk(root: string, dir = ''): Promise<string[]> {
   return out;
 }
 
-/**
- * The tree answering `has()` for a file or a folder under either normalization. Exported so a
- * worker thread can rebuild a tree from its paths (a function does not cross threads).
- */
-export function treeOf(paths: readonly string[]): RepoTree {
+export function treeOf(paths: string[]): RepoTree {
   const known = new Set<string>();
   for (const p of paths) {
     const n = nfc(p);

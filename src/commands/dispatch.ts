@@ -2,6 +2,7 @@ import type { Context, Probot } from 'probot';
 import type { AppDeps } from '../app/deps.js';
 import { parseConfig } from '../config/load-config.js';
 import type { Language, StudyConfig } from '../config/schema.js';
+import { postCommentOnce } from '../github/marker-comment.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
 import { readConfig } from '../github/read-config.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
@@ -147,12 +148,10 @@ function oneReply(context: CommentEvent, repo: RepoRef, source: CommandContext['
       else await context.octokit.rest.repos.updateCommitComment({ ...repo, comment_id: sent.id, body: sent.body });
       return sent.id;
     }
-    const { data } =
-      source.kind === 'issue'
-        ? await context.octokit.rest.issues.createComment({ ...repo, issue_number: source.issueNumber, body })
-        : await context.octokit.rest.repos.createCommitComment({ ...repo, commit_sha: source.sha, body });
-    sent = { id: data.id, body };
-    return data.id;
+    // Posted at most once even when GitHub fails the request after storing the comment.
+    const id = await postCommentOnce(context.octokit, repo, source, body);
+    sent = { id, body };
+    return id;
   };
   return (body) => {
     const result = queue.then(() => write(body));

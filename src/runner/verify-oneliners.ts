@@ -193,7 +193,7 @@ function judge(launch: Launch, raw: RawRun, attachTimedOut: boolean, info: Runne
   if (oneLiner.kind === 'bcc-tool') return judgeBccTool(oneLiner, raw);
   const programIndex = decision.argv.indexOf('-e');
   const program = programIndex === -1 ? undefined : decision.argv[programIndex + 1];
-  const verdict = classifyRun({ ...raw, attachTimedOut, program, kprobes: info.kprobes });
+  const verdict = classifyRun({ ...raw, attachTimedOut, program, kprobes: info.kprobes, kfunc: info.kfunc });
   return {
     ...baseResult(oneLiner, verdict.status, redactSecrets(verdict.message), durationMs),
     events: raw.events,
