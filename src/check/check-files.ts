@@ -23,6 +23,8 @@ export interface CheckFilesInput {
   concurrency?: number;
   /** the worker pool that parses and checks notes (default: the process's shared pool) */
   pool?: BudgetedPool;
+  /** the GitHub Enterprise Server's host, when the study lives on one: link rules accept its URLs too */
+  githubHost?: string | null;
 }
 
 /** The rule id of findings about where a file is, not what is in it. */
@@ -96,6 +98,7 @@ async function checkOne(
     lang: Language;
     submissions: ReadonlyMap<string, string[]>;
     pool?: BudgetedPool;
+    githubHost?: string | null;
   },
 ): Promise<FileReport> {
   const base = { path: file.path, kind: where.kind, week: where.week, member: where.member };
@@ -144,7 +147,7 @@ async function checkOne(
   // Parsed and checked in a worker within a time and memory budget: a pathological file
   // becomes a finding, never a stalled event loop (the bot answers webhooks meanwhile).
   const result = await checkMarkdownInWorker(
-    { path: nfc(file.path), text, week: where.week, member, rubric, tree: ctx.tree, lang: ctx.lang },
+    { path: nfc(file.path), text, week: where.week, member, rubric, tree: ctx.tree, lang: ctx.lang, githubHost: ctx.githubHost ?? null },
     { pool: ctx.pool, treePaths: ctx.treePaths },
   );
   const kinds = oneLinerKinds(rubric);
