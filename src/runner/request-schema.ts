@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { extractFromShell } from '../oneliners/extract-oneliners.js';
 import { loadShellParser } from '../oneliners/shell-parser.js';
 import type { OneLiner } from '../oneliners/types.js';
+import { MAX_REQUEST_ONELINERS, oneLinerSchema } from './one-liner-schema.js';
 import type { VerifyReport } from './report-schema.js';
 import { verifyOneLiners, type VerifyOptions } from './verify-oneliners.js';
 
@@ -11,18 +12,7 @@ import { verifyOneLiners, type VerifyOptions } from './verify-oneliners.js';
  * argv, kind and shell syntax come from that parse, never from the request; the policy runs
  * again inside `verifyOneLiners`.
  */
-export const MAX_REQUEST_ONELINERS = 50;
-
-export const oneLinerSchema = z.object({
-  kind: z.enum(['bpftrace', 'bpftrace-list', 'bcc-tool']),
-  line: z.number().int().nonnegative(),
-  endLine: z.number().int().nonnegative(),
-  heading: z.string().max(500).nullable(),
-  command: z.string().min(1).max(16 * 1024),
-  argv: z.array(z.string().max(16 * 1024)).max(256),
-  env: z.record(z.string(), z.string().max(4096)),
-  shellSyntax: z.array(z.string().max(64)).max(64),
-});
+export { MAX_REQUEST_ONELINERS, oneLinerSchema };
 
 export const runnerRequestSchema = z.object({
   version: z.literal(1),
