@@ -14,20 +14,31 @@ import { verifyOneLiners, type VerifyOptions } from './verify-oneliners.js';
  */
 export { MAX_REQUEST_ONELINERS, oneLinerSchema };
 
+/** A kernel name as a runner lists it: `6.1`, `6.1.0-57-cloud-amd64`. */
+export const KERNEL_NAME = /^[0-9][0-9a-z.+_-]{0,40}$/i;
+export const MAX_KERNELS = 4;
+
 export const runnerRequestSchema = z.object({
   version: z.literal(1),
   /** The markdown file, for the report (e.g. "study/week1/hgd.md"). */
   file: z.string().max(1024).optional(),
   oneLiners: z.array(oneLinerSchema).max(MAX_REQUEST_ONELINERS),
+  /** VM kernels to run on, by name (`6.1`); the runner's first kernel when absent. */
+  kernels: z.array(z.string().regex(KERNEL_NAME)).max(MAX_KERNELS).optional(),
 });
 export type RunnerRequest = z.infer<typeof runnerRequestSchema>;
 
-/** Parses and runs a request; throws a ZodError on a malformed request. */
-export async function runRequest(request: unknown, opts: VerifyOptions = {}): Promise<VerifyReport> {
+/** Parses a request and rebuilds its one-liners from their text; throws a ZodError on a malformed request. */
+export async function readRunnerRequest(request: unknown): Promise<RunnerRequest> {
   const parsed = runnerRequestSchema.parse(request);
   await loadShellParser();
-  const oneLiners = parsed.oneLiners.map(reparse);
-  return verifyOneLiners(oneLiners, { ...opts, file: opts.file ?? parsed.file });
+  return { ...parsed, oneLiners: parsed.oneLiners.map(reparse) };
+}
+
+/** Parses and runs a request on this host's kernel; throws a ZodError on a malformed request. */
+export async function runRequest(request: unknown, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const parsed = await readRunnerRequest(request);
+  return verifyOneLiners(parsed.oneLiners, { ...opts, file: opts.file ?? parsed.file });
 }
 
 /**

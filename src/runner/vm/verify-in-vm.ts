@@ -2,14 +2,16 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import type { OneLiner } from '../../oneliners/types.js';
+import { checkPolicy } from '../policy.js';
 import { redactSecrets } from '../redact.js';
-import { verifyReportSchema, type KernelRun, type RunStatus, type VerifyReport, type VerifyResult } from '../report-schema.js';
+import { verifyReportSchema, type KernelRun, type VerifyReport, type VerifyResult } from '../report-schema.js';
 import { detectAccel, type AccelChoice } from './accel.js';
 import { guestAgentSource } from './guest-bundle.js';
 import { buildRequestInitramfs } from './initramfs.js';
 import { launchVm, type LaunchResult } from './launch-vm.js';
 import type { Accel } from './qemu-argv.js';
 import { pickKernels, readManifest, runnerDir, type KernelEntry, type RunnerManifest } from './runner-dir.js';
+import { baseResult, deniedResult } from '../verify-oneliners.js';
 import type { VmRequest } from './vm-request.js';
 import { vmUser } from './vm-user.js';
 
@@ -110,13 +112,22 @@ async function runOnKernel(
     isolation: 'vm' as const,
     accel: choice.accel,
   };
-  if (oneLiners.length === 0) return { runner, results: [], durationMs: 0 };
+  // The policy runs again inside the guest; here it only spares a boot for what it refuses anyway.
+  const results: VerifyResult[] = new Array(oneLiners.length);
+  const toRun: number[] = [];
+  oneLiners.forEach((oneLiner, index) => {
+    const decision = checkPolicy(oneLiner);
+    if (decision.ok) toRun.push(index);
+    else results[index] = deniedResult(oneLiner, decision);
+  });
+  if (toRun.length === 0) return { runner, results, durationMs: Date.now() - startedAt };
+  const sent = toRun.map((index) => oneLiners[index]!);
   const timing = TIMING[choice.accel];
   const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
-  const batches = Math.ceil(oneLiners.length / BATCH_SIZE);
+  const batches = Math.ceil(sent.length / BATCH_SIZE);
   const deadlineMs = timing.bootMs + batches * (timing.attachTimeoutMs + windowMs + timing.graceMs + 5_000);
   const launched = await bootGuest({
-    oneLiners,
+    oneLiners: sent,
     kernel,
     manifest,
     dir,
@@ -128,7 +139,7 @@ async function runOnKernel(
     file: opts.file,
     options: { attachTimeoutMs: timing.attachTimeoutMs, windowMs, graceMs: timing.graceMs, batchSize: BATCH_SIZE },
   });
-  const results = acceptGuestResults(launched, oneLiners, deadlineMs);
+  acceptGuestResults(launched, sent, deadlineMs).forEach((result, k) => (results[toRun[k]!] = result));
   return { runner, results, durationMs: Date.now() - startedAt };
 }
 
@@ -179,7 +190,7 @@ async function bootGuest(req: BootRequest): Promise<LaunchResult> {
  * command, line and heading come from the host's own one-liners, never from the guest.
  */
 export function acceptGuestResults(launched: LaunchResult, sent: OneLiner[], deadlineMs: number): VerifyResult[] {
-  const failAll = (message: string): VerifyResult[] => sent.map((oneLiner) => baseResult(oneLiner, 'runner-error', message));
+  const failAll = (message: string): VerifyResult[] => sent.map((oneLiner) => baseResult(oneLiner, 'runner-error', message, 0));
   if (launched.overflowed) return failAll('VM이 콘솔에 너무 많이 써서 중단했습니다 (the VM wrote too much to its console and was stopped).');
   if (launched.timedOut) {
     return failAll(`VM이 제한 시간 ${Math.round(deadlineMs / 1000)}초 안에 끝나지 않아 중단했습니다 (the VM did not finish within ${Math.round(deadlineMs / 1000)} s and was stopped).`);
@@ -198,7 +209,7 @@ export function acceptGuestResults(launched: LaunchResult, sent: OneLiner[], dea
     return failAll('VM이 형식에 맞지 않는 결과를 보냈습니다 (the VM sent a result that does not fit the schema).');
   }
   return parsed.data.results.map((guest, index) => {
-    const host = baseResult(sent[index]!, guest.status, cap(redactSecrets(guest.message), MAX_MESSAGE));
+    const host = baseResult(sent[index]!, guest.status, cap(redactSecrets(guest.message), MAX_MESSAGE), guest.durationMs);
     const output = guest.output.slice(0, MAX_OUTPUT_LINES).map((line) => cap(redactSecrets(line), MAX_OUTPUT_LINE));
     return {
       ...host,
@@ -210,21 +221,6 @@ export function acceptGuestResults(launched: LaunchResult, sent: OneLiner[], dea
       durationMs: guest.durationMs,
     };
   });
-}
-
-function baseResult(oneLiner: OneLiner, status: RunStatus, message: string): VerifyResult {
-  return {
-    line: oneLiner.line,
-    endLine: oneLiner.endLine,
-    heading: oneLiner.heading,
-    command: oneLiner.command,
-    kind: oneLiner.kind,
-    status,
-    events: 0,
-    message,
-    output: [],
-    durationMs: 0,
-  };
 }
 
 const cap = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
