@@ -12,7 +12,11 @@ export interface AttendanceReport {
   members: MemberReport[];
 }
 
-export type Completion = 'on-track' | 'at-risk' | 'failed' | 'completed';
+/**
+ * `unknown`: the study is over but the report lacks attendance for enough past sessions that
+ * the missing ones could still decide it (no attendance data at all is always `unknown`).
+ */
+export type Completion = 'on-track' | 'at-risk' | 'failed' | 'completed' | 'unknown';
 
 export interface MemberReport {
   name: string;
@@ -73,6 +77,7 @@ export function computeReport({ config, schedule, ledger, now }: ReportInput): A
 
   const members = roster.map<MemberReport>((member) => {
     let absences = 0;
+    let unknownPast = 0;
     const weeks: Record<string, WeekCell> = {};
     for (const week of schedule.weeks) {
       const mark = member.login ? ledger.marks[markKey(week.week, member.login)] : undefined;
@@ -85,6 +90,7 @@ export function computeReport({ config, schedule, ledger, now }: ReportInput): A
       } else if (mark) attendance = mark.state;
       else if (past && weeksWithData.has(week.week)) attendance = 'absent';
       if (past && attendance === 'absent') absences++;
+      if (past && attendance === 'unknown') unknownPast++;
 
       const record = ledger.submissions[submissionKey(week.week, member.name)];
       const submission: SubmissionCell | null =
@@ -99,9 +105,7 @@ export function computeReport({ config, schedule, ledger, now }: ReportInput): A
       weeks[String(week.week)] = refused ? { attendance, refused, submission } : { attendance, submission };
     }
     const max = config.attendance.maxAbsences;
-    const completion: Completion =
-      absences >= max ? 'failed' : studyOver ? 'completed' : absences === max - 1 ? 'at-risk' : 'on-track';
-    return { name: member.name, login: member.login, absences, completion, weeks };
+    return { name: member.name, login: member.login, absences, completion: completionOf(absences, unknownPast, max, studyOver), weeks };
   });
 
   return {
@@ -113,6 +117,19 @@ export function computeReport({ config, schedule, ledger, now }: ReportInput): A
     })),
     members,
   };
+}
+
+/**
+ * Completion is claimed only when the data decides it: known absences reach the limit
+ * (failed, whatever the rest), or the study is over and even if every session without
+ * attendance data had been an absence the member would stay under the limit (completed).
+ * Otherwise, once the study is over, `unknown`: a report without attendance data never
+ * says 🎓.
+ */
+export function completionOf(absences: number, unknownPast: number, max: number, studyOver: boolean): Completion {
+  if (absences >= max) return 'failed';
+  if (studyOver) return absences + unknownPast < max ? 'completed' : 'unknown';
+  return absences === max - 1 ? 'at-risk' : 'on-track';
 }
 
 /** Submissions that count: on the default branch, on time or late. */

@@ -75,3 +75,34 @@ export async function readGitHistory(repoDir: string): Promise<{ history: Histor
     headAt: Date.parse(head.stdout.trim()),
   };
 }
+
+/**
+ * The bytes of files at HEAD, in one `git cat-file --batch` (one process, not one per file).
+ * A path that is not a blob at HEAD is left out. The offline report checks these, so its
+ * verdicts are those of the commit it reports on, not of uncommitted edits.
+ */
+export async function readHeadFiles(repoDir: string, paths: readonly string[]): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  const wanted = paths.filter((p) => !/[\n\r]/.test(p));
+  if (wanted.length === 0) return files;
+  const { stdout } = await execa('git', ['cat-file', '--batch'], {
+    cwd: repoDir,
+    input: wanted.map((p) => `HEAD:${p}`).join('\n') + '\n',
+    encoding: 'buffer',
+    stripFinalNewline: false,
+  });
+  const out = Buffer.from(stdout);
+  let at = 0;
+  for (const path of wanted) {
+    const eol = out.indexOf(0x0a, at);
+    if (eol === -1) break;
+    const header = out.subarray(at, eol).toString('utf8');
+    at = eol + 1;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) continue; // `HEAD:path missing`
+    const size = Number(m[2]);
+    if (m[1] === 'blob') files.set(path, new Uint8Array(out.subarray(at, at + size)));
+    at += size + 1;
+  }
+  return files;
+}

@@ -1,6 +1,6 @@
 import type { Language, StudyConfig } from '../config/schema.js';
 import { markerFor } from '../github/marker-comment.js';
-import { byteLength, fitBytes, GITHUB_TEXT_LIMIT } from '../github/text-limits.js';
+import { COMMENT_BODY_LIMIT, fitText, textLength } from '../github/text-limits.js';
 import { pick } from '../i18n/pick.js';
 import { submissionCount, type AttendanceReport, type Completion, type MemberReport, type WeekCell } from './compute-report.js';
 import type { AttendanceState } from './ledger.js';
@@ -84,6 +84,7 @@ const COMPLETION: Record<Completion, { ko: string; en: string }> = {
   'at-risk': { ko: '⚠️ 경고', en: '⚠️ at risk' },
   failed: { ko: '❌ 수료 불가', en: '❌ cannot complete' },
   completed: { ko: '🎓 수료', en: '🎓 completed' },
+  unknown: { ko: '❔ 미정 (출석 기록 부족)', en: '❔ unknown (attendance missing)' },
 };
 
 // Table cells must not break the row: a `|` ends the cell, a newline ends the row.
@@ -176,8 +177,8 @@ export function renderReport(report: AttendanceReport, opts: RenderOptions): str
     }),
     '',
     pick(lang, {
-      ko: `- 결석 ${opts.maxAbsences}회 이상이면 수료할 수 없습니다 (⚠️ 경고: 한 번 더 결석하면 수료 불가). 지난 세션만 셉니다.\n- ${offlineWeeks(report, 'ko')}주차는 오프라인 출석만 인정됩니다.\n- 마감: ${deadlineRule(report, opts)}. 제출 시각은 봇이 \`main\`에서 파일을 처음 본 시각입니다 (force push·이름 변경에도 유지).`,
-      en: `- ${opts.maxAbsences} or more absences and a member cannot complete the study (⚠️ at risk: one more absence). Past sessions only.\n- Weeks ${offlineWeeks(report, 'en')} count only in-person attendance.\n- Deadline: ${deadlineRule(report, opts)}. A submission's time is when the bot first saw the file on \`main\` (kept across force pushes and renames).`,
+      ko: `- 결석 ${opts.maxAbsences}회 이상이면 수료할 수 없습니다 (⚠️ 경고: 한 번 더 결석하면 수료 불가). 지난 세션만 셉니다. ❔ 미정: 출석 기록이 없는 세션이 남아 있어 수료 여부를 정할 수 없음.\n- ${offlineWeeks(report, 'ko')}주차는 오프라인 출석만 인정됩니다.\n- 마감: ${deadlineRule(report, opts)}. 제출 시각은 봇이 \`main\`에서 파일을 처음 본 시각입니다 (force push·이름 변경에도 유지).`,
+      en: `- ${opts.maxAbsences} or more absences and a member cannot complete the study (⚠️ at risk: one more absence). Past sessions only. ❔ unknown: sessions without attendance data could still decide it.\n- Weeks ${offlineWeeks(report, 'en')} count only in-person attendance.\n- Deadline: ${deadlineRule(report, opts)}. A submission's time is when the bot first saw the file on \`main\` (kept across force pushes and renames).`,
     }),
     '',
     pick(lang, {
@@ -200,7 +201,7 @@ const offlineWeeks = (report: AttendanceReport, lang: Language): string => {
  * losing the ledger would lose first-seen times for good.
  */
 export function reportCommentBody(visible: string, ledgerBlock: string): string {
-  const budget = GITHUB_TEXT_LIMIT - byteLength(REPORT_MARKER) - byteLength(ledgerBlock) - 4;
-  if (budget < 1024) throw new Error(`the attendance ledger alone is ${byteLength(ledgerBlock)} bytes: too large for one comment`);
-  return `${REPORT_MARKER}\n${fitBytes(visible, budget)}\n\n${ledgerBlock}`;
+  const budget = COMMENT_BODY_LIMIT - textLength(REPORT_MARKER) - textLength(ledgerBlock) - 4;
+  if (budget < 1024) throw new Error(`the attendance ledger alone is ${textLength(ledgerBlock)} characters: too large for one comment`);
+  return `${REPORT_MARKER}\n${fitText(visible, budget)}\n\n${ledgerBlock}`;
 }

@@ -15,12 +15,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * dropped (Windows editors add it); CRLF stays, the parser handles it.
  */
 export function decodeSubmission(bytes: Uint8Array, lang: Language): Decoded {
-  if (bytes.length > MAX_MARKDOWN_BYTES) {
-    return fail('file-size', pick(lang, {
-      ko: `파일이 너무 큽니다 (${formatSize(bytes.length)}) — 주차 노트는 1 MiB 이하여야 합니다. 출력 전체 대신 핵심 부분만 붙이거나 파일로 따로 올리세요`,
-      en: `the file is too large (${formatSize(bytes.length)}) — week notes must be at most 1 MiB; paste the important part of long outputs instead of all of it`,
-    }));
-  }
+  const large = tooLarge(bytes.length, lang);
+  if (large) return { ok: false, finding: large };
   if (looksBinary(bytes)) {
     return fail('file-format', pick(lang, {
       ko: '바이너리 파일입니다 — 마크다운 텍스트로 저장하세요',
@@ -43,6 +39,23 @@ export function decodeSubmission(bytes: Uint8Array, lang: Language): Decoded {
       line,
     );
   }
+}
+
+/**
+ * The size refusal on its own, for readers that know a file's size before its bytes (the
+ * `/verify` command lists the folder first and does not download a file it would refuse).
+ */
+export function tooLarge(size: number, lang: Language): Finding | null {
+  if (size <= MAX_MARKDOWN_BYTES) return null;
+  return {
+    rule: 'file-size',
+    severity: 'error',
+    message: pick(lang, {
+      ko: `파일이 너무 큽니다 (${formatSize(size)}) — 주차 노트는 1 MiB 이하여야 합니다. 출력 전체 대신 핵심 부분만 붙이거나 파일로 따로 올리세요`,
+      en: `the file is too large (${formatSize(size)}) — week notes must be at most 1 MiB; paste the important part of long outputs instead of all of it`,
+    }),
+    line: null,
+  };
 }
 
 const fail = (rule: string, message: string, line: number | null = null): Decoded => ({

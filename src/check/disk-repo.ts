@@ -73,7 +73,7 @@ async function walk(root: string, dir = ''): Promise<string[]> {
   return out;
 }
 
-function treeOf(paths: string[]): RepoTree {
+export function treeOf(paths: string[]): RepoTree {
   const known = new Set<string>();
   for (const p of paths) {
     const n = nfc(p);

@@ -2,12 +2,15 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseAttendanceFile } from '../attendance/attendance-file.js';
 import { computeReport, submissionCount, type AttendanceReport } from '../attendance/compute-report.js';
-import { historyChanges, readGitHistory } from '../attendance/git-history.js';
+import { historyChanges, readGitHistory, readHeadFiles } from '../attendance/git-history.js';
+import { isSubmission } from '../attendance/study-files.js';
+import { checkFiles } from '../check/check-files.js';
+import { treeOf } from '../check/disk-repo.js';
 import { applyChanges, emptyLedger, type LedgerChange } from '../attendance/ledger.js';
 import { renderOptionsFor, renderReport, sessionLabel } from '../attendance/render-report.js';
 import { buildSchedule } from '../attendance/schedule.js';
 import { parseConfig } from '../config/load-config.js';
-import { CONFIG_PATH, type Language } from '../config/schema.js';
+import { CONFIG_PATH, type Language, type StudyConfig } from '../config/schema.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import { EXIT, type CliIO } from './io.js';
 import { parseCliArgs } from './parse-cli-args.js';
@@ -121,6 +124,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return fail(gitProblem(repoDir, error));
   }
   changes.unshift(...historyChanges(history.history, history.headPaths, history.headAt, config));
+  changes.push(await checkHeadSubmissions(repoDir, history.headPaths, history.headAt, config, lang));
 
   const schedule = buildSchedule(config);
   const ledger = applyChanges(emptyLedger(), changes);
@@ -137,6 +141,24 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout(renderText(report, lang, schedule.timeZone, config.attendance.maxAbsences, now));
   }
   return EXIT.ok;
+}
+
+/**
+ * The verdicts the bot's push check would give the submissions at HEAD: the same rubric run
+ * on the committed bytes (not on uncommitted edits), so the offline report shows ✅/⚠️/❌
+ * instead of "not checked yet" for every file.
+ */
+async function checkHeadSubmissions(repoDir: string, headPaths: string[], headAt: number, config: StudyConfig, lang: Language): Promise<LedgerChange> {
+  const submissions = headPaths.filter((p) => isSubmission(p, config));
+  const blobs = await readHeadFiles(repoDir, submissions);
+  const reports = await checkFiles({
+    files: [...blobs].map(([path, content]) => ({ path, content })),
+    tree: treeOf(headPaths),
+    config,
+    lang,
+  });
+  const files = reports.flatMap((r) => (r.status ? [{ path: r.path.normalize('NFC'), status: r.status }] : []));
+  return { kind: 'check', files, at: headAt };
 }
 
 /** Why the history could not be read, without execa's raw `spawn git ENOENT` and command lines. */
@@ -174,6 +196,7 @@ const COMPLETION = {
   'at-risk': { ko: '경고', en: 'at risk' },
   failed: { ko: '수료 불가', en: 'cannot complete' },
   completed: { ko: '수료', en: 'completed' },
+  unknown: { ko: '미정 (출석 기록 부족)', en: 'unknown (attendance missing)' },
 };
 const ICON = { pass: '✅', warn: '⚠️', fail: '❌' };
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { decodeSubmission } from '../check/decode-text.js';
 import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
 import { extractOneLiners } from '../oneliners/extract-oneliners.js';
@@ -76,14 +77,23 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const file = positionals[0]!;
   const full = path.resolve(io.cwd, file);
   const lang = parsed.lang ?? (await configLanguage(path.dirname(full))) ?? 'ko';
-  let markdown: string;
+  let bytes: Uint8Array;
   try {
-    markdown = await readFile(full, 'utf8');
+    bytes = await readFile(full);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     io.stderr(`study-bot verify: ${pick(lang, { ko: `파일을 읽을 수 없습니다: ${file}`, en: `cannot read ${file}` })} (${reason})\n`);
     return EXIT.usage;
   }
+  // The bytes become text exactly as `check` reads them: a file `check` refuses (too large,
+  // binary, EUC-KR) is refused here with the same message instead of running on mojibake.
+  const decoded = decodeSubmission(bytes, lang);
+  if (!decoded.ok) {
+    const { finding } = decoded;
+    io.stderr(`study-bot verify: ${file}${finding.line ? `:${finding.line}` : ''}: ${finding.message}\n`);
+    return EXIT.failed;
+  }
+  const markdown = decoded.text;
   const oneLiners = await extractOneLiners(markdown);
   let report;
   try {

@@ -2,6 +2,7 @@ import type { Context, Probot } from 'probot';
 import type { AppDeps } from '../app/deps.js';
 import { parseConfig } from '../config/load-config.js';
 import type { Language, StudyConfig } from '../config/schema.js';
+import { postCommentOnce } from '../github/marker-comment.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
 import { readConfig } from '../github/read-config.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
@@ -78,14 +79,8 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
           await context.octokit.rest.reactions.createForCommitComment({ ...repo, comment_id: comment.id, content });
         }
       },
-      reply: async (body) => {
-        if (source.kind === 'issue') {
-          const { data } = await context.octokit.rest.issues.createComment({ ...repo, issue_number: source.issueNumber, body });
-          return data.id;
-        }
-        const { data } = await context.octokit.rest.repos.createCommitComment({ ...repo, commit_sha: source.sha, body });
-        return data.id;
-      },
+      // Posted at most once even when GitHub fails the request after storing the comment.
+      reply: (body) => postCommentOnce(context.octokit, repo, source, body),
     };
     for (const command of commands) {
       const handler = registry.find((h) => h.names.includes(command.name));

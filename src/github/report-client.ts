@@ -1,5 +1,5 @@
 import type { ReportGitHub } from '../attendance/refresh-report.js';
-import { findMarkedComment } from './marker-comment.js';
+import { createMarkedComment, findMarkedComment } from './marker-comment.js';
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
 import { readLastValidConfig } from './report-config.js';
 import { findOrCreateReportIssue } from './report-issue.js';
@@ -42,9 +42,10 @@ export function reportClient(octokit: Octokit, ref: RepoRef): ReportGitHub {
       }
     },
     async createComment(issueNumber, body) {
-      const { data } = await octokit.rest.issues.createComment({ ...ref, issue_number: issueNumber, body });
-      if (data.html_url) commentUrls.set(data.id, data.html_url);
-      return { id: data.id };
+      // Never twice, even when GitHub fails the request after storing the comment.
+      const { id, htmlUrl } = await createMarkedComment(octokit, { ...ref, issue_number: issueNumber }, REPORT_MARKER, body);
+      if (htmlUrl) commentUrls.set(id, htmlUrl);
+      return { id };
     },
     async updateComment(id, body) {
       await octokit.rest.issues.updateComment({ ...ref, comment_id: id, body });

@@ -88,7 +88,8 @@ export function handleCheckRunRerequested(context: Context<'check_run.rerequeste
   const repository = context.payload.repository;
   const before = known?.before ?? run.check_suite?.before ?? ZERO_SHA;
   const repo = { owner: repository.owner.login, repo: repository.name };
-  launch(deps, state, context.octokit, rerunRequest(repo, repository.html_url, before, run.head_sha, known?.pusherLogin ?? context.payload.sender.login), context.log);
+  const req = rerunRequest(repo, repository.html_url, before, run.head_sha, known?.pusherLogin ?? context.payload.sender.login);
+  launch(deps, state, context.octokit, { ...req, supersedes: [run.id] }, context.log);
 }
 
 /** A re-run knows nothing of the push's commits: the trees say exactly what changed. */
@@ -116,11 +117,12 @@ export function handleCheckSuiteRerequested(context: Context<'check_suite.rerequ
   deps.background(async () => {
     // The suite does not say who pushed; our earlier run on the commit does (one request, on re-runs only).
     const github = state.github(octokit, repo);
-    const earlier = (await github.findRuns(suite.head_sha, ourNames)).map((r) => parseExternalId(r.externalId)).find(Boolean);
+    const runs = await github.findRuns(suite.head_sha, ourNames);
+    const earlier = runs.map((r) => parseExternalId(r.externalId)).find(Boolean);
     const before = earlier?.before ?? suite.before ?? ZERO_SHA;
     await runPushCheck(
       github,
-      rerunRequest(repo, repository.html_url, before, suite.head_sha, earlier?.pusherLogin ?? context.payload.sender.login),
+      { ...rerunRequest(repo, repository.html_url, before, suite.head_sha, earlier?.pusherLogin ?? context.payload.sender.login), supersedes: runs.map((r) => r.id) },
       { configCache: state.configCache, log: context.log },
     );
   });

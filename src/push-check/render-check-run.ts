@@ -3,7 +3,7 @@ import { statusOf, type FileReport, type FileStatus, type Finding, type Severity
 import type { ConfigProblem } from '../config/load-config.js';
 import type { Language, StudyConfig } from '../config/schema.js';
 import type { AnnotationLevel, CheckAnnotation, CheckConclusion, CheckOutput } from '../github/check-runs.js';
-import { byteLength, fitBytes, GITHUB_TEXT_LIMIT } from '../github/text-limits.js';
+import { CHECK_TEXT_LIMIT, fitText, textLength } from '../github/text-limits.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import type { ConfigVerdict } from './config-trust.js';
 import { restoreCommand, type WipedRecord } from './record-guard.js';
@@ -285,7 +285,7 @@ const configAnnotation = (path: string, line: number, level: AnnotationLevel, me
 
 /**
  * The Check Run for a push: title (one line), summary (guard, config, the table, then the
- * details per file), annotations. When everything does not fit GitHub's 65,535 bytes, the
+ * details per file), annotations. When everything does not fit GitHub's 65,535 characters, the
  * summary keeps the table and the details move to `text`, each cut cleanly with a note.
  * Returns null when the study chose to show no check for pushes without study files.
  */
@@ -297,20 +297,20 @@ export function renderCheckRun(input: RenderInput): RenderedCheck | null {
   const block = checkResultBlock(
     input.reports.flatMap((r) => (r.kind === 'submission' && r.status ? [{ path: r.path, status: r.status }] : [])),
   );
-  const limit = GITHUB_TEXT_LIMIT - byteLength(block) - 1;
+  const limit = CHECK_TEXT_LIMIT - textLength(block) - 1;
   const head = [...guardSection(input), ...configSection(input), ...tableSection(input)];
   const details = detailsSection(input);
   const notes = notesSection(input);
   const whole = [...head, ...details, ...notes].join('\n').trimEnd() + '\n';
   let output: CheckOutput;
-  if (byteLength(whole) <= limit) {
+  if (textLength(whole) <= limit) {
     output = { title: titleOf(input), summary: whole };
   } else {
     const pointer = pick(input.lang, { ko: '파일별 자세한 내용은 아래에 있습니다.', en: 'The details per file are below.' });
     output = {
       title: titleOf(input),
-      summary: fitBytes([...head, ...notes, pointer].join('\n'), limit),
-      text: fitBytes(details.join('\n'), GITHUB_TEXT_LIMIT),
+      summary: fitText([...head, ...notes, pointer].join('\n'), limit),
+      text: fitText(details.join('\n'), CHECK_TEXT_LIMIT),
     };
   }
 
@@ -321,7 +321,7 @@ export function renderCheckRun(input: RenderInput): RenderedCheck | null {
       ko: `\n> ℹ️ 주석은 처음 ${MAX_ANNOTATIONS}개만 달았습니다 (${all.length}개 중). 나머지는 위 목록에 있습니다.\n`,
       en: `\n> ℹ️ Only the first ${MAX_ANNOTATIONS} of ${all.length} annotations were added; the rest are listed above.\n`,
     });
-    output = { ...output, summary: fitBytes(output.summary + extra, limit) };
+    output = { ...output, summary: fitText(output.summary + extra, limit) };
   }
   output = { ...output, summary: `${output.summary}\n${block}` };
   return { conclusion: conclusionOf(input), output, annotations };

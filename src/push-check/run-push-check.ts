@@ -35,6 +35,8 @@ export interface PushCheckRequest {
   pusherLogin: string;
   /** look for an existing check run on `after` for this same push before doing anything */
   lookForExisting: boolean;
+  /** a re-run: the earlier runs of this push it replaces (same key; never taken for the new run) */
+  supersedes?: readonly number[];
 }
 
 export interface PushCheckResult {
@@ -163,6 +165,7 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
       name: checkName(lang),
       headSha: req.after,
       externalId: externalIdOf(req.before, req.pusherLogin),
+      supersedes: req.supersedes ?? [],
       ...rendered,
     });
     return { outcome: 'published', checkRunId, conclusion: rendered.conclusion, files: reports.length, wiped };
@@ -285,6 +288,7 @@ async function reportBotFailure(
         name: checkName(lang),
         headSha: req.after,
         externalId: externalIdOf(req.before, req.pusherLogin),
+        supersedes: req.supersedes ?? [],
         conclusion: failure.conclusion,
         output: failure.output,
         annotations: [],

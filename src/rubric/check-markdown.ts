@@ -1,5 +1,6 @@
 import type { Root } from 'mdast';
 import type { Node } from 'unist';
+import { tooLarge } from '../check/decode-text.js';
 import type { Finding, RepoTree, Severity } from '../check/types.js';
 import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
@@ -14,6 +15,8 @@ import { RULES } from './rules/index.js';
 import type { Rubric, RuleContext, RuleReport } from './types.js';
 
 export type { Rubric } from './types.js';
+/** One limit for every reader of notes: check, the push check and verify. */
+export { MAX_MARKDOWN_BYTES } from '../check/decode-text.js';
 
 export interface MarkdownCheckInput {
   /** repo-relative, NFC-normalized */
@@ -47,13 +50,6 @@ export async function checkMarkdown(input: MarkdownCheckInput): Promise<Markdown
   return checkMarkdownSync(input);
 }
 
-/**
- * Notes above this size are not parsed: a week's notes are a few KB, and a multi-megabyte
- * file is a pasted log or a build artifact. remark parses ~0.2-1 MB/s, so this also bounds
- * the time one push can cost. The member gets one `file-size` finding saying what to do.
- */
-export const MAX_MARKDOWN_BYTES = 1_000_000;
-
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /**
@@ -61,24 +57,10 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
  * some rules (the rule-example tests run each rule on its own).
  */
 export function checkMarkdownSync(input: MarkdownCheckInput, only?: readonly string[]): MarkdownCheckResult {
-  const bytes = Buffer.byteLength(input.text, 'utf8');
-  if (bytes > MAX_MARKDOWN_BYTES) {
-    const mb = (bytes / 1_000_000).toFixed(1);
-    return {
-      findings: [
-        {
-          rule: 'file-size',
-          severity: 'error',
-          message: pick(input.lang, {
-            ko: `파일이 너무 큽니다 (${mb} MB, 최대 1 MB) — 긴 출력은 앞부분만 남기고, 큰 로그는 따로 커밋해 링크해 주세요`,
-            en: `the file is too large (${mb} MB, at most 1 MB): keep only the start of long outputs and link big logs instead`,
-          }),
-          line: 1,
-        },
-      ],
-      oneLiners: [],
-    };
-  }
+  // The callers decode with the same limit (check/decode-text.ts); a caller that passes text
+  // straight in (tests, the rule examples) still gets the one refusal, never a slow parse.
+  const large = tooLarge(Buffer.byteLength(input.text, 'utf8'), input.lang);
+  if (large) return { findings: [{ ...large, line: 1 }], oneLiners: [] };
   const text = input.text.normalize('NFC');
   const lines = new LineIndex(text);
   let root: Root;

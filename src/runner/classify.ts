@@ -22,6 +22,8 @@ export interface RunEvidence {
   program?: string;
   /** Whether the runner's kernel has kprobes (no kprobe_events in tracefs otherwise). */
   kprobes?: boolean;
+  /** Whether bpftrace can attach kfunc (fentry) here; undefined when unknown. */
+  kfunc?: boolean;
 }
 
 export interface Classification {
@@ -96,7 +98,7 @@ export function classifyRun(run: RunEvidence): Classification {
       message: kprobeWithoutKernelSupport || /kprobe_events/.test(all)
         ? `이 러너의 커널에는 kprobe가 없습니다 (this runner's kernel has no kprobes).\n${quote}`
         : quote,
-      hint: /kprobe/.test(all) ? 'tracepoint나 fentry(kfunc)로 바꾸면 이 러너에서도 확인할 수 있습니다 (try a tracepoint or kfunc instead).' : undefined,
+      hint: /kprobe/.test(all) ? kprobeAlternativeHint(run.kfunc) : undefined,
     };
   }
   if (/perf_event_open failed: No such file or directory/.test(all) && /Error attaching probe: '?hardware:/.test(all)) {
@@ -134,6 +136,16 @@ export function classifyRun(run: RunEvidence): Classification {
     return { status: 'error', message: quote || `bpftrace가 종료 코드 ${run.exitCode ?? run.signal}로 끝났습니다 (exit ${run.exitCode ?? run.signal}).`, hint: versionHint };
   }
   return { status: 'no-events', message: '출력 없이 끝났습니다 (exited without output).', hint: noEventsHint(run.program) };
+}
+
+/**
+ * What to use instead of a kprobe on a runner without kprobes: kfunc only where this runner
+ * can attach it (a hint that sends the member to another failure is worse than none).
+ */
+export function kprobeAlternativeHint(kfunc: boolean | undefined): string {
+  return kfunc
+    ? 'tracepoint나 fentry(kfunc)로 바꾸면 이 러너에서도 확인할 수 있습니다 (try a tracepoint or kfunc instead).'
+    : '같은 지점의 tracepoint로 바꾸면 이 러너에서도 확인할 수 있습니다 — `bpftrace -l \'tracepoint:*\'`로 찾아보세요 (try a tracepoint instead; this runner cannot attach kfunc either).';
 }
 
 function lastLines(lines: string[]): string {

@@ -6,6 +6,13 @@ import type { RunnerInfoSummary } from './report-schema.js';
 /** What this machine can run, probed once per process (bpftrace --version costs ~20 ms). */
 export interface RunnerInfo extends RunnerInfoSummary {
   kprobes: boolean;
+  /**
+   * Whether bpftrace can attach kfunc/fentry probes here (`bpftrace --info`'s probe types):
+   * BTF alone is not enough (this machine has BTF and bpftrace 0.17 says `kfunc: no`).
+   * Undefined when unknown (no bpftrace, or a runner that did not say): hints then do not
+   * recommend kfunc.
+   */
+  kfunc?: boolean;
   arch: string;
   /** [major, minor] of bpftrace, for version hints; null when not installed. */
   bpftraceVersion: [number, number] | null;
@@ -29,7 +36,7 @@ export function findTracefs(): string | null {
 
 async function probeRunnerInfo(): Promise<RunnerInfo> {
   const tracefs = findTracefs();
-  const version = await bpftraceVersion();
+  const [version, features] = await Promise.all([bpftraceVersion(), bpftraceProbeTypes()]);
   return {
     kernel: os.release(),
     bpftrace: version?.text ?? null,
@@ -37,6 +44,7 @@ async function probeRunnerInfo(): Promise<RunnerInfo> {
     btf: existsSync('/sys/kernel/btf/vmlinux'),
     // 0.17's --info has no kprobe line; a kernel without CONFIG_KPROBE_EVENTS has no kprobe_events.
     kprobes: tracefs !== null && existsSync(`${tracefs}/kprobe_events`),
+    ...(features.kfunc === undefined ? {} : { kfunc: features.kfunc }),
     arch: os.arch(),
     tracefs,
     root: typeof process.getuid === 'function' && process.getuid() === 0,
@@ -50,6 +58,22 @@ export async function bpftraceVersion(): Promise<{ text: string; numbers: [numbe
   } catch {
     return null;
   }
+}
+
+/** `bpftrace --info`'s probe types (~0.1 s, once per process); empty when it cannot say. */
+async function bpftraceProbeTypes(): Promise<{ kfunc?: boolean }> {
+  try {
+    const { stdout, stderr } = await execa('bpftrace', ['--info'], { timeout: 5000, reject: false, env: { PATH: SAFE_PATH }, extendEnv: false });
+    return parseProbeTypes(`${stdout}\n${stderr}`);
+  } catch {
+    return {};
+  }
+}
+
+/** `  kfunc: yes` under `Probe types` (bpftrace 0.12-0.20 print it; later ones say `fentry`). */
+export function parseProbeTypes(info: string): { kfunc?: boolean } {
+  const match = /^\s*(?:kfunc|fentry):\s*(yes|no)\b/mu.exec(info);
+  return match ? { kfunc: match[1] === 'yes' } : {};
 }
 
 export function parseBpftraceVersion(text: string): { text: string; numbers: [number, number] } | null {

@@ -1,3 +1,5 @@
+import { decodeSubmission, tooLarge } from '../check/decode-text.js';
+import type { Finding } from '../check/types.js';
 import type { CommandContext } from '../commands/dispatch.js';
 import type { SlashCommand } from '../commands/parse-commands.js';
 import { canWrite, isOrganizerRole, repoRole } from '../github/permissions.js';
@@ -20,9 +22,6 @@ export interface VerifyCommandDeps {
   /** requests this process still waits for (the actions driver's pending runs) */
   isPending?(requestId: string): boolean;
 }
-
-/** Notes larger than this are not a week's notes; GitHub's contents API stops at 1 MB anyway. */
-const MAX_NOTE_BYTES = 512 * 1024;
 
 const quote = (command: SlashCommand) => `> ${command.raw}`;
 
@@ -145,12 +144,23 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
     },
   });
   if (!target.ok) return stop(target.problem);
-  const size = sizes.get(target.path) ?? 0;
-  if (size > MAX_NOTE_BYTES) {
-    return stop({ ko: `\`${target.path}\`이(가) 너무 큽니다 (${size} 바이트, 최대 ${MAX_NOTE_BYTES}).`, en: `\`${target.path}\` is too large (${size} bytes, at most ${MAX_NOTE_BYTES}).` });
-  }
-  const markdown = await a.study.readFile(target.path, sha);
-  if (markdown === null) return stop({ ko: `\`${target.path}\`을(를) 읽지 못했습니다.`, en: `could not read \`${target.path}\`.` });
+  // Read exactly as `check` reads (check/decode-text.ts): same size limit, same refusal of
+  // binary and EUC-KR files, in the same words, so /verify never runs what `check` refuses.
+  const refusal = (finding: (lang: 'ko' | 'en') => Finding | null): Bilingual | null => {
+    const ko = finding('ko');
+    return ko ? { ko: ko.message, en: finding('en')!.message } : null;
+  };
+  const large = refusal((l) => tooLarge(sizes.get(target.path) ?? 0, l));
+  if (large) return stop(large);
+  const bytes = await a.study.readBytes(target.path, sha);
+  if (bytes === null) return stop({ ko: `\`${target.path}\`을(를) 읽지 못했습니다.`, en: `could not read \`${target.path}\`.` });
+  const unreadable = refusal((l) => {
+    const decoded = decodeSubmission(bytes, l);
+    return decoded.ok ? null : decoded.finding;
+  });
+  if (unreadable) return stop(unreadable);
+  const decoded = decodeSubmission(bytes, lang);
+  const markdown = decoded.ok ? decoded.text : '';
   const oneLiners = await a.deps.extract(markdown);
   if (oneLiners.length === 0) {
     return stop({
@@ -175,6 +185,7 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
     CHECK_RUN_NAME,
     pick(lang, { ko: '⏳ 검증 중…', en: '⏳ Verifying…' }),
     pick(lang, { ko: `\`${target.path}\`의 one-liner ${oneLiners.length}개를 실행하는 중입니다.`, en: `Running the ${oneLiners.length} one-liner(s) of \`${target.path}\`.` }),
+    `verify:${a.requestId}`,
   );
   const job: VerifyJob = {
     requestId: a.requestId,

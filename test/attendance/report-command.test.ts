@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +37,8 @@ beforeAll(() => {
     write('.github/study.yml', STUDY_YML);
     write('study/week1/OT.md');
   });
-  commit('week1 hgd', '2025-09-06T23:10:00+09:00', () => write('study/week1/홍길동.md'.normalize('NFD')));
+  // the bundled example notes: a submission that passes its rubric
+  commit('week1 hgd', '2025-09-06T23:10:00+09:00', () => write('study/week1/홍길동.md'.normalize('NFD'), readFileSync(new URL('../../study/week1/hgd.md', import.meta.url), 'utf8')));
   commit('week1', '2025-09-07T10:00:00+09:00', () => {
     write('study/week1/jwk.md', '# Week 1 - 지우\n\nlong enough to be detected as the same file by git rename detection\n'.repeat(5));
     write('study/week1/이영희.md');
@@ -66,6 +67,17 @@ async function report(...args: string[]) {
 }
 
 describe('study-bot report', () => {
+  it('never says 수료 after the study without attendance data, in any format', async () => {
+    const after = ['--now', '2025-11-30T12:00:00+09:00'];
+    const json = JSON.parse((await report('--format', 'json', ...after)).stdout);
+    expect(json.members.length).toBeGreaterThan(0);
+    expect(json.members.map((m: any) => m.completion)).toEqual(json.members.map(() => 'unknown'));
+    const text = (await report(...after)).stdout;
+    expect(text).not.toMatch(/— 수료,/);
+    expect(text).toMatch(/— 미정 \(출석 기록 부족\), 결석 0\/3/);
+    expect((await report('--format', 'markdown', ...after)).stdout).not.toContain('🎓');
+  });
+
   it('gives the right table from git history: renames, NFD Korean names, moved files, VM commits', async () => {
     const { code, stdout } = await report('--format', 'json', '--attendance', 'attendance.json');
     expect(code).toBe(0);
@@ -73,10 +85,12 @@ describe('study-bot report', () => {
     const week1 = Object.fromEntries(json.members.map((m: any) => [m.name, m.weeks['1']]));
     expect(week1.hgd).toEqual({
       attendance: 'present',
-      submission: { path: 'study/week1/홍길동.md', firstSeen: '2025-09-06T23:10:00+09:00', onTime: true, status: null },
+      submission: { path: 'study/week1/홍길동.md', firstSeen: '2025-09-06T23:10:00+09:00', onTime: true, status: 'pass' },
     });
     // renamed inside the folder: keeps the first-seen time of jwk.md
     expect(week1.jiwoo.submission).toMatchObject({ path: 'study/week1/jiwoo.md', firstSeen: '2025-09-07T10:00:00+09:00', onTime: true });
+    // checked offline with the week's rubric, like the push check would: a stub without one-liners fails
+    expect(week1.jiwoo.submission.status).toBe('fail');
     // moved in from project/: it counts from when it arrived in the week folder
     expect(week1.minsu).toMatchObject({ attendance: 'absent', submission: { path: 'study/week1/minsu.md', firstSeen: '2025-09-12T08:00:00+09:00', onTime: false } });
     expect(week1.sora).toEqual({ attendance: 'excused', submission: null });
@@ -91,14 +105,15 @@ describe('study-bot report', () => {
     expect(code).toBe(0);
     expect(stdout.startsWith('## 📊 출석 · 제출 현황')).toBe(true);
     expect(stdout).not.toContain('study-bot:ledger');
-    expect(stdout).toContain('| minsu<br><sub>park-minsu</sub> | **결석**<br>지각 제출 ⏳ |');
+    expect(stdout).toContain('| minsu<br><sub>park-minsu</sub> | **결석**<br>지각 제출 ❌ |');
   });
 
   it('text for people', async () => {
     const { stdout } = await report();
     expect(stdout).toContain('jiwoo (jiwoo-kim) — 진행 중, 결석 0/3, 제출 1/8');
-    expect(stdout).toContain('  1주차  -     제출 ⏳ study/week1/jiwoo.md (9/7 (일) 10:00)');
-    expect(stdout).toContain('  1주차  -     제출 ⏳ study/week1/홍길동.md (9/6 (토) 23:10)');
+    expect(stdout).toContain('  1주차  -     제출 ❌ study/week1/jiwoo.md (9/7 (일) 10:00)');
+    expect(stdout).toContain('  1주차  -     제출 ✅ study/week1/홍길동.md (9/6 (토) 23:10)');
+    expect(stdout).not.toContain('⏳');
   });
 
   it.each([
@@ -155,10 +170,10 @@ describe('study-bot report', () => {
     expect(minsu.absences).toBe(1);
     const text = (await report('--attendance', 'online-week1.json')).stdout;
     expect(text).toContain('minsu (park-minsu) — 진행 중, 결석 1/3, 제출 1/8');
-    expect(text).toContain('  1주차  온라인 (불인정)  지각 제출 ⏳ study/week1/minsu.md');
+    expect(text).toContain('  1주차  온라인 (불인정)  지각 제출 ❌ study/week1/minsu.md');
     expect(text).toContain('  2주차  온라인   미제출');
     const markdown = (await report('--format', 'markdown', '--attendance', 'online-week1.json')).stdout;
-    expect(markdown).toContain('| minsu<br><sub>park-minsu</sub> | **온라인 (불인정)**<br>지각 제출 ⏳ |');
+    expect(markdown).toContain('| minsu<br><sub>park-minsu</sub> | **온라인 (불인정)**<br>지각 제출 ❌ |');
   });
 
   it('a directory without git history is a clear error', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeReport } from '../../src/attendance/compute-report.js';
+import { completionOf, computeReport } from '../../src/attendance/compute-report.js';
 import { applyChanges, emptyLedger, encodeLedger, type LedgerChange } from '../../src/attendance/ledger.js';
 import { renderOptionsFor, renderReport, reportCommentBody } from '../../src/attendance/render-report.js';
 import { buildSchedule } from '../../src/attendance/schedule.js';
@@ -53,12 +53,38 @@ describe('computeReport', () => {
     expect(r.members[1].absences).toBe(1);
   });
 
-  it('completes the study once the last session is over under the limit', () => {
-    const { report: r } = renderFor(studyConfig(), realisticLedger(), new Date(seoul('2025-10-24T12:00')));
-    const seojin = r.members.find((m) => m.name === 'seojin')!;
-    // weeks 7 and 8 had check-ins from nobody in this ledger → no data, so 2 absences stand
-    expect(seojin).toMatchObject({ absences: 2, completion: 'completed' });
-    expect(r.members.find((m) => m.name === 'dohyun')!.completion).toBe('failed');
+  it('completes the study once it is over, only where the sessions without data could not change that', () => {
+    const { report: r, visible } = renderFor(studyConfig(), realisticLedger(), new Date(seoul('2025-10-24T12:00')));
+    const completion = Object.fromEntries(r.members.map((m) => [m.name, m.completion]));
+    // weeks 7 and 8 have no attendance data in this ledger: 2 sessions that could be absences
+    expect(r.members.find((m) => m.name === 'seojin')).toMatchObject({ absences: 2, completion: 'unknown' });
+    expect(r.members.find((m) => m.name === 'minsu')).toMatchObject({ absences: 1, completion: 'unknown' });
+    expect(completion.hgd).toBe('completed'); // 0 absences + 2 unknown < 3: decided
+    expect(completion.dohyun).toBe('failed');
+    expect(visible).toContain('❔ 미정 (출석 기록 부족)');
+  });
+
+  it('never claims completion without attendance data', () => {
+    const noMarks = { ...realisticLedger(), marks: {} };
+    const { report: r, visible } = renderFor(studyConfig(), noMarks, new Date(seoul('2025-10-24T12:00')));
+    expect(r.members.length).toBeGreaterThan(0);
+    expect(r.members.every((m) => m.completion === 'unknown' && m.absences === 0)).toBe(true);
+    expect(visible).not.toContain('🎓');
+    expect(renderFor(studyConfig('', 'en'), noMarks, new Date(seoul('2025-10-24T12:00'))).visible).toContain('❔ unknown (attendance missing)');
+  });
+
+  it.each<[number, number, boolean, string]>([
+    [0, 0, true, 'completed'],
+    [2, 0, true, 'completed'],
+    [0, 2, true, 'completed'],
+    [0, 3, true, 'unknown'],
+    [1, 2, true, 'unknown'],
+    [3, 5, true, 'failed'],
+    [3, 0, false, 'failed'],
+    [2, 0, false, 'at-risk'],
+    [0, 8, false, 'on-track'],
+  ])('completionOf(absences %i, unknown %i, over %s) = %s', (absences, unknown, over, expected) => {
+    expect(completionOf(absences, unknown, 3, over)).toBe(expected);
   });
 
   it('counts online on an in-person week as an absence and says why, like check-in refuses it', () => {

@@ -34,7 +34,7 @@ export const studyYaml = (extra = ''): string =>
     extra,
   ].join('\n');
 
-const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+const base64 = (text: string | Uint8Array) => (typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text)).toString('base64');
 const contentsPath = (path: string) => new RegExp(`^/repos/${STUDY.owner}/${STUDY.repo}/contents/${path.split('/').map(encodeURIComponent).join('(?:/|%2F)')}(?:\\?.*)?$`);
 
 export function issueCommentEvent(body: string, login = MEMBER) {
@@ -140,7 +140,7 @@ export function mockReply(scope: nock.Scope, s: Sent, where: 'issue' | 'commit',
 }
 
 /** The default branch's head, the week folder and the file at that commit. */
-export function mockStudyFile(scope: nock.Scope, opts: { sha?: string; headLookup?: boolean; markdown?: string; dir?: string; name?: string; readFile?: boolean } = {}) {
+export function mockStudyFile(scope: nock.Scope, opts: { sha?: string; headLookup?: boolean; markdown?: string | Uint8Array; dir?: string; name?: string; readFile?: boolean } = {}) {
   const sha = opts.sha ?? HEAD_SHA;
   const dir = opts.dir ?? 'study/week1';
   const name = opts.name ?? 'hgd.md';

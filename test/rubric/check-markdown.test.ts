@@ -147,7 +147,7 @@ describe('checkMarkdown never throws on hostile text', () => {
     const { findings, oneLiners } = await checkMarkdown(input(text));
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(findings).toEqual([expect.objectContaining({ rule: 'file-size', severity: 'error', line: 1 })]);
-    expect(findings[0]!.message).toMatch(/^파일이 너무 큽니다 \(\d+\.\d MB, 최대 1 MB\)/u);
+    expect(findings[0]!.message).toMatch(/^파일이 너무 큽니다 \(\d+\.\d MiB\) — 주차 노트는 1 MiB 이하/u);
     expect(oneLiners).toEqual([]);
   });
 

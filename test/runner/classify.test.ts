@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classifyRun, dropNoise, noEventsHint, type RunEvidence } from '../../src/runner/classify.js';
 import { renderRecord, repairBpftraceJson } from '../../src/runner/render-events.js';
+import { parseProbeTypes } from '../../src/runner/runner-info.js';
 
 /**
  * stderr/stdout captured on this runner (bpftrace 0.17, kernel 6.18, no kprobes) with
@@ -54,6 +55,22 @@ describe('classifyRun on captured runs', () => {
 
   it('hints at a literal pid filter', () => {
     expect(classifyRun(captured('no-events', 'tracepoint:syscalls:sys_enter_openat /pid == 1/ { printf("x\\n"); }')).hint).toMatch(/pid == 1/);
+  });
+
+  it('recommends kfunc for a kprobe only on a runner that can attach kfunc', () => {
+    const program = 'kprobe:do_sys_openat2 { printf("x\\n"); }';
+    const here = classifyRun(captured('kprobe', program, { kfunc: false }));
+    expect(here.hint).toMatch(/tracepoint/);
+    expect(here.hint).not.toMatch(/try a tracepoint or kfunc/);
+    expect(classifyRun(captured('kprobe', program)).hint).not.toMatch(/try a tracepoint or kfunc/);
+    expect(classifyRun(captured('kprobe', program, { kfunc: true })).hint).toMatch(/fentry\(kfunc\)/);
+  });
+
+  it('reads kfunc support from bpftrace --info, as this runner printed it', () => {
+    const info = readFileSync(new URL('../fixtures/runner/info-kfunc-no.txt', import.meta.url), 'utf8');
+    expect(parseProbeTypes(info)).toEqual({ kfunc: false });
+    expect(parseProbeTypes(info.replace('kfunc: no', 'kfunc: yes'))).toEqual({ kfunc: true });
+    expect(parseProbeTypes('bpftrace: command not found')).toEqual({});
   });
 
   it('a kprobe on a kernel with kprobes is an attach failure, not unsupported', () => {
