@@ -1,4 +1,5 @@
 import type { OneLiner } from '../oneliners/types.js';
+import type { Isolation } from './policy.js';
 import type { VerifyReport } from './report-schema.js';
 
 /**
@@ -7,7 +8,7 @@ import type { VerifyReport } from './report-schema.js';
  * machine's own kernel, for a member checking their own notes on their own VM, or a dedicated,
  * disposable runner that says so with STUDY_BOT_UNSAFE_HOST_RUNNER=1.
  */
-export type Isolation = 'vm' | 'host';
+export type { Isolation } from './policy.js';
 export const ISOLATIONS = ['vm', 'host'] as const;
 
 export const UNSAFE_HOST_SWITCH = 'STUDY_BOT_UNSAFE_HOST_RUNNER';

@@ -28,6 +28,8 @@ export interface VmVerifyOptions {
   append?: string[];
   /** Replaces the guest agent (tests run hostile agents with it). */
   agentSource?: string;
+  /** Replaces the computed deadline of each VM, ms (tests of a guest that never ends). */
+  deadlineMs?: number;
 }
 
 /** How long things take on each kind of VM: full emulation compiles ~8x slower (RUNNER.md). */
@@ -116,7 +118,7 @@ async function runOnKernel(
   const results: VerifyResult[] = new Array(oneLiners.length);
   const toRun: number[] = [];
   oneLiners.forEach((oneLiner, index) => {
-    const decision = checkPolicy(oneLiner);
+    const decision = checkPolicy(oneLiner, { isolation: 'vm' });
     if (decision.ok) toRun.push(index);
     else results[index] = deniedResult(oneLiner, decision);
   });
@@ -125,7 +127,7 @@ async function runOnKernel(
   const timing = TIMING[choice.accel];
   const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
   const batches = Math.ceil(sent.length / BATCH_SIZE);
-  const deadlineMs = timing.bootMs + batches * (timing.attachTimeoutMs + windowMs + timing.graceMs + 5_000);
+  const deadlineMs = opts.deadlineMs ?? timing.bootMs + batches * (timing.attachTimeoutMs + windowMs + timing.graceMs + 5_000);
   const launched = await bootGuest({
     oneLiners: sent,
     kernel,

@@ -13,7 +13,7 @@ async function main(requestFile: string): Promise<unknown> {
   const request = vmRequestSchema.parse(JSON.parse(readFileSync(requestFile, 'utf8')));
   // No mount-namespace sandbox in here: the VM is the boundary.
   const { graceMs, ...options } = request.options;
-  return verifyOneLiners(request.oneLiners, { ...options, ...(graceMs ? { limits: { graceMs } } : {}), sandbox: null, file: request.file });
+  return verifyOneLiners(request.oneLiners, { ...options, ...(graceMs ? { limits: { graceMs } } : {}), sandbox: null, isolation: 'vm', file: request.file });
 }
 
 main(process.argv[2] ?? '/run/study-bot/request.json')
