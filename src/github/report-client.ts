@@ -2,7 +2,7 @@ import type { ReportGitHub } from '../attendance/refresh-report.js';
 import { createMarkedComment, findMarkedComment } from './marker-comment.js';
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
 import { readLastValidConfig } from './report-config.js';
-import { findOrCreateReportIssue } from './report-issue.js';
+import { findOrCreateReportIssue, oldestReportIssue } from './report-issue.js';
 import { REPORT_MARKER } from '../attendance/render-report.js';
 
 const ISSUE_BODY = [
@@ -29,6 +29,8 @@ export function reportClient(octokit: Octokit, ref: RepoRef): ReportGitHub {
       }
     },
     findOrCreateIssue: (title) => findOrCreateReportIssue(octokit, ref, title, ISSUE_BODY),
+    // Only the oldest is wanted: one issue per page (a labelled pull request just means one more page).
+    findIssue: () => oldestReportIssue(octokit, ref, 1),
     // Any bot (a workflow's token, too) can post a comment with the marker: the first one
     // whose ledger verifies is the report; failing that, the first marked one.
     findComment: (issueNumber, prefer) => findMarkedComment(octokit, { ...ref, issue_number: issueNumber }, REPORT_MARKER, prefer),

@@ -4,18 +4,19 @@ import { createOnce, SEND_ONCE } from './write-once.js';
 /** The label that marks the report issue; the bot finds its issue by it, not by the title. */
 export const REPORT_LABEL = 'study-report';
 
-const listOldestFirst = (octokit: Octokit, ref: RepoRef) =>
+const listOldestFirst = (octokit: Octokit, ref: RepoRef, perPage: number) =>
   octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
     ...ref,
     labels: REPORT_LABEL,
     state: 'all',
     sort: 'created',
     direction: 'asc',
-    per_page: 100,
+    per_page: perPage,
   });
 
-async function oldestReportIssue(octokit: Octokit, ref: RepoRef): Promise<number | null> {
-  for await (const page of listOldestFirst(octokit, ref)) {
+/** The report issue: the oldest issue with the label, or null when there is none. */
+export async function oldestReportIssue(octokit: Octokit, ref: RepoRef, perPage = 100): Promise<number | null> {
+  for await (const page of listOldestFirst(octokit, ref, perPage)) {
     const found = page.data.find((issue) => !issue.pull_request);
     if (found) return found.number;
   }

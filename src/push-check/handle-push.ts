@@ -1,6 +1,7 @@
 import type { Context } from 'probot';
 import type { AppDeps } from '../app/deps.js';
 import { pushGitHub, type PushGitHub } from '../github/push-client.js';
+import type { ConfigApprovals } from '../config/approval.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
 import { PushMemory } from './push-memory.js';
 import { CHECK_NAMES } from './render-check-run.js';
@@ -19,19 +20,22 @@ export interface PushCheckState {
   appId: number | null;
   /** builds the GitHub seam from an event's Octokit; a benchmark may substitute its own */
   github: (octokit: Octokit, repo: { owner: string; repo: string }) => PushGitHub;
+  /** the approved config of a repository (the app passes the ledger's); none: the file rules */
+  approvals?: (octokit: Octokit, repo: RepoRef) => ConfigApprovals;
 }
 
-export const createPushCheckState = (deps: AppDeps, appId: number | null): PushCheckState => ({
+export const createPushCheckState = (deps: AppDeps, appId: number | null, approvals?: PushCheckState['approvals']): PushCheckState => ({
   memory: new PushMemory(deps.clock.now()),
   configCache: new Map(),
   appId,
   github: pushGitHub,
+  ...(approvals ? { approvals } : {}),
 });
 
 type Log = Context['log'];
 
 function launch(deps: AppDeps, state: PushCheckState, octokit: Octokit, req: PushCheckRequest, log: Log, release?: () => void): void {
-  const options: PushCheckOptions = { configCache: state.configCache, log };
+  const options: PushCheckOptions = { configCache: state.configCache, log, approvals: state.approvals?.(octokit, req.repo) };
   deps.background(async () => {
     try {
       const result = await runPushCheck(state.github(octokit, req.repo), req, options);
@@ -123,7 +127,7 @@ export function handleCheckSuiteRerequested(context: Context<'check_suite.rerequ
     await runPushCheck(
       github,
       { ...rerunRequest(repo, repository.html_url, before, suite.head_sha, earlier?.pusherLogin ?? context.payload.sender.login), supersedes: runs.map((r) => r.id) },
-      { configCache: state.configCache, log: context.log },
+      { configCache: state.configCache, log: context.log, approvals: state.approvals?.(octokit, repo) },
     );
   });
 }
