@@ -126,8 +126,8 @@ export function vmChecks(probe: VmRunnerProbe, lang?: Language): DoctorCheck[] {
       ok: probe.accel.accel === 'kvm',
       essential: false,
       detail: probe.accel.accel === 'kvm'
-        ? t(`KVM 사용: ${probe.accel.reason}`, `KVM works: ${probe.accel.reason}`)
-        : t(`전체 에뮬레이션(TCG, 느림): ${probe.accel.reason}`, `full emulation (TCG, slower): ${probe.accel.reason}`),
+        ? t(`KVM 사용: ${probe.accel.reason.ko}`, `KVM works: ${probe.accel.reason.en}`)
+        : t(`전체 에뮬레이션(TCG, 느림): ${probe.accel.reason.ko}`, `full emulation (TCG, slower): ${probe.accel.reason.en}`),
       fix: t('중첩 가상화가 켜진 VM이나 물리 머신, /dev/kvm을 VM 사용자(kvm 그룹, 0660)가 열 수 있게', 'a VM with nested virtualization or bare metal, and /dev/kvm open to the VM user (group kvm, mode 0660)'),
     });
   }

@@ -21,7 +21,7 @@ const missing = missingVmPrerequisite();
 const required = process.env.STUDY_BOT_REQUIRE_VM === '1';
 
 /** A guest under full emulation on 2 busy cores takes its time: boots are counted in minutes here. */
-export const VM_TEST_TIMEOUT = 300_000;
+export const VM_TEST_TIMEOUT = 600_000;
 
 export function describeVm(name: string, body: () => void): void {
   if (missing === null) describe(name, body);

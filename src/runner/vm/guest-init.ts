@@ -15,8 +15,11 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 say() { echo "studybot-init: $*" > /dev/console; }
+# The guest's own deadline (the host's, plus a little): it ends even if the host process died.
+for word in $(cat /proc/cmdline); do
+  case "$word" in studybot.deadline=*) (sleep "\${word#studybot.deadline=}"; reboot -f) & ;; esac
+done
 for module in $(cat /etc/study-bot/modules); do insmod "/lib/modules/$module" || say "cannot load $module"; done
-say "t=$(cut -d' ' -f1 /proc/uptime) modules loaded"
 n=0
 while [ ! -b /dev/vda ] && [ $n -lt 200 ]; do usleep 20000; n=$((n + 1)); done
 if mount -t ext4 -o ro,noload /dev/vda /newroot; then
@@ -32,9 +35,8 @@ if mount -t ext4 -o ro,noload /dev/vda /newroot; then
   hostname studybot-vm
   mkdir -p /newroot/run/study-bot
   cp /study-bot/* /newroot/run/study-bot/
-  say "t=$(cut -d' ' -f1 /proc/uptime) starting agent"
   chroot /newroot /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root /usr/bin/node /run/study-bot/agent.mjs /run/study-bot/request.json
-  say "agent exited with $? t=$(cut -d' ' -f1 /proc/uptime)"
+  say "agent exited with $?"
 else
   say "cannot mount the root image"
 fi

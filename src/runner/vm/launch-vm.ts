@@ -12,6 +12,8 @@ export interface LaunchOptions {
   user: VmUser | null;
   /** Another QEMU build (tests point it at a missing one). */
   qemuBinary?: string;
+  /** Called once, when the guest first writes to its console (QEMU has read its files by then). */
+  onFirstOutput?: () => void;
 }
 
 export interface LaunchResult {
@@ -44,12 +46,13 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
     let timedOut = false;
     let overflowed = false;
     let spawnError: string | null = null;
-    const child = spawn(opts.qemuBinary ?? QEMU_BINARY, qemuArgv(opts.spec), {
+    const [file, ...args] = confinedArgv(opts.qemuBinary ?? QEMU_BINARY, qemuArgv(opts.spec), opts.user);
+    const child = spawn(file!, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
       cwd: '/',
-      ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
     });
+    let first = true;
     const kill = () => {
       try {
         child.kill('SIGKILL');
@@ -62,6 +65,10 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
       kill();
     }, opts.deadlineMs);
     child.stdout.on('data', (chunk: Buffer) => {
+      if (first) {
+        first = false;
+        opts.onFirstOutput?.();
+      }
       if (overflowed) return;
       consoleBytes += chunk.length;
       if (consoleBytes > maxConsole) {
@@ -91,4 +98,20 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
       });
     });
   });
+}
+
+/**
+ * QEMU's argv inside its confinement. `setpriv --pdeathsig KILL`: QEMU dies with this process,
+ * so a crashed or restarted bot leaves no VM running; as root, also a new network, IPC and UTS
+ * namespace (QEMU needs no network: an escaped QEMU finds none), the VM user's uid and gid
+ * with no supplementary groups, and no new privileges.
+ */
+export function confinedArgv(qemu: string, argv: string[], user: VmUser | null): string[] {
+  const setpriv = ['setpriv', '--pdeathsig', 'KILL', '--no-new-privs'];
+  if (!user) return [...setpriv, '--', qemu, ...argv];
+  return [
+    'unshare', '--net', '--ipc', '--uts', '--',
+    ...setpriv, `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--',
+    qemu, ...argv,
+  ];
 }

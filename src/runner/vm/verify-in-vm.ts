@@ -1,7 +1,8 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { OneLiner } from '../../oneliners/types.js';
+import { MAX_REQUEST_ONELINERS } from '../one-liner-schema.js';
 import { checkPolicy } from '../policy.js';
 import { redactSecrets } from '../redact.js';
 import { verifyReportSchema, type KernelRun, type VerifyReport, type VerifyResult } from '../report-schema.js';
@@ -34,8 +35,9 @@ export interface VmVerifyOptions {
 
 /** How long things take on each kind of VM: full emulation compiles ~8x slower (RUNNER.md). */
 const TIMING: Record<Accel, { bootMs: number; attachTimeoutMs: number; graceMs: number }> = {
-  kvm: { bootMs: 20_000, attachTimeoutMs: 20_000, graceMs: 3_000 },
-  tcg: { bootMs: 60_000, attachTimeoutMs: 60_000, graceMs: 10_000 },
+  kvm: { bootMs: 20_000, attachTimeoutMs: 30_000, graceMs: 5_000 },
+  // Generous: a busy 2-core host was seen taking 40 s to compile five one-liners in a guest.
+  tcg: { bootMs: 90_000, attachTimeoutMs: 120_000, graceMs: 20_000 },
 };
 const BATCH_SIZE = 8;
 const DEFAULT_WINDOW_MS = 5_000;
@@ -46,16 +48,39 @@ const MAX_HINT = 1000;
 const MAX_OUTPUT_LINES = 30;
 const MAX_OUTPUT_LINE = 1000;
 
-export function vmSettings(env: NodeJS.ProcessEnv = process.env): { cpus: number; memoryMb: number } {
+export function vmSettings(env: NodeJS.ProcessEnv = process.env): { cpus: number; memoryMb: number; slots: number } {
   const number = (value: string | undefined, fallback: number, min: number, max: number) => {
     const n = Number(value);
     return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
   };
-  return {
-    cpus: number(env.STUDY_BOT_VM_CPUS, Math.min(4, Math.max(2, os.availableParallelism())), 1, 64),
-    memoryMb: number(env.STUDY_BOT_VM_MEMORY_MB, 2048, 512, 65536),
-  };
+  const cpus = number(env.STUDY_BOT_VM_CPUS, Math.min(4, Math.max(2, os.availableParallelism())), 1, 64);
+  const memoryMb = number(env.STUDY_BOT_VM_MEMORY_MB, 2048, 512, 65536);
+  // As many VMs at once as the host has cores and memory for (at least one).
+  const fit = Math.max(1, Math.min(Math.floor(os.availableParallelism() / cpus), Math.floor(os.totalmem() / 2 / (memoryMb * 1024 * 1024))));
+  return { cpus, memoryMb, slots: number(env.STUDY_BOT_VM_SLOTS, fit, 1, 64) };
 }
+
+/**
+ * VMs running at once, for the whole process: one member's request (or a request for several
+ * kernels) must not starve another member's VM into its deadline. First come, first served;
+ * a VM's deadline starts when it gets its slot.
+ */
+class VmSlots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  async run<T>(limit: number, task: () => Promise<T>): Promise<T> {
+    if (this.running >= limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+const vmSlots = new VmSlots();
 
 /**
  * Runs one-liners in throwaway VMs, one VM per kernel asked for, the one-liners of a request
@@ -119,8 +144,10 @@ async function runOnKernel(
   const toRun: number[] = [];
   oneLiners.forEach((oneLiner, index) => {
     const decision = checkPolicy(oneLiner, { isolation: 'vm' });
-    if (decision.ok) toRun.push(index);
-    else results[index] = deniedResult(oneLiner, decision);
+    if (!decision.ok) results[index] = deniedResult(oneLiner, decision);
+    else if (toRun.length >= MAX_REQUEST_ONELINERS) {
+      results[index] = { ...baseResult(oneLiner, 'denied', `요청 하나에서는 one-liner ${MAX_REQUEST_ONELINERS}개까지 실행합니다 (at most ${MAX_REQUEST_ONELINERS} one-liners run per request).`, 0), rule: 'too-many' };
+    } else toRun.push(index);
   });
   if (toRun.length === 0) return { runner, results, durationMs: Date.now() - startedAt };
   const sent = toRun.map((index) => oneLiners[index]!);
@@ -160,30 +187,56 @@ interface BootRequest {
 }
 
 async function bootGuest(req: BootRequest): Promise<LaunchResult> {
+  const settings = vmSettings(req.env);
+  return vmSlots.run(settings.slots, () => bootNow(req, settings));
+}
+
+async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<LaunchResult> {
   const request: VmRequest = { version: 1, oneLiners: req.oneLiners, options: req.options ?? {}, ...(req.file ? { file: req.file } : {}) };
+  sweepStaleTemp();
   // QEMU runs as another user: the request's initramfs must be readable by it, and nothing
-  // else is in this directory.
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'study-bot-vm-'));
+  // else is in this directory. It goes as soon as the guest runs (QEMU has read it by then).
+  const tmp = mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
+  const cleanUp = () => rmSync(tmp, { recursive: true, force: true });
   try {
     chmodSync(tmp, 0o755);
     const initramfs = path.join(tmp, 'initramfs.cpio');
     const base = readFileSync(path.join(req.dir, req.kernel.initramfs));
     writeFileSync(initramfs, Buffer.concat([base, buildRequestInitramfs(req.agent, request)]), { mode: 0o644 });
-    const settings = vmSettings(req.env);
-    return await launchVm({
+    const launched = await launchVm({
       spec: {
         accel: req.accel,
         kernel: path.join(req.dir, req.kernel.vmlinuz),
         initramfs,
         rootImage: path.join(req.dir, req.manifest.image),
-        ...settings,
-        append: req.append,
+        cpus: settings.cpus,
+        memoryMb: settings.memoryMb,
+        // The guest's own watchdog: it reboots (so QEMU ends) even if this process is gone.
+        append: [`studybot.deadline=${Math.ceil(req.deadlineMs / 1000) + 5}`, ...(req.append ?? [])],
       },
       deadlineMs: req.deadlineMs,
       user: vmUser({ kvm: req.accel === 'kvm', env: req.env }),
+      onFirstOutput: cleanUp,
     });
+    return { ...launched, qemuErrors: launched.qemuErrors.split(tmp).join('…') };
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    cleanUp();
+  }
+}
+
+const TEMP_PREFIX = 'study-bot-vm-';
+
+/** Request folders a killed process left behind (older than an hour: no VM lives that long). */
+function sweepStaleTemp(): void {
+  try {
+    const cutoff = Date.now() - 3_600_000;
+    for (const name of readdirSync(os.tmpdir())) {
+      if (!name.startsWith(TEMP_PREFIX)) continue;
+      const full = path.join(os.tmpdir(), name);
+      if (statSync(full).mtimeMs < cutoff) rmSync(full, { recursive: true, force: true });
+    }
+  } catch {
+    // best effort
   }
 }
 
@@ -225,4 +278,14 @@ export function acceptGuestResults(launched: LaunchResult, sent: OneLiner[], dea
   });
 }
 
-const cap = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const cap = (text: string, max: number) => {
+  const clean = withoutControls(text);
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+};
+
+/**
+ * Terminal escapes, NUL, bell and the bidirectional overrides that reorder what a reader sees:
+ * a guest's text reaches a terminal (the CLI) and a GitHub comment. Tabs and newlines stay.
+ */
+export const withoutControls = (text: string): string =>
+  text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, '');
