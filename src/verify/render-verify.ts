@@ -44,8 +44,11 @@ export function cell(text: string, max = CELL_CHARS): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|])/g, '\\$1')
-    .replace(/@(?=\w)/g, '@\u200b');
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
+    .replace(/@(?=\w)/g, '@\u200b')
+    // `#12` and `owner/repo#12` would reference (and notify) other issues; bare URLs would link.
+    .replace(/#(?=\d)/g, '#\u200b')
+    .replace(/:\/\//g, ':/\u200b/');
 }
 
 /** A code fence longer than any backtick run inside, so output can never close it early. */
