@@ -81,8 +81,9 @@ export async function bench(): Promise<{ name: string; figures: Record<string, n
 /**
  * Check and report together, over real HTTP: the whole app (createApp) against a local server
  * standing in for GitHub (test/helpers/fake-github-server.ts), a push webhook and then the
- * check_run.completed GitHub sends for the run. Before the shared read (one git object cache,
- * one report refresh per push) a warm one-file push cost 10 requests here, a cold one 15.
+ * check_run.completed GitHub sends for the run, pushes 5 minutes apart. Before the shared read
+ * (one git object cache, one report refresh per push) a warm one-file push cost 10 requests
+ * here, a cold one 15.
  */
 export async function benchPushAndReport(): Promise<{ name: string; figures: Record<string, number | string> }[]> {
   nock.enableNetConnect('127.0.0.1');

@@ -1,4 +1,5 @@
 import type { Verifier } from '../verify/drivers/types.js';
+import type { DeploymentRead } from '../verify/verify-deployment.js';
 
 /**
  * What the app needs from the outside world besides GitHub (which arrives per event as
@@ -39,6 +40,8 @@ export interface AppDeps {
    * Tests pass the real one for an eBPF run, or a labelled fake for the GitHub-side tests.
    */
   verifier?: Verifier;
+  /** Where /verify runs (default: read from the environment, verify-deployment.ts). */
+  verifyDeployment?: DeploymentRead;
   /** /verify's deadlines (default: setTimeout). */
   timer?: Timer;
 }

@@ -1,3 +1,5 @@
+import { readVerifyDeployment } from '../verify/verify-deployment.js';
+
 /**
  * What `npm start` refuses to run without. Probot falls back to the webhook secret
  * `development` when WEBHOOK_SECRET is unset, which would let anyone who knows that default
@@ -17,6 +19,8 @@ export function serverEnvProblems(env: NodeJS.ProcessEnv): string[] {
         "Set it to the app's webhook secret.)",
     );
   }
+  const deployment = readVerifyDeployment(env);
+  if (!deployment.ok) problems.push(...deployment.problems);
   if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH) {
     problems.push(
       'PRIVATE_KEY(또는 PRIVATE_KEY_PATH)가 없습니다: GitHub App의 private key(.pem)를 넣으세요. ' +

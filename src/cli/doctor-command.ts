@@ -3,6 +3,7 @@ import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
 import { getRunnerInfo, type RunnerInfo } from '../runner/runner-info.js';
 import { getSandbox, type Sandbox } from '../runner/sandbox.js';
+import { probeVmRunner, type VmRunnerProbe } from '../runner/vm/probe-vm-runner.js';
 import { configLanguage } from './config-language.js';
 import { EXIT, type CliIO } from './io.js';
 import { parseCliArgs } from './parse-cli-args.js';
@@ -21,7 +22,8 @@ const usage = (lang: Language) =>
   pick(lang, {
     ko: `사용법: study-bot doctor [--format text|json] [--lang ko|en]
 
-이 머신이 bpftrace one-liner를 실행할 준비가 되었는지 확인합니다.
+이 머신이 bpftrace one-liner를 실행할 준비가 되었는지 확인합니다: 이 머신에서 바로(호스트),
+그리고 러너 호스트라면 버려지는 VM 안에서(QEMU, KVM, VM 이미지).
 
   --format 형식   text(사람용, 기본) 또는 json(도구용: {"checks":[...]})
   --lang 언어     메시지 언어 ko|en (기본: 스터디 설정의 language, 없으면 ko)
@@ -30,7 +32,8 @@ const usage = (lang: Language) =>
 `,
     en: `usage: study-bot doctor [--format text|json] [--lang ko|en]
 
-Checks whether this machine is ready to run bpftrace one-liners.
+Checks whether this machine is ready to run bpftrace one-liners: on itself (the host), and as a
+runner host, inside throwaway VMs (QEMU, KVM, the VM image).
 
   --format FORMAT  text (for people, default) or json (for tools: {"checks":[...]})
   --lang LANG      message language ko|en (default: the study config's language, else ko)
@@ -50,7 +53,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const json = parsed.values.format === 'json';
   // JSON keeps both languages in each text (its contract); the terminal gets one.
   const lang = json ? undefined : parsed.lang ?? (await configLanguage(io.cwd)) ?? 'ko';
-  const checks = doctorChecks(await getRunnerInfo(), { bccTools: countBccTools(), memlockKiB: memlockLimitKiB(), sandbox: await getSandbox() }, lang);
+  const checks = [
+    ...doctorChecks(await getRunnerInfo(), { bccTools: countBccTools(), memlockKiB: memlockLimitKiB(), sandbox: await getSandbox() }, lang),
+    ...vmChecks(await probeVmRunner(), lang),
+  ];
   if (json) io.stdout(`${JSON.stringify({ checks }, null, 2)}\n`);
   else io.stdout(renderChecks(checks, lang ?? 'ko'));
   return checks.every((check) => check.ok || !check.essential) ? EXIT.ok : EXIT.failed;
@@ -92,6 +98,39 @@ export function doctorChecks(info: RunnerInfo, extra: { bccTools: number; memloc
         'ulimit -l 8192 (bpftrace 0.17 prints a harmless RLIMIT_MEMLOCK error otherwise on 5.11+ kernels)') },
   ];
   if (extra.sandbox) checks.push(sandboxCheck(extra.sandbox, t));
+  return checks;
+}
+
+/**
+ * A runner host's VM side: not essential for running on this machine, but what `/verify`
+ * (STUDY_BOT_VERIFY_DRIVER=vm, the default) and `study-bot runner exec` need.
+ */
+export function vmChecks(probe: VmRunnerProbe, lang?: Language): DoctorCheck[] {
+  const t = texts(lang);
+  const build = `sudo apt-get install -y qemu-system-x86 mmdebstrap e2fsprogs kmod && sudo study-bot runner image build`;
+  const checks: DoctorCheck[] = [
+    { name: 'qemu', ok: probe.qemu !== null, essential: false, detail: probe.qemu ?? t('설치되어 있지 않음', 'not installed'), fix: 'sudo apt-get install -y qemu-system-x86' },
+    {
+      name: 'vm-image',
+      ok: probe.manifest !== null,
+      essential: false,
+      detail: probe.manifest
+        ? `${probe.dir}: bpftrace ${probe.manifest.bpftrace ?? '?'}, ${t('커널', 'kernels')} ${probe.manifest.kernels.map((k) => `${k.name} (${k.release})`).join(', ')}, ${t('만든 때', 'built')} ${probe.manifest.builtAt.slice(0, 10)}`
+        : t(`${probe.dir}에 없음`, `none in ${probe.dir}`),
+      fix: build,
+    },
+  ];
+  if (probe.accel) {
+    checks.push({
+      name: 'kvm',
+      ok: probe.accel.accel === 'kvm',
+      essential: false,
+      detail: probe.accel.accel === 'kvm'
+        ? t(`KVM 사용: ${probe.accel.reason.ko}`, `KVM works: ${probe.accel.reason.en}`)
+        : t(`전체 에뮬레이션(TCG, 느림): ${probe.accel.reason.ko}`, `full emulation (TCG, slower): ${probe.accel.reason.en}`),
+      fix: t('중첩 가상화가 켜진 VM이나 물리 머신, /dev/kvm을 VM 사용자(kvm 그룹, 0660)가 열 수 있게', 'a VM with nested virtualization or bare metal, and /dev/kvm open to the VM user (group kvm, mode 0660)'),
+    });
+  }
   return checks;
 }
 

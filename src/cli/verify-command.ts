@@ -6,27 +6,33 @@ import { pick } from '../i18n/pick.js';
 import { extractOneLiners } from '../oneliners/extract-oneliners.js';
 import { renderReportText } from '../runner/render-report.js';
 import { isPassing } from '../runner/status-labels.js';
-import { verifyOneLiners } from '../runner/verify-oneliners.js';
+import { ISOLATIONS, runOneLiners, type Isolation } from '../runner/run-one-liners.js';
 import { configLanguage } from './config-language.js';
 import { EXIT, type CliIO } from './io.js';
 import { parseCliArgs } from './parse-cli-args.js';
 
 const usage = (lang: Language) =>
   pick(lang, {
-    ko: `사용법: study-bot verify 파일 [--format text|json] [--window-ms N] [--lang ko|en]
+    ko: `사용법: study-bot verify 파일 [--isolation host|vm] [--kernel 이름]… [--format text|json] [--window-ms N] [--lang ko|en]
 
-파일(마크다운)의 bpftrace one-liner를 이 머신에서 실행해 확인합니다 (root 필요).
+파일(마크다운)의 bpftrace one-liner를 실행해 확인합니다 (root 필요).
 
+  --isolation 곳   host(이 머신의 커널, 기본: 내 실습 VM에서 내 노트를 볼 때) 또는
+                   vm(버려지는 VM 안, 자체 커널: \`study-bot runner image build\`로 만든 이미지)
+  --kernel 이름    VM 커널(예: 6.1). 여러 번 주면 커널별 결과를 나란히 보여 줍니다. vm을 뜻합니다.
   --format 형식    text(사람용 표, 기본) 또는 json(공개 보고서 형식)
   --window-ms N    one-liner 하나가 붙은 뒤 최대로 실행되는 시간, 100–60000 (기본 5000)
   --lang 언어      메시지 언어 ko|en (기본: 스터디 설정의 language, 없으면 ko)
 
 종료 코드: 0 모두 동작함 또는 이벤트 없음, 1 하나라도 다른 결과, 2 잘못된 사용법
 `,
-    en: `usage: study-bot verify FILE [--format text|json] [--window-ms N] [--lang ko|en]
+    en: `usage: study-bot verify FILE [--isolation host|vm] [--kernel NAME]… [--format text|json] [--window-ms N] [--lang ko|en]
 
-Runs the bpftrace one-liners of a markdown FILE on this machine (needs root).
+Runs the bpftrace one-liners of a markdown FILE (needs root).
 
+  --isolation WHERE  host (this machine's kernel, default: your own practice VM, your own notes) or
+                   vm (inside a throwaway VM with its own kernel: the image \`study-bot runner image build\` makes)
+  --kernel NAME    a VM kernel (e.g. 6.1); give it several times to see each kernel side by side. Implies vm.
   --format FORMAT  text (a table for people, default) or json (the public report contract)
   --window-ms N    how long one one-liner runs at most after it attached, 100–60000 (default 5000)
   --lang LANG      message language ko|en (default: the study config's language, else ko)
@@ -39,8 +45,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const parsed = parseCliArgs(args, io, {
     command: 'verify',
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' }, 'window-ms': { type: 'string' } },
-    choices: { format: ['text', 'json'] },
+    options: {
+      format: { type: 'string', default: 'text' },
+      'window-ms': { type: 'string' },
+      isolation: { type: 'string' },
+      kernel: { type: 'string', multiple: true },
+    },
+    choices: { format: ['text', 'json'], isolation: ISOLATIONS },
     usage,
   });
   if (!parsed.ok) return parsed.exit;
@@ -58,6 +69,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (windowMs !== undefined && (!Number.isInteger(windowMs) || windowMs < 100 || windowMs > 60_000)) {
     return usageError({ ko: `--window-ms ${windowText}: 100부터 60000까지의 정수(밀리초)여야 합니다`, en: `--window-ms ${windowText}: expected whole milliseconds from 100 to 60000` });
   }
+  const kernels = values.kernel ?? [];
+  if (values.isolation === 'host' && kernels.length > 0) {
+    return usageError({ ko: '--kernel은 VM에서만 쓸 수 있습니다 (--isolation vm)', en: '--kernel needs the VM (--isolation vm)' });
+  }
+  const isolation: Isolation = (values.isolation as Isolation | undefined) ?? (kernels.length > 0 ? 'vm' : 'host');
   const file = positionals[0]!;
   const full = path.resolve(io.cwd, file);
   const lang = parsed.lang ?? (await configLanguage(path.dirname(full))) ?? 'ko';
@@ -79,7 +95,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const markdown = decoded.text;
   const oneLiners = await extractOneLiners(markdown);
-  const report = await verifyOneLiners(oneLiners, { file, windowMs });
+  let report;
+  try {
+    report = await runOneLiners(oneLiners, { isolation, kernels, file, windowMs });
+  } catch (error) {
+    io.stderr(`study-bot verify: ${(error as Error).message}\n`);
+    return EXIT.failed;
+  }
   io.stdout(values.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report, { lang }));
   return report.results.every((result) => isPassing(result.status)) ? EXIT.ok : EXIT.failed;
 }

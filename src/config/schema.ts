@@ -146,14 +146,15 @@ export const studyConfigSchema = z.strictObject({
     .prefault({}),
   verify: z
     .strictObject({
-      driver: z.enum(['local', 'actions']).default('local'),
-      /** actions driver: the separate repository whose workflow runs on self-hosted `ebpf` runners */
-      runnerRepository: z
-        .string()
-        .regex(/^[\w.-]+\/[\w.-]+$/, 'owner/repo')
-        .optional(),
-      workflow: z.string().default('ebpf-verify.yml'),
-      ref: z.string().default('main'),
+      /**
+       * No longer obeyed: where /verify runs is the deployment's choice, set in the bot's own
+       * environment (STUDY_BOT_VERIFY_DRIVER, STUDY_BOT_RUNNER_REPOSITORY, …), because every
+       * member can push this file. Still accepted, so an older study.yml keeps loading.
+       */
+      driver: z.string().optional(),
+      runnerRepository: z.string().optional(),
+      workflow: z.string().optional(),
+      ref: z.string().optional(),
       perHour: z.number().int().min(1).max(BOUNDS.perHour).default(6),
       /**
        * A request with no result after this many minutes is closed out as "the runner did not

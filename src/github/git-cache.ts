@@ -18,7 +18,8 @@ export interface GitCacheLimits {
   blobBytes: number;
 }
 
-const DEFAULT_LIMITS: GitCacheLimits = { trees: 16, blobs: 256, blobBytes: 256 * 1024 };
+// A tree of a huge repository is tens of MB in memory: only the newest few are kept.
+const DEFAULT_LIMITS: GitCacheLimits = { trees: 4, blobs: 128, blobBytes: 256 * 1024 };
 
 export class GitObjectCache {
   private readonly trees = new Map<string, Promise<GitTree>>();

@@ -100,6 +100,8 @@ export async function completeTree(
   }
   for (const item of top) {
     if (item.type !== 'tree' || !item.path || !item.sha || covered.has(item.path) || !wanted(item.path)) continue;
+    // A member can make many folders that look like week folders: the budget bounds the requests.
+    if (budget <= 0) break;
     budget--;
     const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: item.sha, recursive: '1' });
     addItems(entries, data.tree, item.path);

@@ -332,6 +332,10 @@ function checkBccTool(argv: string[], isolation: Isolation): PolicyDecision {
   if (isolation === 'host' && HOST_DENIED_BCC_TOOLS.has(name)) {
     return deny('bcc-tool', `${written}: 러너의 커널을 바꾸거나 다른 프로세스의 비밀을 읽는 도구입니다 (changes the runner's kernel or reads other processes' secrets).`);
   }
+  // memleak's -c/--command runs a program (argparse also takes `-ac x`, `-cx`, `--comma x`).
+  if (name.startsWith('memleak') && args.some((arg) => /^-[^-]*c/.test(arg) || /^--comma/.test(arg))) {
+    return deny('bcc-argument', `${written}: -c/--command는 명령을 root로 실행합니다 (runs a command as root); PID를 주세요 (-p PID).`);
+  }
   const bad = args.find((arg) => !BCC_ARGUMENT.test(arg));
   if (bad !== undefined) {
     return deny('bcc-argument', `bcc 도구 인자 ${JSON.stringify(bad.slice(0, 40))}는 허용되지 않습니다 (tool arguments must be plain words).`);

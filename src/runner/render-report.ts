@@ -1,5 +1,5 @@
 import type { Language } from '../config/schema.js';
-import type { VerifyReport } from './report-schema.js';
+import type { VerifyReport, VerifyResult } from './report-schema.js';
 import { statusLabel } from './status-labels.js';
 
 /**
@@ -13,18 +13,43 @@ export function renderReportText(report: VerifyReport, options: { outputLines?: 
   const t = (ko: string, en: string, both = `${ko} (${en})`) => (lang === 'ko' ? ko : lang === 'en' ? en : both);
   const msg = (text: string) => (lang ? oneLanguage(text, lang) : text);
   const out: string[] = [];
-  const { runner } = report;
-  out.push(`${t('러너', 'runner')}: kernel ${runner.kernel}, bpftrace ${runner.bpftrace ?? t('없음', 'missing')}, BTF ${runner.btf ? 'yes' : 'no'}` +
-    (runner.kprobes === undefined ? '' : `, kprobes ${runner.kprobes ? 'yes' : 'no'}`));
+  const label = (status: VerifyResult['status']) =>
+    lang ? statusLabel(status, lang) : `${statusLabel(status, 'ko')} (${statusLabel(status, 'en').replace(/^\S+\s/, '')})`;
+  const runs = report.kernels && report.kernels.length > 1 ? report.kernels : [{ runner: report.runner, results: report.results }];
   if (report.file) out.push(`${t('파일', 'file')}: ${report.file}`);
-  out.push('');
-  if (report.results.length === 0) out.push(t('검증할 one-liner가 없습니다.', 'no one-liners found.', '검증할 one-liner가 없습니다 (no one-liners found).'));
-  for (const result of report.results) {
+  if (runs.length > 1) {
+    // Side by side first: the same program on each kernel (what CO-RE is about).
+    out.push(t('커널별 결과', 'per kernel', '커널별 결과 (per kernel)'));
+    report.results.forEach((result, i) => {
+      out.push(`L${result.line}${result.heading ? ` ${result.heading}` : ''}: ${runs.map((run) => `${run.runner.kernel} ${label(run.results[i]?.status ?? 'runner-error')}`).join(' | ')}`);
+    });
+  }
+  for (const run of runs) {
+    out.push('', runnerText(run.runner, t));
+    out.push('');
+    renderResults(run.results, out, { outputLines, lang, t, msg, label });
+  }
+  if (report.durationMs !== undefined) out.push(t(`총 ${report.durationMs} ms`, `total ${report.durationMs} ms`, `총 ${report.durationMs} ms (total)`));
+  return `${out.join('\n')}\n`;
+}
+
+type Translate = (ko: string, en: string, both?: string) => string;
+
+function runnerText(runner: VerifyReport['runner'], t: Translate): string {
+  const where = runner.isolation === 'vm' ? `VM (${runner.accel ?? '?'})` : runner.isolation === 'host' ? t('호스트', 'host') : null;
+  return `${t('러너', 'runner')}: ${where ? `${where}, ` : ''}kernel ${runner.kernel}, bpftrace ${runner.bpftrace ?? t('없음', 'missing')}, BTF ${runner.btf ? 'yes' : 'no'}` +
+    (runner.kprobes === undefined ? '' : `, kprobes ${runner.kprobes ? 'yes' : 'no'}`);
+}
+
+function renderResults(
+  results: readonly VerifyResult[],
+  out: string[],
+  { outputLines, lang, t, msg, label }: { outputLines: number; lang: Language | undefined; t: Translate; msg: (text: string) => string; label: (status: VerifyResult['status']) => string },
+): void {
+  if (results.length === 0) out.push(t('검증할 one-liner가 없습니다.', 'no one-liners found.', '검증할 one-liner가 없습니다 (no one-liners found).'));
+  for (const result of results) {
     const title = result.heading ? ` ${result.heading}` : '';
-    const label = lang
-      ? statusLabel(result.status, lang)
-      : `${statusLabel(result.status, 'ko')} (${statusLabel(result.status, 'en').replace(/^\S+\s/, '')})`;
-    out.push(`L${result.line}${title}  ${label}  ${lang === 'ko' ? `이벤트 ${result.events}개` : `${result.events} event${lang === 'en' && result.events === 1 ? '' : 's'}`}, ${result.durationMs} ms`);
+    out.push(`L${result.line}${title}  ${label(result.status)}  ${lang === 'ko' ? `이벤트 ${result.events}개` : `${result.events} event${lang === 'en' && result.events === 1 ? '' : 's'}`}, ${result.durationMs} ms`);
     out.push(indent(`$ ${firstLine(result.command)}`));
     if (result.status !== 'ok') out.push(indent(msg(result.message)));
     if (result.rule) out.push(indent(`${t('규칙', 'rule')}: ${result.rule}`));
@@ -33,8 +58,6 @@ export function renderReportText(report: VerifyReport, options: { outputLines?: 
     if (result.output.length > outputLines || result.truncated) out.push(indent('│ …'));
     out.push('');
   }
-  if (report.durationMs !== undefined) out.push(t(`총 ${report.durationMs} ms`, `total ${report.durationMs} ms`, `총 ${report.durationMs} ms (total)`));
-  return `${out.join('\n')}\n`;
 }
 
 const HANGUL = /[\u3131-\u318e\uac00-\ud7a3]/;

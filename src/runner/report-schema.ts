@@ -17,6 +17,10 @@ export const runnerInfoSchema = z.object({
   btf: z.boolean(),
   kprobes: z.boolean().optional(),
   arch: z.string().optional(),
+  /** Where the one-liners ran: a throwaway VM with its own kernel, or the runner host itself. */
+  isolation: z.enum(['vm', 'host']).optional(),
+  /** How the VM was run: hardware virtualization, or full emulation (slower). */
+  accel: z.enum(['kvm', 'tcg']).optional(),
 });
 export type RunnerInfoSummary = z.infer<typeof runnerInfoSchema>;
 
@@ -44,11 +48,25 @@ export const verifyResultSchema = z.object({
 });
 export type VerifyResult = z.infer<typeof verifyResultSchema>;
 
+/** One kernel's run in a report of several kernels. */
+export const kernelRunSchema = z.object({
+  runner: runnerInfoSchema,
+  results: z.array(verifyResultSchema),
+  durationMs: z.number().nonnegative().optional(),
+});
+export type KernelRun = z.infer<typeof kernelRunSchema>;
+
 export const verifyReportSchema = z.object({
   runner: runnerInfoSchema,
   /** The markdown file the one-liners came from, when known. */
   file: z.string().optional(),
   results: z.array(verifyResultSchema),
   durationMs: z.number().nonnegative().optional(),
+  /**
+   * Several kernels asked for (`--kernel 6.1 --kernel 6.12`): one entry per kernel, in the
+   * order asked. `runner` and `results` above are then the first kernel's, so a reader that
+   * knows one kernel still reads a whole report.
+   */
+  kernels: z.array(kernelRunSchema).optional(),
 });
 export type VerifyReport = z.infer<typeof verifyReportSchema>;

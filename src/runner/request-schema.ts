@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { extractFromShell } from '../oneliners/extract-oneliners.js';
 import { loadShellParser } from '../oneliners/shell-parser.js';
 import type { OneLiner } from '../oneliners/types.js';
+import { MAX_REQUEST_ONELINERS, oneLinerSchema } from './one-liner-schema.js';
 import type { VerifyReport } from './report-schema.js';
 import { verifyOneLiners, type VerifyOptions } from './verify-oneliners.js';
 
@@ -11,33 +12,33 @@ import { verifyOneLiners, type VerifyOptions } from './verify-oneliners.js';
  * argv, kind and shell syntax come from that parse, never from the request; the policy runs
  * again inside `verifyOneLiners`.
  */
-export const MAX_REQUEST_ONELINERS = 50;
+export { MAX_REQUEST_ONELINERS, oneLinerSchema };
 
-export const oneLinerSchema = z.object({
-  kind: z.enum(['bpftrace', 'bpftrace-list', 'bcc-tool']),
-  line: z.number().int().nonnegative(),
-  endLine: z.number().int().nonnegative(),
-  heading: z.string().max(500).nullable(),
-  command: z.string().min(1).max(16 * 1024),
-  argv: z.array(z.string().max(16 * 1024)).max(256),
-  env: z.record(z.string(), z.string().max(4096)),
-  shellSyntax: z.array(z.string().max(64)).max(64),
-});
+/** A kernel name as a runner lists it: `6.1`, `6.1.0-57-cloud-amd64`. */
+export const KERNEL_NAME = /^[0-9][0-9a-z.+_-]{0,40}$/i;
+export const MAX_KERNELS = 4;
 
 export const runnerRequestSchema = z.object({
   version: z.literal(1),
   /** The markdown file, for the report (e.g. "study/week1/hgd.md"). */
   file: z.string().max(1024).optional(),
   oneLiners: z.array(oneLinerSchema).max(MAX_REQUEST_ONELINERS),
+  /** VM kernels to run on, by name (`6.1`); the runner's first kernel when absent. */
+  kernels: z.array(z.string().regex(KERNEL_NAME)).max(MAX_KERNELS).optional(),
 });
 export type RunnerRequest = z.infer<typeof runnerRequestSchema>;
 
-/** Parses and runs a request; throws a ZodError on a malformed request. */
-export async function runRequest(request: unknown, opts: VerifyOptions = {}): Promise<VerifyReport> {
+/** Parses a request and rebuilds its one-liners from their text; throws a ZodError on a malformed request. */
+export async function readRunnerRequest(request: unknown): Promise<RunnerRequest> {
   const parsed = runnerRequestSchema.parse(request);
   await loadShellParser();
-  const oneLiners = parsed.oneLiners.map(reparse);
-  return verifyOneLiners(oneLiners, { ...opts, file: opts.file ?? parsed.file });
+  return { ...parsed, oneLiners: parsed.oneLiners.map(reparse) };
+}
+
+/** Parses and runs a request on this host's kernel; throws a ZodError on a malformed request. */
+export async function runRequest(request: unknown, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const parsed = await readRunnerRequest(request);
+  return verifyOneLiners(parsed.oneLiners, { ...opts, file: opts.file ?? parsed.file });
 }
 
 /**

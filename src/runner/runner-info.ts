@@ -53,7 +53,8 @@ async function probeRunnerInfo(): Promise<RunnerInfo> {
 
 export async function bpftraceVersion(): Promise<{ text: string; numbers: [number, number] } | null> {
   try {
-    const { stdout } = await execa('bpftrace', ['--version'], { timeout: 5000, reject: false, env: { PATH: SAFE_PATH }, extendEnv: false });
+    // Generous: bpftrace loads LLVM before it answers, which takes seconds in an emulated VM.
+    const { stdout } = await execa('bpftrace', ['--version'], { timeout: 30_000, reject: false, env: { PATH: SAFE_PATH }, extendEnv: false });
     return parseBpftraceVersion(stdout);
   } catch {
     return null;
@@ -63,7 +64,7 @@ export async function bpftraceVersion(): Promise<{ text: string; numbers: [numbe
 /** `bpftrace --info`'s probe types (~0.1 s, once per process); empty when it cannot say. */
 async function bpftraceProbeTypes(): Promise<{ kfunc?: boolean }> {
   try {
-    const { stdout, stderr } = await execa('bpftrace', ['--info'], { timeout: 5000, reject: false, env: { PATH: SAFE_PATH }, extendEnv: false });
+    const { stdout, stderr } = await execa('bpftrace', ['--info'], { timeout: 30_000, reject: false, env: { PATH: SAFE_PATH }, extendEnv: false });
     return parseProbeTypes(`${stdout}\n${stderr}`);
   } catch {
     return {};

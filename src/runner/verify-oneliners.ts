@@ -239,11 +239,11 @@ function judgeBccTool(oneLiner: OneLiner, raw: RawRun): VerifyResult {
   return { ...baseResult(oneLiner, status, message, raw.durationMs), events, output: raw.output, ...(raw.truncated ? { truncated: true } : {}) };
 }
 
-function deniedResult(oneLiner: OneLiner, decision: Extract<PolicyDecision, { ok: false }>): VerifyResult {
+export function deniedResult(oneLiner: OneLiner, decision: Extract<PolicyDecision, { ok: false }>): VerifyResult {
   return { ...baseResult(oneLiner, 'denied', decision.message, 0), rule: decision.rule };
 }
 
-function baseResult(oneLiner: OneLiner, status: RunStatus, message: string, durationMs: number): VerifyResult {
+export function baseResult(oneLiner: OneLiner, status: RunStatus, message: string, durationMs: number): VerifyResult {
   return {
     line: oneLiner.line,
     endLine: oneLiner.endLine,

@@ -98,7 +98,6 @@ export function prepareWorkload(options: WorkloadOptions = {}): PreparedWorkload
     env: { PATH: SAFE_PATH },
     extendEnv: false,
     cwd: os.tmpdir(),
-    timeout: options.timeoutMs ?? 20_000,
     reject: false,
     stdin: 'pipe',
     stdout: 'ignore',
@@ -107,6 +106,10 @@ export function prepareWorkload(options: WorkloadOptions = {}): PreparedWorkload
   const done = child.then(() => undefined, () => undefined);
   return {
     start() {
+      // The limit counts from the go line, not from the spawn: attaching can take half a
+      // minute in an emulated VM, and a workload killed while it waits traces nothing.
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+      void done.finally(() => clearTimeout(timer));
       child.stdin?.end('go\n');
       return done;
     },

@@ -12,7 +12,7 @@ import type { VerifyOutcome } from './render-verify.js';
  */
 export function silentRunnerProblem(run: PendingRun): Bilingual {
   const minutes = Math.max(1, Math.round((run.deadline - run.dispatchedAt) / 60_000));
-  const where = run.runner ? `${run.runner.owner}/${run.runner.repo}` : 'verify.runnerRepository';
+  const where = run.runner ? `${run.runner.owner}/${run.runner.repo}` : 'STUDY_BOT_RUNNER_REPOSITORY';
   const label = run.job.kernelLabel;
   const cancelling = run.runId !== null;
   return {

@@ -9,7 +9,7 @@ import { pick, type Bilingual } from '../i18n/pick.js';
 import type { OneLiner } from '../oneliners/types.js';
 import { decideAccess, VerifyGate, type GateTicket } from './access.js';
 import type { VerifyDriver, VerifyJob } from './drivers/types.js';
-import { parseVerifyCommand, VERIFY_USAGE } from './parse-verify-command.js';
+import { kernelName, parseVerifyCommand, VERIFY_USAGE } from './parse-verify-command.js';
 import { publisher } from './publish-verify.js';
 import { CHECK_RUN_NAME, renderPending, renderProblem, type VerifyView } from './render-verify.js';
 import { findMember, resolveVerifyTarget } from './resolve-verify-target.js';
@@ -17,8 +17,8 @@ import { sweepStaleComments } from './sweep-stale-comments.js';
 
 export interface VerifyCommandDeps {
   gate: VerifyGate;
-  /** the configured driver, or a problem the organizers must fix in the config */
-  driverFor(ctx: CommandContext): VerifyDriver | { problem: Bilingual };
+  /** the deployment's driver for these kernel labels, or why it cannot run them */
+  driverFor(ctx: CommandContext, kernels: string[]): VerifyDriver | { problem: Bilingual };
   extract(markdown: string): Promise<OneLiner[]>;
   /** requests this process still waits for (the actions driver's pending runs) */
   isPending?(requestId: string): boolean;
@@ -70,16 +70,9 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
     return;
   }
 
-  const driver = deps.driverFor(ctx);
+  const driver = deps.driverFor(ctx, parsed.kernels);
   if ('problem' in driver) {
     await ctx.reply([quote(command), '', pick(lang, driver.problem)].join('\n'));
-    return;
-  }
-  if (parsed.kernel && ctx.config.verify.driver !== 'actions') {
-    await ctx.reply([quote(command), '', pick(lang, {
-      ko: `커널 레이블(\`${parsed.kernel}\`)은 actions 드라이버에서만 쓸 수 있습니다. 이 스터디는 봇이 있는 머신에서 바로 실행합니다.`,
-      en: `a kernel label (\`${parsed.kernel}\`) needs the actions driver; this study runs one-liners on the bot's own machine.`,
-    })].join('\n'));
     return;
   }
 
@@ -188,7 +181,7 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
     requester: ctx.author.login,
     requestId: a.requestId,
     lang,
-    kernelLabel: a.parsed.kernel,
+    kernelLabel: a.parsed.kernels[0] ?? null,
   };
   const checkRunId = await a.study.createCheckRun(
     sha,
@@ -207,7 +200,8 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
     checkRunId,
     view,
     failureConclusion: ctx.config.checks.failureConclusion,
-    kernelLabel: a.parsed.kernel,
+    kernelLabel: a.parsed.kernels[0] ?? null,
+    kernels: a.parsed.kernels.map(kernelName),
     ticket: a.ticket,
     deadline: a.deadline,
   };

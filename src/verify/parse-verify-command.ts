@@ -8,13 +8,14 @@ import type { Bilingual } from '../i18n/pick.js';
  * - `/verify week1`               the commenter's own week-1 file
  * - `/verify week1 @member`       a member's week-1 file (organizers only)
  * - `/verify help`                usage
- * Any of them may add `kernel-6.8` (or `--kernel 6.8`): the runner label to run on, for a
- * study whose runner repository has runners on several kernels (actions driver only).
+ * Any of them may add `--kernel 6.1` (or `kernel-6.1`), up to four times: the VM kernels to
+ * run on, shown side by side (the VM driver), or the runner label to run on (the actions
+ * driver, one label). Kept as labels (`kernel-6.1`); `kernelName` gives the bare name.
  */
 export type VerifyCommand =
   | { kind: 'help' }
-  | { kind: 'path'; path: string; kernel: string | null }
-  | { kind: 'week'; week: number; member: string | null; kernel: string | null }
+  | { kind: 'path'; path: string; kernels: string[] }
+  | { kind: 'week'; week: number; member: string | null; kernels: string[] }
   | { kind: 'usage'; problem: Bilingual };
 
 const WEEK = /^(?:week|w)[-_]?0*(\d{1,2})$|^0*(\d{1,2})(?:주차|주)$/iu;
@@ -22,10 +23,14 @@ const MEMBER = /^@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$/;
 // A runner label a workflow can put in `runs-on`; kept narrow because it ends up in JSON there.
 const KERNEL_LABEL = /^kernel-[0-9][0-9a-z.+_-]{0,30}$/i;
 const MAX_PATH = 300;
+export const MAX_KERNELS = 4;
+
+/** `kernel-6.1` → `6.1`, the name a VM runner lists its kernels by. */
+export const kernelName = (label: string): string => label.replace(/^kernel-/i, '');
 
 export const VERIFY_USAGE: Bilingual = {
-  ko: '`/verify study/week1/파일.md` · `/verify week1` (내 1주차 노트) · `/verify week1 @멤버` (운영진) · 선택: `kernel-6.8`',
-  en: '`/verify study/week1/file.md` · `/verify week1` (your week-1 notes) · `/verify week1 @member` (organizers) · optional: `kernel-6.8`',
+  ko: '`/verify study/week1/파일.md` · `/verify week1` (내 1주차 노트) · `/verify week1 @멤버` (운영진) · 선택: `--kernel 6.1` (여러 번 가능)',
+  en: '`/verify study/week1/file.md` · `/verify week1` (your week-1 notes) · `/verify week1 @member` (organizers) · optional: `--kernel 6.1` (repeatable)',
 };
 
 const usage = (ko: string, en: string): VerifyCommand => ({ kind: 'usage', problem: { ko, en } });
@@ -52,7 +57,7 @@ export function parseVerifyCommand(args: readonly string[], opts: { weeks: numbe
   if (words.length === 0) return usage('무엇을 검증할지 적어 주세요.', 'say what to verify.');
   if (words.length === 1 && /^(help|도움말|-h|--help|\?)$/i.test(words[0])) return { kind: 'help' };
 
-  let kernel: string | null = null;
+  const kernels: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
@@ -64,8 +69,9 @@ export function parseVerifyCommand(args: readonly string[], opts: { weeks: numbe
     }
     const label = /^kernel-/i.test(value) ? value.toLowerCase() : `kernel-${value.toLowerCase()}`;
     if (!KERNEL_LABEL.test(label)) return usage(`\`${value}\`은(는) 커널 레이블이 아닙니다 (예: \`kernel-6.8\`).`, `\`${value}\` is not a kernel label (e.g. \`kernel-6.8\`).`);
-    if (kernel !== null) return usage('커널 레이블은 하나만 줄 수 있습니다.', 'give one kernel label at most.');
-    kernel = label;
+    if (kernels.includes(label)) continue;
+    if (kernels.length >= MAX_KERNELS) return usage(`커널은 ${MAX_KERNELS}개까지 줄 수 있습니다.`, `give ${MAX_KERNELS} kernels at most.`);
+    kernels.push(label);
   }
 
   // `week 1` written as two words
@@ -77,17 +83,17 @@ export function parseVerifyCommand(args: readonly string[], opts: { weeks: numbe
   if (week) {
     const n = Number(week[1] ?? week[2]);
     if (n < 1 || n > opts.weeks) return usage(`주차는 1부터 ${opts.weeks}까지입니다.`, `weeks run from 1 to ${opts.weeks}.`);
-    if (more.length === 0) return { kind: 'week', week: n, member: null, kernel };
+    if (more.length === 0) return { kind: 'week', week: n, member: null, kernels };
     const member = more.length === 1 ? MEMBER.exec(more[0]) : null;
     if (!member) return usage(`\`${more.join(' ')}\`을(를) 이해하지 못했습니다. 멤버는 \`@login\`으로 적어 주세요.`, `I did not understand \`${more.join(' ')}\`; name a member as \`@login\`.`);
-    return { kind: 'week', week: n, member: member[1], kernel };
+    return { kind: 'week', week: n, member: member[1], kernels };
   }
 
   if (target.includes('/') || /\.(md|markdown)$/i.test(target)) {
     if (more.length > 0) return usage('경로 뒤에는 다른 것을 쓸 수 없습니다 (경로에 공백이 있으면 안 됩니다).', 'nothing may follow the path (and a path cannot contain spaces here).');
     const checked = checkNotePath(target);
     if (!checked.ok) return { kind: 'usage', problem: checked.problem };
-    return { kind: 'path', path: checked.path, kernel };
+    return { kind: 'path', path: checked.path, kernels };
   }
   return usage(`\`${target}\`은(는) 주차(\`week1\`)도 경로도 아닙니다.`, `\`${target}\` is neither a week (\`week1\`) nor a path.`);
 }

@@ -6,14 +6,15 @@ import { verifyStudyRepository } from '../github/verify-study-repository.js';
 import { extractOneLiners } from '../oneliners/extract-oneliners.js';
 import { VerifyGate } from './access.js';
 import { actionsDriver } from './drivers/actions-driver.js';
-import { localDriver, realVerifier } from './drivers/local-driver.js';
+import { localDriver, verifierFor } from './drivers/local-driver.js';
 import type { VerifyDriver } from './drivers/types.js';
 import { expirePendingRun } from './expire-pending-run.js';
 import { handleVerifyCommand } from './handle-verify-command.js';
 import { handleWorkflowRun } from './handle-workflow-run.js';
-import { VERIFY_USAGE } from './parse-verify-command.js';
+import { kernelName, VERIFY_USAGE } from './parse-verify-command.js';
 import { PendingRuns, type PendingRun } from './pending-runs.js';
 import { publisher } from './publish-verify.js';
+import { readVerifyDeployment } from './verify-deployment.js';
 
 /**
  * `/verify` (issue and commit comments) and, for the actions driver, the runner
@@ -33,25 +34,35 @@ export function registerVerify(app: Probot, deps: AppDeps, commands: CommandHand
       }),
     ),
   );
-  const local = localDriver(deps.verifier ?? realVerifier);
+  const deployment = deps.verifyDeployment ?? readVerifyDeployment(process.env);
+  const local = deployment.ok && deployment.deployment.driver !== 'actions'
+    ? localDriver(deps.verifier ?? verifierFor(deployment.deployment.driver))
+    : null;
 
-  const driverFor = (ctx: CommandContext): VerifyDriver | { problem: { ko: string; en: string } } => {
-    const { verify } = ctx.config;
-    if (verify.driver === 'local') return local;
-    if (!verify.runnerRepository) {
+  const driverFor = (_ctx: CommandContext, kernels: string[]): VerifyDriver | { problem: { ko: string; en: string } } => {
+    if (!deployment.ok) {
+      // npm start refuses to start with these (server-env.ts); an app built otherwise says so here.
+      return { problem: { ko: `봇의 /verify 설정에 문제가 있습니다: ${deployment.problems.join(' · ')}`, en: `the bot's /verify deployment is misconfigured: ${deployment.problems.join(' · ')}` } };
+    }
+    const chosen = deployment.deployment;
+    if (chosen.driver === 'host' && kernels.length > 0) {
       return {
         problem: {
-          ko: '설정에 `verify.driver: actions`가 있지만 `verify.runnerRepository`가 없습니다. 운영진이 러너 저장소(owner/repo)를 적어 주세요.',
-          en: 'the config says `verify.driver: actions` but has no `verify.runnerRepository`; organizers, please name the runner repository (owner/repo).',
+          ko: `커널 선택(${kernels.map(kernelName).join(', ')})은 VM 러너에서만 됩니다. 이 봇은 자기 머신의 커널 하나에서 실행합니다.`,
+          en: `choosing kernels (${kernels.map(kernelName).join(', ')}) needs the VM runner; this bot runs on its own machine's one kernel.`,
         },
       };
     }
-    const runnerRef = parseRepoRef(verify.runnerRepository);
+    if (chosen.driver !== 'actions') return local!;
+    if (kernels.length > 1) {
+      return { problem: { ko: '러너 저장소(actions)에서는 커널 레이블을 하나만 줄 수 있습니다.', en: 'the runner repository (actions) takes one kernel label at most.' } };
+    }
+    const runnerRef = parseRepoRef(chosen.runnerRepository);
     return actionsDriver({
       clock: deps.clock,
       pending,
-      workflow: verify.workflow,
-      ref: verify.ref,
+      workflow: chosen.workflow,
+      ref: chosen.ref,
       runnerRepository: async () => runnerRepository(await octokitForRepository(app, runnerRef), runnerRef),
     });
   };

@@ -44,8 +44,11 @@ export function cell(text: string, max = CELL_CHARS): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|])/g, '\\$1')
-    .replace(/@(?=\w)/g, '@\u200b');
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
+    .replace(/@(?=\w)/g, '@\u200b')
+    // `#12` and `owner/repo#12` would reference (and notify) other issues; bare URLs would link.
+    .replace(/#(?=\d)/g, '#\u200b')
+    .replace(/:\/\//g, ':/\u200b/');
 }
 
 /** A code fence longer than any backtick run inside, so output can never close it early. */
@@ -119,18 +122,48 @@ function details(v: VerifyView, results: readonly VerifyResult[], outputLines: n
   return blocks;
 }
 
+/** The runs of a report: one per kernel when several were asked for. */
+const kernelRuns = (report: VerifyReport): { runner: VerifyReport['runner']; results: VerifyResult[] }[] =>
+  report.kernels && report.kernels.length > 1 ? report.kernels : [{ runner: report.runner, results: report.results }];
+
+/** Every result of every kernel: what the Check Run's conclusion weighs. */
+const allResults = (outcome: VerifyOutcome, lang: Language): VerifyResult[] =>
+  outcome.kind === 'report' ? kernelRuns(outcome.report).flatMap((run) => run.results) : resultsOf(outcome, lang);
+
+/** One row per one-liner, one column per kernel: the same program on each kernel side by side. */
+function kernelTable(v: VerifyView, report: VerifyReport): string[] {
+  const runs = kernelRuns(report);
+  const head = `| # | one-liner | ${runs.map((run) => `\`${cell(run.runner.kernel, 40)}\``).join(' | ')} |`;
+  const rows = report.results.map((r, i) => {
+    const title = r.heading ? cell(r.heading, 60) : pick(v.lang, { ko: '(제목 없음)', en: '(no heading)' });
+    const cells = runs.map((run) => {
+      const result = run.results[i];
+      return result ? `${statusLabel(result.status, v.lang)}${result.status === 'ok' ? '' : ` — ${cell(detailOf(result, v.lang), 120)}`}` : '—';
+    });
+    return `| ${i + 1} | [L${r.line}](${lineLink(v, r.line, r.endLine)}) ${title} | ${cells.join(' | ')} |`;
+  });
+  return [head, `|---|---|${runs.map(() => '---|').join('')}`, ...rows];
+}
+
 function runnerLine(v: VerifyView, outcome: VerifyOutcome): string | null {
   if (outcome.kind !== 'report') return null;
-  const { runner } = outcome.report;
+  return kernelRuns(outcome.report).map((run) => runnerParts(v, run.runner)).join('\n');
+}
+
+function runnerParts(v: VerifyView, runner: VerifyReport['runner']): string {
   const yes = (b: boolean) => (b ? '✅' : '❌');
+  const where = runner.isolation === 'vm'
+    ? pick(v.lang, { ko: `VM${runner.accel === 'tcg' ? ' (전체 에뮬레이션)' : runner.accel === 'kvm' ? ' (KVM)' : ''}`, en: `VM${runner.accel === 'tcg' ? ' (full emulation)' : runner.accel === 'kvm' ? ' (KVM)' : ''}` })
+    : runner.isolation === 'host' ? pick(v.lang, { ko: '호스트', en: 'host' }) : null;
   const parts = [
+    ...(where ? [where] : []),
     `kernel \`${cell(runner.kernel, 60)}\``,
     `bpftrace \`${cell(runner.bpftrace ?? pick(v.lang, { ko: '없음', en: 'none' }), 40)}\``,
     `BTF ${yes(runner.btf)}`,
   ];
   if (runner.kprobes !== undefined) parts.push(`kprobes ${yes(runner.kprobes)}`);
   if (runner.arch) parts.push(cell(runner.arch, 20));
-  if (v.kernelLabel) parts.push(pick(v.lang, { ko: `레이블 \`${v.kernelLabel}\``, en: `label \`${v.kernelLabel}\`` }));
+  if (v.kernelLabel && runner.isolation !== 'vm') parts.push(pick(v.lang, { ko: `레이블 \`${v.kernelLabel}\``, en: `label \`${v.kernelLabel}\`` }));
   return `${pick(v.lang, { ko: '러너', en: 'Runner' })}: ${parts.join(' · ')}`;
 }
 
@@ -203,7 +236,8 @@ function body(v: VerifyView, outcome: VerifyOutcome, outputLines: number, withDe
   if (results.length === 0) {
     lines.push(pick(v.lang, { ko: '이 파일에는 검증할 one-liner가 없습니다.', en: 'This file has no one-liners to verify.' }));
   } else {
-    lines.push(`**${tally(results, v.lang)}**`, '', ...table(v, results));
+    const severalKernels = outcome.kind === 'report' && kernelRuns(outcome.report).length > 1;
+    lines.push(`**${tally(results, v.lang)}**`, '', ...(severalKernels ? kernelTable(v, outcome.report) : table(v, results)));
     if (withDetails) {
       const blocks = details(v, results, outputLines);
       if (blocks.length) lines.push('', ...blocks);
@@ -251,7 +285,7 @@ export function renderVerifyCheck(
   outcome: VerifyOutcome,
   failureConclusion: 'failure' | 'neutral',
 ): VerifyCheckOutput {
-  const results = resultsOf(outcome, v.lang);
+  const results = allResults(outcome, v.lang);
   const broken = results.some((r) => r.status === 'error' || r.status === 'attach-failed');
   const allOk = results.length > 0 && results.every((r) => r.status === 'ok');
   const conclusion = broken ? failureConclusion : allOk ? 'success' : 'neutral';

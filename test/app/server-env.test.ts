@@ -16,4 +16,17 @@ describe('serverEnvProblems', () => {
     expect(problems).toHaveLength(count);
     if (count > 0) expect(problems[0]).toMatch(/WEBHOOK_SECRET|PRIVATE_KEY/);
   });
+
+  it.each([
+    ['the host driver without the unsafe switch', { STUDY_BOT_VERIFY_DRIVER: 'host' }, /STUDY_BOT_UNSAFE_HOST_RUNNER=1/],
+    ['the actions driver without a runner repository', { STUDY_BOT_VERIFY_DRIVER: 'actions' }, /STUDY_BOT_RUNNER_REPOSITORY/],
+    ['an unknown driver (the old study.yml word)', { STUDY_BOT_VERIFY_DRIVER: 'local' }, /vm, actions or host/],
+  ])('refuses to start with %s', (_, extra, message) => {
+    const problems = serverEnvProblems({ APP_ID: '1', PRIVATE_KEY: key, WEBHOOK_SECRET: 's3cret', ...extra } as NodeJS.ProcessEnv);
+    expect(problems).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('starts with the host driver when the deployment says the machine is disposable', () => {
+    expect(serverEnvProblems({ APP_ID: '1', PRIVATE_KEY: key, WEBHOOK_SECRET: 's3cret', STUDY_BOT_VERIFY_DRIVER: 'host', STUDY_BOT_UNSAFE_HOST_RUNNER: '1' })).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { doctorChecks } from '../../src/cli/doctor-command.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -119,16 +119,31 @@ describe('study-bot verify: usage', () => {
 
 describe('study-bot runner exec: usage and validation', () => {
   it.each([
-    [[], '하위 명령은 exec뿐입니다'],
+    [[], '하위 명령은 exec 또는 image build입니다'],
     [['exec'], '--request와 --out이 모두 필요합니다'],
     [['exec', '--request', 'r.json'], '--request와 --out이 모두 필요합니다'],
-    [['run', '--request', 'r.json', '--out', 'o.json'], '하위 명령은 exec뿐입니다 (받은 값: run)'],
+    [['run', '--request', 'r.json', '--out', 'o.json'], '하위 명령은 exec 또는 image build입니다 (받은 값: run)'],
+    [['image'], 'image 다음에는 build가 와야 합니다'],
+    [['exec', '--request', 'r.json', '--out', 'o.json', '--isolation', 'vn'], '`vm`을(를) 말씀하신 건가요?'],
     [['exec', '--reqest', 'r.json', '--out', 'o.json'], '`--request`을(를) 말씀하신 건가요?'],
   ])('%o → exit 2: %s', async (args, message) => {
     const { io, stderr } = fakeIO();
     expect(await main(['runner', ...args], io)).toBe(2);
     expect(stderr()).toContain(message);
-    expect(stderr()).toContain('사용법: study-bot runner exec');
+    expect(stderr()).toContain('study-bot runner exec --request');
+  });
+
+  it('refuses the host path unless the deployment says it is disposable', async () => {
+    const request = write('host.json', JSON.stringify({ version: 1, oneLiners: [] }));
+    vi.stubEnv('STUDY_BOT_UNSAFE_HOST_RUNNER', '');
+    try {
+      const { io, stderr } = fakeIO();
+      expect(await main(['runner', 'exec', '--isolation', 'host', '--request', request, '--out', 'out.json'], io)).toBe(2);
+      expect(stderr()).toContain('STUDY_BOT_UNSAFE_HOST_RUNNER=1');
+      expect(existsSync(path.join(dir, 'out.json'))).toBe(false);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('rejects an invalid request with the reason', async () => {
@@ -145,17 +160,22 @@ describe('study-bot runner exec: usage and validation', () => {
     expect(stderr()).toMatch(/cannot read the request/);
   });
 
-  it('writes a report for a request whose one-liners are all denied', async () => {
+  it('runs in the VM by default, and says how to build the image when there is none', async () => {
     const request = write('denied.json', JSON.stringify({
       version: 1,
       file: 'study/week1/hgd.md',
       oneLiners: [{ kind: 'bpftrace', line: 7, endLine: 7, heading: '1. x', command: "sudo bpftrace --unsafe -e 'BEGIN { system(\"id\"); }'",
         argv: ['bpftrace', '-e', 'BEGIN { exit(); }'], env: {}, shellSyntax: [] }],
     }));
-    const { io } = fakeIO();
-    expect(await main(['runner', 'exec', '--request', request, '--out', 'report.json'], io)).toBe(0);
-    const report = verifyReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')));
-    expect(report.results).toEqual([expect.objectContaining({ line: 7, heading: '1. x', status: 'denied', rule: 'option' })]);
+    const { io, stderr } = fakeIO();
+    vi.stubEnv('STUDY_BOT_RUNNER_DIR', path.join(dir, 'no-runner-here'));
+    try {
+      expect(await main(['runner', 'exec', '--request', request, '--out', 'report.json'], io)).toBe(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(stderr()).toContain('study-bot runner image build');
+    expect(existsSync(path.join(dir, 'report.json'))).toBe(false);
   });
 });
 
@@ -168,14 +188,19 @@ describeEbpf('study-bot verify and runner exec on this machine', () => {
     expect(stdout()).toMatch(/│ eBPF 스터디 시작!/);
   });
 
-  itEbpf('runner exec runs a valid request and writes the report contract', async () => {
+  itEbpf('runner exec --isolation host (a disposable runner) runs a valid request and writes the report contract', async () => {
     const request = write('ok.json', JSON.stringify({
       version: 1,
       oneLiners: [{ kind: 'bpftrace', line: 1, endLine: 1, heading: null, command: "sudo bpftrace -e 'BEGIN { printf(\"hi\\n\"); exit(); }'",
         argv: [], env: {}, shellSyntax: [] }],
     }));
     const { io } = fakeIO();
-    expect(await main(['runner', 'exec', '--request', request, '--out', 'ok-report.json'], io)).toBe(0);
+    vi.stubEnv('STUDY_BOT_UNSAFE_HOST_RUNNER', '1');
+    try {
+      expect(await main(['runner', 'exec', '--isolation', 'host', '--request', request, '--out', 'ok-report.json'], io)).toBe(0);
+    } finally {
+      vi.unstubAllEnvs();
+    }
     const report = verifyReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'ok-report.json'), 'utf8')));
     expect(report.results[0]).toMatchObject({ status: 'ok', output: ['hi'] });
   });
@@ -227,10 +252,12 @@ describe('study-bot doctor', () => {
   it('runs on this machine and prints every check', async () => {
     const { io, stdout } = fakeIO();
     const code = await main(['doctor'], io);
-    for (const name of ['kernel', 'root', 'bpftrace', 'tracefs', 'btf', 'kprobes', 'bcc', 'memlock', 'sandbox']) expect(stdout()).toContain(name);
+    for (const name of ['kernel', 'root', 'bpftrace', 'tracefs', 'btf', 'kprobes', 'bcc', 'memlock', 'sandbox', 'qemu', 'vm-image']) expect(stdout()).toContain(name);
     expect([0, 1]).toContain(code);
     const json = fakeIO();
     await main(['doctor', '--format', 'json'], json.io);
-    expect(JSON.parse(json.stdout()).checks).toHaveLength(9);
+    const names = (JSON.parse(json.stdout()).checks as { name: string }[]).map((c) => c.name);
+    // kvm is reported once QEMU and an image are there (it boots a guest to find out).
+    expect(names.slice(0, 11)).toEqual(['kernel', 'root', 'bpftrace', 'tracefs', 'btf', 'kprobes', 'bcc', 'memlock', 'sandbox', 'qemu', 'vm-image']);
   });
 });

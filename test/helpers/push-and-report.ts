@@ -25,10 +25,11 @@ export async function pushAndReportWorld() {
   const server = new FakeGitHubServer(OWNER, REPO);
   await server.start();
   const tasks: Promise<unknown>[] = [];
+  let minutes = 0;
   const errors: unknown[] = [];
   const deps: AttendanceDeps = {
-    // the app started before the pushes (which GitHub receives at PUSHED_AT)
-    clock: { now: () => APP_STARTED },
+    // the app started before the first push; pushes come minutes apart (caches with a time to live expire)
+    clock: { now: () => new Date(APP_STARTED.getTime() + minutes * 60_000) },
     background: (task) => void tasks.push(task().catch((error: unknown) => errors.push(error))),
     attendance: { ledgerSecrets: ['bench-secret'], retryDelaysMs: [0, 0] },
   };
@@ -53,6 +54,7 @@ export async function pushAndReportWorld() {
     const after = before.with(sha(`world-push-${pushes++}`), { set: Object.entries(files).map(([path, content]) => ({ path, content })) });
     server.add(after);
     head = after;
+    minutes += 5;
     const mark = server.calls.length;
     const runsBefore = server.checkRuns.length;
     const t0 = performance.now();

@@ -12,6 +12,11 @@ export const API = 'https://api.github.com';
 export const STUDY = { owner: 'Codertocat', repo: 'Hello-World' };
 export const RUNNER = { owner: 'Codertocat', repo: 'ebpf-runner' };
 export const RUNNER_INSTALLATION_ID = 7;
+/** The deployment that sends /verify to the runner repository's workflow (set in the bot's environment, not study.yml). */
+export const ACTIONS_DEPLOYMENT = {
+  ok: true as const,
+  deployment: { driver: 'actions' as const, runnerRepository: `${RUNNER.owner}/${RUNNER.repo}`, workflow: 'ebpf-verify.yml', ref: 'main' },
+};
 /** The head of the default branch (the git-ref example's sha). */
 export const HEAD_SHA = openapiExample<any>('git-ref').object.sha as string;
 export const MEMBER = 'Codertocat';

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -94,20 +94,37 @@ describe('.github/runner-repository/ebpf-verify.yml', () => {
     expect(workflow.jobs.verify['runs-on']).toContain('vars.STUDY_BOT_HOSTED_RUNNER');
   });
 
-  it('passes only options that `study-bot runner exec` knows', async () => {
-    const command = step(/^Run the one-liners/).run!.replace(/\\\n\s*/g, ' ');
+  it('runs `study-bot runner exec` in the VM, or on the host with the unsafe switch only on a GitHub-hosted VM', async () => {
+    const script = step(/^Run the one-liners/).run!;
+    expect(script).toContain('isolation=vm\n');
+    expect(script).toContain('if [ -n "$UNSAFE_HOST" ]; then isolation=host; fi');
+    const command = script.replace(/\\\n\s*/g, ' ');
     const args = command.slice(command.indexOf('runner exec')).split('\n')[0];
-    const flags = [...args.matchAll(/--[a-z-]+/g)].map((m) => m[0]);
-    expect(flags).toEqual(['--request', '--out']);
-    // the same invocation against an empty request: parsed, run, a report written
+    expect([...args.matchAll(/--[a-z-]+/g)].map((m) => m[0])).toEqual(['--isolation', '--request', '--out']);
+
+    // the hosted VM's invocation, against an empty request: parsed, run, a report written …
     const dir = mkdtempSync(join(tmpdir(), 'study-bot-workflow-'));
-    try {
-      writeFileSync(join(dir, 'request.json'), JSON.stringify({ version: 1, oneLiners: [] }));
+    const exec = async (unsafe: boolean) => {
       let stderr = '';
       const io: CliIO = { stdout: () => {}, stderr: (s) => void (stderr += s), cwd: dir, env: {}, isTTY: false };
-      const code = await main(['runner', 'exec', '--request', 'request.json', '--out', 'report.json'], io);
-      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      vi.stubEnv('STUDY_BOT_UNSAFE_HOST_RUNNER', unsafe ? '1' : '');
+      try {
+        const code = await main(['runner', 'exec', '--isolation', 'host', '--request', 'request.json', '--out', 'report.json'], io);
+        return { code, stderr };
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    };
+    try {
+      writeFileSync(join(dir, 'request.json'), JSON.stringify({ version: 1, oneLiners: [] }));
+      expect(await exec(true)).toEqual({ code: 0, stderr: '' });
       expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).results).toEqual([]);
+      // … and refused without the switch, which the workflow sets on GitHub's hosted VM only
+      rmSync(join(dir, 'report.json'));
+      const refused = await exec(false);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('STUDY_BOT_UNSAFE_HOST_RUNNER');
+      expect(existsSync(join(dir, 'report.json'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -136,7 +136,9 @@ describe('checkMarkdown never throws on hostile text', () => {
     const text = Array.from({ length: 10_000 }, (_, i) => `## bpftrce 실습 ${i}\n`).join('\n');
     const started = performance.now();
     await checkMarkdown(input(text));
-    expect(performance.now() - started).toBeLessThan(5_000);
+    // A guard against quadratic matching, not a speed figure (that is `npm run bench`): with
+    // VMs and other tests on the same 2 cores this took 5.2 s once, so the bound is loose.
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 
   it('a 3 MB file gets one file-size finding, fast', async () => {

@@ -7,20 +7,22 @@ describe('parseVerifyCommand', () => {
   it.each([
     ['help', { kind: 'help' }],
     ['도움말', { kind: 'help' }],
-    ['study/week1/hgd.md', { kind: 'path', path: 'study/week1/hgd.md', kernel: null }],
-    ['./study/week1/hgd.md', { kind: 'path', path: 'study/week1/hgd.md', kernel: null }],
-    ['study/week1/홍길동.md', { kind: 'path', path: 'study/week1/홍길동.md', kernel: null }],
+    ['study/week1/hgd.md', { kind: 'path', path: 'study/week1/hgd.md', kernels: [] }],
+    ['./study/week1/hgd.md', { kind: 'path', path: 'study/week1/hgd.md', kernels: [] }],
+    ['study/week1/홍길동.md', { kind: 'path', path: 'study/week1/홍길동.md', kernels: [] }],
     // macOS-decomposed Hangul in the comment is composed before lookup
-    ['study/week1/\u1112\u1169\u11BC\u1100\u1175\u11AF\u1103\u1169\u11BC.md', { kind: 'path', path: 'study/week1/홍길동.md', kernel: null }],
-    ['week1', { kind: 'week', week: 1, member: null, kernel: null }],
-    ['Week01', { kind: 'week', week: 1, member: null, kernel: null }],
-    ['week 3', { kind: 'week', week: 3, member: null, kernel: null }],
-    ['w2', { kind: 'week', week: 2, member: null, kernel: null }],
-    ['1주차', { kind: 'week', week: 1, member: null, kernel: null }],
-    ['week1 @hong-gd', { kind: 'week', week: 1, member: 'hong-gd', kernel: null }],
-    ['week1 kernel-6.8', { kind: 'week', week: 1, member: null, kernel: 'kernel-6.8' }],
-    ['week1 --kernel 5.15', { kind: 'week', week: 1, member: null, kernel: 'kernel-5.15' }],
-    ['--kernel=6.8 study/week1/a.md', { kind: 'path', path: 'study/week1/a.md', kernel: 'kernel-6.8' }],
+    ['study/week1/\u1112\u1169\u11BC\u1100\u1175\u11AF\u1103\u1169\u11BC.md', { kind: 'path', path: 'study/week1/홍길동.md', kernels: [] }],
+    ['week1', { kind: 'week', week: 1, member: null, kernels: [] }],
+    ['Week01', { kind: 'week', week: 1, member: null, kernels: [] }],
+    ['week 3', { kind: 'week', week: 3, member: null, kernels: [] }],
+    ['w2', { kind: 'week', week: 2, member: null, kernels: [] }],
+    ['1주차', { kind: 'week', week: 1, member: null, kernels: [] }],
+    ['week1 @hong-gd', { kind: 'week', week: 1, member: 'hong-gd', kernels: [] }],
+    ['week1 kernel-6.8', { kind: 'week', week: 1, member: null, kernels: ['kernel-6.8'] }],
+    ['week1 --kernel 5.15', { kind: 'week', week: 1, member: null, kernels: ['kernel-5.15'] }],
+    ['--kernel=6.8 study/week1/a.md', { kind: 'path', path: 'study/week1/a.md', kernels: ['kernel-6.8'] }],
+    ['week1 --kernel 6.1 --kernel 6.12', { kind: 'week', week: 1, member: null, kernels: ['kernel-6.1', 'kernel-6.12'] }],
+    ['week1 kernel-6.1 --kernel 6.1', { kind: 'week', week: 1, member: null, kernels: ['kernel-6.1'] }],
   ])('/verify %s', (args, expected) => {
     expect(parse(args)).toEqual(expected);
   });
@@ -38,7 +40,7 @@ describe('parseVerifyCommand', () => {
     ['study//week1/a.md'],
     ['everything'],
     ['week1 --kernel'],
-    ['week1 kernel-6.8 kernel-5.15'],
+    ['week1 --kernel 5.4 --kernel 5.10 --kernel 5.15 --kernel 6.1 --kernel 6.8'],
     ['week1 --kernel=6.8"]'],
   ])('/verify %s is a usage error', (args) => {
     const result = parse(args);

@@ -41,6 +41,8 @@ describe('renderVerifyComment', () => {
 
   it('neutralises table syntax, HTML and mentions in cells, and fences output safely', () => {
     expect(cell('a | b <img src=x> @team [x](y)\nz')).toBe('a \\| b &lt;img src=x&gt; @\u200bteam \\[x\\](y) ⏎ z');
+    // A heading or a guest's message must not reference other issues or post live links.
+    expect(cell('see #12, other/repo#3 and https://evil.example ~~gone~~')).toBe('see #\u200b12, other/repo#\u200b3 and https:/\u200b/evil.example \\~\\~gone\\~\\~');
     expect(fenced(['```', 'x'])).toBe('````text\n```\nx\n````');
   });
 });

@@ -7,14 +7,14 @@ import { openapiExample } from '../helpers/github-examples.js';
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
 import {
   API, RUNNER, RUNNER_INSTALLATION_ID, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCheckRunUpdate, mockCommentUpdate, mockConfig,
-  mockStudyFile, sent, studyYaml, submission, token, workflowRunEvent, type Sent,
-} from '../helpers/verify-github.js';
+  mockStudyFile, sent, studyYaml, submission, token, workflowRunEvent, type Sent, ACTIONS_DEPLOYMENT } from '../helpers/verify-github.js';
 
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
 });
 
-const ACTIONS = `verify:\n  driver: actions\n  runnerRepository: ${RUNNER.owner}/${RUNNER.repo}`;
+// The study config no longer picks the driver: ACTIONS_DEPLOYMENT (the bot's environment) does.
+const ACTIONS = '';
 const RUN_ID = 30433642;
 const BLOB = 'https://productionresultssa0.blob.core.windows.net';
 
@@ -29,7 +29,7 @@ function mockAppAuth(scope: nock.Scope) {
 /** A /verify with the actions driver, up to the dispatch; returns what was sent. */
 async function dispatchOne(s: Sent, opts: { kernel?: string } = {}) {
   const verifier = fakeVerifier();
-  const app = await createTestProbot({ verifier });
+  const app = await createTestProbot({ verifyDeployment: ACTIONS_DEPLOYMENT, verifier });
   const scope = nock(API);
   mockInstallationToken(scope);
   mockConfig(scope, studyYaml(ACTIONS));

@@ -6,8 +6,7 @@ import { createTestProbot, INSTALLATION_ID, mockInstallationToken } from '../hel
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
 import {
   API, MEMBER, RUNNER, RUNNER_INSTALLATION_ID, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCheckRunUpdate, mockCommentUpdate,
-  mockConfig, mockReply, mockStudyFile, mockThreadComments, sent, studyYaml, token, workflowRunEvent, type Sent,
-} from '../helpers/verify-github.js';
+  mockConfig, mockReply, mockStudyFile, mockThreadComments, sent, studyYaml, token, workflowRunEvent, type Sent, ACTIONS_DEPLOYMENT } from '../helpers/verify-github.js';
 import { manualTime } from '../helpers/verify-time.js';
 
 afterEach(() => {
@@ -15,7 +14,8 @@ afterEach(() => {
   nock.cleanAll();
 });
 
-const ACTIONS = `verify:\n  driver: actions\n  runnerRepository: ${RUNNER.owner}/${RUNNER.repo}`;
+// The study config no longer picks the driver: ACTIONS_DEPLOYMENT (the bot's environment) does.
+const ACTIONS = '';
 const RUN_ID = 30433642;
 const MINUTE = 60_000;
 
@@ -29,7 +29,7 @@ function mockAppAuth(scope: nock.Scope) {
 
 /** A /verify with the actions driver, dispatched; the runner never answers. */
 async function dispatchOne(s: Sent, time: ReturnType<typeof manualTime>, yaml = studyYaml(ACTIONS)) {
-  const app = await createTestProbot({ verifier: fakeVerifier(), clock: time.clock, timer: time.timer });
+  const app = await createTestProbot({ verifyDeployment: ACTIONS_DEPLOYMENT, verifier: fakeVerifier(), clock: time.clock, timer: time.timer });
   const scope = nock(API);
   mockInstallationToken(scope);
   mockConfig(scope, yaml);
@@ -110,7 +110,7 @@ describe('/verify deadline: no ⏳ left forever', () => {
   it('honours verify.timeoutMinutes and says so; a run that already finished need not be cancelled', async () => {
     const time = manualTime();
     const s = sent();
-    const { settle } = await dispatchOne(s, time, studyYaml(`${ACTIONS}\n  timeoutMinutes: 5`));
+    const { settle } = await dispatchOne(s, time, studyYaml(`verify:\n  timeoutMinutes: 5`));
     expect(time.scheduled).toBe(1);
     time.advance(4 * MINUTE);
     await settle();

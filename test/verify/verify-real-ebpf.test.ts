@@ -42,7 +42,7 @@ describeEbpf('/verify end to end with the real verifier (local driver)', () => {
     const comment = s.commentUpdates[0];
     expect(comment).toMatch(/\| 1 \| \[L6\].*✅ 동작함/);
     expect(comment).toMatch(/\| 2 \| \[L12\].*⛔ 안전 정책으로 거부/);
-    expect(comment).toMatch(/러너: kernel `[^`]+` · bpftrace `v?\d/);
+    expect(comment).toMatch(/러너: 호스트 · kernel `[^`]+` · bpftrace `v?\d/);
     expect(s.checkUpdates[0]).toMatchObject({ status: 'completed', conclusion: 'neutral' });
   }, 60_000);
 });

@@ -114,8 +114,8 @@ export function actionsDriver(options: ActionsDriverOptions): VerifyDriver {
           kind: 'failed',
           oneLiners: job.oneLiners,
           problem: {
-            ko: `러너 저장소의 워크플로 \`${options.workflow}\`를 시작하지 못했습니다 (${reason}). 운영진: 앱이 러너 저장소에 설치됐는지, \`verify.runnerRepository\`/\`verify.workflow\`/\`verify.ref\` 설정을 확인해 주세요.`,
-            en: `could not start the runner repository's workflow \`${options.workflow}\` (${reason}). Organizers: check that the app is installed on the runner repository and the \`verify.runnerRepository\`/\`verify.workflow\`/\`verify.ref\` settings.`,
+            ko: `러너 저장소의 워크플로 \`${options.workflow}\`를 시작하지 못했습니다 (${reason}). 운영진: 앱이 러너 저장소에 설치됐는지, 봇 환경의 \`STUDY_BOT_RUNNER_REPOSITORY\`/\`STUDY_BOT_RUNNER_WORKFLOW\`/\`STUDY_BOT_RUNNER_REF\`를 확인해 주세요.`,
+            en: `could not start the runner repository's workflow \`${options.workflow}\` (${reason}). Organizers: check that the app is installed on the runner repository and the bot's \`STUDY_BOT_RUNNER_REPOSITORY\`/\`STUDY_BOT_RUNNER_WORKFLOW\`/\`STUDY_BOT_RUNNER_REF\` environment.`,
           },
         });
       }

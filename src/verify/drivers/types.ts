@@ -10,7 +10,14 @@ import type { VerifyOutcome, VerifyView } from '../render-verify.js';
  * The verifier a local driver runs: `verifyOneLiners` from src/runner in production, the
  * real one in the eBPF integration test, and a labelled fake in the GitHub-side tests.
  */
-export type Verifier = (oneLiners: OneLiner[]) => Promise<VerifyReport>;
+export type Verifier = (oneLiners: OneLiner[], request?: VerifierRequest) => Promise<VerifyReport>;
+
+/** What a verifier may need besides the one-liners: the kernels asked for, the file. */
+export interface VerifierRequest {
+  /** VM kernel names (`6.1`); empty: the runner's first kernel. */
+  kernels: string[];
+  file: string;
+}
 
 /** One accepted `/verify`: everything needed to run it and to report it, by either driver. */
 export interface VerifyJob {
@@ -25,6 +32,8 @@ export interface VerifyJob {
   view: VerifyView;
   failureConclusion: 'failure' | 'neutral';
   kernelLabel: string | null;
+  /** VM kernel names asked for (`6.1`), in order; empty: the runner's default. */
+  kernels: string[];
   ticket: GateTicket;
   /** epoch ms (verify.timeoutMinutes after the request): no result by then → "the runner did not answer" */
   deadline: number;

@@ -1,0 +1,44 @@
+/**
+ * PID 1 of the runner VM: a busybox script in the initramfs. It mounts the read-only root
+ * image, gives the guest writable scratch space in RAM only (tmpfs), mounts the kernel file
+ * systems bpftrace needs, runs the agent inside the root image, then reboots, which ends QEMU
+ * (-no-reboot). Nothing of the host is mounted: the root image is the only disk.
+ *
+ * If anything fails the script still reboots, and the host reports "the VM gave no result";
+ * if the script itself dies, the kernel panics and `panic=-1` reboots just the same.
+ */
+export const GUEST_INIT_SCRIPT = `#!/bin/busybox sh
+/bin/busybox mkdir -p /proc /sys /dev /newroot
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+say() { echo "studybot-init: $*" > /dev/console; }
+# The guest's own deadline (the host's, plus a little): it ends even if the host process died.
+for word in $(cat /proc/cmdline); do
+  case "$word" in studybot.deadline=*) (sleep "\${word#studybot.deadline=}"; reboot -f) & ;; esac
+done
+for module in $(cat /etc/study-bot/modules); do insmod "/lib/modules/$module" || say "cannot load $module"; done
+n=0
+while [ ! -b /dev/vda ] && [ $n -lt 200 ]; do usleep 20000; n=$((n + 1)); done
+if mount -t ext4 -o ro,noload /dev/vda /newroot; then
+  for dir in run tmp var/tmp root; do mount -t tmpfs -o mode=0755,size=512m scratch "/newroot/$dir"; done
+  chmod 1777 /newroot/tmp /newroot/var/tmp
+  mount --move /proc /newroot/proc
+  mount --move /sys /newroot/sys
+  mount --move /dev /newroot/dev
+  mount -t tracefs tracefs /newroot/sys/kernel/tracing
+  mount -t debugfs debugfs /newroot/sys/kernel/debug
+  mount -t bpf bpf /newroot/sys/fs/bpf
+  ip link set lo up
+  hostname studybot-vm
+  mkdir -p /newroot/run/study-bot
+  cp /study-bot/* /newroot/run/study-bot/
+  chroot /newroot /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root /usr/bin/node /run/study-bot/agent.mjs /run/study-bot/request.json
+  say "agent exited with $?"
+else
+  say "cannot mount the root image"
+fi
+reboot -f
+`;

@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { QEMU_BINARY, qemuArgv, type QemuSpec } from './qemu-argv.js';
+import { consoleOutsideFrame, decodeFrame, type FrameRead } from './result-frame.js';
+import type { VmUser } from './vm-user.js';
+
+export interface LaunchOptions {
+  spec: QemuSpec;
+  /** QEMU is killed (SIGKILL) after this long, whatever the guest is doing. */
+  deadlineMs: number;
+  /** The console is read up to this many bytes; a guest that writes more is killed. */
+  maxConsoleBytes?: number;
+  user: VmUser | null;
+  /** Another QEMU build (tests point it at a missing one). */
+  qemuBinary?: string;
+  /** Called once, when the guest first writes to its console (QEMU has read its files by then). */
+  onFirstOutput?: () => void;
+}
+
+export interface LaunchResult {
+  frame: FrameRead;
+  /** The end of what the console showed outside the frame, for a message when there is no frame. */
+  consoleTail: string;
+  /** QEMU's own complaints (bad options, a missing file, KVM failures). */
+  qemuErrors: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  overflowed: boolean;
+  durationMs: number;
+}
+
+export const DEFAULT_MAX_CONSOLE_BYTES = 4 * 1024 * 1024;
+const MAX_QEMU_STDERR = 16 * 1024;
+
+/**
+ * Boots one runner VM and waits for it to end. Everything the guest sends is data, read with
+ * a byte cap; QEMU is SIGKILLed at the deadline or when the cap is passed. QEMU gets an
+ * empty environment: nothing of study-bot's (tokens, keys) is in its memory to begin with.
+ */
+export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
+  const startedAt = Date.now();
+  const maxConsole = opts.maxConsoleBytes ?? DEFAULT_MAX_CONSOLE_BYTES;
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let consoleBytes = 0;
+    let stderr = '';
+    let timedOut = false;
+    let overflowed = false;
+    let spawnError: string | null = null;
+    const [file, ...args] = confinedArgv(opts.qemuBinary ?? QEMU_BINARY, qemuArgv(opts.spec), opts.user);
+    const child = spawn(file!, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+      cwd: '/',
+    });
+    let first = true;
+    const kill = () => {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, opts.deadlineMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (first) {
+        first = false;
+        opts.onFirstOutput?.();
+      }
+      if (overflowed) return;
+      consoleBytes += chunk.length;
+      if (consoleBytes > maxConsole) {
+        overflowed = true;
+        kill();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < MAX_QEMU_STDERR) stderr += chunk.toString('utf8').slice(0, MAX_QEMU_STDERR - stderr.length);
+    });
+    child.on('error', (error) => {
+      spawnError = error.message;
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString('utf8');
+      resolve({
+        frame: overflowed ? { ok: false, reason: 'no-frame' } : decodeFrame(text),
+        consoleTail: consoleOutsideFrame(text).slice(-4000),
+        qemuErrors: spawnError ? `${spawnError}\n${stderr}`.trim() : stderr.trim(),
+        exitCode: code,
+        timedOut,
+        overflowed,
+        durationMs: Date.now() - startedAt,
+      });
+    });
+  });
+}
+
+/**
+ * QEMU's argv inside its confinement. `setpriv --pdeathsig KILL`: QEMU dies with this process,
+ * so a crashed or restarted bot leaves no VM running; as root, also a new network, IPC and UTS
+ * namespace (QEMU needs no network: an escaped QEMU finds none), the VM user's uid and gid
+ * with no supplementary groups, and no new privileges.
+ */
+export function confinedArgv(qemu: string, argv: string[], user: VmUser | null): string[] {
+  const setpriv = ['setpriv', '--pdeathsig', 'KILL', '--no-new-privs'];
+  if (!user) return [...setpriv, '--', qemu, ...argv];
+  return [
+    'unshare', '--net', '--ipc', '--uts', '--',
+    ...setpriv, `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--',
+    qemu, ...argv,
+  ];
+}

@@ -1,0 +1,28 @@
+import { execa } from 'execa';
+import type { AccelChoice } from './accel.js';
+import { QEMU_BINARY } from './qemu-argv.js';
+import { readManifest, runnerDir, type RunnerManifest } from './runner-dir.js';
+
+/** What `study-bot doctor` reports of a runner host's VM side. */
+export interface VmRunnerProbe {
+  dir: string;
+  /** `qemu-system-x86_64 --version`'s first line, or null when QEMU is missing. */
+  qemu: string | null;
+  manifest: RunnerManifest | null;
+  /** Tried only when QEMU and an image are there: KVM or full emulation, and why. */
+  accel: AccelChoice | null;
+}
+
+export async function probeVmRunner(env: NodeJS.ProcessEnv = process.env): Promise<VmRunnerProbe> {
+  const dir = runnerDir(env);
+  const version = await execa(QEMU_BINARY, ['--version'], { reject: false, timeout: 10_000 }).catch(() => null);
+  const qemu = version && version.exitCode === 0 ? version.stdout.split('\n')[0]!.trim() : null;
+  const manifest = readManifest(dir);
+  let accel: AccelChoice | null = null;
+  if (qemu && manifest) {
+    const { chooseAccel } = await import('./verify-in-vm.js');
+    const { guestAgentSource } = await import('./guest-bundle.js');
+    accel = await chooseAccel(dir, manifest, await guestAgentSource(), env).catch(() => null);
+  }
+  return { dir, qemu, manifest, accel };
+}

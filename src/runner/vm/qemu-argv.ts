@@ -1,0 +1,57 @@
+/**
+ * The QEMU command line of a runner VM: the fewest devices that work. No network device, no
+ * display, no monitor, no host directory shared; the root image attached read-only; a serial
+ * console as the only way out; `-no-reboot` so the guest's reboot ends QEMU; QEMU's seccomp
+ * sandbox on (no spawning, no privilege changes, no obsolete syscalls).
+ */
+export type Accel = 'kvm' | 'tcg';
+
+export interface QemuSpec {
+  accel: Accel;
+  kernel: string;
+  initramfs: string;
+  rootImage: string;
+  cpus: number;
+  memoryMb: number;
+  /** Extra kernel command-line words (tests use them to make a guest misbehave on purpose). */
+  append?: string[];
+}
+
+export const QEMU_BINARY = 'qemu-system-x86_64';
+
+export const KERNEL_CMDLINE = [
+  'console=ttyS0',
+  'quiet',
+  'loglevel=1',
+  // Any panic (including /init dying) reboots at once, and -no-reboot turns that into an exit.
+  'panic=-1',
+  'oops=panic',
+  // Speculative-execution mitigations cost a lot under emulation and protect nothing here:
+  // the guest runs one member's programs and is thrown away.
+  'mitigations=off',
+  'random.trust_cpu=on',
+];
+
+export function qemuArgv(spec: QemuSpec): string[] {
+  return [
+    '-nodefaults',
+    '-no-user-config',
+    '-display', 'none',
+    '-monitor', 'none',
+    '-serial', 'stdio',
+    '-machine', 'q35',
+    ...(spec.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,thread=multi', '-cpu', 'max']),
+    '-smp', String(spec.cpus),
+    '-m', String(spec.memoryMb),
+    '-kernel', spec.kernel,
+    '-initrd', spec.initramfs,
+    '-append', [...KERNEL_CMDLINE, ...(spec.append ?? [])].join(' '),
+    '-drive', `file=${qemuOptionValue(spec.rootImage)},if=virtio,format=raw,readonly=on`,
+    '-nic', 'none',
+    '-no-reboot',
+    '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
+  ];
+}
+
+/** QEMU splits option values at commas; a literal comma is written twice. */
+export const qemuOptionValue = (value: string): string => value.replace(/,/g, ',,');

@@ -1,0 +1,48 @@
+/**
+ * The guest's answer travels over its serial console, which also carries whatever the guest
+ * kernel (or a member's root program inside it) prints. So the answer is framed and base64'd
+ * (the tty may turn \n into \r\n), and the host reads the console as hostile: bounded, and
+ * exactly one well-formed frame or no answer at all.
+ */
+export const FRAME_BEGIN = '@@STUDYBOT-RESULT-BEGIN@@';
+export const FRAME_END = '@@STUDYBOT-RESULT-END@@';
+
+export function encodeFrame(value: unknown): string {
+  const body = Buffer.from(JSON.stringify(value), 'utf8').toString('base64').replace(/.{1,76}/g, '$&\n');
+  return `\n${FRAME_BEGIN}\n${body}${FRAME_END}\n`;
+}
+
+export type FrameRead =
+  | { ok: true; value: unknown }
+  | { ok: false; reason: 'no-frame' | 'several-frames' | 'bad-frame' };
+
+/** Finds the single frame in console text and decodes its JSON. */
+export function decodeFrame(consoleText: string): FrameRead {
+  const begins = countOf(consoleText, FRAME_BEGIN);
+  if (begins === 0) return { ok: false, reason: 'no-frame' };
+  if (begins > 1) return { ok: false, reason: 'several-frames' };
+  const start = consoleText.indexOf(FRAME_BEGIN) + FRAME_BEGIN.length;
+  const end = consoleText.indexOf(FRAME_END, start);
+  if (end === -1) return { ok: false, reason: 'bad-frame' };
+  const body = consoleText.slice(start, end).replace(/[\r\n]/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body)) return { ok: false, reason: 'bad-frame' };
+  try {
+    return { ok: true, value: JSON.parse(Buffer.from(body, 'base64').toString('utf8')) };
+  } catch {
+    return { ok: false, reason: 'bad-frame' };
+  }
+}
+
+/** Console text around the frame, for diagnosing a guest that gave no answer. */
+export function consoleOutsideFrame(consoleText: string): string {
+  const start = consoleText.indexOf(FRAME_BEGIN);
+  if (start === -1) return consoleText;
+  const end = consoleText.indexOf(FRAME_END, start);
+  return consoleText.slice(0, start) + (end === -1 ? '' : consoleText.slice(end + FRAME_END.length));
+}
+
+function countOf(text: string, needle: string): number {
+  let count = 0;
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) count++;
+  return count;
+}

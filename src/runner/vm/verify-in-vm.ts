@@ -1,0 +1,291 @@
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { OneLiner } from '../../oneliners/types.js';
+import { MAX_REQUEST_ONELINERS } from '../one-liner-schema.js';
+import { checkPolicy } from '../policy.js';
+import { redactSecrets } from '../redact.js';
+import { verifyReportSchema, type KernelRun, type VerifyReport, type VerifyResult } from '../report-schema.js';
+import { detectAccel, type AccelChoice } from './accel.js';
+import { guestAgentSource } from './guest-bundle.js';
+import { buildRequestInitramfs } from './initramfs.js';
+import { launchVm, type LaunchResult } from './launch-vm.js';
+import type { Accel } from './qemu-argv.js';
+import { pickKernels, readManifest, runnerDir, type KernelEntry, type RunnerManifest } from './runner-dir.js';
+import { baseResult, deniedResult } from '../verify-oneliners.js';
+import type { VmRequest } from './vm-request.js';
+import { vmUser } from './vm-user.js';
+
+export interface VmVerifyOptions {
+  /** Kernels by name ("6.1"); the runner's first kernel when empty. */
+  kernels?: string[];
+  runnerDir?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The markdown file the one-liners came from, for the report. */
+  file?: string;
+  /** Longest a one-liner runs after the workload starts, ms. */
+  windowMs?: number;
+  /** Extra guest kernel command-line words (tests make guests misbehave with them). */
+  append?: string[];
+  /** Replaces the guest agent (tests run hostile agents with it). */
+  agentSource?: string;
+  /** Replaces the computed deadline of each VM, ms (tests of a guest that never ends). */
+  deadlineMs?: number;
+}
+
+/** How long things take on each kind of VM: full emulation compiles ~8x slower (RUNNER.md). */
+const TIMING: Record<Accel, { bootMs: number; attachTimeoutMs: number; graceMs: number }> = {
+  kvm: { bootMs: 20_000, attachTimeoutMs: 30_000, graceMs: 5_000 },
+  // Generous: a busy 2-core host was seen taking 40 s to compile five one-liners in a guest.
+  tcg: { bootMs: 90_000, attachTimeoutMs: 120_000, graceMs: 20_000 },
+};
+const BATCH_SIZE = 8;
+const DEFAULT_WINDOW_MS = 5_000;
+
+/** Limits on what a guest's report may carry back, whatever the guest claims. */
+const MAX_MESSAGE = 4000;
+const MAX_HINT = 1000;
+const MAX_OUTPUT_LINES = 30;
+const MAX_OUTPUT_LINE = 1000;
+
+export function vmSettings(env: NodeJS.ProcessEnv = process.env): { cpus: number; memoryMb: number; slots: number } {
+  const number = (value: string | undefined, fallback: number, min: number, max: number) => {
+    const n = Number(value);
+    return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
+  };
+  const cpus = number(env.STUDY_BOT_VM_CPUS, Math.min(4, Math.max(2, os.availableParallelism())), 1, 64);
+  const memoryMb = number(env.STUDY_BOT_VM_MEMORY_MB, 2048, 512, 65536);
+  // As many VMs at once as the host has cores and memory for (at least one).
+  const fit = Math.max(1, Math.min(Math.floor(os.availableParallelism() / cpus), Math.floor(os.totalmem() / 2 / (memoryMb * 1024 * 1024))));
+  return { cpus, memoryMb, slots: number(env.STUDY_BOT_VM_SLOTS, fit, 1, 64) };
+}
+
+/**
+ * VMs running at once, for the whole process: one member's request (or a request for several
+ * kernels) must not starve another member's VM into its deadline. First come, first served;
+ * a VM's deadline starts when it gets its slot.
+ */
+class VmSlots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  async run<T>(limit: number, task: () => Promise<T>): Promise<T> {
+    if (this.running >= limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+const vmSlots = new VmSlots();
+
+/**
+ * Runs one-liners in throwaway VMs, one VM per kernel asked for, the one-liners of a request
+ * side by side inside it (verifyOneLiners, as on a host). The report's runner says which
+ * kernel, from the runner's own manifest: what the guest claims about itself is not trusted.
+ */
+export async function verifyInVm(oneLiners: OneLiner[], opts: VmVerifyOptions = {}): Promise<VerifyReport> {
+  const startedAt = Date.now();
+  const dir = opts.runnerDir ?? runnerDir(opts.env);
+  const manifest = readManifest(dir);
+  if (!manifest) {
+    throw new Error(`VM 러너 이미지가 없습니다: \`study-bot runner image build\`로 만드세요 (no runner image in ${dir}; build it with \`study-bot runner image build\`)`);
+  }
+  const kernels = pickKernels(manifest, opts.kernels ?? []);
+  const agent = opts.agentSource ?? (await guestAgentSource());
+  const accel = await chooseAccel(dir, manifest, agent, opts.env);
+  const runs = await Promise.all(kernels.map((kernel) => runOnKernel(oneLiners, kernel, manifest, dir, accel, agent, opts)));
+  const first = runs[0]!;
+  return {
+    runner: first.runner,
+    ...(opts.file ? { file: opts.file } : {}),
+    results: first.results,
+    durationMs: Date.now() - startedAt,
+    ...(runs.length > 1 ? { kernels: runs } : {}),
+  };
+}
+
+export function chooseAccel(dir: string, manifest: RunnerManifest, agent: string, env?: NodeJS.ProcessEnv): Promise<AccelChoice> {
+  return detectAccel({
+    runnerDir: dir,
+    env,
+    tryKvm: async () => {
+      const probe = await bootGuest({ oneLiners: [], kernel: manifest.kernels[0]!, manifest, dir, accel: 'kvm', agent, deadlineMs: 30_000, env });
+      if (probe.frame.ok) return { ok: true, detail: 'ok' };
+      return { ok: false, detail: probe.timedOut ? 'no answer within 30 s' : probe.qemuErrors.split('\n')[0] || `exit ${probe.exitCode}` };
+    },
+  });
+}
+
+async function runOnKernel(
+  oneLiners: OneLiner[],
+  kernel: KernelEntry,
+  manifest: RunnerManifest,
+  dir: string,
+  choice: AccelChoice,
+  agent: string,
+  opts: VmVerifyOptions,
+): Promise<KernelRun> {
+  const startedAt = Date.now();
+  const runner = {
+    kernel: kernel.release,
+    bpftrace: manifest.bpftrace,
+    btf: kernel.features.btf,
+    kprobes: kernel.features.kprobes,
+    arch: 'x64',
+    isolation: 'vm' as const,
+    accel: choice.accel,
+  };
+  // The policy runs again inside the guest; here it only spares a boot for what it refuses anyway.
+  const results: VerifyResult[] = new Array(oneLiners.length);
+  const toRun: number[] = [];
+  oneLiners.forEach((oneLiner, index) => {
+    const decision = checkPolicy(oneLiner, { isolation: 'vm' });
+    if (!decision.ok) results[index] = deniedResult(oneLiner, decision);
+    else if (toRun.length >= MAX_REQUEST_ONELINERS) {
+      results[index] = { ...baseResult(oneLiner, 'denied', `요청 하나에서는 one-liner ${MAX_REQUEST_ONELINERS}개까지 실행합니다 (at most ${MAX_REQUEST_ONELINERS} one-liners run per request).`, 0), rule: 'too-many' };
+    } else toRun.push(index);
+  });
+  if (toRun.length === 0) return { runner, results, durationMs: Date.now() - startedAt };
+  const sent = toRun.map((index) => oneLiners[index]!);
+  const timing = TIMING[choice.accel];
+  const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
+  const batches = Math.ceil(sent.length / BATCH_SIZE);
+  const deadlineMs = opts.deadlineMs ?? timing.bootMs + batches * (timing.attachTimeoutMs + windowMs + timing.graceMs + 5_000);
+  const launched = await bootGuest({
+    oneLiners: sent,
+    kernel,
+    manifest,
+    dir,
+    accel: choice.accel,
+    agent,
+    deadlineMs,
+    env: opts.env,
+    append: opts.append,
+    file: opts.file,
+    options: { attachTimeoutMs: timing.attachTimeoutMs, windowMs, graceMs: timing.graceMs, batchSize: BATCH_SIZE },
+  });
+  acceptGuestResults(launched, sent, deadlineMs).forEach((result, k) => (results[toRun[k]!] = result));
+  return { runner, results, durationMs: Date.now() - startedAt };
+}
+
+interface BootRequest {
+  oneLiners: OneLiner[];
+  kernel: KernelEntry;
+  manifest: RunnerManifest;
+  dir: string;
+  accel: Accel;
+  agent: string;
+  deadlineMs: number;
+  env?: NodeJS.ProcessEnv;
+  append?: string[];
+  file?: string;
+  options?: VmRequest['options'];
+}
+
+async function bootGuest(req: BootRequest): Promise<LaunchResult> {
+  const settings = vmSettings(req.env);
+  return vmSlots.run(settings.slots, () => bootNow(req, settings));
+}
+
+async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<LaunchResult> {
+  const request: VmRequest = { version: 1, oneLiners: req.oneLiners, options: req.options ?? {}, ...(req.file ? { file: req.file } : {}) };
+  sweepStaleTemp();
+  // QEMU runs as another user: the request's initramfs must be readable by it, and nothing
+  // else is in this directory. It goes as soon as the guest runs (QEMU has read it by then).
+  const tmp = mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
+  const cleanUp = () => rmSync(tmp, { recursive: true, force: true });
+  try {
+    chmodSync(tmp, 0o755);
+    const initramfs = path.join(tmp, 'initramfs.cpio');
+    const base = readFileSync(path.join(req.dir, req.kernel.initramfs));
+    writeFileSync(initramfs, Buffer.concat([base, buildRequestInitramfs(req.agent, request)]), { mode: 0o644 });
+    const launched = await launchVm({
+      spec: {
+        accel: req.accel,
+        kernel: path.join(req.dir, req.kernel.vmlinuz),
+        initramfs,
+        rootImage: path.join(req.dir, req.manifest.image),
+        cpus: settings.cpus,
+        memoryMb: settings.memoryMb,
+        // The guest's own watchdog: it reboots (so QEMU ends) even if this process is gone.
+        append: [`studybot.deadline=${Math.ceil(req.deadlineMs / 1000) + 5}`, ...(req.append ?? [])],
+      },
+      deadlineMs: req.deadlineMs,
+      user: vmUser({ kvm: req.accel === 'kvm', env: req.env }),
+      onFirstOutput: cleanUp,
+    });
+    return { ...launched, qemuErrors: launched.qemuErrors.split(tmp).join('…') };
+  } finally {
+    cleanUp();
+  }
+}
+
+const TEMP_PREFIX = 'study-bot-vm-';
+
+/** Request folders a killed process left behind (older than an hour: no VM lives that long). */
+function sweepStaleTemp(): void {
+  try {
+    const cutoff = Date.now() - 3_600_000;
+    for (const name of readdirSync(os.tmpdir())) {
+      if (!name.startsWith(TEMP_PREFIX)) continue;
+      const full = path.join(os.tmpdir(), name);
+      if (statSync(full).mtimeMs < cutoff) rmSync(full, { recursive: true, force: true });
+    }
+  } catch {
+    // best effort
+  }
+}
+
+/**
+ * The guest's results, checked: one per one-liner sent, in order, within size caps. The
+ * command, line and heading come from the host's own one-liners, never from the guest.
+ */
+export function acceptGuestResults(launched: LaunchResult, sent: OneLiner[], deadlineMs: number): VerifyResult[] {
+  const failAll = (message: string): VerifyResult[] => sent.map((oneLiner) => baseResult(oneLiner, 'runner-error', message, 0));
+  if (launched.overflowed) return failAll('VM이 콘솔에 너무 많이 써서 중단했습니다 (the VM wrote too much to its console and was stopped).');
+  if (launched.timedOut) {
+    return failAll(`VM이 제한 시간 ${Math.round(deadlineMs / 1000)}초 안에 끝나지 않아 중단했습니다 (the VM did not finish within ${Math.round(deadlineMs / 1000)} s and was stopped).`);
+  }
+  if (!launched.frame.ok) {
+    const why = launched.frame.reason === 'several-frames' ? ' (결과가 여러 개: several results)' : launched.frame.reason === 'bad-frame' ? ' (결과가 깨짐: a broken result)' : '';
+    const qemu = launched.qemuErrors ? `\nQEMU: ${redactSecrets(launched.qemuErrors.split('\n').slice(0, 3).join('\n'))}` : '';
+    return failAll(`VM이 결과 없이 끝났습니다${why} (the VM ended without a result).${qemu}`);
+  }
+  const value = launched.frame.value as { report?: unknown; error?: unknown } | null;
+  if (value && typeof value === 'object' && typeof value.error === 'string') {
+    return failAll(`VM 안의 에이전트가 실패했습니다 (the agent inside the VM failed): ${cap(redactSecrets(value.error), MAX_MESSAGE)}`);
+  }
+  const parsed = verifyReportSchema.safeParse(value && typeof value === 'object' ? value.report : undefined);
+  if (!parsed.success || parsed.data.results.length !== sent.length) {
+    return failAll('VM이 형식에 맞지 않는 결과를 보냈습니다 (the VM sent a result that does not fit the schema).');
+  }
+  return parsed.data.results.map((guest, index) => {
+    const host = baseResult(sent[index]!, guest.status, cap(redactSecrets(guest.message), MAX_MESSAGE), guest.durationMs);
+    const output = guest.output.slice(0, MAX_OUTPUT_LINES).map((line) => cap(redactSecrets(line), MAX_OUTPUT_LINE));
+    return {
+      ...host,
+      events: guest.events,
+      ...(guest.hint ? { hint: cap(redactSecrets(guest.hint), MAX_HINT) } : {}),
+      ...(guest.rule ? { rule: cap(guest.rule, 100) } : {}),
+      output,
+      ...(guest.truncated || guest.output.length > output.length ? { truncated: true } : {}),
+      durationMs: guest.durationMs,
+    };
+  });
+}
+
+const cap = (text: string, max: number) => {
+  const clean = withoutControls(text);
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+};
+
+/**
+ * Terminal escapes, NUL, bell and the bidirectional overrides that reorder what a reader sees:
+ * a guest's text reaches a terminal (the CLI) and a GitHub comment. Tabs and newlines stay.
+ */
+export const withoutControls = (text: string): string =>
+  text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, '');

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { MAX_REQUEST_ONELINERS, oneLinerSchema } from '../one-liner-schema.js';
+
+/**
+ * What the host hands the guest agent. The host built it from its own parse, so the guest
+ * need not parse shell again; the policy still runs inside the guest (verifyOneLiners).
+ */
+export const vmRequestSchema = z.object({
+  version: z.literal(1),
+  file: z.string().max(1024).optional(),
+  oneLiners: z.array(oneLinerSchema).max(MAX_REQUEST_ONELINERS),
+  /** Timings scaled to the VM's speed (full emulation compiles ~8x slower than the host). */
+  options: z
+    .object({
+      attachTimeoutMs: z.number().int().positive().max(600_000),
+      windowMs: z.number().int().positive().max(600_000),
+      parallelism: z.number().int().positive().max(64),
+      batchSize: z.number().int().positive().max(64),
+      /** After SIGINT, how long a one-liner may take to print its maps and exit. */
+      graceMs: z.number().int().positive().max(120_000),
+    })
+    .partial()
+    .default({}),
+});
+export type VmRequest = z.infer<typeof vmRequestSchema>;
