@@ -4,8 +4,9 @@
  * Weeks 2-8 name a topic, not a form: this rule reads the notes' text wherever it is (any
  * heading, prose, tables, code) and checks that each part of the week's topic is there, in
  * the words members actually use, Korean or English (`맵`, `maps`, `BPF_HASH`, `ring buffer`;
- * `CO-RE`, `BTF`, `vmlinux.h` …). Headings do not matter; HTML comments (the template's
- * instructions) and link addresses do not count.
+ * `CO-RE`, `BTF`, `vmlinux.h` …). Headings do not matter: what counts is what is written
+ * under them, so the template's own `## CO-RE` covers nothing. HTML comments (the
+ * template's instructions) and link addresses do not count either.
  *
  * - a part of the topic that is missing: warning naming the part and what to add;
  * - nothing of the topic at all (an empty, placeholder-only or off-topic note): error
@@ -58,7 +59,7 @@
  * @example
  *   {"name": "part-missing.md", "label": "output"}
  *
- *   1: warning: 2주차 주제 중 `CO-RE와 BTF` 내용이 없습니다 — CO-RE가 푸는 문제(커널마다 다른 구조체 배치)와 BTF, vmlinux.h를 적어 주세요 (템플릿의 `## CO-RE` 자리)
+ *   1: warning: 2주차 주제 중 `CO-RE와 BTF` 내용이 없습니다 — 더해 주세요: CO-RE가 푸는 문제(커널마다 다른 구조체 배치)와 BTF, vmlinux.h (템플릿의 `## CO-RE` 자리)
  *
  * @example
  *   {"name": "off-topic.md", "path": "study/week2/hana.md", "label": "input"}
@@ -74,7 +75,7 @@
  * @example
  *   {"name": "off-topic.md", "label": "output"}
  *
- *   1: error: 2주차 주제(BPF 맵, CO-RE, 자료 구조 — BPF 프로그램의 구조를 분석)에 대한 내용이 없습니다 — 맵 종류(hash, array, ring buffer …)와 커널·사용자 공간이 맵으로 데이터를 주고받는 방법, CO-RE가 푸는 문제(커널마다 다른 구조체 배치)와 BTF, vmlinux.h, 분석한 BPF 프로그램 하나의 구조(훅을 정하는 SEC, 맵, 사용자 공간의 로더 코드)를 적어 주세요
+ *   1: error: 2주차 주제(BPF 맵, CO-RE, 자료 구조 — BPF 프로그램의 구조를 분석)에 대한 내용이 없습니다 — 다음을 적어 주세요: 맵 종류(hash, array, ring buffer …)와 커널·사용자 공간이 맵으로 데이터를 주고받는 방법; CO-RE가 푸는 문제(커널마다 다른 구조체 배치)와 BTF, vmlinux.h; 분석한 BPF 프로그램 하나의 구조(훅을 정하는 SEC, 맵, 사용자 공간의 로더 코드)
  */
 import type { Root } from 'mdast';
 import { z } from 'zod';
@@ -123,6 +124,17 @@ export function termPattern(t: string): RegExp {
 // Link targets are addresses, not words the member wrote about the topic.
 const LINK_TARGET = /\]\([^)\s]*\)|<https?:\/\/[^>\s]*>|\bhttps?:\/\/\S+/gu;
 
+/**
+ * The text without its heading lines: a heading names a part (the template's `## CO-RE`
+ * names it too); the part is covered by what is written under it, wherever that is.
+ */
+function bodyText(text: string, headingLines: readonly number[]): string {
+  if (headingLines.length === 0) return text;
+  const lines = text.split('\n');
+  for (const n of headingLines) if (n >= 1 && n <= lines.length) lines[n - 1] = '';
+  return lines.join('\n');
+}
+
 /** The distinct terms of `terms` found in `text`. */
 export function termsFound(text: string, terms: readonly string[]): string[] {
   return terms.filter((t) => termPattern(t).test(text));
@@ -136,7 +148,7 @@ const rule: RubricRule<Options> = {
   },
   options,
   check(_root: Root, ctx) {
-    const text = ctx.visibleText.replace(LINK_TARGET, ' ');
+    const text = bodyText(ctx.visibleText, ctx.outline.headings.map((h) => h.line)).replace(LINK_TARGET, ' ');
     const parts = ctx.options.parts.map((part) => ({ part, covered: termsFound(text, part.terms).length >= part.min }));
     if (parts.every((p) => !p.covered)) {
       const adds = parts.map((p) => p.part.add);
