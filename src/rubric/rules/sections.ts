@@ -42,7 +42,7 @@
  * @example
  *   {"name": "suggested.md", "label": "output"}
  *
- *   1: info: 템플릿의 제목 `## BPF 맵`, `## BPF 프로그램 구조 분석`, `## 학습 내용`이(가) 없습니다 — 제안일 뿐 판정에는 영향이 없습니다 (이 제목들 아래 정리하면 읽는 사람이 찾기 쉽습니다)
+ *   1: info: 템플릿의 제목 `## BPF 맵`, `## BPF 프로그램 구조 분석`, `## 학습 내용`이 없습니다 — 제안일 뿐 판정에는 영향이 없습니다 (이 제목들 아래 정리하면 읽는 사람이 찾기 쉽습니다)
  *
  * @example
  *   {"name": "typo.md", "path": "study/week1/hgd.md", "label": "input"}
@@ -93,7 +93,7 @@
  */
 import type { Root } from 'mdast';
 import { z } from 'zod';
-import { code } from '../korean-particles.js';
+import { code, particle } from '../korean-particles.js';
 import type { RubricRule, RuleContext } from '../types.js';
 
 const rule: RubricRule<{ suggested: boolean }> = {
@@ -171,7 +171,7 @@ function suggestHeadings(ctx: RuleContext<{ suggested: boolean }>): void {
     at: ctx.outline.headings.find((h) => h.depth === 1)?.node ?? 1,
     level: 'info',
     message: {
-      ko: `템플릿의 제목 ${missing.join(', ')}이(가) 없습니다 — 제안일 뿐 판정에는 영향이 없습니다 (이 제목들 아래 정리하면 읽는 사람이 찾기 쉽습니다)`,
+      ko: `템플릿의 제목 ${missing.join(', ')}${particle(missing[missing.length - 1]!, '이/가')} 없습니다 — 제안일 뿐 판정에는 영향이 없습니다 (이 제목들 아래 정리하면 읽는 사람이 찾기 쉽습니다)`,
       en: `the template's headings ${missing.join(', ')} are not used: only a suggestion that does not change the verdict (they help readers find things)`,
     },
   });
