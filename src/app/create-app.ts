@@ -1,5 +1,7 @@
 import type { ApplicationFunction, Probot } from 'probot';
 import { registerAttendance } from '../attendance/register.js';
+import { configApprovals } from '../config/config-approvals.js';
+import { registerConfigTrust } from '../config/register.js';
 import { registerCommandDispatch, type CommandHandler } from '../commands/dispatch.js';
 import { registerPushCheck } from '../push-check/register.js';
 import { registerVerify } from '../verify/register.js';
@@ -19,9 +21,10 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     const commands: CommandHandler[] = [];
     // Capabilities register their webhook listeners and add their slash commands, then one
     // dispatcher routes comment commands to them.
-    registerPushCheck(app, deps, commands);
+    registerPushCheck(app, deps, commands, undefined, (octokit, repo) => configApprovals(deps, octokit, repo));
     registerAttendance(app, deps, commands);
     registerVerify(app, deps, commands);
+    registerConfigTrust(app, deps, commands);
     registerCommandDispatch(app, deps, commands);
   };
 }

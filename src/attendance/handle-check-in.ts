@@ -1,4 +1,5 @@
 import type { CommandHandler } from '../commands/dispatch.js';
+import { pendingRosterNote } from '../config/approval.js';
 import { buildSchedule } from './schedule.js';
 import { checkInUsage, decideCheckIn } from './check-in.js';
 import { commandConfig, NOT_RECORDED, recordThenAcknowledge } from './record-command.js';
@@ -21,7 +22,9 @@ export const checkInHandler: CommandHandler = {
       args: command.args,
     });
     if (!decision.ok) {
-      await ctx.reply(`> ${command.raw}\n\n${decision.message}`);
+      // Added to the roster by an edit nobody approved: say that too, so they know what to ask for.
+      const pending = decision.reason === 'not-member' ? pendingRosterNote(ctx.configStanding, ctx.author.login, config.language) : null;
+      await ctx.reply(`> ${command.raw}\n\n${decision.message}${pending ? `\n\n${pending}` : ''}`);
       return;
     }
     recordThenAcknowledge(

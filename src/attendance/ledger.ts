@@ -1,5 +1,6 @@
 import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
 import { z } from 'zod';
+import { approvalWins, gitBlobSha, type ConfigApproval } from '../config/approval.js';
 import type { LedgerSeal } from './ledger-seal.js';
 
 /**
@@ -64,6 +65,8 @@ export interface Ledger {
   marks: Record<string, AttendanceMark>;
   /** push time of the newest full tree applied: an older tree delivered late cannot undo it */
   treeAt: number;
+  /** the study config an organizer pushed or approved last (see config/approval.ts); absent before the first */
+  config?: ConfigApproval;
 }
 
 export const emptyLedger = (): Ledger => ({ submissions: {}, checks: {}, marks: {}, treeAt: 0 });
@@ -93,7 +96,9 @@ export type LedgerChange =
       removed?: string[];
     }
   | { kind: 'check'; files: { path: string; status: CheckStatus }[]; at: number }
-  | { kind: 'mark'; mark: AttendanceMark };
+  | { kind: 'mark'; mark: AttendanceMark }
+  /** an organizer pushed or approved a config: the newest approval is the one in effect */
+  | { kind: 'config'; approval: ConfigApproval };
 
 /**
  * The latest organizer word wins over any check-in, and among marks of the same source
@@ -110,6 +115,7 @@ const cloneLedger = (l: Ledger): Ledger => ({
   checks: Object.fromEntries(Object.entries(l.checks).map(([k, v]) => [k, { ...v }])),
   marks: Object.fromEntries(Object.entries(l.marks).map(([k, v]) => [k, { ...v }])),
   treeAt: l.treeAt,
+  ...(l.config ? { config: { ...l.config } } : {}),
 });
 
 export function applyChange(ledger: Ledger, change: LedgerChange): Ledger {
@@ -131,6 +137,9 @@ export function applyChange(ledger: Ledger, change: LedgerChange): Ledger {
     }
     case 'tree':
       return applyTree(next, change);
+    case 'config':
+      if (approvalWins(change.approval, next.config)) next.config = { ...change.approval };
+      return next;
   }
 }
 
@@ -201,6 +210,7 @@ export function mergeLedgers(a: Ledger, b: Ledger): Ledger {
   const changes: LedgerChange[] = [
     ...Object.values(b.marks).map<LedgerChange>((mark) => ({ kind: 'mark', mark })),
     ...Object.entries(b.checks).map<LedgerChange>(([path, c]) => ({ kind: 'check', files: [{ path, status: c.status }], at: c.at })),
+    ...(b.config ? [{ kind: 'config', approval: b.config } satisfies LedgerChange] : []),
   ];
   const next = applyChanges(a, changes);
   const bNewer = b.treeAt > a.treeAt;
@@ -243,6 +253,8 @@ const encodedSchema = z.strictObject({
   m: z.array(
     z.tuple([z.number().int().min(1), z.string().min(1), z.enum(['p', 'o', 'a', 'e']), z.string().min(1), seconds, z.enum(['c', 'o'])]),
   ),
+  // the approved config: [text, commit, by, at]; its blob sha is recomputed from the text
+  a: z.tuple([z.string(), z.string(), z.string().min(1), seconds]).optional(),
 });
 
 const toSec = (ms: number) => Math.floor(ms / 1000);
@@ -261,6 +273,7 @@ export function encodeLedger(ledger: Ledger, seal?: LedgerSeal | null): string {
     m: Object.values(ledger.marks)
       .sort((a, b) => a.week - b.week || a.login.localeCompare(b.login))
       .map((m) => [m.week, m.login, stateCode[m.state], m.by, toSec(m.at), m.source === 'organizer' ? 'o' : 'c']),
+    ...(ledger.config ? { a: [ledger.config.text, ledger.config.commit, ledger.config.by, toSec(ledger.config.at)] } : {}),
   };
   const packed = Buffer.from(deflateSync(strToU8(JSON.stringify(data)), { level: 9 })).toString('base64');
   const signature = seal ? ` sig=${seal.sign(packed)}` : '';
@@ -305,6 +318,10 @@ export function decodeLedger(body: string, seal?: LedgerSeal | null): DecodeResu
       at: at * 1000,
       source: source === 'o' ? 'organizer' : 'check-in',
     };
+  }
+  if (parsed.data.a) {
+    const [text, commit, by, at] = parsed.data.a;
+    ledger.config = { text, blobSha: gitBlobSha(text), commit, by, at: at * 1000 };
   }
   return { ok: true, ledger };
 }

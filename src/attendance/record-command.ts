@@ -13,7 +13,8 @@ import { reportService } from './report-service.js';
  * then the last valid config is read (see `readLastValidConfig`).
  */
 export async function commandConfig(ctx: CommandContext): Promise<StudyConfig> {
-  if (ctx.config.members.length > 0) return ctx.config;
+  // An approved config is the one in effect, whatever the file says now.
+  if (ctx.config.members.length > 0 || (ctx.configStanding && ctx.configStanding.state !== 'unapproved')) return ctx.config;
   return (await readLastValidConfig(ctx.octokit, ctx.repo)).config;
 }
 

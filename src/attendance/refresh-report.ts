@@ -1,3 +1,4 @@
+import { standingOfParsed } from '../config/approval.js';
 import type { StudyConfig } from '../config/schema.js';
 import { computeReport } from './compute-report.js';
 import { applyChanges, decodeLedger, emptyLedger, encodeLedger, mergeLedgers, type Ledger, type LedgerChange } from './ledger.js';
@@ -19,6 +20,8 @@ export interface ReportGitHub {
   /** every blob path at `sha`, or null when GitHub cut the listing (huge repositories) */
   treePaths(sha: string): Promise<string[] | null>;
   findOrCreateIssue(title: string): Promise<number>;
+  /** the report issue when there is one (reading the ledger never opens an issue) */
+  findIssue?(): Promise<number | null>;
   /**
    * The bot's marked comment on the issue, paginating through all comments: the first one
    * `prefer` accepts (its ledger verifies), else the first marked one.
@@ -139,11 +142,8 @@ export async function refreshReport(
 ): Promise<RefreshOutcome> {
   const seal = options.seal ?? null;
   const verifies = (body: string) => decodeLedger(body, seal).ok;
-  const config = await gh.readConfig();
-  const changes = [
-    ...(await pushChanges(gh, config, items.flatMap((i) => (i.kind === 'push' ? [i.push] : [])))),
-    ...items.flatMap((i) => (i.kind === 'change' ? [i.change] : [])),
-  ];
+  // The file's config; the one in effect is decided below, once the ledger says what was approved.
+  const fileConfig = await gh.readConfig();
 
   let location = known;
   let current: { id: number; body: string } | null = null;
@@ -153,7 +153,7 @@ export async function refreshReport(
   }
   let issueNumber = location?.issueNumber;
   if (!current) {
-    issueNumber = await gh.findOrCreateIssue(config.attendance.issueTitle ?? defaultIssueTitle);
+    issueNumber = await gh.findOrCreateIssue(fileConfig.attendance.issueTitle ?? defaultIssueTitle);
     current = await gh.findComment(issueNumber, verifies);
   }
 
@@ -181,7 +181,17 @@ export async function refreshReport(
     // Never overwrite a ledger we cannot read: it holds first-seen times nothing else has.
     throw new ReportLedgerError(`${gh.label}: the report comment's ledger is unreadable (${currentProblem}); fix or delete comment ${current?.id}`);
   }
-  const base = copies.reduce(mergeLedgers, emptyLedger());
+  // Approvals first: a push in the same batch is read with the config they put in effect.
+  const given = items.flatMap((i) => (i.kind === 'change' ? [i.change] : []));
+  const base = applyChanges(
+    copies.reduce(mergeLedgers, emptyLedger()),
+    given.filter((c) => c.kind === 'config'),
+  );
+  const config = base.config ? standingOfParsed(fileConfig, [], base.config).config : fileConfig;
+  const changes = [
+    ...(await pushChanges(gh, config, items.flatMap((i) => (i.kind === 'push' ? [i.push] : [])))),
+    ...given.filter((c) => c.kind !== 'config'),
+  ];
   const ledger = applyChanges(base, changes);
   const schedule = buildSchedule(config);
   const report = computeReport({ config, schedule, ledger, now });

@@ -1,6 +1,6 @@
 import type { Language, StudyConfig } from '../config/schema.js';
 import { markerFor } from '../github/marker-comment.js';
-import { byteLength, fitBytes, GITHUB_TEXT_LIMIT } from '../github/text-limits.js';
+import { COMMENT_BODY_LIMIT, fitText, textLength } from '../github/text-limits.js';
 import { pick } from '../i18n/pick.js';
 import { submissionCount, type AttendanceReport, type Completion, type MemberReport, type WeekCell } from './compute-report.js';
 import type { AttendanceState } from './ledger.js';
@@ -201,7 +201,7 @@ const offlineWeeks = (report: AttendanceReport, lang: Language): string => {
  * losing the ledger would lose first-seen times for good.
  */
 export function reportCommentBody(visible: string, ledgerBlock: string): string {
-  const budget = GITHUB_TEXT_LIMIT - byteLength(REPORT_MARKER) - byteLength(ledgerBlock) - 4;
-  if (budget < 1024) throw new Error(`the attendance ledger alone is ${byteLength(ledgerBlock)} bytes: too large for one comment`);
-  return `${REPORT_MARKER}\n${fitBytes(visible, budget)}\n\n${ledgerBlock}`;
+  const budget = COMMENT_BODY_LIMIT - textLength(REPORT_MARKER) - textLength(ledgerBlock) - 4;
+  if (budget < 1024) throw new Error(`the attendance ledger alone is ${textLength(ledgerBlock)} characters: too large for one comment`);
+  return `${REPORT_MARKER}\n${fitText(visible, budget)}\n\n${ledgerBlock}`;
 }

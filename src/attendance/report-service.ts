@@ -3,6 +3,8 @@ import type { Octokit, RepoRef } from '../github/octokit.js';
 import { reportClient } from '../github/report-client.js';
 import type { CheckedFile } from '../check/check-result-block.js';
 import { attendanceOptions } from './attendance-options.js';
+import type { ConfigApproval } from '../config/approval.js';
+import { decodeLedger } from './ledger.js';
 import { ledgerSeal } from './ledger-seal.js';
 import { refreshReport, ReportLedgerError, type CommentLocation, type RefreshItem } from './refresh-report.js';
 import { RefreshQueue } from './refresh-queue.js';
@@ -23,7 +25,16 @@ export interface ReportService {
   refreshDurably(octokit: Octokit, repo: RepoRef, items: RefreshItem[]): Promise<void>;
   /** `refreshDurably` as background work: the webhook is answered first. */
   refreshLater(octokit: Octokit, repo: RepoRef, items: RefreshItem[]): void;
+  /**
+   * The approved config in the report's ledger (null: none yet, or no report). Read from the
+   * comment, remembered for `APPROVAL_TTL_MS` and after every write of this process, so most
+   * calls cost nothing; another replica's approval is seen within that time.
+   */
+  approval(octokit: Octokit, repo: RepoRef): Promise<ConfigApproval | null>;
 }
+
+/** How long a read approval is trusted before the comment is read again (another replica may have approved). */
+export const APPROVAL_TTL_MS = 60_000;
 
 const services = new WeakMap<AppDeps, ReportService>();
 
@@ -44,6 +55,8 @@ function createReportService(deps: AppDeps): ReportService {
   const queue = new RefreshQueue<RefreshItem>();
   const locations = new Map<string, CommentLocation>();
   const written = new Map<string, { commentId: number; body: string }>();
+  const approvals = new Map<string, { approval: ConfigApproval | null; readAt: number }>();
+  const now = () => deps.clock.now().getTime();
   const refresh: ReportService['refresh'] = (octokit, repo, items) => {
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();
     return queue.request(key, items, async (batch) => {
@@ -53,6 +66,7 @@ function createReportService(deps: AppDeps): ReportService {
       });
       locations.set(key, outcome.location);
       written.set(key, { commentId: outcome.location.commentId, body: outcome.body });
+      approvals.set(key, { approval: outcome.ledger.config ?? null, readAt: now() });
     });
   };
   const refreshDurably: ReportService['refreshDurably'] = async (octokit, repo, items) => {
@@ -66,10 +80,37 @@ function createReportService(deps: AppDeps): ReportService {
       }
     }
   };
+  const approval: ReportService['approval'] = async (octokit, repo) => {
+    const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+    const cached = approvals.get(key);
+    if (cached && now() - cached.readAt < APPROVAL_TTL_MS) return cached.approval;
+    const gh = reportClient(octokit, repo);
+    const seal = ledgerSeal(options.ledgerSecrets, repo);
+    const verifies = (body: string) => decodeLedger(body, seal).ok;
+    const known = locations.get(key);
+    let comment = known ? await gh.getComment(known.commentId) : null;
+    if (!comment) {
+      const issueNumber = await gh.findIssue?.();
+      comment = issueNumber ? await gh.findComment(issueNumber, verifies) : null;
+      if (comment && issueNumber) locations.set(key, { issueNumber, commentId: comment.id });
+    }
+    let decoded = comment ? decodeLedger(comment.body, seal) : null;
+    const mine = written.get(key);
+    if (decoded && !decoded.ok && mine && mine.commentId === comment?.id) decoded = decodeLedger(mine.body, seal);
+    if (decoded && !decoded.ok) {
+      // Someone broke the record (the next refresh restores it from a signed copy). Until then
+      // nothing counts as approved, and nothing may be adopted as if the study were new.
+      throw new ReportLedgerError(`${gh.label}: the report comment's ledger is unreadable (${decoded.reason}); the approved config cannot be read`);
+    }
+    const found = decoded?.ok ? (decoded.ledger.config ?? null) : null;
+    approvals.set(key, { approval: found, readAt: now() });
+    return found;
+  };
   return {
     refresh,
     refreshDurably,
     refreshLater: (octokit, repo, items) => deps.background(() => refreshDurably(octokit, repo, items)),
+    approval,
   };
 }
 

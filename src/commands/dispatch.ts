@@ -1,9 +1,10 @@
 import type { Context, Probot } from 'probot';
 import type { AppDeps } from '../app/deps.js';
-import { parseConfig } from '../config/load-config.js';
 import type { Language, StudyConfig } from '../config/schema.js';
+import { postCommentOnce } from '../github/marker-comment.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
-import { readConfig } from '../github/read-config.js';
+import type { ConfigStanding } from '../config/approval.js';
+import { configStanding as standingOf } from '../config/config-standing.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import { parseCommands, type SlashCommand } from './parse-commands.js';
 
@@ -21,6 +22,8 @@ export interface CommandContext {
   /** when the comment was created (check-in windows use this, not the delivery time) */
   createdAt: Date;
   config: StudyConfig;
+  /** where the config stands: approved, or a member's change awaiting an organizer */
+  configStanding?: ConfigStanding;
   lang: Language;
   deps: AppDeps;
   log: Context['log'];
@@ -51,9 +54,9 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
     const commands = parseCommands(comment.body);
     if (commands.length === 0) return;
     const repo = { owner: context.payload.repository.owner.login, repo: context.payload.repository.name };
-    const configResult = await readConfig(context.octokit, repo);
-    // A broken config must not silence commands: use the defaults and keep going.
-    const config = configResult.ok ? configResult.config : parseConfigDefaults();
+    // The approved config (a member's unapproved edit is not in effect), with what the file proposes.
+    const configStanding = await standingOf(deps, context.octokit, repo);
+    const config = configStanding.config;
     const lang = config.language;
     const source: CommandContext['source'] =
       'issue' in context.payload
@@ -68,6 +71,7 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
       author: { login: comment.user.login, type: comment.user.type ?? 'User' },
       createdAt: new Date(comment.created_at),
       config,
+      configStanding,
       lang,
       deps,
       log: context.log,
@@ -78,14 +82,8 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
           await context.octokit.rest.reactions.createForCommitComment({ ...repo, comment_id: comment.id, content });
         }
       },
-      reply: async (body) => {
-        if (source.kind === 'issue') {
-          const { data } = await context.octokit.rest.issues.createComment({ ...repo, issue_number: source.issueNumber, body });
-          return data.id;
-        }
-        const { data } = await context.octokit.rest.repos.createCommitComment({ ...repo, commit_sha: source.sha, body });
-        return data.id;
-      },
+      // Posted at most once even when GitHub fails the request after storing the comment.
+      reply: (body) => postCommentOnce(context.octokit, repo, source, body),
     };
     for (const command of commands) {
       const handler = registry.find((h) => h.names.includes(command.name));
@@ -99,12 +97,6 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
   app.on('issue_comment.created', onComment);
   app.on('commit_comment.created', onComment);
 }
-
-const parseConfigDefaults = (): StudyConfig => {
-  const result = parseConfig(null);
-  if (!result.ok) throw new Error('the default config does not validate');
-  return result.config;
-};
 
 export function unknownCommandReply(command: SlashCommand, registry: readonly CommandHandler[], lang: Language): string {
   const list = registry.map((h) => `- \`/${h.names[0]}\` — ${pick(lang, h.usage)}`).join('\n');

@@ -4,6 +4,9 @@ import type { z } from 'zod';
 import { pick } from '../i18n/pick.js';
 import { CONFIG_PATH, defaultConfig, studyConfigSchema, type Language, type StudyConfig } from './schema.js';
 
+/** The largest config text read at all; it is also kept whole in the ledger once approved. */
+export const MAX_CONFIG_CHARS = 32 * 1024;
+
 export interface ConfigProblem {
   /** dotted key path, e.g. `schedule.timezone` or `members[2].login` */
   key: string;
@@ -165,6 +168,23 @@ function describeIssue(issue: z.core.$ZodIssue, lang: Language, key?: string): s
  */
 export function parseConfig(text: string | null | undefined, lang: Language = 'ko', path = CONFIG_PATH): ConfigResult {
   if (text == null || text.trim() === '') return { ok: true, config: defaultConfig() };
+  // A real study's config is a few KB; a huge one is a mistake or an attack on the parser.
+  if (text.length > MAX_CONFIG_CHARS) {
+    return {
+      ok: false,
+      path,
+      problems: [
+        {
+          key: '',
+          line: 1,
+          message: pick(lang, {
+            ko: `설정 파일이 너무 큽니다 (${text.length}자, 최대 ${MAX_CONFIG_CHARS}자)`,
+            en: `the config file is too large (${text.length} characters, at most ${MAX_CONFIG_CHARS})`,
+          }),
+        },
+      ],
+    };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

@@ -30,7 +30,28 @@ const localDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2025-10-09')
   .refine(isCalendarDate, bilingualIssue('존재하지 않는 날짜입니다', 'no such date'));
-const duration = z.number().int().nonnegative();
+/**
+ * Every number and list has bounds: a config is input a member can push, and even an
+ * organizer's typo (`closesAfter: 600000`) must not open a check-in window weeks long or let
+ * `/verify` run without a cap. The bounds are generous for a real study and no wider.
+ */
+export const BOUNDS = {
+  weeks: 52,
+  /** a check-in window reaches at most a day to either side of a session */
+  windowMinutes: 24 * 60,
+  /** week N's notes may be due at most a week after week N+1's session */
+  graceMinutes: 7 * 24 * 60,
+  perHour: 60,
+  timeoutMinutes: 24 * 60,
+  members: 500,
+  aliases: 10,
+  ignore: 200,
+  skip: 104,
+  text: 200,
+} as const;
+
+const minutes = (max: number) => z.number().int().min(0).max(max);
+const text = (min = 0) => z.string().min(min).max(BOUNDS.text);
 
 const timeZone = z.string().superRefine((zone, ctx) => {
   try {
@@ -75,31 +96,32 @@ const pathTemplate = (required: string[]) =>
   });
 
 export const memberSchema = z.strictObject({
-  login: z.string().min(1).regex(/^[A-Za-z0-9-]+(\[bot\])?$/, 'a GitHub login'),
-  name: z.string().min(1),
-  aliases: z.array(z.string().min(1)).default([]),
+  // GitHub logins are at most 39 characters.
+  login: z.string().min(1).max(45).regex(/^[A-Za-z0-9-]+(\[bot\])?$/, 'a GitHub login'),
+  name: text(1),
+  aliases: z.array(text(1)).max(BOUNDS.aliases).default([]),
 });
 
 export const studyConfigSchema = z.strictObject({
   language: z.enum(['ko', 'en']).default('ko'),
-  weeks: z.number().int().min(1).max(52).default(8),
+  weeks: z.number().int().min(1).max(BOUNDS.weeks).default(8),
   schedule: z
     .strictObject({
       timezone: timeZone.default('Asia/Seoul'),
       firstSession: localDateTime.default('2025-09-04T20:00'),
-      skip: z.array(localDate).default([]),
+      skip: z.array(localDate).max(BOUNDS.skip).default([]),
       /** weeks that must be attended in person; online check-ins do not count on them */
-      offlineWeeks: z.array(z.number().int().min(1)).default([1, 8]),
+      offlineWeeks: z.array(z.number().int().min(1).max(BOUNDS.weeks)).max(BOUNDS.weeks).default([1, 8]),
     })
     .prefault({}),
   paths: z
     .strictObject({
-      study: pathTemplate(['week', 'name']).default('study/week{week}/{name}.md'),
-      project: pathTemplate(['name']).default('project/{name}/'),
+      study: pathTemplate(['week', 'name']).pipe(text(1)).default('study/week{week}/{name}.md'),
+      project: pathTemplate(['name']).pipe(text(1)).default('project/{name}/'),
     })
     .prefault({}),
-  ignore: z.array(z.string()).default(['study/week1/OT.md']),
-  members: z.array(memberSchema).default([]),
+  ignore: z.array(text(1)).max(BOUNDS.ignore).default(['study/week1/OT.md']),
+  members: z.array(memberSchema).max(BOUNDS.members).default([]),
   checks: z
     .strictObject({
       /** what a failing file turns the Check Run into; `neutral` for a study that never wants a red cross */
@@ -111,15 +133,15 @@ export const studyConfigSchema = z.strictObject({
   attendance: z
     .strictObject({
       /** check-in window around each session's start, in minutes */
-      opensBefore: duration.default(30),
-      closesAfter: duration.default(60),
+      opensBefore: minutes(BOUNDS.windowMinutes).default(30),
+      closesAfter: minutes(BOUNDS.windowMinutes).default(60),
       /** absences (excused ones excluded) at which a member can no longer complete */
-      maxAbsences: z.number().int().min(1).default(3),
+      maxAbsences: z.number().int().min(1).max(BOUNDS.weeks).default(3),
       /** week N's notes are due at week N+1's session plus this grace, in minutes */
-      graceMinutes: duration.default(0),
+      graceMinutes: minutes(BOUNDS.graceMinutes).default(0),
       /** per-week deadline overrides, local date-time: { "8": "2025-10-30T23:59" } */
-      deadlines: z.record(z.string().regex(/^\d+$/), localDateTime).default({}),
-      issueTitle: z.string().optional(),
+      deadlines: z.record(z.string().regex(/^\d{1,2}$/), localDateTime).default({}),
+      issueTitle: text(1).optional(),
     })
     .prefault({}),
   verify: z
@@ -132,12 +154,12 @@ export const studyConfigSchema = z.strictObject({
         .optional(),
       workflow: z.string().default('ebpf-verify.yml'),
       ref: z.string().default('main'),
-      perHour: z.number().int().min(1).default(6),
+      perHour: z.number().int().min(1).max(BOUNDS.perHour).default(6),
       /**
        * A request with no result after this many minutes is closed out as "the runner did not
        * answer" (GitHub keeps a job queued for up to 24 h when no runner picks it up).
        */
-      timeoutMinutes: z.number().int().min(1).max(24 * 60).default(20),
+      timeoutMinutes: z.number().int().min(1).max(BOUNDS.timeoutMinutes).default(20),
     })
     .prefault({}),
 });

@@ -1,4 +1,5 @@
 import type { Octokit, RepoRef } from './octokit.js';
+import { createOnce, SEND_ONCE, type CreateOnceOptions } from './write-once.js';
 
 /**
  * One bot comment kept up to date in place: found by a hidden HTML marker, paginating
@@ -32,4 +33,74 @@ export async function findMarkedComment(
     }
   }
   return first;
+}
+
+/**
+ * Posts `body` (which carries `marker`) on the issue at most once: sent without Octokit's
+ * retries, and after a 5xx or a lost answer the issue is searched for the marked comment
+ * (this very body first) before posting again.
+ */
+export async function createMarkedComment(
+  octokit: Octokit,
+  ref: RepoRef & { issue_number: number },
+  marker: string,
+  body: string,
+  options?: CreateOnceOptions,
+): Promise<{ id: number; htmlUrl: string | null }> {
+  return createOnce<{ id: number; htmlUrl: string | null }>(
+    async () => {
+      const { data } = await octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.issue_number, body, ...SEND_ONCE });
+      return { id: data.id, htmlUrl: data.html_url ?? null };
+    },
+    async () => {
+      const found = await findMarkedComment(octokit, ref, marker, (b) => b === body);
+      return found ? { id: found.id, htmlUrl: null } : null;
+    },
+    options,
+  );
+}
+
+/** Where a reply goes: an issue (or pull request) thread, or a commit's comments. */
+export type CommentThread = { kind: 'issue'; issueNumber: number } | { kind: 'commit'; sha: string };
+
+/**
+ * A reply posted at most once. A reply has no marker of its own, so after an unknown outcome
+ * the thread is searched for a bot comment with exactly this body made since the first attempt
+ * (GitHub's clock may differ from ours: a minute of slack).
+ */
+export async function postCommentOnce(
+  octokit: Octokit,
+  ref: RepoRef,
+  thread: CommentThread,
+  body: string,
+  options?: CreateOnceOptions,
+): Promise<number> {
+  const since = new Date(Date.now() - 60_000).toISOString();
+  return createOnce<number>(
+    async () => {
+      if (thread.kind === 'issue') {
+        const { data } = await octokit.rest.issues.createComment({ ...ref, issue_number: thread.issueNumber, body, ...SEND_ONCE });
+        return data.id;
+      }
+      const { data } = await octokit.rest.repos.createCommitComment({ ...ref, commit_sha: thread.sha, body, ...SEND_ONCE });
+      return data.id;
+    },
+    async () => {
+      const same = (c: { id: number; body?: string | null; user?: { type?: string } | null }) => c.user?.type === 'Bot' && c.body === body;
+      if (thread.kind === 'issue') {
+        const params = { ...ref, issue_number: thread.issueNumber, since, per_page: 100 };
+        for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, params)) {
+          const found = page.data.find(same);
+          if (found) return found.id;
+        }
+        return null;
+      }
+      for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommentsForCommit, { ...ref, commit_sha: thread.sha, per_page: 100 })) {
+        const found = page.data.find(same);
+        if (found) return found.id;
+      }
+      return null;
+    },
+    options,
+  );
 }

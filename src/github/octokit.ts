@@ -18,3 +18,16 @@ export class GitHubError extends Error {
     this.name = 'GitHubError';
   }
 }
+
+/**
+ * This app's id, from the Octokit's own app credentials (signing a JWT: no request), or null
+ * for an Octokit without them (a plain token).
+ */
+export async function ourAppId(octokit: Octokit): Promise<number | null> {
+  try {
+    const auth = (await octokit.auth({ type: 'app' })) as { appId?: unknown };
+    return typeof auth.appId === 'number' ? auth.appId : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,8 +1,8 @@
 import type { ReportGitHub } from '../attendance/refresh-report.js';
-import { findMarkedComment } from './marker-comment.js';
+import { createMarkedComment, findMarkedComment } from './marker-comment.js';
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
 import { readLastValidConfig } from './report-config.js';
-import { findOrCreateReportIssue } from './report-issue.js';
+import { findOrCreateReportIssue, oldestReportIssue } from './report-issue.js';
 import { REPORT_MARKER } from '../attendance/render-report.js';
 
 const ISSUE_BODY = [
@@ -29,6 +29,8 @@ export function reportClient(octokit: Octokit, ref: RepoRef): ReportGitHub {
       }
     },
     findOrCreateIssue: (title) => findOrCreateReportIssue(octokit, ref, title, ISSUE_BODY),
+    // Only the oldest is wanted: one issue per page (a labelled pull request just means one more page).
+    findIssue: () => oldestReportIssue(octokit, ref, 1),
     // Any bot (a workflow's token, too) can post a comment with the marker: the first one
     // whose ledger verifies is the report; failing that, the first marked one.
     findComment: (issueNumber, prefer) => findMarkedComment(octokit, { ...ref, issue_number: issueNumber }, REPORT_MARKER, prefer),
@@ -42,9 +44,10 @@ export function reportClient(octokit: Octokit, ref: RepoRef): ReportGitHub {
       }
     },
     async createComment(issueNumber, body) {
-      const { data } = await octokit.rest.issues.createComment({ ...ref, issue_number: issueNumber, body });
-      if (data.html_url) commentUrls.set(data.id, data.html_url);
-      return { id: data.id };
+      // Never twice, even when GitHub fails the request after storing the comment.
+      const { id, htmlUrl } = await createMarkedComment(octokit, { ...ref, issue_number: issueNumber }, REPORT_MARKER, body);
+      if (htmlUrl) commentUrls.set(id, htmlUrl);
+      return { id };
     },
     async updateComment(id, body) {
       await octokit.rest.issues.updateComment({ ...ref, comment_id: id, body });

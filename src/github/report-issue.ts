@@ -1,20 +1,22 @@
 import type { Octokit, RepoRef } from './octokit.js';
+import { createOnce, SEND_ONCE } from './write-once.js';
 
 /** The label that marks the report issue; the bot finds its issue by it, not by the title. */
 export const REPORT_LABEL = 'study-report';
 
-const listOldestFirst = (octokit: Octokit, ref: RepoRef) =>
+const listOldestFirst = (octokit: Octokit, ref: RepoRef, perPage: number) =>
   octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
     ...ref,
     labels: REPORT_LABEL,
     state: 'all',
     sort: 'created',
     direction: 'asc',
-    per_page: 100,
+    per_page: perPage,
   });
 
-async function oldestReportIssue(octokit: Octokit, ref: RepoRef): Promise<number | null> {
-  for await (const page of listOldestFirst(octokit, ref)) {
+/** The report issue: the oldest issue with the label, or null when there is none. */
+export async function oldestReportIssue(octokit: Octokit, ref: RepoRef, perPage = 100): Promise<number | null> {
+  for await (const page of listOldestFirst(octokit, ref, perPage)) {
     const found = page.data.find((issue) => !issue.pull_request);
     if (found) return found.number;
   }
@@ -34,14 +36,18 @@ export async function findOrCreateReportIssue(octokit: Octokit, ref: RepoRef, ti
   const existing = await oldestReportIssue(octokit, ref);
   if (existing !== null) return existing;
   // GitHub creates a label that does not exist yet when an issue is opened with it.
-  const { data } = await octokit.rest.issues.create({ ...ref, title, body, labels: [REPORT_LABEL] });
+  // Sent once: after a 5xx the labelled issue may exist already, and then it is the one.
+  const created = await createOnce(
+    async () => (await octokit.rest.issues.create({ ...ref, title, body, labels: [REPORT_LABEL], ...SEND_ONCE })).data.number,
+    () => oldestReportIssue(octokit, ref),
+  );
   const oldest = await oldestReportIssue(octokit, ref);
-  if (oldest === null || oldest === data.number) return data.number;
+  if (oldest === null || oldest === created) return created;
   await octokit.rest.issues.createComment({
     ...ref,
-    issue_number: data.number,
+    issue_number: created,
     body: `출석·제출 현황은 #${oldest}에 있습니다 (동시에 만들어진 중복 이슈).\n\nThe attendance report lives in #${oldest}; this duplicate was opened at the same moment.`,
   });
-  await octokit.rest.issues.update({ ...ref, issue_number: data.number, state: 'closed', state_reason: 'duplicate' });
+  await octokit.rest.issues.update({ ...ref, issue_number: created, state: 'closed', state_reason: 'duplicate' });
   return oldest;
 }

@@ -1,5 +1,9 @@
 import type { Probot } from 'probot';
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
+import { createOnce, SEND_ONCE } from './write-once.js';
+
+/** Waits before looking for a run whose dispatch failed with an unknown outcome. */
+export const DISPATCH_RETRY_DELAYS_MS: readonly number[] = [3000, 10_000];
 
 /**
  * The separate runner repository of the actions driver: its workflow runs on self-hosted
@@ -41,19 +45,44 @@ export async function octokitForRepository(app: Probot, repo: RepoRef): Promise<
   }
 }
 
-export function runnerRepository(octokit: Octokit, repo: RepoRef): RunnerRepository {
+export function runnerRepository(octokit: Octokit, repo: RepoRef, options: { dispatchRetryDelaysMs?: readonly number[] } = {}): RunnerRepository {
   return {
     repo,
     async dispatch(workflow, ref, inputs) {
-      const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
-        ...repo,
-        workflow_id: workflow,
-        ref,
-        inputs,
-        return_run_details: true,
-      } as never);
-      const data = (response as { data?: { workflow_run_id?: number; html_url?: string } }).data;
-      return { runId: typeof data?.workflow_run_id === 'number' ? data.workflow_run_id : null, htmlUrl: data?.html_url ?? null };
+      // A dispatch that is retried runs the member's one-liners twice. It is sent once; after
+      // a 5xx or a lost answer the run is looked for by its name (the workflow's
+      // `run-name: verify <request_id>`) before dispatching again.
+      const startedAt = Date.now();
+      const runName = inputs.request_id ? `verify ${inputs.request_id}` : null;
+      return createOnce<{ runId: number | null; htmlUrl: string | null }>(
+        async () => {
+          const response = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
+            ...repo,
+            workflow_id: workflow,
+            ref,
+            inputs,
+            return_run_details: true,
+            ...SEND_ONCE,
+          } as never);
+          const data = (response as { data?: { workflow_run_id?: number; html_url?: string } }).data;
+          return { runId: typeof data?.workflow_run_id === 'number' ? data.workflow_run_id : null, htmlUrl: data?.html_url ?? null };
+        },
+        async () => {
+          if (!runName) return null;
+          const { data } = await octokit.rest.actions.listWorkflowRuns({
+            ...repo,
+            workflow_id: workflow,
+            event: 'workflow_dispatch',
+            // GitHub's clock may differ from ours: a few minutes of slack
+            created: `>=${new Date(startedAt - 5 * 60_000).toISOString()}`,
+            per_page: 100,
+          });
+          const run = data.workflow_runs.find((r) => r.display_title === runName);
+          return run ? { runId: run.id, htmlUrl: run.html_url } : null;
+        },
+        // A dispatched run takes a moment to be listed.
+        { delaysMs: runName ? (options.dispatchRetryDelaysMs ?? DISPATCH_RETRY_DELAYS_MS) : [] },
+      );
     },
     async cancelRun(runId) {
       try {

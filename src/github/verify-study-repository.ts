@@ -1,5 +1,6 @@
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
-import { ANNOTATIONS_PER_REQUEST, fitBytes, GITHUB_TEXT_LIMIT } from './text-limits.js';
+import { appendAnnotations, createCheckRunOnce, type CheckAnnotation } from './check-runs.js';
+import { ANNOTATIONS_PER_REQUEST, CHECK_TEXT_LIMIT, COMMENT_BODY_LIMIT, fitText } from './text-limits.js';
 
 /** Where the `/verify` comment lives: an issue comment or a commit comment. */
 export interface VerifyCommentRef {
@@ -48,7 +49,8 @@ export interface VerifyStudyRepository {
   updateComment(comment: VerifyCommentRef, body: string): Promise<void>;
   /** Bot comments of the thread a command was written in (an issue, or a commit), every page. */
   listBotComments(thread: VerifyThread): Promise<{ id: number; body: string }[]>;
-  createCheckRun(sha: string, name: string, title: string, summary: string): Promise<number>;
+  /** created once: `externalId` finds it again when GitHub fails the create after storing it */
+  createCheckRun(sha: string, name: string, title: string, summary: string, externalId: string): Promise<number>;
   completeCheckRun(id: number, output: VerifyCheckOutput): Promise<void>;
 }
 
@@ -86,7 +88,7 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
       }
     },
     async updateComment(comment, body) {
-      const text = fitBytes(body, GITHUB_TEXT_LIMIT);
+      const text = fitText(body, COMMENT_BODY_LIMIT);
       if (comment.kind === 'issue') {
         await octokit.rest.issues.updateComment({ ...repo, comment_id: comment.id, body: text });
       } else {
@@ -105,45 +107,39 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
       }
       return found;
     },
-    async createCheckRun(sha, name, title, summary) {
-      const { data } = await octokit.rest.checks.create({
-        ...repo,
-        head_sha: sha,
-        name,
-        status: 'in_progress',
-        output: { title, summary: fitBytes(summary, GITHUB_TEXT_LIMIT) },
-      });
-      return data.id;
+    async createCheckRun(sha, name, title, summary, externalId) {
+      const { id } = await createCheckRunOnce(
+        octokit,
+        repo,
+        { name, headSha: sha, externalId },
+        { status: 'in_progress', output: { title, summary: fitText(summary, CHECK_TEXT_LIMIT) } },
+      );
+      return id;
     },
     async completeCheckRun(id, output) {
-      const annotations = output.annotations.map((a) => ({
+      const annotations: CheckAnnotation[] = output.annotations.map((a) => ({
         path: a.path,
         start_line: a.line,
         end_line: Math.max(a.line, a.endLine),
         annotation_level: a.level,
-        title: a.title.slice(0, 255),
-        message: fitBytes(a.message, 64 * 1024 - 1),
+        title: a.title,
+        message: a.message,
       }));
       const base = {
-        title: output.title.slice(0, 255),
-        summary: fitBytes(output.summary, GITHUB_TEXT_LIMIT),
-        ...(output.text ? { text: fitBytes(output.text, GITHUB_TEXT_LIMIT) } : {}),
+        title: [...output.title].slice(0, 255).join(''),
+        summary: fitText(output.summary, CHECK_TEXT_LIMIT),
+        ...(output.text ? { text: fitText(output.text, CHECK_TEXT_LIMIT) } : {}),
       };
       // 50 annotations per request: the first batches go as updates, the last one completes the run.
+      // Each is sent once and checked by the run's annotation count (a retried update appends twice).
+      let count = 0;
       for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
-        await octokit.rest.checks.update({
-          ...repo,
-          check_run_id: id,
-          output: { ...base, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
-        });
+        const batch = annotations.slice(i, i + ANNOTATIONS_PER_REQUEST);
+        count += batch.length;
+        await appendAnnotations(octokit, repo, id, base, batch, count);
       }
-      await octokit.rest.checks.update({
-        ...repo,
-        check_run_id: id,
-        status: 'completed',
-        conclusion: output.conclusion,
-        output: { ...base, annotations: annotations.slice(0, ANNOTATIONS_PER_REQUEST) },
-      });
+      const first = annotations.slice(0, ANNOTATIONS_PER_REQUEST);
+      await appendAnnotations(octokit, repo, id, base, first, count + first.length, { status: 'completed', conclusion: output.conclusion });
     },
   };
 }

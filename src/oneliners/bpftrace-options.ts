@@ -15,6 +15,8 @@ export interface BpftraceArgs {
   /** The `-e` program (the last one when repeated, as getopt leaves it). */
   program: string | null;
   list: boolean;
+  /** Words after a `--` that ended the options (they are also in `positionals`). */
+  afterEndOfOptions: string[];
 }
 
 /** Short options that take a value, bpftrace 0.17 to 0.23. */
@@ -24,10 +26,12 @@ const LONG_WITH_VALUE = new Set(['--include', '--emit-elf', '--emit-llvm', '--de
 export function parseBpftraceArgs(args: readonly string[]): BpftraceArgs {
   const options: BpftraceOption[] = [];
   const positionals: string[] = [];
+  let afterEndOfOptions: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const word = args[i]!;
     if (word === '--') {
-      positionals.push(...args.slice(i + 1));
+      afterEndOfOptions = args.slice(i + 1);
+      positionals.push(...afterEndOfOptions);
       break;
     }
     if (word.startsWith('--')) {
@@ -55,5 +59,5 @@ export function parseBpftraceArgs(args: readonly string[]): BpftraceArgs {
   }
   let program: string | null = null;
   for (const option of options) if (option.flag === '-e' && option.value !== undefined) program = option.value;
-  return { options, positionals, program, list: options.some((o) => o.flag === '-l') };
+  return { options, positionals, program, list: options.some((o) => o.flag === '-l'), afterEndOfOptions };
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'probot';
 import type { AppDeps } from '../app/deps.js';
 import { pushGitHub, type PushGitHub } from '../github/push-client.js';
+import type { ConfigApprovals } from '../config/approval.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
 import { PushMemory } from './push-memory.js';
 import { CHECK_NAMES } from './render-check-run.js';
@@ -19,19 +20,22 @@ export interface PushCheckState {
   appId: number | null;
   /** builds the GitHub seam from an event's Octokit; a benchmark may substitute its own */
   github: (octokit: Octokit, repo: { owner: string; repo: string }) => PushGitHub;
+  /** the approved config of a repository (the app passes the ledger's); none: the file rules */
+  approvals?: (octokit: Octokit, repo: RepoRef) => ConfigApprovals;
 }
 
-export const createPushCheckState = (deps: AppDeps, appId: number | null): PushCheckState => ({
+export const createPushCheckState = (deps: AppDeps, appId: number | null, approvals?: PushCheckState['approvals']): PushCheckState => ({
   memory: new PushMemory(deps.clock.now()),
   configCache: new Map(),
   appId,
   github: pushGitHub,
+  ...(approvals ? { approvals } : {}),
 });
 
 type Log = Context['log'];
 
 function launch(deps: AppDeps, state: PushCheckState, octokit: Octokit, req: PushCheckRequest, log: Log, release?: () => void): void {
-  const options: PushCheckOptions = { configCache: state.configCache, log };
+  const options: PushCheckOptions = { configCache: state.configCache, log, approvals: state.approvals?.(octokit, req.repo) };
   deps.background(async () => {
     try {
       const result = await runPushCheck(state.github(octokit, req.repo), req, options);
@@ -88,7 +92,8 @@ export function handleCheckRunRerequested(context: Context<'check_run.rerequeste
   const repository = context.payload.repository;
   const before = known?.before ?? run.check_suite?.before ?? ZERO_SHA;
   const repo = { owner: repository.owner.login, repo: repository.name };
-  launch(deps, state, context.octokit, rerunRequest(repo, repository.html_url, before, run.head_sha, known?.pusherLogin ?? context.payload.sender.login), context.log);
+  const req = rerunRequest(repo, repository.html_url, before, run.head_sha, known?.pusherLogin ?? context.payload.sender.login);
+  launch(deps, state, context.octokit, { ...req, supersedes: [run.id] }, context.log);
 }
 
 /** A re-run knows nothing of the push's commits: the trees say exactly what changed. */
@@ -116,12 +121,13 @@ export function handleCheckSuiteRerequested(context: Context<'check_suite.rerequ
   deps.background(async () => {
     // The suite does not say who pushed; our earlier run on the commit does (one request, on re-runs only).
     const github = state.github(octokit, repo);
-    const earlier = (await github.findRuns(suite.head_sha, ourNames)).map((r) => parseExternalId(r.externalId)).find(Boolean);
+    const runs = await github.findRuns(suite.head_sha, ourNames);
+    const earlier = runs.map((r) => parseExternalId(r.externalId)).find(Boolean);
     const before = earlier?.before ?? suite.before ?? ZERO_SHA;
     await runPushCheck(
       github,
-      rerunRequest(repo, repository.html_url, before, suite.head_sha, earlier?.pusherLogin ?? context.payload.sender.login),
-      { configCache: state.configCache, log: context.log },
+      { ...rerunRequest(repo, repository.html_url, before, suite.head_sha, earlier?.pusherLogin ?? context.payload.sender.login), supersedes: runs.map((r) => r.id) },
+      { configCache: state.configCache, log: context.log, approvals: state.approvals?.(octokit, repo) },
     );
   });
 }

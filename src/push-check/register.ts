@@ -13,8 +13,14 @@ import {
  * Push checks: every push to the default branch gets a graded Check Run; "Re-run" redoes it.
  * No slash commands. Returns the state (memory of pushes) for tests and the benchmark.
  */
-export function registerPushCheck(app: Probot, deps: AppDeps, _commands: CommandHandler[], appId: number | null = appIdFromEnv()): PushCheckState {
-  const state = createPushCheckState(deps, appId);
+export function registerPushCheck(
+  app: Probot,
+  deps: AppDeps,
+  _commands: CommandHandler[],
+  appId: number | null = appIdFromEnv(),
+  approvals?: PushCheckState['approvals'],
+): PushCheckState {
+  const state = createPushCheckState(deps, appId, approvals);
   app.on('push', async (context) => handlePush(context, deps, state));
   app.on('check_run.rerequested', async (context) => handleCheckRunRerequested(context, deps, state));
   app.on('check_suite.rerequested', async (context) => handleCheckSuiteRerequested(context, deps, state));

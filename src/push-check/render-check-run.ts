@@ -3,8 +3,9 @@ import { statusOf, type FileReport, type FileStatus, type Finding, type Severity
 import type { ConfigProblem } from '../config/load-config.js';
 import type { Language, StudyConfig } from '../config/schema.js';
 import type { AnnotationLevel, CheckAnnotation, CheckConclusion, CheckOutput } from '../github/check-runs.js';
-import { byteLength, fitBytes, GITHUB_TEXT_LIMIT } from '../github/text-limits.js';
+import { CHECK_TEXT_LIMIT, fitText, textLength } from '../github/text-limits.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
+import { describeChange } from '../config/approval.js';
 import type { ConfigVerdict } from './config-trust.js';
 import { restoreCommand, type WipedRecord } from './record-guard.js';
 
@@ -30,6 +31,8 @@ export interface RenderInput {
   /** records of other members the push removed or rewrote (organizers already excused) */
   wiped: WipedRecord[];
   config: ConfigVerdict;
+  /** organizers who can approve a pending config change (asked of GitHub) */
+  approvers?: string[];
   /** whether the config file exists at `after` (annotations need a file to point at) */
   configExists: boolean;
   /** things the reader should know about how the check was done */
@@ -102,7 +105,7 @@ export function titleOf(input: RenderInput): string {
     parts.push(n === 1 ? pick(lang, { ko: '1개 파일 통과', en: '1 file passes' }) : pick(lang, { ko: `${n}개 파일 모두 통과`, en: `All ${n} files pass` }));
   }
   if (config.untrustedChange && config.problems.length === 0) {
-    parts.push(pick(lang, { ko: '설정 변경 확인 필요', en: 'config change needs review' }));
+    parts.push(pick(lang, { ko: '설정 변경 승인 대기', en: 'config change awaits approval' }));
   }
   return parts.join(' · ');
 }
@@ -148,12 +151,14 @@ function guardSection(input: RenderInput): string[] {
 
 function configSection(input: RenderInput): string[] {
   const { lang, config, configPath } = input;
-  if (config.problems.length === 0 && !config.untrustedChange) return [];
+  const pending = config.trust.state === 'pending' ? config.trust : null;
+  const pendingShown = pending !== null && (pending.changes.length > 0 || pending.approvedInvalid);
+  if (config.problems.length === 0 && !config.untrustedChange && !pendingShown) return [];
   const out = [pick(lang, { ko: `### ⚠️ 설정 파일 \`${configPath}\``, en: `### ⚠️ Config file \`${configPath}\`` }), ''];
   for (const p of config.problems) {
     out.push(`- ${lineLabel(lang, p.line)}${p.key ? ` ${code(p.key)}` : ''}: ${p.message}`);
   }
-  if (config.problems.length > 0) {
+  if (config.problems.length > 0 && config.source !== 'approved') {
     out.push(
       '',
       config.source === 'before'
@@ -161,7 +166,8 @@ function configSection(input: RenderInput): string[] {
         : pick(lang, { ko: '설정이 잘못되어 기본 설정으로 검사했습니다.', en: 'The config is invalid, so the check used the default config.' }),
     );
   }
-  if (config.untrustedChange) {
+  if (pending) out.push('', ...pendingLines(input));
+  else if (config.untrustedChange) {
     out.push(
       '',
       pick(lang, {
@@ -171,6 +177,48 @@ function configSection(input: RenderInput): string[] {
     );
   }
   out.push('');
+  return out;
+}
+
+/** The config in effect is the approved one: say so, what the file would change, and who can approve it. */
+function pendingLines(input: RenderInput): string[] {
+  const { lang, config } = input;
+  const trust = config.trust;
+  if (trust.state !== 'pending') return [];
+  const by = trust.approval.by.startsWith('(')
+    ? pick(lang, { ko: '처음 설치·사용할 때', en: 'at first use' })
+    : `@${trust.approval.by}`;
+  const since = trust.approval.commit ? ` (\`${trust.approval.commit.slice(0, 7)}\`)` : '';
+  const out: string[] = [];
+  if (trust.approvedInvalid) {
+    out.push(
+      pick(lang, {
+        ko: `승인된 설정${since}이 현재 규칙에 맞지 않아 기본 설정으로 검사했습니다. 운영진이 올바른 설정을 승인해야 합니다.`,
+        en: `The approved config${since} no longer passes the schema, so the defaults were used. An organizer must approve a valid config.`,
+      }),
+    );
+  } else {
+    out.push(
+      pick(lang, {
+        ko: `이 검사는 운영진이 마지막으로 승인한 설정(${by}${since})으로 했습니다. 저장소의 \`${input.configPath}\`는 그와 달라 아직 적용되지 않았습니다.`,
+        en: `This check used the config an organizer approved last (${by}${since}). \`${input.configPath}\` in the repository differs from it and is not in effect yet.`,
+      }),
+    );
+  }
+  if (trust.changes.length > 0) {
+    out.push('', pick(lang, { ko: '승인되지 않은 변경:', en: 'Changes not approved:' }), '');
+    const shown = trust.changes.slice(0, 30);
+    out.push(...shown.map((c) => `- ${describeChange(c, lang)}`));
+    if (trust.changes.length > shown.length) out.push(`- … ${trust.changes.length - shown.length}`);
+  }
+  const approvers = (input.approvers ?? []).map((l) => `@${l}`).join(', ');
+  out.push(
+    '',
+    pick(lang, {
+      ko: `운영진(admin·maintain 권한${approvers ? `: ${approvers}` : ''})이 이 커밋에 \`/config approve\` 댓글을 남기거나 직접 설정을 push하면 적용됩니다. 운영진 권한은 이 파일이 아니라 저장소 권한으로 정해집니다.`,
+      en: `It takes effect when an organizer (admin or maintain permission${approvers ? `: ${approvers}` : ''}) comments \`/config approve\` on this commit or pushes the config themselves. Organizer rights come from repository permissions, never from this file.`,
+    }),
+  );
   return out;
 }
 
@@ -250,10 +298,15 @@ function annotationsOf(input: RenderInput): CheckAnnotation[] {
           input.configPath,
           1,
           'warning',
-          pick(lang, {
-            ko: `운영진이 아닌 @${input.pusherLogin} 님이 설정을 바꿨습니다 — 운영진 확인 필요`,
-            en: `@${input.pusherLogin}, not an organizer, changed the config — an organizer should review it`,
-          }),
+          input.config.trust.state === 'pending'
+            ? pick(lang, {
+                ko: `운영진이 아닌 @${input.pusherLogin} 님이 설정을 바꿨습니다 — 운영진이 \`/config approve\` 하기 전에는 적용되지 않습니다`,
+                en: `@${input.pusherLogin}, not an organizer, changed the config — not in effect until an organizer comments \`/config approve\``,
+              })
+            : pick(lang, {
+                ko: `운영진이 아닌 @${input.pusherLogin} 님이 설정을 바꿨습니다 — 운영진 확인 필요`,
+                en: `@${input.pusherLogin}, not an organizer, changed the config — an organizer should review it`,
+              }),
         ),
       );
     }
@@ -285,7 +338,7 @@ const configAnnotation = (path: string, line: number, level: AnnotationLevel, me
 
 /**
  * The Check Run for a push: title (one line), summary (guard, config, the table, then the
- * details per file), annotations. When everything does not fit GitHub's 65,535 bytes, the
+ * details per file), annotations. When everything does not fit GitHub's 65,535 characters, the
  * summary keeps the table and the details move to `text`, each cut cleanly with a note.
  * Returns null when the study chose to show no check for pushes without study files.
  */
@@ -297,20 +350,20 @@ export function renderCheckRun(input: RenderInput): RenderedCheck | null {
   const block = checkResultBlock(
     input.reports.flatMap((r) => (r.kind === 'submission' && r.status ? [{ path: r.path, status: r.status }] : [])),
   );
-  const limit = GITHUB_TEXT_LIMIT - byteLength(block) - 1;
+  const limit = CHECK_TEXT_LIMIT - textLength(block) - 1;
   const head = [...guardSection(input), ...configSection(input), ...tableSection(input)];
   const details = detailsSection(input);
   const notes = notesSection(input);
   const whole = [...head, ...details, ...notes].join('\n').trimEnd() + '\n';
   let output: CheckOutput;
-  if (byteLength(whole) <= limit) {
+  if (textLength(whole) <= limit) {
     output = { title: titleOf(input), summary: whole };
   } else {
     const pointer = pick(input.lang, { ko: '파일별 자세한 내용은 아래에 있습니다.', en: 'The details per file are below.' });
     output = {
       title: titleOf(input),
-      summary: fitBytes([...head, ...notes, pointer].join('\n'), limit),
-      text: fitBytes(details.join('\n'), GITHUB_TEXT_LIMIT),
+      summary: fitText([...head, ...notes, pointer].join('\n'), limit),
+      text: fitText(details.join('\n'), CHECK_TEXT_LIMIT),
     };
   }
 
@@ -321,7 +374,7 @@ export function renderCheckRun(input: RenderInput): RenderedCheck | null {
       ko: `\n> ℹ️ 주석은 처음 ${MAX_ANNOTATIONS}개만 달았습니다 (${all.length}개 중). 나머지는 위 목록에 있습니다.\n`,
       en: `\n> ℹ️ Only the first ${MAX_ANNOTATIONS} of ${all.length} annotations were added; the rest are listed above.\n`,
     });
-    output = { ...output, summary: fitBytes(output.summary + extra, limit) };
+    output = { ...output, summary: fitText(output.summary + extra, limit) };
   }
   output = { ...output, summary: `${output.summary}\n${block}` };
   return { conclusion: conclusionOf(input), output, annotations };

@@ -17,7 +17,8 @@ import {
   changesFromTrees,
   type PathChange,
 } from './changed-paths.js';
-import { trustConfig, type ConfigVerdict } from './config-trust.js';
+import type { ConfigApprovals } from '../config/approval.js';
+import { trustConfig } from './config-trust.js';
 import { findWipedRecords, type WipedRecord } from './record-guard.js';
 import { CHECK_NAMES, checkName, renderBotFailure, renderCheckRun } from './render-check-run.js';
 import { ZERO_SHA, type ChangeSource, type PayloadCommit } from './select-push.js';
@@ -35,6 +36,8 @@ export interface PushCheckRequest {
   pusherLogin: string;
   /** look for an existing check run on `after` for this same push before doing anything */
   lookForExisting: boolean;
+  /** a re-run: the earlier runs of this push it replaces (same key; never taken for the new run) */
+  supersedes?: readonly number[];
 }
 
 export interface PushCheckResult {
@@ -52,6 +55,8 @@ export interface PushCheckOptions {
   /** blobs fetched at once */
   concurrency?: number;
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** the approved config and how to record one (see config-trust.ts); without it the file rules */
+  approvals?: ConfigApprovals;
 }
 
 /**
@@ -117,8 +122,17 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
       beforeText = beforeTree ? await configTextAt(beforeTree) : await github.textAt(CONFIG_PATH, req.before).catch(missingAsUndefined);
     }
 
+    // The approved config (one read of the report's ledger, cached per process).
+    const approval = options.approvals ? await options.approvals.read() : undefined;
+    const trustInput = {
+      afterText,
+      beforeText,
+      changed: configChanged,
+      approval,
+      push: { before: req.before, after: req.after, pusherLogin: req.pusherLogin, at: options.approvals?.now() ?? 0 },
+    };
     // The guard first, with the rosters from before and after the push.
-    let verdict = trustConfig({ afterText, beforeText, changed: configChanged, pusherIsOrganizer: null });
+    let verdict = trustConfig({ ...trustInput, pusherIsOrganizer: null });
     const candidates = findWipedRecords({
       changes,
       pusherLogin: req.pusherLogin,
@@ -131,8 +145,11 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
     if (candidates.length > 0 || configChanged) {
       const organizer = isOrganizerRole(await github.role(req.pusherLogin));
       if (organizer) wiped = [];
-      if (configChanged) verdict = trustConfig({ afterText, beforeText, changed: true, pusherIsOrganizer: organizer });
+      if (configChanged) verdict = trustConfig({ ...trustInput, pusherIsOrganizer: organizer });
     }
+    if (verdict.record) options.approvals?.record(verdict.record);
+    // Who can approve, named on the check run of the push that proposed the change.
+    const approvers = verdict.untrustedChange && options.approvals ? await options.approvals.organizers() : [];
     lang = verdict.config.language;
     failureConclusion = verdict.config.checks.failureConclusion;
 
@@ -154,6 +171,7 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
       reports,
       wiped,
       config: verdict,
+      approvers,
       configExists: afterTree.entries.has(CONFIG_PATH),
       notes,
       checks: verdict.config.checks,
@@ -163,6 +181,7 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
       name: checkName(lang),
       headSha: req.after,
       externalId: externalIdOf(req.before, req.pusherLogin),
+      supersedes: req.supersedes ?? [],
       ...rendered,
     });
     return { outcome: 'published', checkRunId, conclusion: rendered.conclusion, files: reports.length, wiped };
@@ -285,6 +304,7 @@ async function reportBotFailure(
         name: checkName(lang),
         headSha: req.after,
         externalId: externalIdOf(req.before, req.pusherLogin),
+        supersedes: req.supersedes ?? [],
         conclusion: failure.conclusion,
         output: failure.output,
         annotations: [],

@@ -3,7 +3,7 @@ import type { OneLiner } from '../oneliners/types.js';
 import { bccSmokeArgv, findBccTool } from './bcc-tools.js';
 import { classifyRun, dropNoise } from './classify.js';
 import { DEFAULT_EXEC_LIMITS, TracedProcess, type ExecLimits, type RawRun } from './execute.js';
-import { checkPolicy, checkWildcardCounts, type PolicyDecision } from './policy.js';
+import { checkPolicy, checkWildcardCounts, type Isolation, type PolicyDecision } from './policy.js';
 import { countWildcardMatches } from './probe-count.js';
 import { redactSecrets } from './redact.js';
 import type { RunStatus, VerifyReport, VerifyResult } from './report-schema.js';
@@ -43,6 +43,12 @@ export interface VerifyOptions {
    * null runs without it.
    */
   sandbox?: Sandbox | null;
+  /**
+   * Where these one-liners run, which decides the policy (policy.ts): 'host' (default) is
+   * strict; 'vm' (the guest agent inside a throwaway VM) keeps only the limits that protect
+   * the VM's availability and the reply.
+   */
+  isolation?: Isolation;
 }
 
 interface Planned {
@@ -61,7 +67,7 @@ export async function verifyOneLiners(oneLiners: OneLiner[], opts: VerifyOptions
   const startedAt = Date.now();
   const info = opts.runnerInfo ?? (await getRunnerInfo());
   const sandbox = opts.sandbox === undefined ? await getSandbox() : opts.sandbox;
-  const planned = await Promise.all(oneLiners.map(async (oneLiner) => plan(oneLiner, info)));
+  const planned = await Promise.all(oneLiners.map(async (oneLiner) => plan(oneLiner, info, opts.isolation ?? 'host')));
   const results: VerifyResult[] = new Array(planned.length);
 
   const runnable: number[] = [];
@@ -86,10 +92,11 @@ export async function verifyOneLiners(oneLiners: OneLiner[], opts: VerifyOptions
   };
 }
 
-async function plan(oneLiner: OneLiner, info: RunnerInfo): Promise<Planned> {
-  let decision = checkPolicy(oneLiner);
+async function plan(oneLiner: OneLiner, info: RunnerInfo, isolation: Isolation): Promise<Planned> {
+  let decision = checkPolicy(oneLiner, { isolation });
   if (decision.ok && decision.wildcards.length > 0) {
-    decision = checkWildcardCounts(await countWildcardMatches(decision.wildcards, info)) ?? decision;
+    const counts = await countWildcardMatches(decision.wildcards, info);
+    decision = checkWildcardCounts(counts, decision.fixedProbes, { isolation }) ?? decision;
   }
   return { oneLiner, decision };
 }

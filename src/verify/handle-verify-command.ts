@@ -1,6 +1,7 @@
 import { decodeSubmission, tooLarge } from '../check/decode-text.js';
 import type { Finding } from '../check/types.js';
 import type { CommandContext } from '../commands/dispatch.js';
+import { pendingRosterNote } from '../config/approval.js';
 import type { SlashCommand } from '../commands/parse-commands.js';
 import { canWrite, isOrganizerRole, repoRole } from '../github/permissions.js';
 import { verifyStudyRepository, type VerifyStudyRepository } from '../github/verify-study-repository.js';
@@ -63,7 +64,9 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
     { otherMember },
   );
   if (!access.ok) {
-    await ctx.reply([quote(command), '', pick(lang, access.message)].join('\n'));
+    // Added to the roster by an edit nobody approved: say that too, so they know what to ask for.
+    const pending = access.reason === 'not-member' ? pendingRosterNote(ctx.configStanding, login, lang) : null;
+    await ctx.reply([quote(command), '', pick(lang, access.message), ...(pending ? ['', pending] : [])].join('\n'));
     return;
   }
 
@@ -192,6 +195,7 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
     CHECK_RUN_NAME,
     pick(lang, { ko: '⏳ 검증 중…', en: '⏳ Verifying…' }),
     pick(lang, { ko: `\`${target.path}\`의 one-liner ${oneLiners.length}개를 실행하는 중입니다.`, en: `Running the ${oneLiners.length} one-liner(s) of \`${target.path}\`.` }),
+    `verify:${a.requestId}`,
   );
   const job: VerifyJob = {
     requestId: a.requestId,

@@ -1,7 +1,7 @@
 import type { Language } from '../config/schema.js';
 import type { VerifyAnnotation, VerifyCheckOutput } from '../github/verify-study-repository.js';
 import { markerFor } from '../github/marker-comment.js';
-import { byteLength, fitBytes, GITHUB_TEXT_LIMIT } from '../github/text-limits.js';
+import { fitText, GITHUB_TEXT_LIMIT, textLength } from '../github/text-limits.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import type { OneLiner } from '../oneliners/types.js';
 import type { RunStatus, VerifyReport, VerifyResult } from '../runner/report-schema.js';
@@ -217,15 +217,15 @@ function body(v: VerifyView, outcome: VerifyOutcome, outputLines: number, withDe
 }
 
 /**
- * The result comment, under GitHub's 65,535-byte limit: with output first, then with fewer
+ * The result comment, under GitHub's limits (65,535 characters for a check run's text, 65,536 for a comment): with output first, then with fewer
  * output lines, then without output, and finally cut at a row with a note of what was left out.
  */
-export function renderVerifyComment(v: VerifyView, outcome: VerifyOutcome, maxBytes = GITHUB_TEXT_LIMIT): string {
+export function renderVerifyComment(v: VerifyView, outcome: VerifyOutcome, maxChars = GITHUB_TEXT_LIMIT): string {
   for (const [lines, withDetails] of [[OUTPUT_LINES, true], [3, true], [0, false]] as const) {
     const text = body(v, outcome, lines, withDetails);
-    if (byteLength(text) <= maxBytes) return text;
+    if (textLength(text) <= maxChars) return text;
   }
-  return fitBytes(body(v, outcome, 0, false), maxBytes, (n) =>
+  return fitText(body(v, outcome, 0, false), maxChars, (n) =>
     pick(v.lang, { ko: `\n\n…(결과가 너무 길어 ${n}줄 생략 — 전체는 Check Run 주석에 있습니다)`, en: `\n\n…(${n} lines omitted — every result is annotated in the Check Run)` }),
   );
 }

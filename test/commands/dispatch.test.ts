@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
 import type { SlashCommand } from '../../src/commands/parse-commands.js';
 import { openapiExample, webhookExample } from '../helpers/github-examples.js';
-import { INSTALLATION_ID, mockInstallationToken, testOctokit, testPrivateKey } from '../helpers/probot-app.js';
+import { INSTALLATION_ID, mockInstallationToken, mockNoApprovedConfig, testOctokit, testPrivateKey } from '../helpers/probot-app.js';
 
 const api = 'https://api.github.com';
 const repoPath = '/repos/Codertocat/Hello-World';
@@ -23,6 +23,7 @@ describe('comment command dispatch', () => {
 
   beforeEach(async () => {
     seen = [];
+    mockNoApprovedConfig();
     const echo: CommandHandler = {
       names: ['echo', '에코'],
       usage: { ko: '따라 말하기', en: 'say it back' },

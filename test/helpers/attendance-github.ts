@@ -13,7 +13,7 @@ import { registerCommandDispatch, type CommandHandler } from '../../src/commands
 import { decodeLedger, encodeLedger, type Ledger } from '../../src/attendance/ledger.js';
 import { REPORT_MARKER } from '../../src/attendance/render-report.js';
 import { openapiExample, webhookExample } from './github-examples.js';
-import { INSTALLATION_ID, testPrivateKey } from './probot-app.js';
+import { INSTALLATION_ID, mockNoApprovedConfig, testPrivateKey } from './probot-app.js';
 
 /**
  * Probot with only this capability and the command dispatcher: the other capabilities'
@@ -37,8 +37,9 @@ export const clockAt = (iso: string) => ({ now: () => new Date(iso) });
 export const receive = (probot: { receive: (event: any) => Promise<unknown> }, name: string, payload: unknown, id = String(Math.random())) =>
   probot.receive({ id, name, payload });
 
-export async function createAttendanceProbot(deps: Partial<AttendanceDeps> = {}) {
+export async function createAttendanceProbot(deps: Partial<AttendanceDeps> = {}, options: { approvals?: boolean } = {}) {
   const pending: Promise<void>[] = [];
+  if (!options.approvals) mockNoApprovedConfig();
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),

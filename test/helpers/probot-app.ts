@@ -27,11 +27,26 @@ export function testOctokit(options: { retry?: boolean } = {}) {
 }
 
 /**
+ * The approval read of the config trust boundary (src/config/approval.ts): the oldest report
+ * issue, one per page. Tests that are not about approvals have no report issue at that moment,
+ * so nothing is approved yet and the file is used as it is (the bootstrap). Optional and
+ * repeatable: a test that never reads a config makes no such request.
+ */
+export const mockNoApprovedConfig = (repo = 'Codertocat/Hello-World') =>
+  nock('https://api.github.com')
+    .persist()
+    .get(`/repos/${repo}/issues`)
+    .query({ labels: 'study-report', state: 'all', sort: 'created', direction: 'asc', per_page: '1' })
+    .optionally()
+    .reply(200, []);
+
+/**
  * Probot as the tests drive it: retries and throttling off (a test that wants retries
  * passes its own Octokit options), background work collected so a test can await it.
  */
-export async function createTestProbot(deps: Partial<AppDeps> = {}, options: { retry?: boolean } = {}) {
+export async function createTestProbot(deps: Partial<AppDeps> = {}, options: { retry?: boolean; approvals?: boolean } = {}) {
   const pending: Promise<void>[] = [];
+  if (!options.approvals) mockNoApprovedConfig();
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),

@@ -10,6 +10,8 @@ import { Probot } from 'probot';
 import { testOctokit, testPrivateKey } from './probot-app.js';
 import type { AppDeps } from '../../src/app/deps.js';
 import { registerPushCheck } from '../../src/push-check/register.js';
+import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
+import { configApprovals } from '../../src/config/config-approvals.js';
 import { OWNER, REPO } from './push-github.js';
 
 const privateKey = testPrivateKey();
@@ -24,7 +26,11 @@ export interface PushApp {
   settle(): Promise<unknown[]>;
 }
 
-export async function buildPushApp(options: { retry?: boolean; startedAt?: Date } = {}): Promise<PushApp> {
+/**
+ * `approvals`: the push check keeps the approved config in the report's ledger, as the app
+ * does (signed with this key); without it the config file rules, as for the CLI.
+ */
+export async function buildPushApp(options: { retry?: boolean; startedAt?: Date; approvals?: { ledgerSecret: string } } = {}): Promise<PushApp> {
   const tasks: Promise<unknown>[] = [];
   const background: AppDeps['background'] = (task) => {
     tasks.push(task().then(() => undefined, (error: unknown) => error));
@@ -34,9 +40,13 @@ export async function buildPushApp(options: { retry?: boolean; startedAt?: Date 
   const startedAt = options.startedAt ?? APP_STARTED;
   // Only this capability: the other capabilities' push listeners (attendance) make requests
   // of their own that these tests do not count or mock. `createApp` calls the same function.
-  const deps: AppDeps = { clock: { now: () => startedAt }, background };
+  const deps: AttendanceDeps = {
+    clock: { now: () => startedAt },
+    background,
+    ...(options.approvals ? { attendance: { ledgerSecrets: [options.approvals.ledgerSecret], retryDelaysMs: [0] } } : {}),
+  };
   await probot.load((app) => {
-    registerPushCheck(app, deps, [], 1);
+    registerPushCheck(app, deps, [], 1, options.approvals ? (octokit, repo) => configApprovals(deps, octokit, repo) : undefined);
   });
   return {
     probot,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { StudyConfig } from '../../src/config/schema.js';
 import type { TreeEntry } from '../../src/github/push-git.js';
-import { byteLength, GITHUB_TEXT_LIMIT } from '../../src/github/text-limits.js';
+import { CHECK_TEXT_LIMIT, textLength } from '../../src/github/text-limits.js';
 import { ownerOf } from '../../src/paths/classify-path.js';
 import { changesFromCommits, changesFromCompare, changesFromTrees } from '../../src/push-check/changed-paths.js';
 import { trustConfig } from '../../src/push-check/config-trust.js';
@@ -222,7 +222,7 @@ describe('renderCheckRun', () => {
     expect(blobUrl('https://github.com/s/r/', B, 'study/week 1/홍길동#1.md')).toBe(`https://github.com/s/r/blob/${B}/study/week%201/%ED%99%8D%EA%B8%B8%EB%8F%99%231.md`);
   });
 
-  it('keeps a Hangul-heavy summary under 65,535 bytes and moves the details to text', () => {
+  it('keeps a Hangul-heavy summary under 65,535 characters (not bytes) and moves the details to text', () => {
     const findings = Array.from({ length: 4000 }, (_, i) => ({ rule: 'placeholders', severity: 'error' as const, message: '템플릿 문구가 그대로 남아 있습니다 — 실제 내용으로 바꿔 주세요', line: i + 1 }));
     const reports = Array.from({ length: 30 }, (_, i) => ({
       path: `study/week1/멤버${i}.md`,
@@ -234,8 +234,10 @@ describe('renderCheckRun', () => {
       findings: i === 0 ? findings : findings.slice(0, 10),
     }));
     const out = renderCheckRun(input({ reports }))!;
-    expect(byteLength(out.output.summary)).toBeLessThanOrEqual(GITHUB_TEXT_LIMIT);
-    expect(byteLength(out.output.text ?? '')).toBeLessThanOrEqual(GITHUB_TEXT_LIMIT);
+    expect(textLength(out.output.summary)).toBeLessThanOrEqual(CHECK_TEXT_LIMIT);
+    expect(textLength(out.output.text ?? '')).toBeLessThanOrEqual(CHECK_TEXT_LIMIT);
+    // cut by characters: a byte count would have stopped near 22,000 characters of Hangul
+    expect(textLength(out.output.text ?? '')).toBeGreaterThan(60_000);
     expect(out.output.summary).toContain('| 멤버29 |');
     expect(out.output.text).toMatch(/줄 생략/);
     expect(out.annotations).toHaveLength(MAX_ANNOTATIONS);

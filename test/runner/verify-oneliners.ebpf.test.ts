@@ -74,6 +74,34 @@ describeEbpf('verifyOneLiners on this machine (real bpftrace)', () => {
     expect(report.results.every((r) => r.output.length === 0 && r.durationMs === 0)).toBe(true);
   });
 
+  itEbpf('the attacks of issue 8 are denied on the host and change nothing', async () => {
+    const touched = path.join(scratch, 'issue8');
+    const hidden = `#define Q '"'"'"'"'"'\nBEGIN { printf("/*"); system("touch ${touched}-system"); printf("*/"); exit(); }`;
+    const report = await verifyOneLiners(shell([
+      `sudo bpftrace -e '${hidden}' -- --unsafe`,
+      `sudo bpftrace -e '${hidden}'`,
+      `sudo bpftrace -e 'BEGIN { printf("x"); exit(); }' -- -o${touched}-output`,
+      "sudo bpftrace -e 'BEGIN { exit(); }' -- -c/usr/bin/id",
+      'sudo groupadd-bpfcc studybot-issue8',
+      "sudo bpftrace -e '#include_next <linux/sched.h>\nBEGIN { exit(); }'",
+    ].join('\n')));
+    expect(report.results.map((r) => [r.status, r.rule])).toEqual([
+      ['denied', 'argument'], ['denied', 'unsafe-function'], ['denied', 'argument'], ['denied', 'argument'], ['denied', 'bcc-tool'], ['denied', 'include'],
+    ]);
+    expect(existsSync(`${touched}-system`)).toBe(false);
+    expect(existsSync(`${touched}-output`)).toBe(false);
+  });
+
+  itEbpf('wildcards are counted quoted or not, summed over the program, and refused when uncountable', async () => {
+    const report = await verifyOneLiners(shell([
+      `sudo bpftrace -e 'tracepoint:syscalls:"sys_enter_*" { @ = count(); }'`,
+      "sudo bpftrace -e 't:syscalls:sys_enter_s*, t:syscalls:sys_exit_s*, t:syscalls:sys_enter_f*, t:syscalls:sys_exit_f*, t:syscalls:sys_enter_g*, t:syscalls:sys_exit_g* { @ = count(); }'",
+      "sudo bpftrace -e 'kfunc:* { @ = count(); }'",
+    ].join('\n')));
+    expect(report.results.map((r) => [r.status, r.rule])).toEqual([['denied', 'wildcard'], ['denied', 'wildcard'], ['denied', 'wildcard']]);
+    expect(report.results[1]!.message).toMatch(/at most 200 in total/);
+  });
+
   itEbpf('a forged request cannot smuggle argv past the policy', async () => {
     const forged: OneLiner = {
       kind: 'bpftrace', line: 3, endLine: 3, heading: null,
@@ -118,10 +146,9 @@ describeEbpf('verifyOneLiners on this machine (real bpftrace)', () => {
     expect(report.results[1]!.status).toBe('no-events');
   });
 
-  itEbpf('a bcc tool that is not installed is unsupported, not the member\'s error', async () => {
-    const report = await verifyOneLiners(shell('sudo nosuchtool-bpfcc'));
-    expect(report.results[0]).toMatchObject({ status: 'unsupported' });
-    expect(report.results[0]!.message).toContain('이 러너에 설치되어 있지 않음');
+  itEbpf('a bcc tool name that bcc does not ship is denied, never looked up in /usr/sbin', async () => {
+    const report = await verifyOneLiners(shell('sudo groupadd-bpfcc x'));
+    expect(report.results[0]).toMatchObject({ status: 'denied', rule: 'bcc-tool' });
   });
 
   itEbpf('starts processes with an empty environment except PATH and the pinned limits', async () => {

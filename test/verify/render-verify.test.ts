@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byteLength } from '../../src/github/text-limits.js';
+import { textLength } from '../../src/github/text-limits.js';
 import type { VerifyResult } from '../../src/runner/report-schema.js';
 import { cell, fenced, renderVerifyCheck, renderVerifyComment, type VerifyView } from '../../src/verify/render-verify.js';
 
@@ -15,22 +15,22 @@ const result = (i: number, extra: Partial<VerifyResult> = {}): VerifyResult => (
 });
 
 describe('renderVerifyComment', () => {
-  it('keeps a result too large for one comment under 65,535 bytes, cutting at a row with a note', () => {
+  it('keeps a result too large for one comment under 65,535 characters, cutting at a row with a note', () => {
     const report = { runner, results: Array.from({ length: 400 }, (_, i) => result(i + 1)) };
     const text = renderVerifyComment(view, { kind: 'report', report });
-    expect(byteLength(text)).toBeLessThanOrEqual(65_535);
+    expect(textLength(text)).toBeLessThanOrEqual(65_535);
     expect(text).toContain('생략');
     // every row kept is a whole row
     for (const row of text.split('\n').filter((l) => l.startsWith('| '))) expect(row.endsWith('|')).toBe(true);
     const check = renderVerifyCheck(view, { kind: 'report', report }, 'failure');
-    expect(byteLength(check.summary)).toBeLessThanOrEqual(65_535);
+    expect(textLength(check.summary)).toBeLessThanOrEqual(65_535);
     expect(check.annotations).toHaveLength(400); // every result is still annotated (sent in batches of 50)
   });
 
   it('drops the output before dropping rows', () => {
     const report = { runner, results: Array.from({ length: 40 }, (_, i) => result(i + 1)) };
     const text = renderVerifyComment(view, { kind: 'report', report });
-    expect(byteLength(text)).toBeLessThanOrEqual(65_535);
+    expect(textLength(text)).toBeLessThanOrEqual(65_535);
     expect(text.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(40);
   });
 
