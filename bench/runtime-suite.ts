@@ -36,7 +36,7 @@ interface Options {
 
 function parseOptions(argv: string[]): Options {
   const positionals: string[] = [];
-  const options: Options = { gitDir: '', tag: '', run: null, policy: null, json: false, only: null, batch: 8 };
+  const options: Options = { gitDir: '', tag: '', run: null, policy: null, json: false, only: null, batch: 0 };
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === '--run') {
@@ -49,13 +49,16 @@ function parseOptions(argv: string[]): Options {
       options.policy = value;
     } else if (word === '--json') options.json = true;
     else if (word === '--only') options.only = argv[++i] ?? null;
-    else if (word === '--batch') options.batch = Math.max(1, Number(argv[++i]) || 8);
+    else if (word === '--batch') options.batch = Math.max(1, Number(argv[++i]) || 1);
     else positionals.push(word);
   }
   if (positionals.length !== 2) {
     throw new Error('usage: node --import tsx bench/runtime-suite.ts <bpftrace git dir> <tag> [--run host|vm] [--json] [--only SUBSTRING] [--batch N]');
   }
   [options.gitDir, options.tag] = positionals as [string, string];
+  // one-liners per call: a host runs 8 side by side; a VM call boots a VM, so give it more
+  if (options.batch === 0) options.batch = options.run === 'vm' ? 40 : 8;
+  if (options.run === 'vm' && options.policy === 'host') throw new Error('in a VM the policy is the VM\'s');
   return options;
 }
 
@@ -93,12 +96,14 @@ type Runner = (oneLiners: OneLiner[], isolation: Isolation) => Promise<VerifyRep
 
 async function runnerFor(isolation: Isolation): Promise<Runner> {
   if (isolation === 'host') return (oneLiners, policy) => verifyOneLiners(oneLiners, { isolation: policy });
-  // The VM runner is the lead's (src/runner/vm/); it runs verifyOneLiners inside the guest with
-  // isolation 'vm'. Imported by path so that this harness builds before it exists.
-  const vmModule = '../src/runner/vm/index.js';
-  const vm = (await import(vmModule).catch(() => null)) as { verifyInVm?: Runner } | null;
-  if (!vm?.verifyInVm) throw new Error(`--run vm needs the VM runner (${vmModule} exporting verifyInVm)`);
-  return vm.verifyInVm;
+  // The VM runner (src/runner/vm/) boots a throwaway VM per call and runs verifyOneLiners inside
+  // the guest with isolation 'vm'. Imported by a computed path so that this harness builds on a
+  // tree without it.
+  const vmModule = '../src/runner/vm/verify-in-vm.js';
+  const vm = (await import(vmModule).catch(() => null)) as { verifyInVm?: (o: OneLiner[], opts?: object) => Promise<VerifyReport> } | null;
+  if (!vm?.verifyInVm) throw new Error(`--run vm needs the VM runner (${vmModule} exporting verifyInVm) and a built image`);
+  const verifyInVm = vm.verifyInVm;
+  return (oneLiners) => verifyInVm(oneLiners, {});
 }
 
 async function main(): Promise<void> {

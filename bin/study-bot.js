@@ -1,16 +1,28 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when it exists (a published package), else the TypeScript sources
-// through tsx, so a fresh clone needs no build step.
+// The installed package runs compiled JavaScript (dist/, built by `npm run build` before
+// packing) and carries no TypeScript toolchain. A source checkout with its dev dependencies
+// runs the sources through tsx instead, so `npm run check` needs no build step and never runs
+// a dist/ left stale by an earlier build.
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const compiled = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
-let main;
-if (existsSync(compiled)) {
-  main = await import(pathToFileURL(compiled).href);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  main = await import(new URL('../src/cli/main.ts', import.meta.url).href);
+const sources = new URL('../src/cli/main.ts', import.meta.url);
+const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
+
+async function loadMain() {
+  if (existsSync(sources)) {
+    const tsx = await import('tsx/esm/api').catch(() => null);
+    if (tsx) {
+      tsx.register();
+      return import(sources.href);
+    }
+  }
+  if (existsSync(compiled)) return import(compiled.href);
+  process.stderr.write(
+    'study-bot: 컴파일된 코드(dist/)가 없습니다. 저장소에서 `npm ci && npm run build`를 실행하세요.\n' +
+      'study-bot: the compiled code (dist/) is missing: run `npm ci && npm run build` in the repository.\n',
+  );
+  process.exit(1);
 }
+
+const main = await loadMain();
 process.exitCode = await main.main(process.argv.slice(2));

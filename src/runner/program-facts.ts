@@ -68,8 +68,9 @@ export function readProgram(program: string, positionals: readonly string[] = []
     if (inCode) {
       if (token.kind === 'ident') {
         const previous = significant[k - 1];
-        if (!(previous?.kind === 'punct' && (previous.text === '.' || previous.text === '->'))) facts.codeIdentifiers.push(token);
-        if (significant[k + 1]?.kind === 'path' && probeType(token.text) !== null) {
+        const isField = previous?.kind === 'punct' && (previous.text === '.' || previous.text === '->');
+        if (!isField) facts.codeIdentifiers.push(token);
+        if (!isField && significant[k + 1]?.kind === 'path' && probeType(token.text) !== null) {
           let text = token.text;
           while (significant[k + 1]?.kind === 'path') text += significant[++k]!.text;
           facts.nestedAttachPoints.push(parseAttachPoint(text, positionals));

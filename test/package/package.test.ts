@@ -1,0 +1,222 @@
+import { execFile, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * What members and the runner workflow install: the tarball of `npm pack`, packed from a
+ * clean copy of the repository (no dist/ yet, so `prepack` must build it), then installed
+ * from the lock file with only its runtime dependencies. No network when npm's cache holds
+ * the packages (`npm ci` filled it).
+ */
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  bin: Record<string, string>;
+  files: string[];
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const TOOLCHAIN = ['tsx', 'typescript', 'esbuild', 'vitest'];
+
+let work: string;
+let packed: string[];
+let tarball: string;
+let installed: string;
+let server: string;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'study-bot-pack-'));
+  const clone = join(work, 'clone');
+  // the files a clean clone has: tracked or new, never ignored ones (dist/, .env)
+  const { stdout } = await run('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: repo, maxBuffer: 64 << 20 });
+  for (const file of stdout.split('\0').filter(Boolean)) {
+    if (!existsSync(join(repo, file))) continue; // deleted in the work tree
+    mkdirSync(dirname(join(clone, file)), { recursive: true });
+    cpSync(join(repo, file), join(clone, file));
+  }
+  symlinkSync(join(repo, 'node_modules'), join(clone, 'node_modules'));
+
+  // `npm pack` as a release does it, scripts on (the repository's .npmrc turns them off)
+  const pack = await run('npm', ['pack', '--json', '--ignore-scripts=false', '--pack-destination', work], {
+    cwd: clone,
+    maxBuffer: 64 << 20,
+  });
+  const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
+  packed = info.files.map((f) => f.path).sort();
+  tarball = join(work, info.filename);
+
+  // as the runner workflow installs the CLI (no server stack), and as Docker installs the server
+  const install = async (dir: string, omit: string[]) => {
+    mkdirSync(dir);
+    await run('tar', ['-xzf', tarball, '-C', dir, '--strip-components=1']);
+    cpSync(join(repo, 'package-lock.json'), join(dir, 'package-lock.json'));
+    await run('npm', ['ci', ...omit.map((o) => `--omit=${o}`), '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      maxBuffer: 64 << 20,
+    });
+  };
+  installed = join(work, 'cli');
+  server = join(work, 'server');
+  await Promise.all([install(installed, ['dev', 'optional']), install(server, ['dev'])]);
+}, 600_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('npm pack', () => {
+  it('holds the compiled code of every source module, built by prepack', () => {
+    const expected = sourceFiles(join(repo, 'src')).map((f) => `dist/src/${f.slice(join(repo, 'src').length + 1).replace(/\.ts$/, '.js')}`);
+    expect(expected.length).toBeGreaterThan(50);
+    expect(expected.filter((f) => !packed.includes(f))).toEqual([]);
+    expect(packed).toContain('bin/study-bot.js');
+    for (const target of Object.values(pkg.bin)) expect(packed).toContain(target.replace(/^\.\//, ''));
+    if (pkg.scripts['build:guest']) expect(packed).toContain('dist/guest/agent.mjs');
+  });
+
+  it('holds the rubrics and templates, the app manifest and the environment example', () => {
+    for (let week = 1; week <= 8; week++) {
+      expect(packed).toContain(`rubrics/week${week}.yml`);
+      expect(packed).toContain(`templates/week${week}.md`);
+    }
+    expect(packed).toEqual(expect.arrayContaining(['app.yml', '.env.example', 'package.json', 'README.md']));
+  });
+
+  it('holds no tests, benchmarks, fixtures, sources, source maps or development config', () => {
+    const unwanted = packed.filter(
+      (f) =>
+        /^(test|bench|study|project|src|\.github|\.ci|node_modules)\//.test(f) ||
+        /(^|\/)(fixtures|__snapshots__)\//.test(f) ||
+        /\.(test|bench)\.[cm]?[jt]s$/.test(f) ||
+        (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
+        f.endsWith('.map') ||
+        /^(tsconfig.*\.json|vitest\.config\.\w+|\.npmrc|\.env|package-lock\.json)$/.test(f),
+    );
+    expect(unwanted).toEqual([]);
+  });
+});
+
+describe('package.json', () => {
+  it('declares no TypeScript toolchain among what an install pulls', () => {
+    const runtime = { ...pkg.dependencies, ...pkg.optionalDependencies };
+    expect(Object.keys(runtime).filter((name) => TOOLCHAIN.includes(name))).toEqual([]);
+  });
+
+  it('declares every package the sources import, and uses every one it declares', () => {
+    const imported = new Set<string>();
+    for (const file of sourceFiles(join(repo, 'src'))) {
+      const text = readFileSync(file, 'utf8');
+      // value imports only: `import type` needs nothing at run time
+      for (const m of text.matchAll(/^import(?!\s+type\b)[^'"]*?from\s+'([^'.][^']*)'|import\('([^'.][^']*)'\)|require\.resolve\('([^'.][^']*)'\)/gm)) {
+        const spec = m[1] ?? m[2] ?? m[3];
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+        if (!spec.startsWith('node:') && !builtinModules.includes(name)) imported.add(name);
+      }
+    }
+    const runtime = { ...pkg.dependencies, ...pkg.optionalDependencies };
+    // development tools that a module loads only when it runs from a checkout: smee-client
+    // (app/webhook-proxy.ts, the smee.io proxy) and esbuild (the VM runner's guest agent,
+    // bundled from source; the package ships it prebuilt in dist/guest/)
+    const optionalAtRuntime = new Set(['smee-client', 'esbuild']);
+    expect([...imported].filter((name) => !(name in runtime) && !optionalAtRuntime.has(name)).sort()).toEqual([]);
+    expect(Object.keys(runtime).filter((name) => !imported.has(name)).sort()).toEqual([]);
+  });
+});
+
+describe('the tarball installed as a CLI (npm ci --omit=dev --omit=optional)', () => {
+  const cli = (args: string[], cwd: string) =>
+    run(process.execPath, [join(installed, 'bin/study-bot.js'), ...args], { cwd, env: { PATH: process.env.PATH, HOME: work } });
+
+  it('has no TypeScript toolchain, no Probot and no sources', () => {
+    for (const name of [...TOOLCHAIN, 'probot', '@octokit/core']) expect(existsSync(join(installed, 'node_modules', name)), name).toBe(false);
+    expect(existsSync(join(installed, 'src'))).toBe(false);
+  });
+
+  it('runs --version, new and check from the compiled code', async () => {
+    expect((await cli(['--version'], work)).stdout).toBe(`study-bot ${pkg.version}\n`);
+
+    const study = join(work, 'study-repo');
+    mkdirSync(study);
+    await run('git', ['init', '-q'], { cwd: study });
+    const created = await cli(['new', '1', '--name', 'hgd', '--lang', 'en'], study);
+    expect(created.stdout).toContain('study/week1/hgd.md');
+    expect(readFileSync(join(study, 'study/week1/hgd.md'), 'utf8')).toMatch(/^# /m);
+
+    // a fresh template still has its placeholders: check finds them and fails the file
+    const checked = await cli(['check', '--format', 'json'], study).then(
+      () => expect.unreachable('check passed a bare template'),
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(checked.code).toBe(1);
+    const report = JSON.parse(checked.stdout) as { files: { path: string; status: string; findings: { rule: string }[] }[] };
+    const file = report.files.find((f) => f.path === 'study/week1/hgd.md');
+    expect(file?.status).toBe('fail');
+    expect(file?.findings.map((f) => f.rule)).toContain('placeholders');
+  });
+});
+
+describe('the tarball installed as a server (npm ci --omit=dev)', () => {
+  it('has Probot but no TypeScript toolchain', () => {
+    expect(existsSync(join(server, 'node_modules/probot/package.json'))).toBe(true);
+    for (const name of TOOLCHAIN) expect(existsSync(join(server, 'node_modules', name)), name).toBe(false);
+  });
+
+  it('starts the compiled server, which answers /ping', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const child = spawn(process.execPath, ['dist/src/server.js'], {
+      cwd: server,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        APP_ID: '1',
+        PRIVATE_KEY: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+        WEBHOOK_SECRET: 'a-real-secret-for-this-test',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    nock.enableNetConnect('127.0.0.1');
+    try {
+      let answer = '';
+      for (let i = 0; i < 200 && answer !== 'PONG' && child.exitCode === null; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        answer = await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.text(), () => '');
+      }
+      expect(answer, output).toBe('PONG');
+    } finally {
+      child.kill('SIGTERM');
+      nock.disableNetConnect();
+    }
+    // SIGTERM (docker stop, systemctl stop) ends it cleanly
+    const code = await new Promise((resolve) => (child.exitCode === null ? child.once('exit', (c) => resolve(c)) : resolve(child.exitCode)));
+    expect(code, output).toBe(0);
+  });
+});
