@@ -77,3 +77,35 @@ export async function bench(): Promise<{ name: string; figures: Record<string, n
   }
   return [{ name: 'push check: time and GitHub requests per push (real app, nock)', figures }];
 }
+
+/**
+ * Check and report together, over real HTTP: the whole app (createApp) against a local server
+ * standing in for GitHub (test/helpers/fake-github-server.ts), a push webhook and then the
+ * check_run.completed GitHub sends for the run. Before the shared read (one git object cache,
+ * one report refresh per push) a warm one-file push cost 10 requests here, a cold one 15.
+ */
+export async function benchPushAndReport(): Promise<{ name: string; figures: Record<string, number | string> }[]> {
+  nock.enableNetConnect('127.0.0.1');
+  const { pushAndReportWorld } = await import('../test/helpers/push-and-report.js');
+  const world = await pushAndReportWorld();
+  try {
+    const cold = await world.push(world.hgdNote(1));
+    const warm = await world.push(world.kcsNote(2));
+    const again: number[] = [];
+    for (let i = 3; i <= 7; i++) again.push((await world.push(world.kcsNote(i))).ms);
+    return [
+      {
+        name: 'push check + attendance report: GitHub requests per push (real app, real HTTP to a local fake GitHub)',
+        figures: {
+          'cold one-file push: requests (check + report)': cold.requests.length,
+          'warm one-file push: requests (check + report)': warm.requests.length,
+          'warm one-file push: requests, one per line': warm.requests.map((r) => r.replace(/\/repos\/[^/]+\/[^/]+/, '')).join(' · '),
+          'warm one-file push: ms (median of 5, incl. check_run.completed)': median(again),
+        },
+      },
+    ];
+  } finally {
+    await world.stop();
+    nock.disableNetConnect();
+  }
+}

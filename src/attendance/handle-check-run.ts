@@ -2,6 +2,7 @@ import type { Context } from 'probot';
 import type { AppDeps } from '../app/deps.js';
 import { CHECK_NAMES } from '../push-check/render-check-run.js';
 import { parseCheckResultBlock } from '../check/check-result-block.js';
+import { pushOutcomesOf } from '../push-check/push-outcomes.js';
 import { recordCheckResult } from './report-service.js';
 
 const OUR_CHECKS = new Set<string>(Object.values(CHECK_NAMES));
@@ -19,8 +20,13 @@ export async function handleCheckRunCompleted(context: Context<'check_run.comple
   const files = parseCheckResultBlock(run.output.text) ?? parseCheckResultBlock(run.output.summary);
   if (!files) return;
   const repo = { owner: context.payload.repository.owner.login, repo: context.payload.repository.name };
-  recordCheckResult(deps, context.octokit, repo, {
-    files,
-    completedAt: run.completed_at ? new Date(run.completed_at) : deps.clock.now(),
+  const octokit = context.octokit;
+  deps.background(async () => {
+    // This process handed the verdicts to the report with the push itself: nothing left to write.
+    if (await pushOutcomesOf(deps).wasRecorded(run.id)) return;
+    recordCheckResult(deps, octokit, repo, {
+      files,
+      completedAt: run.completed_at ? new Date(run.completed_at) : deps.clock.now(),
+    });
   });
 }

@@ -15,10 +15,17 @@ import { renamesIn, studyFileOf, type CommitPaths } from './study-files.js';
  */
 export interface ReportGitHub {
   readonly label: string;
-  /** the study config; when `.github/study.yml` is broken, the last valid one (never throws for that) */
-  readConfig(): Promise<StudyConfig>;
-  /** every blob path at `sha`, or null when GitHub cut the listing (huge repositories) */
-  treePaths(sha: string): Promise<string[] | null>;
+  /**
+   * the study config; when `.github/study.yml` is broken, the last valid one (never throws for
+   * that). `at`: the commit of the push being recorded, whose config is read from the tree the
+   * push check read too (no request of its own when the check got there first).
+   */
+  readConfig(at?: string): Promise<StudyConfig>;
+  /**
+   * every blob path at `sha` (for a listing GitHub cut, every path under `studyFolder`, the
+   * study template's top folder, listed in full), or null when even that cannot be listed
+   */
+  treePaths(sha: string, studyFolder: string): Promise<string[] | null>;
   findOrCreateIssue(title: string): Promise<number>;
   /** the report issue when there is one (reading the ledger never opens an issue) */
   findIssue?(): Promise<number | null>;
@@ -95,7 +102,7 @@ export async function pushChanges(gh: ReportGitHub, config: StudyConfig, pushes:
   // The newest tree decides what is on main: a force push can drop files without any commit
   // of the payload removing them. One request, however many pushes this run carries.
   const newest = ordered[ordered.length - 1];
-  const paths = await gh.treePaths(newest.after);
+  const paths = await gh.treePaths(newest.after, config.paths.study.split('/')[0] ?? '');
   if (paths) {
     changes.push({
       kind: 'tree',
@@ -142,8 +149,11 @@ export async function refreshReport(
 ): Promise<RefreshOutcome> {
   const seal = options.seal ?? null;
   const verifies = (body: string) => decodeLedger(body, seal).ok;
-  // The file's config; the one in effect is decided below, once the ledger says what was approved.
-  const fileConfig = await gh.readConfig();
+  const pushes = items.flatMap((i) => (i.kind === 'push' ? [i.push] : []));
+  const newest = pushes.reduce<PushFacts | null>((a, b) => (a && a.pushedAt > b.pushedAt ? a : b), null);
+  // The file's config (of the push being recorded: read from the tree the push check read);
+  // the one in effect is decided below, once the ledger says what was approved.
+  const fileConfig = await gh.readConfig(newest?.after);
 
   let location = known;
   let current: { id: number; body: string } | null = null;
@@ -189,7 +199,7 @@ export async function refreshReport(
   );
   const config = base.config ? standingOfParsed(fileConfig, [], base.config).config : fileConfig;
   const changes = [
-    ...(await pushChanges(gh, config, items.flatMap((i) => (i.kind === 'push' ? [i.push] : [])))),
+    ...(await pushChanges(gh, config, pushes)),
     ...given.filter((c) => c.kind !== 'config'),
   ];
   const ledger = applyChanges(base, changes);

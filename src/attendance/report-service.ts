@@ -1,5 +1,6 @@
 import { systemTimer, type AppDeps } from '../app/deps.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
+import { gitCacheOf } from '../github/git-cache.js';
 import { reportClient } from '../github/report-client.js';
 import type { CheckedFile } from '../check/check-result-block.js';
 import { attendanceOptions } from './attendance-options.js';
@@ -60,7 +61,7 @@ function createReportService(deps: AppDeps): ReportService {
   const refresh: ReportService['refresh'] = (octokit, repo, items) => {
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();
     return queue.request(key, items, async (batch) => {
-      const outcome = await refreshReport(reportClient(octokit, repo), batch, deps.clock.now(), locations.get(key) ?? null, {
+      const outcome = await refreshReport(reportClient(octokit, repo, gitCacheOf(deps)), batch, deps.clock.now(), locations.get(key) ?? null, {
         seal: ledgerSeal(options.ledgerSecrets, repo),
         lastWritten: written.get(key) ?? null,
       });

@@ -19,6 +19,8 @@ export interface CheckFilesInput {
   lang?: Language;
   /** files checked at once; each is independent */
   concurrency?: number;
+  /** the GitHub Enterprise Server's host, when the study lives on one: link rules accept its URLs too */
+  githubHost?: string | null;
 }
 
 /** The rule id of findings about where a file is, not what is in it. */
@@ -82,7 +84,7 @@ function flagDuplicates(reports: FileReport[], groups: ReadonlyMap<string, strin
 async function checkOne(
   file: RepoFile,
   where: PathClass,
-  ctx: { tree: RepoTree; config: StudyConfig; rubrics: RubricSet; lang: Language; submissions: ReadonlyMap<string, string[]> },
+  ctx: { tree: RepoTree; config: StudyConfig; rubrics: RubricSet; lang: Language; submissions: ReadonlyMap<string, string[]>; githubHost?: string | null },
 ): Promise<FileReport> {
   const base = { path: file.path, kind: where.kind, week: where.week, member: where.member };
   if (where.kind === 'misplaced' || where.kind === 'unknown') {
@@ -136,6 +138,7 @@ async function checkOne(
     rubric,
     tree: ctx.tree,
     lang: ctx.lang,
+    githubHost: ctx.githubHost ?? null,
   });
   const kinds = oneLinerKinds(rubric);
   return submission(base, result.findings, kinds ? countedOneLiners(result.oneLiners, kinds).length : null);

@@ -18,8 +18,27 @@ export interface TreeEntry {
 export interface GitTree {
   sha: string;
   entries: Map<string, TreeEntry>;
-  /** GitHub stops at 100,000 entries / 7 MB; a study repository never gets there, but say so if it does */
+  /**
+   * GitHub cut the recursive listing: it stops at 100,000 entries or 7 MB ("If `truncated`
+   * is `true` … use the non-recursive method of fetching trees, and fetch one sub-tree at a
+   * time": GET /repos/{owner}/{repo}/git/trees/{tree_sha} in GitHub's OpenAPI description).
+   * `entries` then holds only part of the repository, except under `covered`.
+   */
   truncated: boolean;
+  /**
+   * For a cut listing, the folders listed in full since (see `completeTree`); `''` stands for
+   * the files at the top of the repository.
+   */
+  covered?: readonly string[];
+}
+
+/** Whether `tree` knows for certain whether `path` exists (a whole listing, or a folder listed in full). */
+export function coversPath(tree: GitTree, path: string): boolean {
+  if (!tree.truncated) return true;
+  const covered = tree.covered ?? [];
+  const slash = path.indexOf('/');
+  if (slash < 0) return covered.includes('');
+  return covered.some((folder) => folder !== '' && path.startsWith(`${folder}/`));
 }
 
 const statusOf = (error: unknown): number | undefined => (error as { status?: number }).status;
@@ -27,16 +46,82 @@ const statusOf = (error: unknown): number | undefined => (error as { status?: nu
 /** 404 (and 422 for a sha GitHub cannot resolve) mean "that commit is gone", not an outage. */
 export const isMissingCommit = (error: unknown): boolean => statusOf(error) === 404 || statusOf(error) === 422;
 
-/** The whole tree at `sha` in one request (`recursive=1`). */
+type TreeItem = { path?: string; type?: string; mode?: string; sha?: string; size?: number | null };
+
+function addItems(entries: Map<string, TreeEntry>, items: readonly TreeItem[], prefix: string): void {
+  for (const item of items) {
+    if (!item.path || !item.sha) continue;
+    const type = item.type === 'tree' || item.type === 'commit' ? item.type : 'blob';
+    const path = prefix ? `${prefix}/${item.path}` : item.path;
+    entries.set(path, { path, type, mode: item.mode ?? '100644', sha: item.sha, size: item.size ?? null });
+  }
+}
+
+/** The whole tree at `sha` in one request (`recursive=1`); see `completeTree` when it comes back cut. */
 export async function readTree(octokit: Octokit, ref: RepoRef, sha: string): Promise<GitTree> {
   const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: sha, recursive: '1' });
   const entries = new Map<string, TreeEntry>();
-  for (const item of data.tree) {
-    if (!item.path || !item.sha) continue;
-    const type = item.type === 'tree' || item.type === 'commit' ? item.type : 'blob';
-    entries.set(item.path, { path: item.path, type, mode: item.mode ?? '100644', sha: item.sha, size: item.size ?? null });
-  }
+  addItems(entries, data.tree, '');
   return { sha: data.sha, entries, truncated: data.truncated };
+}
+
+/** Requests one completion may spend walking folders level by level (a folder itself too big for one listing). */
+export const WALK_REQUEST_BUDGET = 200;
+
+/**
+ * A cut listing made whole where it matters: the top level is listed (one request), then
+ * every top-level folder `wanted` accepts is read recursively (one request each; a study or
+ * project folder is far below GitHub's limit), or, should that be cut too, level by level
+ * within WALK_REQUEST_BUDGET. The folders read in full are added to `covered`. A whole
+ * listing comes back as it is, at no cost.
+ */
+export async function completeTree(
+  octokit: Octokit,
+  ref: RepoRef,
+  tree: GitTree,
+  wanted: (topLevelFolder: string) => boolean,
+): Promise<GitTree> {
+  if (!tree.truncated) return tree;
+  const entries = new Map(tree.entries);
+  const covered = new Set(tree.covered ?? []);
+  let budget = WALK_REQUEST_BUDGET;
+  const level = async (sha: string): Promise<{ tree: TreeItem[]; truncated: boolean }> => {
+    budget--;
+    const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: sha });
+    return data;
+  };
+  // The top level once per listing: a second completion reuses it.
+  let top: TreeItem[] = [...entries.values()].filter((e) => !e.path.includes('/'));
+  if (!covered.has('')) {
+    const root = await level(tree.sha);
+    addItems(entries, root.tree, '');
+    if (!root.truncated) covered.add('');
+    top = root.tree;
+  }
+  for (const item of top) {
+    if (item.type !== 'tree' || !item.path || !item.sha || covered.has(item.path) || !wanted(item.path)) continue;
+    budget--;
+    const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: item.sha, recursive: '1' });
+    addItems(entries, data.tree, item.path);
+    if (!data.truncated || (await walk(item.path, item.sha))) covered.add(item.path);
+  }
+  return { sha: tree.sha, entries, truncated: true, covered: [...covered] };
+
+  /** Level by level below `folder`; false when the budget ran out before the end. */
+  async function walk(folder: string, sha: string): Promise<boolean> {
+    const queue: { path: string; sha: string }[] = [{ path: folder, sha }];
+    while (queue.length > 0) {
+      if (budget <= 0) return false;
+      const next = queue.shift()!;
+      const listing = await level(next.sha);
+      if (listing.truncated) return false;
+      addItems(entries, listing.tree, next.path);
+      for (const item of listing.tree) {
+        if (item.type === 'tree' && item.path && item.sha) queue.push({ path: `${next.path}/${item.path}`, sha: item.sha });
+      }
+    }
+    return true;
+  }
 }
 
 /** A blob's raw bytes. The blob API serves files up to 100 MB (the contents API stops at 1 MB). */

@@ -1,4 +1,8 @@
 import type { ReportGitHub } from '../attendance/refresh-report.js';
+import { parseConfig } from '../config/load-config.js';
+import { CONFIG_PATH } from '../config/schema.js';
+import { GitObjectCache } from './git-cache.js';
+import { completeTree, coversPath, readBlob, readTree } from './push-git.js';
 import { createMarkedComment, findMarkedComment } from './marker-comment.js';
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
 import { readLastValidConfig } from './report-config.js';
@@ -11,19 +15,41 @@ const ISSUE_BODY = [
   'Attendance and weekly submissions. study-bot keeps the comment below up to date.',
 ].join('\n');
 
-/** The report's calls to GitHub, for one repository and one installation token. */
-export function reportClient(octokit: Octokit, ref: RepoRef): ReportGitHub {
+/**
+ * The report's calls to GitHub, for one repository and one installation token. Trees and
+ * blobs go through `cache`, the app's GitObjectCache that the push check reads through too:
+ * a push's tree and config are read once for both.
+ */
+export function reportClient(octokit: Octokit, ref: RepoRef, cache: GitObjectCache = new GitObjectCache()): ReportGitHub {
   // The comment's own address, as GitHub gives it: github.com, or the Enterprise Server host.
   const commentUrls = new Map<number, string>();
+  const tree = (sha: string) => cache.tree(ref, sha, () => readTree(octokit, ref, sha));
   return {
     label: `${ref.owner}/${ref.repo}`,
     // A broken config is shown on the push check; the report goes on with the last valid one.
-    readConfig: async () => (await readLastValidConfig(octokit, ref)).config,
-    async treePaths(sha) {
+    async readConfig(at) {
+      if (at) {
+        // The config of the push being recorded, from the tree and blob the push check read too.
+        try {
+          const entry = (await tree(at)).entries.get(CONFIG_PATH);
+          if (entry?.type === 'blob') {
+            const text = new TextDecoder().decode(await cache.blob(ref, entry.sha, entry.size, () => readBlob(octokit, ref, entry.sha)));
+            const parsed = parseConfig(text);
+            if (parsed.ok) return parsed.config;
+          }
+        } catch {
+          // the default branch's config below says the same, or fails with a clear error
+        }
+      }
+      return (await readLastValidConfig(octokit, ref)).config;
+    },
+    async treePaths(sha, studyFolder) {
       try {
-        const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: sha, recursive: 'true' });
-        if (data.truncated) return null;
-        return data.tree.filter((e) => e.type === 'blob' && e.path).map((e) => e.path as string);
+        let listing = await tree(sha);
+        // GitHub cut the listing (a huge repository): list the study's folder in full.
+        listing = await completeTree(octokit, ref, listing, (folder) => folder === studyFolder);
+        if (!coversPath(listing, `${studyFolder}/x`)) return null;
+        return [...listing.entries.values()].filter((e) => e.type === 'blob' && coversPath(listing, e.path)).map((e) => e.path);
       } catch (error) {
         throw new GitHubError(`could not read the tree for the attendance report`, { ...ref, sha }, { cause: error });
       }

@@ -100,10 +100,51 @@ export function runnerRepository(octokit: Octokit, repo: RepoRef, options: { dis
       if (artifact.expired) return { kind: 'expired' };
       if (artifact.size_in_bytes > maxBytes) return { kind: 'too-large', size: artifact.size_in_bytes };
       // GitHub answers with a redirect to short-lived blob storage; Octokit's fetch follows it.
-      const download = await octokit.rest.actions.downloadArtifact({ ...repo, artifact_id: artifact.id, archive_format: 'zip' });
-      const bytes = new Uint8Array(download.data as ArrayBuffer);
-      if (bytes.byteLength > maxBytes) return { kind: 'too-large', size: bytes.byteLength };
-      return { kind: 'zip', bytes };
+      // The body is taken raw: @octokit/request decodes a response as text when it has no
+      // content type, a text/* one or `charset=utf-8` (blob storage and proxies send all of
+      // these), which turns a zip into a string and then into an empty or broken "zip".
+      const download = await octokit.rest.actions.downloadArtifact({
+        ...repo,
+        artifact_id: artifact.id,
+        archive_format: 'zip',
+        request: { parseSuccessResponseBody: false },
+      });
+      const body = await readBody(download.data, maxBytes);
+      if (body.kind === 'too-large') return body;
+      return { kind: 'zip', bytes: body.bytes };
     },
   };
+}
+
+/**
+ * The bytes of a response body, whatever form it arrived in: the raw stream (what
+ * `parseSuccessResponseBody: false` gives), an ArrayBuffer or a view, or a string (a body
+ * already decoded as text by some layer: taken back as latin1 when every code unit fits a
+ * byte, else as UTF-8; a binary body decoded as UTF-8 is lost, which is why the download asks
+ * for the raw stream). A stream is read only up to `maxBytes` and then cancelled, so a
+ * lying size in the listing cannot make the bot hold more.
+ */
+export async function readBody(data: unknown, maxBytes: number): Promise<{ kind: 'bytes'; bytes: Uint8Array } | { kind: 'too-large'; size: number }> {
+  const capped = (bytes: Uint8Array) => (bytes.byteLength > maxBytes ? { kind: 'too-large' as const, size: bytes.byteLength } : { kind: 'bytes' as const, bytes });
+  if (data === null || data === undefined) return { kind: 'bytes', bytes: new Uint8Array(0) };
+  if (typeof data === 'string') return capped(new Uint8Array(Buffer.from(data, /^[\x00-\xff]*$/u.test(data) ? 'latin1' : 'utf8')));
+  if (data instanceof ArrayBuffer) return capped(new Uint8Array(data));
+  if (ArrayBuffer.isView(data)) return capped(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  if (typeof (data as ReadableStream<Uint8Array>).getReader === 'function') {
+    const reader = (data as ReadableStream<Uint8Array>).getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return { kind: 'too-large', size };
+      }
+      chunks.push(value);
+    }
+    return { kind: 'bytes', bytes: new Uint8Array(Buffer.concat(chunks)) };
+  }
+  throw new TypeError(`unexpected response body (${Object.prototype.toString.call(data)})`);
 }

@@ -1,9 +1,11 @@
 import type { Context } from 'probot';
 import type { AppDeps } from '../app/deps.js';
+import { gitCacheOf } from '../github/git-cache.js';
 import { pushGitHub, type PushGitHub } from '../github/push-client.js';
 import type { ConfigApprovals } from '../config/approval.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
 import { PushMemory } from './push-memory.js';
+import { PushOutcomes, pushOutcomesOf } from './push-outcomes.js';
 import { CHECK_NAMES } from './render-check-run.js';
 import { parseExternalId, runPushCheck, type PushCheckOptions, type PushCheckRequest } from './run-push-check.js';
 import { pushFactsOf, selectPush, ZERO_SHA, type PayloadCommit } from './select-push.js';
@@ -28,7 +30,8 @@ export const createPushCheckState = (deps: AppDeps, appId: number | null, approv
   memory: new PushMemory(deps.clock.now()),
   configCache: new Map(),
   appId,
-  github: pushGitHub,
+  // The app's git object cache: the attendance report reads the same push through it.
+  github: (octokit, repo) => pushGitHub(octokit, repo, gitCacheOf(deps)),
   ...(approvals ? { approvals } : {}),
 });
 
@@ -36,11 +39,15 @@ type Log = Context['log'];
 
 function launch(deps: AppDeps, state: PushCheckState, octokit: Octokit, req: PushCheckRequest, log: Log, release?: () => void): void {
   const options: PushCheckOptions = { configCache: state.configCache, log, approvals: state.approvals?.(octokit, req.repo) };
+  // The attendance report waits for these verdicts and writes them with the push (one refresh).
+  const settle = pushOutcomesOf(deps).begin(PushOutcomes.key(req.repo, req.before, req.after));
   deps.background(async () => {
     try {
       const result = await runPushCheck(state.github(octokit, req.repo), req, options);
+      settle(result.checkRunId !== undefined && result.checked ? { checkRunId: result.checkRunId, files: result.checked, completedAt: deps.clock.now() } : null);
       log.info({ after: req.after, outcome: result.outcome, conclusion: result.conclusion, files: result.files }, 'push check done');
     } catch (error) {
+      settle(null);
       // Let a redelivery try again; the check run already says the bot failed.
       release?.();
       throw error;

@@ -1,14 +1,16 @@
 import { checkFiles, mapConcurrent } from '../check/check-files.js';
+import type { CheckedFile } from '../check/check-result-block.js';
 import { MAX_MARKDOWN_BYTES } from '../check/decode-text.js';
 import type { FileReport, RepoFile, RepoTree } from '../check/types.js';
-import { CONFIG_PATH, type Language, type StudyConfig } from '../config/schema.js';
+import { CONFIG_PATH, defaultConfig, type Language, type StudyConfig } from '../config/schema.js';
 import { PartialCheckRunError, type CheckConclusion } from '../github/check-runs.js';
 import { GitHubError, type RepoRef } from '../github/octokit.js';
 import { isOrganizerRole } from '../github/permissions.js';
 import type { PushGitHub } from '../github/push-client.js';
-import { isMissingCommit, type GitTree } from '../github/push-git.js';
+import { coversPath, isMissingCommit, type GitTree, type TreeEntry } from '../github/push-git.js';
 import type { Bilingual } from '../i18n/pick.js';
 import { classifyPath, memberByLogin, ownerOf } from '../paths/classify-path.js';
+import { weekToken } from '../paths/path-template.js';
 import { nfc } from '../paths/roster.js';
 import {
   changesFromCommits,
@@ -46,6 +48,8 @@ export interface PushCheckResult {
   conclusion?: CheckConclusion;
   /** what was checked, for logs and benchmarks */
   files: number;
+  /** each submission's verdict, as the check run's results block carries it (for the report) */
+  checked?: CheckedFile[];
   wiped: WipedRecord[];
 }
 
@@ -97,24 +101,29 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
       }
     }
 
-    const afterTree = await github.tree(req.after);
+    let afterTree = await github.tree(req.after);
     const configCache = options.configCache ?? new Map<string, string | null>();
     const configTextAt = async (tree: GitTree): Promise<string | null> => {
       const entry = tree.entries.get(CONFIG_PATH);
       if (!entry || entry.type !== 'blob') return null;
       if (configCache.has(entry.sha)) return configCache.get(entry.sha) ?? null;
-      const text = new TextDecoder().decode(await github.blob(entry.sha));
+      const text = new TextDecoder().decode(await github.blob(entry.sha, entry.size));
       configCache.set(entry.sha, text);
       if (configCache.size > CONFIG_CACHE_LIMIT) configCache.delete(configCache.keys().next().value as string);
       return text;
     };
+    // A listing GitHub cut (a huge repository) is made whole where the check looks: the
+    // config's folder first, then the study's folders once the config names them.
+    if (!coversPath(afterTree, CONFIG_PATH)) afterTree = await github.completeTree(afterTree, (folder) => folder === CONFIG_FOLDER);
     const afterText = await configTextAt(afterTree);
     // The language and conclusion to fail with, should anything below go wrong.
     const early = trustConfig({ afterText, changed: false, pusherIsOrganizer: null });
     lang = early.config.language;
     failureConclusion = early.config.checks.failureConclusion;
+    const wanted = foldersThatMatter([early.config]);
+    afterTree = await github.completeTree(afterTree, wanted);
 
-    const { changes, beforeTree, notes } = await collectChanges(github, req, afterTree);
+    const { changes, beforeTree, notes } = await collectChanges(github, req, afterTree, wanted);
 
     const configChanged = changes.some((c) => c.path === CONFIG_PATH);
     let beforeText: string | null | undefined;
@@ -153,7 +162,7 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
     lang = verdict.config.language;
     failureConclusion = verdict.config.checks.failureConclusion;
 
-    const reports = await checkChangedFiles(github, changes, afterTree, verdict.config, options.concurrency ?? 8);
+    const reports = await checkChangedFiles(github, changes, req.after, afterTree, verdict.config, options.concurrency ?? 8, hostOf(req.repoHtmlUrl));
     if (afterTree.truncated) {
       notes.push({
         ko: '저장소 파일이 너무 많아 GitHub가 목록을 잘랐습니다. 링크 검사가 일부 틀릴 수 있습니다.',
@@ -184,12 +193,22 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
       supersedes: req.supersedes ?? [],
       ...rendered,
     });
-    return { outcome: 'published', checkRunId, conclusion: rendered.conclusion, files: reports.length, wiped };
+    const checked = reports.flatMap((r) => (r.kind === 'submission' && r.status ? [{ path: r.path, status: r.status }] : []));
+    return { outcome: 'published', checkRunId, conclusion: rendered.conclusion, files: reports.length, wiped, checked };
   } catch (error) {
     await reportBotFailure(github, req, lang, failureConclusion, error, options);
     throw new GitHubError(`push check failed: ${error instanceof Error ? error.message : String(error)}`, { ...req.repo, sha: req.after }, { cause: error });
   }
 }
+
+/** The web host the repository lives on (github.com or an Enterprise Server), from GitHub's own URL of it. */
+const hostOf = (htmlUrl: string): string | null => {
+  try {
+    return new URL(htmlUrl).host;
+  } catch {
+    return null;
+  }
+};
 
 const missingAsUndefined = (error: unknown): undefined => {
   if (isMissingCommit(error)) return undefined;
@@ -217,12 +236,17 @@ const BEFORE_GONE: Bilingual = {
   en: "The commit before this push (`before`) is gone from GitHub, so only the push's new commits were checked; wiped records could not be looked for.",
 };
 
-async function collectChanges(github: PushGitHub, req: PushCheckRequest, afterTree: GitTree): Promise<CollectedChanges> {
+async function collectChanges(
+  github: PushGitHub,
+  req: PushCheckRequest,
+  afterTree: GitTree,
+  wanted: (topLevelFolder: string) => boolean,
+): Promise<CollectedChanges> {
   const notes: Bilingual[] = [];
   const viaTrees = async (): Promise<CollectedChanges> => {
     try {
-      const beforeTree = await github.tree(req.before);
-      return { changes: changesFromTrees(beforeTree.entries, afterTree.entries), beforeTree, notes };
+      const beforeTree = await github.completeTree(await github.tree(req.before), wanted);
+      return { changes: changesFromTrees(...comparableEntries(beforeTree, afterTree)), beforeTree, notes };
     } catch (error) {
       if (!isMissingCommit(error)) throw error;
       // A force push's `before` can be garbage-collected (rarely, and only long after the push,
@@ -251,6 +275,38 @@ async function collectChanges(github: PushGitHub, req: PushCheckRequest, afterTr
   }
 }
 
+/** The folder of the config file, listed first when a cut listing misses the config. */
+const CONFIG_FOLDER = CONFIG_PATH.split('/')[0]!;
+
+/**
+ * The top-level folders a push check must see whole: the config's, the study's and the
+ * projects' (their templates' first segment, under any config that matters), and the near
+ * misses members make of them (`Study`, `projects`, `week1`), where misplaced notes turn up.
+ */
+export function foldersThatMatter(configs: readonly StudyConfig[]): (topLevelFolder: string) => boolean {
+  const loose = (name: string) => name.normalize('NFC').toLowerCase().replace(/s$/u, '');
+  const roots = new Set<string>([loose(CONFIG_FOLDER)]);
+  for (const config of [...configs, defaultConfig()]) {
+    for (const template of [config.paths.study, config.paths.project]) {
+      const first = template.split('/')[0] ?? '';
+      if (first && !first.includes('{')) roots.add(loose(first));
+    }
+  }
+  return (folder) => roots.has(loose(folder)) || weekToken(folder) !== null;
+}
+
+/**
+ * The two trees' entries as far as both are known: where a listing was cut, only the folders
+ * both list in full are compared, so a path the cut left out is never taken for a removal
+ * (which the record guard would report as a wiped record) or an addition.
+ */
+function comparableEntries(before: GitTree, after: GitTree): [Map<string, TreeEntry>, Map<string, TreeEntry>] {
+  if (!before.truncated && !after.truncated) return [before.entries, after.entries];
+  const known = (path: string) => coversPath(before, path) && coversPath(after, path);
+  const keep = (tree: GitTree) => new Map([...tree.entries].filter(([path]) => known(path)));
+  return [keep(before), keep(after)];
+}
+
 /** What the checker reads of a path: submissions need their bytes, everything else only its path. */
 const needsContent = (kind: string): boolean => kind === 'submission';
 const REPORTED_KINDS = new Set(['submission', 'misplaced', 'unknown']);
@@ -258,32 +314,45 @@ const REPORTED_KINDS = new Set(['submission', 'misplaced', 'unknown']);
 async function checkChangedFiles(
   github: PushGitHub,
   changes: readonly PathChange[],
+  after: string,
   afterTree: GitTree,
   config: StudyConfig,
   concurrency: number,
+  githubHost: string | null,
 ): Promise<FileReport[]> {
   const candidates = changes
     .filter((c) => c.status !== 'removed')
     .map((c) => ({ change: c, entry: afterTree.entries.get(c.path) }))
-    .filter((c) => c.entry?.type === 'blob' && REPORTED_KINDS.has(classifyPath(c.change.path, config).kind));
+    // A path the cut listing does not cover is taken as the file the push says it is.
+    .filter((c) => (c.entry ? c.entry.type === 'blob' : !coversPath(afterTree, c.change.path)))
+    .filter((c) => REPORTED_KINDS.has(classifyPath(c.change.path, config).kind));
   const files: RepoFile[] = await mapConcurrent(candidates, concurrency, async ({ change, entry }) => {
-    const size = entry?.size ?? 0;
     if (!needsContent(classifyPath(change.path, config).kind)) return { path: change.path, content: new Uint8Array(0) };
+    if (!entry) {
+      // Notes outside every folder read in full (a config whose study folder is not at the top):
+      // read by path at `after`.
+      const text = await github.textAt(change.path, after);
+      return { path: change.path, content: new TextEncoder().encode(text ?? '') };
+    }
     // The checker turns notes over its size limit into one finding from their length alone,
     // so their bytes are never downloaded (a zero-filled buffer is allocated lazily by the OS).
-    if (size > MAX_MARKDOWN_BYTES) return { path: change.path, content: new Uint8Array(size) };
-    return { path: change.path, content: await github.blob(entry!.sha) };
+    if ((entry.size ?? 0) > MAX_MARKDOWN_BYTES) return { path: change.path, content: new Uint8Array(entry.size ?? 0) };
+    return { path: change.path, content: await github.blob(entry.sha, entry.size) };
   });
   if (files.length === 0) return [];
-  return checkFiles({ files, tree: repoTreeOf(afterTree), config });
+  return checkFiles({ files, tree: repoTreeOf(afterTree), config, githubHost });
 }
 
-/** The tree at `after` as the checker's link lookups see it: exact paths, and NFC for Hangul names committed from macOS. */
+/**
+ * The tree at `after` as the checker's link lookups see it: exact paths, and NFC for Hangul
+ * names committed from macOS. Where a cut listing does not reach, a path is given the benefit
+ * of the doubt (never a broken-link error for a file the bot could not see).
+ */
 export function repoTreeOf(tree: GitTree): RepoTree {
   const normalized = new Set<string>();
   for (const path of tree.entries.keys()) normalized.add(nfc(path));
   return {
-    has: (path) => tree.entries.has(path) || normalized.has(nfc(path)),
+    has: (path) => tree.entries.has(path) || normalized.has(nfc(path)) || !coversPath(tree, path),
     paths: () => tree.entries.keys(),
   };
 }

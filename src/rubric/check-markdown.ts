@@ -10,6 +10,7 @@ import { LineIndex, parseMarkdown } from '../markdown/parse-markdown.js';
 import { extractFromCodeNodes } from '../oneliners/extract-oneliners.js';
 import { loadShellParser } from '../oneliners/shell-parser.js';
 import type { OneLiner } from '../oneliners/types.js';
+import { githubHostsFor } from './github-urls.js';
 import { matchSections } from './match-sections.js';
 import { RULES } from './rules/index.js';
 import type { Rubric, RuleContext, RuleReport } from './types.js';
@@ -33,6 +34,8 @@ export interface MarkdownCheckInput {
   /** the repository at the checked revision, for link and image checks */
   tree: RepoTree;
   lang: Language;
+  /** the GitHub Enterprise Server's host when the study lives on one (github.com is always accepted) */
+  githubHost?: string | null;
 }
 
 export interface MarkdownCheckResult {
@@ -87,6 +90,7 @@ export function checkMarkdownSync(input: MarkdownCheckInput, only?: readonly str
   }
   const sections = matchSections(outline, input.rubric.sections);
 
+  const githubHosts = githubHostsFor(input.githubHost);
   for (const [id, setting] of input.rubric.rules) {
     if (setting.severity === 'off' || (only && !only.includes(id))) continue;
     const rule = RULES[id];
@@ -105,6 +109,7 @@ export function checkMarkdownSync(input: MarkdownCheckInput, only?: readonly str
       options: setting.options,
       rubric: input.rubric,
       tree: input.tree,
+      githubHosts,
       lang: input.lang,
       text,
       lines,

@@ -66,6 +66,8 @@ export interface RuleContext<Options = unknown> {
   options: Options;
   rubric: Rubric;
   tree: RepoTree;
+  /** web hosts of the study's GitHub (github.com, and an Enterprise Server's host): its URLs point into the repository */
+  githubHosts: readonly string[];
   lang: Language;
   text: string;
   lines: LineIndex;

@@ -218,7 +218,7 @@ export function mockTree(scope: nock.Scope, sha: string, paths: string[]) {
   const example = openapiExample('git-tree');
   scope
     .get(`${REPO}/git/trees/${sha}`)
-    .query({ recursive: 'true' })
+    .query({ recursive: '1' })
     .reply(200, {
       ...example,
       sha,

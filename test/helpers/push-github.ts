@@ -70,11 +70,43 @@ export class FakeCommit {
       for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
     }
     const tree = [
-      ...[...folders].map((path) => ({ path, mode: '040000', type: 'tree', sha: blobSha(`tree:${path}`), url: `${API}${REPO_PATH}/git/trees/${blobSha(`tree:${path}`)}` })),
+      ...[...folders].map((path) => ({ path, mode: '040000', type: 'tree', sha: this.folderSha(path), url: `${API}${REPO_PATH}/git/trees/${this.folderSha(path)}` })),
       ...[...this.files].map(([path, bytes]) => ({ ...item, path, mode: '100644', type: 'blob', size: bytes.length, sha: blobSha(bytes), url: `${API}${REPO_PATH}/git/blobs/${blobSha(bytes)}` })),
       ...Object.entries(this.submodules).map(([path, sha]) => ({ path, mode: '160000', type: 'commit', sha })),
     ].sort((a, b) => (a.path < b.path ? -1 : 1));
     return { ...base, sha: this.sha, url: `${API}${REPO_PATH}/git/trees/${this.sha}`, tree, truncated: false };
+  }
+
+  /**
+   * The recursive listing as GitHub sends it for a repository past its limit: the first
+   * `cutAt` entries and `truncated: true` (GitHub stops at 100,000 entries or 7 MB; tests cut
+   * at a small size).
+   */
+  truncatedTreeResponse(cutAt: number): Record<string, unknown> {
+    const whole = this.treeResponse() as { tree: unknown[] };
+    return { ...whole, tree: whole.tree.slice(0, cutAt), truncated: true };
+  }
+
+  /** The sha the listings give a folder (`''`: the root, whose listing answers to the commit's sha). */
+  folderSha(folder: string): string {
+    if (folder === '') return this.sha;
+    // like git's: the same contents, the same sha (so an unchanged folder keeps its sha across commits)
+    const below = [...this.files].filter(([path]) => path.startsWith(`${folder}/`)).map(([path, bytes]) => `${path}:${blobSha(bytes)}`);
+    return blobSha(`tree:${folder}\n${below.sort().join('\n')}`);
+  }
+
+  /**
+   * GET /git/trees/{folder's sha}: the folder's own entries (non-recursive), or everything
+   * below it with paths relative to it (`recursive`), shaped like the `git-tree` example.
+   */
+  folderResponse(folder: string, recursive: boolean): Record<string, unknown> {
+    const whole = this.treeResponse() as { tree: { path: string }[] } & Record<string, unknown>;
+    const prefix = folder === '' ? '' : `${folder}/`;
+    const tree = whole.tree
+      .filter((e) => e.path.startsWith(prefix) && (recursive || !e.path.slice(prefix.length).includes('/')))
+      .map((e) => ({ ...e, path: e.path.slice(prefix.length) }));
+    const sha = this.folderSha(folder);
+    return { ...whole, sha, url: `${API}${REPO_PATH}/git/trees/${sha}`, tree, truncated: false };
   }
 
   /** GET /git/blobs/{sha}, shaped like the `blob` example. */

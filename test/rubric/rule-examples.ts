@@ -16,7 +16,8 @@ import type { Rubric } from '../../src/rubric/types.js';
  *
  * JSON keys: `name`, `label` (input | output), `path` (default study/week1/hgd.md), `aliases`, `roster`,
  * `member` (default: the path's name; null for none), `tree` (other repository paths),
- * `options` (merged over the real rubric's options for the rule), `lang`.
+ * `options` (merged over the real rubric's options for the rule), `lang`, `githubHost` (an
+ * Enterprise Server's host, as the bot passes it).
  */
 export interface RuleExample {
   name: string;
@@ -29,6 +30,7 @@ export interface RuleExample {
   tree?: string[];
   options?: Record<string, unknown>;
   lang?: 'ko' | 'en';
+  githubHost?: string;
   body: string;
 }
 
@@ -85,6 +87,7 @@ export function runRule(ruleId: string, example: RuleExample, rubrics: Map<numbe
     rubric,
     tree: treeOf([path, ...(example.tree ?? [])]),
     lang: example.lang ?? 'ko',
+    githubHost: example.githubHost ?? null,
   });
   return result.findings.map((f) => `${f.line}: ${f.severity}: ${f.message}`);
 }

@@ -53,13 +53,13 @@ async function reportZip(): Promise<Uint8Array> {
   return zipSync({ 'report.json': strToU8(JSON.stringify(report)) });
 }
 
-function mockArtifact(scope: nock.Scope, zip: Uint8Array | null, size = zip?.byteLength ?? 0) {
+function mockArtifact(scope: nock.Scope, zip: Uint8Array | null, size = zip?.byteLength ?? 0, contentType: string | null = 'application/zip') {
   const list = openapiExample<any>('artifact-paginated');
   const artifact = { ...list.artifacts[0], id: 11, name: 'verify-report', size_in_bytes: size };
   scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/actions/runs/${RUN_ID}/artifacts`).query(true).reply(200, { total_count: zip ? 1 : 0, artifacts: zip ? [artifact] : [] });
   if (!zip) return;
   scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/actions/artifacts/11/zip`).reply(302, '', { Location: `${BLOB}/actions-results/report.zip?sig=x` });
-  nock(BLOB).get('/actions-results/report.zip').query(true).reply(200, Buffer.from(zip), { 'Content-Type': 'application/zip' });
+  nock(BLOB).get('/actions-results/report.zip').query(true).reply(200, Buffer.from(zip), contentType === null ? {} : { 'Content-Type': contentType });
 }
 
 describe('/verify with the actions driver', () => {
@@ -85,6 +85,43 @@ describe('/verify with the actions driver', () => {
     expect(s.commentUpdates[0]).toContain('❌ 오류');
     expect(s.commentUpdates[0]).toContain('레이블 `kernel-6.8`');
     expect(s.checkUpdates.at(-1)).toMatchObject({ status: 'completed', conclusion: 'failure' });
+  });
+
+  // @octokit/request decodes a body as text for no content type, text/*, JSON or charset=utf-8:
+  // blob storage and proxies send any of these for the zip.
+  it.each([
+    ['no content type', null],
+    ['text/plain', 'text/plain'],
+    ['text/plain; charset=utf-8', 'text/plain; charset=utf-8'],
+    ['application/json', 'application/json'],
+    ['application/zip; charset=utf-8', 'application/zip; charset=utf-8'],
+    ['application/octet-stream', 'application/octet-stream'],
+  ])('reads the artifact zip whatever its content type: %s', async (_name, contentType) => {
+    const s = sent();
+    const { probot, settle } = await dispatchOne(s);
+    const scope = nock(API);
+    mockAppAuth(scope);
+    const zip = await reportZip();
+    mockArtifact(scope, zip, zip.byteLength, contentType);
+    mockCommentUpdate(scope, s, 'issue');
+    mockCheckRunUpdate(scope, s);
+    await probot.receive(workflowRunEvent({ runId: RUN_ID, title: 'verify ic492700400', conclusion: 'success' }));
+    await settle();
+    expect(s.commentUpdates[0]).toContain('❌ 오류'); // the report's own verdict, not a runner error
+    expect(s.commentUpdates[0]).not.toContain('💥 러너 오류');
+  });
+
+  it('stops reading an artifact body past the cap even when its listed size was small', async () => {
+    const s = sent();
+    const { probot, settle } = await dispatchOne(s);
+    const scope = nock(API);
+    mockAppAuth(scope);
+    mockArtifact(scope, new Uint8Array(9 * 1024 * 1024), 1000, null);
+    mockCommentUpdate(scope, s, 'issue');
+    mockCheckRunUpdate(scope, s);
+    await probot.receive(workflowRunEvent({ runId: RUN_ID, title: 'verify ic492700400', conclusion: 'success' }));
+    await settle();
+    expect(s.commentUpdates[0]).toContain('💥 러너 오류');
   });
 
   it.each([

@@ -5,7 +5,7 @@
  * convention: singular `project/`, one folder per member, README inside). A relative link
  * (`../../project/hgd/`), a link into the folder (`../../project/hgd/README.md`) or a GitHub
  * URL of it (`https://github.com/org/repo/tree/main/project/hgd`) all count; the name may be
- * any of the member's aliases. Whether the folder exists is the `links` rule's business. A
+ * any of the member's aliases. On GitHub Enterprise Server, URLs on its host count too. Whether the folder exists is the `links` rule's business. A
  * link inside an HTML comment (the form's example) does not count.
  *
  * - no link to the member's project folder: error;
@@ -24,6 +24,11 @@
  *   <https://github.com/ebpf-study/2025/tree/main/project/hgd>
  *
  * @example
+ *   {"name": "ok-ghes.md", "path": "study/week8/hgd.md", "githubHost": "ghe.example.ac.kr"}
+ *
+ *   [프로젝트](https://ghe.example.ac.kr/ebpf-study/2025/tree/main/project/hgd)
+ *
+ * @example
  *   {"name": "not-ok.md", "path": "study/week7/hgd.md", "label": "input"}
  *
  *   # Week 7 - hgd
@@ -35,6 +40,16 @@
  *
  *   1: error: 프로젝트 폴더 링크가 없습니다 — `[내 프로젝트](../../project/hgd/)`처럼 `project/hgd/`를 링크해 주세요
  *   3: error: `projects/`가 아니라 `project/`(단수)입니다 — `../../project/hgd/`로 링크해 주세요
+ *
+ * @example
+ *   {"name": "other-host.md", "path": "study/week7/hgd.md", "label": "input"}
+ *
+ *   [프로젝트](https://ghe.elsewhere.example/ebpf-study/2025/tree/main/project/hgd)
+ *
+ * @example
+ *   {"name": "other-host.md", "label": "output"}
+ *
+ *   1: error: 프로젝트 폴더 링크가 없습니다 — `[내 프로젝트](../../project/hgd/)`처럼 `project/hgd/`를 링크해 주세요
  *
  * @example
  *   {"name": "commented.md", "path": "study/week7/hgd.md", "label": "input"}
@@ -51,6 +66,7 @@
 import type { Root } from 'mdast';
 import { z } from 'zod';
 import { nameKey } from '../member-name.js';
+import { githubRepoPathOf } from '../github-urls.js';
 import { collectReferences, resolveRepoPath } from '../references.js';
 import type { RubricRule } from '../types.js';
 
@@ -75,7 +91,7 @@ const rule: RubricRule<Options> = {
     const plural = prefix.replace(/^project\//u, 'projects/');
     let linked = false;
     for (const ref of collectReferences(root)) {
-      const path = repoPathOf(ctx.path, ref.url);
+      const path = repoPathOf(ctx.path, ref.url, ctx.githubHosts);
       if (path === null) continue;
       const folder = folderName(path, prefix, suffix);
       if (folder !== null && (!names || names.includes(nameKey(folder)))) linked = true;
@@ -103,18 +119,12 @@ const rule: RubricRule<Options> = {
   },
 };
 
-/** The repository path a URL points at: relative links, or a github.com blob/tree URL. */
-function repoPathOf(fromFile: string, url: string): string | null {
+/** The repository path a URL points at: relative links, or a blob/tree URL on the study's GitHub. */
+function repoPathOf(fromFile: string, url: string, githubHosts: readonly string[]): string | null {
   const resolved = resolveRepoPath(fromFile, url);
   if (resolved.kind === 'path') return resolved.path;
   if (resolved.kind !== 'absolute') return null;
-  const m = /^https?:\/\/github\.com\/[^/]+\/[^/]+\/(?:tree|blob)\/[^/]+\/([^?#]*)/iu.exec(url.trim());
-  if (!m) return null;
-  try {
-    return decodeURIComponent(m[1]!).normalize('NFC').replace(/\/+$/u, '');
-  } catch {
-    return m[1]!;
-  }
+  return githubRepoPathOf(url, githubHosts);
 }
 
 /** `project/hgd/src/x.c` → `hgd` for the folder pattern `project/{name}`. */

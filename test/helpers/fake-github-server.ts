@@ -1,0 +1,154 @@
+/**
+ * A local HTTP server standing in for GitHub (an Enterprise Server at http://127.0.0.1:PORT/api/v3),
+ * so the app's requests are counted over real HTTP: Probot, Octokit, its plugins and Node's
+ * fetch all run as in production. Answers are GitHub's documented examples (@octokit/openapi)
+ * with the fields that matter filled in from an in-memory repository, its check runs and the
+ * report issue's comments. Every request except the installation token is logged.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openapiExample } from './github-examples.js';
+import type { FakeCommit } from './push-github.js';
+
+export interface LoggedCall {
+  method: string;
+  path: string;
+}
+
+const PREFIX = '/api/v3';
+
+export class FakeGitHubServer {
+  readonly calls: LoggedCall[] = [];
+  readonly commits = new Map<string, FakeCommit>();
+  readonly checkRuns: Record<string, any>[] = [];
+  readonly issues: Record<string, any>[] = [];
+  readonly comments: Record<string, any>[] = [];
+  private server: Server | null = null;
+  private port = 0;
+
+  constructor(readonly owner: string, readonly repo: string) {}
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}${PREFIX}`;
+  }
+
+  add(commit: FakeCommit): void {
+    this.commits.set(commit.sha, commit);
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(
+        ({ status, body }) => {
+          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(body === undefined ? '' : JSON.stringify(body));
+        },
+        (error: unknown) => {
+          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ message: String(error) }));
+        },
+      );
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server!.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Calls logged since `mark` (a length of `calls` taken earlier), as `METHOD /path`. */
+  since(mark: number): string[] {
+    return this.calls.slice(mark).map((c) => `${c.method} ${c.path}`);
+  }
+
+  private async handle(req: IncomingMessage): Promise<{ status: number; body?: unknown }> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = decodeURIComponent(url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : url.pathname);
+    const method = req.method ?? 'GET';
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+    if (/^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
+      return { status: 201, body: { token: 'ghs_fake', expires_at: '2099-01-01T00:00:00Z', permissions: { checks: 'write', contents: 'read', issues: 'write' } } };
+    }
+    this.calls.push({ method, path });
+    const repoPath = `/repos/${this.owner}/${this.repo}`;
+    if (!path.startsWith(repoPath)) return { status: 404, body: { message: 'Not Found' } };
+    const rest = path.slice(repoPath.length);
+    let m: RegExpExecArray | null;
+
+    if (method === 'GET' && (m = /^\/git\/trees\/([0-9a-f]{40})$/.exec(rest))) {
+      const commit = this.commits.get(m[1]!);
+      return commit ? { status: 200, body: commit.treeResponse() } : { status: 404, body: { message: 'Not Found' } };
+    }
+    if (method === 'GET' && (m = /^\/git\/blobs\/([0-9a-f]{40})$/.exec(rest))) {
+      for (const commit of this.commits.values()) {
+        for (const p of commit.files.keys()) if (commit.shaOf(p) === m[1]) return { status: 200, body: commit.blobResponse(p) };
+      }
+      return { status: 404, body: { message: 'Not Found' } };
+    }
+    if (method === 'GET' && (m = /^\/contents\/(.+)$/.exec(rest))) {
+      const ref = url.searchParams.get('ref');
+      const commit = ref ? this.commits.get(ref) : [...this.commits.values()].at(-1);
+      const bytes = commit?.files.get(m[1]!);
+      if (!bytes) return { status: 404, body: { message: 'Not Found' } };
+      return { status: 200, body: { ...openapiExample<Record<string, unknown>>('content-file'), path: m[1], content: Buffer.from(bytes).toString('base64'), encoding: 'base64', size: bytes.length } };
+    }
+    if (method === 'POST' && rest === '/check-runs') {
+      const example = openapiExample('check-run');
+      const run = {
+        ...example,
+        id: 1000 + this.checkRuns.length,
+        name: body.name,
+        head_sha: body.head_sha,
+        external_id: body.external_id ?? '',
+        status: body.status,
+        conclusion: body.conclusion ?? null,
+        completed_at: '2025-09-04T11:06:00Z',
+        output: { ...example.output, ...body.output, annotations_count: body.output?.annotations?.length ?? 0 },
+        app: { ...example.app, id: 1 },
+        pull_requests: [],
+      };
+      this.checkRuns.push(run);
+      return { status: 201, body: run };
+    }
+    if (method === 'GET' && (m = /^\/commits\/([0-9a-f]{40})\/check-runs$/.exec(rest))) {
+      const runs = this.checkRuns.filter((r) => r.head_sha === m![1]);
+      return { status: 200, body: { total_count: runs.length, check_runs: runs } };
+    }
+    if (method === 'GET' && rest === '/issues') {
+      return { status: 200, body: this.issues };
+    }
+    if (method === 'POST' && rest === '/issues') {
+      const { pull_request: _pr, ...example } = openapiExample('issue');
+      const issue = { ...example, number: 7 + this.issues.length, title: body.title, body: body.body };
+      this.issues.push(issue);
+      return { status: 201, body: issue };
+    }
+    if (method === 'PATCH' && (m = /^\/issues\/(\d+)$/.exec(rest))) {
+      const issue = this.issues.find((i) => i.number === Number(m![1]));
+      if (!issue) return { status: 404, body: { message: 'Not Found' } };
+      Object.assign(issue, body);
+      return { status: 200, body: issue };
+    }
+    if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
+      const issueNumber = Number(m[1]);
+      if (method === 'GET') return { status: 200, body: this.comments.filter((c) => c.issue_number === issueNumber) };
+      if (method === 'POST') {
+        const example = openapiExample('issue-comment');
+        const id = 9000 + this.comments.length;
+        const comment = { ...example, id, issue_number: issueNumber, body: body.body, html_url: `http://127.0.0.1/${this.owner}/${this.repo}/issues/${issueNumber}#issuecomment-${id}`, user: { ...example.user, login: 'study-bot[bot]', type: 'Bot' } };
+        this.comments.push(comment);
+        return { status: 201, body: comment };
+      }
+    }
+    if ((m = /^\/issues\/comments\/(\d+)$/.exec(rest))) {
+      const comment = this.comments.find((c) => c.id === Number(m![1]));
+      if (!comment) return { status: 404, body: { message: 'Not Found' } };
+      if (method === 'PATCH') comment.body = body.body;
+      return { status: 200, body: comment };
+    }
+    return { status: 404, body: { message: `fake GitHub: no route for ${method} ${path}` } };
+  }
+}
