@@ -19,6 +19,7 @@ import { extractFromShell } from '../src/oneliners/extract-oneliners.js';
 import { loadShellParser } from '../src/oneliners/shell-parser.js';
 import type { OneLiner } from '../src/oneliners/types.js';
 import { checkPolicy, type Isolation } from '../src/runner/policy.js';
+import { readProgram } from '../src/runner/program-facts.js';
 import type { VerifyReport, VerifyResult } from '../src/runner/report-schema.js';
 import { verifyOneLiners } from '../src/runner/verify-oneliners.js';
 import { commandOf, isPlainProgram, parseSuiteFile, runsOn, type SuiteTest } from './runtime-suite/parse-suite.js';
@@ -127,6 +128,14 @@ async function main(): Promise<void> {
   const byRule = (list: { rule: string }[]) => Object.fromEntries(
     [...list.reduce((m, d) => m.set(d.rule, (m.get(d.rule) ?? 0) + 1), new Map<string, number>())].sort((a, b) => b[1] - a[1]));
 
+  // A cross-check of the lexer: a program the suite expects to work must lex without an error.
+  const lexerErrors = plain.filter((t) => !t.willFail && readProgram(t.prog ?? '').lexErrors.length > 0).map((t) => `${t.suite}.${t.name}`);
+  // and bpftrace's own tools (tools/*.bt at the same tag), real scripts with headers, structs and comments
+  const tools = git(options.gitDir, ['ls-tree', '--name-only', options.tag, 'tools/']).split('\n').filter((f) => f.endsWith('.bt'));
+  for (const tool of tools) {
+    if (readProgram(git(options.gitDir, ['show', `${options.tag}:${tool}`])).lexErrors.length > 0) lexerErrors.push(tool);
+  }
+
   const summary: Record<string, unknown> = {
     tag: options.tag,
     machine,
@@ -138,6 +147,8 @@ async function main(): Promise<void> {
     deniedVm: denials.vm.length,
     deniedVmByRule: byRule(denials.vm),
     deniedVmTests: denials.vm,
+    toolsLexed: tools.length,
+    lexerErrorsOnWorkingPrograms: lexerErrors,
   };
 
   if (options.run) {
@@ -187,6 +198,7 @@ async function main(): Promise<void> {
   console.log(`denied on the host: ${denials.host.length} ${JSON.stringify(summary.deniedHostByRule)}`);
   console.log(`denied in the VM:   ${denials.vm.length} ${JSON.stringify(summary.deniedVmByRule)}`);
   for (const d of denials.vm) console.log(`  ${d.test}: ${d.rule}: ${d.message}`);
+  console.log(`lexer errors on programs the suite expects to work and on ${tools.length} tools/*.bt: ${lexerErrors.length} ${lexerErrors.join(', ')}`);
   const run = summary.run as Record<string, unknown> | undefined;
   if (run) {
     console.log(`ran ${run.ran} on the ${run.isolation} with the ${run.policy} policy in ${run.seconds} s: denied ${run.denied}, unsupported ${run.unsupported}, runner errors ${run.runnerError}`);

@@ -231,12 +231,13 @@ function checkAttachPoint(point: AttachPoint, limits: Limits, strict: boolean): 
 }
 
 /**
- * The host's rules for what goes to clang: includes only as `#include <linux/…>` or
- * `<net/…>`, macros that cannot rename a function or move a string's or comment's edges,
+ * The host's rules for what goes to clang: includes only of system headers (`#include <linux/…>`,
+ * `<net/…>`, `<sys/…>`…), macros that cannot rename a function or move a string's or comment's edges,
  * struct definitions without directives.
  */
 const HOST_DIRECTIVES = new Set(['include', 'define', 'undef', 'ifdef', 'ifndef', 'else', 'endif']);
-const KERNEL_HEADER = /^[ \t]*<(?:linux|net)\/[\w./-]+>[ \t]*(?:\/\/.*)?$/;
+/** Kernel and libc headers as bpftrace's own tools include them (tcpconnect.bt: `<sys/socket.h>`). */
+const KERNEL_HEADER = /^[ \t]*<(?:linux|net|sys|netinet|asm|asm-generic|uapi)\/[\w./-]+>[ \t]*(?:\/\/.*)?$/;
 /** What a macro's joined value may hold: names, numbers, operators; no quote, comment, `#`, brace or `;`. */
 const SAFE_MACRO_VALUE = /^[\w()+\-*<>|&~^!%.,?:=[\] \t]*$/;
 
@@ -265,10 +266,10 @@ function checkDirective(directive: Directive, macroNames: Set<string>): Denial |
   if (/[\\\n]|\?\?/.test(token.text) || !HOST_DIRECTIVES.has(name)) {
     return deny(name.startsWith('include') || name === 'import' ? 'include' : 'preprocessor',
       `${shown}: #include <linux/...>, #define 등 정해진 전처리 지시문만 허용됩니다 ` +
-      `(only #include <linux/...>/<net/...>, #define, #undef, #ifdef, #ifndef, #else, #endif).`);
+      `(only #include <linux/...>/<net/...>/<sys/...>, #define, #undef, #ifdef, #ifndef, #else, #endif).`);
   }
   if (name === 'include' && (!KERNEL_HEADER.test(rest) || rest.includes('..'))) {
-    return deny('include', `${shown}: <linux/...>, <net/...> 헤더만 허용됩니다 (only kernel headers).`);
+    return deny('include', `${shown}: <linux/...>, <net/...>, <sys/...> 같은 시스템 헤더만 허용됩니다 (only kernel and system headers: linux, net, sys, netinet, asm, uapi).`);
   }
   if (name === 'define') {
     const macro = macroDefinition(rest);

@@ -36,6 +36,7 @@ describe('policy: allowed', () => {
     ["bpftrace -e 'kprobe:do_exit { printf(\"%d\", curtask->signal->nr_threads); }'", ['bpftrace', '-f', 'json', '-e', 'kprobe:do_exit { printf("%d", curtask->signal->nr_threads); }']],
     ["bpftrace -e '#define TASK_COMM_LEN 16\n#define FLAGS (1 << 3)\nBEGIN { printf(\"%d\", TASK_COMM_LEN + FLAGS); exit(); }'",
       ['bpftrace', '-f', 'json', '-e', '#define TASK_COMM_LEN 16\n#define FLAGS (1 << 3)\nBEGIN { printf("%d", TASK_COMM_LEN + FLAGS); exit(); }']],
+    ["bpftrace -e '#include <sys/socket.h>\nBEGIN { exit(); }'", ['bpftrace', '-f', 'json', '-e', '#include <sys/socket.h>\nBEGIN { exit(); }']],
     ["bpftrace -e '#include <linux/sched.h> // task_struct\nBEGIN { exit(); }'", ['bpftrace', '-f', 'json', '-e', '#include <linux/sched.h> // task_struct\nBEGIN { exit(); }']],
     ["bpftrace -e 'struct S { int a; } BEGIN { exit(); }'", ['bpftrace', '-f', 'json', '-e', 'struct S { int a; } BEGIN { exit(); }']],
     ['sudo bpftrace -kk -e "BEGIN { exit(); }"', ['bpftrace', '-f', 'json', '-k', '-k', '-e', 'BEGIN { exit(); }']],
