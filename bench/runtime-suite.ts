@@ -161,15 +161,17 @@ async function main(): Promise<void> {
       const report = await run(batch.map((c) => c.oneLiner), options.policy ?? options.run);
       report.results.forEach((result, k) => {
         const { test } = batch[k]!;
-        rows.push({
+        const row = {
           test: `${test.suite}.${test.name}`,
-          expected: test.willFail ? 'fails' : 'works',
+          expected: test.willFail ? 'fails' as const : 'works' as const,
           got: verdictOf(result),
           status: result.status,
           message: result.message.split('\n').slice(0, 2).join(' / ').slice(0, 160),
-        });
+        };
+        rows.push(row);
+        // one line per verdict as it comes, so a long VM run that is cut short still tells something
+        process.stderr.write(`${JSON.stringify(row)}\n`);
       });
-      if (!options.json) process.stderr.write(`  ${Math.min(i + options.batch, runnable.length)}/${runnable.length}\r`);
     }
     const judged = rows.filter((r) => r.got === 'works' || r.got === 'fails');
     const agree = judged.filter((r) => r.got === r.expected);

@@ -2,10 +2,12 @@ import type { StudyConfig, Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
 import { classifyPath, type PathClass } from '../paths/classify-path.js';
 import { memberByName, nfc } from '../paths/roster.js';
-import { checkMarkdown, type Rubric } from '../rubric/check-markdown.js';
+import type { Rubric } from '../rubric/check-markdown.js';
 import { code } from '../rubric/korean-particles.js';
 import { countedOneLiners } from '../rubric/rules/oneliner-count.js';
 import { loadRubrics, type RubricSet } from '../rubric/load-rubrics.js';
+import type { BudgetedPool } from '../worker/budgeted-pool.js';
+import { checkMarkdownInWorker } from '../worker/check-in-worker.js';
 import { decodeSubmission } from './decode-text.js';
 import { statusOf, type Finding, type FileReport, type RepoFile, type RepoTree } from './types.js';
 
@@ -19,6 +21,8 @@ export interface CheckFilesInput {
   lang?: Language;
   /** files checked at once; each is independent */
   concurrency?: number;
+  /** the worker pool that parses and checks notes (default: the process's shared pool) */
+  pool?: BudgetedPool;
   /** the GitHub Enterprise Server's host, when the study lives on one: link rules accept its URLs too */
   githubHost?: string | null;
 }
@@ -36,8 +40,10 @@ export async function checkFiles(input: CheckFilesInput): Promise<FileReport[]> 
   const rubrics = input.rubrics ?? (await loadRubrics());
   const lang = input.lang ?? input.config.language;
   const submissions = submissionsByWeekAndMember(input.tree, input.config);
+  // Workers get the tree as a list of paths (a function does not cross threads): built once.
+  const treePaths = [...input.tree.paths()];
   const reports = await mapConcurrent(input.files, input.concurrency ?? 4, (file) =>
-    checkOne(file, classifyPath(file.path, input.config), { ...input, rubrics, lang, submissions }),
+    checkOne(file, classifyPath(file.path, input.config), { ...input, rubrics, lang, submissions, treePaths }),
   );
   flagDuplicates(reports, submissions, lang);
   return reports;
@@ -84,7 +90,16 @@ function flagDuplicates(reports: FileReport[], groups: ReadonlyMap<string, strin
 async function checkOne(
   file: RepoFile,
   where: PathClass,
-  ctx: { tree: RepoTree; config: StudyConfig; rubrics: RubricSet; lang: Language; submissions: ReadonlyMap<string, string[]>; githubHost?: string | null },
+  ctx: {
+    tree: RepoTree;
+    treePaths: string[];
+    config: StudyConfig;
+    rubrics: RubricSet;
+    lang: Language;
+    submissions: ReadonlyMap<string, string[]>;
+    pool?: BudgetedPool;
+    githubHost?: string | null;
+  },
 ): Promise<FileReport> {
   const base = { path: file.path, kind: where.kind, week: where.week, member: where.member };
   if (where.kind === 'misplaced' || where.kind === 'unknown') {
@@ -129,17 +144,13 @@ async function checkOne(
     : where.member
       ? { name: where.member, aliases: [] }
       : null;
-  const result = await checkMarkdown({
-    path: nfc(file.path),
-    text,
-    week: where.week,
-    member,
-    roster: ctx.config.members.map((m) => ({ name: m.name, aliases: m.aliases })),
-    rubric,
-    tree: ctx.tree,
-    lang: ctx.lang,
-    githubHost: ctx.githubHost ?? null,
-  });
+  // Parsed and checked in a worker within a time and memory budget: a pathological file
+  // becomes a finding, never a stalled event loop (the bot answers webhooks meanwhile).
+  const roster = ctx.config.members.map((m) => ({ name: m.name, aliases: m.aliases }));
+  const result = await checkMarkdownInWorker(
+    { path: nfc(file.path), text, week: where.week, member, roster, rubric, tree: ctx.tree, lang: ctx.lang, githubHost: ctx.githubHost ?? null },
+    { pool: ctx.pool, treePaths: ctx.treePaths },
+  );
   const kinds = oneLinerKinds(rubric);
   return submission(base, result.findings, kinds ? countedOneLiners(result.oneLiners, kinds).length : null);
 }

@@ -9,9 +9,10 @@ import { INSTALLATION_ID, mockInstallationToken, mockNoApprovedConfig, testOctok
 const api = 'https://api.github.com';
 const repoPath = '/repos/Codertocat/Hello-World';
 
-function commentPayload(body: string, user: Partial<{ login: string; type: string }> = {}) {
+function commentPayload(body: string, user: Partial<{ login: string; type: string }> = {}, association = 'OWNER') {
   const payload = webhookExample('issue_comment', 'created');
   payload.comment.body = body;
+  payload.comment.author_association = association;
   Object.assign(payload.comment.user, user);
   payload.installation = { id: INSTALLATION_ID, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMg==' };
   return payload;
@@ -31,6 +32,14 @@ describe('comment command dispatch', () => {
         seen.push({ command, login: ctx.author.login, issue: ctx.source });
       },
     };
+    const shout: CommandHandler = {
+      names: ['shout'],
+      usage: { ko: '크게 답하기', en: 'answer out loud' },
+      handle: async (ctx, command) => {
+        seen.push({ command, login: ctx.author.login, issue: ctx.source });
+        await ctx.reply(`heard ${command.raw}`);
+      },
+    };
     probot = new Probot({
       appId: 1,
       privateKey: testPrivateKey(),
@@ -38,7 +47,7 @@ describe('comment command dispatch', () => {
       logLevel: 'fatal',
     });
     await probot.load((app) =>
-      registerCommandDispatch(app, { clock: { now: () => new Date() }, background: () => {} }, [echo]),
+      registerCommandDispatch(app, { clock: { now: () => new Date() }, background: () => {} }, [echo, shout]),
     );
   });
 
@@ -92,5 +101,79 @@ describe('comment command dispatch', () => {
     payload.installation = { id: INSTALLATION_ID };
     await probot.receive({ id: '4', name: 'issue_comment', payload } as any);
     expect(seen).toEqual([]);
+  });
+
+  const noConfig = (scope: nock.Scope) =>
+    scope.get(`${repoPath}/contents/.github%2Fstudy.yml`).reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+  const recordReplies = (scope: nock.Scope, bodies: string[]) =>
+    scope
+      .post(`${repoPath}/issues/1/comments`, (b) => {
+        bodies.push(`POST ${b.body}`);
+        return true;
+      })
+      .reply(201, openapiExample('issue-comment'))
+      .patch(`${repoPath}/issues/comments/${openapiExample('issue-comment').id}`, (b) => {
+        bodies.push(`PATCH ${b.body}`);
+        return true;
+      })
+      .optionally()
+      .times(10)
+      .reply(200, openapiExample('issue-comment'));
+
+  it('an outsider\'s fifty unknown commands get one reaction and no reply, without reading the config', async () => {
+    const reactions: string[] = [];
+    const scope = mockInstallationToken()
+      .post(`${repoPath}/issues/comments/${webhookExample('issue_comment', 'created').comment.id}/reactions`, (b) => {
+        reactions.push(b.content);
+        return true;
+      })
+      .reply(201, openapiExample('reaction'));
+    await probot.receive({ id: '5', name: 'issue_comment', payload: commentPayload('/zz\n'.repeat(50), { login: 'stranger' }, 'NONE') } as any);
+    expect(reactions).toEqual(['confused']);
+    scope.done();
+  });
+
+  it('a member\'s fifty unknown commands get one reply that names a few of them', async () => {
+    const bodies: string[] = [];
+    const scope = noConfig(mockInstallationToken());
+    recordReplies(scope, bodies);
+    const body = Array.from({ length: 50 }, (_, i) => `/zz${i}`).join('\n');
+    await probot.receive({ id: '6', name: 'issue_comment', payload: commentPayload(body, {}, 'COLLABORATOR') } as any);
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toMatch(/^POST /);
+    expect(bodies[0]).toContain('`/zz0`, `/zz1`, `/zz2`, `/zz3`, `/zz4`, …');
+    expect(bodies[0]).not.toContain('zz5');
+  });
+
+  it('runs at most five commands of a member\'s comment, once each, and says which were not run in the same reply', async () => {
+    const bodies: string[] = [];
+    const scope = noConfig(mockInstallationToken());
+    recordReplies(scope, bodies);
+    const body = ['/shout 1', '/shout 1', '/echo 2', '/echo 3', '/echo 4', '/echo 5', '/echo 6', '/echo 7'].join('\n');
+    await probot.receive({ id: '7', name: 'issue_comment', payload: commentPayload(body) } as any);
+    expect(seen.map((s) => s.command.raw)).toEqual(['/shout 1', '/echo 2', '/echo 3', '/echo 4', '/echo 5']);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toBe('POST heard /shout 1');
+    expect(bodies[1]).toMatch(/^PATCH heard \/shout 1\n\n---\n\n/);
+    expect(bodies[1]).toContain('`/echo 6`, `/echo 7`');
+  });
+
+  it('runs one command of an outsider\'s comment and says nothing of the rest', async () => {
+    const bodies: string[] = [];
+    const scope = noConfig(mockInstallationToken());
+    recordReplies(scope, bodies);
+    const body = Array.from({ length: 50 }, (_, i) => `/shout ${i}`).join('\n');
+    await probot.receive({ id: '8', name: 'issue_comment', payload: commentPayload(body, { login: 'stranger' }, 'NONE') } as any);
+    expect(seen.map((s) => s.command.raw)).toEqual(['/shout 0']);
+    expect(bodies).toEqual(['POST heard /shout 0']);
+  });
+
+  it('costs no request for 20 KB of list markers, and one pass for the same with a command at the end', async () => {
+    await probot.receive({ id: '9', name: 'issue_comment', payload: commentPayload('- '.repeat(10_000), {}, 'NONE') } as any);
+    expect(nock.pendingMocks()).toEqual([]);
+    const scope = noConfig(mockInstallationToken());
+    await probot.receive({ id: '10', name: 'issue_comment', payload: commentPayload(`${'- '.repeat(10_000)}/echo hi`) } as any);
+    expect(seen.map((s) => s.command.raw)).toEqual(['/echo hi']);
+    scope.done();
   });
 });

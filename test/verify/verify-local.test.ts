@@ -105,11 +105,14 @@ describe('/verify with the local driver', () => {
     mockInstallationToken(scope);
     mockConfig(scope, studyYaml());
     mockReply(scope, s, 'issue');
-    mockReply(scope, s, 'issue');
+    mockCommentUpdate(scope, s, 'issue');
     await probot.receive(issueCommentEvent('/verify help\n/verify ../../etc/shadow.md'));
+    // one reply per comment: the second answer is added to the first
+    expect(s.replies).toHaveLength(1);
     expect(s.replies[0]).toContain('/verify week1');
-    expect(s.replies[1]).toContain('> /verify ../../etc/shadow.md');
-    expect(s.replies[1]).toContain('사용법');
+    expect(s.commentUpdates[0]).toContain(s.replies[0]);
+    expect(s.commentUpdates[0]).toContain('> /verify ../../etc/shadow.md');
+    expect(s.commentUpdates[0]).toContain('사용법');
   });
 
   it('allows one request at a time and a few per hour', async () => {

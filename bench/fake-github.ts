@@ -1,0 +1,167 @@
+/**
+ * A GitHub Enterprise Server stand-in on a local port, for running the real app (`npm start`,
+ * GHE_HOST=127.0.0.1:PORT, GHE_PROTOCOL=http) over real HTTP: GitHub itself is out of reach.
+ * Every response is an example from `@octokit/openapi` with the fields of this repository
+ * filled in, and every request is recorded with the time it arrived, so a bench can say
+ * when the app answered what. Routes it does not know get GitHub's 404 shape and are listed.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openapiExample } from '../test/helpers/github-examples.js';
+
+export interface RecordedRequest {
+  at: number;
+  method: string;
+  path: string;
+  body: any;
+}
+
+export interface FakeRepo {
+  owner: string;
+  repo: string;
+  /** commit sha → path → content */
+  commits: Map<string, Map<string, string>>;
+  /** login → role_name (admin, maintain, write, read) */
+  roles: Map<string, string>;
+}
+
+const gitSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+
+export class FakeGitHub {
+  readonly requests: RecordedRequest[] = [];
+  readonly unknown: string[] = [];
+  private server: Server | null = null;
+  private nextId = 1000;
+  private readonly checkRuns = new Map<number, any>();
+  private readonly comments = new Map<number, any>();
+  private readonly issues: any[] = [];
+
+  constructor(private readonly repo: FakeRepo) {}
+
+  async start(): Promise<number> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Requests matching `method path-regex`, in arrival order. */
+  seen(method: string, path: RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && path.test(r.path));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://x');
+    // GHES serves the REST API under /api/v3.
+    const path = decodeURIComponent(url.pathname.replace(/^\/api\/v3/, ''));
+    const body = text ? JSON.parse(text) : null;
+    this.requests.push({ at: performance.now(), method: req.method ?? 'GET', path, body });
+    const reply = this.route(req.method ?? 'GET', path, url.searchParams, body);
+    if (!reply) this.unknown.push(`${req.method} ${path}`);
+    const [status, data] = reply ?? [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }];
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-remaining': '4999' });
+    res.end(status === 204 ? undefined : JSON.stringify(data));
+  }
+
+  private route(method: string, path: string, query: URLSearchParams, body: any): [number, unknown] | null {
+    const { owner, repo } = this.repo;
+    const base = `/repos/${owner}/${repo}`;
+    let m: RegExpExecArray | null;
+    if (method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
+      const example = openapiExample<any>('installation-token');
+      return [201, { ...example, token: 'ghs_fake', expires_at: new Date(Date.now() + 3_600_000).toISOString() }];
+    }
+    if (method === 'GET' && path === `${base}/installation`) return [200, openapiExample<any>('installation')];
+    if (method === 'GET' && path === base) return [200, { ...openapiExample<any>('full-repository'), name: repo, full_name: `${owner}/${repo}`, default_branch: 'main' }];
+    if (method === 'GET' && (m = new RegExp(`^${base}/git/trees/([0-9a-f]{40})$`).exec(path))) {
+      const files = this.repo.commits.get(m[1]);
+      if (!files) return null;
+      const tree = [...files].map(([p, content]) => ({ path: p, mode: '100644', type: 'blob', sha: gitSha(content), size: Buffer.byteLength(content), url: '' }));
+      return [200, { sha: m[1], url: '', tree, truncated: false }];
+    }
+    if (method === 'GET' && (m = new RegExp(`^${base}/git/blobs/([0-9a-f]{40})$`).exec(path))) {
+      for (const files of this.repo.commits.values()) {
+        for (const content of files.values()) {
+          if (gitSha(content) === m[1]) {
+            return [200, { ...openapiExample<any>('blob'), sha: m[1], size: Buffer.byteLength(content), content: Buffer.from(content).toString('base64'), encoding: 'base64' }];
+          }
+        }
+      }
+      return null;
+    }
+    if (method === 'GET' && (m = new RegExp(`^${base}/contents/(.+)$`).exec(path))) {
+      const ref = query.get('ref');
+      const head = ref && this.repo.commits.has(ref) ? this.repo.commits.get(ref)! : [...this.repo.commits.values()].at(-1)!;
+      const content = head.get(m[1]);
+      if (content === undefined) return [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents' }];
+      return [200, { ...openapiExample<any>('content-file'), path: m[1], name: m[1].split('/').pop(), sha: gitSha(content), size: Buffer.byteLength(content), content: Buffer.from(content).toString('base64'), encoding: 'base64' }];
+    }
+    if (method === 'GET' && (m = new RegExp(`^${base}/commits/([^/]+)/check-runs$`).exec(path))) {
+      const runs = [...this.checkRuns.values()].filter((r) => r.head_sha === m![1]);
+      return [200, { total_count: runs.length, check_runs: runs }];
+    }
+    if (method === 'POST' && path === `${base}/check-runs`) {
+      const run = { ...openapiExample<any>('check-run'), ...body, id: this.nextId++, app: { ...openapiExample<any>('check-run').app, id: 1 } };
+      this.checkRuns.set(run.id, run);
+      return [201, run];
+    }
+    if (method === 'PATCH' && (m = new RegExp(`^${base}/check-runs/(\\d+)$`).exec(path))) {
+      const run = this.checkRuns.get(Number(m[1]));
+      if (!run) return null;
+      Object.assign(run, body);
+      return [200, run];
+    }
+    if (method === 'GET' && (m = new RegExp(`^${base}/collaborators/([^/]+)/permission$`).exec(path))) {
+      const role = this.repo.roles.get(m[1]);
+      if (!role) return [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }];
+      const example = openapiExample<any>('repository-collaborator-permission-response-if-user-has-admin-permissions');
+      return [200, { ...example, permission: role === 'maintain' ? 'write' : role, role_name: role, user: { ...example.user, login: m[1] } }];
+    }
+    if (method === 'POST' && /\/(issues\/)?comments\/\d+\/reactions$/.test(path)) return [201, { ...openapiExample<any>('reaction'), content: body?.content }];
+    if (method === 'GET' && path === `${base}/issues`) return [200, this.issues];
+    if (method === 'POST' && path === `${base}/issues`) {
+      const issue = { ...openapiExample<any>('issue'), ...body, labels: (body.labels ?? []).map((name: string) => ({ name })), number: 100 + this.issues.length, id: this.nextId++ };
+      this.issues.push(issue);
+      return [201, issue];
+    }
+    if ((m = new RegExp(`^${base}/issues/(\\d+)$`).exec(path))) {
+      const issue = this.issues.find((i) => i.number === Number(m![1]));
+      if (!issue) return null;
+      if (method === 'PATCH') Object.assign(issue, body);
+      return [200, issue];
+    }
+    if ((m = new RegExp(`^${base}/issues/(\\d+)/comments$`).exec(path))) {
+      const issueNumber = Number(m[1]);
+      if (method === 'GET') return [200, [...this.comments.values()].filter((c) => c.issue_number === issueNumber)];
+      if (method === 'POST') {
+        const example = openapiExample<any>('issue-comment');
+        const comment = { ...example, id: this.nextId++, body: body.body, issue_number: issueNumber, user: { ...example.user, login: 'study-bot[bot]', type: 'Bot' } };
+        this.comments.set(comment.id, comment);
+        return [201, comment];
+      }
+    }
+    if ((m = new RegExp(`^${base}/issues/comments/(\\d+)$`).exec(path))) {
+      const comment = this.comments.get(Number(m[1]));
+      if (!comment) return null;
+      if (method === 'PATCH') comment.body = body.body;
+      return [200, comment];
+    }
+    if (method === 'GET' && (m = new RegExp(`^${base}/(?:commits|branches)/([^/]+)$`).exec(path))) {
+      const sha = this.repo.commits.has(m[1]) ? m[1] : [...this.repo.commits.keys()].at(-1)!;
+      return [200, { ...openapiExample<any>('commit'), sha, commit: { ...openapiExample<any>('commit').commit, tree: { sha, url: '' } } }];
+    }
+    if (method === 'GET' && (m = new RegExp(`^${base}/git/ref/heads/(.+)$`).exec(path))) {
+      const sha = [...this.repo.commits.keys()].at(-1)!;
+      return [200, { ...openapiExample<any>('git-ref'), ref: `refs/heads/${m[1]}`, object: { type: 'commit', sha, url: '' } }];
+    }
+    return null;
+  }
+}

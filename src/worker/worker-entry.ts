@@ -1,0 +1,42 @@
+import { parentPort } from 'node:worker_threads';
+import { treeOf } from '../check/disk-repo.js';
+import { loadShellParser } from '../oneliners/shell-parser.js';
+import { checkMarkdownSync, type MarkdownCheckInput, type MarkdownCheckResult } from '../rubric/check-markdown.js';
+
+/**
+ * The module every pool worker runs: loads the rubric engine and the bash grammar once,
+ * says it is ready, then checks one file per message. Budgets are the pool's business; a
+ * worker only reports what happened.
+ */
+export type PortableCheckInput = Omit<MarkdownCheckInput, 'tree'> & { treePaths: string[] };
+
+export interface CheckTask {
+  kind: 'check-markdown';
+  input: PortableCheckInput;
+}
+
+const STACK_OVERFLOW = /Maximum call stack size exceeded/;
+
+function checkTask({ input }: CheckTask): MarkdownCheckResult {
+  const { treePaths, ...rest } = input;
+  const result = checkMarkdownSync({ ...rest, tree: treeOf(treePaths) });
+  // The engine turns any throw into an "internal error" finding; a stack overflow is the
+  // file's shape, not our bug, and the pool reports it as "too deeply nested".
+  const overflow = result.findings.find((f) => STACK_OVERFLOW.test(f.message));
+  if (overflow) throw new RangeError(`Maximum call stack size exceeded (rule ${overflow.rule})`);
+  return result;
+}
+
+const port = parentPort;
+if (port) {
+  await loadShellParser();
+  port.on('message', (task: CheckTask) => {
+    try {
+      port.postMessage({ ok: true, value: checkTask(task) });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      port.postMessage({ ok: false, error: message, stack: STACK_OVERFLOW.test(message) });
+    }
+  });
+  port.postMessage({ ready: true });
+}
