@@ -28,7 +28,31 @@ export async function bench(): Promise<{ name: string; figures: Record<string, n
   const seconds = (performance.now() - started) / 1000;
   const files = rounds * corpus.length;
   const bytes = corpus.reduce((n, c) => n + Buffer.byteLength(c.text), 0) * rounds;
+  // The labelled corpus of members' notes (weeks 1-8), as the topic rule reads it.
+  const labels = readFileSync(new URL('../test/fixtures/corpus/labels.yml', import.meta.url), 'utf8');
+  const notes = [...labels.matchAll(/- file: (\S+)\n\s+path: study\/week(\d)\//gu)].map((m) => ({
+    week: Number(m[2]),
+    text: readFileSync(new URL(`../test/fixtures/corpus/${m[1]!.startsWith('h-') ? 'holdout' : 'notes'}/${m[1]}`, import.meta.url), 'utf8'),
+  }));
+  for (const c of notes) await run(c);
+  const corpusStarted = performance.now();
+  for (let i = 0; i < 10; i++) for (const c of notes) await run(c);
+  const corpusSeconds = (performance.now() - corpusStarted) / 1000;
+  // Hostile: 10,000 near-miss headings (section matching must stay linear).
+  const headings = Array.from({ length: 10_000 }, (_, i) => `## bpftrce 실습 ${i}\n`).join('\n');
+  const hostileStarted = performance.now();
+  await run({ week: 1, text: headings });
+  await run({ week: 2, text: headings });
+  const hostileMs = (performance.now() - hostileStarted) / 2;
   return [
+    {
+      name: 'rubric engine on the labelled corpus (weeks 1-8, members\' own styles)',
+      figures: { files: notes.length * 10, 'ms/file': Number(((corpusSeconds * 1000) / (notes.length * 10)).toFixed(2)) },
+    },
+    {
+      name: 'rubric engine, 10,000 near-miss headings (weeks 1 and 2)',
+      figures: { 'ms/file': Math.round(hostileMs) },
+    },
     {
       name: 'rubric engine (checkMarkdown)',
       figures: {

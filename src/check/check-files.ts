@@ -146,8 +146,9 @@ async function checkOne(
       : null;
   // Parsed and checked in a worker within a time and memory budget: a pathological file
   // becomes a finding, never a stalled event loop (the bot answers webhooks meanwhile).
+  const roster = ctx.config.members.map((m) => ({ name: m.name, aliases: m.aliases }));
   const result = await checkMarkdownInWorker(
-    { path: nfc(file.path), text, week: where.week, member, rubric, tree: ctx.tree, lang: ctx.lang, githubHost: ctx.githubHost ?? null },
+    { path: nfc(file.path), text, week: where.week, member, roster, rubric, tree: ctx.tree, lang: ctx.lang, githubHost: ctx.githubHost ?? null },
     { pool: ctx.pool, treePaths: ctx.treePaths },
   );
   const kinds = oneLinerKinds(rubric);
@@ -185,10 +186,12 @@ function existingTarget(path: string, where: PathClass, tree: RepoTree, submissi
 }
 
 /**
- * Misplaced and unknown files are warnings, not failures: the notes are not lost, they are
- * somewhere the bot cannot count them, and moving them is the member's next step. When the
- * place they should go is already taken, moving is not the fix: the member has two copies
- * and must pick one, so the message says that instead of suggesting an overwrite.
+ * A week's notes the bot cannot count fail (the severity policy: wrong place, or a name
+ * a few letters off the roster's); moving them is the member's next step, and the message
+ * says where. A file under a name nobody has (often the organizers' own material) is a
+ * warning that says how to ignore it. When the place the notes should go is already taken,
+ * moving is not the fix: the member has two copies and must pick one, so the message says
+ * that instead of suggesting an overwrite, as a warning (the counted copy exists).
  */
 function pathFinding(where: PathClass, existing: string | null, lang: Language): Finding {
   const reason = where.reason ? pick(lang, where.reason) : '';
@@ -205,7 +208,8 @@ function pathFinding(where: PathClass, existing: string | null, lang: Language):
   const fix = where.suggestion && !reason.includes(where.suggestion)
     ? pick(lang, { ko: ` → \`${where.suggestion}\``, en: ` → \`${where.suggestion}\`` })
     : '';
-  return { rule: PATH_RULE, severity: 'warning', message: `${reason}${fix}`, line: null };
+  const uncounted = where.kind === 'misplaced' || where.suggestion !== undefined;
+  return { rule: PATH_RULE, severity: uncounted ? 'error' : 'warning', message: `${reason}${fix}`, line: null };
 }
 
 /** `Promise.all` over `items` with at most `limit` in flight, results in input order. */

@@ -37,12 +37,14 @@ export function renderText(files: FileReport[], options: RenderOptions): string 
   const astray = files.filter((f) => f.kind === 'misplaced' || f.kind === 'unknown').sort((a, b) => a.path.localeCompare(b.path));
   if (astray.length > 0) {
     if (out.length > 0) out.push('');
-    out.push(paint('bold', pick(lang, { ko: '위치를 확인할 파일 (검사하지 않음)', en: 'Files to move or rename (not checked)' })));
+    out.push(paint('bold', pick(lang, { ko: '위치를 확인할 파일 (검사하지 않음, 세지 않음)', en: 'Files to move or rename (not checked, not counted)' })));
     for (const file of astray) {
       const label = file.kind === 'misplaced'
         ? pick(lang, { ko: '잘못된 위치', en: 'misplaced' })
         : pick(lang, { ko: '명단에 없음', en: 'not on the roster' });
-      out.push(`⚠️  ${paint(['bold', 'yellow'], file.path)}  ${paint('dim', `(${label})`)}`);
+      // Notes the bot cannot count fail (the severity policy); a stranger's file only warns.
+      const uncounted = file.findings.some((f) => f.severity === 'error');
+      out.push(`${uncounted ? '❌' : '⚠️ '} ${paint(['bold', uncounted ? 'red' : 'yellow'], file.path)}  ${paint('dim', `(${label})`)}`);
       for (const finding of file.findings) out.push(`    ${finding.message}`);
     }
   }
@@ -78,6 +80,7 @@ function summary(
   const count = (status: string) => submissions.filter((f) => f.status === status).length;
   const kinds = (kind: PathKind) => files.filter((f) => f.kind === kind).length;
   const failed = count('fail');
+  const uncounted = files.filter((f) => f.status === null && f.findings.some((x) => x.severity === 'error')).length;
   const lines: string[] = [];
   if (submissions.length === 0) {
     lines.push(pick(lang, {
@@ -91,13 +94,13 @@ function summary(
     }));
   }
   const others = [
-    astray ? pick(lang, { ko: `위치 확인 ${astray}`, en: `${astray} to move` }) : null,
+    astray ? pick(lang, { ko: `위치 확인 ${astray}${uncounted ? ` (세지 못함 ${uncounted})` : ''}`, en: `${astray} to move${uncounted ? ` (${uncounted} not counted)` : ''}` }) : null,
     kinds('asset') ? pick(lang, { ko: `이미지·첨부 ${kinds('asset')}`, en: `${kinds('asset')} images/attachments` }) : null,
     kinds('project') ? pick(lang, { ko: `프로젝트 파일 ${kinds('project')}`, en: `${kinds('project')} project files` }) : null,
     kinds('ignored') ? pick(lang, { ko: `운영진 자료 ${kinds('ignored')}`, en: `${kinds('ignored')} organizer files` }) : null,
   ].filter(Boolean);
   if (others.length > 0) lines.push(paint('dim', pick(lang, { ko: `그 밖의 파일: ${others.join(' · ')}`, en: `Other files: ${others.join(' · ')}` })));
-  if (failed > 0) {
+  if (failed > 0 || uncounted > 0) {
     lines.push(paint('red', pick(lang, {
       ko: '❌ 표시된 파일의 빨간 항목을 고친 뒤 다시 실행하세요. 경고(노란색)는 통과에 영향이 없습니다.',
       en: 'Fix the items of the files marked ❌ and run again. Warnings (yellow) do not fail a file.',

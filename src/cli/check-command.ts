@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { checkFiles } from '../check/check-files.js';
 import { openDiskRepo, type DiskRepo } from '../check/disk-repo.js';
 import { renderText } from '../check/render-text.js';
-import type { CheckReport, RepoFile } from '../check/types.js';
+import { statusOf, type CheckReport, type RepoFile } from '../check/types.js';
 import { parseConfig } from '../config/load-config.js';
 import { CONFIG_PATH, type Language, type StudyConfig } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
@@ -25,7 +25,7 @@ const usage = (lang: Language) =>
   --format 형식    text(사람용, 기본) 또는 json(도구용: {"files":[...]})
   --lang 언어      메시지 언어 ko|en (기본: 설정의 language)
 
-종료 코드: 0 실패한 파일 없음(경고만 있거나 위치가 틀린 파일은 0), 1 실패한 파일 있음, 2 잘못된 사용법이나 설정
+종료 코드: 0 실패한 파일 없음(경고만 있으면 0), 1 실패한 파일 있음(세지 못하는 위치의 주차 노트 포함), 2 잘못된 사용법이나 설정
 `,
     en: `usage: study-bot check [--repo DIR] [--config FILE] [--format text|json] [--lang ko|en] [PATH...]
 
@@ -37,7 +37,7 @@ Without PATHs: every file under study/ and project/, and week notes misplaced el
   --format FORMAT  text (for people, default) or json (for tools: {"files":[...]})
   --lang LANG      message language ko|en (default: the config's language)
 
-Exit codes: 0 no file fails (warnings and misplaced files still exit 0), 1 a file fails, 2 bad usage or config
+Exit codes: 0 no file fails (warnings still exit 0), 1 a file fails (week notes where they cannot be counted included), 2 bad usage or config
 `,
   });
 
@@ -73,7 +73,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const report: CheckReport = { files: reports };
     if (values.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else io.stdout(header(root, loaded, io, lang) + renderText(reports, { lang, color: io.isTTY && !io.env.NO_COLOR }));
-    return reports.some((r) => r.status === 'fail') ? EXIT.failed : EXIT.ok;
+    return reports.some((r) => (r.status ?? statusOf(r.findings)) === 'fail') ? EXIT.failed : EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`study-bot check: ${error.message}\n`);

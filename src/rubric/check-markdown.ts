@@ -28,6 +28,8 @@ export interface MarkdownCheckInput {
   week: number;
   /** the roster entry, or the {name} of the path with an empty roster */
   member: { name: string; aliases: string[] } | null;
+  /** the roster, so a title with another member's name is told apart from one without a name */
+  roster?: readonly { name: string; aliases: string[] }[];
   rubric: Rubric;
   /** the repository at the checked revision, for link and image checks */
   tree: RepoTree;
@@ -103,6 +105,7 @@ export function checkMarkdownSync(input: MarkdownCheckInput, only?: readonly str
       path: input.path,
       week: input.week,
       member: input.member,
+      roster: input.roster ?? [],
       options: setting.options,
       rubric: input.rubric,
       tree: input.tree,

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
  * `(여기에 작성)` / `[실행 결과 스크린샷]`. A filled template therefore passes `title`,
  * `sections`, `env-fields`, `links` and `empty-section` with no error, and fails only the
  * content rules (`oneliner-count`, `evidence`, `placeholders`, `hook-points`,
- * `terminal-output`, `bcc-code`, `project-link`, `presentation-link`) — see
+ * `terminal-output`, `bcc-code`, `project-link`, `presentation-link`, `topic-coverage`) — see
  * `CONTENT_RULES` and test/rubric/templates.test.ts.
  */
 export const PLACEHOLDERS = {
@@ -35,7 +35,7 @@ export type TemplateValues = Partial<Record<keyof typeof PLACEHOLDERS, string>>;
 /** Rules whose findings on a filled template are the member's assignment, not a template bug. */
 export const CONTENT_RULES: ReadonlySet<string> = new Set([
   'oneliner-count', 'evidence', 'placeholders', 'hook-points', 'terminal-output', 'bcc-code', 'project-link',
-  'presentation-link',
+  'presentation-link', 'topic-coverage',
 ]);
 
 function templatesDir(): string {

@@ -61,6 +61,8 @@ export interface RuleContext<Options = unknown> {
   path: string;
   week: number;
   member: RuleMember | null;
+  /** the study's roster (the member included; empty without one), to tell another member's name */
+  roster: readonly RuleMember[];
   options: Options;
   rubric: Rubric;
   tree: RepoTree;

@@ -31,8 +31,9 @@ describe('checkFiles', () => {
       ['project/hgd/main.c', 'project', null],
       ['.github/study.yml', 'config', null],
     ]);
+    // week notes the bot cannot count fail (the severity policy); a stranger's file only warns
     expect(reports[2].findings).toEqual([
-      { rule: 'path', severity: 'warning', line: null, message: expect.stringContaining('`study/week1/jiwoo.md`') },
+      { rule: 'path', severity: 'error', line: null, message: expect.stringContaining('`study/week1/jiwoo.md`') },
     ]);
     expect(reports[3].findings[0]).toMatchObject({ rule: 'path', severity: 'warning' });
     expect(reports[0].oneliners).toBe(0);

@@ -80,9 +80,13 @@ describe('checkMarkdown on real submissions', () => {
     const title = findings.find((f) => f.rule === 'title')!;
     expect(title).toMatchObject({ severity: 'error', line: 1 });
     expect(title.message).toBe('the title says week 4 but the file is in study/week5/: make it `# Week 5 - hgd`');
-    expect(findings.filter((f) => f.rule === 'sections').map((f) => f.message)).toContain(
-      "section `## BCC 코드` is missing (the template's heading #3)",
-    );
+    // week 5's headings are suggestions: one note, never a warning or an error
+    expect(findings.filter((f) => f.rule === 'sections')).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        message: "the template's headings `## BCC 코드`, `## 실행 결과`, `## 학습 내용` are not used: only a suggestion that does not change the verdict (they help readers find things)",
+      }),
+    ]);
   });
 
   it('an NFD-committed Korean alias in the title matches the roster name', async () => {
@@ -132,22 +136,20 @@ describe('checkMarkdown never throws on hostile text', () => {
     expect(findings.filter((f) => f.message.includes('내부 오류'))).toEqual([]);
   });
 
-  it('10,000 headings stay fast (no quadratic matching)', async () => {
+  // How fast is `npm run bench rubric` ("10,000 headings"); a timed assertion here only
+  // measured how busy the machine was. This keeps the shape: one finding per rule, in the file.
+  it('10,000 near-miss headings give bounded findings, all inside the file', async () => {
     const text = Array.from({ length: 10_000 }, (_, i) => `## bpftrce 실습 ${i}\n`).join('\n');
-    const started = performance.now();
-    await checkMarkdown(input(text));
-    // A guard against quadratic matching, not a speed figure (that is `npm run bench`): with
-    // VMs and other tests on the same 2 cores this took 5.2 s once, so the bound is loose.
-    expect(performance.now() - started).toBeLessThan(20_000);
+    const { findings } = await checkMarkdown(input(text));
+    expect(withinFile(findings, text)).toBe(true);
+    expect(findings.filter((f) => f.rule === 'sections').length).toBeLessThanOrEqual(3);
   });
 
-  it('a 3 MB file gets one file-size finding, fast', async () => {
+  it('a 3 MB file gets one file-size finding and is not parsed', async () => {
     const block = "### n. 실습\n\n```bash\nsudo bpftrace -e 'tracepoint:syscalls:sys_enter_openat { printf(\"%s\\n\", comm); }'\n```\n\n![결과](hgd_md/x.png)\n\n긴 설명 ".padEnd(400, '가') + '\n\n';
     const text = `# Week 1 - hgd\n\n${block.repeat(Math.ceil(3_000_000 / block.length))}`;
     expect(Buffer.byteLength(text)).toBeGreaterThan(3_000_000);
-    const started = performance.now();
     const { findings, oneLiners } = await checkMarkdown(input(text));
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(findings).toEqual([expect.objectContaining({ rule: 'file-size', severity: 'error', line: 1 })]);
     expect(findings[0]!.message).toMatch(/^파일이 너무 큽니다 \(\d+\.\d MiB\) — 주차 노트는 1 MiB 이하/u);
     expect(oneLiners).toEqual([]);

@@ -14,7 +14,7 @@ import type { Rubric } from '../../src/rubric/types.js';
  * expected findings as `LINE: SEVERITY: MESSAGE`, Korean). An example without a label is an
  * "ok" example: the rule must report nothing.
  *
- * JSON keys: `name`, `label` (input | output), `path` (default study/week1/hgd.md), `aliases`,
+ * JSON keys: `name`, `label` (input | output), `path` (default study/week1/hgd.md), `aliases`, `roster`,
  * `member` (default: the path's name; null for none), `tree` (other repository paths),
  * `options` (merged over the real rubric's options for the rule), `lang`, `githubHost` (an
  * Enterprise Server's host, as the bot passes it).
@@ -25,6 +25,8 @@ export interface RuleExample {
   path?: string;
   member?: string | null;
   aliases?: string[];
+  /** other members of the roster, as `{name, aliases}` */
+  roster?: { name: string; aliases: string[] }[];
   tree?: string[];
   options?: Record<string, unknown>;
   lang?: 'ko' | 'en';
@@ -81,6 +83,7 @@ export function runRule(ruleId: string, example: RuleExample, rubrics: Map<numbe
     text: example.body,
     week,
     member: name === null ? null : { name, aliases: example.aliases ?? [] },
+    roster: [...(name === null ? [] : [{ name, aliases: example.aliases ?? [] }]), ...(example.roster ?? [])],
     rubric,
     tree: treeOf([path, ...(example.tree ?? [])]),
     lang: example.lang ?? 'ko',

@@ -3,7 +3,8 @@
  *
  * The environment section lists each field with a real value: `- OS: Ubuntu 24.04`,
  * `- Kernel: 6.8.0-45-generic`, `- 설치 도구: bpftrace 0.20.2, bcc 0.29.1`. Labels match
- * forgivingly (`**OS**:`, `커널:`, `Tools：`, a `| OS | … |` table row). HTML comments do
+ * forgivingly (`**OS**:`, `커널:`, `운영체제:`, `Tools：`, `설치한 툴:`, a `| OS | … |` table row, and small
+ * typos such as `Kernal:`, the tolerance of section headings). HTML comments do
  * not count (a `<!-- - OS: … -->` is the form's instruction, not a value).
  *
  * - a field that is absent: error;
@@ -42,6 +43,15 @@
  *   | OS | Debian 12 |
  *   | Kernel | 6.1.0-26-amd64 |
  *   | Tools | bpftrace 0.17.0 |
+ *
+ * @example
+ *   {"name": "ok-typos-and-other-names.md", "path": "study/week1/dohyun.md"}
+ *
+ *   ## 1. 환경 설정 🛠️
+ *
+ *   - **운영체제** : Ubuntu 24.04.1 LTS
+ *   - **Kernal** : 6.6.87.2-microsoft-standard-WSL2
+ *   - **설치한 툴** : bpftrace 0.20.2, bpfcc-tools 0.29.1
  *
  * @example
  *   {"name": "ok-common-values.md", "path": "study/week1/hgd.md"}
@@ -99,6 +109,8 @@ import type { Root } from 'mdast';
 import { z } from 'zod';
 import { headingKey, looseKey } from '../../markdown/heading-text.js';
 import { pick } from '../../i18n/pick.js';
+import { distance } from 'fastest-levenshtein';
+import { nearThreshold } from '../match-sections.js';
 import type { RubricRule, RuleContext } from '../types.js';
 
 const bilingual = z.strictObject({ ko: z.string(), en: z.string() });
@@ -158,8 +170,7 @@ const rule: RubricRule<Options> = {
       if (inFence || text.length > MAX_FIELD_LINE) continue;
       const m = FIELD_LINE.exec(text) ?? TABLE_ROW.exec(text);
       if (!m) continue;
-      const key = headingKey(m[1]!);
-      const i = keys.findIndex((k) => k.has(key));
+      const i = fieldIndex(headingKey(m[1]!), keys);
       if (i !== -1 && !found.has(i)) found.set(i, { line: n, value: cleanValue(m[2]!) });
     }
 
@@ -220,6 +231,23 @@ function reportFormCopy(fields: Options['fields'], found: ReadonlyMap<number, { 
       en: `the environment fields are exactly the organizer's form example (${shown}): check that these are your VM's real values${hint('en')}`,
     },
   });
+}
+
+/**
+ * Which field a label names: an exact name or alias first, else the one name a few letters
+ * off (`Kernal`, `Kernl`, `운영 체재`), with the tolerance of section headings. A label near
+ * two fields' names is nobody's.
+ */
+export function fieldIndex(key: string, keys: readonly ReadonlySet<string>[]): number {
+  if (!key) return -1;
+  const exact = keys.findIndex((k) => k.has(key));
+  if (exact !== -1) return exact;
+  const limit = nearThreshold(key.length);
+  if (limit === 0) return -1;
+  const near = keys
+    .map((k, i) => ({ i, close: [...k].some((name) => Math.abs(name.length - key.length) <= limit && distance(name, key) <= limit) }))
+    .filter((c) => c.close);
+  return near.length === 1 ? near[0]!.i : -1;
 }
 
 /** The value as a reader sees it: no emphasis, code ticks or trailing table pipes. */

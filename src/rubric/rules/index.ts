@@ -12,10 +12,11 @@ import projectLink from './project-link.js';
 import sections from './sections.js';
 import terminalOutput from './terminal-output.js';
 import title from './title.js';
+import topicCoverage from './topic-coverage.js';
 
 /** Every rule by id. The ids are part of the JSON contract of `study-bot check`. */
 export const RULES: Readonly<Record<string, RubricRule<any>>> = Object.fromEntries(
-  [title, sections, envFields, onelinerCount, evidence, placeholders, links, emptySection, hookPoints, terminalOutput, bccCode, projectLink, presentationLink].map(
+  [title, sections, envFields, onelinerCount, evidence, placeholders, links, emptySection, hookPoints, terminalOutput, bccCode, projectLink, presentationLink, topicCoverage].map(
     (rule) => [rule.id, rule],
   ),
 );

@@ -13,7 +13,11 @@
  * - a section written at another level (`### 학습 내용`): warning;
  * - sections out of the template's order: warning on the section that comes too early.
  *
- * Options: none (the sections themselves are the rubric's top-level `sections`).
+ * With `suggested: true` (weeks 2-8, whose headings the study never fixed) the rule only
+ * notes, once, which of the template's headings are not used: `info`, never a warning.
+ *
+ * Options: `suggested` (default false). The sections themselves are the rubric's top-level
+ * `sections`.
  *
  * @example
  *   {"name": "ok.md", "path": "study/week1/hgd.md"}
@@ -25,6 +29,20 @@
  *   ## bpftrace Practice
  *
  *   ## 학습 내용 정리
+ *
+ * @example
+ *   {"name": "suggested.md", "path": "study/week2/hgd.md", "options": {"suggested": true}, "label": "input"}
+ *
+ *   # Week 2 - hgd
+ *
+ *   ## 2. 맵 종류
+ *
+ *   ## CO-RE와 BTF
+ *
+ * @example
+ *   {"name": "suggested.md", "label": "output"}
+ *
+ *   1: info: 템플릿의 제목 `## BPF 맵`, `## BPF 프로그램 구조 분석`, `## 학습 내용`이 없습니다 — 제안일 뿐 판정에는 영향이 없습니다 (이 제목들 아래 정리하면 읽는 사람이 찾기 쉽습니다)
  *
  * @example
  *   {"name": "typo.md", "path": "study/week1/hgd.md", "label": "input"}
@@ -75,18 +93,22 @@
  */
 import type { Root } from 'mdast';
 import { z } from 'zod';
-import { code } from '../korean-particles.js';
-import type { RubricRule } from '../types.js';
+import { code, particle } from '../korean-particles.js';
+import type { RubricRule, RuleContext } from '../types.js';
 
-const rule: RubricRule<Record<string, never>> = {
+const rule: RubricRule<{ suggested: boolean }> = {
   id: 'sections',
   summary: {
     ko: '템플릿의 `##` 섹션이 모두, 순서대로 (오타·영문 이름·번호는 너그럽게 인정)',
     en: "all of the template's `##` sections, in order (typos, English names and numbering forgiven)",
   },
-  options: z.strictObject({}),
+  options: z.strictObject({ suggested: z.boolean().default(false) }),
   check(_root: Root, ctx) {
     const order = ctx.sections.map((s) => s.spec.heading).join(' → ');
+    if (ctx.options.suggested) {
+      suggestHeadings(ctx);
+      return;
+    }
     let latest = 0;
     ctx.sections.forEach((match, i) => {
       const expected = `## ${match.spec.heading}`;
@@ -137,5 +159,22 @@ const rule: RubricRule<Record<string, never>> = {
     });
   },
 };
+
+/**
+ * Weeks 2-8 name a topic, not a form: their template headings are suggestions. One note
+ * names the headings the template would add, in its order; never more than a note (`info`).
+ */
+function suggestHeadings(ctx: RuleContext<{ suggested: boolean }>): void {
+  const missing = ctx.sections.filter((m) => !m.heading).map((m) => `\`## ${m.spec.heading}\``);
+  if (missing.length === 0) return;
+  ctx.report({
+    at: ctx.outline.headings.find((h) => h.depth === 1)?.node ?? 1,
+    level: 'info',
+    message: {
+      ko: `템플릿의 제목 ${missing.join(', ')}${particle(missing[missing.length - 1]!, '이/가')} 없습니다 — 제안일 뿐 판정에는 영향이 없습니다 (이 제목들 아래 정리하면 읽는 사람이 찾기 쉽습니다)`,
+      en: `the template's headings ${missing.join(', ')} are not used: only a suggestion that does not change the verdict (they help readers find things)`,
+    },
+  });
+}
 
 export default rule;

@@ -2,10 +2,13 @@
  * ## title
  *
  * The notes start with an H1 that names the week and the member: `# Week 1 - hgd`. The week
- * must agree with the folder, so notes copied from last week and not updated are caught.
+ * must agree with the folder, so notes copied from last week and not updated are caught, and
+ * the name must be the member's own, so a copy of someone else's notes is caught.
  *
- * - no H1 at all: error (a title written as `##` is a warning that names the fix);
- * - the H1's week differs from the folder's (`# Week 4 - …` in `study/week5/`): error;
+ * - the H1's week differs from the folder's (`# Week 4 - …` in `study/week5/`): error (the
+ *   file cannot be counted for this week);
+ * - the H1 names another member of the roster and not this one: error ("wrong name");
+ * - no H1 at all: warning (the form differs; a title written as `##` names the fix);
  * - the H1 has no week or no name (`# Week1`): warning. The week is read from `Week 3`,
  *   `week03`, `3주차`; the name matches the member's name or any alias, NFC-normalized and
  *   case-insensitive. With no known member (no roster entry) only the week is checked.
@@ -50,7 +53,27 @@
  * @example
  *   {"name": "missing.md", "label": "output"}
  *
- *   1: error: 제목(H1)이 없습니다 — 맨 위에 `# Week 1 - hgd`을(를) 적어 주세요
+ *   1: warning: 제목(H1)이 없습니다 — 맨 위에 `# Week 1 - hgd`을(를) 적어 주세요
+ *
+ * @example
+ *   {"name": "wrong-name.md", "path": "study/week1/sora.md", "roster": [{"name": "minsu", "aliases": ["민수"]}], "label": "input"}
+ *
+ *   # Week 1 - 민수
+ *
+ * @example
+ *   {"name": "wrong-name.md", "label": "output"}
+ *
+ *   1: error: 제목 `# Week 1 - 민수`의 이름이 다른 멤버(minsu)입니다 — 이 파일은 sora의 노트로 셉니다. 본인 노트라면 `# Week 1 - sora`로 고치고, minsu의 노트라면 `study/week1/minsu.md`에 두세요
+ *
+ * @example
+ *   {"name": "no-name-not-wrong.md", "path": "study/week2/jiwoo.md", "roster": [{"name": "jw", "aliases": []}, {"name": "map", "aliases": []}], "label": "input"}
+ *
+ *   # Week 2: BPF maps와 JWT
+ *
+ * @example
+ *   {"name": "no-name-not-wrong.md", "label": "output"}
+ *
+ *   1: warning: 제목 `# Week 2: BPF maps와 JWT`에 이름이 없습니다 — `# Week 2 - jiwoo` 형식으로 적어 주세요
  *
  * @example
  *   {"name": "h2-title.md", "path": "study/week2/hgd.md", "label": "input"}
@@ -65,8 +88,8 @@
 import type { Root } from 'mdast';
 import { z } from 'zod';
 import { code } from '../korean-particles.js';
-import { mentionsMember } from '../member-name.js';
-import type { RubricRule } from '../types.js';
+import { mentionsMember, nameKey, namesMember } from '../member-name.js';
+import type { RubricRule, RuleContext, RuleMember } from '../types.js';
 
 /** `Week 3`, `week-03`, `WEEK_3`, `3주차`, `3 주차`; the first one in the title wins. */
 const WEEK_IN_TITLE = /(?:week\s*[-_.]?\s*0*(\d{1,3})(?!\d))|(?:(?<!\d)0*(\d{1,3})\s*주\s*차)/iu;
@@ -106,6 +129,7 @@ const rule: RubricRule<Record<string, never>> = {
       }
       ctx.report({
         at: firstContentLine(_root),
+        level: 'warning',
         message: {
           ko: `제목(H1)이 없습니다 — 맨 위에 ${code(expected, '을/를')} 적어 주세요`,
           en: `no title (H1): start the notes with \`${expected}\``,
@@ -127,8 +151,20 @@ const rule: RubricRule<Record<string, never>> = {
     }
     const noWeek = week === null;
     const noName = ctx.member !== null && !mentionsMember(title.text, ctx.member);
-    if (noWeek || noName) {
-      const what = noWeek && noName ? { ko: '주차와 이름이', en: 'the week and the name' } : noWeek ? { ko: '주차가', en: 'the week' } : { ko: '이름이', en: 'the name' };
+    const other = noName ? otherMemberNamed(title.text, ctx) : null;
+    if (other && ctx.member) {
+      const theirs = ctx.path.replace(/[^/]+(\.[^./]+)$/u, `${other.name}$1`);
+      ctx.report({
+        at: title.node,
+        message: {
+          ko: `제목 \`${wrote}\`의 이름이 다른 멤버(${other.name})입니다 — 이 파일은 ${ctx.member.name}의 노트로 셉니다. 본인 노트라면 \`${expected}\`로 고치고, ${other.name}의 노트라면 \`${theirs}\`에 두세요`,
+          en: `the title \`${wrote}\` names another member (${other.name}): this file counts as ${ctx.member.name}'s notes. If they are yours, make it \`${expected}\`; if they are ${other.name}'s, move them to \`${theirs}\``,
+        },
+      });
+      if (!noWeek) return;
+    }
+    if (noWeek || (noName && !other)) {
+      const what = noWeek && noName && !other ? { ko: '주차와 이름이', en: 'the week and the name' } : noWeek ? { ko: '주차가', en: 'the week' } : { ko: '이름이', en: 'the name' };
       ctx.report({
         at: title.node,
         level: 'warning',
@@ -140,6 +176,12 @@ const rule: RubricRule<Record<string, never>> = {
     }
   },
 };
+
+/** The roster member other than this one whose name the title carries, if any. */
+function otherMemberNamed(text: string, ctx: RuleContext): RuleMember | null {
+  const self = ctx.member ? nameKey(ctx.member.name) : null;
+  return ctx.roster.find((m) => nameKey(m.name) !== self && namesMember(text, m)) ?? null;
+}
 
 /** Where a missing title belongs: the first line after any front matter. */
 function firstContentLine(root: Root): number {

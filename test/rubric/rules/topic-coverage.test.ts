@@ -1,0 +1,3 @@
+import { describeRuleExamples } from '../rule-examples.js';
+
+describeRuleExamples('topic-coverage');
