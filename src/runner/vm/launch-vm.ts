@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Duplex } from 'node:stream';
 import { QEMU_BINARY, qemuArgv, type QemuSpec } from './qemu-argv.js';
 import { consoleOutsideFrame, decodeFrame, type FrameRead } from './result-frame.js';
 import { READY_MARKER, withoutHeartbeats } from './serial-protocol.js';
@@ -18,12 +19,12 @@ export interface LaunchOptions {
   /** Sent to the guest's serial line once, when the agent first says it is ready (serial-protocol.ts). */
   request?: string;
   /**
-   * An open file handed to QEMU as descriptor 3: the saved guest it restores (spec.incomingFd
-   * = 3) or the file a snapshot is saved into.
+   * QEMU's descriptor 3: an open file (the saved guest it restores, spec.incomingFd = 3) or
+   * 'pipe', a socket pair whose other end onReady gets (the snapshot boot's monitor).
    */
-  fd3?: number;
+  fd3?: number | 'pipe';
   /** Called once, when the agent first says it is ready (snapshot.ts saves the guest then). */
-  onReady?: () => void;
+  onReady?: (fd3: Duplex | null) => void;
 }
 
 export interface LaunchResult {
@@ -71,6 +72,9 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
     child.stdin.on('error', () => {
       // QEMU gone before it read the request: its exit says why.
     });
+    (child.stdio[3] as Duplex | null | undefined)?.on?.('error', () => {
+      // The monitor's socket closes with QEMU: its exit says why.
+    });
     const kill = () => {
       try {
         child.kill('SIGKILL');
@@ -92,7 +96,7 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
         if (text.includes(READY_MARKER)) {
           readySeen = true;
           if (opts.request !== undefined) child.stdin.write(opts.request);
-          opts.onReady?.();
+          opts.onReady?.((child.stdio[3] as Duplex | null | undefined) ?? null);
         }
         lastTail = text.slice(-READY_MARKER.length);
       }

@@ -22,10 +22,10 @@ export interface QemuSpec {
    */
   incomingFd?: number;
   /**
-   * A QMP socket, only for the boot that saves a snapshot (snapshot.ts): a guest that runs a
-   * member's programs never gets a monitor.
+   * A QMP monitor on this inherited socket descriptor, only for the boot that saves a snapshot
+   * (snapshot.ts): a guest that runs a member's programs never gets a monitor.
    */
-  qmpSocket?: string;
+  qmpFd?: number;
 }
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
@@ -62,7 +62,7 @@ export function qemuArgv(spec: QemuSpec): string[] {
     '-no-reboot',
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
     ...(spec.incomingFd === undefined ? [] : ['-incoming', `fd:${spec.incomingFd}`]),
-    ...(spec.qmpSocket === undefined ? [] : ['-qmp', `unix:${qemuOptionValue(spec.qmpSocket)},server=on,wait=off`]),
+    ...(spec.qmpFd === undefined ? [] : ['-chardev', `socket,id=qmp,fd=${spec.qmpFd}`, '-mon', 'chardev=qmp,mode=control']),
   ];
 }
 

@@ -1,9 +1,10 @@
-import net from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /**
  * A QEMU Machine Protocol client, just enough for saving a snapshot: commands answered in
- * order, events skipped. Only the snapshot boot has a monitor (snapshot.ts); a guest running
- * a member's programs never does.
+ * order, events skipped. Only the snapshot boot has a monitor (snapshot.ts), on a socket pair
+ * QEMU inherits (no path another process could connect to); a guest running a member's
+ * programs never has one.
  */
 export interface QmpSession {
   execute(command: string, args?: Record<string, unknown>): Promise<unknown>;
@@ -12,9 +13,8 @@ export interface QmpSession {
 
 const MAX_LINE = 1024 * 1024;
 
-export function connectQmp(socketPath: string, timeoutMs: number): Promise<QmpSession> {
+export function connectQmp(socket: Duplex, timeoutMs: number): Promise<QmpSession> {
   return new Promise((resolve, reject) => {
-    const socket = net.createConnection(socketPath);
     const waiting: { resolve: (value: unknown) => void; reject: (error: Error) => void }[] = [];
     let greeted = false;
     let buffer = '';
@@ -26,9 +26,10 @@ export function connectQmp(socketPath: string, timeoutMs: number): Promise<QmpSe
     const timer = setTimeout(() => fail(new Error(`QMP: no answer within ${timeoutMs} ms`)), timeoutMs);
     socket.setEncoding('utf8');
     socket.on('error', fail);
+    let closed = false;
     socket.on('close', () => {
       clearTimeout(timer);
-      fail(new Error('QMP: QEMU closed the monitor'));
+      if (!closed) fail(new Error('QMP: QEMU closed the monitor'));
     });
     socket.on('data', (chunk: string) => {
       buffer += chunk;
@@ -63,8 +64,9 @@ export function connectQmp(socketPath: string, timeoutMs: number): Promise<QmpSe
           socket.write(`${JSON.stringify({ execute: command, ...(args ? { arguments: args } : {}) })}\n`);
         }),
       close: () => {
+        // The socket's own 'close' listeners stay: ChildProcess counts them to emit its 'close'.
+        closed = true;
         clearTimeout(timer);
-        socket.removeAllListeners('close');
         socket.destroy();
       },
     };

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chownSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { buildAgentInitramfs } from './initramfs.js';
 import { launchVm } from './launch-vm.js';
@@ -90,20 +91,21 @@ export type SaveResult = { ok: true; bytes: number; durationMs: number } | { ok:
 
 /**
  * Boots a guest that runs no member's code, waits for the agent to say it is ready, and saves
- * the running guest into `statePath` through QEMU's migration to a socket this process listens
- * on (QEMU 7.2 cannot migrate to an inherited descriptor, and its seccomp sandbox forbids the
- * `exec:` route). The file appears only when complete.
+ * the running guest into `statePath`. The monitor is a socket pair QEMU inherits; the saved
+ * state comes back through QEMU's migration to a Unix socket this process listens on (QEMU 7.2
+ * migrates only to a path or a descriptor passed over the monitor, and its seccomp sandbox
+ * forbids the `exec:` route). That socket sits under a random name in a folder other users may
+ * enter but not list, so no other process of the VM user can find it. The file appears only
+ * when complete.
  */
 export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; statePath: string; deadlineMs: number }): Promise<SaveResult> {
   const startedAt = Date.now();
-  const work = mkdtempSync(path.join(os.tmpdir(), 'study-bot-snap-'));
-  const partial = `${opts.statePath}.partial-${process.pid}-${Date.now()}`;
+  const work = mkdtempSync(path.join(os.tmpdir(), 'study-bot-vm-snap-'));
+  const partial = `${opts.statePath}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   const server = net.createServer();
   try {
-    // QEMU runs as the VM user: it creates its monitor socket here and connects to ours.
-    if (opts.user) chownSync(work, opts.user.uid, opts.user.gid);
-    const qmpSocket = path.join(work, 'qmp');
-    const stateSocket = path.join(work, 'state');
+    chmodSync(work, 0o711);
+    const stateSocket = path.join(work, randomBytes(16).toString('hex'));
     let received: Promise<void> | null = null;
     server.maxConnections = 1;
     server.on('connection', (socket) => {
@@ -113,8 +115,8 @@ export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; 
     if (opts.user) chownSync(stateSocket, opts.user.uid, opts.user.gid);
 
     let saving: Promise<string | null> | null = null;
-    const save = async (): Promise<string | null> => {
-      const qmp = await connectQmp(qmpSocket, opts.deadlineMs);
+    const save = async (monitor: Duplex): Promise<string | null> => {
+      const qmp = await connectQmp(monitor, opts.deadlineMs);
       try {
         await qmp.execute('qmp_capabilities');
         // QEMU 7.2 caps migration at 32 MiB/s by default: a local file needs no cap.
@@ -135,14 +137,20 @@ export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; 
       }
     };
     const launched = await launchVm({
-      spec: { ...opts.spec, qmpSocket },
+      spec: { ...opts.spec, qmpFd: 3 },
+      fd3: 'pipe',
       deadlineMs: opts.deadlineMs,
       user: opts.user,
-      onReady: () => {
-        saving ??= save().catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+      onReady: (monitor) => {
+        if (!monitor) return;
+        saving ??= save(monitor).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
       },
     });
-    const problem = saving ? await saving : launched.timedOut ? `the guest was not ready within ${Math.round(opts.deadlineMs / 1000)} s` : `the guest ended before it was ready (exit ${launched.exitCode}) ${launched.qemuErrors.split('\n')[0] ?? ''}`.trim();
+    const problem = saving
+      ? await saving
+      : launched.timedOut
+        ? `the guest was not ready within ${Math.round(opts.deadlineMs / 1000)} s`
+        : `the guest ended before it was ready (exit ${launched.exitCode}) ${launched.qemuErrors.split('\n')[0] ?? ''}`.trim();
     if (problem) return { ok: false, reason: problem };
     const bytes = statSync(partial).size;
     renameSync(partial, opts.statePath);
@@ -156,10 +164,16 @@ export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; 
   }
 }
 
-/** Snapshots of other QEMU command lines in the same boot folder (another VM size, QEMU upgrade). */
+/**
+ * Snapshots of other QEMU command lines in the same boot folder (another VM size, a QEMU
+ * upgrade), and partial files a killed process left (an hour old: no save takes that long).
+ */
 export function pruneOtherSnapshots(statePath: string): void {
   const folder = path.dirname(statePath);
+  const cutoff = Date.now() - 3_600_000;
   for (const name of readdirSync(folder)) {
-    if (name.endsWith('.vmstate') && path.join(folder, name) !== statePath) rmSync(path.join(folder, name), { force: true });
+    const file = path.join(folder, name);
+    if (name.endsWith('.vmstate') && file !== statePath) rmSync(file, { force: true });
+    else if (name.includes('.partial-') && statSync(file).mtimeMs < cutoff) rmSync(file, { force: true });
   }
 }
