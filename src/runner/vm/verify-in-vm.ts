@@ -33,6 +33,8 @@ export interface VmVerifyOptions {
   agentSource?: string;
   /** Replaces the computed deadline of each VM, ms (tests of a guest that never ends). */
   deadlineMs?: number;
+  /** The time handed to the guest, ms since the epoch (tests pick a day far from the snapshot's). */
+  nowMs?: number;
 }
 
 /** How long things take on each kind of VM: full emulation compiles ~8x slower (RUNNER.md). */
@@ -170,9 +172,10 @@ async function runOnKernel(
     file: opts.file,
     options: { attachTimeoutMs: timing.attachTimeoutMs, windowMs, graceMs: timing.graceMs, batchSize: BATCH_SIZE },
     warm: !opts.agentSource,
+    ...(opts.nowMs === undefined ? {} : { nowMs: opts.nowMs }),
   });
   acceptGuestResults(launched, sent, deadlineMs).forEach((result, k) => (results[toRun[k]!] = result));
-  return { runner, results, durationMs: Date.now() - startedAt };
+  return { runner: { ...runner, vmStart: launched.start }, results, durationMs: Date.now() - startedAt };
 }
 
 interface BootRequest {
@@ -189,16 +192,20 @@ interface BootRequest {
   options?: VmRequest['options'];
   /** The real agent: boot files shared next to the image, and a snapshot restored when there is one. */
   warm?: boolean;
+  nowMs?: number;
 }
 
-async function bootGuest(req: BootRequest): Promise<LaunchResult> {
+/** A VM's run, and whether it was restored from the saved guest or booted. */
+type BootResult = LaunchResult & { start: 'snapshot' | 'boot' };
+
+async function bootGuest(req: BootRequest): Promise<BootResult> {
   const settings = vmSettings(req.env);
   return vmSlots.run(settings.slots, () => bootNow(req, settings));
 }
 
-async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<LaunchResult> {
+async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<BootResult> {
   const deadlineSeconds = Math.ceil(req.deadlineMs / 1000) + 5;
-  const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: Date.now(), ...(req.file ? { file: req.file } : {}) };
+  const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}) };
   const line = encodeRequestLine(request);
   const user = vmUser({ kvm: req.accel === 'kvm', env: req.env });
   const spec = (initramfs: string): QemuSpec => ({
@@ -213,19 +220,19 @@ async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>
   // The real agent's boot files live next to the image, with its snapshot; a test's stand-in
   // agent gets a folder of its own and always boots cold.
   const shared = req.warm ? ensureAgentInitramfs(req.dir, req.kernel, req.agent) : null;
-  if (!shared) return bootFromTemp(req, spec, line, user);
+  if (!shared) return { ...(await bootFromTemp(req, spec, line, user)), start: 'boot' };
   const cold = spec(shared);
   if (snapshotsEnabled(req.env) && !req.append) {
     const state = await warmState(cold, user, req.accel);
     if (state) {
       const restored = await restoreAndRun(state, cold, line, user, req.deadlineMs);
       // A snapshot QEMU refuses (another build, a damaged file) is dropped and the request boots cold.
-      if (restored.readySeen || restored.timedOut || restored.frame.ok) return restored;
+      if (restored.readySeen || restored.timedOut || restored.frame.ok) return { ...restored, start: 'snapshot' };
       rmSync(state, { force: true });
       warmStates.delete(state);
     }
   }
-  return launchVm({ spec: cold, deadlineMs: req.deadlineMs, user, request: line });
+  return { ...(await launchVm({ spec: cold, deadlineMs: req.deadlineMs, user, request: line })), start: 'boot' };
 }
 
 /** STUDY_BOT_VM_SNAPSHOT=0 boots every guest cold (to measure, or to rule the snapshot out). */
