@@ -14,7 +14,7 @@ import type { Accel, QemuSpec } from './qemu-argv.js';
 import { pickKernels, readManifest, runnerDir, type KernelEntry, type RunnerManifest } from './runner-dir.js';
 import { baseResult, deniedResult } from '../verify-oneliners.js';
 import { encodeRequestLine } from './serial-protocol.js';
-import { ensureAgentInitramfs, pruneOtherSnapshots, saveSnapshot, snapshotFile } from './snapshot.js';
+import { bootFolder, ensureAgentInitramfs, pruneOtherSnapshots, saveSnapshot, snapshotFile } from './snapshot.js';
 import type { VmRequest } from './vm-request.js';
 import { vmUser, type VmUser } from './vm-user.js';
 
@@ -109,6 +109,64 @@ export async function verifyInVm(oneLiners: OneLiner[], opts: VmVerifyOptions = 
     results: first.results,
     durationMs: Date.now() - startedAt,
     ...(runs.length > 1 ? { kernels: runs } : {}),
+  };
+}
+
+export interface WarmStartState {
+  kernel: string;
+  /** The saved guest, or null when none could be made (requests then boot cold). */
+  state: string | null;
+  bytes: number;
+}
+
+/**
+ * Saves a ready guest for every kernel of the runner now, rather than on the first request
+ * (`runner image build` and the app's start call it). Each save takes a VM slot like a request.
+ */
+export async function prepareWarmStarts(opts: { runnerDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<WarmStartState[]> {
+  const dir = opts.runnerDir ?? runnerDir(opts.env);
+  const manifest = readManifest(dir);
+  if (!manifest) return [];
+  const agent = await guestAgentSource();
+  const choice = await chooseAccel(dir, manifest, agent, opts.env);
+  const settings = vmSettings(opts.env);
+  const user = vmUser({ kvm: choice.accel === 'kvm', env: opts.env });
+  return Promise.all(
+    manifest.kernels.map(async (kernel) => {
+      const initramfs = ensureAgentInitramfs(dir, kernel, agent);
+      const state = initramfs && snapshotsEnabled(opts.env) ? await vmSlots.run(settings.slots, () => warmState(kernelSpec(dir, manifest, kernel, choice.accel, settings, initramfs), user, choice.accel)) : null;
+      return { kernel: kernel.name, state, bytes: state ? statSync(state).size : 0 };
+    }),
+  );
+}
+
+/**
+ * Whether each kernel has a saved guest for the current agent, QEMU and VM size, without
+ * making one (`study-bot doctor`).
+ */
+export async function warmStartStatus(opts: { runnerDir?: string; env?: NodeJS.ProcessEnv; accel: Accel }): Promise<WarmStartState[]> {
+  const dir = opts.runnerDir ?? runnerDir(opts.env);
+  const manifest = readManifest(dir);
+  if (!manifest) return [];
+  const agent = await guestAgentSource();
+  const settings = vmSettings(opts.env);
+  return Promise.all(
+    manifest.kernels.map(async (kernel) => {
+      const initramfs = path.join(bootFolder(dir, kernel, agent), 'initramfs.cpio');
+      const state = existsSync(initramfs) ? await snapshotFile(kernelSpec(dir, manifest, kernel, opts.accel, settings, initramfs)) : null;
+      return state && existsSync(state) ? { kernel: kernel.name, state, bytes: statSync(state).size } : { kernel: kernel.name, state: null, bytes: 0 };
+    }),
+  );
+}
+
+function kernelSpec(dir: string, manifest: RunnerManifest, kernel: KernelEntry, accel: Accel, settings: ReturnType<typeof vmSettings>, initramfs: string): QemuSpec {
+  return {
+    accel,
+    kernel: path.join(dir, kernel.vmlinuz),
+    initramfs,
+    rootImage: path.join(dir, manifest.image),
+    cpus: settings.cpus,
+    memoryMb: settings.memoryMb,
   };
 }
 
@@ -209,12 +267,7 @@ async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>
   const line = encodeRequestLine(request);
   const user = vmUser({ kvm: req.accel === 'kvm', env: req.env });
   const spec = (initramfs: string): QemuSpec => ({
-    accel: req.accel,
-    kernel: path.join(req.dir, req.kernel.vmlinuz),
-    initramfs,
-    rootImage: path.join(req.dir, req.manifest.image),
-    cpus: settings.cpus,
-    memoryMb: settings.memoryMb,
+    ...kernelSpec(req.dir, req.manifest, req.kernel, req.accel, settings, initramfs),
     ...(req.append ? { append: req.append } : {}),
   });
   // The real agent's boot files live next to the image, with its snapshot; a test's stand-in
