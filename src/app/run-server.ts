@@ -33,7 +33,8 @@ if (proxyUrl && log) {
 
 // With /verify in VMs, save a ready guest per kernel now, in the background, so the first
 // member's request after a start (or a QEMU upgrade) does not wait for it.
-if (readVerifyDeployment().ok && (process.env.STUDY_BOT_VERIFY_DRIVER?.trim() || 'vm') === 'vm') {
+const deployment = readVerifyDeployment();
+if (deployment.ok && deployment.deployment.driver === 'vm') {
   void import('../runner/vm/verify-in-vm.js')
     .then(({ prepareWarmStarts }) => prepareWarmStarts())
     .then((saved) => {
