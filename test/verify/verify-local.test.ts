@@ -61,7 +61,7 @@ describe('/verify with the local driver', () => {
     mockConfig(scope, studyYaml());
     mockAck(scope, s, 'commit', 55);
     mockStudyFile(scope, { sha: '6113728f27ae82c7b1a177c8d03f9e96e0adf246', headLookup: false });
-    mockCheckRun(scope, s);
+    mockCheckRun(scope, s, 4, 1, 'commit', 55);
     mockCommentUpdate(scope, s, 'commit', 55);
 
     await probot.receive(commitCommentEvent('/verify study/week1/hgd.md'));
