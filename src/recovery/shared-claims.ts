@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Clock } from '../app/deps.js';
-import { KEY_PREFIX, type SharedState } from '../shared-state/shared-state.js';
+import { KEY_PREFIX, type RedisClient, type SharedState } from '../shared-state/shared-state.js';
 
 /**
  * "I take this one": a claim that only one process wins for `ttlSeconds`. With `REDIS_URL`
@@ -32,7 +31,7 @@ export function memoryClaims(clock: Clock): SharedClaims {
 const PREFIX = `${KEY_PREFIX}claim:`;
 
 /** Claims in Redis (`SET key 1 EX ttl NX`): one replica wins each key. */
-export function redisClaims(redis: () => Promise<Pick<Redis, 'set'>>): SharedClaims {
+export function redisClaims(redis: () => Promise<Pick<RedisClient, 'set'>>): SharedClaims {
   return {
     shared: true,
     claim: async (key, ttlSeconds) => (await (await redis()).set(PREFIX + key, '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX')) === 'OK',

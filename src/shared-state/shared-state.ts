@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
 
 /**
  * Where state that must outlive this process and be seen by a second replica is kept, besides
@@ -9,9 +9,28 @@ import type { Redis } from 'ioredis';
  */
 export interface SharedState {
   /** the Redis connection, opened on first use; null: this process only */
-  readonly redis: (() => Promise<Redis>) | null;
+  readonly redis: (() => Promise<RedisClient>) | null;
   close(): Promise<void>;
 }
+
+/**
+ * The ioredis calls study-bot makes (declared here, so that building and type-checking do not
+ * need the optional package).
+ */
+export interface RedisClient {
+  set(key: string, value: string, ...options: (string | number)[]): Promise<string | null>;
+  get(key: string): Promise<string | null>;
+  eval(script: string, keys: number, ...args: (string | number)[]): Promise<unknown>;
+  zadd(key: string, ...args: (string | number)[]): Promise<number | string | null>;
+  pexpire(key: string, ms: number): Promise<number>;
+  hset(key: string, field: string, value: string): Promise<number>;
+  hget(key: string, field: string): Promise<string | null>;
+  hvals(key: string): Promise<string[]>;
+  quit(): Promise<unknown>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+const require = createRequire(import.meta.url);
 
 export const processOnly: SharedState = { redis: null, close: async () => {} };
 
@@ -20,11 +39,12 @@ export const processOnly: SharedState = { redis: null, close: async () => {} };
  * server, left out of a member's CLI install), so it is loaded only here.
  */
 export function redisState(url: string): SharedState {
-  let client: Promise<Redis> | null = null;
-  const open = async (): Promise<Redis> => {
-    let Ctor: typeof import('ioredis').Redis;
+  let client: Promise<RedisClient> | null = null;
+  const open = async (): Promise<RedisClient> => {
+    let Ctor: new (url: string, options: object) => RedisClient;
     try {
-      ({ Redis: Ctor } = await import('ioredis'));
+      // ioredis is CommonJS; required by name so a checkout without it still builds.
+      ({ Redis: Ctor } = require('ioredis') as { Redis: typeof Ctor });
     } catch {
       throw new Error(
         'REDIS_URL이 설정됐지만 ioredis 패키지가 없습니다: 서버를 lock 파일로 설치하세요 (npm ci --omit=dev). ' +

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { KEY_PREFIX, type SharedState } from '../shared-state/shared-state.js';
+import { KEY_PREFIX, type RedisClient, type SharedState } from '../shared-state/shared-state.js';
 
 /**
  * The `/verify` gate's state: per member (key `owner/repo#login`), the request running now and
@@ -90,7 +89,7 @@ if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then redis.
 return 0`;
 
 /** The gate in Redis: one Lua script per decision, so two replicas never both start a member's request. */
-export function redisGateStore(redis: () => Promise<Redis>): GateStore {
+export function redisGateStore(redis: () => Promise<RedisClient>): GateStore {
   const keys = (key: string) => [`${KEY_PREFIX}verify:running:${key}`, `${KEY_PREFIX}verify:starts:${key}`];
   const parse = (value: string | null): RunningRequest | null => {
     const m = value ? /^([^|]+)\|(\d+)\|(\d+)$/.exec(value) : null;

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { KEY_PREFIX, type SharedState } from '../shared-state/shared-state.js';
+import { KEY_PREFIX, type RedisClient, type SharedState } from '../shared-state/shared-state.js';
 import type { PendingRun } from './pending-runs.js';
 
 /**
@@ -42,7 +41,7 @@ const TAKE = `local v = redis.call('HGET', KEYS[1], ARGV[1])
 if v then redis.call('HDEL', KEYS[1], ARGV[1]) end
 return v`;
 
-export function redisPendingStore(redis: () => Promise<Redis>): PendingStore {
+export function redisPendingStore(redis: () => Promise<RedisClient>): PendingStore {
   const parse = (json: string | null): PendingRun | null => {
     if (!json) return null;
     try {
