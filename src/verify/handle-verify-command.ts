@@ -7,7 +7,7 @@ import type { SlashCommand } from '../commands/parse-commands.js';
 import { canWrite, isOrganizerRole, repoRole } from '../github/permissions.js';
 import { verifyStudyRepository, type VerifyStudyRepository } from '../github/verify-study-repository.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
-import type { OneLiner } from '../oneliners/types.js';
+import type { ExtractOutcome } from '../worker/check-in-worker.js';
 import { decideAccess, VerifyGate, type GateTicket } from './access.js';
 import type { Remember, VerifyDriver, VerifyJob } from './drivers/types.js';
 import { kernelName, parseVerifyCommand, VERIFY_USAGE } from './parse-verify-command.js';
@@ -21,7 +21,8 @@ export interface VerifyCommandDeps {
   gate: VerifyGate;
   /** the deployment's driver for these kernel labels, or why it cannot run them */
   driverFor(ctx: CommandContext, kernels: string[]): VerifyDriver | { problem: Bilingual };
-  extract(markdown: string): Promise<OneLiner[]>;
+  /** the note's one-liners, read in a worker within a budget (never on the event loop) */
+  extract(markdown: string): Promise<ExtractOutcome>;
   /** requests still waited for (the actions driver's pending runs, in any replica sharing them) */
   isPending?(requestId: string): Promise<boolean>;
   /**
@@ -178,7 +179,9 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
   if (unreadable) return stop(unreadable);
   const decoded = decodeSubmission(bytes, lang);
   const markdown = decoded.ok ? decoded.text : '';
-  const oneLiners = await a.deps.extract(markdown);
+  const extracted = await a.deps.extract(markdown);
+  if (!extracted.ok) return stop(extracted.problem);
+  const { oneLiners } = extracted;
   if (oneLiners.length === 0) {
     return stop({
       ko: `\`${target.path}\`에서 검증할 one-liner(\`bpftrace -e …\`, \`bpftrace -l …\`, bcc 도구)를 찾지 못했습니다. 명령은 \`\`\`bash 코드 블록에 적어 주세요.`,

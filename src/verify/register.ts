@@ -6,7 +6,7 @@ import { ourAppId, type Octokit, type RepoRef } from '../github/octokit.js';
 import { recentComments } from '../github/recent-comments.js';
 import { octokitForRepository, parseRepoRef, runnerRepository } from '../github/verify-runner-repository.js';
 import { verifyStudyRepository } from '../github/verify-study-repository.js';
-import { extractOneLiners } from '../oneliners/extract-oneliners.js';
+import { extractOneLinersInWorker } from '../worker/check-in-worker.js';
 import { VerifyGate } from './access.js';
 import { actionsDriver } from './drivers/actions-driver.js';
 import { localDriver, verifierFor } from './drivers/local-driver.js';
@@ -120,7 +120,7 @@ export function registerVerify(app: Probot, deps: AppDeps, commands: CommandHand
       handleVerifyCommand(ctx, command, {
         gate,
         driverFor,
-        extract: extractOneLiners,
+        extract: (markdown) => extractOneLinersInWorker(markdown),
         isPending: (id) => pending.has(id),
         sealFor,
         recover: async (c) => {
