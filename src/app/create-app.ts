@@ -6,7 +6,12 @@ import { registerCommandDispatch, type CommandHandler } from '../commands/dispat
 import { recoverySettingsFromEnv, registerRecovery, type RecoverySettings } from '../recovery/register.js';
 import { registerPushCheck } from '../push-check/register.js';
 import { registerVerify } from '../verify/register.js';
+import { sharedStateFromEnv } from '../shared-state/shared-state.js';
+import type { RecoverVerifyResult } from '../verify/recover-verify.js';
 import { systemClock, type AppDeps } from './deps.js';
+
+const describeVerify = (r: RecoverVerifyResult | null): string[] =>
+  r ? [...r.restored.map((id) => `waiting again for ${id}`), ...r.closed.map((id) => `closed out ${id}`)] : [];
 
 const detached: AppDeps['background'] = (task) => {
   void task().catch((error: unknown) => {
@@ -17,18 +22,27 @@ const detached: AppDeps['background'] = (task) => {
 
 /** The Probot application function, with its dependencies injected. */
 export function createApp(overrides: Partial<AppDeps> & { recovery?: RecoverySettings | null } = {}): ApplicationFunction {
-  const deps: AppDeps = { clock: systemClock, background: detached, ...overrides };
+  const deps: AppDeps = { clock: systemClock, background: detached, ...overrides, shared: overrides.shared ?? sharedStateFromEnv() };
   return (app: Probot) => {
     const commands: CommandHandler[] = [];
     // Capabilities register their webhook listeners and add their slash commands, then one
     // dispatcher routes comment commands to them.
     const push = registerPushCheck(app, deps, commands, undefined, (octokit, repo) => configApprovals(deps, octokit, repo));
-    registerAttendance(app, deps, commands);
-    registerVerify(app, deps, commands);
+    const attendance = registerAttendance(app, deps, commands);
+    const verify = registerVerify(app, deps, commands);
     registerConfigTrust(app, deps, commands);
     registerCommandDispatch(app, deps, commands);
     // Missed deliveries are asked for again (on start, then every few minutes); needs APP_ID.
     const recovery = overrides.recovery === undefined ? recoverySettingsFromEnv() : overrides.recovery;
-    if (recovery) registerRecovery(app, deps, recovery, { push });
+    if (recovery) {
+      registerRecovery(app, deps, recovery, {
+        push,
+        repositories: [
+          { name: 'verify', run: async (r, octokit) => describeVerify(await verify.recoverRepository(octokit, r)) },
+          { name: 'check-ins', run: (r, octokit) => attendance.checkInsSince(octokit, r, deps.clock.now().getTime() - recovery.lookBackMs) },
+        ],
+        everyPass: [{ name: 'verify-expired', run: () => verify.sweep() }],
+      });
+    }
   };
 }

@@ -1,3 +1,4 @@
+import type { SharedState } from '../shared-state/shared-state.js';
 import type { Verifier } from '../verify/drivers/types.js';
 import type { DeploymentRead } from '../verify/verify-deployment.js';
 
@@ -44,4 +45,9 @@ export interface AppDeps {
   verifyDeployment?: DeploymentRead;
   /** /verify's deadlines (default: setTimeout). */
   timer?: Timer;
+  /**
+   * State shared by replicas and kept across restarts besides GitHub: Redis with `REDIS_URL`
+   * (default: from the environment; none: this process only).
+   */
+  shared?: SharedState;
 }

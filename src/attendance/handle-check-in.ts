@@ -34,6 +34,7 @@ export const checkInHandler: CommandHandler = {
       decision.mark.state === 'online' ? 'rocket' : '+1',
       NOT_RECORDED.checkIn,
       config.language,
+      true,
     );
   },
 };

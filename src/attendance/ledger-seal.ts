@@ -18,10 +18,14 @@ export interface LedgerSeal {
   verify(payload: string, signature: string): boolean;
 }
 
-const deriveKey = (secret: string): Buffer => Buffer.from(hkdfSync('sha256', secret, 'study-bot', 'attendance-ledger v1', 32));
+const deriveKey = (secret: string, purpose: string): Buffer => Buffer.from(hkdfSync('sha256', secret, 'study-bot', purpose, 32));
 
-export function ledgerSeal(secrets: readonly string[], repo: { owner: string; repo: string }): LedgerSeal | null {
-  const keys = secrets.filter((s) => s.length > 0).map(deriveKey);
+/**
+ * `purpose` separates the keys of different records (the ledger, `/verify`'s records): a
+ * block signed for one never verifies as the other.
+ */
+export function ledgerSeal(secrets: readonly string[], repo: { owner: string; repo: string }, purpose = 'attendance-ledger v1'): LedgerSeal | null {
+  const keys = secrets.filter((s) => s.length > 0).map((s) => deriveKey(s, purpose));
   if (keys.length === 0) return null;
   const scope = `${repo.owner}/${repo.repo}`.toLowerCase();
   const mac = (key: Buffer, payload: string) => createHmac('sha256', key).update(`${scope}\n${payload}`).digest('hex');

@@ -5,7 +5,7 @@ import { reportClient } from '../github/report-client.js';
 import type { CheckedFile } from '../check/check-result-block.js';
 import { attendanceOptions } from './attendance-options.js';
 import type { ConfigApproval } from '../config/approval.js';
-import { decodeLedger } from './ledger.js';
+import { decodeLedger, type Ledger } from './ledger.js';
 import { ledgerSeal } from './ledger-seal.js';
 import { refreshReport, ReportLedgerError, type CommentLocation, type RefreshItem } from './refresh-report.js';
 import { RefreshQueue } from './refresh-queue.js';
@@ -32,6 +32,11 @@ export interface ReportService {
    * calls cost nothing; another replica's approval is seen within that time.
    */
   approval(octokit: Octokit, repo: RepoRef): Promise<ConfigApproval | null>;
+  /**
+   * The ledger as the report comment holds it now (null: no report yet). Throws
+   * ReportLedgerError when the comment's ledger is unreadable.
+   */
+  ledger(octokit: Octokit, repo: RepoRef): Promise<Ledger | null>;
 }
 
 /** How long a read approval is trusted before the comment is read again (another replica may have approved). */
@@ -81,10 +86,8 @@ function createReportService(deps: AppDeps): ReportService {
       }
     }
   };
-  const approval: ReportService['approval'] = async (octokit, repo) => {
+  const ledger: ReportService['ledger'] = async (octokit, repo) => {
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();
-    const cached = approvals.get(key);
-    if (cached && now() - cached.readAt < APPROVAL_TTL_MS) return cached.approval;
     const gh = reportClient(octokit, repo);
     const seal = ledgerSeal(options.ledgerSecrets, repo);
     const verifies = (body: string) => decodeLedger(body, seal).ok;
@@ -103,7 +106,13 @@ function createReportService(deps: AppDeps): ReportService {
       // nothing counts as approved, and nothing may be adopted as if the study were new.
       throw new ReportLedgerError(`${gh.label}: the report comment's ledger is unreadable (${decoded.reason}); the approved config cannot be read`);
     }
-    const found = decoded?.ok ? (decoded.ledger.config ?? null) : null;
+    return decoded?.ok ? decoded.ledger : null;
+  };
+  const approval: ReportService['approval'] = async (octokit, repo) => {
+    const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+    const cached = approvals.get(key);
+    if (cached && now() - cached.readAt < APPROVAL_TTL_MS) return cached.approval;
+    const found = (await ledger(octokit, repo))?.config ?? null;
     approvals.set(key, { approval: found, readAt: now() });
     return found;
   };
@@ -112,6 +121,7 @@ function createReportService(deps: AppDeps): ReportService {
     refreshDurably,
     refreshLater: (octokit, repo, items) => deps.background(() => refreshDurably(octokit, repo, items)),
     approval,
+    ledger,
   };
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { decodeSubmission } from '../check/decode-text.js';
 import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
-import { extractOneLiners } from '../oneliners/extract-oneliners.js';
+import { extractOneLinersInWorker } from '../worker/check-in-worker.js';
 import { renderReportText } from '../runner/render-report.js';
 import { isPassing } from '../runner/status-labels.js';
 import { ISOLATIONS, runOneLiners, type Isolation } from '../runner/run-one-liners.js';
@@ -94,7 +94,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return EXIT.failed;
   }
   const markdown = decoded.text;
-  const oneLiners = await extractOneLiners(markdown);
+  // In a worker within the check's budget: a pathological note gets its reason, not a stall.
+  const extracted = await extractOneLinersInWorker(markdown);
+  if (!extracted.ok) {
+    io.stderr(`study-bot verify: ${file}${extracted.line ? `:${extracted.line}` : ''}: ${pick(lang, extracted.problem)}\n`);
+    return EXIT.failed;
+  }
+  const { oneLiners } = extracted;
   let report;
   try {
     report = await runOneLiners(oneLiners, { isolation, kernels, file, windowMs });

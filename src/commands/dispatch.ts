@@ -2,13 +2,14 @@ import type { Context, Probot } from 'probot';
 import type { AppDeps } from '../app/deps.js';
 import type { Language, StudyConfig } from '../config/schema.js';
 import { postCommentOnce } from '../github/marker-comment.js';
+import { reactToComment, type Reaction } from '../github/reactions.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
 import type { ConfigStanding } from '../config/approval.js';
 import { configStanding as standingOf } from '../config/config-standing.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import { mayHaveCommand, parseCommands, type SlashCommand } from './parse-commands.js';
 
-export type Reaction = '+1' | '-1' | 'laugh' | 'confused' | 'heart' | 'hooray' | 'rocket' | 'eyes';
+export type { Reaction } from '../github/reactions.js';
 
 /** Everything a command handler needs, independent of whether it came from an issue or a commit. */
 export interface CommandContext {
@@ -70,33 +71,21 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
   const handlerOf = (command: SlashCommand) => registry.find((h) => h.names.includes(command.name));
   const onComment = async (context: CommentEvent) => {
     const { comment } = context.payload;
-    if (!comment.user || comment.user.type === 'Bot' || comment.user.login.endsWith('[bot]')) return;
-    if (!mayHaveCommand(comment.body)) return;
-    const commands = distinct(parseCommands(comment.body, MAX_COMMAND_LINES));
-    if (commands.length === 0) return;
-    const insider = INSIDERS.has(comment.author_association ?? '');
-    const known = commands.filter((c) => handlerOf(c));
-    const unknown = commands.filter((c) => !handlerOf(c));
+    const read = commandsOfComment({ login: comment.user?.login ?? null, type: comment.user?.type, body: comment.body, association: comment.author_association }, (c) => handlerOf(c) !== undefined);
+    if (!read || !comment.user) return;
+    const { commands, insider, run, notRun, unknown } = read;
     const repo = { owner: context.payload.repository.owner.login, repo: context.payload.repository.name };
     const source: CommandContext['source'] =
       'issue' in context.payload
         ? { kind: 'issue', issueNumber: context.payload.issue.number }
         : { kind: 'commit', sha: context.payload.comment.commit_id };
-    const react = async (content: Reaction) => {
-      if (source.kind === 'issue') {
-        await context.octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content });
-      } else {
-        await context.octokit.rest.reactions.createForCommitComment({ ...repo, comment_id: comment.id, content });
-      }
-    };
-    if (known.length === 0 && !insider) {
+    const react = (content: Reaction) => reactToComment(context.octokit, repo, { kind: source.kind, id: comment.id }, content);
+    if (run.length === 0 && !insider) {
       // An outsider's unknown commands: one reaction, no reply, no config read.
       context.log.info({ login: comment.user.login, commands: commands.length }, 'commands: unknown commands from outside the repository, not answered');
       await react('confused').catch((error: unknown) => context.log.warn({ err: error }, 'commands: could not react'));
       return;
     }
-    const run = known.slice(0, insider ? MAX_COMMANDS_PER_COMMENT : MAX_OUTSIDER_COMMANDS);
-    const notRun = known.slice(run.length);
     // The approved config (a member's unapproved edit is not in effect), with what the file proposes.
     const configStanding = await standingOf(deps, context.octokit, repo);
     const config = configStanding.config;
@@ -123,6 +112,35 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
   };
   app.on('issue_comment.created', onComment);
   app.on('commit_comment.created', onComment);
+}
+
+/** What the dispatcher runs of one comment (and what it only names); null: nothing to do. */
+export interface CommentCommands {
+  commands: SlashCommand[];
+  insider: boolean;
+  run: SlashCommand[];
+  notRun: SlashCommand[];
+  unknown: SlashCommand[];
+}
+
+/**
+ * The commands of a comment and which of them run, in order of cost: bots (the app's own
+ * comments included) and comments with no line that could start a command cost nothing; the
+ * commands are read in one linear pass; at most `MAX_COMMANDS_PER_COMMENT` run (one for an
+ * outsider). Pure: the recovery pass reads old comments with it exactly as the webhook did.
+ */
+export function commandsOfComment(
+  comment: { login: string | null; type?: string; body: string; association?: string | null },
+  isKnown: (command: SlashCommand) => boolean,
+): CommentCommands | null {
+  if (!comment.login || comment.type === 'Bot' || comment.login.endsWith('[bot]')) return null;
+  if (!mayHaveCommand(comment.body)) return null;
+  const commands = distinct(parseCommands(comment.body, MAX_COMMAND_LINES));
+  if (commands.length === 0) return null;
+  const insider = INSIDERS.has(comment.association ?? '');
+  const known = commands.filter(isKnown);
+  const run = known.slice(0, insider ? MAX_COMMANDS_PER_COMMENT : MAX_OUTSIDER_COMMANDS);
+  return { commands, insider, run, notRun: known.slice(run.length), unknown: commands.filter((c) => !isKnown(c)) };
 }
 
 /** The same command written twice in one comment is one command. */

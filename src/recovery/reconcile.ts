@@ -1,5 +1,5 @@
 import type { Octokit } from '../github/octokit.js';
-import { installedRepositories, recentEvents } from '../github/reconcile-client.js';
+import { installedRepositories, recentEvents, type InstalledRepository } from '../github/reconcile-client.js';
 import type { PushCheckState } from '../push-check/handle-push.js';
 import { PushMemory } from '../push-check/push-memory.js';
 import { runPushCheck } from '../push-check/run-push-check.js';
@@ -15,6 +15,15 @@ export interface ReconcileResult {
   /** requests spent: installations, repositories, events, check-run lookups (the checks themselves not counted) */
   requests: number;
   errors: unknown[];
+  /** what each other reconciler did, by name (e.g. `verify`: requests put back; `check-ins`: comments recorded) */
+  others: Record<string, string[]>;
+}
+
+/** Other work of the start-time pass, per installed repository (requests it is owed from before the start). */
+export interface RepositoryReconciler {
+  name: string;
+  /** what it did, for the log */
+  run(repository: InstalledRepository, octokit: Octokit): Promise<string[]>;
 }
 
 /**
@@ -26,14 +35,24 @@ export interface ReconcileResult {
  */
 export async function reconcilePushes(
   source: { appOctokit: Octokit; asInstallation: (installationId: number) => Promise<Octokit> },
-  push: PushCheckState,
+  push: PushCheckState | null,
   window: { since: number; until: number },
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void },
+  others: readonly RepositoryReconciler[] = [],
 ): Promise<ReconcileResult> {
   const counter = { requests: 0 };
-  const result: ReconcileResult = { repositories: 0, pushes: 0, checked: [], requests: 0, errors: [] };
+  const result: ReconcileResult = { repositories: 0, pushes: 0, checked: [], requests: 0, errors: [], others: {} };
   for await (const { repository, octokit } of installedRepositories(source.appOctokit, source.asInstallation, counter)) {
     result.repositories++;
+    for (const other of others) {
+      try {
+        const done = await other.run(repository, octokit);
+        if (done.length > 0) (result.others[other.name] ??= []).push(...done.map((d) => `${repository.owner}/${repository.repo}: ${d}`));
+      } catch (error) {
+        result.errors.push(error);
+      }
+    }
+    if (!push) continue;
     try {
       counter.requests++;
       const candidates = pushesToReconcile(await recentEvents(octokit, repository.owner, repository.repo), repository, window);

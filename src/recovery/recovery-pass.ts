@@ -28,6 +28,8 @@ export interface RecoveryResult {
   errors: unknown[];
   /** the start-time reconcile of pushes against check runs (first pass only) */
   reconciled?: ReconcileResult;
+  /** what the every-pass work did, by name */
+  everyPass?: Record<string, number>;
 }
 
 export async function recoveryPass(log: DeliveryLog, claims: SharedClaims, now: number, options: RecoveryOptions): Promise<RecoveryResult> {

@@ -5,7 +5,9 @@ import type { Octokit } from '../github/octokit.js';
 import type { PushCheckState } from '../push-check/handle-push.js';
 import { reconcilePushes } from './reconcile.js';
 import { recoveryPass, type RecoveryOptions, type RecoveryResult } from './recovery-pass.js';
-import { memoryClaims, redisClaims, type SharedClaims } from './shared-claims.js';
+import { processOnly } from '../shared-state/shared-state.js';
+import { claimsOf } from './shared-claims.js';
+import type { RepositoryReconciler } from './reconcile.js';
 
 /** The events study-bot listens to: a failed delivery of any other is not worth a request. */
 export const RECOVERED_EVENTS: ReadonlySet<string> = new Set([
@@ -23,7 +25,15 @@ export interface RecoverySettings extends RecoveryOptions {
   /** first pass this long after start: the server must be listening when GitHub redelivers */
   startDelayMs: number;
   intervalMs: number;
-  redisUrl: string | null;
+}
+
+/** What the capabilities hand the recovery pass: pushes to reconcile, per-repository work at start, work for every pass. */
+export interface RecoveryWork {
+  push?: PushCheckState;
+  /** run for every installed repository at the first pass */
+  repositories?: RepositoryReconciler[];
+  /** run at every pass (e.g. expire runs a process that is gone was waiting for) */
+  everyPass?: { name: string; run(): Promise<number> }[];
 }
 
 const MINUTE = 60_000;
@@ -44,7 +54,6 @@ export function recoverySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): R
     settleMs: MINUTE,
     startDelayMs: 10_000,
     intervalMs: Math.max(1, Number.isFinite(minutes) ? minutes : 5) * MINUTE,
-    redisUrl: env.REDIS_URL || null,
   };
 }
 
@@ -58,13 +67,13 @@ export interface RecoveryHandle {
  * On start and then periodically: find what was missed while the app was down (or failed)
  * and have GitHub deliver it again. `appOctokit` defaults to the app's JWT Octokit.
  */
-export function registerRecovery(app: Probot, deps: AppDeps, settings: RecoverySettings, reconcile?: { push: PushCheckState }): RecoveryHandle {
+export function registerRecovery(app: Probot, deps: AppDeps, settings: RecoverySettings, reconcile?: RecoveryWork): RecoveryHandle {
   const appOctokit = () => app.auth() as Promise<Octokit>;
   const asInstallation = (id: number) => app.auth(id) as Promise<Octokit>;
   let firstPass = true;
   const timer = deps.timer ?? systemTimer;
-  let claims: Promise<SharedClaims> | null = null;
-  const claimsNow = () => (claims ??= settings.redisUrl ? redisClaims(settings.redisUrl) : Promise.resolve(memoryClaims(deps.clock)));
+  const claims = claimsOf(deps.shared ?? processOnly, deps.clock);
+  const claimsNow = async () => claims;
   let running: Promise<RecoveryResult | null> | null = null;
   let cancel: (() => void) | null = null;
   let stopped = false;
@@ -73,12 +82,27 @@ export function registerRecovery(app: Probot, deps: AppDeps, settings: RecoveryS
     try {
       const now = deps.clock.now().getTime();
       const result = await recoveryPass(deliveryLog(await appOctokit()), await claimsNow(), now, settings);
-      // Once, at start: pushes answered but never checked (the process died in between).
-      if (firstPass && reconcile) {
+      for (const work of reconcile?.everyPass ?? []) {
+        try {
+          const n = await work.run();
+          if (n > 0) (result.everyPass ??= {})[work.name] = n;
+        } catch (error) {
+          result.errors.push(error);
+        }
+      }
+      // Once, at start: pushes answered but never checked (the process died in between), and
+      // each capability's requests from before the start.
+      if (firstPass && (reconcile?.push || reconcile?.repositories?.length)) {
         firstPass = false;
         const claimed = await (await claimsNow()).claim(`reconcile:${Math.floor(now / settings.intervalMs)}`, settings.intervalMs / 1000);
         if (claimed) {
-          const found = await reconcilePushes({ appOctokit: await appOctokit(), asInstallation }, reconcile.push, { since: now - settings.lookBackMs, until: now - settings.settleMs }, app.log);
+          const found = await reconcilePushes(
+            { appOctokit: await appOctokit(), asInstallation },
+            reconcile.push ?? null,
+            { since: now - settings.lookBackMs, until: now - settings.settleMs },
+            app.log,
+            reconcile.repositories ?? [],
+          );
           result.reconciled = found;
           result.requests += found.requests;
           result.errors.push(...found.errors);
@@ -91,6 +115,8 @@ export function registerRecovery(app: Probot, deps: AppDeps, settings: RecoveryS
           redelivered: result.redelivered.map((d) => `${d.event}${d.action ? `.${d.action}` : ''} ${d.guid}`),
           gaveUp: result.gaveUp.map((d) => d.guid),
           reconciled: result.reconciled?.checked,
+          others: result.reconciled?.others,
+          everyPass: result.everyPass,
           requests: result.requests,
           errors: result.errors.length,
         },
@@ -116,7 +142,7 @@ export function registerRecovery(app: Probot, deps: AppDeps, settings: RecoveryS
     stop() {
       stopped = true;
       cancel?.();
-      void claims?.then((c) => c.close()).catch(() => undefined);
+      void claims.close().catch(() => undefined);
     },
   };
 }

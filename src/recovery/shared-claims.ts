@@ -1,4 +1,5 @@
 import type { Clock } from '../app/deps.js';
+import { KEY_PREFIX, type RedisClient, type SharedState } from '../shared-state/shared-state.js';
 
 /**
  * "I take this one": a claim that only one process wins for `ttlSeconds`. With `REDIS_URL`
@@ -27,34 +28,17 @@ export function memoryClaims(clock: Clock): SharedClaims {
   };
 }
 
-/** The few ioredis calls used here (SET key value EX ttl NX). */
-interface RedisLike {
-  set(key: string, value: string, ex: 'EX', ttl: number, nx: 'NX'): Promise<'OK' | null>;
-  quit(): Promise<unknown>;
-}
+const PREFIX = `${KEY_PREFIX}claim:`;
 
-const PREFIX = 'study-bot:claim:';
-
-export function redisClaimsFrom(redis: RedisLike): SharedClaims {
+/** Claims in Redis (`SET key 1 EX ttl NX`): one replica wins each key. */
+export function redisClaims(redis: () => Promise<Pick<RedisClient, 'set'>>): SharedClaims {
   return {
     shared: true,
-    claim: async (key, ttlSeconds) => (await redis.set(PREFIX + key, '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX')) === 'OK',
-    close: async () => void (await redis.quit()),
+    claim: async (key, ttlSeconds) => (await (await redis()).set(PREFIX + key, '1', 'EX', Math.max(1, Math.ceil(ttlSeconds)), 'NX')) === 'OK',
+    // the connection belongs to the app's SharedState, which closes it
+    close: async () => {},
   };
 }
 
-/**
- * Claims in Redis at `url`. ioredis is what Probot loads for the same variable; it is not a
- * dependency of study-bot's own (most studies run one process): install it next to the app
- * (`npm install ioredis@5`) when you set REDIS_URL.
- */
-export async function redisClaims(url: string): Promise<SharedClaims> {
-  let Redis: new (url: string, options: object) => RedisLike;
-  try {
-    const name = 'ioredis';
-    ({ default: Redis } = (await import(name)) as { default: typeof Redis });
-  } catch {
-    throw new Error('REDIS_URL is set but the ioredis package is not installed: run `npm install ioredis@5` next to study-bot');
-  }
-  return redisClaimsFrom(new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false }));
-}
+/** The claims of `state`: in Redis when the app has it, else in this process. */
+export const claimsOf = (state: SharedState, clock: Clock): SharedClaims => (state.redis ? redisClaims(state.redis) : memoryClaims(clock));

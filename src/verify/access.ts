@@ -1,5 +1,6 @@
 import type { Clock } from '../app/deps.js';
 import type { Bilingual } from '../i18n/pick.js';
+import { HOUR_MS, memoryGateStore, type GateStore, type RunningRequest } from './gate-store.js';
 
 /** The commenter's standing, gathered by the handler (roster from the config, role from GitHub). */
 export interface Requester {
@@ -45,12 +46,13 @@ export type GateDecision =
   | { ok: true; ticket: GateTicket }
   | { ok: false; reason: 'busy' | 'rate'; message: Bilingual };
 
+/** A started request's hold on its member's slot; `requestId` keeps a stale ticket from freeing a newer request. */
 export interface GateTicket {
   key: string;
+  requestId: string;
   startedAt: number;
 }
 
-const HOUR = 60 * 60 * 1000;
 const MINUTE = 60 * 1000;
 
 /**
@@ -71,28 +73,44 @@ export interface GateLimits {
   timeoutMinutes: number;
 }
 
+/** What GitHub says one member did before this process started (verify-history.ts). */
+export interface GateSeed {
+  key: string;
+  starts: { requestId: string; startedAt: number }[];
+  running: RunningRequest | null;
+}
+
 /**
- * One request per member at a time and at most `perHour` started in any hour. In memory,
- * keyed by repository and login: a restart forgets it, which errs on the member's side. A
- * request that never finishes (a lost workflow run) stops counting as running a few minutes
- * after its deadline (`staleAt`), so nobody is locked out for good, and nobody can start a
- * second run while a slow runner still has the first within its configured time.
+ * One request per member at a time and at most `perHour` started in any hour. The state is
+ * the store's (this process, or Redis shared by replicas), and it survives a restart because
+ * GitHub holds the record: every `/verify` reply of the bot carries a signed record of who
+ * asked (verify-record.ts), and the first request of a repository after a start (or the
+ * recovery pass) reads those back (`seed`, recover-verify.ts) before deciding. A request that never finishes (a lost workflow run)
+ * stops counting as running a few minutes after its deadline (`staleAt`), so nobody is locked
+ * out for good, and nobody can start a second run while a slow runner still has the first
+ * within its configured time.
  */
 export class VerifyGate {
-  /** key → the running request: when it started and when it stops counting */
-  private readonly running = new Map<string, { startedAt: number; staleAt: number }>();
-  private readonly starts = new Map<string, number[]>();
-
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    readonly store: GateStore = memoryGateStore(),
+  ) {}
 
   static key(repo: { owner: string; repo: string }, login: string): string {
     return `${repo.owner}/${repo.repo}#${login}`.toLowerCase();
   }
 
-  tryStart(key: string, { perHour, timeoutMinutes }: GateLimits): GateDecision {
+  /** What GitHub says happened before this process (verify-history.ts): recorded once per request. */
+  async seed(seeds: readonly GateSeed[]): Promise<void> {
     const now = this.clock.now().getTime();
-    const current = this.running.get(key);
-    if (current !== undefined && now < current.staleAt) {
+    for (const seed of seeds) await this.store.seed(seed.key, seed.starts, seed.running, now);
+  }
+
+  async tryStart(key: string, requestId: string, { perHour, timeoutMinutes }: GateLimits): Promise<GateDecision> {
+    const now = this.clock.now().getTime();
+    const result = await this.store.tryStart(key, { requestId, startedAt: now, staleAt: staleAt(now, timeoutMinutes) }, perHour);
+    if (result.ok) return { ok: true, ticket: { key, requestId, startedAt: now } };
+    if (result.reason === 'busy') {
       return {
         ok: false,
         reason: 'busy',
@@ -102,28 +120,26 @@ export class VerifyGate {
         },
       };
     }
-    const recent = (this.starts.get(key) ?? []).filter((t) => now - t < HOUR);
-    if (recent.length >= perHour) {
-      const retry = new Date(recent[0] + HOUR);
-      const minutes = Math.max(1, Math.ceil((recent[0] + HOUR - now) / 60_000));
-      return {
-        ok: false,
-        reason: 'rate',
-        message: {
-          ko: `\`/verify\`는 한 시간에 ${perHour}번까지입니다. 약 ${minutes}분 뒤(${retry.toISOString().slice(11, 16)} UTC)에 다시 요청해 주세요.`,
-          en: `\`/verify\` runs at most ${perHour} times an hour. Please ask again in about ${minutes} min (${retry.toISOString().slice(11, 16)} UTC).`,
-        },
-      };
-    }
-    recent.push(now);
-    this.starts.set(key, recent);
-    this.running.set(key, { startedAt: now, staleAt: staleAt(now, timeoutMinutes) });
-    return { ok: true, ticket: { key, startedAt: now } };
+    const retry = new Date(result.oldest + HOUR_MS);
+    const minutes = Math.max(1, Math.ceil((result.oldest + HOUR_MS - now) / 60_000));
+    return {
+      ok: false,
+      reason: 'rate',
+      message: {
+        ko: `\`/verify\`는 한 시간에 ${perHour}번까지입니다. 약 ${minutes}분 뒤(${retry.toISOString().slice(11, 16)} UTC)에 다시 요청해 주세요.`,
+        en: `\`/verify\` runs at most ${perHour} times an hour. Please ask again in about ${minutes} min (${retry.toISOString().slice(11, 16)} UTC).`,
+      },
+    };
   }
 
   /** The run is over (reported, failed or given up): the member may ask again. */
-  finish(ticket: GateTicket): void {
+  async finish(ticket: GateTicket): Promise<void> {
     // A stale ticket must not end a newer request of the same member.
-    if (this.running.get(ticket.key)?.startedAt === ticket.startedAt) this.running.delete(ticket.key);
+    await this.store.finish(ticket.key, ticket.requestId);
+  }
+
+  /** Whether `requestId` is the member's request running now (in any replica sharing the store). */
+  async isRunning(key: string, requestId: string): Promise<boolean> {
+    return (await this.store.running(key, this.clock.now().getTime()))?.requestId === requestId;
   }
 }

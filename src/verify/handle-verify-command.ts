@@ -1,3 +1,4 @@
+import type { LedgerSeal } from '../attendance/ledger-seal.js';
 import { decodeSubmission, tooLarge } from '../check/decode-text.js';
 import type { Finding } from '../check/types.js';
 import type { CommandContext } from '../commands/dispatch.js';
@@ -6,22 +7,31 @@ import type { SlashCommand } from '../commands/parse-commands.js';
 import { canWrite, isOrganizerRole, repoRole } from '../github/permissions.js';
 import { verifyStudyRepository, type VerifyStudyRepository } from '../github/verify-study-repository.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
-import type { OneLiner } from '../oneliners/types.js';
+import type { ExtractOutcome } from '../worker/check-in-worker.js';
 import { decideAccess, VerifyGate, type GateTicket } from './access.js';
-import type { VerifyDriver, VerifyJob } from './drivers/types.js';
+import type { Remember, VerifyDriver, VerifyJob } from './drivers/types.js';
 import { kernelName, parseVerifyCommand, VERIFY_USAGE } from './parse-verify-command.js';
 import { publisher } from './publish-verify.js';
 import { CHECK_RUN_NAME, renderPending, renderProblem, type VerifyView } from './render-verify.js';
 import { findMember, resolveVerifyTarget } from './resolve-verify-target.js';
 import { sweepStaleComments } from './sweep-stale-comments.js';
+import { stampRecord, type VerifyRecord } from './verify-record.js';
 
 export interface VerifyCommandDeps {
   gate: VerifyGate;
   /** the deployment's driver for these kernel labels, or why it cannot run them */
   driverFor(ctx: CommandContext, kernels: string[]): VerifyDriver | { problem: Bilingual };
-  extract(markdown: string): Promise<OneLiner[]>;
-  /** requests this process still waits for (the actions driver's pending runs) */
-  isPending?(requestId: string): boolean;
+  /** the note's one-liners, read in a worker within a budget (never on the event loop) */
+  extract(markdown: string): Promise<ExtractOutcome>;
+  /** requests still waited for (the actions driver's pending runs, in any replica sharing them) */
+  isPending?(requestId: string): Promise<boolean>;
+  /**
+   * Once per repository and process, before its first decision: the gate and the pending runs
+   * put back from the bot's records in GitHub (recover-verify.ts). Best effort.
+   */
+  recover?(ctx: CommandContext): Promise<void>;
+  /** signs the records written into the bot's `/verify` comments (null: unsigned) */
+  sealFor(repo: CommandContext['repo']): LedgerSeal | null;
 }
 
 const quote = (command: SlashCommand) => `> ${command.raw}`;
@@ -76,37 +86,40 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
     return;
   }
 
-  const gate = deps.gate.tryStart(VerifyGate.key(ctx.repo, login), ctx.config.verify);
+  // What GitHub remembers (the hour's requests, runs still pending) counts before this decision.
+  await deps.recover?.(ctx).catch((error: unknown) => ctx.log.warn({ err: error }, 'verify: could not read the earlier requests back from GitHub'));
+  const requestId = `${ctx.source.kind === 'issue' ? 'ic' : 'cc'}${ctx.commentId}`;
+  const gate = await deps.gate.tryStart(VerifyGate.key(ctx.repo, login), requestId, ctx.config.verify);
   if (!gate.ok) {
     await ctx.reply([quote(command), '', pick(lang, gate.message)].join('\n'));
     return;
   }
 
-  const requestId = `${ctx.source.kind === 'issue' ? 'ic' : 'cc'}${ctx.commentId}`;
+  const seal = deps.sealFor(ctx.repo);
   const comment = { kind: ctx.source.kind, id: 0 } as { kind: 'issue' | 'commit'; id: number };
   // Decided now and written into the ⏳ comment, so even a restarted bot can tell it is overdue.
   const deadline = ctx.deps.clock.now().getTime() + ctx.config.verify.timeoutMinutes * 60_000;
+  const record: VerifyRecord = { requestId, requester: login, state: 'pending', deadline, lang };
   try {
     await ctx.react('eyes');
-    comment.id = await ctx.reply(renderPending({ requestId, requester: login, lang, deadline }));
+    comment.id = await ctx.reply(stampRecord(renderPending({ requestId, requester: login, lang, deadline }), record, seal));
   } catch (error) {
-    deps.gate.finish(gate.ticket);
+    await deps.gate.finish(gate.ticket);
     throw error;
   }
 
   const study = verifyStudyRepository(ctx.octokit, ctx.repo);
   ctx.deps.background(async () => {
     try {
-      await runVerify(ctx, { parsed, requestId, comment, ticket: gate.ticket, study, driver, deps, deadline });
+      await runVerify(ctx, { parsed, requestId, comment, ticket: gate.ticket, study, driver, deps, deadline, seal });
     } catch (error) {
-      deps.gate.finish(gate.ticket);
+      await deps.gate.finish(gate.ticket).catch(() => undefined);
       // Infrastructure failure: the member still learns the run did not happen; the log has the details.
-      await study
-        .updateComment(comment, renderProblem({ lang, requestId }, {
-          ko: '봇 내부 오류로 검증하지 못했습니다. 잠시 뒤 다시 시도해 주세요.',
-          en: 'an internal error stopped the verification. Please try again in a while.',
-        }))
-        .catch(() => undefined);
+      const body = renderProblem({ lang, requestId }, {
+        ko: '봇 내부 오류로 검증하지 못했습니다. 잠시 뒤 다시 시도해 주세요.',
+        en: 'an internal error stopped the verification. Please try again in a while.',
+      });
+      await study.updateComment(comment, stampRecord(body, { ...record, state: 'done' }, seal)).catch(() => undefined);
       throw error;
     }
   });
@@ -121,13 +134,15 @@ interface RunArgs {
   study: VerifyStudyRepository;
   driver: VerifyDriver;
   deps: VerifyCommandDeps;
+  seal: LedgerSeal | null;
 }
 
 async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
   const { lang } = ctx;
+  const record: VerifyRecord = { requestId: a.requestId, requester: ctx.author.login, state: 'pending', deadline: a.deadline, lang };
   const stop = async (problem: Bilingual) => {
-    a.deps.gate.finish(a.ticket);
-    await a.study.updateComment(a.comment, renderProblem({ lang, requestId: a.requestId }, problem));
+    await a.deps.gate.finish(a.ticket);
+    await a.study.updateComment(a.comment, stampRecord(renderProblem({ lang, requestId: a.requestId }, problem), { ...record, state: 'done' }, a.seal));
   };
   await closeOutStale(ctx, a);
   // A comment on a commit verifies that commit; anywhere else, the default branch as it is now.
@@ -164,7 +179,9 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
   if (unreadable) return stop(unreadable);
   const decoded = decodeSubmission(bytes, lang);
   const markdown = decoded.ok ? decoded.text : '';
-  const oneLiners = await a.deps.extract(markdown);
+  const extracted = await a.deps.extract(markdown);
+  if (!extracted.ok) return stop(extracted.problem);
+  const { oneLiners } = extracted;
   if (oneLiners.length === 0) {
     return stop({
       ko: `\`${target.path}\`에서 검증할 one-liner(\`bpftrace -e …\`, \`bpftrace -l …\`, bcc 도구)를 찾지 못했습니다. 명령은 \`\`\`bash 코드 블록에 적어 주세요.`,
@@ -205,7 +222,15 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
     ticket: a.ticket,
     deadline: a.deadline,
   };
-  await a.driver.start(job, publisher(a.study, a.deps.gate));
+  const pendingBody = renderPending({ requestId: a.requestId, requester: ctx.author.login, lang, deadline: a.deadline });
+  const remember: Remember = async (rememberedJob, run) => {
+    try {
+      await a.study.updateComment(a.comment, stampRecord(pendingBody, { ...record, driver: a.driver.kind, job: rememberedJob, ...(run ? { run } : {}) }, a.seal));
+    } catch (error) {
+      ctx.log.warn({ err: error, request: a.requestId }, 'verify: could not record the job in its ⏳ comment (a restart would lose it)');
+    }
+  };
+  await a.driver.start(job, { publish: publisher(a.study, a.deps.gate, a.seal), remember });
 }
 
 /** The member's earlier ⏳ comments here that nobody will answer any more; best effort, never blocks the run. */
@@ -217,8 +242,9 @@ async function closeOutStale(ctx: CommandContext, a: RunArgs): Promise<void> {
       requester: ctx.author.login,
       lang: ctx.lang,
       currentRequestId: a.requestId,
-      isPending: (id) => a.deps.isPending?.(id) ?? false,
+      isPending: async (id) => (await a.deps.isPending?.(id)) ?? false,
       now: ctx.deps.clock.now().getTime(),
+      seal: a.seal,
     });
     if (closed.length) ctx.log.info({ closed, requester: ctx.author.login }, 'closed out stale /verify comments');
   } catch (error) {

@@ -61,7 +61,7 @@ export async function outcomeOfRun(event: WorkflowRunEvent, run: PendingRun, run
  * member sees, never a crash and never a ⏳ that stays forever.
  */
 export async function handleWorkflowRun(event: WorkflowRunEvent, deps: WorkflowRunDeps): Promise<'ignored' | 'reported'> {
-  const run = deps.pending.claim(event);
+  const run = await deps.pending.claim(event);
   if (!run) return 'ignored';
   const publish = await deps.publisherFor(run);
   let outcome: VerifyOutcome;

@@ -1,6 +1,8 @@
 import type { VerifyStudyRepository, VerifyThread } from '../github/verify-study-repository.js';
 import type { Language } from '../config/schema.js';
+import type { LedgerSeal } from '../attendance/ledger-seal.js';
 import { parsePendingMark, renderAbandoned } from './render-verify.js';
+import { stampRecord } from './verify-record.js';
 
 export interface SweepArgs {
   study: VerifyStudyRepository;
@@ -10,13 +12,15 @@ export interface SweepArgs {
   /** the request being started now: its own ⏳ is never swept */
   currentRequestId: string;
   /** requests this process is still waiting for (their own deadline timer closes them out) */
-  isPending(requestId: string): boolean;
+  isPending(requestId: string): Promise<boolean>;
   now: number;
+  /** signs the close-out's record */
+  seal: LedgerSeal | null;
 }
 
 /**
- * Closes out the member's ⏳ comments in this thread that will never be answered. Pending
- * requests live in memory, so a bot restart (or a deploy) forgets them and their ⏳ stays.
+ * Closes out the member's ⏳ comments in this thread that will never be answered (a local run
+ * that died with its process, a request from before the records of verify-record.ts).
  * A member has at most one request running at a time (the gate), so when they may start a new
  * one, any other ⏳ of theirs that this process is not waiting for is stale, whatever its
  * deadline says; one past its deadline is stale in any case. Returns the ids closed out.
@@ -27,8 +31,9 @@ export async function sweepStaleComments(a: SweepArgs): Promise<number[]> {
     const mark = parsePendingMark(comment.body);
     if (!mark || mark.requestId === a.currentRequestId) continue;
     if (mark.requester.toLowerCase() !== a.requester.toLowerCase()) continue;
-    if (a.isPending(mark.requestId) && mark.deadline > a.now) continue;
-    await a.study.updateComment({ kind: a.thread.kind, id: comment.id }, renderAbandoned({ lang: a.lang, requestId: mark.requestId, requester: mark.requester }));
+    if (mark.deadline > a.now && (await a.isPending(mark.requestId))) continue;
+    const body = renderAbandoned({ lang: a.lang, requestId: mark.requestId, requester: mark.requester });
+    await a.study.updateComment({ kind: a.thread.kind, id: comment.id }, stampRecord(body, { requestId: mark.requestId, requester: mark.requester, state: 'done' }, a.seal));
     closed.push(comment.id);
   }
   return closed;

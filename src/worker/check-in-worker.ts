@@ -4,7 +4,9 @@ import { MAX_MARKDOWN_BYTES, checkMarkdownSync, type MarkdownCheckInput, type Ma
 import { prescanMarkdown } from '../markdown/prescan.js';
 import { BudgetedPool, defaultPoolSize, type Budget, type TaskOutcome } from './budgeted-pool.js';
 import { complexityFinding, overBudgetFinding } from './budget-findings.js';
-import type { CheckTask } from './worker-entry.js';
+import type { Bilingual } from '../i18n/pick.js';
+import type { OneLiner } from '../oneliners/types.js';
+import type { CheckTask, ExtractTask } from './worker-entry.js';
 
 /**
  * The entry of a pool worker, from `src/` under tsx (tests, the bench, `npm start` before a
@@ -67,4 +69,21 @@ export async function checkMarkdownInWorker(input: MarkdownCheckInput, options: 
   const outcome: TaskOutcome<MarkdownCheckResult> = await pool.run(task);
   if (outcome.ok) return outcome.value;
   return { findings: [overBudgetFinding(outcome, input.lang)], oneLiners: [] };
+}
+
+export type ExtractOutcome = { ok: true; oneLiners: OneLiner[] } | { ok: false; problem: Bilingual; line: number | null };
+
+/**
+ * The one-liners of a note, off the event loop and within the same budget as a check: the
+ * pre-scan first, then a worker; a note over budget gets the reason in both languages (the
+ * `file-complexity` finding's words). `/verify` and `study-bot verify` read notes with it, so a
+ * pathological note stalls neither the bot nor the CLI.
+ */
+export async function extractOneLinersInWorker(markdown: string, options: { pool?: BudgetedPool } = {}): Promise<ExtractOutcome> {
+  const shape = prescanMarkdown(markdown);
+  if (shape) return { ok: false, problem: { ko: complexityFinding(shape, 'ko').message, en: complexityFinding(shape, 'en').message }, line: shape.line };
+  const task: ExtractTask = { kind: 'extract-oneliners', markdown };
+  const outcome: TaskOutcome<OneLiner[]> = await (options.pool ?? sharedCheckPool()).run(task);
+  if (outcome.ok) return { ok: true, oneLiners: outcome.value };
+  return { ok: false, problem: { ko: overBudgetFinding(outcome, 'ko').message, en: overBudgetFinding(outcome, 'en').message }, line: null };
 }

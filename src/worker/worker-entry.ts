@@ -1,11 +1,13 @@
 import { parentPort } from 'node:worker_threads';
 import { treeOf } from '../check/disk-repo.js';
+import { extractOneLiners } from '../oneliners/extract-oneliners.js';
+import type { OneLiner } from '../oneliners/types.js';
 import { loadShellParser } from '../oneliners/shell-parser.js';
 import { checkMarkdownSync, type MarkdownCheckInput, type MarkdownCheckResult } from '../rubric/check-markdown.js';
 
 /**
  * The module every pool worker runs: loads the rubric engine and the bash grammar once,
- * says it is ready, then checks one file per message. Budgets are the pool's business; a
+ * says it is ready, then checks (or extracts the one-liners of) one file per message. Budgets are the pool's business; a
  * worker only reports what happened.
  */
 export type PortableCheckInput = Omit<MarkdownCheckInput, 'tree'> & { treePaths: string[] };
@@ -14,6 +16,14 @@ export interface CheckTask {
   kind: 'check-markdown';
   input: PortableCheckInput;
 }
+
+/** `/verify` and `study-bot verify`: the one-liners of a note, nothing else. */
+export interface ExtractTask {
+  kind: 'extract-oneliners';
+  markdown: string;
+}
+
+export type WorkerTask = CheckTask | ExtractTask;
 
 const STACK_OVERFLOW = /Maximum call stack size exceeded/;
 
@@ -27,12 +37,15 @@ function checkTask({ input }: CheckTask): MarkdownCheckResult {
   return result;
 }
 
+const run = async (task: WorkerTask): Promise<MarkdownCheckResult | OneLiner[]> =>
+  task.kind === 'extract-oneliners' ? extractOneLiners(task.markdown) : checkTask(task);
+
 const port = parentPort;
 if (port) {
   await loadShellParser();
-  port.on('message', (task: CheckTask) => {
+  port.on('message', async (task: WorkerTask) => {
     try {
-      port.postMessage({ ok: true, value: checkTask(task) });
+      port.postMessage({ ok: true, value: await run(task) });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       port.postMessage({ ok: false, error: message, stack: STACK_OVERFLOW.test(message) });

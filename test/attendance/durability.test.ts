@@ -92,9 +92,9 @@ describe('a check-in is never lost', () => {
     await settle();
     expect(replies).toHaveLength(1);
     expect(replies[0]).toContain('> /출석');
-    expect(replies[0]).toContain('출석을 **기록하지 못했습니다**');
+    expect(replies[0]).toContain('출석을 **아직 기록하지 못했습니다**');
     expect(replies[0]).toContain('회원님의 잘못이 아닙니다');
-    expect(replies[0]).toContain('다시 남겨 주세요');
+    expect(replies[0]).toContain('기록되면 이 댓글에 반응이 달립니다');
     // no reaction interceptor was set: a reaction would have been an unmatched request and failed the reply count
     expect(nock.pendingMocks()).toEqual([]);
   });

@@ -50,8 +50,8 @@ export async function createAttendanceProbot(deps: Partial<AttendanceDeps> = {},
     clock: { now: () => new Date('2025-09-10T00:00:00Z') },
     background: (task) => void pending.push(task()),
     ...deps,
-    // no waiting between attempts unless a test asks for it
-    attendance: { ledgerSecrets: [TEST_LEDGER_SECRET], retryDelaysMs: [0, 0], ...deps.attendance },
+    // no waiting between attempts, and no later attempts, unless a test asks for them
+    attendance: { ledgerSecrets: [TEST_LEDGER_SECRET], retryDelaysMs: [0, 0], followUpDelaysMs: [], ...deps.attendance },
   };
   await probot.load((app) => {
     const commands: CommandHandler[] = [];

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
+import { parsePendingMark } from '../../src/verify/render-verify.js';
 import { openapiExample, webhookExample } from './github-examples.js';
 import { INSTALLATION_ID } from './probot-app.js';
 
@@ -83,6 +84,8 @@ export const token = (id: number, permissions: Record<string, string> = { conten
 /** Everything the app sent to GitHub that a test wants to look at. */
 export interface Sent {
   replies: string[];
+  /** the ⏳ comment rewritten with the job's record once its Check Run exists (verify-record.ts) */
+  remembered: string[];
   reactions: string[];
   commentUpdates: string[];
   checkCreates: any[];
@@ -90,7 +93,7 @@ export interface Sent {
   dispatches: any[];
 }
 
-export const sent = (): Sent => ({ replies: [], reactions: [], commentUpdates: [], checkCreates: [], checkUpdates: [], dispatches: [] });
+export const sent = (): Sent => ({ replies: [], remembered: [], reactions: [], commentUpdates: [], checkCreates: [], checkUpdates: [], dispatches: [] });
 
 export function mockConfig(scope: nock.Scope, yaml: string | null) {
   const path = contentsPath('.github/study.yml');
@@ -99,8 +102,22 @@ export function mockConfig(scope: nock.Scope, yaml: string | null) {
   return scope.get(path).reply(200, { ...file, name: 'study.yml', path: '.github/study.yml', content: base64(yaml), size: yaml.length });
 }
 
-/** 👀 and the ⏳ reply on an issue (or on a commit). */
-export function mockAck(scope: nock.Scope, s: Sent, where: 'issue' | 'commit', commentId = 1) {
+/**
+ * The repository's comments of the last day, read once per app and repository before the first
+ * `/verify` is decided: the bot's earlier requests, from their records (verify-history.ts).
+ * Issue comments come with `since`; commit comments, oldest first, one page here.
+ */
+export function mockVerifyHistory(scope: nock.Scope, issueComments: unknown[] = [], commitComments: unknown[] = []) {
+  scope
+    .get(`/repos/${STUDY.owner}/${STUDY.repo}/issues/comments`)
+    .query((q) => q.per_page === '100' && typeof q.since === 'string')
+    .reply(200, issueComments);
+  scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/comments`).query({ per_page: '100', page: '1' }).reply(200, commitComments);
+}
+
+/** 👀 and the ⏳ reply on an issue (or on a commit), after the history read of an app's first request. */
+export function mockAck(scope: nock.Scope, s: Sent, where: 'issue' | 'commit', commentId = 1, options: { history?: boolean } = {}) {
+  if (options.history !== false) mockVerifyHistory(scope);
   if (where === 'issue') {
     scope.post(`/repos/${STUDY.owner}/${STUDY.repo}/issues/comments/492700400/reactions`).reply(201, (_u, body: any) => {
       s.reactions.push(body.content);
@@ -163,13 +180,26 @@ export function mockStudyFile(scope: nock.Scope, opts: { sha?: string; headLooku
     .reply(200, { ...file, name, path: `${dir}/${name}`, content: base64(markdown), size: Buffer.byteLength(markdown) });
 }
 
-/** The Check Run: created in progress, then updated (maybe in batches) to completed. */
-export function mockCheckRun(scope: nock.Scope, s: Sent, checkRunId = 4, updates = 1) {
+/**
+ * The Check Run: created in progress, then updated (maybe in batches) to completed. Once it
+ * exists the job is written into the ⏳ comment's record (`remembered`), before it runs.
+ */
+export function mockCheckRun(scope: nock.Scope, s: Sent, checkRunId = 4, updates = 1, where: 'issue' | 'commit' = 'issue', commentId = 1) {
   scope.post(`/repos/${STUDY.owner}/${STUDY.repo}/check-runs`).reply(201, (_u, body: any) => {
     s.checkCreates.push(body);
     return { ...openapiExample<any>('check-run'), id: checkRunId, head_sha: body.head_sha, name: body.name, status: body.status, conclusion: null };
   });
+  mockRemember(scope, s, where, commentId);
   if (updates > 0) mockCheckRunUpdate(scope, s, checkRunId, updates);
+}
+
+/** The ⏳ comment rewritten with the job's record (still ⏳, still pending). */
+export function mockRemember(scope: nock.Scope, s: Sent, where: 'issue' | 'commit', commentId = 1) {
+  const path = where === 'issue' ? `/repos/${STUDY.owner}/${STUDY.repo}/issues/comments/${commentId}` : `/repos/${STUDY.owner}/${STUDY.repo}/comments/${commentId}`;
+  scope.patch(path, (body: any) => parsePendingMark(body.body) !== null).reply(200, (_u, body: any) => {
+    s.remembered.push(body.body);
+    return { ...openapiExample<any>(where === 'issue' ? 'issue-comment' : 'commit-comment'), id: commentId, body: body.body };
+  });
 }
 
 export function mockCheckRunUpdate(scope: nock.Scope, s: Sent, checkRunId = 4, updates = 1) {

@@ -125,7 +125,7 @@ describe('package.json', () => {
     for (const file of sourceFiles(join(repo, 'src'))) {
       const text = readFileSync(file, 'utf8');
       // value imports only: `import type` needs nothing at run time
-      for (const m of text.matchAll(/^import(?!\s+type\b)[^'"]*?from\s+'([^'.][^']*)'|import\('([^'.][^']*)'\)|require\.resolve\('([^'.][^']*)'\)/gm)) {
+      for (const m of text.matchAll(/^import(?!\s+type\b)[^'"]*?from\s+'([^'.][^']*)'|import\('([^'.][^']*)'\)|require(?:\.resolve)?\('([^'.][^']*)'\)/gm)) {
         const spec = m[1] ?? m[2] ?? m[3];
         const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
         if (!spec.startsWith('node:') && !builtinModules.includes(name)) imported.add(name);

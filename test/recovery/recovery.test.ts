@@ -29,7 +29,6 @@ const SETTINGS: RecoverySettings = {
   settleMs: 60_000,
   startDelayMs: 10_000,
   intervalMs: 5 * 60_000,
-  redisUrl: null,
 };
 
 afterEach(() => {

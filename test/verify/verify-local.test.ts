@@ -4,7 +4,7 @@ import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.j
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
 import {
   API, HEAD_SHA, MEMBER, commitCommentEvent, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig,
-  mockReply, mockRole, mockStudyFile, sent, studyYaml,
+  mockReply, mockRole, mockStudyFile, mockThreadComments, sent, studyYaml, submission,
 } from '../helpers/verify-github.js';
 
 afterEach(() => {
@@ -61,7 +61,7 @@ describe('/verify with the local driver', () => {
     mockConfig(scope, studyYaml());
     mockAck(scope, s, 'commit', 55);
     mockStudyFile(scope, { sha: '6113728f27ae82c7b1a177c8d03f9e96e0adf246', headLookup: false });
-    mockCheckRun(scope, s);
+    mockCheckRun(scope, s, 4, 1, 'commit', 55);
     mockCommentUpdate(scope, s, 'commit', 55);
 
     await probot.receive(commitCommentEvent('/verify study/week1/hgd.md'));
@@ -143,6 +143,34 @@ describe('/verify with the local driver', () => {
     await probot.receive(issueCommentEvent('/verify week1'));
     expect(s.replies[2]).toContain('한 시간에 1번');
     expect(s.replies[2]).toContain('50분');
+  });
+
+  it('reads the note in a worker within its budget: a pathological note gets the reason, runs nothing, and frees the slot', async () => {
+    const verifier = fakeVerifier();
+    const { probot, settle } = await createTestProbot({ verifier });
+    const s = sent();
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockAck(scope, s, 'issue');
+    // 30 KB of nested list markers around a real one-liner: remark needed a minute on the event loop
+    const markdown = `${submission()}\n${'- '.repeat(12_000)}${'> '.repeat(6_000)}\n`;
+    mockStudyFile(scope, { markdown });
+    mockCommentUpdate(scope, s, 'issue');
+    await probot.receive(issueCommentEvent('/verify week1'));
+    await settle();
+    expect(s.commentUpdates[0]).toContain('⚠️ 검증하지 못했습니다: 목록/인용이 너무 깊게 중첩되어 있습니다');
+    expect(verifier.calls).toHaveLength(0);
+    // the slot is free again
+    mockConfig(scope, studyYaml());
+    mockReply(scope, s, 'issue', 2);
+    mockThreadComments(scope, 'issue', []);
+    scope.post(`/repos/Codertocat/Hello-World/issues/comments/492700400/reactions`).reply(201, {});
+    mockStudyFile(scope, { name: 'someone-else.md', readFile: false });
+    mockCommentUpdate(scope, s, 'issue', 2);
+    await probot.receive(issueCommentEvent('/verify week1'));
+    await settle();
+    expect(s.replies[1]).toContain('⏳ 검증 중…');
   });
 
   it('tells the member when the file does not exist, and frees their slot', async () => {

@@ -9,7 +9,8 @@ import { loadRubrics } from '../../src/rubric/load-rubrics.js';
 import { checkMarkdown, type MarkdownCheckInput } from '../../src/rubric/check-markdown.js';
 import { BudgetedPool } from '../../src/worker/budgeted-pool.js';
 import { COMPLEXITY_RULE } from '../../src/worker/budget-findings.js';
-import { checkMarkdownInWorker, workerEntry } from '../../src/worker/check-in-worker.js';
+import { extractOneLiners } from '../../src/oneliners/extract-oneliners.js';
+import { checkMarkdownInWorker, extractOneLinersInWorker, workerEntry } from '../../src/worker/check-in-worker.js';
 
 const pools: BudgetedPool[] = [];
 const pool = (budget: { timeoutMs: number; memoryMb: number }, size = 1) => {
@@ -61,6 +62,30 @@ describe('checkMarkdownInWorker', () => {
     const result = await checkMarkdownInWorker(await input(PATHOLOGICAL_SHAPES[0].text), { pool: p });
     expect(result.findings).toEqual([expect.objectContaining({ rule: COMPLEXITY_RULE, severity: 'error', line: 3 })]);
     expect(result.findings[0].message).toMatch(/nested too deeply/);
+  });
+});
+
+describe('extractOneLinersInWorker (what /verify and study-bot verify read a note with)', () => {
+  it('gives exactly the one-liners the extractor gives on the event loop', async () => {
+    const notes = await readFile('study/week1/hgd.md', 'utf8');
+    const viaWorker = await extractOneLinersInWorker(notes, { pool: pool({ timeoutMs: 60_000, memoryMb: 512 }) });
+    expect(viaWorker).toEqual({ ok: true, oneLiners: await extractOneLiners(notes) });
+    expect(viaWorker.ok && viaWorker.oneLiners.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('runs in a worker within its deadline: over it, the reason in both languages', async () => {
+    const result = await extractOneLinersInWorker(bulky(5_000), { pool: pool({ timeoutMs: 50, memoryMb: 512 }) });
+    expect(result).toMatchObject({ ok: false, line: null });
+    if (!result.ok) {
+      expect(result.problem.en).toMatch(/took too long \(over 50 ms\)/);
+      expect(result.problem.ko).toMatch(/시간 제한을 넘었습니다/);
+    }
+  }, 120_000);
+
+  it.each(PATHOLOGICAL_SHAPES.map((s) => [s.name, s.text]))('refuses %s before any worker', async (_name, text) => {
+    const result = await extractOneLinersInWorker(text, { pool: pool({ timeoutMs: 1, memoryMb: 1 }) }); // would fail any task it ran
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problem.en).toMatch(/not checked/);
   });
 });
 

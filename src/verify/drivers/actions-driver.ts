@@ -86,28 +86,27 @@ export interface ActionsDriverOptions {
  */
 export function actionsDriver(options: ActionsDriverOptions): VerifyDriver {
   return {
-    async start(job, publish) {
+    kind: 'actions',
+    async start(job, { publish, remember }) {
       const plan = planDispatch(job);
       const sent = job.oneLiners.slice(0, job.oneLiners.length - plan.left.length);
       if (sent.length === 0) {
         await publish(job, { kind: 'failed', oneLiners: job.oneLiners, problem: notSentNote(plan.left.length) });
         return;
       }
-      // Registered before the dispatch: a fast run must never complete before we know of it.
-      options.pending.add({
-        job: { ...job, oneLiners: sent, notes: plan.left.length ? [notSentNote(plan.left.length)] : [] },
-        runner: null,
-        workflow: options.workflow,
-        runId: null,
-        dispatchedAt: options.clock.now().getTime(),
-        deadline: job.deadline,
-      });
+      const waiting = { ...job, oneLiners: sent, notes: plan.left.length ? [notSentNote(plan.left.length)] : [] };
+      const dispatchedAt = options.clock.now().getTime();
       try {
         const runner = await options.runnerRepository();
+        // Registered before the dispatch: a fast run must never complete before we know of it.
+        await options.pending.add({ job: waiting, runner: runner.repo, workflow: options.workflow, runId: null, dispatchedAt, deadline: job.deadline });
+        // The ⏳ record names the run before it can complete (its result must never be
+        // overwritten by a late ⏳): a restarted bot waits for the completion again.
+        await remember(waiting, { runner: runner.repo, workflow: options.workflow, runId: null, runUrl: null, dispatchedAt });
         const dispatched = await runner.dispatch(options.workflow, options.ref, plan.inputs);
-        options.pending.dispatched(job.requestId, runner.repo, dispatched.runId, dispatched.htmlUrl);
+        await options.pending.dispatched(job.requestId, runner.repo, dispatched.runId, dispatched.htmlUrl);
       } catch (error) {
-        options.pending.remove(job.requestId);
+        await options.pending.remove(job.requestId);
         const status = (error as { status?: number }).status;
         const reason = `${status ? `HTTP ${status}: ` : ''}${(error as Error).message}`.slice(0, 300);
         await publish(job, {

@@ -22,7 +22,9 @@ export const realVerifier: Verifier = verifierFor('host');
  */
 export function localDriver(verify: Verifier): VerifyDriver {
   return {
-    async start(job, publish) {
+    kind: 'local',
+    async start(job, { publish, remember }) {
+      await remember(job);
       let outcome: Parameters<typeof publish>[1];
       try {
         outcome = { kind: 'report', report: await verify(job.oneLiners, { kernels: job.kernels, file: job.path }) };

@@ -44,10 +44,31 @@ export interface VerifyJob {
 /** Writes an outcome to GitHub (comment + Check Run) and frees the member's slot. */
 export type Publish = (job: VerifyJob, outcome: VerifyOutcome) => Promise<void>;
 
+/** Where an actions run was dispatched: what a restarted bot needs to match its completion. */
+export interface DispatchedRun {
+  runner: RepoRef;
+  workflow: string;
+  runId: number | null;
+  runUrl: string | null;
+  dispatchedAt: number;
+}
+
+/**
+ * Writes the job into the ⏳ comment's signed record (verify-record.ts), so a restarted bot
+ * can finish the request; best effort: a failure costs only that.
+ */
+export type Remember = (job: VerifyJob, run?: DispatchedRun) => Promise<void>;
+
+export interface DriverIO {
+  publish: Publish;
+  remember: Remember;
+}
+
 export interface VerifyDriver {
+  readonly kind: 'local' | 'actions';
   /**
    * Runs the job or hands it over. The local driver publishes before it returns; the actions
    * driver returns once the workflow is dispatched, and the workflow_run handler publishes.
    */
-  start(job: VerifyJob, publish: Publish): Promise<void>;
+  start(job: VerifyJob, io: DriverIO): Promise<void>;
 }

@@ -1,0 +1,76 @@
+import type { AppDeps } from '../app/deps.js';
+import { commandsOfComment } from '../commands/dispatch.js';
+import type { SlashCommand } from '../commands/parse-commands.js';
+import { configStanding } from '../config/config-standing.js';
+import type { StudyConfig } from '../config/schema.js';
+import type { Octokit, RepoRef } from '../github/octokit.js';
+import { reactToComment, type Reaction } from '../github/reactions.js';
+import { recentComments, type RecentComment } from '../github/recent-comments.js';
+import { decideCheckIn } from './check-in.js';
+import { emptyLedger, markKey, markWins, type AttendanceMark, type Ledger } from './ledger.js';
+import { configInEffect } from './record-command.js';
+import { reportService } from './report-service.js';
+import { buildSchedule } from './schedule.js';
+
+/**
+ * A `/출석` comment is its own record: GitHub keeps it, with the time it was made, whatever
+ * happens to the bot. A check-in whose ledger write never happened (every retry failed, or the
+ * process died between the reaction-less answer and the write) is found again here: each
+ * check-in command of the recent comments, decided exactly as the handler decides it (the
+ * comment's own time, the config in effect, the dispatcher's rules for which commands run),
+ * that the ledger does not already hold. Applying it is idempotent (the same mark twice is
+ * one mark; an organizer's word and a later check-in still win).
+ */
+export const CHECK_IN_NAMES: readonly string[] = ['출석', 'attend'];
+
+export interface MissedCheckIn {
+  comment: RecentComment;
+  mark: AttendanceMark;
+  reaction: Reaction;
+}
+
+/** Check-in commands among `comments`, in the order the dispatcher would have run them. */
+export function checkInCommands(comments: readonly RecentComment[], isKnown: (c: SlashCommand) => boolean): { comment: RecentComment; command: SlashCommand }[] {
+  const found: { comment: RecentComment; command: SlashCommand }[] = [];
+  for (const comment of comments) {
+    const read = commandsOfComment({ login: comment.login, type: comment.userType, body: comment.body, association: comment.association }, isKnown);
+    for (const command of read?.run ?? []) if (CHECK_IN_NAMES.includes(command.name)) found.push({ comment, command });
+  }
+  return found;
+}
+
+/** Pure: which of the check-ins the ledger is missing. */
+export function missedCheckIns(candidates: readonly { comment: RecentComment; command: SlashCommand }[], config: StudyConfig, ledger: Ledger): MissedCheckIn[] {
+  const schedule = buildSchedule(config);
+  const missed: MissedCheckIn[] = [];
+  const seen = new Map(Object.entries(ledger.marks));
+  for (const { comment, command } of candidates) {
+    const decision = decideCheckIn({ config, schedule, lang: config.language, login: comment.login, at: new Date(comment.createdAt), args: command.args });
+    if (!decision.ok) continue;
+    const key = markKey(decision.mark.week, decision.mark.login);
+    if (!markWins(decision.mark, seen.get(key))) continue;
+    seen.set(key, decision.mark);
+    missed.push({ comment, mark: decision.mark, reaction: decision.mark.state === 'online' ? 'rocket' : '+1' });
+  }
+  return missed;
+}
+
+/**
+ * The recovery pass's work for one repository: check-ins made since `since` that the ledger
+ * lacks are recorded in one refresh and acknowledged with their reaction. Costs the comment
+ * listings; the config and the ledger are read only when a check-in command is there at all.
+ */
+export async function reconcileCheckIns(deps: AppDeps, octokit: Octokit, repo: RepoRef, since: number, isKnown: (c: SlashCommand) => boolean): Promise<MissedCheckIn[]> {
+  const { comments } = await recentComments(octokit, repo, since);
+  const candidates = checkInCommands(comments, isKnown);
+  if (candidates.length === 0) return [];
+  const standing = await configStanding(deps, octokit, repo);
+  const config = await configInEffect(standing.config, standing, octokit, repo);
+  const ledger = (await reportService(deps).ledger(octokit, repo)) ?? emptyLedger();
+  const missed = missedCheckIns(candidates, config, ledger);
+  if (missed.length === 0) return [];
+  await reportService(deps).refreshDurably(octokit, repo, missed.map(({ mark }) => ({ kind: 'change', change: { kind: 'mark', mark } })));
+  // Recorded all the same when a reaction fails: the report comment shows it.
+  for (const m of missed) await reactToComment(octokit, repo, m.comment, m.reaction).catch(() => undefined);
+  return missed;
+}

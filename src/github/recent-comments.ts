@@ -1,0 +1,96 @@
+import type { Octokit, RepoRef } from './octokit.js';
+
+/**
+ * The comments of a repository made since a moment, on issues and pull requests and on
+ * commits: what the recovery pass reads to find `/출석` commands the ledger missed, and
+ * `/verify` reads to find its own records after a restart. Two listings: issue comments take
+ * `since` (GitHub filters by last update, so an older comment edited lately comes too and is
+ * dropped here); commit comments have no filter and come oldest first, so they are read from
+ * the last page backwards until a page reaches past `since`.
+ */
+export interface RecentComment {
+  kind: 'issue' | 'commit';
+  id: number;
+  body: string;
+  createdAt: number;
+  login: string;
+  /** `User` or `Bot` */
+  userType: string;
+  /** the GitHub App that wrote it, when GitHub says (issue comments only) */
+  appId: number | null;
+  /** OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE… */
+  association: string;
+  /** the issue (or pull request) of an issue comment, the commit of a commit comment */
+  thread: { kind: 'issue'; issueNumber: number } | { kind: 'commit'; sha: string };
+}
+
+export interface RecentCommentsResult {
+  comments: RecentComment[];
+  /** requests spent */
+  requests: number;
+}
+
+type RawComment = {
+  id: number;
+  body?: string | null;
+  created_at: string;
+  user: { login: string; type?: string } | null;
+  author_association?: string;
+  performed_via_github_app?: { id: number } | null;
+  issue_url?: string;
+  commit_id?: string;
+};
+
+const toRecent = (kind: 'issue' | 'commit', c: RawComment): RecentComment | null => {
+  const issueNumber = kind === 'issue' ? Number(/\/issues\/(\d+)$/.exec(c.issue_url ?? '')?.[1]) : NaN;
+  if (kind === 'issue' && !Number.isInteger(issueNumber)) return null;
+  if (kind === 'commit' && !c.commit_id) return null;
+  return {
+    kind,
+    id: c.id,
+    body: c.body ?? '',
+    createdAt: Date.parse(c.created_at),
+    login: c.user?.login ?? '',
+    userType: c.user?.type ?? 'User',
+    appId: c.performed_via_github_app?.id ?? null,
+    association: c.author_association ?? 'NONE',
+    thread: kind === 'issue' ? { kind: 'issue', issueNumber } : { kind: 'commit', sha: c.commit_id! },
+  };
+};
+
+const lastPage = (link: string | undefined): number | null => {
+  const m = /<[^>]*[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(link ?? '');
+  return m ? Number(m[1]) : null;
+};
+
+export async function recentComments(octokit: Octokit, { owner, repo: name }: RepoRef, since: number, maxPages = 10): Promise<RecentCommentsResult> {
+  const repo = { owner, repo: name };
+  const comments: RecentComment[] = [];
+  let requests = 0;
+  const keep = (kind: 'issue' | 'commit', raw: RawComment[]) => {
+    for (const c of raw) {
+      const recent = toRecent(kind, c);
+      if (recent && recent.createdAt >= since) comments.push(recent);
+    }
+  };
+  const iterator = octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/comments', { ...repo, since: new Date(since).toISOString(), per_page: 100 });
+  for await (const page of iterator) {
+    requests++;
+    keep('issue', page.data as RawComment[]);
+    if (requests >= maxPages) break;
+  }
+  const page = (n: number) => octokit.request('GET /repos/{owner}/{repo}/comments', { ...repo, per_page: 100, page: n });
+  const first = await page(1);
+  requests++;
+  const last = lastPage(first.headers.link);
+  if (last === null) {
+    keep('commit', first.data as RawComment[]);
+  } else {
+    for (let n = last, read = 0; n >= 1 && read < maxPages; n--, read++) {
+      const data = (n === 1 ? first : (requests++, await page(n))).data as RawComment[];
+      keep('commit', data);
+      if (data.length === 0 || Date.parse(data[0].created_at) < since) break;
+    }
+  }
+  return { comments, requests };
+}

@@ -1,0 +1,128 @@
+import { KEY_PREFIX, type RedisClient, type SharedState } from '../shared-state/shared-state.js';
+
+/**
+ * The `/verify` gate's state: per member (key `owner/repo#login`), the request running now and
+ * the requests started in the last hour. In this process, or in Redis when the app has it, so
+ * two replicas share one cap and one slot. Writes are idempotent by request id: recording what
+ * GitHub says happened (after a restart) never counts a request twice.
+ */
+export interface RunningRequest {
+  requestId: string;
+  startedAt: number;
+  /** when it stops counting as running although nobody finished it */
+  staleAt: number;
+}
+
+export type StartResult = { ok: true } | { ok: false; reason: 'busy' } | { ok: false; reason: 'rate'; oldest: number };
+
+export interface GateStore {
+  readonly shared: boolean;
+  /** One atomic step: refuse when a request runs or `perHour` started in the hour before `start.startedAt`; else record it. */
+  tryStart(key: string, start: RunningRequest, perHour: number): Promise<StartResult>;
+  /** The request is over; a newer request of the same member is left alone. */
+  finish(key: string, requestId: string): Promise<void>;
+  /** The request running for `key` now (not yet stale at `now`), if any. */
+  running(key: string, now: number): Promise<RunningRequest | null>;
+  /** Requests GitHub says were started (and, when `running`, still run): added once each. */
+  seed(key: string, starts: readonly { requestId: string; startedAt: number }[], running: RunningRequest | null, now: number): Promise<void>;
+}
+
+export const HOUR_MS = 60 * 60 * 1000;
+
+export function memoryGateStore(): GateStore {
+  const members = new Map<string, { running: RunningRequest | null; starts: Map<string, number> }>();
+  const of = (key: string) => {
+    let m = members.get(key);
+    if (!m) members.set(key, (m = { running: null, starts: new Map() }));
+    return m;
+  };
+  const prune = (m: { starts: Map<string, number> }, now: number) => {
+    for (const [id, at] of m.starts) if (now - at >= HOUR_MS) m.starts.delete(id);
+  };
+  return {
+    shared: false,
+    async tryStart(key, start, perHour) {
+      const m = of(key);
+      const now = start.startedAt;
+      if (m.running && now < m.running.staleAt) return { ok: false, reason: 'busy' };
+      prune(m, now);
+      if (m.starts.size >= perHour) return { ok: false, reason: 'rate', oldest: Math.min(...m.starts.values()) };
+      m.starts.set(start.requestId, now);
+      m.running = { ...start };
+      return { ok: true };
+    },
+    async finish(key, requestId) {
+      const m = members.get(key);
+      if (m?.running?.requestId === requestId) m.running = null;
+    },
+    async running(key, now) {
+      const r = members.get(key)?.running ?? null;
+      return r && now < r.staleAt ? { ...r } : null;
+    },
+    async seed(key, starts, running, now) {
+      const m = of(key);
+      for (const s of starts) if (!m.starts.has(s.requestId)) m.starts.set(s.requestId, s.startedAt);
+      prune(m, now);
+      if (running && now < running.staleAt && !(m.running && now < m.running.staleAt)) m.running = { ...running };
+    },
+  };
+}
+
+// KEYS: running, starts. ARGV: now, requestId, staleAt, perHour. Running: "id|startedAt|staleAt", expiring when stale.
+const TRY_START = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'busy'} end
+local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - ${HOUR_MS})
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
+  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  return {'rate', oldest[2]}
+end
+redis.call('ZADD', KEYS[2], now, ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ${HOUR_MS})
+redis.call('SET', KEYS[1], ARGV[2] .. '|' .. ARGV[1] .. '|' .. ARGV[3], 'PX', math.max(1, tonumber(ARGV[3]) - now))
+return {'ok'}`;
+
+// KEYS: running. ARGV: requestId. Deletes only the request's own slot.
+const FINISH = `
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** The gate in Redis: one Lua script per decision, so two replicas never both start a member's request. */
+export function redisGateStore(redis: () => Promise<RedisClient>): GateStore {
+  const keys = (key: string) => [`${KEY_PREFIX}verify:running:${key}`, `${KEY_PREFIX}verify:starts:${key}`];
+  const parse = (value: string | null): RunningRequest | null => {
+    const m = value ? /^([^|]+)\|(\d+)\|(\d+)$/.exec(value) : null;
+    return m ? { requestId: m[1], startedAt: Number(m[2]), staleAt: Number(m[3]) } : null;
+  };
+  return {
+    shared: true,
+    async tryStart(key, start, perHour) {
+      const [result, oldest] = (await (await redis()).eval(TRY_START, 2, ...keys(key), start.startedAt, start.requestId, start.staleAt, perHour)) as [string, string?];
+      if (result === 'busy') return { ok: false, reason: 'busy' };
+      if (result === 'rate') return { ok: false, reason: 'rate', oldest: Number(oldest) };
+      return { ok: true };
+    },
+    async finish(key, requestId) {
+      await (await redis()).eval(FINISH, 1, keys(key)[0], requestId);
+    },
+    async running(key, now) {
+      const r = parse(await (await redis()).get(keys(key)[0]));
+      return r && now < r.staleAt ? r : null;
+    },
+    async seed(key, starts, running, now) {
+      const client = await redis();
+      const [runningKey, startsKey] = keys(key);
+      const recent = starts.filter((s) => now - s.startedAt < HOUR_MS);
+      if (recent.length > 0) {
+        await client.zadd(startsKey, 'NX', ...recent.flatMap((s) => [s.startedAt, s.requestId]));
+        await client.pexpire(startsKey, HOUR_MS);
+      }
+      if (running && now < running.staleAt) {
+        await client.set(runningKey, `${running.requestId}|${running.startedAt}|${running.staleAt}`, 'PX', running.staleAt - now, 'NX');
+      }
+    },
+  };
+}
+
+export const gateStoreOf = (state: SharedState): GateStore => (state.redis ? redisGateStore(state.redis) : memoryGateStore());

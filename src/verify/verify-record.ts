@@ -1,0 +1,147 @@
+import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import { z } from 'zod';
+import { ledgerSeal, type LedgerSeal } from '../attendance/ledger-seal.js';
+import type { RepoRef } from '../github/octokit.js';
+import { oneLinerSchema } from '../runner/one-liner-schema.js';
+import type { DispatchedRun, VerifyJob } from './drivers/types.js';
+
+/**
+ * The bot's own record of a `/verify` request, hidden in every comment the bot writes for it
+ * (the ⏳, the result, a refusal after acceptance, a close-out): who asked, whether it is
+ * still pending and until when, and, once its Check Run exists, the whole job. It is what
+ * survives a restart: the gate counts a member's requests of the last hour from these records,
+ * and the recovery pass finds pending requests again and finishes them (verify-history.ts,
+ * recover-verify.ts).
+ *
+ * Anyone with write access can edit any comment, and any workflow can post as a bot, so the
+ * record is signed like the ledger (HMAC with a key only the app holds, bound to the
+ * repository, a purpose of its own) and read only from bot comments. A copy of a real block
+ * in another comment says nothing new: records are merged by request id, and `done` wins.
+ */
+export interface VerifyRecord {
+  requestId: string;
+  requester: string;
+  state: 'pending' | 'done';
+  /** the language the request was answered in */
+  lang?: 'ko' | 'en';
+  /** epoch ms; pending requests only */
+  deadline?: number;
+  /** where the request runs, once known */
+  driver?: 'local' | 'actions';
+  /** the job, once its Check Run exists (one-liners without their argv: enough to report them) */
+  job?: VerifyJob;
+  /** the actions run it waits for */
+  run?: DispatchedRun;
+}
+
+const VERSION = 1;
+const BLOCK = /<!-- study-bot:verify-record v(\d+) ([A-Za-z0-9+/=]+)(?: sig=([0-9a-f]{64}))? -->/;
+
+const jobSchema = z.object({
+  requestId: z.string(),
+  repo: z.object({ owner: z.string(), repo: z.string() }),
+  path: z.string(),
+  sha: z.string(),
+  oneLiners: z.array(oneLinerSchema).max(500),
+  comment: z.object({ kind: z.enum(['issue', 'commit']), id: z.number().int() }),
+  checkRunId: z.number().int(),
+  view: z.object({
+    webOrigin: z.string(),
+    owner: z.string(),
+    repo: z.string(),
+    path: z.string(),
+    sha: z.string(),
+    requester: z.string(),
+    requestId: z.string(),
+    lang: z.enum(['ko', 'en']),
+    kernelLabel: z.string().nullable().optional(),
+  }),
+  failureConclusion: z.enum(['failure', 'neutral']),
+  kernelLabel: z.string().nullable(),
+  kernels: z.array(z.string()),
+  ticket: z.object({ key: z.string(), requestId: z.string(), startedAt: z.number() }),
+  deadline: z.number(),
+  notes: z.array(z.object({ ko: z.string(), en: z.string() })).optional(),
+});
+
+const recordSchema = z.strictObject({
+  v: z.literal(VERSION),
+  id: z.string().regex(/^[a-z]{2}\d{1,20}$/),
+  by: z.string().min(1).max(100),
+  st: z.enum(['p', 'd']),
+  lg: z.enum(['ko', 'en']).optional(),
+  dl: z.number().int().optional(),
+  dr: z.enum(['local', 'actions']).optional(),
+  job: jobSchema.optional(),
+  rn: z
+    .object({
+      runner: z.object({ owner: z.string(), repo: z.string() }),
+      workflow: z.string(),
+      runId: z.number().int().nullable(),
+      runUrl: z.string().nullable(),
+      dispatchedAt: z.number(),
+    })
+    .optional(),
+});
+
+/** The seal of `/verify` records in `repo`: the ledger's secrets, a key of their own. */
+export const verifyRecordSeal = (secrets: readonly string[], repo: RepoRef): LedgerSeal | null => ledgerSeal(secrets, repo, 'verify-record v1');
+
+/** Long commands are cut: the record only ever reports them (a table cell shows 160 characters). */
+const compactJob = (job: VerifyJob): VerifyJob => ({
+  ...job,
+  oneLiners: job.oneLiners.map((o) => ({ kind: o.kind, line: o.line, endLine: o.endLine, heading: o.heading?.slice(0, 200) ?? null, command: o.command.slice(0, 400), argv: [], env: {}, shellSyntax: [] })),
+});
+
+export function encodeVerifyRecord(record: VerifyRecord, seal: LedgerSeal | null): string {
+  const data: z.infer<typeof recordSchema> = {
+    v: VERSION,
+    id: record.requestId,
+    by: record.requester,
+    st: record.state === 'pending' ? 'p' : 'd',
+    ...(record.lang ? { lg: record.lang } : {}),
+    ...(record.deadline !== undefined ? { dl: record.deadline } : {}),
+    ...(record.driver ? { dr: record.driver } : {}),
+    ...(record.job ? { job: compactJob(record.job) as z.infer<typeof jobSchema> } : {}),
+    ...(record.run ? { rn: record.run } : {}),
+  };
+  const packed = Buffer.from(deflateSync(strToU8(JSON.stringify(data)), { level: 9 })).toString('base64');
+  return `<!-- study-bot:verify-record v${VERSION} ${packed}${seal ? ` sig=${seal.sign(packed)}` : ''} -->`;
+}
+
+/** The record of a comment body, or null: none, another version, a signature that does not verify, or not ours. */
+export function decodeVerifyRecord(body: string, seal: LedgerSeal | null): VerifyRecord | null {
+  const match = BLOCK.exec(body);
+  if (!match || Number(match[1]) !== VERSION) return null;
+  if (seal && !(match[3] && seal.verify(match[2], match[3]))) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(strFromU8(inflateSync(Buffer.from(match[2], 'base64'))));
+  } catch {
+    return null;
+  }
+  const parsed = recordSchema.safeParse(json);
+  if (!parsed.success) return null;
+  const d = parsed.data;
+  return {
+    requestId: d.id,
+    requester: d.by,
+    state: d.st === 'p' ? 'pending' : 'done',
+    ...(d.lg ? { lang: d.lg } : {}),
+    ...(d.dl !== undefined ? { deadline: d.dl } : {}),
+    ...(d.dr ? { driver: d.dr } : {}),
+    ...(d.job ? { job: d.job as VerifyJob } : {}),
+    ...(d.rn ? { run: d.rn } : {}),
+  };
+}
+
+/**
+ * `body` with `record` in its first line, next to the `/verify` marker: GitHub's length limit
+ * cuts a long result at its end, never there. A record already in the body is replaced.
+ */
+export function stampRecord(body: string, record: VerifyRecord, seal: LedgerSeal | null): string {
+  const block = encodeVerifyRecord(record, seal);
+  const clean = body.replace(BLOCK, '');
+  const end = clean.indexOf('\n');
+  return end < 0 ? `${clean}${block}` : `${clean.slice(0, end)}${block}${clean.slice(end)}`;
+}

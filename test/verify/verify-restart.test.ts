@@ -1,0 +1,278 @@
+/**
+ * `/verify` state that must survive a restart lives in GitHub: every reply of the bot carries a
+ * signed record (verify-record.ts). A second process (a restart) reads the records back: the
+ * member's hourly cap still holds, a dispatched actions run is waited for again, and a run that
+ * died with the process is closed out instead of leaving a ⏳ forever. Records a member could
+ * forge (a human comment, a workflow's bot, an edited block) count for nothing.
+ */
+import nock from 'nock';
+import { Probot } from 'probot';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../src/app/deps.js';
+import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
+import { RECOVERED_EVENTS, registerRecovery, type RecoverySettings } from '../../src/recovery/register.js';
+import type { Verifier } from '../../src/verify/drivers/types.js';
+import { registerVerify } from '../../src/verify/register.js';
+import { parsePendingMark, renderPending } from '../../src/verify/render-verify.js';
+import { decodeVerifyRecord, stampRecord, verifyRecordSeal } from '../../src/verify/verify-record.js';
+import { openapiExample } from '../helpers/github-examples.js';
+import { createTestProbot, INSTALLATION_ID, mockInstallationToken, mockNoApprovedConfig, testOctokit, testPrivateKey } from '../helpers/probot-app.js';
+import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
+import {
+  ACTIONS_DEPLOYMENT, API, MEMBER, RUNNER, RUNNER_INSTALLATION_ID, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCheckRunUpdate,
+  mockCommentUpdate, mockConfig, mockReply, mockStudyFile, mockVerifyHistory, sent, studyYaml, token, workflowRunEvent, type Sent,
+} from '../helpers/verify-github.js';
+import { manualTime } from '../helpers/verify-time.js';
+
+afterEach(() => {
+  expect(nock.pendingMocks()).toEqual([]);
+  nock.cleanAll();
+});
+
+const SECRET = 'test-webhook-secret';
+const MINUTE = 60_000;
+const RUN_ID = 30433642;
+const seal = verifyRecordSeal([SECRET], STUDY);
+const attendance = { attendance: { ledgerSecrets: [SECRET] } } as Partial<AppDeps>;
+
+/** A comment of the repository as GitHub lists it: the bot's (an app's), a human's, or another app's. */
+function listed(id: number, body: string, createdAt: number, author: 'study-bot' | 'human' | 'actions' = 'study-bot') {
+  const example = openapiExample<any>('issue-comment');
+  const user =
+    author === 'human'
+      ? { ...example.user, login: MEMBER, type: 'User' }
+      : { ...example.user, login: author === 'actions' ? 'github-actions[bot]' : 'study-bot[bot]', type: 'Bot' };
+  return {
+    ...example,
+    id,
+    body,
+    user,
+    created_at: new Date(createdAt).toISOString(),
+    updated_at: new Date(createdAt).toISOString(),
+    issue_url: `${API}/repos/${STUDY.owner}/${STUDY.repo}/issues/1`,
+    performed_via_github_app: author === 'actions' ? { ...openapiExample<any>('integration'), id: 15368 } : author === 'study-bot' ? { ...openapiExample<any>('integration'), id: 1 } : null,
+  };
+}
+
+/** The first process: one /verify, run to the end by the local driver; what it wrote. */
+async function firstProcess(time: ReturnType<typeof manualTime>, s: Sent) {
+  const app = await createTestProbot({ ...attendance, verifier: fakeVerifier(), clock: time.clock, timer: time.timer });
+  const scope = nock(API);
+  mockInstallationToken(scope);
+  mockConfig(scope, studyYaml('verify:\n  perHour: 1'));
+  mockAck(scope, s, 'issue');
+  mockStudyFile(scope);
+  mockCheckRun(scope, s);
+  mockCommentUpdate(scope, s, 'issue');
+  await app.probot.receive(issueCommentEvent('/verify week1'));
+  await app.settle();
+  expect(s.commentUpdates[0]).toContain('✅ 동작함');
+}
+
+describe('/verify after a restart: the hourly cap', () => {
+  it('still holds: the second process counts the request the first one answered', async () => {
+    const time = manualTime();
+    const s = sent();
+    await firstProcess(time, s);
+    const started = time.clock.now().getTime();
+    // what GitHub now holds: the ⏳ as posted, since edited into the result (signed, "done")
+    expect(decodeVerifyRecord(s.replies[0], seal)).toMatchObject({ requestId: 'ic492700400', requester: MEMBER, state: 'pending' });
+    expect(decodeVerifyRecord(s.commentUpdates[0], seal)).toMatchObject({ requestId: 'ic492700400', requester: MEMBER, state: 'done' });
+
+    time.advance(10 * MINUTE);
+    const second = await createTestProbot({ ...attendance, verifier: fakeVerifier(), clock: time.clock, timer: time.timer });
+    const s2 = sent();
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml('verify:\n  perHour: 1'));
+    mockVerifyHistory(scope, [listed(1, s.commentUpdates[0], started)]);
+    mockReply(scope, s2, 'issue', 2);
+    await second.probot.receive(issueCommentEvent('/verify week1'));
+    await second.settle();
+    expect(s2.replies[0]).toContain('한 시간에 1번');
+    expect(s2.replies[0]).toContain('50분');
+  });
+
+  it('counts nothing a member could write: a human comment, another app, an edited or unsigned block', async () => {
+    const time = manualTime();
+    const s = sent();
+    await firstProcess(time, s);
+    const started = time.clock.now().getTime();
+    const real = s.commentUpdates[0];
+    // the member edits the bot's comment to say someone else asked (the signature no longer matches)
+    const edited = real.replace(/verify-record v1 (\S+) sig=/, (_m, b64: string) => `verify-record v1 ${b64.slice(0, -4)}AAA= sig=`);
+    const unsigned = real.replace(/ sig=[0-9a-f]{64}/, '');
+    time.advance(10 * MINUTE);
+    const second = await createTestProbot({ ...attendance, verifier: fakeVerifier(), clock: time.clock, timer: time.timer });
+    const s2 = sent();
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml('verify:\n  perHour: 1'));
+    mockVerifyHistory(scope, [listed(1, real, started, 'human'), listed(2, real, started, 'actions'), listed(3, edited, started), listed(4, unsigned, started)]);
+    mockAck(scope, s2, 'issue', 5, { history: false });
+    mockStudyFile(scope);
+    mockCheckRun(scope, s2, 4, 1, 'issue', 5);
+    mockCommentUpdate(scope, s2, 'issue', 5);
+    await second.probot.receive(issueCommentEvent('/verify week1'));
+    await second.settle();
+    expect(s2.replies[0]).toContain('⏳ 검증 중…');
+    expect(s2.commentUpdates[0]).toContain('✅ 동작함');
+  });
+});
+
+const SETTINGS: RecoverySettings = {
+  events: RECOVERED_EVENTS,
+  lookBackMs: 24 * 3600_000,
+  maxPages: 20,
+  maxAttempts: 3,
+  settleMs: 60_000,
+  startDelayMs: 10_000,
+  intervalMs: 5 * 60_000,
+};
+
+/** A restarted process with /verify and the recovery pass, as createApp wires them. */
+async function restartedProcess(time: ReturnType<typeof manualTime>, verifier: Verifier, deployment?: AppDeps['verifyDeployment']) {
+  const tasks: Promise<void>[] = [];
+  const deps: AppDeps = { ...attendance, clock: time.clock, timer: time.timer, verifier, verifyDeployment: deployment, background: (t) => void tasks.push(t()) } as AppDeps;
+  mockNoApprovedConfig();
+  const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), logLevel: 'fatal' });
+  let recovery!: ReturnType<typeof registerRecovery>;
+  await probot.load((app) => {
+    const commands: CommandHandler[] = [];
+    const verify = registerVerify(app, deps, commands);
+    registerCommandDispatch(app, deps, commands);
+    recovery = registerRecovery(app, deps, SETTINGS, {
+      repositories: [{ name: 'verify', run: async (r, octokit) => (await verify.recoverRepository(octokit, r))?.closed ?? [] }],
+    });
+  });
+  return {
+    probot,
+    recovery,
+    settle: async () => {
+      while (tasks.length > 0) await Promise.all(tasks.splice(0));
+    },
+  };
+}
+
+/** The recovery pass's reads: an empty delivery log, one installation with the study repository. */
+function mockRecoveryReads() {
+  const jwt = nock(API, { reqheaders: { authorization: /^bearer /i } });
+  jwt.get('/app/hook/deliveries').query({ per_page: '100' }).reply(200, []);
+  jwt.get('/app/installations').query({ per_page: '100' }).reply(200, [{ ...openapiExample<any>('base-installation-items')[0], id: INSTALLATION_ID }]);
+  const scope = nock(API);
+  mockInstallationToken(scope);
+  const repos = openapiExample('repository-paginated-2');
+  const repository = { ...repos.repositories[0], name: STUDY.repo, full_name: `${STUDY.owner}/${STUDY.repo}`, owner: { ...repos.repositories[0].owner, login: STUDY.owner }, default_branch: 'main', archived: false };
+  scope.get('/installation/repositories').query({ per_page: '100' }).reply(200, { total_count: 1, repositories: [repository] });
+  return scope;
+}
+
+describe('/verify after a restart: requests that were pending', () => {
+  it('a dispatched actions run is waited for again, and its result is published when it completes', async () => {
+    const time = manualTime();
+    const s = sent();
+    // the first process dispatches the run, records it in the ⏳, and stops
+    const first = await createTestProbot({ ...attendance, verifyDeployment: ACTIONS_DEPLOYMENT, verifier: fakeVerifier(), clock: time.clock, timer: time.timer });
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockAck(scope, s, 'issue');
+    mockStudyFile(scope);
+    mockCheckRun(scope, s, 4, 0);
+    scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/installation`).reply(200, { ...openapiExample<any>('installation'), id: RUNNER_INSTALLATION_ID });
+    scope.post(`/app/installations/${RUNNER_INSTALLATION_ID}/access_tokens`).reply(201, token(RUNNER_INSTALLATION_ID, { actions: 'write' }));
+    scope
+      .post(`/repos/${RUNNER.owner}/${RUNNER.repo}/actions/workflows/ebpf-verify.yml/dispatches`)
+      .reply(200, { ...openapiExample<any>('workflow-dispatch-response'), workflow_run_id: RUN_ID });
+    await first.probot.receive(issueCommentEvent('/verify week1'));
+    await first.settle();
+    const started = time.clock.now().getTime();
+    expect(decodeVerifyRecord(s.remembered[0], seal)).toMatchObject({
+      state: 'pending',
+      driver: 'actions',
+      job: { checkRunId: 4, path: 'study/week1/hgd.md' },
+      run: { runner: RUNNER, workflow: 'ebpf-verify.yml' },
+    });
+
+    time.advance(3 * MINUTE);
+    const second = await restartedProcess(time, fakeVerifier(), ACTIONS_DEPLOYMENT);
+    const reads = mockRecoveryReads();
+    mockVerifyHistory(reads, [listed(1, s.remembered[0], started)]);
+    const result = await second.recovery.runOnce();
+    expect(result?.errors).toEqual([]);
+    expect(result?.reconciled?.repositories).toBe(1);
+
+    // the run completes now: the restarted process reports it, once
+    const done = sent();
+    const publish = nock(API);
+    publish.get(`/repos/${STUDY.owner}/${STUDY.repo}/installation`).reply(200, { ...openapiExample<any>('installation'), id: INSTALLATION_ID });
+    publish.post(`/app/installations/${RUNNER_INSTALLATION_ID}/access_tokens`).optionally().reply(201, token(RUNNER_INSTALLATION_ID, { actions: 'write' }));
+    publish.post(`/app/installations/${INSTALLATION_ID}/access_tokens`).optionally().reply(201, token(INSTALLATION_ID));
+    mockCommentUpdate(publish, done, 'issue');
+    mockCheckRunUpdate(publish, done);
+    await second.probot.receive(workflowRunEvent({ runId: RUN_ID, title: 'verify ic492700400', conclusion: 'failure' }));
+    await second.settle();
+    expect(done.commentUpdates).toHaveLength(1);
+    expect(done.commentUpdates[0]).toContain('러너 워크플로가 실패했습니다');
+    expect(decodeVerifyRecord(done.commentUpdates[0], seal)?.state).toBe('done');
+    expect(done.checkUpdates.at(-1)).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+    // a redelivery of the completion finds nothing waiting
+    await second.probot.receive(workflowRunEvent({ runId: RUN_ID, title: 'verify ic492700400', conclusion: 'failure' }));
+    await second.settle();
+    expect(done.commentUpdates).toHaveLength(1);
+    second.recovery.stop();
+  });
+
+  it('a local run that died with the process is closed out at start: comment, Check Run, and the member may ask again', async () => {
+    const time = manualTime();
+    const s = sent();
+    // the first process records the job and dies while the runner works
+    const hanging: Verifier = () => new Promise(() => {});
+    const first = await createTestProbot({ ...attendance, verifier: hanging, clock: time.clock, timer: time.timer });
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockAck(scope, s, 'issue');
+    mockStudyFile(scope);
+    mockCheckRun(scope, s, 4, 0);
+    await first.probot.receive(issueCommentEvent('/verify week1'));
+    for (let i = 0; i < 200 && s.remembered.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(decodeVerifyRecord(s.remembered[0], seal)).toMatchObject({ state: 'pending', driver: 'local', job: { checkRunId: 4 } });
+    const started = time.clock.now().getTime();
+    // another member's ⏳ whose process died before its Check Run: a record without a job
+    const deadline = started + 20 * MINUTE;
+    const earlyBody = stampRecord(renderPending({ requestId: 'ic17', requester: 'kim-cs', lang: 'ko', deadline }), { requestId: 'ic17', requester: 'kim-cs', state: 'pending', deadline, lang: 'ko' }, seal);
+
+    time.advance(MINUTE);
+    const second = await restartedProcess(time, fakeVerifier());
+    const reads = mockRecoveryReads();
+    mockVerifyHistory(reads, [listed(1, s.remembered[0], started), listed(2, earlyBody, started - MINUTE)]);
+    const closed = sent();
+    mockCommentUpdate(reads, closed, 'issue', 1);
+    mockCheckRunUpdate(reads, closed, 4);
+    mockCommentUpdate(reads, closed, 'issue', 2);
+    const result = await second.recovery.runOnce();
+    expect(result?.errors).toEqual([]);
+    expect(result?.reconciled?.others.verify).toEqual([`${STUDY.owner}/${STUDY.repo}: ic17`, `${STUDY.owner}/${STUDY.repo}: ic492700400`]);
+    const [job, before] = closed.commentUpdates[0].includes('ic492700400') ? closed.commentUpdates : [...closed.commentUpdates].reverse();
+    expect(job).toContain('봇이 다시 시작되어 결과를 잃었습니다');
+    expect(parsePendingMark(job)).toBeNull();
+    expect(decodeVerifyRecord(job, seal)?.state).toBe('done');
+    expect(before).toContain('봇이 다시 시작되어');
+    expect(decodeVerifyRecord(before, seal)).toMatchObject({ requestId: 'ic17', state: 'done' });
+    expect(closed.checkUpdates.at(-1)).toMatchObject({ status: 'completed', conclusion: 'neutral' });
+
+    // the member is not "still running": a new request is accepted
+    const again = nock(API);
+    const s2 = sent();
+    mockConfig(again, studyYaml());
+    mockAck(again, s2, 'issue', 3, { history: false });
+    mockStudyFile(again);
+    mockCheckRun(again, s2, 5, 1, 'issue', 3);
+    mockCommentUpdate(again, s2, 'issue', 3);
+    await second.probot.receive(issueCommentEvent('/verify week1'));
+    await second.settle();
+    expect(s2.replies[0]).toContain('⏳ 검증 중…');
+    second.recovery.stop();
+  });
+});
