@@ -5,7 +5,7 @@
  * filled in, and every request is recorded with the time it arrived, so a bench can say
  * when the app answered what. Routes it does not know get GitHub's 404 shape and are listed.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openapiExample } from '../test/helpers/github-examples.js';
@@ -24,9 +24,30 @@ export interface FakeRepo {
   commits: Map<string, Map<string, string>>;
   /** login → role_name (admin, maintain, write, read) */
   roles: Map<string, string>;
+  /** the repository's id, as the webhook payloads of the bench carry it */
+  id?: number;
 }
 
 const gitSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+
+/**
+ * One attempt in the app's delivery log (`GET /app/hook/deliveries`), GitHub's documented
+ * shape (`hook-delivery-items`); `payload` is what GitHub would send again on a redelivery.
+ */
+export interface LoggedDelivery {
+  id: number;
+  guid: string;
+  delivered_at: string;
+  redelivery: boolean;
+  duration: number;
+  status: string;
+  status_code: number;
+  event: string;
+  action: string | null;
+  installation_id: number | null;
+  repository_id: number | null;
+  throttled_at: string | null;
+}
 
 export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
@@ -36,8 +57,78 @@ export class FakeGitHub {
   private readonly checkRuns = new Map<number, any>();
   private readonly comments = new Map<number, any>();
   private readonly issues: any[] = [];
+  /** the app's delivery log, every attempt (GitHub lists them newest first) */
+  readonly deliveries: LoggedDelivery[] = [];
+  /** what each delivery (by guid) carries */
+  readonly payloads = new Map<string, { event: string; payload: unknown }>();
+  /** the repository's events (`GET /repos/{owner}/{repo}/events`), newest first */
+  events: unknown[] = [];
+  /** where redeliveries go: the app's webhook URL and secret */
+  webhookTarget: { url: string; secret: string } | null = null;
+  /** redeliveries still on their way (a test waits for them) */
+  readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly repo: FakeRepo) {}
+
+  /** A delivery GitHub attempted (e.g. while the app was down) and logged with its answer. */
+  logDelivery(entry: { guid: string; event: string; payload: any; at: Date; statusCode: number; status: string }): LoggedDelivery {
+    const example = openapiExample<LoggedDelivery[]>('hook-delivery-items')[0];
+    const logged: LoggedDelivery = {
+      ...example,
+      id: this.nextId++,
+      guid: entry.guid,
+      delivered_at: entry.at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      redelivery: this.payloads.has(entry.guid),
+      status: entry.status,
+      status_code: entry.statusCode,
+      event: entry.event,
+      action: entry.payload?.action ?? null,
+      installation_id: entry.payload?.installation?.id ?? null,
+      repository_id: entry.payload?.repository?.id ?? null,
+      throttled_at: null,
+    };
+    this.payloads.set(entry.guid, { event: entry.event, payload: entry.payload });
+    this.deliveries.push(logged);
+    return logged;
+  }
+
+  /** Study-bot's check runs on `sha`. */
+  checkRunsOn(sha: string): any[] {
+    return [...this.checkRuns.values()].filter((r) => r.head_sha === sha);
+  }
+
+  /** As GitHub does on `POST /app/hook/deliveries/{id}/attempts`: deliver the payload again, signed, and log the attempt. */
+  private redeliver(delivery: LoggedDelivery): void {
+    const target = this.webhookTarget;
+    const carried = this.payloads.get(delivery.guid);
+    if (!target || !carried) return;
+    const body = JSON.stringify(carried.payload);
+    const attempt = (async () => {
+      let statusCode = 0;
+      let status = 'failed to connect to host';
+      try {
+        const response = await fetch(target.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-github-event': carried.event,
+            'x-github-delivery': delivery.guid,
+            'x-hub-signature-256': `sha256=${createHmac('sha256', target.secret).update(body).digest('hex')}`,
+          },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        await response.text();
+        statusCode = response.status;
+        status = response.ok ? 'OK' : response.statusText;
+      } catch {
+        // logged as GitHub logs an app that is down
+      }
+      this.logDelivery({ guid: delivery.guid, event: carried.event, payload: carried.payload, at: new Date(), statusCode, status });
+    })();
+    this.inFlight.add(attempt);
+    void attempt.finally(() => this.inFlight.delete(attempt));
+  }
 
   async start(): Promise<number> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -80,6 +171,24 @@ export class FakeGitHub {
       return [201, { ...example, token: 'ghs_fake', expires_at: new Date(Date.now() + 3_600_000).toISOString() }];
     }
     if (method === 'GET' && path === `${base}/installation`) return [200, openapiExample<any>('installation')];
+    if (method === 'GET' && path === '/app/hook/deliveries') {
+      return [200, [...this.deliveries].sort((a, b) => b.delivered_at.localeCompare(a.delivered_at) || b.id - a.id)];
+    }
+    if (method === 'POST' && (m = /^\/app\/hook\/deliveries\/(\d+)\/attempts$/.exec(path))) {
+      const delivery = this.deliveries.find((d) => d.id === Number(m![1]));
+      if (!delivery) return null;
+      this.redeliver(delivery);
+      return [202, {}];
+    }
+    if (method === 'GET' && path === '/app/installations') return [200, [{ ...openapiExample<any>('base-installation-items')[0], id: 2 }]];
+    if (method === 'GET' && path === '/installation/repositories') {
+      const example = openapiExample<any>('repository-paginated-2').repositories[0];
+      const repository = { ...example, id: this.repo.id ?? example.id, name: repo, full_name: `${owner}/${repo}`, owner: { ...example.owner, login: owner }, default_branch: 'main', archived: false };
+      return [200, { total_count: 1, repositories: [repository] }];
+    }
+    if (method === 'GET' && path === `${base}/events`) return [200, this.events];
+    if (method === 'GET' && path === `${base}/issues/comments`) return [200, [...this.comments.values()]];
+    if (method === 'GET' && path === `${base}/comments`) return [200, []];
     if (method === 'GET' && path === base) return [200, { ...openapiExample<any>('full-repository'), name: repo, full_name: `${owner}/${repo}`, default_branch: 'main' }];
     if (method === 'GET' && (m = new RegExp(`^${base}/git/trees/([0-9a-f]{40})$`).exec(path))) {
       const files = this.repo.commits.get(m[1]);
@@ -143,7 +252,15 @@ export class FakeGitHub {
       if (method === 'GET') return [200, [...this.comments.values()].filter((c) => c.issue_number === issueNumber)];
       if (method === 'POST') {
         const example = openapiExample<any>('issue-comment');
-        const comment = { ...example, id: this.nextId++, body: body.body, issue_number: issueNumber, user: { ...example.user, login: 'study-bot[bot]', type: 'Bot' } };
+        const comment = {
+          ...example,
+          id: this.nextId++,
+          body: body.body,
+          issue_number: issueNumber,
+          issue_url: `http://127.0.0.1/api/v3${base}/issues/${issueNumber}`,
+          created_at: new Date().toISOString(),
+          user: { ...example.user, login: 'study-bot[bot]', type: 'Bot' },
+        };
         this.comments.set(comment.id, comment);
         return [201, comment];
       }

@@ -12,13 +12,12 @@
  * checkout (that is how the "before" figures were taken). Skipped unless
  * `STUDY_BOT_BENCH_HTTP=1`: it starts a server and waits on a real clock.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import nock from 'nock';
 import { webhookExample } from '../test/helpers/github-examples.js';
+import { CHECKOUT, deliver as deliverSigned, startApp, testKey, until as untilWithin } from './app-over-http.js';
 import { FakeGitHub } from './fake-github.js';
 import { PATHOLOGICAL_SHAPES } from './pathological-shapes.js';
+import { pushesWhileDown, WITHIN_MS } from './pushes-while-down.js';
 
 const OWNER = 'Codertocat';
 const REPO = 'Hello-World';
@@ -72,87 +71,31 @@ function commentPayload(id: number, issue: number, login: string, association: s
   return p;
 }
 
-async function deliver(port: number, event: string, payload: unknown): Promise<{ ms: number; status: number }> {
-  const body = JSON.stringify(payload);
-  const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-  const started = performance.now();
-  const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': crypto.randomUUID(), 'x-hub-signature-256': signature },
-    body,
-    signal: AbortSignal.timeout(WAIT_MS),
-  }).catch((error: Error) => ({ status: -1, text: async () => error.message }));
-  await response.text();
-  return { ms: performance.now() - started, status: response.status };
-}
-
-async function until<T>(probe: () => T | undefined, timeoutMs = WAIT_MS): Promise<T | undefined> {
-  const end = performance.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined || performance.now() > end) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const freePort = async (): Promise<number> => {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-};
-
-function startApp(dir: string, env: NodeJS.ProcessEnv): ChildProcess {
-  // Its own process group, so the bench ends npm, tsx and node together by the group's id.
-  return spawn('npm', ['start', '--silent'], { cwd: dir, env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
 export async function benchWebhooksOverHttp() {
   if (process.env.STUDY_BOT_BENCH_HTTP !== '1') return [];
   nock.enableNetConnect('127.0.0.1'); // this bench talks to its own local servers only
   const fake = new FakeGitHub(repository());
   const apiPort = await fake.start();
-  const appPort = await freePort();
-  const dir = process.env.STUDY_BOT_APP_DIR ?? fileURLToPath(new URL('..', import.meta.url));
-  const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const app = startApp(dir, {
-    ...process.env,
-    APP_ID: '1',
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET: SECRET,
-    PORT: String(appPort),
-    HOST: '127.0.0.1',
-    GHE_HOST: `127.0.0.1:${apiPort}`,
-    GHE_PROTOCOL: 'http',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-  });
-  let stderr = '';
-  app.stderr?.on('data', (d) => void (stderr = (stderr + String(d)).slice(-4_000)));
+  const dir = process.env.STUDY_BOT_APP_DIR ?? CHECKOUT;
+  let app: Awaited<ReturnType<typeof startApp>> | null = null;
   try {
-    const bootStarted = performance.now();
-    for (;;) {
-      const r = await fetch(`http://127.0.0.1:${appPort}/api/github/webhooks`, { method: 'POST', body: '{}' }).catch(() => null);
-      if (r) break;
-      if (performance.now() - bootStarted > 300_000) throw new Error(`the app did not start: ${stderr}`);
-      await new Promise((res) => setTimeout(res, 200));
-    }
-    const bootMs = performance.now() - bootStarted;
+    app = await startApp({ how: 'npm-start', dir, apiPort, secret: SECRET, privateKey: testKey(), env: { LOG_LEVEL: 'warn' } });
+    const appPort = app.port;
+    const bootMs = app.bootMs;
+    const deliver = (event: string, payload: unknown) => deliverSigned(appPort, SECRET, event, payload, crypto.randomUUID(), WAIT_MS);
+    const until = <T>(probe: () => T | undefined, timeoutMs = WAIT_MS) => untilWithin(probe, timeoutMs);
 
     const paths = PATHOLOGICAL_SHAPES.map((_, i) => `study/week1/m${i}.md`);
-    const push = await deliver(appPort, 'push', pushPayload(paths));
+    const push = await deliver('push', pushPayload(paths));
     // The comments must arrive while the notes are being parsed: once the app has read every
     // blob of the push, parsing is what it does next.
     await until(() => (fake.seen('GET', /\/git\/blobs\//).length >= paths.length ? true : undefined), 60_000);
     await new Promise((r) => setTimeout(r, 300));
     const checkInSent = performance.now();
-    const checkIn = await deliver(appPort, 'issue_comment', commentPayload(7001, 1, 'kim-chulsoo', 'COLLABORATOR', '/출석'));
+    const checkIn = await deliver('issue_comment', commentPayload(7001, 1, 'kim-chulsoo', 'COLLABORATOR', '/출석'));
     // 20 KB of nested list markers (remark took 21 s on them) and fifty unknown commands.
     const flood = `${'- '.repeat(10_000)}x\n\n${'/zz\n'.repeat(50)}`;
-    const outsider = await deliver(appPort, 'issue_comment', commentPayload(7002, 2, 'stranger', 'NONE', flood));
+    const outsider = await deliver('issue_comment', commentPayload(7002, 2, 'stranger', 'NONE', flood));
 
     const answered = await until(() => fake.requests.find((r) => (r.method === 'POST' && /comments\/7001\/reactions$/.test(r.path)) || (r.method === 'POST' && /\/issues\/1\/comments$/.test(r.path))));
     const completed = await until(() =>
@@ -173,7 +116,7 @@ export async function benchWebhooksOverHttp() {
     const answer = answered ? (answered.body?.content ? `reaction ${answered.body.content}` : `reply: ${String(answered.body?.body ?? '').replace(/\s+/g, ' ').slice(0, 60)}`) : 'none';
     return [
       {
-        name: `webhooks over real HTTP while ${PATHOLOGICAL_SHAPES.length} pathological notes are checked (${dir === fileURLToPath(new URL('..', import.meta.url)) ? 'this checkout' : dir})`,
+        name: `webhooks over real HTTP while ${PATHOLOGICAL_SHAPES.length} pathological notes are checked (${dir === CHECKOUT ? 'this checkout' : dir})`,
         figures: {
           'app start (ms)': bootMs,
           'push webhook answered (ms)': push.status === 200 ? push.ms : `status ${push.status} after ${push.ms.toFixed(0)} ms`,
@@ -191,14 +134,42 @@ export async function benchWebhooksOverHttp() {
       },
     ];
   } finally {
-    if (app.pid) {
-      try {
-        process.kill(-app.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
+    await app?.stop();
     await fake.stop();
+    nock.disableNetConnect();
+  }
+}
+
+/**
+ * Two pushes made while the app was down (two failed deliveries in GitHub's log): how long
+ * after `npm start` each commit has its check run, and how many check runs each ever gets
+ * (after the first start, and after a second one). `STUDY_BOT_BENCH_START=tsx` runs the
+ * server from source instead of building it first.
+ */
+export async function benchPushesWhileDown() {
+  if (process.env.STUDY_BOT_BENCH_HTTP !== '1') return [];
+  nock.enableNetConnect('127.0.0.1');
+  try {
+    const how = process.env.STUDY_BOT_BENCH_START === 'tsx' ? 'tsx' : 'npm-start';
+    const dir = process.env.STUDY_BOT_APP_DIR ?? CHECKOUT;
+    const r = await pushesWhileDown(how, dir);
+    const within = (ms: number | undefined) => (ms === undefined ? `not within ${WITHIN_MS / 1000} s` : ms / 1000);
+    return [
+      {
+        name: `two pushes made while the app was down (${how === 'tsx' ? 'tsx src/server.ts' : 'npm start'}, ${dir === CHECKOUT ? 'this checkout' : dir})`,
+        figures: {
+          'app start, spawn to listening (s)': r.bootMs / 1000,
+          'first push checked, after spawn (s)': within(r.firstCheckedMs),
+          'second push checked, after spawn (s)': within(r.secondCheckedMs),
+          'check runs per commit after the first start': r.runsAfterFirstStart.join(' / '),
+          'check runs per commit after a second start': r.runsAfterSecondStart.join(' / '),
+          'redeliveries asked for (both starts)': r.redeliveries,
+          'redeliveries answered with': r.redeliveryAnswers.join(', ') || 'none',
+          'routes the fake did not know': r.routesUnknown.slice(0, 5).join(', ') || 'none',
+        },
+      },
+    ];
+  } finally {
     nock.disableNetConnect();
   }
 }

@@ -4,6 +4,7 @@ import { gitCacheOf } from '../github/git-cache.js';
 import { pushGitHub, type PushGitHub } from '../github/push-client.js';
 import type { ConfigApprovals } from '../config/approval.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
+import { claimsOf, type SharedClaims } from '../shared-state/claims.js';
 import { PushMemory } from './push-memory.js';
 import { PushOutcomes, pushOutcomesOf } from './push-outcomes.js';
 import { CHECK_NAMES } from './render-check-run.js';
@@ -24,7 +25,20 @@ export interface PushCheckState {
   github: (octokit: Octokit, repo: { owner: string; repo: string }) => PushGitHub;
   /** the approved config of a repository (the app passes the ledger's); none: the file rules */
   approvals?: (octokit: Octokit, repo: RepoRef) => ConfigApprovals;
+  /**
+   * With Redis (two replicas): a push is claimed there too, so the replica that receives a
+   * redelivery and the one that reconciles at start never both check it. Absent: this process
+   * is the only one, and its memory is enough.
+   */
+  shared?: SharedClaims;
 }
+
+/** How long a push stays claimed across replicas: the recovery pass looks back 24 hours. */
+const SHARED_PUSH_CLAIM_S = 25 * 60 * 60;
+
+/** Claims `key` in the replicas' shared claims (true without them: memory already decided). */
+export const claimAcrossReplicas = async (state: PushCheckState, key: string): Promise<boolean> =>
+  !state.shared || state.shared.claim(`push:${key}`, SHARED_PUSH_CLAIM_S);
 
 export const createPushCheckState = (deps: AppDeps, appId: number | null, approvals?: PushCheckState['approvals']): PushCheckState => ({
   memory: new PushMemory(deps.clock.now()),
@@ -33,15 +47,21 @@ export const createPushCheckState = (deps: AppDeps, appId: number | null, approv
   // The app's git object cache: the attendance report reads the same push through it.
   github: (octokit, repo) => pushGitHub(octokit, repo, gitCacheOf(deps)),
   ...(approvals ? { approvals } : {}),
+  ...(deps.shared?.redis ? { shared: claimsOf(deps.shared, deps.clock) } : {}),
 });
 
 type Log = Context['log'];
 
-function launch(deps: AppDeps, state: PushCheckState, octokit: Octokit, req: PushCheckRequest, log: Log, release?: () => void): void {
+function launch(deps: AppDeps, state: PushCheckState, octokit: Octokit, req: PushCheckRequest, log: Log, release?: () => void, sharedKey?: string): void {
   const options: PushCheckOptions = { configCache: state.configCache, log, approvals: state.approvals?.(octokit, req.repo) };
   // The attendance report waits for these verdicts and writes them with the push (one refresh).
   const settle = pushOutcomesOf(deps).begin(PushOutcomes.key(req.repo, req.before, req.after));
   deps.background(async () => {
+    if (sharedKey && !(await claimAcrossReplicas(state, sharedKey))) {
+      settle(null);
+      log.info({ after: req.after }, 'push check: another replica has this push in hand, skipped');
+      return;
+    }
     try {
       const result = await runPushCheck(state.github(octokit, req.repo), req, options);
       settle(result.checkRunId !== undefined && result.checked ? { checkRunId: result.checkRunId, files: result.checked, completedAt: deps.clock.now() } : null);
@@ -85,7 +105,7 @@ export function handlePush(context: Context<'push'>, deps: AppDeps, state: PushC
     pusherLogin: p.sender?.login ?? p.pusher.name,
     lookForExisting: state.memory.mayPredate(pushedAt),
   };
-  launch(deps, state, context.octokit, req, context.log, () => state.memory.release(context.id, key));
+  launch(deps, state, context.octokit, req, context.log, () => state.memory.release(context.id, key), key);
 }
 
 const ourNames: readonly string[] = Object.values(CHECK_NAMES);

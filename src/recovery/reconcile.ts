@@ -1,6 +1,6 @@
 import type { Octokit } from '../github/octokit.js';
 import { installedRepositories, recentEvents, type InstalledRepository } from '../github/reconcile-client.js';
-import type { PushCheckState } from '../push-check/handle-push.js';
+import { claimAcrossReplicas, type PushCheckState } from '../push-check/handle-push.js';
 import { PushMemory } from '../push-check/push-memory.js';
 import { runPushCheck } from '../push-check/run-push-check.js';
 import { ZERO_SHA } from '../push-check/select-push.js';
@@ -60,7 +60,7 @@ export async function reconcilePushes(
       for (const c of candidates) {
         const key = PushMemory.key(repository.id, c.before, c.after);
         const deliveryId = `reconcile:${key}`;
-        if (push.memory.claim(deliveryId, key) !== 'new') continue;
+        if (push.memory.claim(deliveryId, key) !== 'new' || !(await claimAcrossReplicas(push, key))) continue;
         const repo = { owner: repository.owner, repo: repository.repo };
         try {
           const outcome = await runPushCheck(

@@ -1,7 +1,7 @@
 import type { DeliveryLog, HookDelivery } from '../github/app-deliveries.js';
 import { missedDeliveries } from './missed-deliveries.js';
 import type { ReconcileResult } from './reconcile.js';
-import type { SharedClaims } from './shared-claims.js';
+import type { SharedClaims } from '../shared-state/claims.js';
 
 /**
  * One pass of "nothing lost while down": read GitHub's delivery log back to `since`, and ask

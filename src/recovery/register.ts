@@ -6,7 +6,7 @@ import type { PushCheckState } from '../push-check/handle-push.js';
 import { reconcilePushes } from './reconcile.js';
 import { recoveryPass, type RecoveryOptions, type RecoveryResult } from './recovery-pass.js';
 import { processOnly } from '../shared-state/shared-state.js';
-import { claimsOf } from './shared-claims.js';
+import { claimsOf } from '../shared-state/claims.js';
 import type { RepositoryReconciler } from './reconcile.js';
 
 /** The events study-bot listens to: a failed delivery of any other is not worth a request. */

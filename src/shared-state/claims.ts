@@ -1,5 +1,5 @@
 import type { Clock } from '../app/deps.js';
-import { KEY_PREFIX, type RedisClient, type SharedState } from '../shared-state/shared-state.js';
+import { KEY_PREFIX, type RedisClient, type SharedState } from './shared-state.js';
 
 /**
  * "I take this one": a claim that only one process wins for `ttlSeconds`. With `REDIS_URL`
