@@ -107,7 +107,7 @@ export function doctorChecks(info: RunnerInfo, extra: { bccTools: number; memloc
  */
 export function vmChecks(probe: VmRunnerProbe, lang?: Language): DoctorCheck[] {
   const t = texts(lang);
-  const build = `sudo apt-get install -y qemu-system-x86 mmdebstrap e2fsprogs kmod && sudo study-bot runner image build`;
+  const build = `sudo apt-get install -y qemu-system-x86 bubblewrap mmdebstrap e2fsprogs kmod && sudo study-bot runner image build`;
   const checks: DoctorCheck[] = [
     { name: 'qemu', ok: probe.qemu !== null, essential: false, detail: probe.qemu ?? t('설치되어 있지 않음', 'not installed'), fix: 'sudo apt-get install -y qemu-system-x86' },
     {
@@ -129,6 +129,17 @@ export function vmChecks(probe: VmRunnerProbe, lang?: Language): DoctorCheck[] {
         ? t(`KVM 사용: ${probe.accel.reason.ko}`, `KVM works: ${probe.accel.reason.en}`)
         : t(`전체 에뮬레이션(TCG, 느림): ${probe.accel.reason.ko}`, `full emulation (TCG, slower): ${probe.accel.reason.en}`),
       fix: t('중첩 가상화가 켜진 VM이나 물리 머신, /dev/kvm을 VM 사용자(kvm 그룹, 0660)가 열 수 있게', 'a VM with nested virtualization or bare metal, and /dev/kvm open to the VM user (group kvm, mode 0660)'),
+    });
+  }
+  if (probe.qemu) {
+    checks.push({
+      name: 'vm-jail',
+      ok: probe.jail,
+      essential: false,
+      detail: probe.jail
+        ? t('QEMU는 bubblewrap 안에서 실행: /usr와 러너 파일만 보이고 다른 프로세스·네트워크 없음', 'QEMU runs in bubblewrap: it sees only /usr and the runner\'s files, no other process, no network')
+        : t('bubblewrap 없음: QEMU가 호스트의 (모두가 읽을 수 있는) 파일을 볼 수 있습니다', 'no bubblewrap: QEMU can see the host\'s world-readable files'),
+      fix: 'sudo apt-get install -y bubblewrap',
     });
   }
   if (probe.warm && probe.warm.length > 0) {

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { QEMU_BINARY, qemuArgv, type QemuSpec } from './qemu-argv.js';
 import { consoleOutsideFrame, decodeFrame, type FrameRead } from './result-frame.js';
 import { READY_MARKER, withoutHeartbeats } from './serial-protocol.js';
+import { jailArgv, type JailPaths } from './qemu-jail.js';
 import type { VmUser } from './vm-user.js';
 
 export interface LaunchOptions {
@@ -25,6 +26,11 @@ export interface LaunchOptions {
   fd3?: number | 'pipe';
   /** Called once, when the agent first says it is ready (snapshot.ts saves the guest then). */
   onReady?: (fd3: Duplex | null) => void;
+  /**
+   * QEMU in bubblewrap (qemu-jail.ts) seeing only the spec's files and these folders; null (or
+   * left out) without a jail.
+   */
+  jail?: { writable?: string[] } | null;
 }
 
 export interface LaunchResult {
@@ -59,7 +65,10 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
     let timedOut = false;
     let overflowed = false;
     let spawnError: string | null = null;
-    const [file, ...args] = confinedArgv(opts.qemuBinary ?? QEMU_BINARY, qemuArgv(opts.spec), opts.user);
+    const jail: JailPaths | null = opts.jail
+      ? { readOnly: [opts.spec.kernel, opts.spec.initramfs, opts.spec.rootImage], writable: opts.jail.writable, kvm: opts.spec.accel === 'kvm' }
+      : null;
+    const [file, ...args] = confinedArgv(opts.qemuBinary ?? QEMU_BINARY, qemuArgv(opts.spec), opts.user, jail);
     const child = spawn(file!, args, {
       stdio: ['pipe', 'pipe', 'pipe', ...(opts.fd3 === undefined ? [] : [opts.fd3])],
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
@@ -134,16 +143,15 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
 
 /**
  * QEMU's argv inside its confinement. `setpriv --pdeathsig KILL`: QEMU dies with this process,
- * so a crashed or restarted bot leaves no VM running; as root, also a new network, IPC and UTS
- * namespace (QEMU needs no network: an escaped QEMU finds none), the VM user's uid and gid
- * with no supplementary groups, and no new privileges.
+ * so a crashed or restarted bot leaves no VM running; as root, the VM user's uid and gid with no
+ * supplementary groups, and no new privileges. Around that, bubblewrap when there is a jail
+ * (qemu-jail.ts: only /usr and the runner's files, new PID, network, IPC, UTS namespaces), or
+ * else new network, IPC and UTS namespaces (QEMU needs no network: an escaped QEMU finds none).
  */
-export function confinedArgv(qemu: string, argv: string[], user: VmUser | null): string[] {
+export function confinedArgv(qemu: string, argv: string[], user: VmUser | null, jail: JailPaths | null = null): string[] {
   const setpriv = ['setpriv', '--pdeathsig', 'KILL', '--no-new-privs'];
+  const drop = user ? [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups'] : [];
+  if (jail) return [...jailArgv(jail, user), ...setpriv, ...drop, '--', qemu, ...argv];
   if (!user) return [...setpriv, '--', qemu, ...argv];
-  return [
-    'unshare', '--net', '--ipc', '--uts', '--',
-    ...setpriv, `--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--',
-    qemu, ...argv,
-  ];
+  return ['unshare', '--net', '--ipc', '--uts', '--', ...setpriv, ...drop, '--', qemu, ...argv];
 }

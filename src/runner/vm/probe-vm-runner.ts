@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import type { AccelChoice } from './accel.js';
+import { jailAvailable } from './qemu-jail.js';
 import type { WarmStartState } from './verify-in-vm.js';
 import { QEMU_BINARY } from './qemu-argv.js';
 import { readManifest, runnerDir, type RunnerManifest } from './runner-dir.js';
@@ -14,6 +15,8 @@ export interface VmRunnerProbe {
   accel: AccelChoice | null;
   /** Per kernel, whether a ready guest is saved for fast starts (only when accel is known). */
   warm: WarmStartState[] | null;
+  /** Whether QEMU runs in bubblewrap (qemu-jail.ts). */
+  jail: boolean;
 }
 
 export async function probeVmRunner(env: NodeJS.ProcessEnv = process.env): Promise<VmRunnerProbe> {
@@ -29,5 +32,5 @@ export async function probeVmRunner(env: NodeJS.ProcessEnv = process.env): Promi
     accel = await chooseAccel(dir, manifest, await guestAgentSource(), env).catch(() => null);
     if (accel) warm = await warmStartStatus({ runnerDir: dir, env, accel: accel.accel }).catch(() => null);
   }
-  return { dir, qemu, manifest, accel, warm };
+  return { dir, qemu, manifest, accel, warm, jail: jailAvailable(env) };
 }

@@ -98,7 +98,7 @@ export type SaveResult = { ok: true; bytes: number; durationMs: number } | { ok:
  * enter but not list, so no other process of the VM user can find it. The file appears only
  * when complete.
  */
-export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; statePath: string; deadlineMs: number }): Promise<SaveResult> {
+export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; jail: boolean; statePath: string; deadlineMs: number }): Promise<SaveResult> {
   const startedAt = Date.now();
   const work = mkdtempSync(path.join(os.tmpdir(), 'study-bot-vm-snap-'));
   const partial = `${opts.statePath}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -141,6 +141,8 @@ export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; 
       fd3: 'pipe',
       deadlineMs: opts.deadlineMs,
       user: opts.user,
+      // In the jail QEMU sees the state socket's folder (and nothing else of /tmp).
+      jail: opts.jail ? { writable: [work] } : null,
       onReady: (monitor) => {
         if (!monitor) return;
         saving ??= save(monitor).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));

@@ -16,6 +16,7 @@ import { baseResult, deniedResult } from '../verify-oneliners.js';
 import { encodeRequestLine } from './serial-protocol.js';
 import { bootFolder, ensureAgentInitramfs, pruneOtherSnapshots, saveSnapshot, snapshotFile } from './snapshot.js';
 import type { VmRequest } from './vm-request.js';
+import { jailAvailable } from './qemu-jail.js';
 import { vmUser, type VmUser } from './vm-user.js';
 
 export interface VmVerifyOptions {
@@ -130,11 +131,10 @@ export async function prepareWarmStarts(opts: { runnerDir?: string; env?: NodeJS
   const agent = await guestAgentSource();
   const choice = await chooseAccel(dir, manifest, agent, opts.env);
   const settings = vmSettings(opts.env);
-  const user = vmUser({ kvm: choice.accel === 'kvm', env: opts.env });
   return Promise.all(
     manifest.kernels.map(async (kernel) => {
       const initramfs = ensureAgentInitramfs(dir, kernel, agent);
-      const state = initramfs && snapshotsEnabled(opts.env) ? await vmSlots.run(settings.slots, () => warmState(kernelSpec(dir, manifest, kernel, choice.accel, settings, initramfs), user, choice.accel)) : null;
+      const state = initramfs && snapshotsEnabled(opts.env) ? await vmSlots.run(settings.slots, () => warmState(kernelSpec(dir, manifest, kernel, choice.accel, settings, initramfs), choice.accel, opts.env)) : null;
       return { kernel: kernel.name, state, bytes: state ? statSync(state).size : 0 };
     }),
   );
@@ -266,6 +266,7 @@ async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>
   const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}) };
   const line = encodeRequestLine(request);
   const user = vmUser({ kvm: req.accel === 'kvm', env: req.env });
+  const jail = jailAvailable(req.env) ? {} : null;
   const spec = (initramfs: string): QemuSpec => ({
     ...kernelSpec(req.dir, req.manifest, req.kernel, req.accel, settings, initramfs),
     ...(req.append ? { append: req.append } : {}),
@@ -273,19 +274,19 @@ async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>
   // The real agent's boot files live next to the image, with its snapshot; a test's stand-in
   // agent gets a folder of its own and always boots cold.
   const shared = req.warm ? ensureAgentInitramfs(req.dir, req.kernel, req.agent) : null;
-  if (!shared) return { ...(await bootFromTemp(req, spec, line, user)), start: 'boot' };
+  if (!shared) return { ...(await bootFromTemp(req, spec, line, user, jail)), start: 'boot' };
   const cold = spec(shared);
   if (snapshotsEnabled(req.env) && !req.append) {
-    const state = await warmState(cold, user, req.accel);
+    const state = await warmState(cold, req.accel, req.env);
     if (state) {
-      const restored = await restoreAndRun(state, cold, line, user, req.deadlineMs);
+      const restored = await restoreAndRun(state, cold, line, user, jail, req.deadlineMs);
       // A snapshot QEMU refuses (another build, a damaged file) is dropped and the request boots cold.
       if (restored.readySeen || restored.timedOut || restored.frame.ok) return { ...restored, start: 'snapshot' };
       rmSync(state, { force: true });
       warmStates.delete(state);
     }
   }
-  return { ...(await launchVm({ spec: cold, deadlineMs: req.deadlineMs, user, request: line })), start: 'boot' };
+  return { ...(await launchVm({ spec: cold, deadlineMs: req.deadlineMs, user, jail, request: line })), start: 'boot' };
 }
 
 /** STUDY_BOT_VM_SNAPSHOT=0 boots every guest cold (to measure, or to rule the snapshot out). */
@@ -295,13 +296,13 @@ const snapshotsEnabled = (env: NodeJS.ProcessEnv = process.env) => env.STUDY_BOT
 const warmStates = new Map<string, Promise<string | null>>();
 
 /** The saved guest for this command line, made on first use (one boot, once per runner). */
-async function warmState(spec: QemuSpec, user: VmUser | null, accel: Accel): Promise<string | null> {
+async function warmState(spec: QemuSpec, accel: Accel, env?: NodeJS.ProcessEnv): Promise<string | null> {
   const statePath = await snapshotFile(spec);
   let pending = warmStates.get(statePath);
   if (!pending) {
     pending = existsSync(statePath)
       ? Promise.resolve(statePath)
-      : saveSnapshot({ spec, user, statePath, deadlineMs: TIMING[accel].bootMs + TIMING[accel].attachTimeoutMs }).then((saved) => {
+      : saveSnapshot({ spec, user: vmUser({ kvm: accel === 'kvm', env }), jail: jailAvailable(env), statePath, deadlineMs: TIMING[accel].bootMs + TIMING[accel].attachTimeoutMs }).then((saved) => {
           if (!saved.ok) {
             process.emitWarning(`study-bot: no VM snapshot (${saved.reason}); guests boot cold`);
             return null;
@@ -314,17 +315,17 @@ async function warmState(spec: QemuSpec, user: VmUser | null, accel: Accel): Pro
   return pending;
 }
 
-async function restoreAndRun(state: string, spec: QemuSpec, line: string, user: VmUser | null, deadlineMs: number): Promise<LaunchResult> {
+async function restoreAndRun(state: string, spec: QemuSpec, line: string, user: VmUser | null, jail: { writable?: string[] } | null, deadlineMs: number): Promise<LaunchResult> {
   const fd = openSync(state, 'r');
   try {
-    return await launchVm({ spec: { ...spec, incomingFd: 3 }, fd3: fd, deadlineMs, user, request: line });
+    return await launchVm({ spec: { ...spec, incomingFd: 3 }, fd3: fd, deadlineMs, user, jail, request: line });
   } finally {
     closeSync(fd);
   }
 }
 
 /** A boot with an initramfs of its own in a temporary folder, removed as soon as QEMU has read it. */
-async function bootFromTemp(req: BootRequest, spec: (initramfs: string) => QemuSpec, line: string, user: VmUser | null): Promise<LaunchResult> {
+async function bootFromTemp(req: BootRequest, spec: (initramfs: string) => QemuSpec, line: string, user: VmUser | null, jail: { writable?: string[] } | null): Promise<LaunchResult> {
   sweepStaleTemp();
   const tmp = mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
   const cleanUp = () => rmSync(tmp, { recursive: true, force: true });
@@ -333,7 +334,7 @@ async function bootFromTemp(req: BootRequest, spec: (initramfs: string) => QemuS
     const initramfs = path.join(tmp, 'initramfs.cpio');
     const base = readFileSync(path.join(req.dir, req.kernel.initramfs));
     writeFileSync(initramfs, Buffer.concat([base, buildAgentInitramfs(req.agent)]), { mode: 0o644 });
-    const launched = await launchVm({ spec: spec(initramfs), deadlineMs: req.deadlineMs, user, request: line, onFirstOutput: cleanUp });
+    const launched = await launchVm({ spec: spec(initramfs), deadlineMs: req.deadlineMs, user, jail, request: line, onFirstOutput: cleanUp });
     return { ...launched, qemuErrors: launched.qemuErrors.split(tmp).join('…') };
   } finally {
     cleanUp();

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 
 /**
  * QEMU parses a hostile guest's device traffic, so it runs as an unprivileged user: when
- * study-bot runs as root, as `STUDY_BOT_VM_USER` (default `nobody`); otherwise as the user who
- * runs study-bot. With KVM its group is `kvm`, so it can open /dev/kvm and nothing else extra.
+ * study-bot runs as root, as a user id of its own for each VM (from a range no account uses),
+ * or as `STUDY_BOT_VM_USER` when set; otherwise as the user who runs study-bot. A uid per VM
+ * means a QEMU a guest broke into owns no other VM's process or file. With KVM its group is
+ * `kvm`, so it can open /dev/kvm and nothing else extra.
  */
 export interface VmUser {
   uid: number;
@@ -11,14 +13,26 @@ export interface VmUser {
   name: string;
 }
 
+/** The per-VM user ids: 65,536 of them above two billion, where no distribution puts accounts or subordinate ids. */
+export const VM_UID_BASE = 2_100_000_000;
+let nextVm = 0;
+
 export function vmUser(opts: { kvm: boolean; env?: NodeJS.ProcessEnv } = { kvm: false }): VmUser | null {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return null;
-  const name = (opts.env ?? process.env).STUDY_BOT_VM_USER || 'nobody';
+  const kvmGid = () => (opts.kvm ? readDatabase('/etc/group').find((fields) => fields[0] === 'kvm') : undefined);
+  const named = (opts.env ?? process.env).STUDY_BOT_VM_USER;
+  if (!named) {
+    // Two processes (the app, a CLI) start from different offsets; one process cycles through 64.
+    const uid = VM_UID_BASE + (((process.pid & 0x3ff) << 6) | (nextVm++ & 0x3f));
+    const group = kvmGid();
+    return { uid, gid: group ? Number(group[2]) : uid, name: `uid ${uid}` };
+  }
+  const name = named;
   const account = readDatabase('/etc/passwd').find((fields) => fields[0] === name);
   if (!account) throw new Error(`VM을 실행할 사용자 ${name}이(가) 없습니다 (no user ${name} to run the VM as; set STUDY_BOT_VM_USER)`);
   const uid = Number(account[2]);
   if (uid === 0) throw new Error(`VM은 root로 실행하지 않습니다: ${name} (the VM never runs as root; set STUDY_BOT_VM_USER to an unprivileged user)`);
-  const kvmGroup = opts.kvm ? readDatabase('/etc/group').find((fields) => fields[0] === 'kvm') : undefined;
+  const kvmGroup = kvmGid();
   return { uid, gid: kvmGroup ? Number(kvmGroup[2]) : Number(account[3]), name };
 }
 

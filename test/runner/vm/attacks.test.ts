@@ -12,6 +12,7 @@ import { checkPolicy } from '../../../src/runner/policy.js';
 import { renderReportText } from '../../../src/runner/render-report.js';
 import { confinedArgv, type LaunchResult } from '../../../src/runner/vm/launch-vm.js';
 import { acceptGuestResults } from '../../../src/runner/vm/verify-in-vm.js';
+import { VM_UID_BASE, vmUser } from '../../../src/runner/vm/vm-user.js';
 import { renderVerifyComment } from '../../../src/verify/render-verify.js';
 
 const bash = (...lines: string[]) => `\`\`\`bash\n${lines.join('\n')}\n\`\`\`\n`;
@@ -99,5 +100,30 @@ describe('QEMU confinement', () => {
       'setpriv', '--pdeathsig', 'KILL', '--no-new-privs', '--reuid=65534', '--regid=65534', '--clear-groups', '--',
       'qemu', '-x',
     ]);
+  });
+
+  it('in the jail, QEMU sees /usr and its own files read-only, nothing else of the host, and no other process', () => {
+    const argv = confinedArgv('qemu', ['-x'], { uid: 2_100_000_001, gid: 2_100_000_001, name: 'uid 2100000001' }, {
+      readOnly: ['/var/cache/study-bot/runner/root.ext4', '/var/cache/study-bot/runner/kernels/6.1/vmlinuz', '/tmp/study-bot-vm-1/initramfs.cpio'],
+      writable: ['/tmp/study-bot-vm-snap-2'],
+    });
+    const line = argv.join(' ');
+    expect(argv[0]).toBe('bwrap');
+    for (const flag of ['--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session']) expect(argv).toContain(flag);
+    const binds = (kind: string) => argv.flatMap((word, i) => (word === kind ? [argv[i + 1]] : []));
+    expect(binds('--ro-bind').sort()).toEqual(['/etc/ld.so.cache', '/tmp/study-bot-vm-1', '/usr', '/var/cache/study-bot/runner']);
+    expect(binds('--bind')).toEqual(['/tmp/study-bot-vm-snap-2']);
+    expect(binds('--dev-bind')).toEqual([]);
+    expect(line).not.toMatch(/--(ro-)?bind \/ /);
+    // The user drop comes inside the jail, right before QEMU.
+    expect(line).toMatch(/-- setpriv --pdeathsig KILL --no-new-privs --reuid=2100000001 --regid=2100000001 --clear-groups -- qemu -x$/);
+  });
+
+  it('gives each VM a user id of its own, never root, from the range no account uses', () => {
+    if (process.getuid?.() !== 0) return;
+    const users = Array.from({ length: 8 }, () => vmUser({ kvm: false, env: {} })!);
+    expect(new Set(users.map((u) => u.uid)).size).toBe(8);
+    for (const user of users) expect(user.uid).toBeGreaterThanOrEqual(VM_UID_BASE);
+    expect(vmUser({ kvm: false, env: { STUDY_BOT_VM_USER: 'nobody' } })).toMatchObject({ name: 'nobody', uid: 65534 });
   });
 });

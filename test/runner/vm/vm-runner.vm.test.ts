@@ -8,7 +8,9 @@ import { extractOneLiners } from '../../../src/oneliners/extract-oneliners.js';
 import { loadShellParser } from '../../../src/oneliners/shell-parser.js';
 import type { OneLiner } from '../../../src/oneliners/types.js';
 import { readManifest, runnerDir } from '../../../src/runner/vm/runner-dir.js';
+import { jailAvailable } from '../../../src/runner/vm/qemu-jail.js';
 import { verifyInVm } from '../../../src/runner/vm/verify-in-vm.js';
+import { VM_UID_BASE } from '../../../src/runner/vm/vm-user.js';
 import { orientationMarkdown } from '../../helpers/orientation.js';
 import { describeVm, VM_TEST_TIMEOUT } from '../../helpers/vm.js';
 
@@ -160,16 +162,20 @@ describeVm('the VM runner, for real (QEMU, the runner image)', () => {
     const doubled = await verifyInVm(oneLiners, { agentSource: twice });
     expect(doubled.results[0]!.message).toMatch(/several results/);
 
-    // While the hung guest runs, its QEMU is not root.
+    // While the hung guest runs: its QEMU is not root, and (in the jail) sees nothing of the host.
     const hanging = verifyInVm(oneLiners, { agentSource: hang, deadlineMs: 30_000 });
     let uid: string | null = null;
+    let root: string[] = [];
     for (let i = 0; i < 100 && uid === null; i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const pids = execFileSync('sh', ['-c', 'pgrep -f "study-bot-vm-" || true'], { encoding: 'utf8' }).split('\n').filter(Boolean);
       for (const pid of pids) {
         try {
           const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-          if (/qemu-system/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) uid = /^Uid:\s+(\d+)/m.exec(status)![1]!;
+          if (/^qemu-system/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) {
+            uid = /^Uid:\s+(\d+)/m.exec(status)![1]!;
+            root = readdirSync(`/proc/${pid}/root`);
+          }
         } catch {
           // gone meanwhile
         }
@@ -179,7 +185,11 @@ describeVm('the VM runner, for real (QEMU, the runner image)', () => {
     expect(hung.results[0]!.message).toMatch(/did not finish within 30 s/);
     if (process.getuid?.() === 0) {
       expect(uid).not.toBeNull();
-      expect(uid).not.toBe('0');
+      expect(Number(uid)).toBeGreaterThanOrEqual(VM_UID_BASE);
+      if (jailAvailable() || process.env.STUDY_BOT_REQUIRE_VM === '1') {
+        expect(root).toContain('usr');
+        for (const hidden of ['home', 'root', 'opt', 'srv', 'work', 'mnt']) expect(root).not.toContain(hidden);
+      }
     }
   }, VM_TEST_TIMEOUT);
 });
