@@ -4,8 +4,8 @@
  * systems bpftrace needs, runs the agent inside the root image, then reboots, which ends QEMU
  * (-no-reboot). Nothing of the host is mounted: the root image is the only disk.
  *
- * The serial line is made raw (no echo, no line editing, no signals) and is the agent's stdin:
- * the request arrives on it (serial-protocol.ts). The agent keeps its own deadline once the
+ * The serial line is the agent's stdin (the agent makes it raw): the request arrives on it
+ * (serial-protocol.ts). The agent keeps its own deadline once the
  * request is there; a watchdog started here would be frozen into a snapshot with a stale clock.
  *
  * If anything fails the script still reboots, and the host reports "the VM gave no result";
@@ -19,7 +19,6 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 say() { echo "studybot-init: $*" > /dev/console; }
-stty -F /dev/ttyS0 raw -echo || say "cannot make the serial line raw"
 for module in $(cat /etc/study-bot/modules); do insmod "/lib/modules/$module" || say "cannot load $module"; done
 n=0
 while [ ! -b /dev/vda ] && [ $n -lt 200 ]; do usleep 20000; n=$((n + 1)); done

@@ -91,6 +91,15 @@ describeVm('the VM runner, for real (QEMU, the runner image)', () => {
     expect(sha256(state!)).toBe(before);
   }, VM_TEST_TIMEOUT);
 
+  it('takes a request longer than a terminal line (4 KiB) over the serial line', async () => {
+    // Seen before the agent made its line raw: a request over 4 KiB was cut by the tty's line
+    // editing and echoed back, and the guest waited until its deadline.
+    const padding = `/* ${'x'.repeat(3_400)} */`;
+    const oneLiners = await oneLinersOf(fenced(`bpftrace -e '${padding} BEGIN { printf("long\\n"); exit(); }'`));
+    const report = await verifyInVm(oneLiners, {});
+    expect(report.results[0]).toMatchObject({ status: 'ok', output: ['long'] });
+  }, VM_TEST_TIMEOUT);
+
   it('drops a saved guest QEMU cannot restore, boots cold, and saves a new one', async () => {
     const oneLiners = await oneLinersOf(fenced(`bpftrace -e 'BEGIN { printf("hello\\n"); exit(); }'`));
     await verifyInVm(oneLiners, {});

@@ -38,6 +38,10 @@ async function getReady(): Promise<RunnerInfo> {
 function awaitRequest(): Promise<VmRequest> {
   return new Promise((resolve) => {
     let pending = '';
+    // The serial line as the agent's stdin: raw (no echo of the request back to the host, no
+    // 4 KiB line limit of the tty's line editing, no signal characters). Set before the first
+    // "ready", so the host never writes to a line still in its default mode.
+    if (process.stdin.isTTY) process.stdin.setRawMode(true);
     const say = () => process.stdout.write(`${READY_MARKER}\n`);
     say();
     const heartbeat = setInterval(say, READY_INTERVAL_MS);
