@@ -51,7 +51,14 @@ describe('npm start with an unreachable webhook proxy (WEBHOOK_PROXY_URL)', () =
     nock.enableNetConnect('127.0.0.1');
   });
   afterEach(() => {
-    child?.kill('SIGKILL');
+    // tsx runs the server in a child of its own: end the whole process group, not just tsx.
+    if (child?.pid) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     child = undefined;
     rmSync(cwd, { recursive: true, force: true });
     nock.disableNetConnect();
@@ -75,6 +82,7 @@ describe('npm start with an unreachable webhook proxy (WEBHOOK_PROXY_URL)', () =
         LOG_FORMAT: 'json',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
