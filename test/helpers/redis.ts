@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { freePort } from './free-port.js';
+import { describeNeeding } from './prerequisites.js';
 import type { RedisClient } from '../../src/shared-state/shared-state.js';
 
 /**
@@ -31,25 +31,8 @@ const missing = missingRedisPrerequisite();
 const required = process.env.STUDY_BOT_REQUIRE_EBPF === '1';
 
 export function describeRedis(name: string, body: () => void): void {
-  if (missing === null) describe(name, body);
-  else if (required) {
-    describe(name, () => {
-      it('has a Redis server to test against (STUDY_BOT_REQUIRE_EBPF=1)', () => {
-        throw new Error(`Redis tests required but ${missing}`);
-      });
-    });
-  } else describe.skip(`${name} (skipped: ${missing})`, body);
+  describeNeeding({ missing, required, variable: 'STUDY_BOT_REQUIRE_EBPF', tests: 'Redis' }, name, body);
 }
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 export interface TestRedis {
   url: string;

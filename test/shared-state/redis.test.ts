@@ -26,7 +26,7 @@ import { describeRedis, startRedis, type TestRedis } from '../helpers/redis.js';
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
 import {
   ACTIONS_DEPLOYMENT, API, RUNNER, RUNNER_INSTALLATION_ID, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCheckRunUpdate, mockCommentUpdate,
-  mockConfig, mockStudyFile, sent, studyYaml, token, workflowRunEvent,
+  mockConfig, mockStudyFile, sent, studyYaml, token, workflowRunEvent, mockDispatch,
 } from '../helpers/verify-github.js';
 import { manualTime } from '../helpers/verify-time.js';
 import { clockAt, gateContract } from '../verify/gate-contract.js';
@@ -107,14 +107,7 @@ describeRedis('state shared by two replicas in Redis (a real redis-server)', () 
     const scope = nock(API);
     mockInstallationToken(scope);
     mockConfig(scope, studyYaml());
-    mockAck(scope, s, 'issue');
-    mockStudyFile(scope);
-    mockCheckRun(scope, s, 4, 0);
-    scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/installation`).reply(200, { ...openapiExample<any>('installation'), id: RUNNER_INSTALLATION_ID });
-    scope.post(`/app/installations/${RUNNER_INSTALLATION_ID}/access_tokens`).reply(201, token(RUNNER_INSTALLATION_ID, { actions: 'write' }));
-    scope
-      .post(`/repos/${RUNNER.owner}/${RUNNER.repo}/actions/workflows/ebpf-verify.yml/dispatches`)
-      .reply(200, { ...openapiExample<any>('workflow-dispatch-response'), workflow_run_id: 30433642 });
+    mockDispatch(scope, s, 30433642);
     await replicaA.probot.receive(issueCommentEvent('/verify week1'));
     await replicaA.settle();
     expect(s.remembered).toHaveLength(1);
