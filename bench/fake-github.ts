@@ -198,7 +198,18 @@ export class FakeGitHub {
       const ref = query.get('ref');
       const head = ref && this.repo.commits.has(ref) ? this.repo.commits.get(ref)! : [...this.repo.commits.values()].at(-1)!;
       const content = head.get(m[1]);
-      if (content === undefined) return [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents' }];
+      if (content === undefined) {
+        // A folder: its entries, as GitHub lists them (files, and one level of sub-folders).
+        const prefix = `${m[1].replace(/\/$/, '')}/`;
+        const names = new Map<string, string | null>();
+        for (const [file, text] of head) if (file.startsWith(prefix)) names.set(file.slice(prefix.length).split('/')[0]!, file.slice(prefix.length).includes('/') ? null : text);
+        if (names.size === 0) return [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents' }];
+        const [fileExample, dirExample] = openapiExample<any[]>('content-file-response-if-content-is-a-directory');
+        return [200, [...names].map(([name, text]) =>
+          text === null
+            ? { ...dirExample, name, path: `${prefix}${name}`, sha: gitSha(name), size: 0 }
+            : { ...fileExample, name, path: `${prefix}${name}`, sha: gitSha(text), size: Buffer.byteLength(text) })];
+      }
       return [200, { ...openapiExample<any>('content-file'), path: m[1], name: m[1].split('/').pop(), sha: gitSha(content), size: Buffer.byteLength(content), content: Buffer.from(content).toString('base64'), encoding: 'base64' }];
     }
     if (method === 'GET' && (m = new RegExp(`^${base}/commits/([^/]+)/check-runs$`).exec(path))) {

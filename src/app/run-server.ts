@@ -3,6 +3,7 @@
 // WEBHOOK_SECRET, PORT, HOST, WEBHOOK_PROXY_URL, GHE_HOST/GHE_PROTOCOL, LOG_LEVEL).
 import { run, type ApplicationFunction, type Logger } from 'probot';
 import app from '../index.js';
+import { readVerifyDeployment } from '../verify/verify-deployment.js';
 import { startWebhookProxy, type WebhookProxy } from './webhook-proxy.js';
 
 // The webhook proxy is started here rather than by Probot, whose start-up dies with the proxy
@@ -28,6 +29,18 @@ if (proxyUrl && log) {
     target: `http://${server.host}:${server.port}${webhookPath}`,
     log,
   });
+}
+
+// With /verify in VMs, save a ready guest per kernel now, in the background, so the first
+// member's request after a start (or a QEMU upgrade) does not wait for it.
+const deployment = readVerifyDeployment();
+if (deployment.ok && deployment.deployment.driver === 'vm') {
+  void import('../runner/vm/verify-in-vm.js')
+    .then(({ prepareWarmStarts }) => prepareWarmStarts())
+    .then((saved) => {
+      for (const warm of saved) log?.info(`VM snapshot ${warm.kernel}: ${warm.state ? `ready (${Math.round(warm.bytes / 1024 / 1024)} MiB)` : 'none, requests boot cold'}`);
+    })
+    .catch((error: unknown) => log?.warn({ err: error }, 'could not save a VM snapshot; requests boot cold'));
 }
 
 // Probot stops on SIGINT only; `docker stop` and systemd send SIGTERM (and node as PID 1 in a

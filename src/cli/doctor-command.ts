@@ -131,6 +131,18 @@ export function vmChecks(probe: VmRunnerProbe, lang?: Language): DoctorCheck[] {
       fix: t('중첩 가상화가 켜진 VM이나 물리 머신, /dev/kvm을 VM 사용자(kvm 그룹, 0660)가 열 수 있게', 'a VM with nested virtualization or bare metal, and /dev/kvm open to the VM user (group kvm, mode 0660)'),
     });
   }
+  if (probe.warm && probe.warm.length > 0) {
+    const missing = probe.warm.filter((w) => !w.state).map((w) => w.kernel);
+    checks.push({
+      name: 'vm-snapshot',
+      ok: missing.length === 0,
+      essential: false,
+      detail: missing.length === 0
+        ? t(`커널마다 준비된 게스트 저장됨: 요청이 부팅 없이 시작 (${probe.warm.map((w) => `${w.kernel} ${Math.round(w.bytes / 1024 / 1024)} MiB`).join(', ')})`, `a ready guest saved per kernel: requests start without a boot (${probe.warm.map((w) => `${w.kernel} ${Math.round(w.bytes / 1024 / 1024)} MiB`).join(', ')})`)
+        : t(`저장된 게스트 없음: ${missing.join(', ')} (첫 요청이 만듭니다, 약 15초 더)`, `no saved guest for ${missing.join(', ')} (the first request saves one, ~15 s more)`),
+      fix: 'sudo study-bot runner image snapshot',
+    });
+  }
   return checks;
 }
 

@@ -21,6 +21,8 @@ export const runnerInfoSchema = z.object({
   isolation: z.enum(['vm', 'host']).optional(),
   /** How the VM was run: hardware virtualization, or full emulation (slower). */
   accel: z.enum(['kvm', 'tcg']).optional(),
+  /** How the VM started: restored from a guest saved once ready (fast), or booted from scratch. */
+  vmStart: z.enum(['snapshot', 'boot']).optional(),
 });
 export type RunnerInfoSummary = z.infer<typeof runnerInfoSchema>;
 

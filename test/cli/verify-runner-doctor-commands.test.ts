@@ -119,11 +119,11 @@ describe('study-bot verify: usage', () => {
 
 describe('study-bot runner exec: usage and validation', () => {
   it.each([
-    [[], '하위 명령은 exec 또는 image build입니다'],
+    [[], '하위 명령은 exec, image build, image snapshot입니다'],
     [['exec'], '--request와 --out이 모두 필요합니다'],
     [['exec', '--request', 'r.json'], '--request와 --out이 모두 필요합니다'],
-    [['run', '--request', 'r.json', '--out', 'o.json'], '하위 명령은 exec 또는 image build입니다 (받은 값: run)'],
-    [['image'], 'image 다음에는 build가 와야 합니다'],
+    [['run', '--request', 'r.json', '--out', 'o.json'], '하위 명령은 exec, image build, image snapshot입니다 (받은 값: run)'],
+    [['image'], 'image 다음에는 build 또는 snapshot이 와야 합니다'],
     [['exec', '--request', 'r.json', '--out', 'o.json', '--isolation', 'vn'], '`vm`을(를) 말씀하신 건가요?'],
     [['exec', '--reqest', 'r.json', '--out', 'o.json'], '`--request`을(를) 말씀하신 건가요?'],
   ])('%o → exit 2: %s', async (args, message) => {

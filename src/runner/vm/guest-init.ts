@@ -4,6 +4,10 @@
  * systems bpftrace needs, runs the agent inside the root image, then reboots, which ends QEMU
  * (-no-reboot). Nothing of the host is mounted: the root image is the only disk.
  *
+ * The serial line is made raw (no echo, no line editing, no signals) and is the agent's stdin:
+ * the request arrives on it (serial-protocol.ts). The agent keeps its own deadline once the
+ * request is there; a watchdog started here would be frozen into a snapshot with a stale clock.
+ *
  * If anything fails the script still reboots, and the host reports "the VM gave no result";
  * if the script itself dies, the kernel panics and `panic=-1` reboots just the same.
  */
@@ -15,10 +19,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 say() { echo "studybot-init: $*" > /dev/console; }
-# The guest's own deadline (the host's, plus a little): it ends even if the host process died.
-for word in $(cat /proc/cmdline); do
-  case "$word" in studybot.deadline=*) (sleep "\${word#studybot.deadline=}"; reboot -f) & ;; esac
-done
+stty -F /dev/ttyS0 raw -echo || say "cannot make the serial line raw"
 for module in $(cat /etc/study-bot/modules); do insmod "/lib/modules/$module" || say "cannot load $module"; done
 n=0
 while [ ! -b /dev/vda ] && [ $n -lt 200 ]; do usleep 20000; n=$((n + 1)); done
@@ -35,7 +36,7 @@ if mount -t ext4 -o ro,noload /dev/vda /newroot; then
   hostname studybot-vm
   mkdir -p /newroot/run/study-bot
   cp /study-bot/* /newroot/run/study-bot/
-  chroot /newroot /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root /usr/bin/node /run/study-bot/agent.mjs /run/study-bot/request.json
+  chroot /newroot /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root /usr/bin/node /run/study-bot/agent.mjs < /newroot/dev/ttyS0
   say "agent exited with $?"
 else
   say "cannot mount the root image"

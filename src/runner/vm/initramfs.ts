@@ -30,12 +30,14 @@ export function buildBaseInitramfs(opts: { busybox: string; modulesDir: string }
   return writeCpio(entries);
 }
 
-/** The per-request part: the guest agent and what it is to run, appended to the base archive. */
-export function buildRequestInitramfs(agent: Uint8Array | string, request: unknown): Buffer {
+/**
+ * The guest agent, appended to the base archive. No request is in it: requests come over the
+ * serial line, so one archive (and one snapshot of the booted guest) serves every request.
+ */
+export function buildAgentInitramfs(agent: Uint8Array | string): Buffer {
   return writeCpio([
     { kind: 'dir', path: 'study-bot' },
     { kind: 'file', path: 'study-bot/agent.mjs', data: agent },
-    { kind: 'file', path: 'study-bot/request.json', data: JSON.stringify(request) },
   ]);
 }
 

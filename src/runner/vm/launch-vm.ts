@@ -1,6 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Duplex } from 'node:stream';
 import { QEMU_BINARY, qemuArgv, type QemuSpec } from './qemu-argv.js';
 import { consoleOutsideFrame, decodeFrame, type FrameRead } from './result-frame.js';
+import { READY_MARKER, withoutHeartbeats } from './serial-protocol.js';
 import type { VmUser } from './vm-user.js';
 
 export interface LaunchOptions {
@@ -14,6 +16,15 @@ export interface LaunchOptions {
   qemuBinary?: string;
   /** Called once, when the guest first writes to its console (QEMU has read its files by then). */
   onFirstOutput?: () => void;
+  /** Sent to the guest's serial line once, when the agent first says it is ready (serial-protocol.ts). */
+  request?: string;
+  /**
+   * QEMU's descriptor 3: an open file (the saved guest it restores, spec.incomingFd = 3) or
+   * 'pipe', a socket pair whose other end onReady gets (the snapshot boot's monitor).
+   */
+  fd3?: number | 'pipe';
+  /** Called once, when the agent first says it is ready (snapshot.ts saves the guest then). */
+  onReady?: (fd3: Duplex | null) => void;
 }
 
 export interface LaunchResult {
@@ -23,6 +34,8 @@ export interface LaunchResult {
   /** QEMU's own complaints (bad options, a missing file, KVM failures). */
   qemuErrors: string;
   exitCode: number | null;
+  /** The agent said it was ready (so QEMU booted or restored the guest). */
+  readySeen: boolean;
   timedOut: boolean;
   overflowed: boolean;
   durationMs: number;
@@ -48,11 +61,20 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
     let spawnError: string | null = null;
     const [file, ...args] = confinedArgv(opts.qemuBinary ?? QEMU_BINARY, qemuArgv(opts.spec), opts.user);
     const child = spawn(file!, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe', ...(opts.fd3 === undefined ? [] : [opts.fd3])],
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
       cwd: '/',
-    });
+    }) as ChildProcessWithoutNullStreams;
     let first = true;
+    let readySeen = false;
+    // The marker may be split across chunks: look in the last chunk and the end of the one before.
+    let lastTail = '';
+    child.stdin.on('error', () => {
+      // QEMU gone before it read the request: its exit says why.
+    });
+    (child.stdio[3] as Duplex | null | undefined)?.on?.('error', () => {
+      // The monitor's socket closes with QEMU: its exit says why.
+    });
     const kill = () => {
       try {
         child.kill('SIGKILL');
@@ -68,6 +90,15 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
       if (first) {
         first = false;
         opts.onFirstOutput?.();
+      }
+      if (!readySeen) {
+        const text = lastTail + chunk.toString('latin1');
+        if (text.includes(READY_MARKER)) {
+          readySeen = true;
+          if (opts.request !== undefined) child.stdin.write(opts.request);
+          opts.onReady?.((child.stdio[3] as Duplex | null | undefined) ?? null);
+        }
+        lastTail = text.slice(-READY_MARKER.length);
       }
       if (overflowed) return;
       consoleBytes += chunk.length;
@@ -89,9 +120,10 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
       const text = Buffer.concat(chunks).toString('utf8');
       resolve({
         frame: overflowed ? { ok: false, reason: 'no-frame' } : decodeFrame(text),
-        consoleTail: consoleOutsideFrame(text).slice(-4000),
+        consoleTail: withoutHeartbeats(consoleOutsideFrame(text)).slice(-4000),
         qemuErrors: spawnError ? `${spawnError}\n${stderr}`.trim() : stderr.trim(),
         exitCode: code,
+        readySeen,
         timedOut,
         overflowed,
         durationMs: Date.now() - startedAt,

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import type { AccelChoice } from './accel.js';
+import type { WarmStartState } from './verify-in-vm.js';
 import { QEMU_BINARY } from './qemu-argv.js';
 import { readManifest, runnerDir, type RunnerManifest } from './runner-dir.js';
 
@@ -11,6 +12,8 @@ export interface VmRunnerProbe {
   manifest: RunnerManifest | null;
   /** Tried only when QEMU and an image are there: KVM or full emulation, and why. */
   accel: AccelChoice | null;
+  /** Per kernel, whether a ready guest is saved for fast starts (only when accel is known). */
+  warm: WarmStartState[] | null;
 }
 
 export async function probeVmRunner(env: NodeJS.ProcessEnv = process.env): Promise<VmRunnerProbe> {
@@ -19,10 +22,12 @@ export async function probeVmRunner(env: NodeJS.ProcessEnv = process.env): Promi
   const qemu = version && version.exitCode === 0 ? version.stdout.split('\n')[0]!.trim() : null;
   const manifest = readManifest(dir);
   let accel: AccelChoice | null = null;
+  let warm: WarmStartState[] | null = null;
   if (qemu && manifest) {
-    const { chooseAccel } = await import('./verify-in-vm.js');
+    const { chooseAccel, warmStartStatus } = await import('./verify-in-vm.js');
     const { guestAgentSource } = await import('./guest-bundle.js');
     accel = await chooseAccel(dir, manifest, await guestAgentSource(), env).catch(() => null);
+    if (accel) warm = await warmStartStatus({ runnerDir: dir, env, accel: accel.accel }).catch(() => null);
   }
-  return { dir, qemu, manifest, accel };
+  return { dir, qemu, manifest, accel, warm };
 }

@@ -1,7 +1,7 @@
 /**
  * The QEMU command line of a runner VM: the fewest devices that work. No network device, no
  * display, no monitor, no host directory shared; the root image attached read-only; a serial
- * console as the only way out; `-no-reboot` so the guest's reboot ends QEMU; QEMU's seccomp
+ * console as the only way in and out; `-no-reboot` so the guest's reboot ends QEMU; QEMU's seccomp
  * sandbox on (no spawning, no privilege changes, no obsolete syscalls).
  */
 export type Accel = 'kvm' | 'tcg';
@@ -15,6 +15,17 @@ export interface QemuSpec {
   memoryMb: number;
   /** Extra kernel command-line words (tests use them to make a guest misbehave on purpose). */
   append?: string[];
+  /**
+   * Restore a saved guest instead of booting: QEMU reads the saved state from this inherited
+   * file descriptor (`-incoming fd:N`). The rest of the command line must be the one it was
+   * saved with.
+   */
+  incomingFd?: number;
+  /**
+   * A QMP monitor on this inherited socket descriptor, only for the boot that saves a snapshot
+   * (snapshot.ts): a guest that runs a member's programs never gets a monitor.
+   */
+  qmpFd?: number;
 }
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
@@ -50,6 +61,8 @@ export function qemuArgv(spec: QemuSpec): string[] {
     '-nic', 'none',
     '-no-reboot',
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
+    ...(spec.incomingFd === undefined ? [] : ['-incoming', `fd:${spec.incomingFd}`]),
+    ...(spec.qmpFd === undefined ? [] : ['-chardev', `socket,id=qmp,fd=${spec.qmpFd}`, '-mon', 'chardev=qmp,mode=control']),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { OneLiner } from '../../oneliners/types.js';
@@ -8,13 +8,15 @@ import { redactSecrets } from '../redact.js';
 import { verifyReportSchema, type KernelRun, type VerifyReport, type VerifyResult } from '../report-schema.js';
 import { detectAccel, type AccelChoice } from './accel.js';
 import { guestAgentSource } from './guest-bundle.js';
-import { buildRequestInitramfs } from './initramfs.js';
+import { buildAgentInitramfs } from './initramfs.js';
 import { launchVm, type LaunchResult } from './launch-vm.js';
-import type { Accel } from './qemu-argv.js';
+import type { Accel, QemuSpec } from './qemu-argv.js';
 import { pickKernels, readManifest, runnerDir, type KernelEntry, type RunnerManifest } from './runner-dir.js';
 import { baseResult, deniedResult } from '../verify-oneliners.js';
+import { encodeRequestLine } from './serial-protocol.js';
+import { bootFolder, ensureAgentInitramfs, pruneOtherSnapshots, saveSnapshot, snapshotFile } from './snapshot.js';
 import type { VmRequest } from './vm-request.js';
-import { vmUser } from './vm-user.js';
+import { vmUser, type VmUser } from './vm-user.js';
 
 export interface VmVerifyOptions {
   /** Kernels by name ("6.1"); the runner's first kernel when empty. */
@@ -31,6 +33,8 @@ export interface VmVerifyOptions {
   agentSource?: string;
   /** Replaces the computed deadline of each VM, ms (tests of a guest that never ends). */
   deadlineMs?: number;
+  /** The time handed to the guest, ms since the epoch (tests pick a day far from the snapshot's). */
+  nowMs?: number;
 }
 
 /** How long things take on each kind of VM: full emulation compiles ~8x slower (RUNNER.md). */
@@ -108,6 +112,64 @@ export async function verifyInVm(oneLiners: OneLiner[], opts: VmVerifyOptions = 
   };
 }
 
+export interface WarmStartState {
+  kernel: string;
+  /** The saved guest, or null when none could be made (requests then boot cold). */
+  state: string | null;
+  bytes: number;
+}
+
+/**
+ * Saves a ready guest for every kernel of the runner now, rather than on the first request
+ * (`runner image build` and the app's start call it). Each save takes a VM slot like a request.
+ */
+export async function prepareWarmStarts(opts: { runnerDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<WarmStartState[]> {
+  const dir = opts.runnerDir ?? runnerDir(opts.env);
+  const manifest = readManifest(dir);
+  if (!manifest) return [];
+  const agent = await guestAgentSource();
+  const choice = await chooseAccel(dir, manifest, agent, opts.env);
+  const settings = vmSettings(opts.env);
+  const user = vmUser({ kvm: choice.accel === 'kvm', env: opts.env });
+  return Promise.all(
+    manifest.kernels.map(async (kernel) => {
+      const initramfs = ensureAgentInitramfs(dir, kernel, agent);
+      const state = initramfs && snapshotsEnabled(opts.env) ? await vmSlots.run(settings.slots, () => warmState(kernelSpec(dir, manifest, kernel, choice.accel, settings, initramfs), user, choice.accel)) : null;
+      return { kernel: kernel.name, state, bytes: state ? statSync(state).size : 0 };
+    }),
+  );
+}
+
+/**
+ * Whether each kernel has a saved guest for the current agent, QEMU and VM size, without
+ * making one (`study-bot doctor`).
+ */
+export async function warmStartStatus(opts: { runnerDir?: string; env?: NodeJS.ProcessEnv; accel: Accel }): Promise<WarmStartState[]> {
+  const dir = opts.runnerDir ?? runnerDir(opts.env);
+  const manifest = readManifest(dir);
+  if (!manifest) return [];
+  const agent = await guestAgentSource();
+  const settings = vmSettings(opts.env);
+  return Promise.all(
+    manifest.kernels.map(async (kernel) => {
+      const initramfs = path.join(bootFolder(dir, kernel, agent), 'initramfs.cpio');
+      const state = existsSync(initramfs) ? await snapshotFile(kernelSpec(dir, manifest, kernel, opts.accel, settings, initramfs)) : null;
+      return state && existsSync(state) ? { kernel: kernel.name, state, bytes: statSync(state).size } : { kernel: kernel.name, state: null, bytes: 0 };
+    }),
+  );
+}
+
+function kernelSpec(dir: string, manifest: RunnerManifest, kernel: KernelEntry, accel: Accel, settings: ReturnType<typeof vmSettings>, initramfs: string): QemuSpec {
+  return {
+    accel,
+    kernel: path.join(dir, kernel.vmlinuz),
+    initramfs,
+    rootImage: path.join(dir, manifest.image),
+    cpus: settings.cpus,
+    memoryMb: settings.memoryMb,
+  };
+}
+
 export function chooseAccel(dir: string, manifest: RunnerManifest, agent: string, env?: NodeJS.ProcessEnv): Promise<AccelChoice> {
   return detectAccel({
     runnerDir: dir,
@@ -167,9 +229,11 @@ async function runOnKernel(
     append: opts.append,
     file: opts.file,
     options: { attachTimeoutMs: timing.attachTimeoutMs, windowMs, graceMs: timing.graceMs, batchSize: BATCH_SIZE },
+    warm: !opts.agentSource,
+    ...(opts.nowMs === undefined ? {} : { nowMs: opts.nowMs }),
   });
   acceptGuestResults(launched, sent, deadlineMs).forEach((result, k) => (results[toRun[k]!] = result));
-  return { runner, results, durationMs: Date.now() - startedAt };
+  return { runner: { ...runner, vmStart: launched.start }, results, durationMs: Date.now() - startedAt };
 }
 
 interface BootRequest {
@@ -184,40 +248,92 @@ interface BootRequest {
   append?: string[];
   file?: string;
   options?: VmRequest['options'];
+  /** The real agent: boot files shared next to the image, and a snapshot restored when there is one. */
+  warm?: boolean;
+  nowMs?: number;
 }
 
-async function bootGuest(req: BootRequest): Promise<LaunchResult> {
+/** A VM's run, and whether it was restored from the saved guest or booted. */
+type BootResult = LaunchResult & { start: 'snapshot' | 'boot' };
+
+async function bootGuest(req: BootRequest): Promise<BootResult> {
   const settings = vmSettings(req.env);
   return vmSlots.run(settings.slots, () => bootNow(req, settings));
 }
 
-async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<LaunchResult> {
-  const request: VmRequest = { version: 1, oneLiners: req.oneLiners, options: req.options ?? {}, ...(req.file ? { file: req.file } : {}) };
+async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<BootResult> {
+  const deadlineSeconds = Math.ceil(req.deadlineMs / 1000) + 5;
+  const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}) };
+  const line = encodeRequestLine(request);
+  const user = vmUser({ kvm: req.accel === 'kvm', env: req.env });
+  const spec = (initramfs: string): QemuSpec => ({
+    ...kernelSpec(req.dir, req.manifest, req.kernel, req.accel, settings, initramfs),
+    ...(req.append ? { append: req.append } : {}),
+  });
+  // The real agent's boot files live next to the image, with its snapshot; a test's stand-in
+  // agent gets a folder of its own and always boots cold.
+  const shared = req.warm ? ensureAgentInitramfs(req.dir, req.kernel, req.agent) : null;
+  if (!shared) return { ...(await bootFromTemp(req, spec, line, user)), start: 'boot' };
+  const cold = spec(shared);
+  if (snapshotsEnabled(req.env) && !req.append) {
+    const state = await warmState(cold, user, req.accel);
+    if (state) {
+      const restored = await restoreAndRun(state, cold, line, user, req.deadlineMs);
+      // A snapshot QEMU refuses (another build, a damaged file) is dropped and the request boots cold.
+      if (restored.readySeen || restored.timedOut || restored.frame.ok) return { ...restored, start: 'snapshot' };
+      rmSync(state, { force: true });
+      warmStates.delete(state);
+    }
+  }
+  return { ...(await launchVm({ spec: cold, deadlineMs: req.deadlineMs, user, request: line })), start: 'boot' };
+}
+
+/** STUDY_BOT_VM_SNAPSHOT=0 boots every guest cold (to measure, or to rule the snapshot out). */
+const snapshotsEnabled = (env: NodeJS.ProcessEnv = process.env) => env.STUDY_BOT_VM_SNAPSHOT !== '0';
+
+/** Snapshot files made (or found) by this process, and ones that could not be made. */
+const warmStates = new Map<string, Promise<string | null>>();
+
+/** The saved guest for this command line, made on first use (one boot, once per runner). */
+async function warmState(spec: QemuSpec, user: VmUser | null, accel: Accel): Promise<string | null> {
+  const statePath = await snapshotFile(spec);
+  let pending = warmStates.get(statePath);
+  if (!pending) {
+    pending = existsSync(statePath)
+      ? Promise.resolve(statePath)
+      : saveSnapshot({ spec, user, statePath, deadlineMs: TIMING[accel].bootMs + TIMING[accel].attachTimeoutMs }).then((saved) => {
+          if (!saved.ok) {
+            process.emitWarning(`study-bot: no VM snapshot (${saved.reason}); guests boot cold`);
+            return null;
+          }
+          pruneOtherSnapshots(statePath);
+          return statePath;
+        });
+    warmStates.set(statePath, pending);
+  }
+  return pending;
+}
+
+async function restoreAndRun(state: string, spec: QemuSpec, line: string, user: VmUser | null, deadlineMs: number): Promise<LaunchResult> {
+  const fd = openSync(state, 'r');
+  try {
+    return await launchVm({ spec: { ...spec, incomingFd: 3 }, fd3: fd, deadlineMs, user, request: line });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A boot with an initramfs of its own in a temporary folder, removed as soon as QEMU has read it. */
+async function bootFromTemp(req: BootRequest, spec: (initramfs: string) => QemuSpec, line: string, user: VmUser | null): Promise<LaunchResult> {
   sweepStaleTemp();
-  // QEMU runs as another user: the request's initramfs must be readable by it, and nothing
-  // else is in this directory. It goes as soon as the guest runs (QEMU has read it by then).
   const tmp = mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
   const cleanUp = () => rmSync(tmp, { recursive: true, force: true });
   try {
     chmodSync(tmp, 0o755);
     const initramfs = path.join(tmp, 'initramfs.cpio');
     const base = readFileSync(path.join(req.dir, req.kernel.initramfs));
-    writeFileSync(initramfs, Buffer.concat([base, buildRequestInitramfs(req.agent, request)]), { mode: 0o644 });
-    const launched = await launchVm({
-      spec: {
-        accel: req.accel,
-        kernel: path.join(req.dir, req.kernel.vmlinuz),
-        initramfs,
-        rootImage: path.join(req.dir, req.manifest.image),
-        cpus: settings.cpus,
-        memoryMb: settings.memoryMb,
-        // The guest's own watchdog: it reboots (so QEMU ends) even if this process is gone.
-        append: [`studybot.deadline=${Math.ceil(req.deadlineMs / 1000) + 5}`, ...(req.append ?? [])],
-      },
-      deadlineMs: req.deadlineMs,
-      user: vmUser({ kvm: req.accel === 'kvm', env: req.env }),
-      onFirstOutput: cleanUp,
-    });
+    writeFileSync(initramfs, Buffer.concat([base, buildAgentInitramfs(req.agent)]), { mode: 0o644 });
+    const launched = await launchVm({ spec: spec(initramfs), deadlineMs: req.deadlineMs, user, request: line, onFirstOutput: cleanUp });
     return { ...launched, qemuErrors: launched.qemuErrors.split(tmp).join('…') };
   } finally {
     cleanUp();

@@ -6,9 +6,17 @@ import { MAX_REQUEST_ONELINERS, oneLinerSchema } from '../one-liner-schema.js';
  * need not parse shell again; the policy still runs inside the guest (verifyOneLiners).
  */
 export const vmRequestSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   file: z.string().max(1024).optional(),
   oneLiners: z.array(oneLinerSchema).max(MAX_REQUEST_ONELINERS),
+  /**
+   * The guest's own watchdog, seconds: it reboots (which ends QEMU) even if the host process
+   * that should kill it is gone. Counted from when the request arrives: a restored snapshot's
+   * clock says nothing about the host's.
+   */
+  deadlineSeconds: z.number().int().positive().max(3600),
+  /** The host's clock, ms since the epoch: a restored guest's clock is the snapshot's. */
+  nowMs: z.number().int().nonnegative(),
   /** Timings scaled to the VM's speed (full emulation compiles ~8x slower than the host). */
   options: z
     .object({

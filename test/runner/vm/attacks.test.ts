@@ -66,7 +66,7 @@ describe('launchVm: the deadline outlives the bot process', () => {
 describe('guest text that reaches the comment and the terminal', () => {
   const launched = (output: string[]): LaunchResult => {
     const result = { line: 3, heading: 'x', command: 'c', status: 'ok', events: 1, message: 'ok', output, durationMs: 1 };
-    return { frame: { ok: true, value: { report: { runner: { kernel: 'k', bpftrace: null, btf: true }, results: [result] } } }, consoleTail: '', qemuErrors: '', exitCode: 0, timedOut: false, overflowed: false, durationMs: 1 };
+    return { frame: { ok: true, value: { report: { runner: { kernel: 'k', bpftrace: null, btf: true }, results: [result] } } }, consoleTail: '', qemuErrors: '', exitCode: 0, readySeen: true, timedOut: false, overflowed: false, durationMs: 1 };
   };
   // What `bpftrace -e 'BEGIN { printf("\x1b]0;title\x07 \xe2\x80\xae evil\n"); cat("/dev/vda"); }'` brought back from a real VM.
   const hostile = ['\u001b[31mRED\u001b]0;title\u0007 \u202e evil', '\u0000\u0000p\u001f\u0000\u0001'];

@@ -36,7 +36,7 @@ const oneLiner = (line: number, command: string): OneLiner => ({
 });
 
 const launched = (over: Partial<LaunchResult>): LaunchResult => ({
-  frame: { ok: false, reason: 'no-frame' }, consoleTail: '', qemuErrors: '', exitCode: 0, timedOut: false, overflowed: false, durationMs: 1, ...over,
+  frame: { ok: false, reason: 'no-frame' }, consoleTail: '', qemuErrors: '', exitCode: 0, readySeen: true, timedOut: false, overflowed: false, durationMs: 1, ...over,
 });
 
 const guestResult = (over: Record<string, unknown> = {}) => ({

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -39,6 +39,13 @@ afterAll(() => {
   delete process.env.PRIVATE_KEY;
 });
 
+/** The saved guests of the runner's first kernel. */
+const snapshotFiles = () => {
+  const warm = path.join(runnerDir(), 'warm', readManifest()!.kernels[0]!.name);
+  return readdirSync(warm).flatMap((agent) => readdirSync(path.join(warm, agent)).filter((f) => f.endsWith('.vmstate')).map((f) => path.join(warm, agent, f)));
+};
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
 /** Size, mtime and a hash of the image's first 4 MiB (its superblock and first groups). */
 const imageFingerprint = () => {
   const image = path.join(runnerDir(), readManifest()!.image);
@@ -67,6 +74,33 @@ describeVm('the VM runner, for real (QEMU, the runner image)', () => {
     const mapAtExit = (o: OneLiner) => /@\w*\[[^\]]*\]\s*=\s*count\(\)/.test(o.command) && !/printf/.test(o.command);
     expect(report.results.map((r, i) => [r.heading, mapAtExit(oneLiners[i]!) && r.status === 'no-events' ? 'ok' : r.status])).toEqual(oneLiners.map((o) => [o.heading, 'ok']));
     expect(report.results[0]!.output).toContain('eBPF 스터디 시작!');
+  }, VM_TEST_TIMEOUT);
+
+  it('restores a saved guest for each request: the saved file is only read, and the guest takes the host\'s clock', async () => {
+    const oneLiners = await oneLinersOf(fenced(`bpftrace -e 'BEGIN { time("%Y-%m-%d\\n"); exit(); }'`));
+    await verifyInVm(oneLiners, {}); // makes the snapshot if no earlier request did
+    const [state] = snapshotFiles();
+    expect(state).toBeDefined();
+    const before = sha256(state!);
+    // A day the saved guest's clock cannot show by itself.
+    const report = await verifyInVm(oneLiners, { nowMs: Date.UTC(2031, 0, 2, 12) });
+    expect(report.runner).toMatchObject({ isolation: 'vm', vmStart: 'snapshot' });
+    expect(report.results[0]).toMatchObject({ status: 'ok', output: ['2031-01-02'] });
+    expect(sha256(state!)).toBe(before);
+  }, VM_TEST_TIMEOUT);
+
+  it('drops a saved guest QEMU cannot restore, boots cold, and saves a new one', async () => {
+    const oneLiners = await oneLinersOf(fenced(`bpftrace -e 'BEGIN { printf("hello\\n"); exit(); }'`));
+    await verifyInVm(oneLiners, {});
+    const [state] = snapshotFiles();
+    writeFileSync(state!, 'not a saved guest');
+    const cold = await verifyInVm(oneLiners, {});
+    expect(cold.runner.vmStart).toBe('boot');
+    expect(cold.results[0]).toMatchObject({ status: 'ok', output: ['hello'] });
+    const warm = await verifyInVm(oneLiners, {});
+    expect(warm.runner.vmStart).toBe('snapshot');
+    expect(warm.results[0]!.status).toBe('ok');
+    expect(readFileSync(snapshotFiles()[0]!).subarray(0, 17).toString()).not.toBe('not a saved guest');
   }, VM_TEST_TIMEOUT);
 
   it('keeps the host out of reach: the guest sees none of its files, secrets or network, and changes nothing', async () => {
@@ -127,7 +161,7 @@ describeVm('the VM runner, for real (QEMU, the runner image)', () => {
     expect(doubled.results[0]!.message).toMatch(/several results/);
 
     // While the hung guest runs, its QEMU is not root.
-    const hanging = verifyInVm(oneLiners, { agentSource: hang, deadlineMs: 60_000 });
+    const hanging = verifyInVm(oneLiners, { agentSource: hang, deadlineMs: 30_000 });
     let uid: string | null = null;
     for (let i = 0; i < 100 && uid === null; i++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -142,7 +176,7 @@ describeVm('the VM runner, for real (QEMU, the runner image)', () => {
       }
     }
     const hung = await hanging;
-    expect(hung.results[0]!.message).toMatch(/did not finish within 60 s/);
+    expect(hung.results[0]!.message).toMatch(/did not finish within 30 s/);
     if (process.getuid?.() === 0) {
       expect(uid).not.toBeNull();
       expect(uid).not.toBe('0');

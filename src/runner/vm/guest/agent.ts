@@ -1,22 +1,91 @@
 /**
  * The guest agent: runs inside the runner VM as root, on the VM's own kernel, with nothing of
  * the host mounted. Bundled into one file (guest-bundle.ts) and handed to the VM in its
- * initramfs with the request. It prints its report as one frame on the console and exits;
- * /init then reboots and QEMU ends.
+ * initramfs. It gets ready first (probes bpftrace, which also pulls bpftrace and LLVM into the
+ * page cache), then waits for one request on the serial line (serial-protocol.ts): the host
+ * may freeze the guest right there and restore that snapshot for every later request. It
+ * prints its report as one frame on the console and exits; /init then reboots and QEMU ends.
  */
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { getRunnerInfo, type RunnerInfo } from '../../runner-info.js';
 import { verifyOneLiners } from '../../verify-oneliners.js';
 import { encodeFrame } from '../result-frame.js';
-import { vmRequestSchema } from '../vm-request.js';
+import { decodeRequestLine, MAX_REQUEST_LINE, READY_INTERVAL_MS, READY_MARKER } from '../serial-protocol.js';
+import { vmRequestSchema, type VmRequest } from '../vm-request.js';
 
-async function main(requestFile: string): Promise<unknown> {
-  const request = vmRequestSchema.parse(JSON.parse(readFileSync(requestFile, 'utf8')));
+async function main(): Promise<unknown> {
+  const info = await getReady();
+  const request = await awaitRequest();
+  armWatchdog(request.deadlineSeconds);
+  await setClock(request.nowMs);
   // No mount-namespace sandbox in here: the VM is the boundary.
   const { graceMs, ...options } = request.options;
-  return verifyOneLiners(request.oneLiners, { ...options, ...(graceMs ? { limits: { graceMs } } : {}), sandbox: null, isolation: 'vm', file: request.file });
+  return verifyOneLiners(request.oneLiners, { ...options, ...(graceMs ? { limits: { graceMs } } : {}), runnerInfo: info, sandbox: null, isolation: 'vm', file: request.file });
 }
 
-main(process.argv[2] ?? '/run/study-bot/request.json')
+/**
+ * What the runner is, probed once before the snapshot, and one real compile and attach, so
+ * the libraries bpftrace needs are in memory when a restored guest runs a member's programs.
+ */
+async function getReady(): Promise<RunnerInfo> {
+  const info = await getRunnerInfo();
+  if (info.bpftrace) await run('bpftrace', ['-e', 'tracepoint:syscalls:sys_enter_getpid { @[comm] = count(); } BEGIN { exit(); }'], 60_000);
+  return info;
+}
+
+/** Says "ready" until the host sends a request line; the first valid one is the request. */
+function awaitRequest(): Promise<VmRequest> {
+  return new Promise((resolve) => {
+    let pending = '';
+    const say = () => process.stdout.write(`${READY_MARKER}\n`);
+    say();
+    const heartbeat = setInterval(say, READY_INTERVAL_MS);
+    const onData = (chunk: Buffer) => {
+      pending += chunk.toString('latin1');
+      let newline = pending.search(/[\r\n]/);
+      while (newline !== -1) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        const parsed = vmRequestSchema.safeParse(decodeRequestLine(line));
+        if (parsed.success) {
+          clearInterval(heartbeat);
+          process.stdin.off('data', onData);
+          process.stdin.pause();
+          resolve(parsed.data);
+          return;
+        }
+        newline = pending.search(/[\r\n]/);
+      }
+      if (pending.length > MAX_REQUEST_LINE) pending = '';
+    };
+    process.stdin.on('data', onData);
+  });
+}
+
+/** Reboots the guest (so QEMU ends, -no-reboot) at the deadline, whatever else happens. */
+function armWatchdog(seconds: number): void {
+  setTimeout(() => {
+    try {
+      writeFileSync('/proc/sysrq-trigger', 'b');
+    } catch {
+      process.exit(1);
+    }
+  }, seconds * 1000).unref();
+}
+
+/** The host's time, so `time()` and `strftime()` in a one-liner print today, not the snapshot's day. */
+async function setClock(nowMs: number): Promise<void> {
+  await run('date', ['-u', '-s', `@${Math.floor(nowMs / 1000)}`], 10_000);
+}
+
+function run(file: string, args: string[], timeout: number): Promise<void> {
+  return new Promise((resolve) => {
+    execFile(file, args, { timeout, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } }, () => resolve());
+  });
+}
+
+main()
   .then((report) => process.stdout.write(encodeFrame({ report })))
   .catch((error: unknown) => process.stdout.write(encodeFrame({ error: error instanceof Error ? error.message : String(error) })))
   .finally(() => process.exit(0));

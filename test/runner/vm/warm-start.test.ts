@@ -1,0 +1,127 @@
+/**
+ * The serial-line protocol of warm starts and the snapshot's identity, without booting a VM
+ * (vm-runner.vm.test.ts restores real snapshots). The "QEMU" here is a script that plays the
+ * guest: it says ready, reads the request line, and answers with a frame.
+ */
+import { chmodSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchVm } from '../../../src/runner/vm/launch-vm.js';
+import { qemuArgv, type QemuSpec } from '../../../src/runner/vm/qemu-argv.js';
+import { FRAME_BEGIN } from '../../../src/runner/vm/result-frame.js';
+import { decodeRequestLine, encodeRequestLine, READY_MARKER, REQUEST_PREFIX } from '../../../src/runner/vm/serial-protocol.js';
+import { snapshotFile } from '../../../src/runner/vm/snapshot.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'warm-start-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the request line', () => {
+  it('carries a one-liner that contains the markers themselves without showing them', () => {
+    const request = { oneLiners: [{ command: `echo ${READY_MARKER} ${REQUEST_PREFIX} ${FRAME_BEGIN} \u0003\u0004\u001a` }] };
+    const line = encodeRequestLine(request);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.split(READY_MARKER)).toHaveLength(1);
+    expect(line.split(REQUEST_PREFIX)).toHaveLength(2);
+    expect(line.slice(REQUEST_PREFIX.length, -1)).toMatch(/^[A-Za-z0-9+/=]+$/);
+    expect(decodeRequestLine(line)).toEqual(request);
+  });
+
+  it.each([
+    ['no prefix', 'eyJhIjoxfQ=='],
+    ['not base64', `${REQUEST_PREFIX}{"a":1}`],
+    ['not JSON', `${REQUEST_PREFIX}${Buffer.from('{a:').toString('base64')}`],
+  ])('ignores a line with %s', (_, line) => {
+    expect(decodeRequestLine(line)).toBeNull();
+  });
+});
+
+describe('the QEMU command line', () => {
+  const spec: QemuSpec = { accel: 'tcg', kernel: '/k', initramfs: '/i', rootImage: '/r', cpus: 2, memoryMb: 1024 };
+  it('has no monitor and no incoming migration by default', () => {
+    const argv = qemuArgv(spec);
+    expect(argv).toContain('none');
+    expect(argv[argv.indexOf('-monitor') + 1]).toBe('none');
+    expect(argv).not.toContain('-mon');
+    expect(argv).not.toContain('-incoming');
+  });
+  it('restores from an inherited descriptor, and gives only the snapshot boot a monitor, on a descriptor', () => {
+    expect(qemuArgv({ ...spec, incomingFd: 3 }).join(' ')).toContain('-incoming fd:3');
+    const saving = qemuArgv({ ...spec, qmpFd: 3 }).join(' ');
+    expect(saving).toContain('-chardev socket,id=qmp,fd=3 -mon chardev=qmp,mode=control');
+    expect(saving).not.toMatch(/unix:|path=/);
+  });
+});
+
+/** A stand-in for QEMU and its guest: heartbeats (the marker split over two writes), one request, one frame. */
+function fakeQemu(name: string, opts: { answer: boolean }): string {
+  const file = path.join(dir, name);
+  const log = path.join(dir, `${name}.log`);
+  writeFileSync(
+    file,
+    `#!/usr/bin/env node
+const fs = require('node:fs');
+const half = ${JSON.stringify(READY_MARKER)}.length >> 1;
+const beat = () => { process.stdout.write(${JSON.stringify(READY_MARKER)}.slice(0, half)); setTimeout(() => process.stdout.write(${JSON.stringify(READY_MARKER)}.slice(half) + '\\n'), 5); };
+beat();
+const timer = setInterval(beat, 30);
+let text = '';
+process.stdin.on('data', (chunk) => {
+  text += chunk;
+  fs.appendFileSync(${JSON.stringify(log)}, chunk);
+  if (!text.includes('\\n')) return;
+  clearInterval(timer);
+  if (!${opts.answer}) return;
+  const line = text.slice(0, text.indexOf('\\n'));
+  const request = JSON.parse(Buffer.from(line.slice(${JSON.stringify(REQUEST_PREFIX)}.length), 'base64').toString());
+  setTimeout(() => {
+    process.stdout.write('\\n${FRAME_BEGIN}\\n' + Buffer.from(JSON.stringify({ echo: request })).toString('base64') + '\\n@@STUDYBOT-RESULT-END@@\\n');
+    process.exit(0);
+  }, 100);
+});
+`,
+  );
+  chmodSync(file, 0o755);
+  return file;
+}
+
+describe('launchVm and a waiting agent', () => {
+  const spec: QemuSpec = { accel: 'tcg', kernel: '/k', initramfs: '/i', rootImage: '/r', cpus: 1, memoryMb: 512 };
+
+  it('sends the request once, after the agent says it is ready, and reads the answer', async () => {
+    const qemu = fakeQemu('answers', { answer: true });
+    const request = { version: 2, oneLiners: [], nowMs: 1 };
+    const launched = await launchVm({ spec, deadlineMs: 20_000, user: null, qemuBinary: qemu, request: encodeRequestLine(request) });
+    expect(launched.readySeen).toBe(true);
+    expect(launched.frame).toEqual({ ok: true, value: { echo: request } });
+    // Heartbeats are not shown as console noise in a "no result" message.
+    expect(launched.consoleTail).not.toContain('STUDYBOT-READY');
+    expect(readFileSync(path.join(dir, 'answers.log'), 'utf8')).toBe(encodeRequestLine(request));
+  });
+
+  it('stops a guest that takes the request and never answers, at the deadline', async () => {
+    const qemu = fakeQemu('silent', { answer: false });
+    const launched = await launchVm({ spec, deadlineMs: 1_500, user: null, qemuBinary: qemu, request: encodeRequestLine({ x: 1 }) });
+    expect(launched).toMatchObject({ readySeen: true, timedOut: true, frame: { ok: false, reason: 'no-frame' } });
+  });
+});
+
+describe('the snapshot file', () => {
+  it('is named by everything a saved guest depends on: accel, size, and the files themselves', async () => {
+    const files = ['k', 'i', 'r'].map((name) => path.join(dir, name));
+    files.forEach((file) => writeFileSync(file, file));
+    const spec: QemuSpec = { accel: 'tcg', kernel: files[0]!, initramfs: files[1]!, rootImage: files[2]!, cpus: 2, memoryMb: 2048 };
+    const first = await snapshotFile(spec);
+    expect(await snapshotFile(spec)).toBe(first);
+    expect(path.dirname(first)).toBe(dir);
+    for (const other of [{ ...spec, accel: 'kvm' as const }, { ...spec, memoryMb: 4096 }, { ...spec, cpus: 4 }, { ...spec, append: ['x=1'] }]) {
+      expect(await snapshotFile(other)).not.toBe(first);
+    }
+    // A rebuilt image (same path, new file) never restores an old guest.
+    utimesSync(files[2]!, new Date(), new Date(Date.now() + 5_000));
+    expect(await snapshotFile(spec)).not.toBe(first);
+  });
+});

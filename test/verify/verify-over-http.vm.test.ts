@@ -1,0 +1,88 @@
+/**
+ * Issue 8, "done when": through the app as `npm start` runs it (a real server process over
+ * real HTTP, pointed at bench/fake-github.ts as a GitHub Enterprise Server), a member's
+ * `/verify` runs in a throwaway VM and the reply names the VM's kernel, not the host's.
+ */
+import os from 'node:os';
+import nock from 'nock';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { deliver, startApp, testKey, until, type AppProcess } from '../../bench/app-over-http.js';
+import { FakeGitHub } from '../../bench/fake-github.js';
+import { readManifest } from '../../src/runner/vm/runner-dir.js';
+import { webhookExample } from '../helpers/github-examples.js';
+import { describeVm, VM_TEST_TIMEOUT } from '../helpers/vm.js';
+
+const OWNER = 'Codertocat';
+const REPO = 'Hello-World';
+const HEAD = 'c'.repeat(40);
+const SECRET = 'verify-over-http-secret-0123456789';
+const MEMBER = 'hong-gildong';
+
+const NOTE = [
+  '# Week 1 - 홍길동',
+  '',
+  '### 1. 프로세스 생성',
+  '',
+  '```bash',
+  "sudo bpftrace -e 'tracepoint:sched:sched_process_fork { printf(\"%s %d\\n\", comm, args->child_pid); }'",
+  '```',
+  '',
+  '### 2. kprobe',
+  '',
+  '```bash',
+  "sudo bpftrace -e 'kprobe:do_sys_openat2 { printf(\"%s\\n\", comm); }'",
+  '```',
+  '',
+].join('\n');
+
+let fake: FakeGitHub;
+let app: AppProcess | null = null;
+
+beforeAll(async () => {
+  nock.enableNetConnect('127.0.0.1');
+  fake = new FakeGitHub({
+    owner: OWNER,
+    repo: REPO,
+    commits: new Map([[HEAD, new Map([
+      ['.github/study.yml', `language: ko\nmembers:\n  - login: ${MEMBER}\n    name: hgd\n`],
+      ['study/week1/hgd.md', NOTE],
+    ])]]),
+    roles: new Map([[MEMBER, 'write']]),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await fake.stop();
+  nock.disableNetConnect();
+});
+
+describeVm('/verify through the app started by `npm start`, over real HTTP', () => {
+  it('runs the member\'s one-liners in a VM and the reply names the VM\'s kernel', async () => {
+    const apiPort = await fake.start();
+    // `npm start` builds dist/ (and the guest agent) first, then serves: give it minutes.
+    app = await startApp({ how: 'npm-start', apiPort, secret: SECRET, privateKey: testKey(), bootTimeoutMs: 400_000 });
+    const payload = webhookExample('issue_comment', 'created');
+    Object.assign(payload.comment, { body: '/verify week1', author_association: 'COLLABORATOR', created_at: new Date().toISOString() });
+    payload.comment.user.login = MEMBER;
+    payload.sender.login = MEMBER;
+    payload.installation = { id: 2, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMg==' };
+    const answered = await deliver(app.port, SECRET, 'issue_comment', payload);
+    expect(answered.status).toBe(200);
+
+    const kernel = readManifest()!.kernels[0]!.release;
+    const reply = await until(() => {
+      const edits = fake.seen('PATCH', /\/issues\/comments\/\d+$/).map((r) => String(r.body?.body ?? ''));
+      return edits.find((body) => body.includes(`kernel \`${kernel}\``));
+    }, 400_000);
+    const context = `${app.output().slice(-4000)}\nunknown routes: ${fake.unknown.join(', ')}`;
+    expect(reply, context).toBeDefined();
+    expect(reply).toMatch(/VM \((전체 에뮬레이션|KVM)\)/);
+    expect(reply).not.toContain(`kernel \`${os.release()}\``);
+    // The kprobe one-liner: kprobes are off on this host's kernel, on in the VM's.
+    expect(reply).toMatch(/\| 2 \| \[L12\][^\n]*✅ 동작함/);
+    // The check run on the note's commit completes after the reply.
+    const done = await until(() => fake.checkRunsOn(HEAD).find((run) => run.status === 'completed') ?? undefined, 60_000);
+    expect(done, JSON.stringify(fake.checkRunsOn(HEAD).map((r) => [r.name, r.status, r.conclusion]))).toMatchObject({ conclusion: 'success' });
+  }, VM_TEST_TIMEOUT);
+});
