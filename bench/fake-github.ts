@@ -8,6 +8,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RawDelivery } from '../src/github/app-deliveries.js';
 import { openapiExample } from '../test/helpers/github-examples.js';
 
 export interface RecordedRequest {
@@ -32,22 +33,9 @@ const gitSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLe
 
 /**
  * One attempt in the app's delivery log (`GET /app/hook/deliveries`), GitHub's documented
- * shape (`hook-delivery-items`); `payload` is what GitHub would send again on a redelivery.
+ * shape (`hook-delivery-items`); the payload GitHub would send again is kept by guid.
  */
-export interface LoggedDelivery {
-  id: number;
-  guid: string;
-  delivered_at: string;
-  redelivery: boolean;
-  duration: number;
-  status: string;
-  status_code: number;
-  event: string;
-  action: string | null;
-  installation_id: number | null;
-  repository_id: number | null;
-  throttled_at: string | null;
-}
+export type LoggedDelivery = RawDelivery & { duration: number; throttled_at: string | null };
 
 export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];

@@ -32,7 +32,8 @@ export interface DeliveryLog {
   redeliver(id: number): Promise<void>;
 }
 
-type RawDelivery = {
+/** One attempt as `GET /app/hook/deliveries` lists it (the fields read here). */
+export type RawDelivery = {
   id: number;
   guid: string;
   delivered_at: string;

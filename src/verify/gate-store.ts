@@ -68,18 +68,21 @@ export function memoryGateStore(): GateStore {
   };
 }
 
-// KEYS: running, starts. ARGV: now, requestId, staleAt, perHour. Running: "id|startedAt|staleAt", expiring when stale.
+// KEYS: running, starts. ARGV: now, requestId, staleAt, perHour. Running: "id|startedAt|staleAt".
+// Staleness is decided with the app's clock (ARGV now), like in this process; Redis's own
+// expiry only cleans up, an hour after a request went stale.
 const TRY_START = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return {'busy'} end
 local now = tonumber(ARGV[1])
+local running = redis.call('GET', KEYS[1])
+if running and tonumber(string.match(running, '|(%d+)$')) > now then return {'busy'} end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - ${HOUR_MS})
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
   local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
   return {'rate', oldest[2]}
 end
 redis.call('ZADD', KEYS[2], now, ARGV[2])
-redis.call('PEXPIRE', KEYS[2], ${HOUR_MS})
-redis.call('SET', KEYS[1], ARGV[2] .. '|' .. ARGV[1] .. '|' .. ARGV[3], 'PX', math.max(1, tonumber(ARGV[3]) - now))
+redis.call('PEXPIRE', KEYS[2], ${2 * HOUR_MS})
+redis.call('SET', KEYS[1], ARGV[2] .. '|' .. ARGV[1] .. '|' .. ARGV[3], 'PX', math.max(1, tonumber(ARGV[3]) - now) + ${HOUR_MS})
 return {'ok'}`;
 
 // KEYS: running. ARGV: requestId. Deletes only the request's own slot.
@@ -95,6 +98,10 @@ export function redisGateStore(redis: () => Promise<RedisClient>): GateStore {
     const m = value ? /^([^|]+)\|(\d+)\|(\d+)$/.exec(value) : null;
     return m ? { requestId: m[1], startedAt: Number(m[2]), staleAt: Number(m[3]) } : null;
   };
+  const runningNow = async (key: string, now: number): Promise<RunningRequest | null> => {
+    const r = parse(await (await redis()).get(keys(key)[0]));
+    return r && now < r.staleAt ? r : null;
+  };
   return {
     shared: true,
     async tryStart(key, start, perHour) {
@@ -106,20 +113,17 @@ export function redisGateStore(redis: () => Promise<RedisClient>): GateStore {
     async finish(key, requestId) {
       await (await redis()).eval(FINISH, 1, keys(key)[0], requestId);
     },
-    async running(key, now) {
-      const r = parse(await (await redis()).get(keys(key)[0]));
-      return r && now < r.staleAt ? r : null;
-    },
+    running: runningNow,
     async seed(key, starts, running, now) {
       const client = await redis();
       const [runningKey, startsKey] = keys(key);
       const recent = starts.filter((s) => now - s.startedAt < HOUR_MS);
       if (recent.length > 0) {
         await client.zadd(startsKey, 'NX', ...recent.flatMap((s) => [s.startedAt, s.requestId]));
-        await client.pexpire(startsKey, HOUR_MS);
+        await client.pexpire(startsKey, 2 * HOUR_MS);
       }
-      if (running && now < running.staleAt) {
-        await client.set(runningKey, `${running.requestId}|${running.startedAt}|${running.staleAt}`, 'PX', running.staleAt - now, 'NX');
+      if (running && now < running.staleAt && !(await runningNow(key, now))) {
+        await client.set(runningKey, `${running.requestId}|${running.startedAt}|${running.staleAt}`, 'PX', running.staleAt - now + HOUR_MS);
       }
     },
   };

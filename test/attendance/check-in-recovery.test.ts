@@ -12,14 +12,15 @@ import { applyChanges, emptyLedger } from '../../src/attendance/ledger.js';
 import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
 import { registerAttendance } from '../../src/attendance/register.js';
 import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
-import { RECOVERED_EVENTS, registerRecovery, type RecoverySettings } from '../../src/recovery/register.js';
+import { registerRecovery } from '../../src/recovery/register.js';
 import { openapiExample, webhookExample } from '../helpers/github-examples.js';
 import { seoul, STUDY_YML } from '../helpers/attendance-study.js';
 import {
   API, clockAt, COMMENT_ID, commentPayload, createAttendanceProbot, ISSUE, mockConfig, mockFindIssue, mockListComments, mockReply, REPO,
   receive, ReportState, signedLedgerOf, TEST_LEDGER_SECRET,
 } from '../helpers/attendance-github.js';
-import { INSTALLATION_ID, mockInstallationToken, testOctokit, testPrivateKey } from '../helpers/probot-app.js';
+import { mockInstallationToken, testOctokit, testPrivateKey } from '../helpers/probot-app.js';
+import { mockRecoveryStart, TEST_RECOVERY_SETTINGS } from '../helpers/recovery.js';
 
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
@@ -63,15 +64,6 @@ describe('a check-in whose writes failed', () => {
   });
 });
 
-const SETTINGS: RecoverySettings = {
-  events: RECOVERED_EVENTS,
-  lookBackMs: 24 * 3600_000,
-  maxPages: 20,
-  maxAttempts: 3,
-  settleMs: 60_000,
-  startDelayMs: 10_000,
-  intervalMs: 5 * 60_000,
-};
 
 /** A process after a restart: attendance, the dispatcher and the recovery pass, as createApp wires them. */
 async function restarted(now: string) {
@@ -86,8 +78,8 @@ async function restarted(now: string) {
     const commands: CommandHandler[] = [];
     const attendance = registerAttendance(app, deps as AppDeps, commands);
     registerCommandDispatch(app, deps as AppDeps, commands);
-    recovery = registerRecovery(app, deps as AppDeps, SETTINGS, {
-      repositories: [{ name: 'check-ins', run: (r, octokit) => attendance.checkInsSince(octokit, r, Date.parse(now) - SETTINGS.lookBackMs) }],
+    recovery = registerRecovery(app, deps as AppDeps, TEST_RECOVERY_SETTINGS, {
+      repositories: [{ name: 'check-ins', run: (r, octokit) => attendance.checkInsSince(octokit, r, Date.parse(now) - TEST_RECOVERY_SETTINGS.lookBackMs) }],
     });
   });
   return recovery;
@@ -110,13 +102,7 @@ function listed(id: number, body: string, login: string, createdAt: string, opts
 
 /** GitHub as the recovery pass reads it: the delivery log, the installation, the report and its ledger. */
 function mockGitHub(state: ReportState, comments: unknown[], events: string[]) {
-  const jwt = nock(API, { reqheaders: { authorization: /^bearer /i } });
-  jwt.get('/app/hook/deliveries').query({ per_page: '100' }).reply(200, []);
-  jwt.get('/app/installations').query({ per_page: '100' }).reply(200, [{ ...openapiExample<any>('base-installation-items')[0], id: INSTALLATION_ID }]);
-  const scope = mockInstallationToken();
-  const repos = openapiExample('repository-paginated-2');
-  const repository = { ...repos.repositories[0], name: 'Hello-World', full_name: 'Codertocat/Hello-World', owner: { ...repos.repositories[0].owner, login: 'Codertocat' }, default_branch: 'main', archived: false };
-  scope.get('/installation/repositories').query({ per_page: '100' }).reply(200, { total_count: 1, repositories: [repository] });
+  const scope = mockRecoveryStart();
   scope.get(`${REPO}/issues/comments`).query((q) => q.per_page === '100' && q.since === '2025-09-11T10:30:00.000Z').reply(200, comments);
   scope.get(`${REPO}/comments`).query({ per_page: '100', page: '1' }).reply(200, []);
   // reads, as often as the pass needs them: the config, the report issue, its comment

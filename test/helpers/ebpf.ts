@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { describe, it } from 'vitest';
+import { it } from 'vitest';
+import { describeNeeding } from './prerequisites.js';
 
 /**
  * Real eBPF tests need root, bpftrace and tracefs. On a laptop they are skipped; in CI
@@ -26,14 +27,7 @@ const required = process.env.STUDY_BOT_REQUIRE_EBPF === '1';
 export const ebpfAvailable = missing === null;
 
 export function describeEbpf(name: string, body: () => void): void {
-  if (missing === null) describe(name, body);
-  else if (required) {
-    describe(name, () => {
-      it('has the eBPF prerequisites (STUDY_BOT_REQUIRE_EBPF=1)', () => {
-        throw new Error(`eBPF tests required but ${missing}`);
-      });
-    });
-  } else describe.skip(`${name} (skipped: ${missing})`, body);
+  describeNeeding({ missing, required, variable: 'STUDY_BOT_REQUIRE_EBPF', tests: 'eBPF' }, name, body);
 }
 
 export const itEbpf: typeof it = ((name: string, fn: () => unknown, timeout?: number) => {

@@ -234,3 +234,30 @@ export function mockInstallationOf(scope: nock.Scope, repo: { owner: string; rep
   scope.get(`/repos/${repo.owner}/${repo.repo}/installation`).reply(200, { ...openapiExample<any>('installation'), id: installationId });
   scope.post(`/app/installations/${installationId}/access_tokens`).reply(201, token(installationId, { actions: 'write' }));
 }
+
+/**
+ * An accepted request that runs to its end with the local driver: 👀 and ⏳ (and, unless the
+ * app read it already, the history), the note, the Check Run with the job's record, the result.
+ */
+export function mockLocalRun(scope: nock.Scope, s: Sent, opts: { where?: 'issue' | 'commit'; commentId?: number; checkRunId?: number; history?: boolean; markdown?: string } = {}) {
+  const where = opts.where ?? 'issue';
+  const commentId = opts.commentId ?? 1;
+  mockAck(scope, s, where, commentId, { history: opts.history });
+  mockStudyFile(scope, opts.markdown === undefined ? {} : { markdown: opts.markdown });
+  mockCheckRun(scope, s, opts.checkRunId ?? 4, 1, where, commentId);
+  mockCommentUpdate(scope, s, where, commentId);
+}
+
+/** An accepted request up to its dispatch to the runner repository (the actions driver). */
+export function mockDispatch(scope: nock.Scope, s: Sent, runId: number, opts: { htmlUrl?: boolean } = {}) {
+  mockAck(scope, s, 'issue');
+  mockStudyFile(scope);
+  mockCheckRun(scope, s, 4, 0);
+  scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/installation`).reply(200, { ...openapiExample<any>('installation'), id: RUNNER_INSTALLATION_ID });
+  scope.post(`/app/installations/${RUNNER_INSTALLATION_ID}/access_tokens`).reply(201, token(RUNNER_INSTALLATION_ID, { actions: 'write' }));
+  scope.post(`/repos/${RUNNER.owner}/${RUNNER.repo}/actions/workflows/ebpf-verify.yml/dispatches`).reply(200, (_u, body: any) => {
+    s.dispatches.push(body);
+    const url = opts.htmlUrl ? { html_url: `https://github.com/${RUNNER.owner}/${RUNNER.repo}/actions/runs/${runId}` } : {};
+    return { ...openapiExample<any>('workflow-dispatch-response'), workflow_run_id: runId, ...url };
+  });
+}

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { describe, it } from 'vitest';
+import { describeNeeding } from './prerequisites.js';
 import { readManifest, runnerDir } from '../../src/runner/vm/runner-dir.js';
 
 /**
@@ -24,12 +24,5 @@ const required = process.env.STUDY_BOT_REQUIRE_VM === '1';
 export const VM_TEST_TIMEOUT = 600_000;
 
 export function describeVm(name: string, body: () => void): void {
-  if (missing === null) describe(name, body);
-  else if (required) {
-    describe(name, () => {
-      it('has the VM prerequisites (STUDY_BOT_REQUIRE_VM=1)', () => {
-        throw new Error(`VM tests required but ${missing}`);
-      });
-    });
-  } else describe.skip(`${name} (skipped: ${missing})`, body);
+  describeNeeding({ missing, required, variable: 'STUDY_BOT_REQUIRE_VM', tests: 'VM' }, name, body);
 }

@@ -12,24 +12,17 @@ import type { AppDeps, Timer } from '../../src/app/deps.js';
 import { CONFIG_PATH } from '../../src/config/schema.js';
 import { deliveryLog, type HookDelivery } from '../../src/github/app-deliveries.js';
 import { missedDeliveries } from '../../src/recovery/missed-deliveries.js';
-import { RECOVERED_EVENTS, registerRecovery, type RecoverySettings } from '../../src/recovery/register.js';
+import { RECOVERED_EVENTS, registerRecovery } from '../../src/recovery/register.js';
 import { registerPushCheck } from '../../src/push-check/register.js';
 import { openapiExample } from '../helpers/github-examples.js';
 import { acceptCheckRun, API, githubScope, REPO_PATH, serveCheckRunsForRef, serveCommit } from '../helpers/push-github.js';
 import { pushPayload, sha } from '../helpers/push-probot.js';
 import { baseCommit, GOOD_HGD, GOOD_KCS } from '../helpers/push-world.js';
 import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
+import { TEST_RECOVERY_SETTINGS } from '../helpers/recovery.js';
 
 const STARTED = new Date('2025-09-04T12:00:00Z');
-const SETTINGS: RecoverySettings = {
-  events: RECOVERED_EVENTS,
-  lookBackMs: 24 * 3600_000,
-  maxPages: 20,
-  maxAttempts: 3,
-  settleMs: 60_000,
-  startDelayMs: 10_000,
-  intervalMs: 5 * 60_000,
-};
+const SETTINGS = TEST_RECOVERY_SETTINGS;
 
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);

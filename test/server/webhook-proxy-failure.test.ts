@@ -1,25 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/free-port.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves when `test` matches the output so far; rejects if the process exits first. */
 function waitForOutput(child: ChildProcess, output: () => string, test: RegExp, ms: number): Promise<void> {
@@ -51,7 +40,14 @@ describe('npm start with an unreachable webhook proxy (WEBHOOK_PROXY_URL)', () =
     nock.enableNetConnect('127.0.0.1');
   });
   afterEach(() => {
-    child?.kill('SIGKILL');
+    // tsx runs the server in a child of its own: end the whole process group, not just tsx.
+    if (child?.pid) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     child = undefined;
     rmSync(cwd, { recursive: true, force: true });
     nock.disableNetConnect();
@@ -75,6 +71,7 @@ describe('npm start with an unreachable webhook proxy (WEBHOOK_PROXY_URL)', () =
         LOG_FORMAT: 'json',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -7,7 +7,8 @@ import { openapiExample } from '../helpers/github-examples.js';
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
 import {
   API, RUNNER, RUNNER_INSTALLATION_ID, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCheckRunUpdate, mockCommentUpdate, mockConfig,
-  mockStudyFile, sent, studyYaml, submission, token, workflowRunEvent, type Sent, ACTIONS_DEPLOYMENT } from '../helpers/verify-github.js';
+  mockStudyFile, sent, studyYaml, submission, token, workflowRunEvent, type Sent, ACTIONS_DEPLOYMENT, mockDispatch,
+} from '../helpers/verify-github.js';
 
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
@@ -33,15 +34,7 @@ async function dispatchOne(s: Sent, opts: { kernel?: string } = {}) {
   const scope = nock(API);
   mockInstallationToken(scope);
   mockConfig(scope, studyYaml(ACTIONS));
-  mockAck(scope, s, 'issue');
-  mockStudyFile(scope);
-  mockCheckRun(scope, s, 4, 0);
-  scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/installation`).reply(200, { ...openapiExample<any>('installation'), id: RUNNER_INSTALLATION_ID });
-  scope.post(`/app/installations/${RUNNER_INSTALLATION_ID}/access_tokens`).reply(201, token(RUNNER_INSTALLATION_ID, { actions: 'write' }));
-  scope.post(`/repos/${RUNNER.owner}/${RUNNER.repo}/actions/workflows/ebpf-verify.yml/dispatches`).reply(200, (_u, body: any) => {
-    s.dispatches.push(body);
-    return { ...openapiExample<any>('workflow-dispatch-response'), workflow_run_id: RUN_ID };
-  });
+  mockDispatch(scope, s, RUN_ID);
   await app.probot.receive(issueCommentEvent(`/verify week1${opts.kernel ? ` ${opts.kernel}` : ''}`));
   await app.settle();
   expect(verifier.calls).toHaveLength(0); // the bot's own process runs nothing

@@ -6,7 +6,8 @@ import { createTestProbot, INSTALLATION_ID, mockInstallationToken } from '../hel
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
 import {
   API, MEMBER, RUNNER, RUNNER_INSTALLATION_ID, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCheckRunUpdate, mockCommentUpdate,
-  mockConfig, mockReply, mockStudyFile, mockThreadComments, sent, studyYaml, token, workflowRunEvent, type Sent, ACTIONS_DEPLOYMENT } from '../helpers/verify-github.js';
+  mockConfig, mockReply, mockStudyFile, mockThreadComments, sent, studyYaml, token, workflowRunEvent, type Sent, ACTIONS_DEPLOYMENT, mockDispatch,
+} from '../helpers/verify-github.js';
 import { manualTime } from '../helpers/verify-time.js';
 
 afterEach(() => {
@@ -33,15 +34,7 @@ async function dispatchOne(s: Sent, time: ReturnType<typeof manualTime>, yaml = 
   const scope = nock(API);
   mockInstallationToken(scope);
   mockConfig(scope, yaml);
-  mockAck(scope, s, 'issue');
-  mockStudyFile(scope);
-  mockCheckRun(scope, s, 4, 0);
-  scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/installation`).reply(200, { ...openapiExample<any>('installation'), id: RUNNER_INSTALLATION_ID });
-  scope.post(`/app/installations/${RUNNER_INSTALLATION_ID}/access_tokens`).reply(201, token(RUNNER_INSTALLATION_ID, { actions: 'write' }));
-  scope.post(`/repos/${RUNNER.owner}/${RUNNER.repo}/actions/workflows/ebpf-verify.yml/dispatches`).reply(200, (_u, body: any) => {
-    s.dispatches.push(body);
-    return { ...openapiExample<any>('workflow-dispatch-response'), workflow_run_id: RUN_ID, html_url: `https://github.com/${RUNNER.owner}/${RUNNER.repo}/actions/runs/${RUN_ID}` };
-  });
+  mockDispatch(scope, s, RUN_ID, { htmlUrl: true });
   await app.probot.receive(issueCommentEvent('/verify week1'));
   await app.settle();
   expect(s.dispatches).toHaveLength(1);

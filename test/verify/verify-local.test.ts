@@ -4,7 +4,7 @@ import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.j
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
 import {
   API, HEAD_SHA, MEMBER, commitCommentEvent, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig,
-  mockReply, mockRole, mockStudyFile, mockThreadComments, sent, studyYaml, submission,
+  mockLocalRun, mockReply, mockRole, mockStudyFile, mockThreadComments, sent, studyYaml, submission,
 } from '../helpers/verify-github.js';
 
 afterEach(() => {
@@ -24,10 +24,7 @@ describe('/verify with the local driver', () => {
     const scope = nock(API);
     mockInstallationToken(scope);
     mockConfig(scope, studyYaml());
-    mockAck(scope, s, 'issue');
-    mockStudyFile(scope);
-    mockCheckRun(scope, s);
-    mockCommentUpdate(scope, s, 'issue');
+    mockLocalRun(scope, s);
 
     await probot.receive(issueCommentEvent('/verify week1'));
     // acknowledged before any slow work

@@ -10,7 +10,7 @@ import { Probot } from 'probot';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app/deps.js';
 import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
-import { RECOVERED_EVENTS, registerRecovery, type RecoverySettings } from '../../src/recovery/register.js';
+import { registerRecovery } from '../../src/recovery/register.js';
 import type { Verifier } from '../../src/verify/drivers/types.js';
 import { registerVerify } from '../../src/verify/register.js';
 import { parsePendingMark, renderPending } from '../../src/verify/render-verify.js';
@@ -20,9 +20,10 @@ import { createTestProbot, INSTALLATION_ID, mockInstallationToken, mockNoApprove
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
 import {
   ACTIONS_DEPLOYMENT, API, MEMBER, RUNNER, RUNNER_INSTALLATION_ID, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCheckRunUpdate,
-  mockCommentUpdate, mockConfig, mockReply, mockStudyFile, mockVerifyHistory, sent, studyYaml, token, workflowRunEvent, type Sent,
+  mockCommentUpdate, mockConfig, mockReply, mockStudyFile, mockVerifyHistory, sent, studyYaml, token, workflowRunEvent, type Sent, mockDispatch, mockLocalRun,
 } from '../helpers/verify-github.js';
 import { manualTime } from '../helpers/verify-time.js';
+import { mockRecoveryStart, TEST_RECOVERY_SETTINGS } from '../helpers/recovery.js';
 
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
@@ -60,13 +61,20 @@ async function firstProcess(time: ReturnType<typeof manualTime>, s: Sent) {
   const scope = nock(API);
   mockInstallationToken(scope);
   mockConfig(scope, studyYaml('verify:\n  perHour: 1'));
-  mockAck(scope, s, 'issue');
-  mockStudyFile(scope);
-  mockCheckRun(scope, s);
-  mockCommentUpdate(scope, s, 'issue');
+  mockLocalRun(scope, s);
   await app.probot.receive(issueCommentEvent('/verify week1'));
   await app.settle();
   expect(s.commentUpdates[0]).toContain('✅ 동작함');
+}
+
+/** The second process, 10 minutes later, up to the config read of a member's next /verify. */
+async function secondProcess(time: ReturnType<typeof manualTime>) {
+  time.advance(10 * MINUTE);
+  const app = await createTestProbot({ ...attendance, verifier: fakeVerifier(), clock: time.clock, timer: time.timer });
+  const scope = nock(API);
+  mockInstallationToken(scope);
+  mockConfig(scope, studyYaml('verify:\n  perHour: 1'));
+  return { app, scope, s2: sent() };
 }
 
 describe('/verify after a restart: the hourly cap', () => {
@@ -79,12 +87,7 @@ describe('/verify after a restart: the hourly cap', () => {
     expect(decodeVerifyRecord(s.replies[0], seal)).toMatchObject({ requestId: 'ic492700400', requester: MEMBER, state: 'pending' });
     expect(decodeVerifyRecord(s.commentUpdates[0], seal)).toMatchObject({ requestId: 'ic492700400', requester: MEMBER, state: 'done' });
 
-    time.advance(10 * MINUTE);
-    const second = await createTestProbot({ ...attendance, verifier: fakeVerifier(), clock: time.clock, timer: time.timer });
-    const s2 = sent();
-    const scope = nock(API);
-    mockInstallationToken(scope);
-    mockConfig(scope, studyYaml('verify:\n  perHour: 1'));
+    const { app: second, scope, s2 } = await secondProcess(time);
     mockVerifyHistory(scope, [listed(1, s.commentUpdates[0], started)]);
     mockReply(scope, s2, 'issue', 2);
     await second.probot.receive(issueCommentEvent('/verify week1'));
@@ -102,17 +105,9 @@ describe('/verify after a restart: the hourly cap', () => {
     // the member edits the bot's comment to say someone else asked (the signature no longer matches)
     const edited = real.replace(/verify-record v1 (\S+) sig=/, (_m, b64: string) => `verify-record v1 ${b64.slice(0, -4)}AAA= sig=`);
     const unsigned = real.replace(/ sig=[0-9a-f]{64}/, '');
-    time.advance(10 * MINUTE);
-    const second = await createTestProbot({ ...attendance, verifier: fakeVerifier(), clock: time.clock, timer: time.timer });
-    const s2 = sent();
-    const scope = nock(API);
-    mockInstallationToken(scope);
-    mockConfig(scope, studyYaml('verify:\n  perHour: 1'));
+    const { app: second, scope, s2 } = await secondProcess(time);
     mockVerifyHistory(scope, [listed(1, real, started, 'human'), listed(2, real, started, 'actions'), listed(3, edited, started), listed(4, unsigned, started)]);
-    mockAck(scope, s2, 'issue', 5, { history: false });
-    mockStudyFile(scope);
-    mockCheckRun(scope, s2, 4, 1, 'issue', 5);
-    mockCommentUpdate(scope, s2, 'issue', 5);
+    mockLocalRun(scope, s2, { commentId: 5, history: false });
     await second.probot.receive(issueCommentEvent('/verify week1'));
     await second.settle();
     expect(s2.replies[0]).toContain('⏳ 검증 중…');
@@ -120,15 +115,6 @@ describe('/verify after a restart: the hourly cap', () => {
   });
 });
 
-const SETTINGS: RecoverySettings = {
-  events: RECOVERED_EVENTS,
-  lookBackMs: 24 * 3600_000,
-  maxPages: 20,
-  maxAttempts: 3,
-  settleMs: 60_000,
-  startDelayMs: 10_000,
-  intervalMs: 5 * 60_000,
-};
 
 /** A restarted process with /verify and the recovery pass, as createApp wires them. */
 async function restartedProcess(time: ReturnType<typeof manualTime>, verifier: Verifier, deployment?: AppDeps['verifyDeployment']) {
@@ -141,7 +127,7 @@ async function restartedProcess(time: ReturnType<typeof manualTime>, verifier: V
     const commands: CommandHandler[] = [];
     const verify = registerVerify(app, deps, commands);
     registerCommandDispatch(app, deps, commands);
-    recovery = registerRecovery(app, deps, SETTINGS, {
+    recovery = registerRecovery(app, deps, TEST_RECOVERY_SETTINGS, {
       repositories: [{ name: 'verify', run: async (r, octokit) => (await verify.recoverRepository(octokit, r))?.closed ?? [] }],
     });
   });
@@ -154,19 +140,6 @@ async function restartedProcess(time: ReturnType<typeof manualTime>, verifier: V
   };
 }
 
-/** The recovery pass's reads: an empty delivery log, one installation with the study repository. */
-function mockRecoveryReads() {
-  const jwt = nock(API, { reqheaders: { authorization: /^bearer /i } });
-  jwt.get('/app/hook/deliveries').query({ per_page: '100' }).reply(200, []);
-  jwt.get('/app/installations').query({ per_page: '100' }).reply(200, [{ ...openapiExample<any>('base-installation-items')[0], id: INSTALLATION_ID }]);
-  const scope = nock(API);
-  mockInstallationToken(scope);
-  const repos = openapiExample('repository-paginated-2');
-  const repository = { ...repos.repositories[0], name: STUDY.repo, full_name: `${STUDY.owner}/${STUDY.repo}`, owner: { ...repos.repositories[0].owner, login: STUDY.owner }, default_branch: 'main', archived: false };
-  scope.get('/installation/repositories').query({ per_page: '100' }).reply(200, { total_count: 1, repositories: [repository] });
-  return scope;
-}
-
 describe('/verify after a restart: requests that were pending', () => {
   it('a dispatched actions run is waited for again, and its result is published when it completes', async () => {
     const time = manualTime();
@@ -176,14 +149,7 @@ describe('/verify after a restart: requests that were pending', () => {
     const scope = nock(API);
     mockInstallationToken(scope);
     mockConfig(scope, studyYaml());
-    mockAck(scope, s, 'issue');
-    mockStudyFile(scope);
-    mockCheckRun(scope, s, 4, 0);
-    scope.get(`/repos/${RUNNER.owner}/${RUNNER.repo}/installation`).reply(200, { ...openapiExample<any>('installation'), id: RUNNER_INSTALLATION_ID });
-    scope.post(`/app/installations/${RUNNER_INSTALLATION_ID}/access_tokens`).reply(201, token(RUNNER_INSTALLATION_ID, { actions: 'write' }));
-    scope
-      .post(`/repos/${RUNNER.owner}/${RUNNER.repo}/actions/workflows/ebpf-verify.yml/dispatches`)
-      .reply(200, { ...openapiExample<any>('workflow-dispatch-response'), workflow_run_id: RUN_ID });
+    mockDispatch(scope, s, RUN_ID);
     await first.probot.receive(issueCommentEvent('/verify week1'));
     await first.settle();
     const started = time.clock.now().getTime();
@@ -196,7 +162,7 @@ describe('/verify after a restart: requests that were pending', () => {
 
     time.advance(3 * MINUTE);
     const second = await restartedProcess(time, fakeVerifier(), ACTIONS_DEPLOYMENT);
-    const reads = mockRecoveryReads();
+    const reads = mockRecoveryStart();
     mockVerifyHistory(reads, [listed(1, s.remembered[0], started)]);
     const result = await second.recovery.runOnce();
     expect(result?.errors).toEqual([]);
@@ -245,7 +211,7 @@ describe('/verify after a restart: requests that were pending', () => {
 
     time.advance(MINUTE);
     const second = await restartedProcess(time, fakeVerifier());
-    const reads = mockRecoveryReads();
+    const reads = mockRecoveryStart();
     mockVerifyHistory(reads, [listed(1, s.remembered[0], started), listed(2, earlyBody, started - MINUTE)]);
     const closed = sent();
     mockCommentUpdate(reads, closed, 'issue', 1);
@@ -266,10 +232,7 @@ describe('/verify after a restart: requests that were pending', () => {
     const again = nock(API);
     const s2 = sent();
     mockConfig(again, studyYaml());
-    mockAck(again, s2, 'issue', 3, { history: false });
-    mockStudyFile(again);
-    mockCheckRun(again, s2, 5, 1, 'issue', 3);
-    mockCommentUpdate(again, s2, 'issue', 3);
+    mockLocalRun(again, s2, { commentId: 3, checkRunId: 5, history: false });
     await second.probot.receive(issueCommentEvent('/verify week1'));
     await second.settle();
     expect(s2.replies[0]).toContain('⏳ 검증 중…');
