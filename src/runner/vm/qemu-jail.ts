@@ -77,13 +77,15 @@ export function jailArgv(paths: JailPaths, user: VmUser | null): string[] {
     '--die-with-parent', '--new-session',
     '--ro-bind', '/usr', '/usr',
     ...usrMergeLinks(),
+    // /tmp's own tmpfs first: made after them, it would hide the folders below, and bwrap would
+    // then make a folder on the way to /tmp/a/b 0700 after all.
+    '--tmpfs', '/tmp',
     ...ancestors.flatMap((folder) => ['--perms', '0755', '--dir', folder]),
     // The dynamic loader's cache: Debian's libraries live in /usr/lib/<triplet>, off its default path.
     ...(existsSync('/etc/ld.so.cache') ? ['--ro-bind', '/etc/ld.so.cache', '/etc/ld.so.cache'] : []),
     '--dev', '/dev',
     ...(paths.kvm ? ['--dev-bind', '/dev/kvm', '/dev/kvm'] : []),
     '--proc', '/proc',
-    '--tmpfs', '/tmp',
     ...folders(paths.readOnly).flatMap((folder) => ['--ro-bind', folder, folder]),
     ...(paths.writable ?? []).flatMap((folder) => ['--bind', folder, folder]),
     '--chdir', '/',

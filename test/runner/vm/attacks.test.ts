@@ -2,7 +2,7 @@
  * Reproducers from the security review of the VM runner, kept as regression tests. None boots
  * a real VM (vm-runner.vm.test.ts does).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { extractOneLiners } from '../../../src/oneliners/extract-oneliners.js';
 import { checkPolicy } from '../../../src/runner/policy.js';
 import { renderReportText } from '../../../src/runner/render-report.js';
 import { confinedArgv, type LaunchResult } from '../../../src/runner/vm/launch-vm.js';
+import { jailAvailable } from '../../../src/runner/vm/qemu-jail.js';
 import { READY_MARKER } from '../../../src/runner/vm/serial-protocol.js';
 import { ensureAgentInitramfs, pruneOtherSnapshots, saveSnapshot } from '../../../src/runner/vm/snapshot.js';
 import { acceptGuestResults } from '../../../src/runner/vm/verify-in-vm.js';
@@ -119,6 +120,23 @@ describe('QEMU confinement', () => {
     expect(line).not.toMatch(/--(ro-)?bind \/ /);
     // The user drop comes inside the jail, right before QEMU.
     expect(line).toMatch(/-- setpriv --pdeathsig KILL --no-new-privs --reuid=2100000001 --regid=2100000001 --clear-groups -- qemu -x$/);
+  });
+
+  it('lets the VM user reach its files in a folder deep under /tmp (a runner directory there, or TMPDIR=/tmp/sub)', () => {
+    if (process.getuid?.() !== 0 || !jailAvailable({})) return;
+    // Seen: /tmp/a/b/root.ext4 was "Permission denied" in the jail: bwrap made /tmp/a 0700 in
+    // the jail's own /tmp, which was mounted after the folders leading to the runner's files.
+    const top = mkdtempSync(path.join(os.tmpdir(), 'attack-jail-'));
+    chmodSync(top, 0o755);
+    const folder = path.join(top, 'runner');
+    mkdirSync(folder, { mode: 0o755 });
+    const image = path.join(folder, 'root.ext4');
+    writeFileSync(image, 'image', { mode: 0o644 });
+    const [file, ...args] = confinedArgv('/usr/bin/cat', [image], { uid: VM_UID_BASE + 12_345, gid: VM_UID_BASE + 12_345, name: 'test' }, { readOnly: [image] });
+    const run = spawnSync(file!, args, { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' }, cwd: '/' });
+    rmSync(top, { recursive: true, force: true });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('image');
   });
 
   it('gives each VM a user id of its own, never root, from the range no account uses', () => {
