@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -112,6 +112,21 @@ describeVm('the VM runner, for real (QEMU, the runner image)', () => {
     expect(warm.runner.vmStart).toBe('snapshot');
     expect(warm.results[0]!.status).toBe('ok');
     expect(readFileSync(snapshotFiles()[0]!).subarray(0, 17).toString()).not.toBe('not a saved guest');
+  }, VM_TEST_TIMEOUT);
+
+  it('boots cold when its saved guest was deleted by another process, and sweeps what killed saves left in /tmp', async () => {
+    const oneLiners = await oneLinersOf(fenced(`bpftrace -e 'BEGIN { printf("hello\\n"); exit(); }'`));
+    await verifyInVm(oneLiners, {}); // this process now knows its saved guest
+    // Seen: a snapshot pruned by another process (`runner image snapshot` after a QEMU upgrade,
+    // a CLI with another VM size) made every later request of this process fail with ENOENT.
+    for (const state of snapshotFiles()) rmSync(state);
+    // A save killed two hours ago left its socket folder behind.
+    const stale = mkdtempSync(path.join(os.tmpdir(), 'study-bot-vm-snap-'));
+    utimesSync(stale, new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000));
+    const report = await verifyInVm(oneLiners, {});
+    expect(report.runner.vmStart).toBe('boot');
+    expect(report.results[0]).toMatchObject({ status: 'ok', output: ['hello'] });
+    expect(existsSync(stale)).toBe(false);
   }, VM_TEST_TIMEOUT);
 
   it('keeps the host out of reach: the guest sees none of its files, secrets or network, and changes nothing', async () => {
