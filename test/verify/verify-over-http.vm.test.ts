@@ -11,6 +11,7 @@ import { FakeGitHub } from '../../bench/fake-github.js';
 import { readManifest } from '../../src/runner/vm/runner-dir.js';
 import { webhookExample } from '../helpers/github-examples.js';
 import { describeVm, VM_TEST_TIMEOUT } from '../helpers/vm.js';
+import { FORK_AND_KPROBE_NOTE } from '../helpers/vm-note.js';
 
 const OWNER = 'Codertocat';
 const REPO = 'Hello-World';
@@ -19,20 +20,7 @@ const SECRET = 'verify-over-http-secret-0123456789';
 const MEMBER = 'hong-gildong';
 
 const NOTE = [
-  '# Week 1 - 홍길동',
-  '',
-  '### 1. 프로세스 생성',
-  '',
-  '```bash',
-  "sudo bpftrace -e 'tracepoint:sched:sched_process_fork { printf(\"%s %d\\n\", comm, args->child_pid); }'",
-  '```',
-  '',
-  '### 2. kprobe',
-  '',
-  '```bash',
-  "sudo bpftrace -e 'kprobe:do_sys_openat2 { printf(\"%s\\n\", comm); }'",
-  '```',
-  '',
+  FORK_AND_KPROBE_NOTE,
   '### 3. the environment of every process it can see',
   '',
   '```bash',
