@@ -262,6 +262,8 @@ async function bootGuest(req: BootRequest): Promise<BootResult> {
 }
 
 async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<BootResult> {
+  // Folders a killed process left behind (a request's initramfs, a snapshot's sockets).
+  sweepStaleTemp();
   const deadlineSeconds = Math.ceil(req.deadlineMs / 1000) + 5;
   const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}) };
   const line = encodeRequestLine(request);
@@ -326,7 +328,6 @@ async function restoreAndRun(state: string, spec: QemuSpec, line: string, user: 
 
 /** A boot with an initramfs of its own in a temporary folder, removed as soon as QEMU has read it. */
 async function bootFromTemp(req: BootRequest, spec: (initramfs: string) => QemuSpec, line: string, user: VmUser | null, jail: { writable?: string[] } | null): Promise<LaunchResult> {
-  sweepStaleTemp();
   const tmp = mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
   const cleanUp = () => rmSync(tmp, { recursive: true, force: true });
   try {
@@ -343,7 +344,7 @@ async function bootFromTemp(req: BootRequest, spec: (initramfs: string) => QemuS
 
 const TEMP_PREFIX = 'study-bot-vm-';
 
-/** Request folders a killed process left behind (older than an hour: no VM lives that long). */
+/** Folders a killed process left behind (older than an hour: no VM lives that long). */
 function sweepStaleTemp(): void {
   try {
     const cutoff = Date.now() - 3_600_000;
