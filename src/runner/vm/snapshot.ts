@@ -30,7 +30,10 @@ import type { VmUser } from './vm-user.js';
 export function bootFolder(dir: string, kernel: KernelEntry, agent: string): string {
   const base = statSync(path.join(dir, kernel.initramfs));
   const key = createHash('sha256').update(agent).update(`\0${base.size}:${base.mtimeMs}`).digest('hex').slice(0, 16);
-  return path.join(dir, 'warm', kernel.name.replace(/[^\w.-]/g, '_'), key);
+  // A name of dots only ("..", ".") or none would put the folder beside the others, and
+  // pruneOtherAgents would then empty the runner directory itself.
+  const name = kernel.name.replace(/[^\w.-]/g, '_');
+  return path.join(dir, 'warm', /^\.*$/.test(name) ? `_${name}` : name, key);
 }
 
 /**
@@ -98,20 +101,25 @@ export type SaveResult = { ok: true; bytes: number; durationMs: number } | { ok:
  * enter but not list, so no other process of the VM user can find it. The file appears only
  * when complete.
  */
-export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; jail: boolean; statePath: string; deadlineMs: number }): Promise<SaveResult> {
+export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; jail: boolean; statePath: string; deadlineMs: number; qemuBinary?: string }): Promise<SaveResult> {
   const startedAt = Date.now();
   // A save a killed process left half done (~300 MiB each) goes before a new one starts.
   pruneOtherSnapshots(opts.statePath, { keepCurrent: true });
   const work = mkdtempSync(path.join(os.tmpdir(), 'study-bot-vm-snap-'));
   const partial = `${opts.statePath}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   const server = net.createServer();
+  let received: Promise<void> | null = null;
   try {
     chmodSync(work, 0o711);
     const stateSocket = path.join(work, randomBytes(16).toString('hex'));
-    let received: Promise<void> | null = null;
     server.maxConnections = 1;
     server.on('connection', (socket) => {
-      received ??= pipeline(socket, createWriteStream(partial, { mode: 0o600 }));
+      if (received) return void socket.destroy();
+      received = pipeline(socket, createWriteStream(partial, { mode: 0o600 }));
+      // Awaited only once QEMU says the migration is over: a write that fails before that (a
+      // full disk, the folder pruned by another process) must not end the whole app as an
+      // unhandled rejection.
+      received.catch(() => undefined);
     });
     await new Promise<void>((resolve, reject) => server.listen(stateSocket, resolve).once('error', reject));
     if (opts.user) chownSync(stateSocket, opts.user.uid, opts.user.gid);
@@ -142,6 +150,7 @@ export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; 
       spec: { ...opts.spec, qmpFd: 3 },
       fd3: 'pipe',
       deadlineMs: opts.deadlineMs,
+      qemuBinary: opts.qemuBinary,
       user: opts.user,
       // In the jail QEMU sees the state socket's folder (and nothing else of /tmp).
       jail: opts.jail ? { writable: [work] } : null,
@@ -163,6 +172,8 @@ export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; 
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   } finally {
     server.close();
+    // QEMU is gone by now; once the file is closed, no late write re-creates the partial file.
+    await (received as Promise<void> | null)?.catch(() => undefined);
     rmSync(work, { recursive: true, force: true });
     rmSync(partial, { force: true });
   }
@@ -176,10 +187,22 @@ export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; 
 export function pruneOtherSnapshots(statePath: string, opts: { keepCurrent?: boolean } = {}): void {
   const folder = path.dirname(statePath);
   const cutoff = Date.now() - 3_600_000;
-  for (const name of readdirSync(folder)) {
+  // Best effort: another process may be renaming its own file, or removing this folder, right
+  // now. A throw here would leave the snapshot's promise rejected, cached for every request.
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
     const file = path.join(folder, name);
-    if (name.includes('.partial-')) {
-      if (statSync(file).mtimeMs < cutoff) rmSync(file, { force: true });
-    } else if (name.endsWith('.vmstate') && file !== statePath && !opts.keepCurrent) rmSync(file, { force: true });
+    try {
+      if (name.includes('.partial-')) {
+        if (statSync(file).mtimeMs < cutoff) rmSync(file, { force: true });
+      } else if (name.endsWith('.vmstate') && file !== statePath && !opts.keepCurrent) rmSync(file, { force: true });
+    } catch {
+      // gone meanwhile
+    }
   }
 }

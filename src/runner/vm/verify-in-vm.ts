@@ -282,8 +282,10 @@ async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>
     const state = await warmState(cold, req.accel, req.env);
     if (state) {
       const restored = await restoreAndRun(state, cold, line, user, jail, req.deadlineMs);
-      // A snapshot QEMU refuses (another build, a damaged file) is dropped and the request boots cold.
-      if (restored.readySeen || restored.timedOut || restored.frame.ok) return { ...restored, start: 'snapshot' };
+      // A snapshot QEMU refuses (another build, a damaged file) is dropped and the request boots
+      // cold; so is one gone since this process found it (another process pruned it, after a
+      // QEMU upgrade or with another VM size), and the next request saves a new one.
+      if (restored && (restored.readySeen || restored.timedOut || restored.frame.ok)) return { ...restored, start: 'snapshot' };
       rmSync(state, { force: true });
       warmStates.delete(state);
     }
@@ -317,8 +319,14 @@ async function warmState(spec: QemuSpec, accel: Accel, env?: NodeJS.ProcessEnv):
   return pending;
 }
 
-async function restoreAndRun(state: string, spec: QemuSpec, line: string, user: VmUser | null, jail: { writable?: string[] } | null, deadlineMs: number): Promise<LaunchResult> {
-  const fd = openSync(state, 'r');
+/** The request run in a guest restored from `state`; null when that file is gone. */
+async function restoreAndRun(state: string, spec: QemuSpec, line: string, user: VmUser | null, jail: { writable?: string[] } | null, deadlineMs: number): Promise<LaunchResult | null> {
+  let fd: number;
+  try {
+    fd = openSync(state, 'r');
+  } catch {
+    return null;
+  }
   try {
     return await launchVm({ spec: { ...spec, incomingFd: 3 }, fd3: fd, deadlineMs, user, jail, request: line });
   } finally {

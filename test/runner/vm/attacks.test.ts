@@ -3,7 +3,7 @@
  * a real VM (vm-runner.vm.test.ts does).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import { extractOneLiners } from '../../../src/oneliners/extract-oneliners.js';
 import { checkPolicy } from '../../../src/runner/policy.js';
 import { renderReportText } from '../../../src/runner/render-report.js';
 import { confinedArgv, type LaunchResult } from '../../../src/runner/vm/launch-vm.js';
+import { READY_MARKER } from '../../../src/runner/vm/serial-protocol.js';
+import { ensureAgentInitramfs, pruneOtherSnapshots, saveSnapshot } from '../../../src/runner/vm/snapshot.js';
 import { acceptGuestResults } from '../../../src/runner/vm/verify-in-vm.js';
 import { VM_UID_BASE, vmUser } from '../../../src/runner/vm/vm-user.js';
 import { renderVerifyComment } from '../../../src/verify/render-verify.js';
@@ -125,5 +127,98 @@ describe('QEMU confinement', () => {
     expect(new Set(users.map((u) => u.uid)).size).toBe(8);
     for (const user of users) expect(user.uid).toBeGreaterThanOrEqual(VM_UID_BASE);
     expect(vmUser({ kvm: false, env: { STUDY_BOT_VM_USER: 'nobody' } })).toMatchObject({ name: 'nobody', uid: 65534 });
+  });
+});
+
+describe('saving a snapshot: the runner directory and the app survive what goes wrong', () => {
+  /**
+   * A stand-in QEMU for the snapshot boot: says ready, answers the monitor on descriptor 3,
+   * and "migrates" 1 MiB to the socket it is told, as QEMU 7.2 does.
+   */
+  const fakeSavingQemu = (dir: string): string => {
+    const file = path.join(dir, 'qemu');
+    writeFileSync(file, `#!/usr/bin/env node
+const net = require('node:net');
+const say = () => process.stdout.write(${JSON.stringify(READY_MARKER)} + '\\n');
+say();
+const beat = setInterval(say, 100);
+const qmp = new net.Socket({ fd: 3, readable: true, writable: true });
+qmp.write(JSON.stringify({ QMP: { version: {} } }) + '\\n');
+let buffer = '';
+let status = 'active';
+qmp.on('data', (chunk) => {
+  buffer += chunk;
+  for (let at = buffer.indexOf('\\n'); at !== -1; at = buffer.indexOf('\\n')) {
+    const command = JSON.parse(buffer.slice(0, at));
+    buffer = buffer.slice(at + 1);
+    if (command.execute === 'migrate') {
+      const out = net.connect(command.arguments.uri.slice('unix:'.length), () => out.end(Buffer.alloc(1 << 20, 1), () => (status = 'completed')));
+      out.on('error', () => (status = 'failed'));
+    }
+    qmp.write(JSON.stringify({ return: command.execute === 'query-migrate' ? { status } : {} }) + '\\n');
+    if (command.execute === 'quit') { clearInterval(beat); setTimeout(() => process.exit(0), 20); }
+  }
+});
+`);
+    chmodSync(file, 0o755);
+    return file;
+  };
+
+  // Seen: with the state file unwritable (a full disk: ENOSPC on a 256 KiB tmpfs; or its folder
+  // removed by another process's pruning: ENOENT), the write stream's error was an unhandled
+  // rejection and the whole process died, leaving the partial file behind. The app saves
+  // snapshots in the background at start, so a full disk made it die at every start.
+  it('reports a state file it cannot write as no snapshot, and the process lives on', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'attack-save-'));
+    const driver = path.join(dir, 'driver.mts');
+    writeFileSync(driver, [
+      `import { saveSnapshot } from ${JSON.stringify(path.resolve('src/runner/vm/snapshot.ts'))};`,
+      `const saved = await saveSnapshot({ spec: { accel: 'tcg', kernel: '/k', initramfs: '/i', rootImage: '/r', cpus: 1, memoryMb: 512 }, user: null, jail: false, statePath: ${JSON.stringify(path.join(dir, 'gone', 'x.vmstate'))}, deadlineMs: 20_000, qemuBinary: ${JSON.stringify(fakeSavingQemu(dir))} });`,
+      `await new Promise((resolve) => setTimeout(resolve, 300));`,
+      `process.stdout.write(JSON.stringify(saved));`,
+    ].join('\n'));
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), [driver], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    rmSync(dir, { recursive: true, force: true });
+    expect(stderr).not.toMatch(/ENOENT/);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: false });
+  }, 60_000);
+
+  it('saves what QEMU migrates into a root-only file, and leaves no partial file', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'attack-save-'));
+    const statePath = path.join(dir, 'x.vmstate');
+    const saved = await saveSnapshot({ spec: { accel: 'tcg', kernel: '/k', initramfs: '/i', rootImage: '/r', cpus: 1, memoryMb: 512 }, user: null, jail: false, statePath, deadlineMs: 20_000, qemuBinary: fakeSavingQemu(dir) });
+    expect(saved).toMatchObject({ ok: true, bytes: 1 << 20 });
+    expect(statSync(statePath).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).filter((name) => name.includes('.partial-'))).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('keeps a runner directory whole whatever a kernel is named', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'attack-runner-'));
+    mkdirSync(path.join(dir, 'kernels', 'k'), { recursive: true });
+    writeFileSync(path.join(dir, 'kernels', 'k', 'initramfs.cpio'), 'base');
+    writeFileSync(path.join(dir, 'root.ext4'), 'image');
+    writeFileSync(path.join(dir, 'manifest.json'), '{}');
+    const kernel = (name: string) => ({ name, release: 'r', source: 's', vmlinuz: 'kernels/k/vmlinuz', initramfs: 'kernels/k/initramfs.cpio', features: { kprobes: true, btf: true, kfunc: true } });
+    // Seen: a kernel named ".." put its boot folder in the runner directory itself, and pruning
+    // the other agents' folders deleted the image, the manifest and every kernel.
+    for (const name of ['..', '.', '', '../..', 'a/../..', '6.1']) {
+      const initramfs = ensureAgentInitramfs(dir, kernel(name), `agent for ${name}`);
+      expect(initramfs, name).not.toBeNull();
+      const [folder, ...rest] = path.relative(path.join(dir, 'warm'), initramfs!).split(path.sep);
+      expect(folder, name).not.toMatch(/^\.*$/);
+      expect(rest, name).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/), 'initramfs.cpio']);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['kernels', 'manifest.json', 'root.ext4', 'warm']);
+    expect(readdirSync(path.join(dir, 'kernels', 'k'))).toEqual(['initramfs.cpio']);
+    // And a boot folder removed by another process meanwhile is no error when pruning.
+    expect(() => pruneOtherSnapshots(path.join(dir, 'warm', 'gone', 'x', 'a.vmstate'))).not.toThrow();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
