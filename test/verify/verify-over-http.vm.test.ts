@@ -11,6 +11,7 @@ import { FakeGitHub } from '../../bench/fake-github.js';
 import { readManifest } from '../../src/runner/vm/runner-dir.js';
 import { webhookExample } from '../helpers/github-examples.js';
 import { describeVm, VM_TEST_TIMEOUT } from '../helpers/vm.js';
+import { FORK_AND_KPROBE_NOTE } from '../helpers/vm-note.js';
 
 const OWNER = 'Codertocat';
 const REPO = 'Hello-World';
@@ -19,18 +20,11 @@ const SECRET = 'verify-over-http-secret-0123456789';
 const MEMBER = 'hong-gildong';
 
 const NOTE = [
-  '# Week 1 - 홍길동',
-  '',
-  '### 1. 프로세스 생성',
-  '',
-  '```bash',
-  "sudo bpftrace -e 'tracepoint:sched:sched_process_fork { printf(\"%s %d\\n\", comm, args->child_pid); }'",
-  '```',
-  '',
-  '### 2. kprobe',
+  FORK_AND_KPROBE_NOTE,
+  '### 3. the environment of every process it can see',
   '',
   '```bash',
-  "sudo bpftrace -e 'kprobe:do_sys_openat2 { printf(\"%s\\n\", comm); }'",
+  "sudo bpftrace -e 'BEGIN { cat(\"/proc/1/environ\"); cat(\"/proc/self/environ\"); exit(); }'",
   '```',
   '',
 ].join('\n');
@@ -61,7 +55,8 @@ describeVm('/verify through the app started by `npm start`, over real HTTP', () 
   it('runs the member\'s one-liners in a VM and the reply names the VM\'s kernel', async () => {
     const apiPort = await fake.start();
     // `npm start` builds dist/ (and the guest agent) first, then serves: give it minutes.
-    app = await startApp({ how: 'npm-start', apiPort, secret: SECRET, privateKey: testKey(), bootTimeoutMs: 400_000 });
+    const privateKey = testKey();
+    app = await startApp({ how: 'npm-start', apiPort, secret: SECRET, privateKey, bootTimeoutMs: 400_000 });
     const payload = webhookExample('issue_comment', 'created');
     Object.assign(payload.comment, { body: '/verify week1', author_association: 'COLLABORATOR', created_at: new Date().toISOString() });
     payload.comment.user.login = MEMBER;
@@ -81,6 +76,12 @@ describeVm('/verify through the app started by `npm start`, over real HTTP', () 
     expect(reply).not.toContain(`kernel \`${os.release()}\``);
     // The kprobe one-liner: kprobes are off on this host's kernel, on in the VM's.
     expect(reply).toMatch(/\| 2 \| \[L12\][^\n]*✅ 동작함/);
+    // The third one-liner read every environment the guest has, and nothing the app holds
+    // (its webhook secret, its private key) reaches GitHub.
+    expect(reply).toMatch(/\| 3 \| \[L18\][^\n]*✅ 동작함/);
+    const written = JSON.stringify(fake.requests.filter((r) => r.method !== 'GET').map((r) => r.body));
+    expect(written).not.toContain(SECRET);
+    expect(written).not.toContain(privateKey.split('\n')[1]!);
     // The check run on the note's commit completes after the reply.
     const done = await until(() => fake.checkRunsOn(HEAD).find((run) => run.status === 'completed') ?? undefined, 60_000);
     expect(done, JSON.stringify(fake.checkRunsOn(HEAD).map((r) => [r.name, r.status, r.conclusion]))).toMatchObject({ conclusion: 'success' });

@@ -4,27 +4,13 @@ import { readManifest } from '../../src/runner/vm/runner-dir.js';
 import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
 import { API, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig, mockStudyFile, sent, studyYaml } from '../helpers/verify-github.js';
 import { describeVm, VM_TEST_TIMEOUT } from '../helpers/vm.js';
+import { FORK_AND_KPROBE_NOTE } from '../helpers/vm-note.js';
 
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
 });
 
-const NOTE = [
-  '# Week 1 - 홍길동',
-  '',
-  '### 1. 프로세스 생성',
-  '',
-  '```bash',
-  "sudo bpftrace -e 'tracepoint:sched:sched_process_fork { printf(\"%s %d\\n\", comm, args->child_pid); }'",
-  '```',
-  '',
-  '### 2. kprobe',
-  '',
-  '```bash',
-  "sudo bpftrace -e 'kprobe:do_sys_openat2 { printf(\"%s\\n\", comm); }'",
-  '```',
-  '',
-].join('\n');
+const NOTE = FORK_AND_KPROBE_NOTE;
 
 describeVm('/verify end to end in the VM (the default deployment)', () => {
   it('runs a member\'s one-liners in throwaway VMs, one per kernel asked for, and names each kernel side by side', async () => {

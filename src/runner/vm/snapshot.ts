@@ -103,6 +103,8 @@ export type SaveResult = { ok: true; bytes: number; durationMs: number } | { ok:
  */
 export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; jail: boolean; statePath: string; deadlineMs: number; qemuBinary?: string }): Promise<SaveResult> {
   const startedAt = Date.now();
+  // A save a killed process left half done (~300 MiB each) goes before a new one starts.
+  pruneOtherSnapshots(opts.statePath, { keepCurrent: true });
   const work = mkdtempSync(path.join(os.tmpdir(), 'study-bot-vm-snap-'));
   const partial = `${opts.statePath}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   const server = net.createServer();
@@ -180,8 +182,9 @@ export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; 
 /**
  * Snapshots of other QEMU command lines in the same boot folder (another VM size, a QEMU
  * upgrade), and partial files a killed process left (an hour old: no save takes that long).
+ * `keepCurrent` (before a save) leaves every finished snapshot alone.
  */
-export function pruneOtherSnapshots(statePath: string): void {
+export function pruneOtherSnapshots(statePath: string, opts: { keepCurrent?: boolean } = {}): void {
   const folder = path.dirname(statePath);
   const cutoff = Date.now() - 3_600_000;
   // Best effort: another process may be renaming its own file, or removing this folder, right
@@ -195,8 +198,9 @@ export function pruneOtherSnapshots(statePath: string): void {
   for (const name of names) {
     const file = path.join(folder, name);
     try {
-      if (name.endsWith('.vmstate') && file !== statePath) rmSync(file, { force: true });
-      else if (name.includes('.partial-') && statSync(file).mtimeMs < cutoff) rmSync(file, { force: true });
+      if (name.includes('.partial-')) {
+        if (statSync(file).mtimeMs < cutoff) rmSync(file, { force: true });
+      } else if (name.endsWith('.vmstate') && file !== statePath && !opts.keepCurrent) rmSync(file, { force: true });
     } catch {
       // gone meanwhile
     }

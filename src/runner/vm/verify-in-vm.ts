@@ -262,6 +262,7 @@ async function bootGuest(req: BootRequest): Promise<BootResult> {
 }
 
 async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<BootResult> {
+  // Folders a killed process left behind (a request's initramfs, a snapshot's sockets).
   sweepStaleTemp();
   const deadlineSeconds = Math.ceil(req.deadlineMs / 1000) + 5;
   const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}) };
@@ -351,10 +352,7 @@ async function bootFromTemp(req: BootRequest, spec: (initramfs: string) => QemuS
 
 const TEMP_PREFIX = 'study-bot-vm-';
 
-/**
- * Request and snapshot-socket folders (`study-bot-vm-snap-…`) a killed process left behind
- * (older than an hour: no VM lives that long).
- */
+/** Folders a killed process left behind (older than an hour: no VM lives that long). */
 function sweepStaleTemp(): void {
   try {
     const cutoff = Date.now() - 3_600_000;

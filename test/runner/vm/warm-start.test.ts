@@ -3,7 +3,7 @@
  * (vm-runner.vm.test.ts restores real snapshots). The "QEMU" here is a script that plays the
  * guest: it says ready, reads the request line, and answers with a frame.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { launchVm } from '../../../src/runner/vm/launch-vm.js';
 import { qemuArgv, type QemuSpec } from '../../../src/runner/vm/qemu-argv.js';
 import { FRAME_BEGIN } from '../../../src/runner/vm/result-frame.js';
 import { decodeRequestLine, encodeRequestLine, READY_MARKER, REQUEST_PREFIX } from '../../../src/runner/vm/serial-protocol.js';
-import { snapshotFile } from '../../../src/runner/vm/snapshot.js';
+import { pruneOtherSnapshots, snapshotFile } from '../../../src/runner/vm/snapshot.js';
 
 let dir: string;
 beforeAll(() => {
@@ -123,5 +123,21 @@ describe('the snapshot file', () => {
     // A rebuilt image (same path, new file) never restores an old guest.
     utimesSync(files[2]!, new Date(), new Date(Date.now() + 5_000));
     expect(await snapshotFile(spec)).not.toBe(first);
+  });
+});
+
+describe('pruning the boot folder', () => {
+  it('drops half-saved files a killed process left (an hour old) and, after a save, the snapshots of other command lines', () => {
+    const folder = path.join(dir, 'prune');
+    mkdirSync(folder);
+    const current = path.join(folder, 'tcg-2cpu-2048m-aaaa.vmstate');
+    const names = ['tcg-2cpu-2048m-aaaa.vmstate', 'tcg-4cpu-4096m-bbbb.vmstate', 'tcg-2cpu-2048m-aaaa.vmstate.partial-1-x', 'tcg-2cpu-2048m-aaaa.vmstate.partial-2-y', 'initramfs.cpio'];
+    for (const name of names) writeFileSync(path.join(folder, name), name);
+    const hourAgo = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(path.join(folder, names[2]!), hourAgo, hourAgo);
+    pruneOtherSnapshots(current, { keepCurrent: true });
+    expect(readdirSync(folder).sort()).toEqual([names[4], names[0], names[3], names[1]].sort());
+    pruneOtherSnapshots(current);
+    expect(readdirSync(folder).sort()).toEqual([names[4], names[0], names[3]].sort());
   });
 });
