@@ -10,6 +10,8 @@ export interface LaunchOptions {
   spec: QemuSpec;
   /** QEMU is killed (SIGKILL) after this long, whatever the guest is doing. */
   deadlineMs: number;
+  /** QEMU is killed if the agent has not said it is ready by then (a restored snapshot that hangs). */
+  readyWithinMs?: number;
   /** The console is read up to this many bytes; a guest that writes more is killed. */
   maxConsoleBytes?: number;
   user: VmUser | null;
@@ -95,6 +97,12 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
       timedOut = true;
       kill();
     }, opts.deadlineMs);
+    const readyTimer = opts.readyWithinMs === undefined ? null : setTimeout(() => {
+      if (!readySeen) {
+        timedOut = true;
+        kill();
+      }
+    }, opts.readyWithinMs);
     child.stdout.on('data', (chunk: Buffer) => {
       if (first) {
         first = false;
@@ -126,6 +134,7 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (readyTimer) clearTimeout(readyTimer);
       const text = Buffer.concat(chunks).toString('utf8');
       resolve({
         frame: overflowed ? { ok: false, reason: 'no-frame' } : decodeFrame(text),

@@ -39,10 +39,11 @@ export interface VmVerifyOptions {
 }
 
 /** How long things take on each kind of VM: full emulation compiles ~8x slower (RUNNER.md). */
-const TIMING: Record<Accel, { bootMs: number; attachTimeoutMs: number; graceMs: number }> = {
-  kvm: { bootMs: 20_000, attachTimeoutMs: 30_000, graceMs: 5_000 },
+const TIMING: Record<Accel, { bootMs: number; attachTimeoutMs: number; graceMs: number; restoreReadyMs: number }> = {
+  kvm: { bootMs: 20_000, attachTimeoutMs: 30_000, graceMs: 5_000, restoreReadyMs: 15_000 },
   // Generous: a busy 2-core host was seen taking 40 s to compile five one-liners in a guest.
-  tcg: { bootMs: 90_000, attachTimeoutMs: 120_000, graceMs: 20_000 },
+  // A restored guest says "ready" within ~1 s here (it was saved saying it every 100 ms).
+  tcg: { bootMs: 90_000, attachTimeoutMs: 120_000, graceMs: 20_000, restoreReadyMs: 45_000 },
 };
 const BATCH_SIZE = 8;
 const DEFAULT_WINDOW_MS = 5_000;
@@ -281,11 +282,12 @@ async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>
   if (snapshotsEnabled(req.env) && !req.append) {
     const state = await warmState(cold, req.accel, req.env);
     if (state) {
-      const restored = await restoreAndRun(state, cold, line, user, jail, req.deadlineMs);
-      // A snapshot QEMU refuses (another build, a damaged file) is dropped and the request boots
-      // cold; so is one gone since this process found it (another process pruned it, after a
-      // QEMU upgrade or with another VM size), and the next request saves a new one.
-      if (restored && (restored.readySeen || restored.timedOut || restored.frame.ok)) return { ...restored, start: 'snapshot' };
+      const restored = await restoreAndRun(state, cold, line, user, jail, req.deadlineMs, TIMING[req.accel].restoreReadyMs);
+      // A snapshot QEMU refuses (another build, a damaged file) or whose guest never says it is
+      // ready is dropped and the request boots cold; so is one gone since this process found it
+      // (another process pruned it, after a QEMU upgrade or with another VM size), and the next
+      // request saves a new one.
+      if (restored && (restored.readySeen || restored.frame.ok)) return { ...restored, start: 'snapshot' };
       rmSync(state, { force: true });
       warmStates.delete(state);
     }
@@ -320,7 +322,7 @@ async function warmState(spec: QemuSpec, accel: Accel, env?: NodeJS.ProcessEnv):
 }
 
 /** The request run in a guest restored from `state`; null when that file is gone. */
-async function restoreAndRun(state: string, spec: QemuSpec, line: string, user: VmUser | null, jail: { writable?: string[] } | null, deadlineMs: number): Promise<LaunchResult | null> {
+async function restoreAndRun(state: string, spec: QemuSpec, line: string, user: VmUser | null, jail: { writable?: string[] } | null, deadlineMs: number, readyWithinMs: number): Promise<LaunchResult | null> {
   let fd: number;
   try {
     fd = openSync(state, 'r');
@@ -328,7 +330,7 @@ async function restoreAndRun(state: string, spec: QemuSpec, line: string, user: 
     return null;
   }
   try {
-    return await launchVm({ spec: { ...spec, incomingFd: 3 }, fd3: fd, deadlineMs, user, jail, request: line });
+    return await launchVm({ spec: { ...spec, incomingFd: 3 }, fd3: fd, deadlineMs, readyWithinMs, user, jail, request: line });
   } finally {
     closeSync(fd);
   }

@@ -102,6 +102,16 @@ describe('launchVm and a waiting agent', () => {
     expect(readFileSync(path.join(dir, 'answers.log'), 'utf8')).toBe(encodeRequestLine(request));
   });
 
+  it('stops a restored guest that never says it is ready long before the deadline', async () => {
+    const qemu = path.join(dir, 'mute');
+    writeFileSync(qemu, '#!/bin/sh\nexec sleep 60\n');
+    chmodSync(qemu, 0o755);
+    const started = Date.now();
+    const launched = await launchVm({ spec, deadlineMs: 60_000, readyWithinMs: 500, user: null, qemuBinary: qemu, request: encodeRequestLine({ x: 1 }) });
+    expect(launched).toMatchObject({ readySeen: false, timedOut: true });
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   it('stops a guest that takes the request and never answers, at the deadline', async () => {
     const qemu = fakeQemu('silent', { answer: false });
     const launched = await launchVm({ spec, deadlineMs: 1_500, user: null, qemuBinary: qemu, request: encodeRequestLine({ x: 1 }) });
