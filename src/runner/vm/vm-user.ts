@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 
 /**
  * QEMU parses a hostile guest's device traffic, so it runs as an unprivileged user: when
@@ -15,15 +16,46 @@ export interface VmUser {
 
 /** The per-VM user ids: 65,536 of them above two billion, where no distribution puts accounts or subordinate ids. */
 export const VM_UID_BASE = 2_100_000_000;
-let nextVm = 0;
+
+/** Uids this process gave lately: their QEMU may not be running yet. */
+const givenRecently: number[] = [];
+
+/**
+ * A uid of the range that no running process has: picked at random (two study-bot processes,
+ * the app and a CLI, do not walk the same sequence) and checked against /proc.
+ */
+function unusedVmUid(): number {
+  // Given by this process but maybe not running yet, and what runs now.
+  const inUse = new Set<number>(givenRecently);
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const uid = statSync(`/proc/${entry}`).uid;
+        if (uid >= VM_UID_BASE) inUse.add(uid);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // no /proc: random alone
+  }
+  for (let attempt = 0; ; attempt++) {
+    const uid = VM_UID_BASE + randomInt(65_536);
+    if (!inUse.has(uid) || attempt > 64) {
+      givenRecently.push(uid);
+      if (givenRecently.length > 256) givenRecently.shift();
+      return uid;
+    }
+  }
+}
 
 export function vmUser(opts: { kvm: boolean; env?: NodeJS.ProcessEnv } = { kvm: false }): VmUser | null {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return null;
   const kvmGid = () => (opts.kvm ? readDatabase('/etc/group').find((fields) => fields[0] === 'kvm') : undefined);
   const named = (opts.env ?? process.env).STUDY_BOT_VM_USER;
   if (!named) {
-    // Two processes (the app, a CLI) start from different offsets; one process cycles through 64.
-    const uid = VM_UID_BASE + (((process.pid & 0x3ff) << 6) | (nextVm++ & 0x3f));
+    const uid = unusedVmUid();
     const group = kvmGid();
     return { uid, gid: group ? Number(group[2]) : uid, name: `uid ${uid}` };
   }
