@@ -20,7 +20,7 @@ const CLI_TIMEOUT_MS = Number(process.env.STUDY_BOT_BENCH_CLI_TIMEOUT_MS ?? 60_0
 /** Runs the CLI in a child and reports its wall time, peak RSS and exit code. */
 async function runCli(bin: string, repo: string): Promise<{ ms: number; maxRssMb: number | null; exit: number | null; output: string }> {
   // The child prints its own resource usage at exit: Node has no rusage for a child process.
-  const code = `process.on('exit', () => process.stderr.write('\\nRUSAGE ' + JSON.stringify(process.resourceUsage()) + '\\n')); process.argv.push('check', '--repo', ${JSON.stringify(repo)}, '--format', 'json'); await import(${JSON.stringify(pathToFileURL(bin).href)});`;
+  const code = `process.on('exit', () => process.stderr.write('\\nRUSAGE ' + JSON.stringify(process.resourceUsage()) + '\\n')); process.argv.splice(1, process.argv.length - 1, 'study-bot', 'check', '--repo', ${JSON.stringify(repo)}, '--format', 'json'); await import(${JSON.stringify(pathToFileURL(bin).href)});`;
   const started = performance.now();
   const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

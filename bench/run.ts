@@ -32,4 +32,6 @@ for (const file of files) {
     }
   }
 }
-process.exitCode = failed ? 1 : 0;
+// Exit rather than wait for the loop to drain: a bench may leave a worker pool (pathological)
+// or a VM queue alive, and the figures are printed.
+process.exit(failed ? 1 : 0);
