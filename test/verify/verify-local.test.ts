@@ -2,6 +2,7 @@ import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
+import { verifyScene } from '../helpers/verify-scene.js';
 import {
   API, HEAD_SHA, MEMBER, commitCommentEvent, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig,
   mockLocalRun, mockReply, mockRole, mockStudyFile, mockThreadComments, sent, studyYaml, submission,
@@ -144,12 +145,7 @@ describe('/verify with the local driver', () => {
 
   it('reads the note in a worker within its budget: a pathological note gets the reason, runs nothing, and frees the slot', async () => {
     const verifier = fakeVerifier();
-    const { probot, settle } = await createTestProbot({ verifier });
-    const s = sent();
-    const scope = nock(API);
-    mockInstallationToken(scope);
-    mockConfig(scope, studyYaml());
-    mockAck(scope, s, 'issue');
+    const { probot, settle, s, scope } = await verifyScene({ verifier });
     // 30 KB of nested list markers around a real one-liner: remark needed a minute on the event loop
     const markdown = `${submission()}\n${'- '.repeat(12_000)}${'> '.repeat(6_000)}\n`;
     mockStudyFile(scope, { markdown });

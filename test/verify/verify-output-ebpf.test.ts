@@ -4,9 +4,9 @@ import { REDACTED } from '../../src/runner/redact.js';
 import { verifyOneLiners } from '../../src/runner/verify-oneliners.js';
 import { realVerifier } from '../../src/verify/drivers/local-driver.js';
 import { describeEbpf, itEbpf } from '../helpers/ebpf.js';
+import { verifyScene } from '../helpers/verify-scene.js';
 import { orientationMarkdown } from '../helpers/orientation.js';
-import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
-import { API, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig, mockStudyFile, sent, studyYaml } from '../helpers/verify-github.js';
+import { issueCommentEvent, mockCheckRun, mockCommentUpdate, mockStudyFile } from '../helpers/verify-github.js';
 import { plantSecrets } from '../helpers/verify-planted-secrets.js';
 
 afterEach(() => {
@@ -15,12 +15,7 @@ afterEach(() => {
 
 /** The public end of the pipeline: what the app sends GitHub for `/verify week1` with the real runner. */
 async function verifyThroughTheApp(markdown: string, verifier = realVerifier) {
-  const { probot, settle } = await createTestProbot({ verifier });
-  const s = sent();
-  const scope = nock(API);
-  mockInstallationToken(scope);
-  mockConfig(scope, studyYaml());
-  mockAck(scope, s, 'issue');
+  const { probot, settle, s, scope } = await verifyScene({ verifier });
   mockStudyFile(scope, { markdown });
   mockCheckRun(scope, s);
   mockCommentUpdate(scope, s, 'issue');

@@ -1,9 +1,9 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeSubmission } from '../../src/check/decode-text.js';
-import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
+import { verifyScene } from '../helpers/verify-scene.js';
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
-import { API, issueCommentEvent, mockAck, mockCommentUpdate, mockConfig, mockStudyFile, sent, studyYaml } from '../helpers/verify-github.js';
+import { issueCommentEvent, mockCommentUpdate, mockStudyFile } from '../helpers/verify-github.js';
 
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
@@ -19,12 +19,7 @@ const eucKr = new Uint8Array(Buffer.concat([
 describe('/verify reads a note exactly as the push check does', () => {
   it('an EUC-KR note is refused with the check\'s words, and nothing runs', async () => {
     const verifier = fakeVerifier();
-    const { probot, settle } = await createTestProbot({ verifier });
-    const s = sent();
-    const scope = nock(API);
-    mockInstallationToken(scope);
-    mockConfig(scope, studyYaml());
-    mockAck(scope, s, 'issue');
+    const { probot, settle, s, scope } = await verifyScene({ verifier });
     mockStudyFile(scope, { markdown: eucKr });
     mockCommentUpdate(scope, s, 'issue');
     await probot.receive(issueCommentEvent('/verify week1'));
@@ -37,12 +32,7 @@ describe('/verify reads a note exactly as the push check does', () => {
   });
 
   it('a note over 1 MiB is refused from the folder listing, before it is downloaded', async () => {
-    const { probot, settle } = await createTestProbot({ verifier: fakeVerifier() });
-    const s = sent();
-    const scope = nock(API);
-    mockInstallationToken(scope);
-    mockConfig(scope, studyYaml());
-    mockAck(scope, s, 'issue');
+    const { probot, settle, s, scope } = await verifyScene({ verifier: fakeVerifier() });
     mockStudyFile(scope, { markdown: 'x'.repeat(1.2 * 1024 * 1024), readFile: false });
     mockCommentUpdate(scope, s, 'issue');
     await probot.receive(issueCommentEvent('/verify week1'));
