@@ -6,6 +6,12 @@ import { READY_MARKER, withoutHeartbeats } from './serial-protocol.js';
 import { jailArgv, type JailPaths } from './qemu-jail.js';
 import type { VmUser } from './vm-user.js';
 
+/**
+ * QEMU in bubblewrap, seeing only the spec's files and these folders (the snapshot boot's socket
+ * folder); null for no jail.
+ */
+export type Jail = { writable?: string[] } | null;
+
 export interface LaunchOptions {
   spec: QemuSpec;
   /** QEMU is killed (SIGKILL) after this long, whatever the guest is doing. */
@@ -28,11 +34,8 @@ export interface LaunchOptions {
   fd3?: number | 'pipe';
   /** Called once, when the agent first says it is ready (snapshot.ts saves the guest then). */
   onReady?: (fd3: Duplex | null) => void;
-  /**
-   * QEMU in bubblewrap (qemu-jail.ts) seeing only the spec's files and these folders; null (or
-   * left out) without a jail.
-   */
-  jail?: { writable?: string[] } | null;
+  /** QEMU in bubblewrap (qemu-jail.ts); null (or left out) without a jail. */
+  jail?: Jail;
 }
 
 export interface LaunchResult {

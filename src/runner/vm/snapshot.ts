@@ -26,15 +26,25 @@ import type { VmUser } from './vm-user.js';
  * read-only, so the disk the saved guest knew is the disk it finds.
  */
 
+/** The agent's hash, kept for the one agent a process runs: every request would hash ~600 KB again. */
+let agentHash: { agent: string; hash: string } | null = null;
+const hashOfAgent = (agent: string): string => {
+  if (agentHash?.agent !== agent) agentHash = { agent, hash: createHash('sha256').update(agent).digest('hex') };
+  return agentHash.hash;
+};
+
 /** Where the boot files of one kernel and one guest agent live, under the runner directory. */
 export function bootFolder(dir: string, kernel: KernelEntry, agent: string): string {
   const base = statSync(path.join(dir, kernel.initramfs));
-  const key = createHash('sha256').update(agent).update(`\0${base.size}:${base.mtimeMs}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(hashOfAgent(agent)).update(`\0${base.size}:${base.mtimeMs}`).digest('hex').slice(0, 16);
   // A name of dots only ("..", ".") or none would put the folder beside the others, and
   // pruneOtherAgents would then empty the runner directory itself.
   const name = kernel.name.replace(/[^\w.-]/g, '_');
   return path.join(dir, 'warm', /^\.*$/.test(name) ? `_${name}` : name, key);
 }
+
+/** The kernel's base initramfs with the agent appended: where ensureAgentInitramfs keeps it. */
+export const agentInitramfsPath = (dir: string, kernel: KernelEntry, agent: string): string => path.join(bootFolder(dir, kernel, agent), 'initramfs.cpio');
 
 /**
  * The kernel's base initramfs with the agent appended, written once into the boot folder
@@ -42,8 +52,8 @@ export function bootFolder(dir: string, kernel: KernelEntry, agent: string): str
  * writable by this process: the caller then writes one of its own for each request.
  */
 export function ensureAgentInitramfs(dir: string, kernel: KernelEntry, agent: string): string | null {
-  const folder = bootFolder(dir, kernel, agent);
-  const file = path.join(folder, 'initramfs.cpio');
+  const file = agentInitramfsPath(dir, kernel, agent);
+  const folder = path.dirname(file);
   if (existsSync(file)) return file;
   try {
     mkdirSync(folder, { recursive: true, mode: 0o755 });

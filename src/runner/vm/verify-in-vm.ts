@@ -9,12 +9,12 @@ import { verifyReportSchema, type KernelRun, type VerifyReport, type VerifyResul
 import { detectAccel, type AccelChoice } from './accel.js';
 import { guestAgentSource } from './guest-bundle.js';
 import { buildAgentInitramfs } from './initramfs.js';
-import { launchVm, type LaunchResult } from './launch-vm.js';
+import { launchVm, type Jail, type LaunchResult } from './launch-vm.js';
 import type { Accel, QemuSpec } from './qemu-argv.js';
 import { pickKernels, readManifest, runnerDir, type KernelEntry, type RunnerManifest } from './runner-dir.js';
 import { baseResult, deniedResult } from '../verify-oneliners.js';
 import { encodeRequestLine } from './serial-protocol.js';
-import { bootFolder, ensureAgentInitramfs, pruneOtherSnapshots, saveSnapshot, snapshotFile } from './snapshot.js';
+import { agentInitramfsPath, ensureAgentInitramfs, pruneOtherSnapshots, saveSnapshot, snapshotFile } from './snapshot.js';
 import type { VmRequest } from './vm-request.js';
 import { jailAvailable } from './qemu-jail.js';
 import { vmUser, type VmUser } from './vm-user.js';
@@ -153,7 +153,7 @@ export async function warmStartStatus(opts: { runnerDir?: string; env?: NodeJS.P
   const settings = vmSettings(opts.env);
   return Promise.all(
     manifest.kernels.map(async (kernel) => {
-      const initramfs = path.join(bootFolder(dir, kernel, agent), 'initramfs.cpio');
+      const initramfs = agentInitramfsPath(dir, kernel, agent);
       const state = existsSync(initramfs) ? await snapshotFile(kernelSpec(dir, manifest, kernel, opts.accel, settings, initramfs)) : null;
       return state && existsSync(state) ? { kernel: kernel.name, state, bytes: statSync(state).size } : { kernel: kernel.name, state: null, bytes: 0 };
     }),
@@ -269,7 +269,7 @@ async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>
   const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}) };
   const line = encodeRequestLine(request);
   const user = vmUser({ kvm: req.accel === 'kvm', env: req.env });
-  const jail = jailAvailable(req.env) ? {} : null;
+  const jail: Jail = jailAvailable(req.env) ? {} : null;
   const spec = (initramfs: string): QemuSpec => ({
     ...kernelSpec(req.dir, req.manifest, req.kernel, req.accel, settings, initramfs),
     ...(req.append ? { append: req.append } : {}),
@@ -322,7 +322,7 @@ async function warmState(spec: QemuSpec, accel: Accel, env?: NodeJS.ProcessEnv):
 }
 
 /** The request run in a guest restored from `state`; null when that file is gone. */
-async function restoreAndRun(state: string, spec: QemuSpec, line: string, user: VmUser | null, jail: { writable?: string[] } | null, deadlineMs: number, readyWithinMs: number): Promise<LaunchResult | null> {
+async function restoreAndRun(state: string, spec: QemuSpec, line: string, user: VmUser | null, jail: Jail, deadlineMs: number, readyWithinMs: number): Promise<LaunchResult | null> {
   let fd: number;
   try {
     fd = openSync(state, 'r');
@@ -337,7 +337,7 @@ async function restoreAndRun(state: string, spec: QemuSpec, line: string, user: 
 }
 
 /** A boot with an initramfs of its own in a temporary folder, removed as soon as QEMU has read it. */
-async function bootFromTemp(req: BootRequest, spec: (initramfs: string) => QemuSpec, line: string, user: VmUser | null, jail: { writable?: string[] } | null): Promise<LaunchResult> {
+async function bootFromTemp(req: BootRequest, spec: (initramfs: string) => QemuSpec, line: string, user: VmUser | null, jail: Jail): Promise<LaunchResult> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX));
   const cleanUp = () => rmSync(tmp, { recursive: true, force: true });
   try {
