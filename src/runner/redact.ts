@@ -21,3 +21,11 @@ export function redactSecrets(text: string): string {
   for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, REDACTED);
   return out;
 }
+
+/**
+ * Terminal escapes, NUL, bell and the bidirectional overrides that reorder what a reader sees:
+ * a guest's output and a member's headings reach a terminal (the CLI) and a GitHub comment.
+ * Tabs and newlines stay.
+ */
+export const withoutControls = (text: string): string =>
+  text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, '');

@@ -1,5 +1,6 @@
 import type { Language } from '../config/schema.js';
 import type { VerifyReport, VerifyResult } from './report-schema.js';
+import { withoutControls } from './redact.js';
 import { statusLabel } from './status-labels.js';
 
 /**
@@ -21,7 +22,7 @@ export function renderReportText(report: VerifyReport, options: { outputLines?: 
     // Side by side first: the same program on each kernel (what CO-RE is about).
     out.push(t('커널별 결과', 'per kernel', '커널별 결과 (per kernel)'));
     report.results.forEach((result, i) => {
-      out.push(`L${result.line}${result.heading ? ` ${result.heading}` : ''}: ${runs.map((run) => `${run.runner.kernel} ${label(run.results[i]?.status ?? 'runner-error')}`).join(' | ')}`);
+      out.push(`L${result.line}${result.heading ? ` ${withoutControls(result.heading)}` : ''}: ${runs.map((run) => `${run.runner.kernel} ${label(run.results[i]?.status ?? 'runner-error')}`).join(' | ')}`);
     });
   }
   for (const run of runs) {
@@ -48,7 +49,7 @@ function renderResults(
 ): void {
   if (results.length === 0) out.push(t('검증할 one-liner가 없습니다.', 'no one-liners found.', '검증할 one-liner가 없습니다 (no one-liners found).'));
   for (const result of results) {
-    const title = result.heading ? ` ${result.heading}` : '';
+    const title = result.heading ? ` ${withoutControls(result.heading)}` : '';
     out.push(`L${result.line}${title}  ${label(result.status)}  ${lang === 'ko' ? `이벤트 ${result.events}개` : `${result.events} event${lang === 'en' && result.events === 1 ? '' : 's'}`}, ${result.durationMs} ms`);
     out.push(indent(`$ ${firstLine(result.command)}`));
     if (result.status !== 'ok') out.push(indent(msg(result.message)));

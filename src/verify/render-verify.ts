@@ -5,6 +5,7 @@ import { fitText, GITHUB_TEXT_LIMIT, textLength } from '../github/text-limits.js
 import { pick, type Bilingual } from '../i18n/pick.js';
 import type { OneLiner } from '../oneliners/types.js';
 import type { RunStatus, VerifyReport, VerifyResult } from '../runner/report-schema.js';
+import { withoutControls } from '../runner/redact.js';
 import { statusLabel } from '../runner/status-labels.js';
 
 export const CHECK_RUN_NAME = 'study-bot / one-liner 검증';
@@ -38,7 +39,7 @@ const CELL_CHARS = 160;
 
 /** Text that goes into a table cell: one line, no table or HTML syntax, no @mentions or links. */
 export function cell(text: string, max = CELL_CHARS): string {
-  let line = text.replace(/\s*\r?\n\s*/g, ' ⏎ ').trim();
+  let line = withoutControls(text.replace(/\s*\r?\n\s*/g, ' ⏎ ')).trim();
   if ([...line].length > max) line = `${[...line].slice(0, max - 1).join('')}…`;
   return line
     .replace(/&/g, '&amp;')
@@ -301,7 +302,7 @@ export function renderVerifyCheck(
     const level = LEVEL[r.status];
     if (!level) return [];
     const text = [r.message, r.rule ? `rule: ${r.rule}` : '', r.hint ?? ''].filter(Boolean).join('\n');
-    return [{ path: v.path, line: Math.max(1, r.line), endLine: Math.max(1, r.endLine ?? r.line), level, title: `${statusLabel(r.status, v.lang)}${r.heading ? ` — ${r.heading}` : ''}`, message: text || statusLabel(r.status, v.lang) }];
+    return [{ path: v.path, line: Math.max(1, r.line), endLine: Math.max(1, r.endLine ?? r.line), level, title: `${statusLabel(r.status, v.lang)}${r.heading ? ` — ${withoutControls(r.heading)}` : ''}`, message: text || statusLabel(r.status, v.lang) }];
   });
   return { conclusion, title, summary: withoutMarker, annotations };
 }

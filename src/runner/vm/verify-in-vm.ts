@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { OneLiner } from '../../oneliners/types.js';
 import { MAX_REQUEST_ONELINERS } from '../one-liner-schema.js';
 import { checkPolicy } from '../policy.js';
-import { redactSecrets } from '../redact.js';
+import { redactSecrets, withoutControls } from '../redact.js';
 import { verifyReportSchema, type KernelRun, type VerifyReport, type VerifyResult } from '../report-schema.js';
 import { detectAccel, type AccelChoice } from './accel.js';
 import { guestAgentSource } from './guest-bundle.js';
@@ -410,10 +410,3 @@ const cap = (text: string, max: number) => {
   const clean = withoutControls(text);
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 };
-
-/**
- * Terminal escapes, NUL, bell and the bidirectional overrides that reorder what a reader sees:
- * a guest's text reaches a terminal (the CLI) and a GitHub comment. Tabs and newlines stay.
- */
-export const withoutControls = (text: string): string =>
-  text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, '');

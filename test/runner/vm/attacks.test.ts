@@ -86,6 +86,21 @@ describe('guest text that reaches the comment and the terminal', () => {
     expect(comment).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/);
   });
 
+  it('keeps a member\'s own bidi override and escapes out of the reply and the terminal', async () => {
+    // Seen by hand: `### 1. 열린 파일 \u202eevil\u202c` reached the CLI's terminal as it was.
+    const [oneLiner] = await extractOneLiners(`### 1. ok \u202e\u001b[31mdeliaf\u202c\n\n${bash(`sudo bpftrace -e 'BEGIN { exit(); }'`)}`);
+    expect(oneLiner!.heading).toContain('\u202e');
+    const report = { runner: { kernel: 'k', bpftrace: null, btf: true, isolation: 'vm' as const }, results: acceptGuestResults(launched(['x']), [oneLiner!], 1000) };
+    const view = { webOrigin: 'https://github.com', owner: 'o', repo: 'r', path: 'study/week1/a.md', sha: 'a'.repeat(40), requester: 'm', requestId: 'ic1', lang: 'en' as const };
+    const comment = renderVerifyComment(view, { kind: 'report', report });
+    const text = renderReportText(report, { outputLines: 3 });
+    for (const shown of [comment, text]) {
+      // eslint-disable-next-line no-control-regex
+      expect(shown).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/);
+      expect(shown).toContain('deliaf');
+    }
+  });
+
   it('keeps terminal escape sequences out of `study-bot verify` text output', async () => {
     const [oneLiner] = await extractOneLiners(bash(`sudo bpftrace -e 'BEGIN { exit(); }'`));
     const results = acceptGuestResults(launched(hostile), [oneLiner!], 1000);
