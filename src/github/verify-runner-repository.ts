@@ -12,7 +12,7 @@ export const DISPATCH_RETRY_DELAYS_MS: readonly number[] = [3000, 10_000];
  */
 export interface RunnerRepository {
   readonly repo: RepoRef;
-  /** starts the workflow; the run id when GitHub returns it (return_run_details) */
+  /** starts the workflow; the run id when GitHub returns it (return_run_details, GitHub.com only) */
   dispatch(workflow: string, ref: string, inputs: Record<string, string>): Promise<{ runId: number | null; htmlUrl: string | null }>;
   /**
    * The zip of the run's artifact `name`. `maxBytes` bounds the download: the size GitHub
@@ -45,6 +45,23 @@ export async function octokitForRepository(app: Probot, repo: RepoRef): Promise<
   }
 }
 
+/**
+ * Whether this GitHub takes `return_run_details` on a workflow dispatch: GitHub.com (and its
+ * data-residency hosts, `*.ghe.com`) do; GitHub Enterprise Server 3.17-3.19 describe only `ref`
+ * and `inputs` and refuse any other key with a 422 ("not a permitted key"). There the run is
+ * found by its name afterwards, as after a lost answer.
+ */
+export function acceptsRunDetails(octokit: Octokit): boolean {
+  const baseUrl = (octokit.request.endpoint.DEFAULTS as { baseUrl?: string }).baseUrl ?? 'https://api.github.com';
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'api.github.com' || host.endsWith('.ghe.com');
+}
+
 export function runnerRepository(octokit: Octokit, repo: RepoRef, options: { dispatchRetryDelaysMs?: readonly number[] } = {}): RunnerRepository {
   return {
     repo,
@@ -61,7 +78,7 @@ export function runnerRepository(octokit: Octokit, repo: RepoRef, options: { dis
             workflow_id: workflow,
             ref,
             inputs,
-            return_run_details: true,
+            ...(acceptsRunDetails(octokit) ? { return_run_details: true } : {}),
             ...SEND_ONCE,
           } as never);
           const data = (response as { data?: { workflow_run_id?: number; html_url?: string } }).data;
