@@ -12,7 +12,7 @@
  */
 import nock from 'nock';
 import { CONFIG_PATH } from '../src/config/schema.js';
-import { acceptCheckRun, acceptCheckRunUpdate, FakeCommit, githubScope, serveCommit } from '../test/helpers/push-github.js';
+import { acceptCheckRun, FakeCommit, githubScope, serveCommit } from '../test/helpers/push-github.js';
 import { buildPushApp, pushPayload, sha } from '../test/helpers/push-probot.js';
 import { GOOD_HGD } from '../test/helpers/push-world.js';
 

@@ -1,7 +1,7 @@
 import type { Language, StudyConfig } from '../config/schema.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import { memberByLogin, memberByName } from '../paths/roster.js';
-import { attendanceStateOf, type AttendanceMark, type AttendanceState } from './ledger.js';
+import { attendanceStateOf, type AttendanceMark } from './ledger.js';
 
 /**
  * The attendance file of `study-bot report --attendance FILE`: weeks → member → state. A

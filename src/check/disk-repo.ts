@@ -82,7 +82,7 @@ export function treeOf(paths: string[]): RepoTree {
     for (let i = n.indexOf('/'); i !== -1; i = n.indexOf('/', i + 1)) known.add(n.slice(0, i));
   }
   return {
-    has: (path) => known.has(nfc(path).replace(/\/+$/, '')),
+    has: (path) => known.has(nfc(path).replace(/(?<!\/)\/+$/, '')),
     paths: () => paths.values(),
   };
 }

@@ -175,7 +175,7 @@ async function candidateLogins(io: CliIO): Promise<string[]> {
   if (githubUser) out.push(githubUser);
   // `12345+hong-gildong@users.noreply.github.com`, the address GitHub gives for commits
   const email = await git('user.email');
-  const noreply = /^(?:\d+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com$/i.exec(email);
+  const noreply = /^(?:\d+\+)?([a-z0-9-]+)@users\.noreply\.github\.com$/i.exec(email);
   if (noreply) out.push(noreply[1]);
   return [...new Set(out)];
 }
@@ -214,7 +214,7 @@ export async function machineFacts(probe: MachineProbe): Promise<Pick<TemplateVa
   if (kernel) facts.kernel = kernel;
   const tools: string[] = [];
   const bpftrace = await probe.run('bpftrace', ['--version']);
-  const bpftraceVersion = bpftrace ? /v?(\d+\.\d+(?:\.\d+)?)/.exec(bpftrace)?.[1] : undefined;
+  const bpftraceVersion = bpftrace ? /(?<!\d)v?(\d+\.\d+(?:\.\d+)?)/.exec(bpftrace)?.[1] : undefined;
   if (bpftraceVersion) tools.push(`bpftrace ${bpftraceVersion}`);
   const dpkg = await probe.run('dpkg-query', ['-W', '-f=${Version}', 'python3-bpfcc']);
   // Debian versions look like `0.29.1+ds-1ubuntu7`: the upstream part is what people quote

@@ -21,7 +21,7 @@ const MAX_BODY = 65_536;
 const MAX_COMMAND_LINE = 4_000;
 
 // A command must start a line of ordinary text (after list markers or a heading's `#`s).
-const COMMAND_LINE = /^\/([\p{L}\p{N}_-]+)(?:[ \t]+(.*))?$/u;
+const COMMAND_LINE = /^\/([\p{L}\p{N}_-]+)(?:[ \t](.*))?$/u;
 const FENCE = /^(`{3,}|~{3,})/;
 // Anything that can stand before a command at the start of a line: blanks, list markers, `#`, `>`.
 // One pass of a character class per line: linear whatever the comment.

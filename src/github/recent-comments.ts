@@ -58,9 +58,16 @@ const toRecent = (kind: 'issue' | 'commit', c: RawComment): RecentComment | null
   };
 };
 
+/** The `page` of the `rel="last"` link of GitHub's Link header (RFC 8288: `<url>; rel="last", ...`). */
 const lastPage = (link: string | undefined): number | null => {
-  const m = /<[^>]*[?&]page=(\d+)[^>]*>;\s*rel="last"/.exec(link ?? '');
-  return m ? Number(m[1]) : null;
+  for (const part of (link ?? '').split(',')) {
+    const [target, ...params] = part.split(';');
+    if (!params.some((p) => p.trim() === 'rel="last"')) continue;
+    const url = target!.trim().replace(/^<|>$/g, '');
+    const page = URL.canParse(url) ? new URL(url).searchParams.get('page') : null;
+    return page && /^\d+$/.test(page) ? Number(page) : null;
+  }
+  return null;
 };
 
 export async function recentComments(octokit: Octokit, { owner, repo: name }: RepoRef, since: number, maxPages = 10): Promise<RecentCommentsResult> {

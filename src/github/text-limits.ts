@@ -96,7 +96,7 @@ function fit(text: string, max: number, note: (omittedLines: number) => string, 
 /** Closes a code fence or <details> that a cut left open. */
 function closeBlocks(text: string): string {
   let out = text;
-  if ((out.match(/^\s*```/gm) ?? []).length % 2 === 1) out += '\n```';
+  if ((out.match(/^[ \t]*```/gm) ?? []).length % 2 === 1) out += '\n```';
   const opened = (out.match(/<details>/g) ?? []).length - (out.match(/<\/details>/g) ?? []).length;
   if (opened > 0) out += '\n</details>'.repeat(opened);
   return out;

@@ -141,10 +141,15 @@ export function runnerRepository(octokit: Octokit, repo: RepoRef, options: { dis
  * for the raw stream). A stream is read only up to `maxBytes` and then cancelled, so a
  * lying size in the listing cannot make the bot hold more.
  */
+const isLatin1 = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return false;
+  return true;
+};
+
 export async function readBody(data: unknown, maxBytes: number): Promise<{ kind: 'bytes'; bytes: Uint8Array } | { kind: 'too-large'; size: number }> {
   const capped = (bytes: Uint8Array) => (bytes.byteLength > maxBytes ? { kind: 'too-large' as const, size: bytes.byteLength } : { kind: 'bytes' as const, bytes });
   if (data === null || data === undefined) return { kind: 'bytes', bytes: new Uint8Array(0) };
-  if (typeof data === 'string') return capped(new Uint8Array(Buffer.from(data, /^[\x00-\xff]*$/u.test(data) ? 'latin1' : 'utf8')));
+  if (typeof data === 'string') return capped(new Uint8Array(Buffer.from(data, isLatin1(data) ? 'latin1' : 'utf8')));
   if (data instanceof ArrayBuffer) return capped(new Uint8Array(data));
   if (ArrayBuffer.isView(data)) return capped(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   if (typeof (data as ReadableStream<Uint8Array>).getReader === 'function') {

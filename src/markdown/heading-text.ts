@@ -5,16 +5,18 @@
  */
 
 // Emoji, their modifiers and joiners, and the variation selectors that follow symbols.
-const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0e\ufe0f\u20e3]/gu;
+const EMOJI = /\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0e|\ufe0f|\u20e3/gu;
 // `1.`, `1)`, `01 -`, `Ⅳ.`, `iv.`, `(1)`, `1장`, `Step 2:`, `1단계` at the start of a heading.
+// Read from the trimmed key (no two runs of blanks meet: linear on any heading). After
+// toLowerCase(), small roman numerals (U+2170-217F) are the only ones left.
 const NUMBERING =
-  /^\s*(?:(?:step|part|section)\s*)?(?:\d{1,3}\s*(?:장|단계|번)|\(?\s*(?:\d{1,3}|[ⅰ-ⅿⅠ-Ⅿ]|[ivx]{1,5}(?=[.)]))\s*[.)\]:\-–—]?)\s*/iu;
+  /^(?:(?:step|part|section)\s*)?(?:\d{1,3}\s*(?:장|단계|번)|(?:\(\s*)?(?:\d{1,3}|[\u2170-\u217f]|[ivx]{1,5}(?=[.)]))\s*(?:[.)\]:\-–—]\s*)?)/iu;
 // Anything that is not a letter or a digit (spaces, punctuation, markdown leftovers).
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
 export function headingKey(text: string): string {
   const plain = text.normalize('NFKC').replace(EMOJI, ' ').toLowerCase();
-  return plain.replace(NUMBERING, '').replace(NOT_WORD, '');
+  return plain.trimStart().replace(NUMBERING, '').replace(NOT_WORD, '');
 }
 
 /** The same key, without stripping a leading number: for titles like `Week 1` keep the digits. */

@@ -114,7 +114,7 @@ function stripQuotes(text: string, open: string, close: string): string {
 
 /** Outside quotes a backslash keeps the next character literally; `\`-newline vanishes. */
 export function unescapeUnquoted(text: string): string {
-  return text.replace(/\\(\n|[\s\S])?/g, (_m, next: string | undefined) =>
+  return text.replace(/\\([\s\S])?/g, (_m, next: string | undefined) =>
     next === undefined ? '\\' : next === '\n' ? '' : next,
   );
 }

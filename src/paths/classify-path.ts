@@ -64,7 +64,7 @@ const isReadme = (name: string) => /^readme(\.(md|markdown|txt))?$/i.test(name);
 
 // Folders people keep a submission's images in: `hgd_md` (an editor's export), `hgd_assets`,
 // `hgd.assets` (Typora), `hgd-images`. The prefix is the member.
-const SIDE_FOLDER = /[\s._-]?(md|assets?|images?|imgs?|img|files?|pics?|pictures?|screenshots?|resources?|attachments?)$/i;
+const SIDE_FOLDER = /[\s._-]?(md|assets?|images?|imgs?|files?|pics?|pictures?|screenshots?|resources?|attachments?)$/i;
 
 const result = (kind: PathKind, rest: Partial<PathClass> = {}): PathClass => ({
   kind,
@@ -128,7 +128,7 @@ export function classifyPath(path: string, config: StudyConfig): PathClass {
 function normalizePath(path: string): string | null {
   const p = nfc(path).trim();
   if (!p || p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)) return null;
-  const n = posix.normalize(p).replace(/\/+$/, '');
+  const n = posix.normalize(p).replace(/(?<!\/)\/+$/, '');
   if (n === '.' || n === '..' || n.startsWith('../')) return null;
   return n.replace(/^\.\//, '');
 }

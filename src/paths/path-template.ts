@@ -54,8 +54,8 @@ export function weekTokenInStem(stem: string): { week: number; rest: string } | 
     /(?:^|[\s._-])(0*(\d{1,3})주차)/.exec(stem);
   if (!m) return null;
   const start = m.index + m[0].length - m[1].length;
-  const rest = (stem.slice(0, start) + ' ' + stem.slice(start + m[1].length)).replace(/^[\s._-]+|[\s._-]+$/g, '').trim();
-  return { week: Number(m[2]), rest: rest.replace(/^[\s._-]+|[\s._-]+$/g, '') };
+  const rest = (stem.slice(0, start) + ' ' + stem.slice(start + m[1].length)).replace(/^[\s._-]+|(?<![\s._-])[\s._-]+$/g, '').trim();
+  return { week: Number(m[2]), rest: rest.replace(/^[\s._-]+|(?<![\s._-])[\s._-]+$/g, '') };
 }
 
 /** Markdown by extension, any case: `.md`, `.MD`, `.markdown`. */
@@ -146,7 +146,7 @@ function isTransposition(a: string, b: string): boolean {
 
 export function compileTemplate(raw: string): PathTemplate {
   const isDirectory = raw.endsWith('/');
-  const parts = raw.replace(/^\.?\/+/, '').replace(/\/+$/, '').split('/').filter(Boolean);
+  const parts = raw.replace(/^\.?\/+/, '').replace(/(?<!\/)\/+$/, '').split('/').filter(Boolean);
   const segments = parts.map(compileSegment);
   const firstPlaceholder = segments.findIndex((s) => s.hasWeek || s.hasName);
   const root = parts.slice(0, firstPlaceholder === -1 ? parts.length : firstPlaceholder);

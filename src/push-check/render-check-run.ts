@@ -55,7 +55,7 @@ export const verdictOf = (report: FileReport): FileStatus => report.status ?? st
 
 /** `study/week1/홍길동.md` → a link to the file at that commit, every segment encoded. */
 export const blobUrl = (repoHtmlUrl: string, sha: string, path: string): string =>
-  `${repoHtmlUrl.replace(/\/+$/, '')}/blob/${sha}/${path.split('/').map(encodeURIComponent).join('/')}`;
+  `${repoHtmlUrl.replace(/(?<!\/)\/+$/, '')}/blob/${sha}/${path.split('/').map(encodeURIComponent).join('/')}`;
 
 // A table cell or link text must not break the table or the link.
 const cell = (text: string): string => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').trim();
@@ -387,7 +387,7 @@ export function renderBotFailure(lang: Language, error: unknown, conclusion: Che
   const status = (error as { status?: number }).status;
   // Octokit's errors say which request failed; the cause of a half-published run too.
   const failed = (error as { request?: { method?: string; url?: string } }).request ?? (error as { cause?: { request?: { method?: string; url?: string } } }).cause?.request;
-  const where = failed?.method && failed.url ? `${failed.method} ${failed.url.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '')}\n` : '';
+  const where = failed?.method && failed.url ? `${failed.method} ${failed.url.replace(/^https?:\/\/[^/]+/, '').split('?', 1)[0]}\n` : '';
   return {
     conclusion,
     output: {

@@ -54,7 +54,7 @@ export function githubRepoPathOf(url: string, hosts: readonly string[]): string 
   } catch {
     // a lone `%`: kept literal
   }
-  return decoded.normalize('NFC').replace(/\/+$/u, '');
+  return decoded.normalize('NFC').replace(/(?<!\/)\/+$/u, '');
 }
 
 /** A file attached to a comment or an issue on GitHub (drag and drop: images, videos). */

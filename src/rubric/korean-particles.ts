@@ -10,7 +10,7 @@ const DIGIT_HAS_FINAL = [true, true, false, true, false, false, true, true, true
 
 function hasFinalConsonant(word: string): boolean | null {
   // `{이름}`, `[실행 결과 스크린샷]`: the particle follows the last spoken character.
-  const last = [...word.replace(/[^\p{L}\p{N}]+$/u, '')].pop();
+  const last = [...word.replace(/(?<![^\p{L}\p{N}])[^\p{L}\p{N}]+$/u, '')].pop();
   if (!last) return null;
   const code = last.charCodeAt(0);
   if (code >= 0xac00 && code <= 0xd7a3) return (code - 0xac00) % 28 !== 0;
@@ -24,7 +24,7 @@ export function particle(word: string, pair: Pair): string {
   if (final === null) return `${withFinal}(${withoutFinal})`;
   if (pair === '으로/로') {
     // ㄹ-final words take 로: 'ㄹ' is final index 8.
-    const code = [...word.replace(/[^\p{L}\p{N}]+$/u, '')].pop()!.charCodeAt(0);
+    const code = [...word.replace(/(?<![^\p{L}\p{N}])[^\p{L}\p{N}]+$/u, '')].pop()!.charCodeAt(0);
     if (code >= 0xac00 && (code - 0xac00) % 28 === 8) return withoutFinal;
   }
   return final ? withFinal : withoutFinal;

@@ -71,7 +71,7 @@ export function resolveRepoPath(fromFile: string, url: string): Resolved {
   const raw = url.trim();
   if (!raw || raw.startsWith('#')) return { kind: 'anchor' };
   if (SCHEME.test(raw) || raw.startsWith('//')) return { kind: 'absolute' };
-  const target = raw.replace(/[?#].*$/su, '');
+  const target = raw.split(/[?#]/u, 1)[0]!;
   if (!target) return { kind: 'anchor' };
   let decoded = target;
   try {
@@ -108,7 +108,7 @@ function treeIndex(tree: RepoTree): TreeIndex {
   if (index) return index;
   index = { files: new Set(), dirs: new Set(['']), folded: new Map() };
   for (const raw of tree.paths()) {
-    const path = raw.normalize('NFC').replace(/\/+$/u, '');
+    const path = raw.normalize('NFC').replace(/(?<!\/)\/+$/u, '');
     index.files.add(path);
     index.folded.set(path.toLowerCase(), path);
     for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) index.dirs.add(path.slice(0, i));

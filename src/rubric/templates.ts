@@ -63,7 +63,7 @@ export function fillTemplate(text: string, values: TemplateValues): string {
   const byToken = new Map<string, string>();
   for (const [key, token] of Object.entries(PLACEHOLDERS) as [keyof typeof PLACEHOLDERS, string][]) {
     const value = values[key];
-    if (value !== undefined) byToken.set(token, value.replace(/\s*\n\s*/gu, ' ').trim());
+    if (value !== undefined) byToken.set(token, value.replace(/(?<!\s)\s*\n\s*/gu, ' ').trim());
   }
   if (!byToken.size) return text;
   // One pass over the text: an inserted value is never scanned again for placeholders.

@@ -155,7 +155,7 @@ function lastLines(lines: string[]): string {
 /** A filter on a fixed pid/comm/uid cannot match the runner's processes. */
 export function noEventsHint(program: string | undefined): string | undefined {
   if (!program) return undefined;
-  const literal = /\b(pid|tid|uid|gid|comm|cgroup)\s*==\s*("[^"]*"|\d+)|("[^"]*"|\d+)\s*==\s*(pid|tid|uid|gid|comm)\b/.exec(program);
+  const literal = /\b(pid|tid|uid|gid|comm|cgroup)\s*==\s*("[^"]*"|\d+)|("[^"]*"|(?<!\d)\d+)\s*==\s*(pid|tid|uid|gid|comm)\b/.exec(program);
   if (literal) {
     return `${literal[0]} 처럼 고정된 값으로 거르면 러너의 프로세스와 맞지 않습니다. 필터를 빼거나 러너의 워크로드(comm "studybot-load")로 확인해 보세요 ` +
       `(a literal ${literal[1] ?? literal[4]} filter matches nothing on the runner).`;

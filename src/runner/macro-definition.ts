@@ -19,7 +19,7 @@ const C_TOKEN = new RegExp([
   "(?:u8|[uUL])?'(?:\\\\[\\s\\S]|[^'\\\\\\n])*'?",
   '[A-Za-z_$][A-Za-z0-9_$]*',
   '\\.?[0-9](?:[eEpP][+-]|[A-Za-z0-9_.])*',
-  '[\\s\\S]',
+  '\\S',
 ].join('|'), 'gy');
 
 /** The macro a `#define` directive's text (after `define`) makes, or null when it makes none. */

@@ -28,4 +28,5 @@ export function redactSecrets(text: string): string {
  * Tabs and newlines stay.
  */
 export const withoutControls = (text: string): string =>
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
   text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, '');

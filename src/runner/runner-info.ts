@@ -73,12 +73,12 @@ async function bpftraceProbeTypes(): Promise<{ kfunc?: boolean }> {
 
 /** `  kfunc: yes` under `Probe types` (bpftrace 0.12-0.20 print it; later ones say `fentry`). */
 export function parseProbeTypes(info: string): { kfunc?: boolean } {
-  const match = /^\s*(?:kfunc|fentry):\s*(yes|no)\b/mu.exec(info);
+  const match = /^[ \t]*(?:kfunc|fentry):\s*(yes|no)\b/mu.exec(info);
   return match ? { kfunc: match[1] === 'yes' } : {};
 }
 
 export function parseBpftraceVersion(text: string): { text: string; numbers: [number, number] } | null {
-  const match = /v?(\d+)\.(\d+)(?:\.(\d+))?[\w.+-]*/.exec(text);
+  const match = /(?<!\d)v?(\d+)\.(\d+)(?:\.(\d+))?[\w.+-]*/.exec(text);
   if (!match) return null;
   const full = match[0].startsWith('v') ? match[0] : `v${match[0]}`;
   return { text: full, numbers: [Number(match[1]), Number(match[2])] };

@@ -39,7 +39,7 @@ const CELL_CHARS = 160;
 
 /** Text that goes into a table cell: one line, no table or HTML syntax, no @mentions or links. */
 export function cell(text: string, max = CELL_CHARS): string {
-  let line = withoutControls(text.replace(/\s*\r?\n\s*/g, ' ⏎ ')).trim();
+  let line = withoutControls(text.replace(/(?<!\s)\s*\r?\n\s*/g, ' ⏎ ')).trim();
   if ([...line].length > max) line = `${[...line].slice(0, max - 1).join('')}…`;
   return line
     .replace(/&/g, '&amp;')

@@ -45,7 +45,7 @@ const options = z.strictObject({ min: z.number().int().min(1).default(1), sectio
 type Options = z.infer<typeof options>;
 
 const PYTHON = new Set(['python', 'python3', 'py', 'py3']);
-const USES_BCC = /^\s*(?:from\s+bcc(?:\.\w+)*\s+import\b|import\s+bcc\b)/mu;
+const USES_BCC = /^[ \t]*(?:from\s+bcc(?:\.\w+)*\s+import\b|import\s+bcc\b)/mu;
 
 const rule: RubricRule<Options> = {
   id: 'bcc-code',

@@ -143,7 +143,11 @@ const options = z.strictObject({
 type Options = z.infer<typeof options>;
 
 // `- **OS**: value`, `* 커널 : value`, `1. Tools： value`; the label may be bold or code.
+// Both read one line of at most MAX_FIELD_LINE characters (checked before), and each label is
+// at most 40 characters: whatever backtracking the blanks around it allow is bounded by that.
+// eslint-disable-next-line regexp/no-super-linear-backtracking -- capped input, see above
 const FIELD_LINE = /^(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__|`)?([^:：|*_`]{1,40}?)(?:\*\*|__|`)?\s*[:：]\s*(.*)$/u;
+// eslint-disable-next-line regexp/no-super-linear-backtracking -- capped input, see above
 const TABLE_ROW = /^\|?\s*(?:\*\*|`)?([^|*`]{1,40}?)(?:\*\*|`)?\s*\|\s*([^|]*?)\s*\|?\s*$/u;
 const MAX_FIELD_LINE = 300;
 const PLACEHOLDER = /^\{[^}]{1,30}\}$/u;
@@ -255,7 +259,7 @@ function cleanValue(raw: string): string {
   return raw
     .replace(/<!--.*?-->/gu, '')
     .replace(/\*\*|__|`/gu, '')
-    .replace(/\s*\|\s*$/u, '')
+    .replace(/(?<!\s)\s*\|\s*$/u, '')
     .trim();
 }
 

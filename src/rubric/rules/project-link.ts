@@ -86,7 +86,7 @@ const rule: RubricRule<Options> = {
   },
   options,
   check(root: Root, ctx) {
-    const [prefix, suffix] = ctx.options.folder.replace(/\/+$/u, '').split('{name}') as [string, string];
+    const [prefix, suffix] = ctx.options.folder.replace(/(?<!\/)\/+$/u, '').split('{name}') as [string, string];
     const names = ctx.member ? [ctx.member.name, ...ctx.member.aliases].map(nameKey) : null;
     const plural = prefix.replace(/^project\//u, 'projects/');
     let linked = false;

@@ -92,7 +92,7 @@ import { mentionsMember, nameKey, namesMember } from '../member-name.js';
 import type { RubricRule, RuleContext, RuleMember } from '../types.js';
 
 /** `Week 3`, `week-03`, `WEEK_3`, `3주차`, `3 주차`; the first one in the title wins. */
-const WEEK_IN_TITLE = /(?:week\s*[-_.]?\s*0*(\d{1,3})(?!\d))|(?:(?<!\d)0*(\d{1,3})\s*주\s*차)/iu;
+const WEEK_IN_TITLE = /(?:week\s*(?:[-_.]\s*)?0*(\d{1,3})(?!\d))|(?:(?<!\d)0*(\d{1,3})\s*주\s*차)/iu;
 
 export function weekOfTitle(text: string): number | null {
   const m = WEEK_IN_TITLE.exec(text.normalize('NFKC'));
@@ -153,7 +153,7 @@ const rule: RubricRule<Record<string, never>> = {
     const noName = ctx.member !== null && !mentionsMember(title.text, ctx.member);
     const other = noName ? otherMemberNamed(title.text, ctx) : null;
     if (other && ctx.member) {
-      const theirs = ctx.path.replace(/[^/]+(\.[^./]+)$/u, `${other.name}$1`);
+      const theirs = ctx.path.replace(/(?<![^/])[^/]+(\.[^./]+)$/u, `${other.name}$1`);
       ctx.report({
         at: title.node,
         message: {

@@ -170,7 +170,7 @@ async function busyboxFromPackage(work: string): Promise<string> {
 /** A meta package (linux-image-cloud-amd64) stands for the kernel package it depends on. */
 async function resolveKernelPackage(pkg: string): Promise<string> {
   const { stdout } = await execa('apt-cache', ['depends', pkg]);
-  const depends = [...stdout.matchAll(/^\s*Depends:\s*(linux-image-\S+)/gm)].map((m) => m[1]!).filter((name) => !name.endsWith('-dbg'));
+  const depends = [...stdout.matchAll(/^[ \t]*Depends:\s*(linux-image-\S+)/gm)].map((m) => m[1]!).filter((name) => !name.endsWith('-dbg'));
   const real = depends.find((name) => /^linux-image-\d/.test(name));
   return real ?? pkg;
 }
