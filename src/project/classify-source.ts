@@ -169,11 +169,11 @@ const SEC_CALL = /\bSEC\(\s*"([^"]{1,200})"\s*\)/;
 /** Data sections that are not programs (maps, license, globals). */
 const DATA_SECTION = /^(?:\.|license$|version$|maps$)/;
 /** `int name(` or `int BPF_KPROBE(name,` — the declarator after a SEC() line. */
-const FUNCTION_HEAD = /^\s*(?:static\s+)?(?:__always_inline\s+)?(?:inline\s+)?(?:unsigned\s+)?[A-Za-z_]\w*\s+\**\s*([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)?/;
+const FUNCTION_HEAD = /^\s*(?:static\s+)?(?:__always_inline\s+)?(?:inline\s+)?(?:unsigned\s+)?[A-Za-z_]\w*(?:\s+|\s*\*[\s*]*)([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)?/;
 const LIBBPF_HEADERS = /(?:^|\/)(?:vmlinux\.h|bpf_helpers\.h|bpf_tracing\.h|bpf_core_read\.h|bpf_endian\.h)$/;
 /** BCC's rewriter macros and headers: C with these only compiles inside BCC. */
 const BCC_MARKER =
-  /\b(?:BPF_(?:HASH|ARRAY|HISTOGRAM|PERF_OUTPUT|RINGBUF_OUTPUT|STACK_TRACE|PERCPU_ARRAY|PERCPU_HASH|TABLE|PROG_ARRAY|LPM_TRIE|QUEUE|DEVMAP|CPUMAP|XSKMAP|SOCKMAP|SOCKHASH|CGROUP_ARRAY|TASK_STORAGE|INODE_STORAGE|SK_STORAGE)|TRACEPOINT_PROBE|RAW_TRACEPOINT_PROBE|KFUNC_PROBE|KRETFUNC_PROBE|LSM_PROBE|KRETFUNC_PROBE)\s*\(|\.(?:perf_submit|ringbuf_output|lookup_or_try_init|lookup_or_init|increment|atomic_increment)\s*\(/;
+  /\b(?:BPF_(?:HASH|ARRAY|HISTOGRAM|PERF_OUTPUT|RINGBUF_OUTPUT|STACK_TRACE|PERCPU_ARRAY|PERCPU_HASH|TABLE|PROG_ARRAY|LPM_TRIE|QUEUE|DEVMAP|CPUMAP|XSKMAP|SOCKMAP|SOCKHASH|CGROUP_ARRAY|TASK_STORAGE|INODE_STORAGE|SK_STORAGE)|TRACEPOINT_PROBE|RAW_TRACEPOINT_PROBE|KFUNC_PROBE|KRETFUNC_PROBE|LSM_PROBE)\s*\(|\.(?:perf_submit|ringbuf_output|lookup_or_try_init|lookup_or_init|increment|atomic_increment)\s*\(/;
 const BCC_HEADERS = /^(?:uapi\/linux\/ptrace\.h|bcc\/proto\.h|bcc\/helpers\.h)$/;
 const MAIN = /\bint\s+main\s*\(/;
 const USERSPACE_HEADERS = /^(?:stdio\.h|unistd\.h|stdlib\.h|bpf\/libbpf\.h|bpf\/bpf\.h|signal\.h|pthread\.h|sys\/socket\.h)$/;
@@ -288,7 +288,7 @@ function addSource(into: string[], scriptPath: string, named: string): void {
 
 // ---- Go --------------------------------------------------------------------------------
 
-const GO_GENERATE = /^\s*\/\/go:generate\s+(.*)$/;
+const GO_GENERATE = /^\s*\/\/go:generate\s(.*)$/;
 
 function classifyGo(path: string, lines: string[]): Omit<ProjectFileClass, 'path'> {
   const embeds: NonNullable<ProjectFileClass['embeds']> = [];
