@@ -134,12 +134,15 @@ export function vmChecks(probe: VmRunnerProbe, lang?: Language): DoctorCheck[] {
   if (probe.qemu) {
     checks.push({
       name: 'vm-jail',
-      ok: probe.jail,
-      essential: false,
-      detail: probe.jail
-        ? t('QEMU는 bubblewrap 안에서 실행: /usr와 러너 파일만 보이고 다른 프로세스·네트워크 없음', 'QEMU runs in bubblewrap: it sees only /usr and the runner\'s files, no other process, no network')
-        : t('bubblewrap 없음: QEMU가 호스트의 (모두가 읽을 수 있는) 파일을 볼 수 있습니다', 'no bubblewrap: QEMU can see the host\'s world-readable files'),
-      fix: 'sudo apt-get install -y bubblewrap',
+      ok: probe.confinement.ok,
+      // Without a jail the VM driver refuses to run (qemu-jail.ts).
+      essential: true,
+      detail: probe.confinement.ok
+        ? probe.confinement.mode === 'root'
+          ? t('QEMU는 bubblewrap 안에서 VM마다 다른 uid로 실행: /usr와 러너 파일만 보이고 다른 프로세스·네트워크 없음', 'QEMU runs in bubblewrap as a uid of its own per VM: it sees only /usr and the runner\'s files, no other process, no network')
+          : t('QEMU는 bubblewrap의 사용자 네임스페이스 안에서 VM마다 다른 uid로 실행: /usr와 러너 파일만 보이고 다른 프로세스·네트워크 없음', 'QEMU runs in a bubblewrap user namespace as a uid of its own per VM: it sees only /usr and the runner\'s files, no other process, no network')
+        : t(`QEMU를 가둘 수 없어 VM 드라이버가 실행을 거부합니다: ${probe.confinement.why.ko}`, `QEMU cannot be confined, so the VM driver refuses to run: ${probe.confinement.why.en}`),
+      fix: 'sudo apt-get install -y bubblewrap; docs/vm-confinement.md',
     });
   }
   if (probe.warm && probe.warm.length > 0) {

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { QEMU_BINARY, qemuArgv, type QemuSpec } from './qemu-argv.js';
 import { consoleOutsideFrame, decodeFrame, type FrameRead } from './result-frame.js';
 import { READY_MARKER, withoutHeartbeats } from './serial-protocol.js';
-import { jailArgv, type JailPaths } from './qemu-jail.js';
+import { closeFdsArgv, jailArgv, type JailPaths } from './qemu-jail.js';
 import type { VmUser } from './vm-user.js';
 
 /**
@@ -73,7 +73,7 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
     const jail: JailPaths | null = opts.jail
       ? { readOnly: [opts.spec.kernel, opts.spec.initramfs, opts.spec.rootImage], writable: opts.jail.writable, kvm: opts.spec.accel === 'kvm' }
       : null;
-    const [file, ...args] = confinedArgv(opts.qemuBinary ?? QEMU_BINARY, qemuArgv(opts.spec), opts.user, jail);
+    const [file, ...args] = confinedArgv(opts.qemuBinary ?? QEMU_BINARY, qemuArgv(opts.spec), opts.user, jail, opts.fd3 === undefined ? [] : [3]);
     const child = spawn(file!, args, {
       stdio: ['pipe', 'pipe', 'pipe', ...(opts.fd3 === undefined ? [] : [opts.fd3])],
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
@@ -154,16 +154,20 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
 }
 
 /**
- * QEMU's argv inside its confinement. `setpriv --pdeathsig KILL`: QEMU dies with this process,
- * so a crashed or restarted bot leaves no VM running; as root, the VM user's uid and gid with no
- * supplementary groups, and no new privileges. Around that, bubblewrap when there is a jail
- * (qemu-jail.ts: only /usr and the runner's files, new PID, network, IPC, UTS namespaces), or
- * else new network, IPC and UTS namespaces (QEMU needs no network: an escaped QEMU finds none).
+ * QEMU's argv inside its confinement. First every inherited descriptor but 0-2 and `keepFds`
+ * is closed (qemu-jail.ts, closeFdsArgv). `setpriv --pdeathsig KILL`: QEMU dies with this
+ * process, so a crashed or restarted bot leaves no VM running; as root, the VM user's uid and
+ * gid with no supplementary groups, and no new privileges. Around that, bubblewrap when there
+ * is a jail (qemu-jail.ts: only /usr and the runner's files, new PID, network, IPC, UTS
+ * namespaces, and for an unprivileged study-bot a user namespace with the VM's uid). The VM
+ * driver never runs QEMU without a jail (verify-in-vm.ts); tests' stand-in QEMUs may.
  */
-export function confinedArgv(qemu: string, argv: string[], user: VmUser | null, jail: JailPaths | null = null): string[] {
+export function confinedArgv(qemu: string, argv: string[], user: VmUser | null, jail: JailPaths | null = null, keepFds: readonly number[] = []): string[] {
   const setpriv = ['setpriv', '--pdeathsig', 'KILL', '--no-new-privs'];
-  const drop = user ? [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups'] : [];
-  if (jail) return [...jailArgv(jail, user), ...setpriv, ...drop, '--', qemu, ...argv];
-  if (!user) return [...setpriv, '--', qemu, ...argv];
-  return ['unshare', '--net', '--ipc', '--uts', '--', ...setpriv, ...drop, '--', qemu, ...argv];
+  // A mapped user is set by bwrap itself; inside its user namespace groups cannot be changed.
+  const drop = user && !user.mapped ? [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups'] : [];
+  const close = closeFdsArgv(keepFds);
+  if (jail) return [...close, ...jailArgv(jail, user), ...setpriv, ...drop, '--', qemu, ...argv];
+  if (!user || user.mapped) return [...close, ...setpriv, '--', qemu, ...argv];
+  return [...close, 'unshare', '--net', '--ipc', '--uts', '--', ...setpriv, ...drop, '--', qemu, ...argv];
 }

@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import type { AccelChoice } from './accel.js';
-import { jailAvailable } from './qemu-jail.js';
+import { jailCheck, type JailCheck } from './qemu-jail.js';
 import type { WarmStartState } from './verify-in-vm.js';
 import { QEMU_BINARY } from './qemu-argv.js';
 import { readManifest, runnerDir, type RunnerManifest } from './runner-dir.js';
@@ -15,8 +15,10 @@ export interface VmRunnerProbe {
   accel: AccelChoice | null;
   /** Per kernel, whether a ready guest is saved for fast starts (only when accel is known). */
   warm: WarmStartState[] | null;
-  /** Whether QEMU runs in bubblewrap (qemu-jail.ts). */
+  /** Whether QEMU runs in bubblewrap (qemu-jail.ts); without it the VM driver refuses to run. */
   jail: boolean;
+  /** How QEMU is confined (as root, or in a user namespace), or why it cannot be. */
+  confinement: JailCheck;
 }
 
 export async function probeVmRunner(env: NodeJS.ProcessEnv = process.env): Promise<VmRunnerProbe> {
@@ -32,5 +34,6 @@ export async function probeVmRunner(env: NodeJS.ProcessEnv = process.env): Promi
     accel = await chooseAccel(dir, manifest, await guestAgentSource(), env).catch(() => null);
     if (accel) warm = await warmStartStatus({ runnerDir: dir, env, accel: accel.accel }).catch(() => null);
   }
-  return { dir, qemu, manifest, accel, warm, jail: jailAvailable(env) };
+  const confinement = jailCheck(env);
+  return { dir, qemu, manifest, accel, warm, jail: confinement.ok, confinement };
 }

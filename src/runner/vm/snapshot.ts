@@ -132,7 +132,8 @@ export async function saveSnapshot(opts: { spec: QemuSpec; user: VmUser | null; 
       received.catch(() => undefined);
     });
     await new Promise<void>((resolve, reject) => server.listen(stateSocket, resolve).once('error', reject));
-    if (opts.user) chownSync(stateSocket, opts.user.uid, opts.user.gid);
+    // A mapped user is study-bot itself outside QEMU's user namespace: the socket is already its own.
+    if (opts.user && !opts.user.mapped) chownSync(stateSocket, opts.user.uid, opts.user.gid);
 
     let saving: Promise<string | null> | null = null;
     const save = async (monitor: Duplex): Promise<string | null> => {

@@ -16,7 +16,7 @@ import { baseResult, deniedResult } from '../verify-oneliners.js';
 import { encodeRequestLine } from './serial-protocol.js';
 import { agentInitramfsPath, ensureAgentInitramfs, pruneOtherSnapshots, saveSnapshot, snapshotFile } from './snapshot.js';
 import type { VmRequest } from './vm-request.js';
-import { jailAvailable } from './qemu-jail.js';
+import { jailCheck, noJailError } from './qemu-jail.js';
 import { vmUser, type VmUser } from './vm-user.js';
 
 export interface VmVerifyOptions {
@@ -100,6 +100,8 @@ export async function verifyInVm(oneLiners: OneLiner[], opts: VmVerifyOptions = 
   if (!manifest) {
     throw new Error(`VM 러너 이미지가 없습니다: \`study-bot runner image build\`로 만드세요 (no runner image in ${dir}; build it with \`study-bot runner image build\`)`);
   }
+  const confinement = jailCheck(opts.env);
+  if (!confinement.ok) throw noJailError(confinement.why);
   const kernels = pickKernels(manifest, opts.kernels ?? []);
   const agent = opts.agentSource ?? (await guestAgentSource());
   const accel = await chooseAccel(dir, manifest, agent, opts.env);
@@ -129,6 +131,8 @@ export async function prepareWarmStarts(opts: { runnerDir?: string; env?: NodeJS
   const dir = opts.runnerDir ?? runnerDir(opts.env);
   const manifest = readManifest(dir);
   if (!manifest) return [];
+  const confinement = jailCheck(opts.env);
+  if (!confinement.ok) throw noJailError(confinement.why);
   const agent = await guestAgentSource();
   const choice = await chooseAccel(dir, manifest, agent, opts.env);
   const settings = vmSettings(opts.env);
@@ -268,8 +272,11 @@ async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>
   const deadlineSeconds = Math.ceil(req.deadlineMs / 1000) + 5;
   const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}) };
   const line = encodeRequestLine(request);
+  // Never a QEMU with the host's view of processes and files (qemu-jail.ts).
+  const confinement = jailCheck(req.env);
+  if (!confinement.ok) throw noJailError(confinement.why);
   const user = vmUser({ kvm: req.accel === 'kvm', env: req.env });
-  const jail: Jail = jailAvailable(req.env) ? {} : null;
+  const jail: Jail = {};
   const spec = (initramfs: string): QemuSpec => ({
     ...kernelSpec(req.dir, req.manifest, req.kernel, req.accel, settings, initramfs),
     ...(req.append ? { append: req.append } : {}),
@@ -308,7 +315,7 @@ async function warmState(spec: QemuSpec, accel: Accel, env?: NodeJS.ProcessEnv):
   if (!pending) {
     pending = existsSync(statePath)
       ? Promise.resolve(statePath)
-      : saveSnapshot({ spec, user: vmUser({ kvm: accel === 'kvm', env }), jail: jailAvailable(env), statePath, deadlineMs: TIMING[accel].bootMs + TIMING[accel].attachTimeoutMs }).then((saved) => {
+      : saveSnapshot({ spec, user: vmUser({ kvm: accel === 'kvm', env }), jail: true, statePath, deadlineMs: TIMING[accel].bootMs + TIMING[accel].attachTimeoutMs }).then((saved) => {
           if (!saved.ok) {
             process.emitWarning(`study-bot: no VM snapshot (${saved.reason}); guests boot cold`);
             return null;

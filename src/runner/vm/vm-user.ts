@@ -4,14 +4,17 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 /**
  * QEMU parses a hostile guest's device traffic, so it runs as an unprivileged user: when
  * study-bot runs as root, as a user id of its own for each VM (from a range no account uses),
- * or as `STUDY_BOT_VM_USER` when set; otherwise as the user who runs study-bot. A uid per VM
- * means a QEMU a guest broke into owns no other VM's process or file. With KVM its group is
- * `kvm`, so it can open /dev/kvm and nothing else extra.
+ * or as `STUDY_BOT_VM_USER` when set; otherwise (study-bot unprivileged, as its systemd unit
+ * runs it) as a per-VM uid inside a user namespace of its own, mapped onto study-bot's uid
+ * (qemu-jail.ts). A uid per VM means a QEMU a guest broke into owns no other VM's process or
+ * file. With KVM its group is `kvm`, so it can open /dev/kvm and nothing else extra.
  */
 export interface VmUser {
   uid: number;
   gid: number;
   name: string;
+  /** The uid and gid exist inside QEMU's user namespace only (study-bot is not root). */
+  mapped?: boolean;
 }
 
 /** The per-VM user ids: 65,536 of them above two billion, where no distribution puts accounts or subordinate ids. */
@@ -51,7 +54,12 @@ function unusedVmUid(): number {
 }
 
 export function vmUser(opts: { kvm: boolean; env?: NodeJS.ProcessEnv } = { kvm: false }): VmUser | null {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return null;
+  if (typeof process.getuid !== 'function') return null;
+  if (process.getuid() !== 0) {
+    // Inside bwrap's user namespace; /dev/kvm is reached through study-bot's own groups.
+    const uid = unusedVmUid();
+    return { uid, gid: uid, name: `uid ${uid} in a user namespace`, mapped: true };
+  }
   const kvmGid = () => (opts.kvm ? readDatabase('/etc/group').find((fields) => fields[0] === 'kvm') : undefined);
   const named = (opts.env ?? process.env).STUDY_BOT_VM_USER;
   if (!named) {

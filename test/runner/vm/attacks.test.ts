@@ -11,7 +11,7 @@ import { extractOneLiners } from '../../../src/oneliners/extract-oneliners.js';
 import { checkPolicy } from '../../../src/runner/policy.js';
 import { renderReportText } from '../../../src/runner/render-report.js';
 import { confinedArgv, type LaunchResult } from '../../../src/runner/vm/launch-vm.js';
-import { jailAvailable } from '../../../src/runner/vm/qemu-jail.js';
+import { closeFdsArgv, jailAvailable } from '../../../src/runner/vm/qemu-jail.js';
 import { READY_MARKER } from '../../../src/runner/vm/serial-protocol.js';
 import { ensureAgentInitramfs, pruneOtherSnapshots, saveSnapshot } from '../../../src/runner/vm/snapshot.js';
 import { acceptGuestResults } from '../../../src/runner/vm/verify-in-vm.js';
@@ -112,8 +112,10 @@ describe('guest text that reaches the comment and the terminal', () => {
 
 describe('QEMU confinement', () => {
   it('dies with the bot, and as root runs as the VM user without network, groups or new privileges', () => {
-    expect(confinedArgv('qemu', ['-x'], null)).toEqual(['setpriv', '--pdeathsig', 'KILL', '--no-new-privs', '--', 'qemu', '-x']);
+    const close = closeFdsArgv([]);
+    expect(confinedArgv('qemu', ['-x'], null)).toEqual([...close, 'setpriv', '--pdeathsig', 'KILL', '--no-new-privs', '--', 'qemu', '-x']);
     expect(confinedArgv('qemu', ['-x'], { uid: 65534, gid: 65534, name: 'nobody' })).toEqual([
+      ...close,
       'unshare', '--net', '--ipc', '--uts', '--',
       'setpriv', '--pdeathsig', 'KILL', '--no-new-privs', '--reuid=65534', '--regid=65534', '--clear-groups', '--',
       'qemu', '-x',
@@ -126,7 +128,9 @@ describe('QEMU confinement', () => {
       writable: ['/tmp/study-bot-vm-snap-2'],
     });
     const line = argv.join(' ');
-    expect(argv[0]).toBe('bwrap');
+    // Inherited descriptors are closed before bwrap starts (confinement.test.ts shows it).
+    expect(argv.slice(0, closeFdsArgv([]).length)).toEqual(closeFdsArgv([]));
+    expect(argv[closeFdsArgv([]).length]).toBe('bwrap');
     for (const flag of ['--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session']) expect(argv).toContain(flag);
     const binds = (kind: string) => argv.flatMap((word, i) => (word === kind ? [argv[i + 1]] : []));
     expect(binds('--ro-bind').sort()).toEqual(['/etc/ld.so.cache', '/tmp/study-bot-vm-1', '/usr', '/var/cache/study-bot/runner']);
