@@ -67,6 +67,15 @@ export interface Ledger {
   treeAt: number;
   /** the study config an organizer pushed or approved last (see config/approval.ts); absent before the first */
   config?: ConfigApproval;
+  /** members who said `/nudge off` or `/nudge on` (lower-cased login): the latest word wins */
+  nudgePrefs?: Record<string, NudgePref>;
+  /** the digest comment of each week (src/nudges), linked from the report */
+  digests?: Record<string, number>;
+}
+
+export interface NudgePref {
+  off: boolean;
+  at: number;
 }
 
 export const emptyLedger = (): Ledger => ({ submissions: {}, checks: {}, marks: {}, treeAt: 0 });
@@ -98,7 +107,11 @@ export type LedgerChange =
   | { kind: 'check'; files: { path: string; status: CheckStatus }[]; at: number }
   | { kind: 'mark'; mark: AttendanceMark }
   /** an organizer pushed or approved a config: the newest approval is the one in effect */
-  | { kind: 'config'; approval: ConfigApproval };
+  | { kind: 'config'; approval: ConfigApproval }
+  /** a member turned their reminders off or on (`/nudge off`) */
+  | { kind: 'nudge-pref'; login: string; off: boolean; at: number }
+  /** the week's digest comment was made (src/nudges) */
+  | { kind: 'digest'; week: number; commentId: number };
 
 /**
  * The latest organizer word wins over any check-in, and among marks of the same source
@@ -116,6 +129,8 @@ const cloneLedger = (l: Ledger): Ledger => ({
   marks: Object.fromEntries(Object.entries(l.marks).map(([k, v]) => [k, { ...v }])),
   treeAt: l.treeAt,
   ...(l.config ? { config: { ...l.config } } : {}),
+  ...(l.nudgePrefs ? { nudgePrefs: Object.fromEntries(Object.entries(l.nudgePrefs).map(([k, v]) => [k, { ...v }])) } : {}),
+  ...(l.digests ? { digests: { ...l.digests } } : {}),
 });
 
 export function applyChange(ledger: Ledger, change: LedgerChange): Ledger {
@@ -140,6 +155,20 @@ export function applyChange(ledger: Ledger, change: LedgerChange): Ledger {
     case 'config':
       if (approvalWins(change.approval, next.config)) next.config = { ...change.approval };
       return next;
+    case 'nudge-pref': {
+      const login = change.login.toLowerCase();
+      const existing = next.nudgePrefs?.[login];
+      // the later word wins; equal times keep what is there, so applying twice is a no-op
+      if (!existing || change.at > existing.at) next.nudgePrefs = { ...next.nudgePrefs, [login]: { off: change.off, at: change.at } };
+      return next;
+    }
+    case 'digest': {
+      // the first digest comment of a week stays its digest (a second replica's copy is not adopted)
+      const key = String(change.week);
+      const existing = next.digests?.[key];
+      if (existing === undefined || change.commentId < existing) next.digests = { ...next.digests, [key]: change.commentId };
+      return next;
+    }
   }
 }
 
@@ -211,6 +240,8 @@ export function mergeLedgers(a: Ledger, b: Ledger): Ledger {
     ...Object.values(b.marks).map<LedgerChange>((mark) => ({ kind: 'mark', mark })),
     ...Object.entries(b.checks).map<LedgerChange>(([path, c]) => ({ kind: 'check', files: [{ path, status: c.status }], at: c.at })),
     ...(b.config ? [{ kind: 'config', approval: b.config } satisfies LedgerChange] : []),
+    ...Object.entries(b.nudgePrefs ?? {}).map<LedgerChange>(([login, p]) => ({ kind: 'nudge-pref', login, off: p.off, at: p.at })),
+    ...Object.entries(b.digests ?? {}).map<LedgerChange>(([week, commentId]) => ({ kind: 'digest', week: Number(week), commentId })),
   ];
   const next = applyChanges(a, changes);
   const bNewer = b.treeAt > a.treeAt;
@@ -255,6 +286,10 @@ const encodedSchema = z.strictObject({
   ),
   // the approved config: [text, commit, by, at]; its blob sha is recomputed from the text
   a: z.tuple([z.string(), z.string(), z.string().min(1), seconds]).optional(),
+  // reminder preferences: [login, off, at]
+  n: z.array(z.tuple([z.string().min(1).max(45), z.union([z.literal(0), z.literal(1)]), seconds])).max(10_000).optional(),
+  // digest comments: [week, comment id]
+  d: z.array(z.tuple([z.number().int().min(1), z.number().int().positive()])).max(1_000).optional(),
 });
 
 const toSec = (ms: number) => Math.floor(ms / 1000);
@@ -274,6 +309,12 @@ export function encodeLedger(ledger: Ledger, seal?: LedgerSeal | null): string {
       .sort((a, b) => a.week - b.week || a.login.localeCompare(b.login))
       .map((m) => [m.week, m.login, stateCode[m.state], m.by, toSec(m.at), m.source === 'organizer' ? 'o' : 'c']),
     ...(ledger.config ? { a: [ledger.config.text, ledger.config.commit, ledger.config.by, toSec(ledger.config.at)] } : {}),
+    ...(ledger.nudgePrefs && Object.keys(ledger.nudgePrefs).length > 0
+      ? { n: Object.entries(ledger.nudgePrefs).sort(([a], [b]) => a.localeCompare(b)).map(([login, p]) => [login, p.off ? 1 : 0, toSec(p.at)] as [string, 0 | 1, number]) }
+      : {}),
+    ...(ledger.digests && Object.keys(ledger.digests).length > 0
+      ? { d: Object.entries(ledger.digests).map(([week, id]) => [Number(week), id] as [number, number]).sort((a, b) => a[0] - b[0]) }
+      : {}),
   };
   const packed = Buffer.from(deflateSync(strToU8(JSON.stringify(data)), { level: 9 })).toString('base64');
   const signature = seal ? ` sig=${seal.sign(packed)}` : '';
@@ -323,5 +364,7 @@ export function decodeLedger(body: string, seal?: LedgerSeal | null): DecodeResu
     const [text, commit, by, at] = parsed.data.a;
     ledger.config = { text, blobSha: gitBlobSha(text), commit, by, at: at * 1000 };
   }
+  for (const [login, off, at] of parsed.data.n ?? []) (ledger.nudgePrefs ??= {})[login.toLowerCase()] = { off: off === 1, at: at * 1000 };
+  for (const [week, id] of parsed.data.d ?? []) (ledger.digests ??= {})[String(week)] = id;
   return { ok: true, ledger };
 }

@@ -205,7 +205,7 @@ export async function refreshReport(
   const ledger = applyChanges(base, changes);
   const schedule = buildSchedule(config);
   const report = computeReport({ config, schedule, ledger, now });
-  const visible = renderReport(report, renderOptionsFor(config, schedule, now));
+  const visible = renderReport(report, { ...renderOptionsFor(config, schedule, now), digests: ledger.digests });
   const body = reportCommentBody(visible, encodeLedger(ledger, seal));
 
   if (current) {

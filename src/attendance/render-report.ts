@@ -22,6 +22,8 @@ export interface RenderOptions {
   graceMinutes?: number;
   /** weeks whose deadline the config sets exactly (`attendance.deadlines`); their deadline is shown */
   deadlineOverrides?: number[];
+  /** each week's digest comment (src/nudges), linked under the table */
+  digests?: Record<string, number>;
 }
 
 /** The options the comment and the CLI render with, from the config in use. */
@@ -166,6 +168,12 @@ export function renderReport(report: AttendanceReport, opts: RenderOptions): str
     );
   } else {
     lines.push(`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`, ...report.members.map((m) => memberRow(m, report, opts)));
+  }
+  const digests = Object.entries(opts.digests ?? {}).map(([week, id]) => [Number(week), id] as const).sort((a, b) => a[0] - b[0]);
+  if (digests.length > 0) {
+    // An anchor: the digest sits on the same issue page as this comment.
+    const links = digests.map(([week, id]) => `[${pick(lang, { ko: `${week}주차`, en: `week ${week}` })}](#issuecomment-${id})`).join(' · ');
+    lines.push('', pick(lang, { ko: `**주간 요약**: ${links}`, en: `**Weekly digests**: ${links}` }));
   }
   const t = wallClock(opts.now, opts.timeZone);
   const updated = `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')} ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;

@@ -48,6 +48,8 @@ export const BOUNDS = {
   ignore: 200,
   skip: 104,
   text: 200,
+  /** a reminder goes out at most a week before the deadline */
+  nudgeHours: 7 * 24,
 } as const;
 
 const minutes = (max: number) => z.number().int().min(0).max(max);
@@ -142,6 +144,18 @@ export const studyConfigSchema = z.strictObject({
       /** per-week deadline overrides, local date-time: { "8": "2025-10-30T23:59" } */
       deadlines: z.record(z.string().regex(/^\d{1,2}$/), localDateTime).default({}),
       issueTitle: text(1).optional(),
+    })
+    .prefault({}),
+  nudges: z
+    .strictObject({
+      /** the reminder before each deadline and the digest after each session; `false` turns both off for the study */
+      enabled: z.boolean().default(true),
+      /** how long before week N's notes are due (week N+1's session) the reminder goes out, in hours */
+      hoursBefore: z.number().int().min(1).max(BOUNDS.nudgeHours).default(24),
+      /** weeks that get no reminder (the organizer's call, e.g. a week with no notes) */
+      skipWeeks: z.array(z.number().int().min(1).max(BOUNDS.weeks)).max(BOUNDS.weeks).default([]),
+      /** the digest comment after each session (and its Discord/Slack mirror) */
+      digest: z.boolean().default(true),
     })
     .prefault({}),
   verify: z

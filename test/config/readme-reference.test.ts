@@ -20,7 +20,7 @@ function keysOf(schema: unknown, prefix = ''): string[] {
 describe('README configuration reference', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const section = readme.slice(readme.indexOf('<!-- section:config -->'), readme.indexOf('<!-- section:rubrics -->'));
-  it.each(keysOf(studyConfigSchema).filter((k) => !['schedule', 'paths', 'checks', 'attendance', 'verify'].includes(k)))(
+  it.each(keysOf(studyConfigSchema).filter((k) => !['schedule', 'paths', 'checks', 'attendance', 'verify', 'nudges'].includes(k)))(
     'documents `%s`',
     (key) => {
       expect(section).toContain(`| \`${key}\` |`);
