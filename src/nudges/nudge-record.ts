@@ -1,0 +1,93 @@
+import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import { z } from 'zod';
+import { ledgerSeal, type LedgerSeal } from '../attendance/ledger-seal.js';
+import { markerFor } from '../github/marker-comment.js';
+import type { RepoRef } from '../github/octokit.js';
+
+/**
+ * The bot's record of a reminder or a digest, hidden in that very comment and signed like the
+ * ledger (a key only the app holds, bound to the repository, a purpose of its own). After a
+ * restart, on a redelivery or in a second replica, what was sent is read back from these
+ * records: never from the repository, and never from a comment the app did not sign.
+ */
+export type NudgeRecord =
+  | { kind: 'nudge'; week: number; logins: string[] }
+  | {
+      kind: 'digest';
+      week: number;
+      /** no more edits: the week's notes are due and the next session has started */
+      final: boolean;
+      /** the mirrors (Discord, Slack) it was handed to: at most once each, recorded before sending */
+      mirrored: string[];
+    };
+
+export const NUDGE_MARKER = markerFor('nudge');
+export const DIGEST_MARKER = markerFor('digest');
+
+const VERSION = 1;
+const BLOCK = /<!-- study-bot:nudge-record v(\d+) ([A-Za-z0-9+/=]+)(?: sig=([0-9a-f]{64}))? -->/;
+
+const schema = z.strictObject({
+  v: z.literal(VERSION),
+  k: z.enum(['n', 'd']),
+  w: z.number().int().min(1).max(52),
+  l: z.array(z.string().min(1).max(45)).max(500).optional(),
+  f: z.union([z.literal(0), z.literal(1)]).optional(),
+  m: z.array(z.enum(['discord', 'slack'])).max(2).optional(),
+});
+
+export const nudgeRecordSeal = (secrets: readonly string[], repo: RepoRef): LedgerSeal | null => ledgerSeal(secrets, repo, 'nudge-record v1');
+
+export function encodeNudgeRecord(record: NudgeRecord, seal: LedgerSeal | null): string {
+  const data: z.infer<typeof schema> =
+    record.kind === 'nudge'
+      ? { v: VERSION, k: 'n', w: record.week, l: record.logins }
+      : { v: VERSION, k: 'd', w: record.week, f: record.final ? 1 : 0, m: record.mirrored as ('discord' | 'slack')[] };
+  const packed = Buffer.from(deflateSync(strToU8(JSON.stringify(data)), { level: 9 })).toString('base64');
+  return `<!-- study-bot:nudge-record v${VERSION} ${packed}${seal ? ` sig=${seal.sign(packed)}` : ''} -->`;
+}
+
+/** The record of a comment body, or null: none, another version, not signed by this app for this repository. */
+export function decodeNudgeRecord(body: string, seal: LedgerSeal | null): NudgeRecord | null {
+  const match = BLOCK.exec(body);
+  if (!match || Number(match[1]) !== VERSION) return null;
+  if (seal && !(match[3] && seal.verify(match[2], match[3]))) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(strFromU8(inflateSync(Buffer.from(match[2], 'base64'))));
+  } catch {
+    return null;
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return null;
+  const d = parsed.data;
+  return d.k === 'n' ? { kind: 'nudge', week: d.w, logins: d.l ?? [] } : { kind: 'digest', week: d.w, final: d.f === 1, mirrored: d.m ?? [] };
+}
+
+/** A comment body: the marker and the record on the first line (GitHub's length limit cuts at the end, never there). */
+export const withRecord = (visible: string, record: NudgeRecord, seal: LedgerSeal | null): string =>
+  `${record.kind === 'nudge' ? NUDGE_MARKER : DIGEST_MARKER}${encodeNudgeRecord(record, seal)}\n${visible}`;
+
+export interface SentComment {
+  id: number;
+  body: string;
+  record: NudgeRecord;
+}
+
+/**
+ * What was sent, from the comments of the report issue: bot comments only, with a record that
+ * verifies. Per week, the first reminder and the first digest (by comment id) count; a copy
+ * of a block pasted into another comment by another bot changes nothing.
+ */
+export function sentOf(comments: readonly { id: number; body: string; userType: string }[], seal: LedgerSeal | null) {
+  const nudges = new Map<number, SentComment>();
+  const digests = new Map<number, SentComment>();
+  for (const c of [...comments].sort((a, b) => a.id - b.id)) {
+    if (c.userType !== 'Bot') continue;
+    const record = decodeNudgeRecord(c.body, seal);
+    if (!record) continue;
+    const into = record.kind === 'nudge' ? nudges : digests;
+    if (!into.has(record.week)) into.set(record.week, { id: c.id, body: c.body, record });
+  }
+  return { nudges, digests };
+}
