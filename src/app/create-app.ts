@@ -5,6 +5,8 @@ import { registerConfigTrust } from '../config/register.js';
 import { registerCommandDispatch, type CommandHandler } from '../commands/dispatch.js';
 import { recoverySettingsFromEnv, registerRecovery, type RecoverySettings } from '../recovery/register.js';
 import { registerPushCheck } from '../push-check/register.js';
+import { registerNudgeCapability } from '../nudges/register.js';
+import { nudgeSettingsFromEnv, type NudgeHandle, type NudgeSettings } from '../nudges/scheduler.js';
 import { registerVerify } from '../verify/register.js';
 import { sharedStateFromEnv } from '../shared-state/shared-state.js';
 import type { RecoverVerifyResult } from '../verify/recover-verify.js';
@@ -21,7 +23,9 @@ const detached: AppDeps['background'] = (task) => {
 };
 
 /** The Probot application function, with its dependencies injected. */
-export function createApp(overrides: Partial<AppDeps> & { recovery?: RecoverySettings | null } = {}): ApplicationFunction {
+export function createApp(
+  overrides: Partial<AppDeps> & { recovery?: RecoverySettings | null; nudges?: NudgeSettings | null; onNudges?: (handle: NudgeHandle) => void } = {},
+): ApplicationFunction {
   const deps: AppDeps = { clock: systemClock, background: detached, ...overrides, shared: overrides.shared ?? sharedStateFromEnv() };
   return (app: Probot) => {
     const commands: CommandHandler[] = [];
@@ -31,6 +35,9 @@ export function createApp(overrides: Partial<AppDeps> & { recovery?: RecoverySet
     const attendance = registerAttendance(app, deps, commands);
     const verify = registerVerify(app, deps, commands);
     registerConfigTrust(app, deps, commands);
+    // Reminders and digests run on a timer; needs APP_ID to list installations, like recovery.
+    const nudges = registerNudgeCapability(app, deps, commands, overrides.nudges === undefined ? nudgeSettingsFromEnv() : overrides.nudges);
+    if (nudges) overrides.onNudges?.(nudges);
     registerCommandDispatch(app, deps, commands);
     // Missed deliveries are asked for again (on start, then every few minutes); needs APP_ID.
     const recovery = overrides.recovery === undefined ? recoverySettingsFromEnv() : overrides.recovery;

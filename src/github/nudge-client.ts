@@ -1,0 +1,67 @@
+import type { GitObjectCache } from './git-cache.js';
+import { createMarkedComment } from './marker-comment.js';
+import type { Octokit, RepoRef } from './octokit.js';
+import { readBlob, readTree } from './push-git.js';
+import { recentComments, type RecentComment } from './recent-comments.js';
+import { oldestReportIssue } from './report-issue.js';
+
+/**
+ * The reminders' and digests' calls to GitHub, for one repository and one installation
+ * token: the report issue and the bot's comments on it, the notes on the default branch (blobs
+ * through the app's GitObjectCache, so an unchanged note is read once), recent comments (for
+ * `/verify` records) and a Check Run's conclusion.
+ */
+export interface NudgeGitHub {
+  readonly label: string;
+  reportIssue(): Promise<number | null>;
+  /** every comment of the issue, paginated (the reminders' and digests' records are among them) */
+  comments(issueNumber: number): Promise<{ id: number; body: string; userType: string; htmlUrl: string | null }[]>;
+  /** posted at most once, even when GitHub fails the request after storing the comment */
+  createComment(issueNumber: number, marker: string, body: string): Promise<{ id: number; htmlUrl: string | null }>;
+  updateComment(id: number, body: string): Promise<void>;
+  /** the default branch's paths, and the bytes of those of `wanted` that exist */
+  notes(branch: string, wanted: readonly string[]): Promise<{ paths: string[]; files: { path: string; content: Uint8Array }[] }>;
+  recentComments(since: number): Promise<RecentComment[]>;
+  /** the Check Run's conclusion, `pending` while it runs, null when it is gone */
+  checkRunConclusion(id: number): Promise<string | null>;
+}
+
+export function nudgeGitHub(octokit: Octokit, ref: RepoRef, cache: GitObjectCache): NudgeGitHub {
+  return {
+    label: `${ref.owner}/${ref.repo}`,
+    reportIssue: () => oldestReportIssue(octokit, ref, 1),
+    async comments(issueNumber) {
+      const out: { id: number; body: string; userType: string; htmlUrl: string | null }[] = [];
+      for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { ...ref, issue_number: issueNumber, per_page: 100 })) {
+        for (const c of page.data) out.push({ id: c.id, body: c.body ?? '', userType: c.user?.type ?? 'User', htmlUrl: c.html_url ?? null });
+      }
+      return out;
+    },
+    createComment: (issueNumber, marker, body) => createMarkedComment(octokit, { ...ref, issue_number: issueNumber }, marker, body),
+    async updateComment(id, body) {
+      await octokit.rest.issues.updateComment({ ...ref, comment_id: id, body });
+    },
+    async notes(branch, wanted) {
+      // A branch name is a tree-ish: one request for the whole tree, whatever the push history.
+      const tree = await readTree(octokit, ref, branch);
+      const paths = [...tree.entries.values()].filter((e) => e.type === 'blob').map((e) => e.path);
+      const files: { path: string; content: Uint8Array }[] = [];
+      for (const path of wanted) {
+        const entry = tree.entries.get(path) ?? [...tree.entries.values()].find((e) => e.path.normalize('NFC') === path.normalize('NFC'));
+        if (entry?.type !== 'blob') continue;
+        files.push({ path: entry.path, content: await cache.blob(ref, entry.sha, entry.size, () => readBlob(octokit, ref, entry.sha)) });
+      }
+      return { paths, files };
+    },
+    recentComments: async (since) => (await recentComments(octokit, ref, since)).comments,
+    async checkRunConclusion(id) {
+      try {
+        const { data } = await octokit.rest.checks.get({ ...ref, check_run_id: id });
+        return data.status === 'completed' ? (data.conclusion ?? 'neutral') : 'pending';
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return null;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import { computeReport, type AttendanceReport } from '../attendance/compute-report.js';
+import type { Ledger } from '../attendance/ledger.js';
+import type { LedgerSeal } from '../attendance/ledger-seal.js';
+import { buildSchedule, type Schedule } from '../attendance/schedule.js';
+import { treeOf } from '../check/disk-repo.js';
+import { checkFiles } from '../check/check-files.js';
+import type { StudyConfig } from '../config/schema.js';
+import type { NudgeGitHub } from '../github/nudge-client.js';
+import { classifyPath } from '../paths/classify-path.js';
+import type { SharedClaims } from '../shared-state/claims.js';
+import { recordedRequests } from '../verify/verify-history.js';
+import { buildDigest, type VerifyOutcome } from './digest.js';
+import type { Mirror } from './mirrors.js';
+import { DIGEST_MARKER, NUDGE_MARKER, sentOf, withRecord, type NudgeRecord } from './nudge-record.js';
+import { whoOwes, type NoteCheck } from './owed.js';
+import { dueDigests, dueNudges, nextChange, weekTimes, type WeekTimes } from './plan.js';
+import { renderDigest, renderNudge } from './render.js';
+import { projectWorkOf, type ProjectWork } from './week-work.js';
+
+/**
+ * One pass over one repository: send the week's reminder if it is due and was never sent,
+ * make or update the digest of each open week. What was sent is read back from the bot's own
+ * signed comments on the report issue first, and a claim (Redis with two replicas) is taken
+ * before anything is posted, so a restart, a redelivery or a second replica never sends twice.
+ */
+export interface RepoPassInput {
+  gh: NudgeGitHub;
+  /** the config in effect (the approved one) */
+  config: StudyConfig;
+  /** reads the report's ledger (only when something is due); null: no report yet, so nothing to remind of */
+  ledger(): Promise<Ledger | null>;
+  defaultBranch: string;
+  now: Date;
+  /** signs and verifies the reminders' and digests' records */
+  seal: LedgerSeal | null;
+  /** verifies `/verify` records (the digest lists the week's requests) */
+  verifySeal: LedgerSeal | null;
+  claims: SharedClaims;
+  mirrors: readonly Mirror[];
+  /** records the digest's comment in the report's ledger, so the report links to it */
+  linkDigest(week: number, commentId: number): Promise<void>;
+  /** checks of notes by blob content, kept across passes (a note that did not change is not checked again) */
+  checked?: Map<string, NoteCheck>;
+  log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+}
+
+export interface RepoPassResult {
+  nudged: { week: number; logins: string[]; commentId: number }[];
+  digests: { week: number; action: 'created' | 'updated' | 'final'; commentId: number }[];
+  /** when this repository next needs a pass (ms), null: never again for this schedule */
+  next: number | null;
+}
+
+/** A claim outlives the slowest post; after it, the records on GitHub say what was sent. */
+const CLAIM_SECONDS = 600;
+
+export async function repoPass(input: RepoPassInput): Promise<RepoPassResult> {
+  const { gh, config, now } = input;
+  const result: RepoPassResult = { nudged: [], digests: [], next: null };
+  if (!config.nudges.enabled) return result;
+  const schedule = buildSchedule(config);
+  const times = weekTimes(schedule, config);
+  result.next = nextChange(times, now.getTime());
+  const nudgeWeeks = dueNudges(times, config, now.getTime());
+  const digestWeeks = dueDigests(times, config, now.getTime());
+  if (nudgeWeeks.length === 0 && digestWeeks.length === 0) return result;
+  const ledger = await input.ledger();
+  if (!ledger) return result;
+  const issue = await gh.reportIssue();
+  if (!issue) return result;
+  let sent = sentOf(await gh.comments(issue), input.seal);
+  // Closed digests are final already, or were never made (the app came later): nothing to do.
+  const isFinal = (week: number) => {
+    const r = sent.digests.get(week)?.record;
+    return r?.kind === 'digest' && r.final;
+  };
+  const openDigests = digestWeeks.filter((d) => !isFinal(d.week) && !(d.final && !sent.digests.has(d.week)));
+  const openNudges = nudgeWeeks.filter((w) => !sent.nudges.has(w));
+  if (openNudges.length === 0 && openDigests.length === 0) return result;
+
+  const report = computeReport({ config, schedule, ledger, now });
+  const notes = await checkNotes(input, report, [...new Set([...openNudges, ...openDigests.map((d) => d.week)])]);
+  const key = `${gh.label}`.toLowerCase();
+
+  for (const week of openNudges) {
+    const t = times.find((x) => x.week === week)!;
+    const optedOut = new Set(Object.entries(ledger.nudgePrefs ?? {}).filter(([, p]) => p.off).map(([login]) => login));
+    const project = await projectOf(config, schedule, week);
+    const owing = whoOwes({ config, report, week, optedOut, notes, project });
+    if (owing.length === 0) continue; // everyone is done: no comment at all
+    if (!(await input.claims.claim(`nudge:${key}:${week}`, CLAIM_SECONDS))) continue;
+    // Won the claim: read again, another replica may have sent it before its claim ran out.
+    sent = sentOf(await gh.comments(issue), input.seal);
+    if (sent.nudges.has(week)) continue;
+    const visible = renderNudge(owing, {
+      lang: config.language,
+      timeZone: schedule.timeZone,
+      week,
+      dueAt: new Date(t.dueAt).toISOString(),
+      hoursBefore: Math.max(1, Math.round((t.dueAt - now.getTime()) / 3_600_000)),
+      nextOffline: schedule.weeks.find((w) => w.week === week + 1)?.mode === 'offline',
+    });
+    const record: NudgeRecord = { kind: 'nudge', week, logins: owing.map((o) => o.login.toLowerCase()) };
+    const { id } = await gh.createComment(issue, NUDGE_MARKER, withRecord(visible, record, input.seal));
+    result.nudged.push({ week, logins: record.kind === 'nudge' ? record.logins : [], commentId: id });
+    input.log?.info({ repo: gh.label, week, members: owing.length }, 'nudges: reminder sent');
+  }
+
+  for (const { week, final } of openDigests) {
+    const t = times.find((x) => x.week === week)!;
+    const verify = await verifyOutcomes(input, week, t, report);
+    const digest = buildDigest({ report, week, notes, verify });
+    const sessionWeek = schedule.weeks.find((w) => w.week === week)!;
+    const visible = renderDigest(digest, {
+      lang: config.language,
+      timeZone: schedule.timeZone,
+      session: sessionWeek.session.toISOString(),
+      dueAt: new Date(t.dueAt).toISOString(),
+      final,
+      now,
+    });
+    const existing = sent.digests.get(week);
+    if (existing && existing.record.kind === 'digest') {
+      const body = withRecord(visible, { ...existing.record, final }, input.seal);
+      if (body !== existing.body) await gh.updateComment(existing.id, body);
+      if (body !== existing.body || final) result.digests.push({ week, action: final ? 'final' : 'updated', commentId: existing.id });
+      continue;
+    }
+    if (!(await input.claims.claim(`digest:${key}:${week}`, CLAIM_SECONDS))) continue;
+    sent = sentOf(await gh.comments(issue), input.seal);
+    if (sent.digests.has(week)) continue;
+    // The mirrors are written into the record before they are sent: each gets the digest at most once.
+    const mirrored = input.mirrors.map((m) => m.kind);
+    const { id, htmlUrl } = await gh.createComment(issue, DIGEST_MARKER, withRecord(visible, { kind: 'digest', week, final, mirrored }, input.seal));
+    result.digests.push({ week, action: 'created', commentId: id });
+    await input.linkDigest(week, id).catch((error: unknown) => input.log?.warn({ err: error, repo: gh.label, week }, 'nudges: the report could not link the digest yet'));
+    // Not awaited: a slow or broken chat server never holds up the work on GitHub.
+    void Promise.all(input.mirrors.map((m) => m.send(visible, htmlUrl).catch((error: unknown) => input.log?.warn({ err: error, repo: gh.label, week, mirror: m.kind }, 'nudges: the digest did not reach the mirror'))));
+  }
+  return result;
+}
+
+/**
+ * The week's notes on the default branch, checked with the rubric the push check uses (in the
+ * worker pool: a note never blocks the event loop). A note already checked with the same bytes
+ * is not checked again.
+ */
+async function checkNotes(input: RepoPassInput, report: AttendanceReport, weeks: number[]): Promise<Map<string, NoteCheck>> {
+  const wanted = report.members.flatMap((m) => weeks.map((w) => m.weeks[String(w)]?.submission?.path).filter((p): p is string => !!p));
+  const notes = new Map<string, NoteCheck>();
+  if (wanted.length === 0) return notes;
+  let read;
+  try {
+    read = await input.gh.notes(input.defaultBranch, wanted);
+  } catch (error) {
+    // The report's last verdicts stand in (a ❌ is still named, without its items).
+    input.log?.warn({ err: error, repo: input.gh.label }, 'nudges: could not read the notes; using the report’s verdicts');
+    return notes;
+  }
+  const cache = input.checked ?? new Map<string, NoteCheck>();
+  const fresh = read.files.filter((f) => !cache.has(cacheKey(f.path, f.content)));
+  if (fresh.length > 0) {
+    const reports = await checkFiles({ files: fresh, tree: treeOf(read.paths), config: input.config });
+    for (const [i, r] of reports.entries()) {
+      if (r.status) cache.set(cacheKey(fresh[i].path, fresh[i].content), { path: r.path, status: r.status, findings: r.findings });
+    }
+  }
+  for (const f of read.files) {
+    const check = cache.get(cacheKey(f.path, f.content));
+    if (check) notes.set(f.path.normalize('NFC'), check);
+  }
+  // Bounded: notes of the weeks in play, a few hundred at most.
+  while (cache.size > 2_000) cache.delete(cache.keys().next().value as string);
+  return notes;
+}
+
+const cacheKey = (path: string, content: Uint8Array): string => `${path.normalize('NFC')}\0${Buffer.from(content).toString('base64')}`;
+
+async function projectOf(config: StudyConfig, schedule: Schedule, week: number): Promise<Map<string, ProjectWork>> {
+  const w = schedule.weeks.find((x) => x.week === week)!;
+  const next = schedule.weeks.find((x) => x.week === week + 1);
+  const out = new Map<string, ProjectWork>();
+  for (const member of config.members) {
+    out.set(member.login.toLowerCase(), await projectWorkOf({ member, week, from: w.session.getTime(), until: (next?.session ?? w.deadline).getTime() }));
+  }
+  return out;
+}
+
+/** The week's `/verify` requests on its notes, from the bot's signed records, with their Check Run's conclusion. */
+async function verifyOutcomes(input: RepoPassInput, week: number, t: WeekTimes, report: AttendanceReport): Promise<VerifyOutcome[]> {
+  try {
+    const since = t.digestFrom - 8 * 24 * 3_600_000;
+    const records = recordedRequests(await input.gh.recentComments(since), input.verifySeal, null);
+    const notePaths = new Set(report.members.flatMap((m) => m.weeks[String(week)]?.submission?.path.normalize('NFC') ?? []));
+    const outcomes: VerifyOutcome[] = [];
+    for (const r of records.slice(-50)) {
+      const path = r.job?.path;
+      if (!path) continue;
+      const where = classifyPath(path, input.config);
+      if (!notePaths.has(path.normalize('NFC')) && !(where.kind === 'submission' && where.week === week)) continue;
+      const outcome = r.state === 'pending' ? 'pending' : ((await input.gh.checkRunConclusion(r.job!.checkRunId)) ?? 'neutral');
+      outcomes.push({ requester: r.requester, path, outcome });
+    }
+    return outcomes;
+  } catch (error) {
+    input.log?.warn({ err: error, repo: input.gh.label }, 'nudges: could not read the week’s /verify records');
+    return [];
+  }
+}
