@@ -25,4 +25,9 @@ async function loadMain() {
 }
 
 const main = await loadMain();
+main.preferBaselineWasm();
 process.exitCode = await main.main(process.argv.slice(2));
+// The command's work is done: members call this from hooks and scripts, so nothing left
+// behind (a handle some library forgot to close) may keep them waiting. The timer is unref'd:
+// it only fires when something still holds the event loop open a second after the end.
+setTimeout(() => process.exit(), 1_000).unref();

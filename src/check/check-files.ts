@@ -25,7 +25,19 @@ export interface CheckFilesInput {
   pool?: BudgetedPool;
   /** the GitHub Enterprise Server's host, when the study lives on one: link rules accept its URLs too */
   githubHost?: string | null;
+  /**
+   * The caller is a short-lived process (the CLI), not the bot: with a few notes to check,
+   * small ones are checked on this thread instead of starting workers (see `checkMarkdownInWorker`).
+   */
+  mayInline?: boolean;
 }
+
+/**
+ * Up to this many files, starting workers costs more than it saves: a worker's start and its
+ * own load of the rubric engine take ~0.3-0.8 s, a week note's check 10-50 ms. Past it, the
+ * pool's parallelism and per-file deadlines win.
+ */
+export const INLINE_FILES = 8;
 
 /** The rule id of findings about where a file is, not what is in it. */
 export const PATH_RULE = 'path';
@@ -42,8 +54,11 @@ export async function checkFiles(input: CheckFilesInput): Promise<FileReport[]> 
   const submissions = submissionsByWeekAndMember(input.tree, input.config);
   // Workers get the tree as a list of paths (a function does not cross threads): built once.
   const treePaths = [...input.tree.paths()];
-  const reports = await mapConcurrent(input.files, input.concurrency ?? 4, (file) =>
-    checkOne(file, classifyPath(file.path, input.config), { ...input, rubrics, lang, submissions, treePaths }),
+  const places = input.files.map((file) => classifyPath(file.path, input.config));
+  const notes = places.filter((where) => where.kind === 'submission').length;
+  const inlineSmall = input.mayInline === true && notes <= INLINE_FILES;
+  const reports = await mapConcurrent(input.files, input.concurrency ?? 4, (file, i) =>
+    checkOne(file, places[i], { ...input, rubrics, lang, submissions, treePaths, inlineSmall }),
   );
   flagDuplicates(reports, submissions, lang);
   return reports;
@@ -99,6 +114,7 @@ async function checkOne(
     submissions: ReadonlyMap<string, string[]>;
     pool?: BudgetedPool;
     githubHost?: string | null;
+    inlineSmall?: boolean;
   },
 ): Promise<FileReport> {
   const base = { path: file.path, kind: where.kind, week: where.week, member: where.member };
@@ -149,7 +165,7 @@ async function checkOne(
   const roster = ctx.config.members.map((m) => ({ name: m.name, aliases: m.aliases }));
   const result = await checkMarkdownInWorker(
     { path: nfc(file.path), text, week: where.week, member, roster, rubric, tree: ctx.tree, lang: ctx.lang, githubHost: ctx.githubHost ?? null },
-    { pool: ctx.pool, treePaths: ctx.treePaths },
+    { pool: ctx.pool, treePaths: ctx.treePaths, inlineSmall: ctx.inlineSmall },
   );
   const kinds = oneLinerKinds(rubric);
   return submission(base, result.findings, kinds ? countedOneLiners(result.oneLiners, kinds).length : null);
@@ -213,13 +229,13 @@ function pathFinding(where: PathClass, existing: string | null, lang: Language):
 }
 
 /** `Promise.all` over `items` with at most `limit` in flight, results in input order. */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await fn(items[i]);
+      results[i] = await fn(items[i], i);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));

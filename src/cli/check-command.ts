@@ -69,7 +69,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const selected = positionals.length > 0 ? await selectArguments(positionals, repo, io) : selectStudyFiles(repo, config);
     const files = await readSelected(repo, selected, config);
     // A study on GitHub Enterprise Server: its URLs count as links into the repository too.
-    const reports = await checkFiles({ files, tree: repo.tree, config, lang, githubHost: io.env.GHE_HOST ?? null });
+    const reports = await checkFiles({ files, tree: repo.tree, config, lang, githubHost: io.env.GHE_HOST ?? null, mayInline: true });
     const report: CheckReport = { files: reports };
     if (values.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else io.stdout(header(root, loaded, io, lang) + renderText(reports, { lang, color: io.isTTY && !io.env.NO_COLOR }));

@@ -1,7 +1,21 @@
+import { setFlagsFromString } from 'node:v8';
 import type { Language } from '../config/schema.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import { EXIT, processIO, type CliCommand, type CliIO } from './io.js';
 import { didYouMean } from './parse-cli-args.js';
+import { closeSharedCheckPool } from '../worker/shared-pool.js';
+
+/**
+ * A CLI run is short: WebAssembly stays on V8's baseline compiler (Liftoff). With tiering on,
+ * V8 recompiles the bash grammar (tree-sitter-bash, a large WebAssembly module) with TurboFan
+ * on background threads once a parse makes it hot, and the process cannot exit until that job
+ * is done: seen here as 6-12 s between the last line printed and the exit under load, and
+ * twice the CPU time of the check itself. Process-wide, so the pool's workers have it too;
+ * the server leaves tiering on (its workers live long enough to gain from it).
+ */
+export function preferBaselineWasm(): void {
+  setFlagsFromString('--liftoff-only');
+}
 
 // Each subcommand lives in its own module and is loaded only when used, so `study-bot check`
 // never pays for Probot or the runner.
@@ -72,5 +86,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   // `study-bot --lang en check` means the same as `study-bot check --lang en`
   const { run } = await command.load();
-  return run(own.lang ? [...rest, '--lang', own.lang] : rest, io);
+  try {
+    return await run(own.lang ? [...rest, '--lang', own.lang] : rest, io);
+  } finally {
+    // Every path (done, failed, thrown): idle workers must not outlive the command.
+    await closeSharedCheckPool();
+  }
 }

@@ -156,6 +156,7 @@ async function checkHeadSubmissions(repoDir: string, headPaths: string[], headAt
     tree: treeOf(headPaths),
     config,
     lang,
+    mayInline: true,
   });
   const files = reports.flatMap((r) => (r.status ? [{ path: r.path.normalize('NFC'), status: r.status }] : []));
   return { kind: 'check', files, at: headAt };

@@ -1,54 +1,26 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { MAX_MARKDOWN_BYTES, checkMarkdownSync, type MarkdownCheckInput, type MarkdownCheckResult } from '../rubric/check-markdown.js';
+import { MAX_MARKDOWN_BYTES, checkMarkdown, checkMarkdownSync, type MarkdownCheckInput, type MarkdownCheckResult } from '../rubric/check-markdown.js';
 import { prescanMarkdown } from '../markdown/prescan.js';
-import { BudgetedPool, defaultPoolSize, type Budget, type TaskOutcome } from './budgeted-pool.js';
+import type { BudgetedPool, TaskOutcome } from './budgeted-pool.js';
+import { sharedCheckPool } from './shared-pool.js';
 import { complexityFinding, overBudgetFinding } from './budget-findings.js';
 import type { Bilingual } from '../i18n/pick.js';
 import type { OneLiner } from '../oneliners/types.js';
 import type { CheckTask, ExtractTask } from './worker-entry.js';
 
 /**
- * The entry of a pool worker, from `src/` under tsx (tests, the bench, `npm start` before a
- * build) and from `dist/` once compiled. A worker thread does not inherit tsx's loader, so
- * under tsx the worker starts from a tiny bootstrap that registers it, then imports the
- * TypeScript entry; compiled, the worker runs `worker-entry.js` directly.
+ * The largest note checked inline: a real week note is 2-20 KB; past the pre-scan, remark is
+ * linear on text of this size, so an inline check stays within tens of milliseconds.
  */
-export function workerEntry(moduleUrl: string = import.meta.url): URL {
-  if (!moduleUrl.endsWith('.ts')) return new URL('./worker-entry.js', moduleUrl);
-  const entry = new URL('./worker-entry.ts', moduleUrl).href;
-  // The ESM build of tsx's API (`require.resolve` finds the CommonJS one, which cannot be imported from a data: URL).
-  const tsx = pathToFileURL(createRequire(moduleUrl).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const bootstrap = `const { register } = await import(${JSON.stringify(tsx)}); register(); await import(${JSON.stringify(entry)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
-}
-
-/**
- * The budget of one file. A week's notes check in 10-100 ms; the deadline is there for
- * shapes the pre-scan does not know, and leaves the CLI well inside 10 s on a busy machine.
- */
-export function defaultBudget(env: NodeJS.ProcessEnv = process.env): Budget {
-  return {
-    timeoutMs: boundedInt(env.STUDY_BOT_CHECK_TIMEOUT_MS, 5_000, 200, 600_000),
-    memoryMb: boundedInt(env.STUDY_BOT_CHECK_MEMORY_MB, 512, 64, 8_192),
-  };
-}
-
-function boundedInt(raw: string | undefined, fallback: number, min: number, max: number): number {
-  const n = Number.parseInt(raw ?? '', 10);
-  return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
-}
-
-let shared: BudgetedPool | null = null;
-
-/** The process's one pool for markdown checks, started on first use. */
-export function sharedCheckPool(): BudgetedPool {
-  shared ??= new BudgetedPool({ entry: workerEntry(), size: defaultPoolSize(), budget: defaultBudget() });
-  return shared;
-}
+export const INLINE_MAX_BYTES = 64 * 1024;
 
 export interface CheckInWorkerOptions {
   pool?: BudgetedPool;
+  /**
+   * Check a small file that passed the pre-scan on the calling thread instead of a worker
+   * (the CLI on a few files: a worker costs a thread and a second load of the rubric engine,
+   * ten times the check itself). Never for the bot, whose event loop must stay free.
+   */
+  inlineSmall?: boolean;
   /** every path of `input.tree`, when the caller has them already (one list for many files) */
   treePaths?: string[];
 }
@@ -63,6 +35,7 @@ export async function checkMarkdownInWorker(input: MarkdownCheckInput, options: 
   if (Buffer.byteLength(input.text, 'utf8') > MAX_MARKDOWN_BYTES) return checkMarkdownSync(input);
   const shape = prescanMarkdown(input.text);
   if (shape) return { findings: [complexityFinding(shape, input.lang)], oneLiners: [] };
+  if (options.inlineSmall && Buffer.byteLength(input.text, 'utf8') <= INLINE_MAX_BYTES) return checkMarkdown(input);
   const { tree, ...rest } = input;
   const task: CheckTask = { kind: 'check-markdown', input: { ...rest, treePaths: options.treePaths ?? [...tree.paths()] } };
   const pool = options.pool ?? sharedCheckPool();

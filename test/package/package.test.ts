@@ -173,6 +173,71 @@ describe('the tarball installed as a CLI (npm ci --omit=dev --omit=optional)', (
   });
 });
 
+/**
+ * Members call the CLI from pre-push hooks and scripts: it must exit as soon as its output is
+ * written, every time. Before the fix, a worker pool's idle workers and V8 recompiling the bash
+ * grammar in the background kept half the runs alive for seconds, some for minutes.
+ */
+describe('the installed CLI exits when its output is done', () => {
+  /** Runs the installed CLI; resolves with how long the process lived after its last output. */
+  const timeAfterOutput = (args: string[], cwd: string) =>
+    new Promise<{ code: number | null; lingerMs: number; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [join(installed, 'bin/study-bot.js'), ...args], { cwd, env: { PATH: process.env.PATH, HOME: work } });
+      let last = performance.now();
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        last = performance.now();
+      });
+      child.stderr.on('data', () => (last = performance.now()));
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, lingerMs: performance.now() - last, stdout }));
+    });
+
+  /** A study repository with `members` members' notes for weeks 1..`weeks`, from the bundled example. */
+  const studyWith = async (name: string, members: number, weeks: number) => {
+    const dir = join(work, name);
+    const note = readFileSync(join(repo, 'study/week1/hgd.md'), 'utf8');
+    for (let w = 1; w <= weeks; w++) {
+      mkdirSync(join(dir, `study/week${w}`), { recursive: true });
+      for (let m = 0; m < members; m++) cpSync(join(repo, 'study/week1/hgd.md'), join(dir, `study/week${w}/member${m}.md`));
+    }
+    expect(note.length).toBeGreaterThan(0);
+    await run('git', ['init', '-q'], { cwd: dir });
+    return dir;
+  };
+
+  it('on a few notes, 20 runs in a row (checked inline) and 5 on nine notes (the worker pool)', async () => {
+    const few = await studyWith('few-notes', 3, 1);
+    const nine = await studyWith('nine-notes', 3, 3);
+    const lingers: number[] = [];
+    // the copies' titles name another member (a warning): exit 0, a full report
+    for (let i = 0; i < 20; i++) {
+      const { code, lingerMs, stdout } = await timeAfterOutput(['check', '--lang', 'en'], few);
+      expect(code, stdout).toBe(0);
+      expect(stdout).toContain('member2.md');
+      lingers.push(lingerMs);
+    }
+    for (let i = 0; i < 5; i++) {
+      const { code, lingerMs, stdout } = await timeAfterOutput(['check', '--lang', 'en'], nine);
+      expect(code, stdout).toBe(1); // week 2 and 3's copies say week 1 in their titles
+      expect(stdout).toContain('study/week3/member2.md');
+      lingers.push(lingerMs);
+    }
+    expect(Math.max(...lingers), `ms between the last output and the exit: ${lingers.map(Math.round).join(' ')}`).toBeLessThan(1_000);
+  }, 600_000);
+
+  it('on a 200-note repository (the worker pool), 3 runs', async () => {
+    const big = await studyWith('two-hundred-notes', 25, 8);
+    for (let i = 0; i < 3; i++) {
+      const { code, lingerMs, stdout } = await timeAfterOutput(['check', '--format', 'json'], big);
+      expect(code, stdout.slice(0, 2_000)).toBe(1);
+      expect((JSON.parse(stdout) as { files: unknown[] }).files).toHaveLength(200);
+      expect(lingerMs).toBeLessThan(1_000);
+    }
+  }, 600_000);
+});
+
 describe('the tarball installed as a server (npm ci --omit=dev)', () => {
   it('has Probot but no TypeScript toolchain', () => {
     expect(existsSync(join(server, 'node_modules/probot/package.json'))).toBe(true);

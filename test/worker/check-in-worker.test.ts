@@ -10,7 +10,8 @@ import { checkMarkdown, type MarkdownCheckInput } from '../../src/rubric/check-m
 import { BudgetedPool } from '../../src/worker/budgeted-pool.js';
 import { COMPLEXITY_RULE } from '../../src/worker/budget-findings.js';
 import { extractOneLiners } from '../../src/oneliners/extract-oneliners.js';
-import { checkMarkdownInWorker, extractOneLinersInWorker, workerEntry } from '../../src/worker/check-in-worker.js';
+import { checkMarkdownInWorker, extractOneLinersInWorker } from '../../src/worker/check-in-worker.js';
+import { workerEntry } from '../../src/worker/shared-pool.js';
 
 const pools: BudgetedPool[] = [];
 const pool = (budget: { timeoutMs: number; memoryMb: number }, size = 1) => {
