@@ -121,21 +121,23 @@ export async function repoPass(input: RepoPassInput): Promise<RepoPassResult> {
     });
     const existing = sent.digests.get(week);
     if (existing && existing.record.kind === 'digest') {
-      const body = withRecord(visible, { ...existing.record, final }, input.seal);
+      // The week's whole picture goes to the mirrors once, with the final edit. Which mirrors
+      // got it is written into the record before sending: at most once each, across restarts.
+      const toMirror = final && existing.record.mirrored.length === 0 && input.mirrors.length > 0 && (await input.claims.claim(`digest-mirror:${key}:${week}`, CLAIM_SECONDS)) ? input.mirrors : [];
+      const mirrored = [...existing.record.mirrored, ...toMirror.map((m) => m.kind)];
+      const body = withRecord(visible, { kind: 'digest', week, final, mirrored }, input.seal);
       if (body !== existing.body) await gh.updateComment(existing.id, body);
       if (body !== existing.body || final) result.digests.push({ week, action: final ? 'final' : 'updated', commentId: existing.id });
+      // Not awaited: a slow or broken chat server never holds up the work on GitHub.
+      void Promise.all(toMirror.map((m) => m.send(visible, existing.htmlUrl ?? null).catch((error: unknown) => input.log?.warn({ err: error, repo: gh.label, week, mirror: m.kind }, 'nudges: the digest did not reach the mirror'))));
       continue;
     }
     if (!(await input.claims.claim(`digest:${key}:${week}`, CLAIM_SECONDS))) continue;
     sent = sentOf(await gh.comments(issue), input.seal);
     if (sent.digests.has(week)) continue;
-    // The mirrors are written into the record before they are sent: each gets the digest at most once.
-    const mirrored = input.mirrors.map((m) => m.kind);
-    const { id, htmlUrl } = await gh.createComment(issue, DIGEST_MARKER, withRecord(visible, { kind: 'digest', week, final, mirrored }, input.seal));
+    const { id } = await gh.createComment(issue, DIGEST_MARKER, withRecord(visible, { kind: 'digest', week, final, mirrored: [] }, input.seal));
     result.digests.push({ week, action: 'created', commentId: id });
     await input.linkDigest(week, id).catch((error: unknown) => input.log?.warn({ err: error, repo: gh.label, week }, 'nudges: the report could not link the digest yet'));
-    // Not awaited: a slow or broken chat server never holds up the work on GitHub.
-    void Promise.all(input.mirrors.map((m) => m.send(visible, htmlUrl).catch((error: unknown) => input.log?.warn({ err: error, repo: gh.label, week, mirror: m.kind }, 'nudges: the digest did not reach the mirror'))));
   }
   return result;
 }

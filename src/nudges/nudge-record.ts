@@ -71,6 +71,7 @@ export const withRecord = (visible: string, record: NudgeRecord, seal: LedgerSea
 export interface SentComment {
   id: number;
   body: string;
+  htmlUrl?: string | null;
   record: NudgeRecord;
 }
 
@@ -79,7 +80,7 @@ export interface SentComment {
  * verifies. Per week, the first reminder and the first digest (by comment id) count; a copy
  * of a block pasted into another comment by another bot changes nothing.
  */
-export function sentOf(comments: readonly { id: number; body: string; userType: string }[], seal: LedgerSeal | null) {
+export function sentOf(comments: readonly { id: number; body: string; userType: string; htmlUrl?: string | null }[], seal: LedgerSeal | null) {
   const nudges = new Map<number, SentComment>();
   const digests = new Map<number, SentComment>();
   for (const c of [...comments].sort((a, b) => a.id - b.id)) {
@@ -87,7 +88,7 @@ export function sentOf(comments: readonly { id: number; body: string; userType: 
     const record = decodeNudgeRecord(c.body, seal);
     if (!record) continue;
     const into = record.kind === 'nudge' ? nudges : digests;
-    if (!into.has(record.week)) into.set(record.week, { id: c.id, body: c.body, record });
+    if (!into.has(record.week)) into.set(record.week, { id: c.id, body: c.body, htmlUrl: c.htmlUrl ?? null, record });
   }
   return { nudges, digests };
 }

@@ -45,6 +45,8 @@ export function nudgeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Nudg
 export interface NudgeHandle {
   /** one pass now over every installed repository (passes never overlap) */
   runOnce(): Promise<NudgePassSummary>;
+  /** resolves once no pass is running (a stop waits for it; tests step the timer with it) */
+  settled(): Promise<void>;
   stop(): void;
 }
 
@@ -129,6 +131,9 @@ export function registerNudges(app: Probot, deps: AppDeps, settings: NudgeSettin
   schedule(settings.startDelayMs);
   return {
     runOnce,
+    settled: async () => {
+      while (running) await running.catch(() => undefined);
+    },
     stop() {
       stopped = true;
       cancel?.();

@@ -23,6 +23,12 @@ export class FakeGitHubServer {
   readonly checkRuns: Record<string, any>[] = [];
   readonly issues: Record<string, any>[] = [];
   readonly comments: Record<string, any>[] = [];
+  /** logins answered as repository admins (organizers); everyone else has `write` */
+  readonly organizers = new Set<string>();
+  /** what the default branch points at (default: the commit added last) */
+  head: string | null = null;
+  /** GitHub's clock for `created_at` of new comments (default: the real time) */
+  now: () => Date = () => new Date();
   private server: Server | null = null;
   private port = 0;
 
@@ -57,6 +63,10 @@ export class FakeGitHubServer {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  private headCommit(): FakeCommit | undefined {
+    return this.head ? this.commits.get(this.head) : [...this.commits.values()].at(-1);
+  }
+
   /** Calls logged since `mark` (a length of `calls` taken earlier), as `METHOD /path`. */
   since(mark: number): string[] {
     return this.calls.slice(mark).map((c) => `${c.method} ${c.path}`);
@@ -73,13 +83,24 @@ export class FakeGitHubServer {
       return { status: 201, body: { token: 'ghs_fake', expires_at: '2099-01-01T00:00:00Z', permissions: { checks: 'write', contents: 'read', issues: 'write' } } };
     }
     this.calls.push({ method, path });
+    // The app's installations and their repositories (the recovery pass, the reminders' timer).
+    if (method === 'GET' && path === '/app/installations') {
+      return { status: 200, body: [{ ...openapiExample<Record<string, unknown>>('installation'), id: 1, suspended_at: null }] };
+    }
+    if (method === 'GET' && path === '/installation/repositories') {
+      const listing = openapiExample<Record<string, any>>('repository-paginated');
+      const example = listing.repositories[0];
+      const repository = { ...example, id: 1296269, name: this.repo, full_name: `${this.owner}/${this.repo}`, owner: { ...example.owner, login: this.owner }, html_url: `https://github.com/${this.owner}/${this.repo}`, default_branch: 'master', archived: false };
+      return { status: 200, body: { ...listing, total_count: 1, repositories: [repository] } };
+    }
     const repoPath = `/repos/${this.owner}/${this.repo}`;
     if (!path.startsWith(repoPath)) return { status: 404, body: { message: 'Not Found' } };
     const rest = path.slice(repoPath.length);
     let m: RegExpExecArray | null;
 
-    if (method === 'GET' && (m = /^\/git\/trees\/([0-9a-f]{40})$/.exec(rest))) {
-      const commit = this.commits.get(m[1]!);
+    if (method === 'GET' && (m = /^\/git\/trees\/([^/]+)$/.exec(rest))) {
+      // a sha, or a branch name (a tree-ish): the default branch's head
+      const commit = /^[0-9a-f]{40}$/.test(m[1]!) ? this.commits.get(m[1]!) : this.headCommit();
       return commit ? { status: 200, body: commit.treeResponse() } : { status: 404, body: { message: 'Not Found' } };
     }
     if (method === 'GET' && (m = /^\/git\/blobs\/([0-9a-f]{40})$/.exec(rest))) {
@@ -90,7 +111,7 @@ export class FakeGitHubServer {
     }
     if (method === 'GET' && (m = /^\/contents\/(.+)$/.exec(rest))) {
       const ref = url.searchParams.get('ref');
-      const commit = ref ? this.commits.get(ref) : [...this.commits.values()].at(-1);
+      const commit = ref ? this.commits.get(ref) : this.headCommit();
       const bytes = commit?.files.get(m[1]!);
       if (!bytes) return { status: 404, body: { message: 'Not Found' } };
       return { status: 200, body: { ...openapiExample<Record<string, unknown>>('content-file'), path: m[1], content: Buffer.from(bytes).toString('base64'), encoding: 'base64', size: bytes.length } };
@@ -112,6 +133,23 @@ export class FakeGitHubServer {
       };
       this.checkRuns.push(run);
       return { status: 201, body: run };
+    }
+    if (method === 'GET' && (m = /^\/check-runs\/(\d+)$/.exec(rest))) {
+      const run = this.checkRuns.find((r) => r.id === Number(m![1]));
+      return run ? { status: 200, body: run } : { status: 404, body: { message: 'Not Found' } };
+    }
+    if (method === 'GET' && (m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest))) {
+      const admin = this.organizers.has(m[1]!);
+      const example = openapiExample<Record<string, any>>('repository-collaborator-permission-response-if-user-has-admin-permissions');
+      return { status: 200, body: { ...example, permission: admin ? 'admin' : 'write', role_name: admin ? 'admin' : 'write', user: { ...example.user, login: m[1] } } };
+    }
+    if (method === 'GET' && rest === '/issues/comments') {
+      const since = url.searchParams.get('since');
+      return { status: 200, body: this.comments.filter((c) => !since || Date.parse(c.updated_at) >= Date.parse(since)) };
+    }
+    if (method === 'GET' && rest === '/comments') return { status: 200, body: [] };
+    if (method === 'POST' && /^\/issues\/comments\/\d+\/reactions$/.test(rest)) {
+      return { status: 201, body: { ...openapiExample<Record<string, unknown>>('reaction'), content: body.content } };
     }
     if (method === 'GET' && (m = /^\/commits\/([0-9a-f]{40})\/check-runs$/.exec(rest))) {
       const runs = this.checkRuns.filter((r) => r.head_sha === m![1]);
@@ -138,7 +176,18 @@ export class FakeGitHubServer {
       if (method === 'POST') {
         const example = openapiExample('issue-comment');
         const id = 9000 + this.comments.length;
-        const comment = { ...example, id, issue_number: issueNumber, body: body.body, html_url: `http://127.0.0.1/${this.owner}/${this.repo}/issues/${issueNumber}#issuecomment-${id}`, user: { ...example.user, login: 'study-bot[bot]', type: 'Bot' } };
+        const at = this.now().toISOString();
+        const comment = {
+          ...example,
+          id,
+          issue_number: issueNumber,
+          body: body.body,
+          created_at: at,
+          updated_at: at,
+          issue_url: `${this.baseUrl}/repos/${this.owner}/${this.repo}/issues/${issueNumber}`,
+          html_url: `http://127.0.0.1/${this.owner}/${this.repo}/issues/${issueNumber}#issuecomment-${id}`,
+          user: { ...example.user, login: 'study-bot[bot]', type: 'Bot' },
+        };
         this.comments.push(comment);
         return { status: 201, body: comment };
       }
@@ -146,7 +195,10 @@ export class FakeGitHubServer {
     if ((m = /^\/issues\/comments\/(\d+)$/.exec(rest))) {
       const comment = this.comments.find((c) => c.id === Number(m![1]));
       if (!comment) return { status: 404, body: { message: 'Not Found' } };
-      if (method === 'PATCH') comment.body = body.body;
+      if (method === 'PATCH') {
+        comment.body = body.body;
+        comment.updated_at = this.now().toISOString();
+      }
       return { status: 200, body: comment };
     }
     return { status: 404, body: { message: `fake GitHub: no route for ${method} ${path}` } };
