@@ -164,6 +164,16 @@ function splitBounded(text: string): string[] {
 
 // ---- C ---------------------------------------------------------------------------------
 
+/** The `#include`s of a C file or header, read from a bounded prefix like the rest. */
+export function includesOf(content: string): CInclude[] {
+  const includes: CInclude[] = [];
+  splitBounded(content.slice(0, CLASSIFY_READ_BYTES)).forEach((line, i) => {
+    const inc = INCLUDE.exec(line);
+    if (inc) includes.push({ target: inc[2], quoted: inc[1] === '"', line: i + 1 });
+  });
+  return includes;
+}
+
 const INCLUDE = /^\s*#\s*include\s*([<"])([^<>"]{1,255})[>"]/;
 const SEC_CALL = /\bSEC\(\s*"([^"]{1,200})"\s*\)/;
 /** Data sections that are not programs (maps, license, globals). */

@@ -26,7 +26,8 @@ export interface BuildImageOptions {
 }
 
 export const DEFAULT_KERNEL_PACKAGE = 'linux-image-cloud-amd64';
-export const IMAGE_PACKAGES = ['bpftrace', 'bpfcc-tools', 'python3-bpfcc', 'nodejs'];
+// clang, llvm, libbpf-dev and bpftool compile and load a member's libbpf C inside the guest (/verify project).
+export const IMAGE_PACKAGES = ['bpftrace', 'bpfcc-tools', 'python3-bpfcc', 'nodejs', 'clang', 'llvm', 'libbpf-dev', 'bpftool'];
 const IMAGE_FILE = 'root.ext4';
 const REQUIRED_TOOLS = [
   ['mmdebstrap', 'mmdebstrap'],

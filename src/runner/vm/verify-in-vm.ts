@@ -18,6 +18,8 @@ import { agentInitramfsPath, ensureAgentInitramfs, pruneOtherSnapshots, saveSnap
 import type { VmRequest } from './vm-request.js';
 import { jailCheck, noJailError } from './qemu-jail.js';
 import { vmUser, type VmUser } from './vm-user.js';
+import { guestProjectReportSchema, type GuestProjectReport, type ProjectPayload } from '../../project/project-request.js';
+import type { RunnerInfoSummary } from '../report-schema.js';
 
 export interface VmVerifyOptions {
   /** Kernels by name ("6.1"); the runner's first kernel when empty. */
@@ -253,6 +255,7 @@ interface BootRequest {
   append?: string[];
   file?: string;
   options?: VmRequest['options'];
+  project?: ProjectPayload;
   /** The real agent: boot files shared next to the image, and a snapshot restored when there is one. */
   warm?: boolean;
   nowMs?: number;
@@ -270,7 +273,7 @@ async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>
   // Folders a killed process left behind (a request's initramfs, a snapshot's sockets).
   sweepStaleTemp();
   const deadlineSeconds = Math.ceil(req.deadlineMs / 1000) + 5;
-  const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}) };
+  const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}), ...(req.project ? { project: req.project } : {}) };
   const line = encodeRequestLine(request);
   // Never a QEMU with the host's view of processes and files (qemu-jail.ts).
   const confinement = jailCheck(req.env);
@@ -417,3 +420,91 @@ const cap = (text: string, max: number) => {
   const clean = withoutControls(text);
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 };
+
+/** Per-step limits for a project in the guest: full emulation compiles ~8x slower. */
+const PROJECT_LIMITS: Record<Accel, Required<ProjectPayload['limits']>> = {
+  kvm: { compileMs: 30_000, loadMs: 30_000, windowMs: 2_000, pythonMs: 30_000 },
+  tcg: { compileMs: 120_000, loadMs: 120_000, windowMs: 2_000, pythonMs: 120_000 },
+};
+/** The longest a project's VM may live, whatever it carries. */
+const MAX_PROJECT_DEADLINE_MS = 20 * 60_000;
+
+export interface ProjectVmRun {
+  runner: RunnerInfoSummary;
+  /** The project's `.bt` scripts, as one-liner results. */
+  scripts: VerifyResult[];
+  project: GuestProjectReport | null;
+  /** Why there is no project report (the VM timed out, flooded its console, sent no answer). */
+  failure: string | null;
+  durationMs: number;
+}
+
+/**
+ * A member's project in one throwaway VM per kernel: the sources compiled, loaded and attached
+ * by the guest agent (guest/check-project.ts), the `.bt` scripts run like one-liners in the
+ * same VM. Same slots, snapshot, jail and deadline as one-liners; the answer is checked against
+ * its schema, the guest's kernel name is the manifest's, not the guest's word.
+ */
+export async function verifyProjectInVm(project: ProjectPayload, scripts: OneLiner[], opts: VmVerifyOptions = {}): Promise<ProjectVmRun[]> {
+  const dir = opts.runnerDir ?? runnerDir(opts.env);
+  const manifest = readManifest(dir);
+  if (!manifest) {
+    throw new Error(`VM 러너 이미지가 없습니다: \`study-bot runner image build\`로 만드세요 (no runner image in ${dir}; build it with \`study-bot runner image build\`)`);
+  }
+  const kernels = pickKernels(manifest, opts.kernels ?? []);
+  const agent = opts.agentSource ?? (await guestAgentSource());
+  const choice = await chooseAccel(dir, manifest, agent, opts.env);
+  const timing = TIMING[choice.accel];
+  const limits = { ...PROJECT_LIMITS[choice.accel], ...(opts.windowMs ? { windowMs: Math.min(opts.windowMs, 60_000) } : {}) };
+  const sent = scripts.slice(0, MAX_REQUEST_ONELINERS);
+  const perSource = project.sources.reduce((sum, s) => sum + (s.kind === 'bcc-python' ? limits.pythonMs : limits.compileMs + limits.loadMs) + limits.windowMs, 0);
+  const perScripts = sent.length ? timing.attachTimeoutMs + (opts.windowMs ?? DEFAULT_WINDOW_MS) + timing.graceMs : 0;
+  const deadlineMs = opts.deadlineMs ?? Math.min(MAX_PROJECT_DEADLINE_MS, timing.bootMs + perScripts + perSource + 30_000);
+  return Promise.all(
+    kernels.map(async (kernel) => {
+      const startedAt = Date.now();
+      const launched = await bootGuest({
+        oneLiners: sent,
+        kernel,
+        manifest,
+        dir,
+        accel: choice.accel,
+        agent,
+        deadlineMs,
+        env: opts.env,
+        append: opts.append,
+        options: { attachTimeoutMs: timing.attachTimeoutMs, windowMs: opts.windowMs ?? DEFAULT_WINDOW_MS, graceMs: timing.graceMs, batchSize: BATCH_SIZE },
+        project: { ...project, limits },
+        warm: !opts.agentSource,
+        ...(opts.nowMs === undefined ? {} : { nowMs: opts.nowMs }),
+      });
+      const runner: RunnerInfoSummary = {
+        kernel: kernel.release,
+        bpftrace: manifest.bpftrace,
+        btf: kernel.features.btf,
+        kprobes: kernel.features.kprobes,
+        arch: 'x64',
+        isolation: 'vm',
+        accel: choice.accel,
+        vmStart: launched.start,
+      };
+      const scriptResults = sent.length ? acceptGuestResults(launched, sent, deadlineMs) : [];
+      const value = launched.frame.ok ? (launched.frame.value as { project?: unknown } | null) : null;
+      const parsed = guestProjectReportSchema.safeParse(value && typeof value === 'object' ? value.project : undefined);
+      const failure = parsed.success ? null : projectFailure(launched, deadlineMs, value);
+      return { runner, scripts: scriptResults, project: parsed.success ? parsed.data : null, failure, durationMs: Date.now() - startedAt };
+    }),
+  );
+}
+
+function projectFailure(launched: LaunchResult, deadlineMs: number, value: unknown): string {
+  if (launched.overflowed) return 'VM이 콘솔에 너무 많이 써서 중단했습니다 (the VM wrote too much to its console and was stopped).';
+  if (launched.timedOut) {
+    return `VM이 제한 시간 ${Math.round(deadlineMs / 1000)}초 안에 끝나지 않아 중단했습니다 (the VM did not finish within ${Math.round(deadlineMs / 1000)} s and was stopped).`;
+  }
+  if (value && typeof value === 'object' && typeof (value as { error?: unknown }).error === 'string') {
+    return `VM 안의 에이전트가 실패했습니다 (the agent inside the VM failed): ${cap(redactSecrets((value as { error: string }).error), MAX_MESSAGE)}`;
+  }
+  if (!launched.frame.ok) return 'VM이 결과 없이 끝났습니다 (the VM ended without a result).';
+  return 'VM이 형식에 맞지 않는 결과를 보냈습니다 (the VM sent a result that does not fit the schema).';
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { projectPayloadSchema } from '../../project/project-request.js';
 import { MAX_REQUEST_ONELINERS, oneLinerSchema } from '../one-liner-schema.js';
 
 /**
@@ -9,6 +10,8 @@ export const vmRequestSchema = z.object({
   version: z.literal(2),
   file: z.string().max(1024).optional(),
   oneLiners: z.array(oneLinerSchema).max(MAX_REQUEST_ONELINERS),
+  /** A member's project to compile, load and attach (`/verify project`); its `.bt` scripts come as oneLiners. */
+  project: projectPayloadSchema.optional(),
   /**
    * The guest's own watchdog, seconds: it reboots (which ends QEMU) even if the host process
    * that should kill it is gone. Counted from when the request arrives: a restored snapshot's

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { getRunnerInfo, type RunnerInfo } from '../../runner-info.js';
 import { verifyOneLiners } from '../../verify-oneliners.js';
+import { checkProject, prepareProjectTools } from './check-project.js';
 import { encodeFrame } from '../result-frame.js';
 import { decodeRequestLine, MAX_REQUEST_LINE, READY_INTERVAL_MS, READY_MARKER } from '../serial-protocol.js';
 import { vmRequestSchema, type VmRequest } from '../vm-request.js';
@@ -21,7 +22,8 @@ async function main(): Promise<unknown> {
   await setClock(request.nowMs);
   // No mount-namespace sandbox in here: the VM is the boundary.
   const { graceMs, ...options } = request.options;
-  return verifyOneLiners(request.oneLiners, { ...options, ...(graceMs ? { limits: { graceMs } } : {}), runnerInfo: info, sandbox: null, isolation: 'vm', file: request.file });
+  const report = await verifyOneLiners(request.oneLiners, { ...options, ...(graceMs ? { limits: { graceMs } } : {}), runnerInfo: info, sandbox: null, isolation: 'vm', file: request.file });
+  return request.project ? { report, project: await checkProject(request.project) } : { report };
 }
 
 /**
@@ -31,6 +33,8 @@ async function main(): Promise<unknown> {
 async function getReady(): Promise<RunnerInfo> {
   const info = await getRunnerInfo();
   if (info.bpftrace) await run('bpftrace', ['-e', 'tracepoint:syscalls:sys_enter_getpid { @[comm] = count(); } BEGIN { exit(); }'], 60_000);
+  // This kernel's vmlinux.h and the project loader, made once, before the snapshot.
+  await prepareProjectTools();
   return info;
 }
 
@@ -90,6 +94,6 @@ function run(file: string, args: string[], timeout: number): Promise<void> {
 }
 
 main()
-  .then((report) => process.stdout.write(encodeFrame({ report })))
+  .then((answer) => process.stdout.write(encodeFrame(answer)))
   .catch((error: unknown) => process.stdout.write(encodeFrame({ error: error instanceof Error ? error.message : String(error) })))
   .finally(() => process.exit(0));

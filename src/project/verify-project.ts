@@ -1,0 +1,183 @@
+import { constants as os } from 'node:os';
+import { redactSecrets, withoutControls } from '../runner/redact.js';
+import type { VerifyResult } from '../runner/report-schema.js';
+import { verifyProjectInVm, type ProjectVmRun, type VmVerifyOptions } from '../runner/vm/verify-in-vm.js';
+import type { ProjectFileClass } from './classify-source.js';
+import { collectProject, type CollectedProject, type ProjectFiles } from './collect-sources.js';
+import type { GuestSourceResult, ProjectPayload } from './project-request.js';
+import type { ProjectEntry, ProjectKernelRun, ProjectReport } from './project-report.js';
+import { explainRejection, firstCompileError, parseStats } from './verifier-log.js';
+
+/**
+ * `/verify project` and `study-bot verify FOLDER --isolation vm`: the project's eBPF checked in
+ * the throwaway VM (never on the host), each program's verdict explained against the sources
+ * that were sent.
+ */
+export async function verifyProject(root: string, files: ProjectFiles, opts: VmVerifyOptions & { only?: string } = {}): Promise<ProjectReport> {
+  const startedAt = Date.now();
+  const collected = collectProject(root, files, opts.only);
+  if (!collected.payload && collected.scripts.length === 0) {
+    return { root, runner: { kernel: '-', bpftrace: null, btf: false, isolation: 'vm' }, entries: collected.entries, durationMs: Date.now() - startedAt };
+  }
+  const payload: ProjectPayload = collected.payload ?? { root, files: [], sources: [], limits: {} };
+  const runs = await verifyProjectInVm(payload, collected.scripts, opts);
+  return projectReport(root, collected, payload, runs, Date.now() - startedAt);
+}
+
+/** The report from the VM runs (one per kernel). Pure: tests feed it recorded guest answers. */
+export function projectReport(root: string, collected: CollectedProject, payload: ProjectPayload, runs: ProjectVmRun[], durationMs: number): ProjectReport {
+  const kernels: ProjectKernelRun[] = runs.map((run) => ({
+    runner: run.runner,
+    entries: [...entriesOf(run, collected, payload, root), ...collected.entries].sort(byPath),
+    ...(run.project?.clang ? { clang: run.project.clang } : {}),
+    ...(run.project?.vmlinuxMs !== undefined ? { vmlinuxMs: run.project.vmlinuxMs } : {}),
+    durationMs: run.durationMs,
+  }));
+  const first = kernels[0]!;
+  const scripts = runs[0]!.scripts;
+  return {
+    root,
+    runner: first.runner,
+    entries: first.entries,
+    ...(first.clang ? { clang: first.clang } : {}),
+    ...(first.vmlinuxMs !== undefined ? { vmlinuxMs: first.vmlinuxMs } : {}),
+    ...(scripts.length ? { scripts: { runner: first.runner, results: scripts as VerifyResult[] } } : {}),
+    durationMs,
+    ...(kernels.length > 1 ? { kernels } : {}),
+  };
+}
+
+const byPath = (a: ProjectEntry, b: ProjectEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? 0) - (b.line ?? 0));
+
+function entriesOf(run: ProjectVmRun, collected: CollectedProject, payload: ProjectPayload, root: string): ProjectEntry[] {
+  const full = (rel: string) => (root === '' ? rel : `${root}/${rel}`);
+  if (!run.project) {
+    return payload.sources.map((s) => ({ path: full(s.path), kind: s.kind, status: 'runner-error' as const, message: run.failure ?? 'no answer' }));
+  }
+  const files = new Map(payload.files.map((f) => [full(f.path), f.content]));
+  const classes = new Map(collected.classes.map((c) => [c.path, c]));
+  return run.project.results.flatMap((result) => {
+    const path = full(result.path);
+    // Only what the host sent gets an entry: a guest naming another path is ignored.
+    if (!payload.sources.some((s) => s.path === result.path)) return [];
+    return result.kind === 'libbpf-c'
+      ? libbpfEntries(path, result, classes.get(path), files, full)
+      : [bccEntry(path, result, classes.get(path), files, full)];
+  });
+}
+
+const clean = (text: string, max = 4000) => {
+  const t = withoutControls(redactSecrets(text));
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+};
+
+function libbpfEntries(path: string, result: GuestSourceResult, cls: ProjectFileClass | undefined, files: Map<string, string>, full: (rel: string) => string): ProjectEntry[] {
+  const kind = 'libbpf-c';
+  if (!result.compile.ok) {
+    const error = firstCompileError(result.compile.stderr);
+    const errorFile = error ? full(error.file) : path;
+    return [{
+      path,
+      kind,
+      status: result.compile.timedOut ? 'timeout' : 'compile-error',
+      ...(error ? { line: error.line, ...(errorFile !== path ? { file: errorFile } : {}) } : {}),
+      message: result.compile.timedOut
+        ? `clang이 ${Math.round(result.compile.ms / 1000)}초 안에 끝나지 않았습니다 (clang did not finish in time)`
+        : `컴파일 실패 (clang failed): ${clean(error?.message ?? result.compile.stderr.split('\n')[0] ?? '', 500)}`,
+      ...(error?.class ? { class: error.class } : {}),
+      log: result.compile.stderr.split('\n').filter((l) => / error: /.test(l)).slice(0, 5).map((l) => clean(l, 300)),
+      steps: { compileMs: result.compile.ms },
+    }];
+  }
+  if (result.loadError && result.programs.length === 0) {
+    return [{ path, kind, status: /within/.test(result.loadError) ? 'timeout' : 'runner-error', message: clean(result.loadError), steps: { compileMs: result.compile.ms, ...(result.loadMs !== undefined ? { loadMs: result.loadMs } : {}) } }];
+  }
+  return result.programs.map((program) => {
+    const declared = cls?.programs?.find((p) => p.functionName === program.name);
+    const stats = parseStats(program.stats);
+    const steps = { compileMs: result.compile.ms, ...(result.loadMs !== undefined ? { loadMs: result.loadMs } : {}), ...(result.windowMs !== undefined ? { windowMs: result.windowMs } : {}) };
+    const base = {
+      path,
+      kind,
+      program: clean(program.name, 256),
+      section: clean(program.section, 256),
+      ...(stats ? { insns: stats.insns, states: { total: stats.total, peak: stats.peak } } : program.insns !== undefined ? { insns: program.insns } : {}),
+      steps,
+    };
+    if (program.err !== 0) {
+      const why = explainRejection({ log: program.log, ...(program.log4 ? { log4: program.log4 } : {}), err: program.err, source: path, files, ...(program.libbpf ? { libbpf: program.libbpf } : {}) });
+      const at = why.at;
+      return {
+        ...base,
+        status: 'rejected' as const,
+        ...(at ? { line: at.line, ...(at.file !== path ? { file: at.file } : {}) } : declared ? { line: declared.line } : {}),
+        message: `검증기가 거부했습니다 (the verifier rejected it, ${errnoName(program.err)})${at ? `: \`${clean(at.text, 200)}\`` : ''}. ${why.message}`,
+        class: why.class,
+        log: why.log.map((l) => clean(l, 300)),
+      };
+    }
+    const line = declared ? { line: declared.line } : {};
+    if (program.attachErr === undefined || program.attachErr === 95) {
+      return { ...base, ...line, status: 'loaded' as const, message: `검증 통과; 자동으로 붙일 수 없는 타입이라 붙이지 않았습니다 (verified; not attached: ${program.section} needs an interface or a hook libbpf does not attach by itself)` };
+    }
+    if (program.attachErr !== 0) {
+      return { ...base, ...line, status: 'attach-failed' as const, message: `검증은 통과했지만 붙이지 못했습니다 (verified, but attaching failed: ${errnoName(program.attachErr)})${/^k(ret)?probe\/|^ksyscall/.test(program.section) ? ' — 이 커널에 그 함수가 없을 수 있습니다 (the function may not exist on this kernel)' : ''}` };
+    }
+    const events = program.runs ?? 0;
+    return {
+      ...base,
+      ...line,
+      status: events > 0 ? ('ok' as const) : ('no-events' as const),
+      events,
+      message: events > 0
+        ? `불러오고 붙였습니다: ${result.windowMs ?? 0} ms 동안 ${events}번 실행 (loaded and attached: ran ${events} times in ${result.windowMs ?? 0} ms)`
+        : `불러오고 붙였지만 작업 부하 동안 한 번도 실행되지 않았습니다 (loaded and attached, never ran during the workload)`,
+    };
+  });
+}
+
+function bccEntry(path: string, result: GuestSourceResult, cls: ProjectFileClass | undefined, files: Map<string, string>, full: (rel: string) => string): ProjectEntry {
+  const output = (result.output ?? []).map((l) => clean(l, 1000));
+  const steps = { compileMs: result.compile.ms, ...(result.windowMs !== undefined ? { windowMs: result.windowMs } : {}) };
+  const base = { path, kind: 'bcc-python', steps, ...(output.length ? { output } : {}) };
+  if (result.exit === 'ok') {
+    return { ...base, status: output.length ? 'ok' : 'no-events', ...(cls?.loads?.line ? { line: cls.loads.line } : {}), message: output.length ? 'BCC가 컴파일하고 불러와 붙였습니다 (BCC compiled, loaded and attached it)' : 'BCC가 실행됐지만 아무것도 출력하지 않았습니다 (BCC ran it; it printed nothing)' };
+  }
+  if (result.exit === 'timeout' || result.exit === 'killed') {
+    return { ...base, status: 'timeout', message: `제한 시간 안에 준비되거나 끝나지 않아 중단했습니다 (did not get ready or stop in time: ${result.exit})` };
+  }
+  // BCC compiles the C as /virtual/main.c: a line there is a line of the .c it loads, or of the
+  // Python string that holds it.
+  const stderr = result.compile.stderr;
+  const m = /\/virtual\/main\.c:(\d+):\d+: (?:fatal )?error: (.*)/.exec(stderr);
+  let at: { file?: string; line?: number } = {};
+  if (m) {
+    const cLine = Number(m[1]);
+    const source = cls?.loads?.sourceFiles[0];
+    if (source && files.has(source)) at = { file: source, line: cLine };
+    else {
+      const start = inlineStart(files.get(path));
+      if (start) at = { line: start + cLine - 1 };
+    }
+  }
+  const last = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const decisive = m ? `${m[2]}` : last[last.length - 1] ?? `exit ${result.exit}`;
+  return {
+    ...base,
+    status: 'error',
+    ...(at.line ? { line: at.line } : {}),
+    ...(at.file && at.file !== path ? { file: at.file } : {}),
+    message: `BCC 스크립트가 실패했습니다 (the BCC script failed): ${clean(decisive, 500)}`,
+    log: last.slice(-5).map((l) => clean(l, 300)),
+  };
+}
+
+/** The line of the Python file where a triple-quoted C program starts (its first C line is the next). */
+function inlineStart(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const index = text.split('\n').findIndex((l) => /"""|'''/.test(l));
+  return index === -1 ? undefined : index + 1;
+}
+
+const ERRNO_NAMES = new Map(Object.entries(os.errno).map(([name, n]) => [n, name]));
+const errnoName = (n: number) => ERRNO_NAMES.get(n) ?? `errno ${n}`;
