@@ -10,12 +10,15 @@ import { ISOLATIONS, runOneLiners, type Isolation } from '../runner/run-one-line
 import { configLanguage } from './config-language.js';
 import { EXIT, type CliIO } from './io.js';
 import { parseCliArgs } from './parse-cli-args.js';
+import { isProjectTarget, runProjectVerify } from './verify-project-command.js';
 
 const usage = (lang: Language) =>
   pick(lang, {
-    ko: `사용법: study-bot verify 파일 [--isolation host|vm] [--kernel 이름]… [--format text|json] [--window-ms N] [--lang ko|en]
+    ko: `사용법: study-bot verify 파일|폴더 [--isolation host|vm] [--kernel 이름]… [--format text|json] [--window-ms N] [--lang ko|en]
 
 파일(마크다운)의 bpftrace one-liner를 실행해 확인합니다 (root 필요).
+프로젝트 폴더나 eBPF 소스(.c, .py, .bt)를 주면 VM 안에서만 컴파일·로드·attach해 프로그램마다
+검증기 결과를 보여 줍니다 (docs/project-verify.md).
 
   --isolation 곳   host(이 머신의 커널, 기본: 내 실습 VM에서 내 노트를 볼 때) 또는
                    vm(버려지는 VM 안, 자체 커널: \`study-bot runner image build\`로 만든 이미지)
@@ -26,9 +29,11 @@ const usage = (lang: Language) =>
 
 종료 코드: 0 모두 동작함 또는 이벤트 없음, 1 하나라도 다른 결과, 2 잘못된 사용법
 `,
-    en: `usage: study-bot verify FILE [--isolation host|vm] [--kernel NAME]… [--format text|json] [--window-ms N] [--lang ko|en]
+    en: `usage: study-bot verify FILE|FOLDER [--isolation host|vm] [--kernel NAME]… [--format text|json] [--window-ms N] [--lang ko|en]
 
 Runs the bpftrace one-liners of a markdown FILE (needs root).
+Given a project FOLDER or one eBPF source (.c, .py, .bt), compiles, loads and attaches its
+programs only inside the VM and shows the verifier's verdict per program (docs/project-verify.md).
 
   --isolation WHERE  host (this machine's kernel, default: your own practice VM, your own notes) or
                    vm (inside a throwaway VM with its own kernel: the image \`study-bot runner image build\` makes)
@@ -73,9 +78,17 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (values.isolation === 'host' && kernels.length > 0) {
     return usageError({ ko: '--kernel은 VM에서만 쓸 수 있습니다 (--isolation vm)', en: '--kernel needs the VM (--isolation vm)' });
   }
-  const isolation: Isolation = (values.isolation as Isolation | undefined) ?? (kernels.length > 0 ? 'vm' : 'host');
   const file = positionals[0]!;
   const full = path.resolve(io.cwd, file);
+  if (isProjectTarget(full)) {
+    // A member's own eBPF code is compiled and loaded only inside the VM, never on this machine.
+    if (values.isolation === 'host') {
+      return usageError({ ko: '프로젝트 코드(폴더, .c, .py, .bt)는 VM에서만 확인합니다 (--isolation vm)', en: 'project code (a folder, .c, .py, .bt) is checked only in the VM (--isolation vm)' });
+    }
+    const lang = parsed.lang ?? (await configLanguage(full)) ?? 'ko';
+    return runProjectVerify(full, { io, lang, format: values.format as string, kernels, windowMs });
+  }
+  const isolation: Isolation = (values.isolation as Isolation | undefined) ?? (kernels.length > 0 ? 'vm' : 'host');
   const lang = parsed.lang ?? (await configLanguage(path.dirname(full))) ?? 'ko';
   let bytes: Uint8Array;
   try {

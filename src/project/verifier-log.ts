@@ -54,7 +54,7 @@ const RULES: ClassRule[] = [
   },
   {
     id: 'kernel-too-old',
-    test: /not found in kernel BTF|unknown program type|prog type \d+ not supported|failed to guess program type/,
+    test: /not found in kernel(?: or module)? BTFs?|unknown program type|prog type \d+ not supported|failed to guess program type/,
     ko: '이 커널에 없는 기능입니다 (kfunc, 프로그램 타입, 붙는 곳): 더 새 커널이 필요하거나 SEC() 이름이 틀렸습니다.',
     en: 'a feature this kernel does not have (a kfunc, program type or attach point): it needs a newer kernel, or the SEC() name is wrong.',
   },
@@ -105,8 +105,12 @@ export function explainRejection(input: { log: string; log4?: string; err: numbe
   const body = lines.filter((l) => !/^processed \d+ insns|^verification time|^stack depth/.test(l));
   const tail = [...body.slice(-12), ...errorLines.slice(-6)].join('\n') + (input.libbpf ? `\n${input.libbpf}` : '');
   const rule = RULES.find((r) => r.test.test(tail));
+  // libbpf writes what it could not relocate into the verifier log too (after the poisoned call).
+  const named = namedByLibbpf([input.libbpf ?? '', ...errorLines.slice(-6), ...body.slice(-6)].join('\n'));
   const decisive = errorLines.length && !errorLines.some((l) => body.slice(-6).includes(l)) ? errorLines.slice(-4) : decisiveLines(body);
-  const at = sourceLine(body, input.source, input.files);
+  // libbpf names what it could not resolve (a CO-RE field, a kfunc): the line that uses it is
+  // the member's mistake, not the last instruction the verifier annotated.
+  const at = (named ? useOf(named, input.source, input.files) : undefined) ?? sourceLine(body, input.source, input.files);
   if (rule) return { class: rule.id, message: `${rule.ko} (${rule.en})`, log: decisive, ...(at ? { at } : {}) };
   if (body.length === 0 && errorLines.length === 0 && (input.err === 22 || input.err === 95 || input.err === 524)) {
     return { class: 'kernel-too-old', message: `${KERNEL_TOO_OLD.ko} (${KERNEL_TOO_OLD.en})`, log: decisive };
@@ -117,6 +121,29 @@ export function explainRejection(input: { log: string; log4?: string; err: numbe
     log: decisive,
     ...(at ? { at } : {}),
   };
+}
+
+/**
+ * What libbpf could not resolve: `struct task_struct___x.field (0:0 @ offset 0)` names the
+ * field, `extern (func ksym) 'bpf_cpumask_create': not found` the kfunc.
+ */
+function namedByLibbpf(libbpf: string | undefined): RegExp | undefined {
+  if (!libbpf) return undefined;
+  const field = /failed to resolve CO-RE relocation[^\n]*?\b(?:struct|union) \w+\.(\w+)/.exec(libbpf);
+  if (field) return new RegExp(`(?:->|CORE_READ\\(.*,\\s*)${field[1]}\\b`);
+  const extern = /extern \([^)]*\) '(\w+)': not found/.exec(libbpf);
+  if (extern) return new RegExp(`^(?!\\s*extern\\b).*\\b${extern[1]}\\s*\\(`);
+  return undefined;
+}
+
+function useOf(pattern: RegExp, source: string, files: Map<string, string>): Explanation['at'] | undefined {
+  const order = [source, ...[...files.keys()].filter((f) => f !== source)];
+  for (const file of order) {
+    const lines = (files.get(file) ?? '').split('\n');
+    const index = lines.findIndex((l) => l.length < 1000 && pattern.test(l));
+    if (index !== -1) return { file, line: index + 1, text: lines[index]!.trim() };
+  }
+  return undefined;
 }
 
 /** The error (last line) and up to three instruction or annotation lines before it. */

@@ -13,7 +13,7 @@ import { explainRejection, firstCompileError, parseStats } from './verifier-log.
  * the throwaway VM (never on the host), each program's verdict explained against the sources
  * that were sent.
  */
-export async function verifyProject(root: string, files: ProjectFiles, opts: VmVerifyOptions & { only?: string } = {}): Promise<ProjectReport> {
+export async function verifyProject(root: string, files: ProjectFiles, opts: VmVerifyOptions & { only?: string; limits?: ProjectPayload['limits'] } = {}): Promise<ProjectReport> {
   const startedAt = Date.now();
   const collected = collectProject(root, files, opts.only);
   if (!collected.payload && collected.scripts.length === 0) {
@@ -143,8 +143,12 @@ function bccEntry(path: string, result: GuestSourceResult, cls: ProjectFileClass
   if (result.exit === 'ok') {
     return { ...base, status: output.length ? 'ok' : 'no-events', ...(cls?.loads?.line ? { line: cls.loads.line } : {}), message: output.length ? 'BCC가 컴파일하고 불러와 붙였습니다 (BCC compiled, loaded and attached it)' : 'BCC가 실행됐지만 아무것도 출력하지 않았습니다 (BCC ran it; it printed nothing)' };
   }
-  if (result.exit === 'timeout' || result.exit === 'killed') {
-    return { ...base, status: 'timeout', message: `제한 시간 안에 준비되거나 끝나지 않아 중단했습니다 (did not get ready or stop in time: ${result.exit})` };
+  const said = result.compile.stderr.split('\n').map((l) => l.trim()).filter(Boolean).slice(-1)[0];
+  if (result.exit === 'killed') {
+    return { ...base, status: 'timeout', message: `Ctrl-C(SIGINT) 뒤에도 끝나지 않아 강제로 종료했습니다 (still running after SIGINT: killed, with everything it started)${said ? `: ${clean(said, 300)}` : ''}` };
+  }
+  if (result.exit === 'timeout') {
+    return { ...base, status: 'timeout', message: `제한 시간 안에 아무것도 출력하지 않아 중단했습니다 (printed nothing within the time limit: stopped)${said ? `: ${clean(said, 300)}` : ''}` };
   }
   // BCC compiles the C as /virtual/main.c: a line there is a line of the .c it loads, or of the
   // Python string that holds it.

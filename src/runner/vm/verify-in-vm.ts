@@ -445,7 +445,7 @@ export interface ProjectVmRun {
  * same VM. Same slots, snapshot, jail and deadline as one-liners; the answer is checked against
  * its schema, the guest's kernel name is the manifest's, not the guest's word.
  */
-export async function verifyProjectInVm(project: ProjectPayload, scripts: OneLiner[], opts: VmVerifyOptions = {}): Promise<ProjectVmRun[]> {
+export async function verifyProjectInVm(project: ProjectPayload, scripts: OneLiner[], opts: VmVerifyOptions & { limits?: ProjectPayload['limits'] } = {}): Promise<ProjectVmRun[]> {
   const dir = opts.runnerDir ?? runnerDir(opts.env);
   const manifest = readManifest(dir);
   if (!manifest) {
@@ -455,7 +455,7 @@ export async function verifyProjectInVm(project: ProjectPayload, scripts: OneLin
   const agent = opts.agentSource ?? (await guestAgentSource());
   const choice = await chooseAccel(dir, manifest, agent, opts.env);
   const timing = TIMING[choice.accel];
-  const limits = { ...PROJECT_LIMITS[choice.accel], ...(opts.windowMs ? { windowMs: Math.min(opts.windowMs, 60_000) } : {}) };
+  const limits = { ...PROJECT_LIMITS[choice.accel], ...(opts.windowMs ? { windowMs: Math.min(opts.windowMs, 60_000) } : {}), ...opts.limits };
   const sent = scripts.slice(0, MAX_REQUEST_ONELINERS);
   const perSource = project.sources.reduce((sum, s) => sum + (s.kind === 'bcc-python' ? limits.pythonMs : limits.compileMs + limits.loadMs) + limits.windowMs, 0);
   const perScripts = sent.length ? timing.attachTimeoutMs + (opts.windowMs ?? DEFAULT_WINDOW_MS) + timing.graceMs : 0;

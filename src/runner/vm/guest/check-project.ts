@@ -157,7 +157,7 @@ function runLoader(object: string, limits: Limits): Promise<{ programs: Program[
           stats: String(value.stats ?? '').slice(0, 512),
           log: String(value.log ?? '').slice(-8_000),
           ...(value.log4 ? { log4: String(value.log4).slice(-8_000) } : {}),
-          ...(value.libbpf ? { libbpf: String(value.libbpf).slice(-2_000) } : {}),
+          ...(value.libbpf ? { libbpf: withoutDir(String(value.libbpf), path.dirname(object)).slice(-2_000) } : {}),
           ...(typeof value.insns === 'number' ? { insns: value.insns } : {}),
           ...(typeof value.xlated === 'number' ? { xlated: value.xlated } : {}),
           ...(typeof value.jited === 'number' ? { jited: value.jited } : {}),
