@@ -25,9 +25,10 @@ export function projectStatusLabel(status: ProjectStatus, lang?: Language): stri
 /** `한국어 (English)` messages cut to one language when one was asked for. */
 function oneLanguage(text: string, lang: Language | undefined): string {
   if (!lang) return text;
-  const m = /^(.*?) \((.*)\)(.*)$/s.exec(text);
-  if (!m) return text;
-  return lang === 'ko' ? `${m[1]}${m[3]}` : `${m[2]}${m[3]}`;
+  const open = text.indexOf(' (');
+  const close = text.lastIndexOf(')');
+  if (open === -1 || close < open) return text;
+  return lang === 'ko' ? `${text.slice(0, open)}${text.slice(close + 1)}` : `${text.slice(open + 2, close)}${text.slice(close + 1)}`;
 }
 
 /**

@@ -60,13 +60,13 @@ const RULES: ClassRule[] = [
   },
   {
     id: 'btf-core',
-    test: /invalid func unknown#195896080|CO-RE relocat|failed to resolve CO-RE|BTF is required|missing BTF|failed to find kernel BTF type|invalid btf|\bBTF\b.*not found/i,
+    test: /invalid func unknown#195896080|CO-RE relocat|failed to resolve CO-RE|BTF is required|missing BTF|failed to find kernel BTF type|invalid btf|BTF [^\n]{0,80}not found/i,
     ko: 'BTF/CO-RE 문제: 커널의 BTF에 없는 타입·필드를 읽거나 BTF 정보가 없습니다. vmlinux.h가 이 커널 것인지, 필드 이름이 맞는지, `-g`로 컴파일했는지 확인하세요.',
     en: 'a BTF/CO-RE problem: a type or field this kernel\'s BTF does not have, or BTF missing. Check the field names, that vmlinux.h matches, and that it was compiled with -g.',
   },
   {
     id: 'helper-not-allowed',
-    test: /unknown func \w+#\d+|program of this type cannot use helper|helper call is not allowed|cannot call \w+ from|not allowed in (?:this|\w+) program/,
+    test: /unknown func \w+#\d+|program of this type cannot use helper|helper call is not allowed|cannot call \w+ from|not allowed in \w+ program/,
     ko: '이 프로그램 타입에서 쓸 수 없는 헬퍼입니다: SEC() 이름(프로그램 타입)과 헬퍼가 맞는지 확인하세요 (`bpftool feature probe`가 목록을 보여 줍니다).',
     en: 'a helper this program type may not call: check that the SEC() name (the program type) fits the helper (`bpftool feature probe` lists them).',
   },
@@ -129,7 +129,7 @@ export function explainRejection(input: { log: string; log4?: string; err: numbe
  */
 function namedByLibbpf(libbpf: string | undefined): RegExp | undefined {
   if (!libbpf) return undefined;
-  const field = /failed to resolve CO-RE relocation[^\n]*?\b(?:struct|union) \w+\.(\w+)/.exec(libbpf);
+  const field = /failed to resolve CO-RE relocation[^\n]*? (?:struct|union) \w+\.(\w+)/.exec(libbpf);
   if (field) return new RegExp(`(?:->|CORE_READ\\(.*,\\s*)${field[1]}\\b`);
   const extern = /extern \([^)]*\) '(\w+)': not found/.exec(libbpf);
   if (extern) return new RegExp(`^(?!\\s*extern\\b).*\\b${extern[1]}\\s*\\(`);

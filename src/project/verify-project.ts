@@ -62,7 +62,7 @@ function entriesOf(run: ProjectVmRun, collected: CollectedProject, payload: Proj
     if (!payload.sources.some((s) => s.path === result.path)) return [];
     return result.kind === 'libbpf-c'
       ? libbpfEntries(path, result, classes.get(path), files, full)
-      : [bccEntry(path, result, classes.get(path), files, full)];
+      : [bccEntry(path, result, classes.get(path), files)];
   });
 }
 
@@ -136,7 +136,7 @@ function libbpfEntries(path: string, result: GuestSourceResult, cls: ProjectFile
   });
 }
 
-function bccEntry(path: string, result: GuestSourceResult, cls: ProjectFileClass | undefined, files: Map<string, string>, full: (rel: string) => string): ProjectEntry {
+function bccEntry(path: string, result: GuestSourceResult, cls: ProjectFileClass | undefined, files: Map<string, string>): ProjectEntry {
   const output = (result.output ?? []).map((l) => clean(l, 1000));
   const steps = { compileMs: result.compile.ms, ...(result.windowMs !== undefined ? { windowMs: result.windowMs } : {}) };
   const base = { path, kind: 'bcc-python', steps, ...(output.length ? { output } : {}) };
