@@ -8,7 +8,9 @@ import { checkFiles } from '../check/check-files.js';
 import { treeOf } from '../check/disk-repo.js';
 import { applyChanges, emptyLedger, type LedgerChange } from '../attendance/ledger.js';
 import { renderOptionsFor, renderReport, sessionLabel } from '../attendance/render-report.js';
-import { buildSchedule } from '../attendance/schedule.js';
+import { buildSchedule, type Schedule } from '../attendance/schedule.js';
+import { whoOwes, type NoteCheck } from '../nudges/owed.js';
+import { renderNudge } from '../nudges/render.js';
 import { parseConfig } from '../config/load-config.js';
 import { CONFIG_PATH, type Language, type StudyConfig } from '../config/schema.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
@@ -18,6 +20,7 @@ import { parseCliArgs } from './parse-cli-args.js';
 const usage = (lang: Language) =>
   pick(lang, {
     ko: `사용법: study-bot report [--repo 폴더] [--config 파일] [--attendance 파일] [--format text|markdown|json] [--now 시각] [--lang ko|en]
+       study-bot report --week N --nudge [--repo 폴더] [--now 시각]
 
 봇의 출석·제출 현황을 git 기록과 출석 파일로 오프라인에서 계산합니다.
 
@@ -28,8 +31,10 @@ const usage = (lang: Language) =>
   --format 형식       text(기본), markdown(현황 댓글과 같은 표), json(도구용 형식)
   --now 시각          이 시각 기준으로 계산 (기본: 지금), 예: 2025-10-17T12:00:00+09:00
   --lang 언어         메시지 언어 ko|en (기본: 설정의 language)
+  --week N --nudge    N주차 마감 전 알림 댓글을 미리 보기 (봇이 보낼 내용과 같음, 아무것도 보내지 않음)
 `,
     en: `usage: study-bot report [--repo DIR] [--config FILE] [--attendance FILE] [--format text|markdown|json] [--now ISO-TIME] [--lang ko|en]
+       study-bot report --week N --nudge [--repo DIR] [--now ISO-TIME]
 
 The bot's attendance and submissions report, computed offline from git history and an attendance file.
 
@@ -40,6 +45,7 @@ The bot's attendance and submissions report, computed offline from git history a
   --format FORMAT    text (default), markdown (what the report comment shows), json (the contract)
   --now ISO-TIME     report as of this time (default: now), e.g. 2025-10-17T12:00:00+09:00
   --lang LANG        message language ko|en (default: the config's language)
+  --week N --nudge   preview week N's reminder comment, as the bot would post it (nothing is sent)
 `,
   });
 
@@ -53,6 +59,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       attendance: { type: 'string' },
       format: { type: 'string', default: 'text' },
       now: { type: 'string' },
+      week: { type: 'string' },
+      nudge: { type: 'boolean' },
     },
     choices: { format: ['text', 'markdown', 'json'] },
     usage,
@@ -67,6 +75,11 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   };
 
+  const nudgeWeek = values.week === undefined ? null : /^\d{1,2}$/.test(values.week) ? Number(values.week) : NaN;
+  if (values.nudge && nudgeWeek === null) return fail({ ko: '--nudge에는 --week N이 필요합니다', en: '--nudge needs --week N' }, true);
+  if (Number.isNaN(nudgeWeek) || (nudgeWeek !== null && !values.nudge)) {
+    return fail({ ko: `--week ${values.week}: 주차 번호와 --nudge를 함께 주세요 (예: --week 3 --nudge)`, en: `--week ${values.week}: give a week number together with --nudge (e.g. --week 3 --nudge)` }, true);
+  }
   const now = values.now ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime())) {
     return fail({
@@ -124,11 +137,18 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return fail(gitProblem(repoDir, error));
   }
   changes.unshift(...historyChanges(history.history, history.headPaths, history.headAt, config));
-  changes.push(await checkHeadSubmissions(repoDir, history.headPaths, history.headAt, config, lang));
+  const checked = await checkHeadSubmissions(repoDir, history.headPaths, history.headAt, config, lang);
+  changes.push(checked.change);
 
   const schedule = buildSchedule(config);
   const ledger = applyChanges(emptyLedger(), changes);
   const report = computeReport({ config, schedule, ledger, now });
+  if (nudgeWeek !== null) {
+    const week = schedule.weeks.find((w) => w.week === nudgeWeek);
+    if (!week) return fail({ ko: `--week ${nudgeWeek}: ${nudgeWeek}주차는 없습니다 (1–${schedule.weeks.length}주차)`, en: `--week ${nudgeWeek}: there is no week ${nudgeWeek} (weeks 1–${schedule.weeks.length})` });
+    io.stdout(previewNudge({ ...config, language: lang }, schedule, report, nudgeWeek, checked.notes) + '\n');
+    return EXIT.ok;
+  }
   if (format === 'json') {
     io.stdout(JSON.stringify(report, null, 2) + '\n');
   } else if (format === 'markdown') {
@@ -148,7 +168,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
  * on the committed bytes (not on uncommitted edits), so the offline report shows ✅/⚠️/❌
  * instead of "not checked yet" for every file.
  */
-async function checkHeadSubmissions(repoDir: string, headPaths: string[], headAt: number, config: StudyConfig, lang: Language): Promise<LedgerChange> {
+async function checkHeadSubmissions(repoDir: string, headPaths: string[], headAt: number, config: StudyConfig, lang: Language): Promise<{ change: LedgerChange; notes: Map<string, NoteCheck> }> {
   const submissions = headPaths.filter((p) => isSubmission(p, config));
   const blobs = await readHeadFiles(repoDir, submissions);
   const reports = await checkFiles({
@@ -159,7 +179,29 @@ async function checkHeadSubmissions(repoDir: string, headPaths: string[], headAt
     mayInline: true,
   });
   const files = reports.flatMap((r) => (r.status ? [{ path: r.path.normalize('NFC'), status: r.status }] : []));
-  return { kind: 'check', files, at: headAt };
+  const notes = new Map(reports.flatMap((r) => (r.status ? [[r.path.normalize('NFC'), { path: r.path, status: r.status, findings: r.findings }] as const] : [])));
+  return { change: { kind: 'check', files, at: headAt }, notes };
+}
+
+/**
+ * The reminder the bot would post for `week`, from the checkout (offline there is no ledger:
+ * nobody has turned reminders off, and project work is not known).
+ */
+function previewNudge(config: StudyConfig, schedule: Schedule, report: AttendanceReport, week: number, notes: Map<string, NoteCheck>): string {
+  const lang = config.language;
+  const owing = whoOwes({ config, report, week, optedOut: new Set(), notes });
+  const due = schedule.weeks.find((w) => w.week === week)!.deadline;
+  if (owing.length === 0) {
+    return pick(lang, { ko: `${week}주차: 남은 것이 있는 멤버가 없어 알림을 보내지 않습니다.`, en: `Week ${week}: nobody owes anything, so no reminder would be posted.` });
+  }
+  return renderNudge(owing, {
+    lang,
+    timeZone: schedule.timeZone,
+    week,
+    dueAt: due.toISOString(),
+    hoursBefore: config.nudges.hoursBefore,
+    nextOffline: schedule.weeks.find((w) => w.week === week + 1)?.mode === 'offline',
+  });
 }
 
 /** Why the history could not be read, without execa's raw `spawn git ENOENT` and command lines. */

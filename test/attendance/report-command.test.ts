@@ -67,6 +67,21 @@ async function report(...args: string[]) {
 }
 
 describe('study-bot report', () => {
+  it('--week N --nudge prints the reminder the bot would post: only who owes, with the missing file or the failing items', async () => {
+    const { code, stdout } = await report('--week', '2', '--nudge');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^### ⏰ 2주차 마감 24시간 전/);
+    // no week-2 note
+    expect(stdout).toContain('- @jiwoo-kim (jiwoo)\n  - 2주차 노트가 아직 없습니다: `study/week2/jiwoo.md`');
+    // a week-2 note that fails the rubric, with its items and the command that checks it
+    expect(stdout).toMatch(/- @hong-gildong \(hgd\)\n  - `study\/week2\/hgd\.md`이\(가\) 루브릭 항목을 통과하지 못했습니다:\n    - `[a-z-]+`/);
+    expect(stdout).toContain('  - 확인: `npx study-bot check study/week2/hgd.md`');
+    const en = await report('--week', '2', '--nudge', '--lang', 'en');
+    expect(en.stdout).toContain('no week 2 note yet: `study/week2/jiwoo.md`');
+    expect((await report('--nudge')).code).toBe(2);
+    expect((await report('--week', '9', '--nudge')).stderr).toContain('9주차는 없습니다');
+  });
+
   it('never says 수료 after the study without attendance data, in any format', async () => {
     const after = ['--now', '2025-11-30T12:00:00+09:00'];
     const json = JSON.parse((await report('--format', 'json', ...after)).stdout);
