@@ -17,6 +17,7 @@ import { FakeGitHubServer } from './fake-github-server.js';
 import { webhookExample } from './github-examples.js';
 import { testOctokit, testPrivateKey } from './probot-app.js';
 import { FakeCommit, OWNER, REPO } from './push-github.js';
+import { checkRunCompleted } from './push-and-report.js';
 import { pushPayload, sha } from './push-probot.js';
 
 export const WORLD_SECRET = 'nudge-world-secret';
@@ -133,14 +134,7 @@ export async function nudgeWorld(options: { start: number; discordUrl?: string; 
     await receiver.probot.receive({ id: `push-${pushes}`, name: 'push', payload } as never);
     await settle();
     for (const run of server.checkRuns.slice(runsBefore)) {
-      const event = webhookExample('check_run', 'completed');
-      const completed = {
-        ...event,
-        check_run: { ...event.check_run, ...run, app: { ...event.check_run.app, id: 1 }, check_suite: { ...event.check_run.check_suite, head_sha: run.head_sha } },
-        repository: (payload as any).repository,
-        installation: { id: 1, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
-      };
-      await receiver.probot.receive({ id: `run-${run.id}`, name: 'check_run', payload: completed } as never);
+      await receiver.probot.receive({ id: `run-${run.id}`, name: 'check_run', payload: checkRunCompleted(run, (payload as any).repository) } as never);
       await settle();
     }
   }

@@ -21,6 +21,17 @@ export interface PushCost {
   ms: number;
 }
 
+/** `check_run.completed` for a run the app created on the stand-in (GitHub tells every app, the creator too). */
+export function checkRunCompleted(run: Record<string, any>, repository: unknown) {
+  const event = webhookExample('check_run', 'completed');
+  return {
+    ...event,
+    check_run: { ...event.check_run, ...run, app: { ...event.check_run.app, id: 1 }, check_suite: { ...event.check_run.check_suite, head_sha: run.head_sha } },
+    repository,
+    installation: { id: 1, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
+  };
+}
+
 export async function pushAndReportWorld() {
   const server = new FakeGitHubServer(OWNER, REPO);
   await server.start();
@@ -67,14 +78,7 @@ export async function pushAndReportWorld() {
     await settle();
     // GitHub then tells every app about the check run: our own run comes back as check_run.completed.
     for (const run of server.checkRuns.slice(runsBefore)) {
-      const event = webhookExample('check_run', 'completed');
-      const completed = {
-        ...event,
-        check_run: { ...event.check_run, ...run, app: { ...event.check_run.app, id: 1 }, check_suite: { ...event.check_run.check_suite, head_sha: run.head_sha } },
-        repository: (payload as any).repository,
-        installation: { id: 1, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
-      };
-      await probot.receive({ id: `world-${pushes}-run-${run.id}`, name: 'check_run', payload: completed } as never);
+      await probot.receive({ id: `world-${pushes}-run-${run.id}`, name: 'check_run', payload: checkRunCompleted(run, (payload as any).repository) } as never);
       await settle();
     }
     return { requests: server.since(mark), ms: performance.now() - t0 };
