@@ -32,21 +32,31 @@ if (proxyUrl && log) {
 }
 
 // With /verify in VMs, save a ready guest per kernel now, in the background, so the first
-// member's request after a start (or a QEMU upgrade) does not wait for it.
+// member's request after a start (or a QEMU upgrade) does not wait for it; then park guests
+// restored from them (the warm pool, STUDY_BOT_VM_POOL per kernel), so a request starts at once.
 const deployment = readVerifyDeployment();
+let stopping = false;
+let stopWarmPool: (() => Promise<void>) | undefined;
 if (deployment.ok && deployment.deployment.driver === 'vm') {
   void import('../runner/vm/verify-in-vm.js')
-    .then(({ prepareWarmStarts }) => prepareWarmStarts())
-    .then((saved) => {
+    .then(async (vm) => {
+      stopWarmPool = vm.stopWarmPool;
+      const saved = await vm.prepareWarmStarts();
       for (const warm of saved) log?.info(`VM snapshot ${warm.kernel}: ${warm.state ? `ready (${Math.round(warm.bytes / 1024 / 1024)} MiB)` : 'none, requests boot cold'}`);
+      if (stopping) return;
+      const pool = await vm.startWarmPool();
+      for (const kernel of pool) log?.info(`VM warm pool ${kernel.kernel}: ${kernel.size} guest(s) to park, ~${Math.round(kernel.bytes / 1024 / 1024)} MiB`);
     })
-    .catch((error: unknown) => log?.warn({ err: error }, 'could not save a VM snapshot; requests boot cold'));
+    .catch((error: unknown) => log?.warn({ err: error }, 'could not save a VM snapshot or park guests; requests restore or boot their own'));
 }
 
 // Probot stops on SIGINT only; `docker stop` and systemd send SIGTERM (and node as PID 1 in a
 // container ignores it without a handler). Finish open requests, then exit.
 process.once('SIGTERM', () => {
+  stopping = true;
   void (async () => {
+    // Parked guests first: each is a QEMU process holding hundreds of MiB.
+    await stopWarmPool?.();
     await proxy?.stop();
     await server.stop().catch((error: unknown) => log?.error({ err: error }, 'error while stopping the server'));
     process.exit(0);

@@ -61,6 +61,8 @@ export interface RawRun {
   /** The process could not start at all (ENOENT, EACCES...). */
   spawnError: string | null;
   durationMs: number;
+  /** From the start to the attach marker (compile + attach), ms; null when it never attached. */
+  attachMs: number | null;
 }
 
 export type OutputMode =
@@ -214,6 +216,7 @@ export class TracedProcess {
       killed: this.killed,
       spawnError,
       durationMs: Date.now() - this.startedAt,
+      attachMs: this.attachedAt === null ? null : this.attachedAt - this.startedAt,
     };
   }
 

@@ -38,8 +38,12 @@ type Translate = (ko: string, en: string, both?: string) => string;
 
 function runnerText(runner: VerifyReport['runner'], t: Translate): string {
   const where = runner.isolation === 'vm' ? `VM (${runner.accel ?? '?'})` : runner.isolation === 'host' ? t('호스트', 'host') : null;
+  const time = runner.timing
+    ? `\n${t('시간', 'time')}: ${runner.vmStart ? `${runner.vmStart === 'pool' ? 'pooled' : runner.vmStart === 'snapshot' ? 'restored' : 'cold'}, ` : ''}` +
+      `${t('시작', 'start')} ${runner.timing.startMs} ms, ${t('컴파일+부착', 'compile+attach')} ${runner.timing.attachMs} ms, ${t('실행', 'run')} ${runner.timing.runMs} ms`
+    : '';
   return `${t('러너', 'runner')}: ${where ? `${where}, ` : ''}kernel ${runner.kernel}, bpftrace ${runner.bpftrace ?? t('없음', 'missing')}, BTF ${runner.btf ? 'yes' : 'no'}` +
-    (runner.kprobes === undefined ? '' : `, kprobes ${runner.kprobes ? 'yes' : 'no'}`);
+    (runner.kprobes === undefined ? '' : `, kprobes ${runner.kprobes ? 'yes' : 'no'}`) + time;
 }
 
 function renderResults(

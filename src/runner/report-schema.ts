@@ -21,8 +21,17 @@ export const runnerInfoSchema = z.object({
   isolation: z.enum(['vm', 'host']).optional(),
   /** How the VM was run: hardware virtualization, or full emulation (slower). */
   accel: z.enum(['kvm', 'tcg']).optional(),
-  /** How the VM started: restored from a guest saved once ready (fast), or booted from scratch. */
-  vmStart: z.enum(['snapshot', 'boot']).optional(),
+  /**
+   * How the VM started: `pool`, a guest restored ahead of time and parked for this request
+   * (fastest); `snapshot`, restored for this request from a guest saved once ready; `boot`,
+   * booted from scratch (cold).
+   */
+  vmStart: z.enum(['pool', 'snapshot', 'boot']).optional(),
+  /**
+   * Where the VM's time went, ms: from the request to the guest taking it (start), compiling
+   * and attaching the one-liners (the slowest of them), and the rest of the guest's run.
+   */
+  timing: z.object({ startMs: z.number().nonnegative(), attachMs: z.number().nonnegative(), runMs: z.number().nonnegative() }).optional(),
 });
 export type RunnerInfoSummary = z.infer<typeof runnerInfoSchema>;
 
@@ -47,6 +56,8 @@ export const verifyResultSchema = z.object({
   /** More output existed than `output` shows. */
   truncated: z.boolean().optional(),
   durationMs: z.number().nonnegative(),
+  /** From starting the program to its probes being attached (compile + attach), ms. */
+  attachMs: z.number().nonnegative().optional(),
 });
 export type VerifyResult = z.infer<typeof verifyResultSchema>;
 

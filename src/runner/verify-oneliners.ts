@@ -174,7 +174,8 @@ async function runBatch(batch: Planned[], info: RunnerInfo, opts: VerifyOptions,
   return launches.map((l, k) => {
     if (l.settled) return l.settled;
     const raw = finished[k]!;
-    return judge(l, raw, attachTimedOut.has(l.process!), info);
+    const result = judge(l, raw, attachTimedOut.has(l.process!), info);
+    return raw.attachMs === null ? result : { ...result, attachMs: raw.attachMs };
   });
 }
 

@@ -165,8 +165,29 @@ function runnerParts(v: VerifyView, runner: VerifyReport['runner']): string {
   if (runner.kprobes !== undefined) parts.push(`kprobes ${yes(runner.kprobes)}`);
   if (runner.arch) parts.push(cell(runner.arch, 20));
   if (v.kernelLabel && runner.isolation !== 'vm') parts.push(pick(v.lang, { ko: `레이블 \`${v.kernelLabel}\``, en: `label \`${v.kernelLabel}\`` }));
+  const time = vmTimeText(runner, v.lang);
+  if (time) parts.push(time);
   return `${pick(v.lang, { ko: '러너', en: 'Runner' })}: ${parts.join(' · ')}`;
 }
+
+/** Where the VM's time went (issue 18): how it started, then start, compile+attach, run. */
+export function vmTimeText(runner: VerifyReport['runner'], lang: Language): string | null {
+  if (runner.isolation !== 'vm' || (!runner.vmStart && !runner.timing)) return null;
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const how = runner.vmStart ? pick(lang, VM_START_WORDS[runner.vmStart]) : null;
+  const t = runner.timing;
+  const split = t
+    ? pick(lang, { ko: `시작 ${s(t.startMs)}, 컴파일+부착 ${s(t.attachMs)}, 실행 ${s(t.runMs)}`, en: `start ${s(t.startMs)}, compile+attach ${s(t.attachMs)}, run ${s(t.runMs)}` })
+    : null;
+  return `⏱ ${[how, split].filter(Boolean).join(': ')}`;
+}
+
+/** The report's vmStart in words: pooled, restored, cold. */
+export const VM_START_WORDS = {
+  pool: { ko: '대기 중이던 게스트(pooled)', en: 'pooled guest' },
+  snapshot: { ko: '스냅샷 복원(restored)', en: 'restored snapshot' },
+  boot: { ko: '콜드 부팅(cold)', en: 'cold boot' },
+} as const;
 
 function heading(v: VerifyView): string {
   const file = `[\`${cell(v.path, 120)}\`](${v.webOrigin}/${v.owner}/${v.repo}/blob/${v.sha}/${encodePath(v.path)})`;

@@ -36,6 +36,13 @@ export interface LaunchOptions {
   onReady?: (fd3: Duplex | null) => void;
   /** QEMU in bubblewrap (qemu-jail.ts); null (or left out) without a jail. */
   jail?: Jail;
+  /**
+   * A guest parked at READY for a request that does not exist yet (warm-pool.ts): no request
+   * is sent when the agent first says it is ready, the deadline does not run, and what the
+   * console says meanwhile (heartbeats) is dropped. When `request` resolves, its line is sent
+   * and the deadline starts; when it resolves null, QEMU is killed.
+   */
+  park?: Promise<{ line: string; deadlineMs: number } | null>;
 }
 
 export interface LaunchResult {
@@ -47,6 +54,10 @@ export interface LaunchResult {
   exitCode: number | null;
   /** The agent said it was ready (so QEMU booted or restored the guest). */
   readySeen: boolean;
+  /** ms from QEMU's start until the agent first said it was ready (null: never). */
+  readyAfterMs?: number | null;
+  /** ms from the request's sending until QEMU ended (null: never sent). */
+  requestMs?: number | null;
   timedOut: boolean;
   overflowed: boolean;
   durationMs: number;
@@ -96,10 +107,29 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
         // already gone
       }
     };
-    const timer = setTimeout(() => {
+    let readyAt: number | null = null;
+    let sentAt: number | null = null;
+    const send = (line: string) => {
+      sentAt = Date.now();
+      child.stdin.write(line);
+    };
+    const onDeadline = () => {
       timedOut = true;
       kill();
-    }, opts.deadlineMs);
+    };
+    let timer = opts.park ? null : setTimeout(onDeadline, opts.deadlineMs);
+    // A parked guest's console until its request: heartbeats only, hours of them.
+    let parked = opts.park !== undefined;
+    let pendingLine: string | null = null;
+    let closed = false;
+    void opts.park?.then((taken) => {
+      if (closed) return;
+      if (!taken) return kill();
+      parked = false;
+      timer = setTimeout(onDeadline, taken.deadlineMs);
+      if (readySeen) send(taken.line);
+      else pendingLine = taken.line;
+    });
     const readyTimer = opts.readyWithinMs === undefined ? null : setTimeout(() => {
       if (!readySeen) {
         timedOut = true;
@@ -115,12 +145,14 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
         const text = lastTail + chunk.toString('latin1');
         if (text.includes(READY_MARKER)) {
           readySeen = true;
-          if (opts.request !== undefined) child.stdin.write(opts.request);
+          readyAt = Date.now();
+          if (opts.request !== undefined) send(opts.request);
+          else if (pendingLine !== null) send(pendingLine);
           opts.onReady?.((child.stdio[3] as Duplex | null | undefined) ?? null);
         }
         lastTail = text.slice(-READY_MARKER.length);
       }
-      if (overflowed) return;
+      if (overflowed || parked) return;
       consoleBytes += chunk.length;
       if (consoleBytes > maxConsole) {
         overflowed = true;
@@ -136,7 +168,8 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
       spawnError = error.message;
     });
     child.on('close', (code) => {
-      clearTimeout(timer);
+      closed = true;
+      if (timer) clearTimeout(timer);
       if (readyTimer) clearTimeout(readyTimer);
       const text = Buffer.concat(chunks).toString('utf8');
       resolve({
@@ -145,6 +178,8 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
         qemuErrors: spawnError ? `${spawnError}\n${stderr}`.trim() : stderr.trim(),
         exitCode: code,
         readySeen,
+        readyAfterMs: readyAt === null ? null : readyAt - startedAt,
+        requestMs: sentAt === null ? null : Date.now() - sentAt,
         timedOut,
         overflowed,
         durationMs: Date.now() - startedAt,

@@ -10,7 +10,7 @@ import { detectAccel, type AccelChoice } from './accel.js';
 import { guestAgentSource } from './guest-bundle.js';
 import { buildAgentInitramfs } from './initramfs.js';
 import { launchVm, type Jail, type LaunchResult } from './launch-vm.js';
-import type { Accel, QemuSpec } from './qemu-argv.js';
+import { qemuArgv, type Accel, type QemuSpec } from './qemu-argv.js';
 import { pickKernels, readManifest, runnerDir, type KernelEntry, type RunnerManifest } from './runner-dir.js';
 import { baseResult, deniedResult } from '../verify-oneliners.js';
 import { encodeRequestLine } from './serial-protocol.js';
@@ -20,6 +20,7 @@ import { jailCheck, noJailError } from './qemu-jail.js';
 import { vmUser, type VmUser } from './vm-user.js';
 import { guestProjectReportSchema, type GuestProjectReport, type ProjectPayload } from '../../project/project-request.js';
 import type { RunnerInfoSummary } from '../report-schema.js';
+import { poolMaxBytes, poolSize, WarmPool, type ParkedRequest, type PoolStatus } from './warm-pool.js';
 
 export interface VmVerifyOptions {
   /** Kernels by name ("6.1"); the runner's first kernel when empty. */
@@ -239,8 +240,22 @@ async function runOnKernel(
     warm: !opts.agentSource,
     ...(opts.nowMs === undefined ? {} : { nowMs: opts.nowMs }),
   });
-  acceptGuestResults(launched, sent, deadlineMs).forEach((result, k) => (results[toRun[k]!] = result));
-  return { runner: { ...runner, vmStart: launched.start }, results, durationMs: Date.now() - startedAt };
+  const accepted = acceptGuestResults(launched, sent, deadlineMs);
+  accepted.forEach((result, k) => (results[toRun[k]!] = result));
+  const durationMs = Date.now() - startedAt;
+  return { runner: { ...runner, vmStart: launched.start, ...vmTiming(launched, accepted, durationMs) }, results, durationMs };
+}
+
+/**
+ * Where a VM's time went: before the request reached the guest (waiting for a slot, restoring or
+ * booting; next to nothing for a parked guest), the slowest one-liner's compile and attach (as
+ * the guest measured it, bounded by what the host saw), and the rest.
+ */
+export function vmTiming(launched: Pick<LaunchResult, 'requestMs'>, results: VerifyResult[], durationMs: number): { timing?: { startMs: number; attachMs: number; runMs: number } } {
+  if (launched.requestMs === null || launched.requestMs === undefined) return {};
+  const inGuest = Math.min(launched.requestMs, durationMs);
+  const attachMs = Math.min(inGuest, Math.max(0, ...results.map((r) => r.attachMs ?? 0)));
+  return { timing: { startMs: durationMs - inGuest, attachMs, runMs: inGuest - attachMs } };
 }
 
 interface BootRequest {
@@ -261,20 +276,25 @@ interface BootRequest {
   nowMs?: number;
 }
 
-/** A VM's run, and whether it was restored from the saved guest or booted. */
-type BootResult = LaunchResult & { start: 'snapshot' | 'boot' };
+/** A VM's run, and how it started: parked in the warm pool, restored from the saved guest, or booted. */
+type BootResult = LaunchResult & { start: 'pool' | 'snapshot' | 'boot' };
 
 async function bootGuest(req: BootRequest): Promise<BootResult> {
   const settings = vmSettings(req.env);
-  return vmSlots.run(settings.slots, () => bootNow(req, settings));
+  const pooled = await runPooled(req, settings);
+  return pooled ?? vmSlots.run(settings.slots, () => bootNow(req, settings));
+}
+
+function requestLine(req: BootRequest): string {
+  const deadlineSeconds = Math.ceil(req.deadlineMs / 1000) + 5;
+  const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}), ...(req.project ? { project: req.project } : {}) };
+  return encodeRequestLine(request);
 }
 
 async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<BootResult> {
   // Folders a killed process left behind (a request's initramfs, a snapshot's sockets).
   sweepStaleTemp();
-  const deadlineSeconds = Math.ceil(req.deadlineMs / 1000) + 5;
-  const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}), ...(req.project ? { project: req.project } : {}) };
-  const line = encodeRequestLine(request);
+  const line = requestLine(req);
   // Never a QEMU with the host's view of processes and files (qemu-jail.ts).
   const confinement = jailCheck(req.env);
   if (!confinement.ok) throw noJailError(confinement.why);
@@ -303,6 +323,117 @@ async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>
     }
   }
   return { ...(await launchVm({ spec: cold, deadlineMs: req.deadlineMs, user, jail, request: line })), start: 'boot' };
+}
+
+/** The process's warm pool (warm-pool.ts), when startWarmPool started one. */
+let pool: WarmPool<BootResult> | null = null;
+
+/** Guests of the pool are interchangeable with a request's own guest when their command lines are. */
+const poolKey = (spec: QemuSpec): string => JSON.stringify(qemuArgv(spec));
+
+/**
+ * The request in a guest parked by the warm pool, or null when there is none for it (no pool,
+ * another kernel or VM size, a test's own agent or kernel words) or it died before it was
+ * ready. A guest still starting is waited for outside the VM slots, where its start may wait.
+ */
+async function runPooled(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<BootResult | null> {
+  if (!pool || !req.warm || req.append || poolSize(req.env) === 0) return null;
+  const initramfs = agentInitramfsPath(req.dir, req.kernel, req.agent);
+  if (!existsSync(initramfs)) return null;
+  const guest = pool.take(poolKey(kernelSpec(req.dir, req.manifest, req.kernel, req.accel, settings, initramfs)));
+  if (!guest || !(await guest.ready)) return null;
+  const launched = await vmSlots.run(settings.slots, () => guest.run({ line: requestLine(req), deadlineMs: req.deadlineMs }));
+  return launched && { ...launched, start: 'pool' };
+}
+
+/**
+ * Parks guests for every kernel of the runner (STUDY_BOT_VM_POOL per kernel, one by default,
+ * within STUDY_BOT_VM_POOL_MAX_MB), restored from the saved guests (prepareWarmStarts) or booted
+ * when there are none. The app calls it at start; stopWarmPool (SIGTERM, tests) stops them.
+ */
+export async function startWarmPool(opts: { runnerDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<PoolStatus[]> {
+  const env = opts.env ?? process.env;
+  const dir = opts.runnerDir ?? runnerDir(env);
+  const manifest = readManifest(dir);
+  if (!manifest || poolSize(env) === 0) return [];
+  // Never a QEMU with the host's view of processes and files (qemu-jail.ts).
+  const confinement = jailCheck(env);
+  if (!confinement.ok) throw noJailError(confinement.why);
+  const agent = await guestAgentSource();
+  const choice = await chooseAccel(dir, manifest, agent, env);
+  const settings = vmSettings(env);
+  await stopWarmPool();
+  const started = new WarmPool<BootResult>({
+    size: poolSize(env),
+    maxBytes: poolMaxBytes(env),
+    withSlot: (task) => vmSlots.run(settings.slots, task),
+    warn: (message) => process.emitWarning(`study-bot: ${message}`),
+  });
+  pool = started;
+  const targets = [];
+  for (const kernel of manifest.kernels) {
+    const initramfs = ensureAgentInitramfs(dir, kernel, agent);
+    if (!initramfs) continue;
+    const spec = kernelSpec(dir, manifest, kernel, choice.accel, settings, initramfs);
+    const state = snapshotsEnabled(env) ? await snapshotFile(spec) : null;
+    targets.push({
+      key: poolKey(spec),
+      kernel: kernel.name,
+      bytes: guestBytes(state, settings.memoryMb),
+      launch: (park: Promise<ParkedRequest | null>, onReady: () => void) => parkGuest(spec, choice.accel, env, park, onReady),
+    });
+  }
+  started.setTargets(targets);
+  return started.status();
+}
+
+/** Stops the parked guests (a guest running a request ends with it). */
+export async function stopWarmPool(): Promise<void> {
+  const stopping = pool;
+  pool = null;
+  await stopping?.stop();
+}
+
+export const warmPoolStatus = (): PoolStatus[] => pool?.status() ?? [];
+
+/**
+ * What one parked guest holds: QEMU loads its saved state whole (plus QEMU's own ~100 MiB);
+ * a booted guest touches about as much. Without a saved state yet, a third of its memory.
+ */
+export function guestBytes(state: string | null, memoryMb: number): number {
+  const overhead = 100 * 1024 * 1024;
+  try {
+    if (state) return statSync(state).size + overhead;
+  } catch {
+    // not saved yet
+  }
+  return Math.round((memoryMb * 1024 * 1024) / 3) + overhead;
+}
+
+/** One guest for the pool: restored from the saved guest (booted without one), parked at READY. */
+async function parkGuest(spec: QemuSpec, accel: Accel, env: NodeJS.ProcessEnv, park: Promise<ParkedRequest | null>, onReady: () => void): Promise<BootResult> {
+  sweepStaleTemp();
+  const user = vmUser({ kvm: accel === 'kvm', env });
+  const jail: Jail = {};
+  const timing = TIMING[accel];
+  const state = snapshotsEnabled(env) ? await warmState(spec, accel, env) : null;
+  if (state) {
+    let fd: number | null = null;
+    try {
+      fd = openSync(state, 'r');
+    } catch {
+      // gone since: boot instead
+    }
+    if (fd !== null) {
+      try {
+        const restored = await launchVm({ spec: { ...spec, incomingFd: 3 }, fd3: fd, deadlineMs: timing.bootMs, readyWithinMs: timing.restoreReadyMs, user, jail, park, onReady });
+        return { ...restored, start: 'snapshot' };
+      } finally {
+        closeSync(fd);
+      }
+    }
+  }
+  return { ...(await launchVm({ spec, deadlineMs: timing.bootMs, readyWithinMs: timing.bootMs, user, jail, park, onReady })), start: 'boot' };
 }
 
 /** STUDY_BOT_VM_SNAPSHOT=0 boots every guest cold (to measure, or to rule the snapshot out). */
@@ -412,6 +543,7 @@ export function acceptGuestResults(launched: LaunchResult, sent: OneLiner[], dea
       output,
       ...(guest.truncated || guest.output.length > output.length ? { truncated: true } : {}),
       durationMs: guest.durationMs,
+      ...(guest.attachMs === undefined ? {} : { attachMs: guest.attachMs }),
     };
   });
 }
