@@ -3,7 +3,7 @@ import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
 import { getRunnerInfo, type RunnerInfo } from '../runner/runner-info.js';
 import { getSandbox, type Sandbox } from '../runner/sandbox.js';
-import { probeVmRunner, type VmRunnerProbe } from '../runner/vm/probe-vm-runner.js';
+import { probeVmRunner, type PoolPlan, type VmRunnerProbe } from '../runner/vm/probe-vm-runner.js';
 import { configLanguage } from './config-language.js';
 import { EXIT, type CliIO } from './io.js';
 import { parseCliArgs } from './parse-cli-args.js';
@@ -157,7 +157,28 @@ export function vmChecks(probe: VmRunnerProbe, lang?: Language): DoctorCheck[] {
       fix: 'sudo study-bot runner image snapshot',
     });
   }
+  if (probe.pool) checks.push(poolCheck(probe.pool, t));
   return checks;
+}
+
+/** The warm pool an app here keeps (issue 18): its size, the memory it may hold, and what runs now. */
+function poolCheck(pool: PoolPlan, t: ReturnType<typeof texts>): DoctorCheck {
+  const mib = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
+  const guests = pool.kernels.reduce((n, k) => n + k.guests, 0);
+  const held = pool.kernels.reduce((n, k) => n + k.guests * k.bytesEach, 0);
+  const perKernel = pool.kernels.map((k) => `${k.kernel} ×${k.guests}`).join(', ');
+  const running = t(`지금 실행 중인 QEMU ${pool.running.count}개, ${mib(pool.running.rssBytes)}`, `QEMU running now: ${pool.running.count}, ${mib(pool.running.rssBytes)}`);
+  return {
+    name: 'vm-pool',
+    ok: true,
+    essential: false,
+    detail: pool.size === 0
+      ? t(`꺼짐 (STUDY_BOT_VM_POOL=0): 요청마다 복원합니다; ${running}`, `off (STUDY_BOT_VM_POOL=0): each request restores its own guest; ${running}`)
+      : t(
+          `앱이 미리 복원해 두는 게스트 ${guests}개 (${perKernel}), 약 ${mib(held)} / 한도 ${mib(pool.maxBytes)} (STUDY_BOT_VM_POOL, STUDY_BOT_VM_POOL_MAX_MB); ${running}`,
+          `guests the app keeps parked: ${guests} (${perKernel}), ~${mib(held)} of at most ${mib(pool.maxBytes)} (STUDY_BOT_VM_POOL, STUDY_BOT_VM_POOL_MAX_MB); ${running}`,
+        ),
+  };
 }
 
 /** The private mount namespace bpftrace runs in (src/runner/sandbox.ts): not essential, the policy and redaction still apply. */

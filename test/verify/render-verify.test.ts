@@ -34,6 +34,25 @@ describe('renderVerifyComment', () => {
     expect(text.split('\n').filter((l) => /^\| \d+ \|/.test(l))).toHaveLength(40);
   });
 
+  it('says per kernel how its VM started and where the time went (start, compile+attach, run)', () => {
+    const vm = (kernel: string, vmStart: 'pool' | 'snapshot' | 'boot', startMs: number) => ({
+      runner: { ...runner, kernel, isolation: 'vm' as const, accel: 'tcg' as const, vmStart, timing: { startMs, attachMs: 3_250, runMs: 1_040 } },
+      results: [result(1, { status: 'ok', events: 1 })],
+    });
+    const runs = [vm('6.1.0-50-cloud-amd64', 'pool', 40), vm('6.1.0-47-cloud-amd64', 'boot', 21_300)];
+    const report = { ...runs[0]!, kernels: runs };
+    const ko = renderVerifyComment(view, { kind: 'report', report });
+    const lines = ko.split('\n').filter((l) => l.startsWith('러너:'));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('VM (전체 에뮬레이션)');
+    expect(lines[0]).toContain('⏱ 대기 중이던 게스트(pooled): 시작 0.0 s, 컴파일+부착 3.3 s, 실행 1.0 s');
+    expect(lines[1]).toContain('⏱ 콜드 부팅(cold): 시작 21.3 s');
+    const en = renderVerifyComment({ ...view, lang: 'en' }, { kind: 'report', report: vm('6.1', 'snapshot', 2_500) });
+    expect(en).toContain('⏱ restored snapshot: start 2.5 s, compile+attach 3.3 s, run 1.0 s');
+    // the host runner has no VM to start
+    expect(renderVerifyComment(view, { kind: 'report', report: { runner: { ...runner, isolation: 'host' }, results: [] } })).not.toContain('⏱');
+  });
+
   it('links each line with the path encoded', () => {
     const text = renderVerifyComment(view, { kind: 'report', report: { runner, results: [result(1, { status: 'ok', events: 2, endLine: 7 })] } });
     expect(text).toContain(`https://github.com/o/r/blob/${'a'.repeat(40)}/study/week1/%ED%99%8D%EA%B8%B8%EB%8F%99.md#L5-L7`);

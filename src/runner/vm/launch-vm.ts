@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { QEMU_BINARY, qemuArgv, type QemuSpec } from './qemu-argv.js';
 import { consoleOutsideFrame, decodeFrame, type FrameRead } from './result-frame.js';
-import { READY_MARKER, withoutHeartbeats } from './serial-protocol.js';
+import { READY_MARKER, WARMED_MARKER, withoutHeartbeats } from './serial-protocol.js';
 import { closeFdsArgv, jailArgv, type JailPaths } from './qemu-jail.js';
 import type { VmUser } from './vm-user.js';
 
@@ -43,6 +43,11 @@ export interface LaunchOptions {
    * and the deadline starts; when it resolves null, QEMU is killed.
    */
   park?: Promise<{ line: string; deadlineMs: number } | null>;
+  /**
+   * With `park`: sent when the agent first says it is ready; the guest then counts as ready
+   * (onReady, a request sent) only once it says WARMED_MARKER (serial-protocol.ts).
+   */
+  warmUp?: string;
 }
 
 export interface LaunchResult {
@@ -121,17 +126,18 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
     // A parked guest's console until its request: heartbeats only, hours of them.
     let parked = opts.park !== undefined;
     let pendingLine: string | null = null;
+    let warming = false;
     let closed = false;
     void opts.park?.then((taken) => {
       if (closed) return;
       if (!taken) return kill();
       parked = false;
       timer = setTimeout(onDeadline, taken.deadlineMs);
-      if (readySeen) send(taken.line);
+      if (readySeen && !warming) send(taken.line);
       else pendingLine = taken.line;
     });
     const readyTimer = opts.readyWithinMs === undefined ? null : setTimeout(() => {
-      if (!readySeen) {
+      if (!readySeen || warming) {
         timedOut = true;
         kill();
       }
@@ -141,16 +147,25 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
         first = false;
         opts.onFirstOutput?.();
       }
-      if (!readySeen) {
+      if (!readySeen || warming) {
+        const marker = warming ? WARMED_MARKER : READY_MARKER;
         const text = lastTail + chunk.toString('latin1');
-        if (text.includes(READY_MARKER)) {
-          readySeen = true;
-          readyAt = Date.now();
-          if (opts.request !== undefined) send(opts.request);
-          else if (pendingLine !== null) send(pendingLine);
-          opts.onReady?.((child.stdio[3] as Duplex | null | undefined) ?? null);
-        }
-        lastTail = text.slice(-READY_MARKER.length);
+        if (text.includes(marker)) {
+          if (!readySeen) {
+            readySeen = true;
+            readyAt = Date.now();
+          }
+          if (!warming && opts.park && opts.warmUp !== undefined) {
+            warming = true;
+            child.stdin.write(opts.warmUp);
+          } else {
+            warming = false;
+            if (opts.request !== undefined) send(opts.request);
+            else if (pendingLine !== null) send(pendingLine);
+            opts.onReady?.((child.stdio[3] as Duplex | null | undefined) ?? null);
+          }
+          lastTail = '';
+        } else lastTail = text.slice(-marker.length);
       }
       if (overflowed || parked) return;
       consoleBytes += chunk.length;

@@ -8,6 +8,15 @@
 export const READY_MARKER = '@@STUDYBOT-READY@@';
 export const REQUEST_PREFIX = '@@STUDYBOT-REQUEST@@';
 
+/**
+ * Host to a parked guest, before any request (warm-pool.ts): compile and attach the warm-up
+ * program once more in this QEMU, so the code it translated for bpftrace and LLVM is still
+ * there when the request comes (under full emulation that translation is much of a compile).
+ * The agent answers WARMED_MARKER and waits for its request as before.
+ */
+export const WARMUP_LINE = '@@STUDYBOT-WARMUP@@\n';
+export const WARMED_MARKER = '@@STUDYBOT-WARMED@@';
+
 /** How often a waiting agent says it is ready: the host's wait after a snapshot restore. */
 export const READY_INTERVAL_MS = 100;
 

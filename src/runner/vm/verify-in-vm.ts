@@ -13,14 +13,14 @@ import { launchVm, type Jail, type LaunchResult } from './launch-vm.js';
 import { qemuArgv, type Accel, type QemuSpec } from './qemu-argv.js';
 import { pickKernels, readManifest, runnerDir, type KernelEntry, type RunnerManifest } from './runner-dir.js';
 import { baseResult, deniedResult } from '../verify-oneliners.js';
-import { encodeRequestLine } from './serial-protocol.js';
+import { encodeRequestLine, WARMUP_LINE } from './serial-protocol.js';
 import { agentInitramfsPath, ensureAgentInitramfs, pruneOtherSnapshots, saveSnapshot, snapshotFile } from './snapshot.js';
 import type { VmRequest } from './vm-request.js';
 import { jailCheck, noJailError } from './qemu-jail.js';
 import { vmUser, type VmUser } from './vm-user.js';
 import { guestProjectReportSchema, type GuestProjectReport, type ProjectPayload } from '../../project/project-request.js';
 import type { RunnerInfoSummary } from '../report-schema.js';
-import { poolMaxBytes, poolSize, WarmPool, type ParkedRequest, type PoolStatus } from './warm-pool.js';
+import { poolMaxBytes, poolSize, WarmPool, type ParkedRequest, type PoolRefill, type PoolStatus } from './warm-pool.js';
 
 export interface VmVerifyOptions {
   /** Kernels by name ("6.1"); the runner's first kernel when empty. */
@@ -351,7 +351,7 @@ async function runPooled(req: BootRequest, settings: ReturnType<typeof vmSetting
  * within STUDY_BOT_VM_POOL_MAX_MB), restored from the saved guests (prepareWarmStarts) or booted
  * when there are none. The app calls it at start; stopWarmPool (SIGTERM, tests) stops them.
  */
-export async function startWarmPool(opts: { runnerDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<PoolStatus[]> {
+export async function startWarmPool(opts: { runnerDir?: string; env?: NodeJS.ProcessEnv; warmUp?: boolean; refill?: PoolRefill } = {}): Promise<PoolStatus[]> {
   const env = opts.env ?? process.env;
   const dir = opts.runnerDir ?? runnerDir(env);
   const manifest = readManifest(dir);
@@ -367,6 +367,7 @@ export async function startWarmPool(opts: { runnerDir?: string; env?: NodeJS.Pro
     size: poolSize(env),
     maxBytes: poolMaxBytes(env),
     withSlot: (task) => vmSlots.run(settings.slots, task),
+    ...(opts.refill ? { refill: opts.refill } : {}),
     warn: (message) => process.emitWarning(`study-bot: ${message}`),
   });
   pool = started;
@@ -380,7 +381,7 @@ export async function startWarmPool(opts: { runnerDir?: string; env?: NodeJS.Pro
       key: poolKey(spec),
       kernel: kernel.name,
       bytes: guestBytes(state, settings.memoryMb),
-      launch: (park: Promise<ParkedRequest | null>, onReady: () => void) => parkGuest(spec, choice.accel, env, park, onReady),
+      launch: (park: Promise<ParkedRequest | null>, onReady: () => void) => parkGuest(spec, choice.accel, env, park, onReady, opts.warmUp ?? true),
     });
   }
   started.setTargets(targets);
@@ -410,12 +411,17 @@ export function guestBytes(state: string | null, memoryMb: number): number {
   return Math.round((memoryMb * 1024 * 1024) / 3) + overhead;
 }
 
-/** One guest for the pool: restored from the saved guest (booted without one), parked at READY. */
-async function parkGuest(spec: QemuSpec, accel: Accel, env: NodeJS.ProcessEnv, park: Promise<ParkedRequest | null>, onReady: () => void): Promise<BootResult> {
+/**
+ * One guest for the pool: restored from the saved guest (booted without one), made to run the
+ * warm-up program once more (serial-protocol.ts's WARMUP_LINE), and parked at READY.
+ */
+async function parkGuest(spec: QemuSpec, accel: Accel, env: NodeJS.ProcessEnv, park: Promise<ParkedRequest | null>, onReady: () => void, warm: boolean): Promise<BootResult> {
   sweepStaleTemp();
   const user = vmUser({ kvm: accel === 'kvm', env });
   const jail: Jail = {};
   const timing = TIMING[accel];
+  const warmUp = warm ? { warmUp: WARMUP_LINE } : {};
+  const warmMs = warm ? timing.attachTimeoutMs : 0;
   const state = snapshotsEnabled(env) ? await warmState(spec, accel, env) : null;
   if (state) {
     let fd: number | null = null;
@@ -426,14 +432,14 @@ async function parkGuest(spec: QemuSpec, accel: Accel, env: NodeJS.ProcessEnv, p
     }
     if (fd !== null) {
       try {
-        const restored = await launchVm({ spec: { ...spec, incomingFd: 3 }, fd3: fd, deadlineMs: timing.bootMs, readyWithinMs: timing.restoreReadyMs, user, jail, park, onReady });
+        const restored = await launchVm({ spec: { ...spec, incomingFd: 3 }, fd3: fd, deadlineMs: timing.bootMs, readyWithinMs: timing.restoreReadyMs + warmMs, user, jail, park, onReady, ...warmUp });
         return { ...restored, start: 'snapshot' };
       } finally {
         closeSync(fd);
       }
     }
   }
-  return { ...(await launchVm({ spec, deadlineMs: timing.bootMs, readyWithinMs: timing.bootMs, user, jail, park, onReady })), start: 'boot' };
+  return { ...(await launchVm({ spec, deadlineMs: timing.bootMs, readyWithinMs: timing.bootMs + warmMs, user, jail, park, onReady, ...warmUp })), start: 'boot' };
 }
 
 /** STUDY_BOT_VM_SNAPSHOT=0 boots every guest cold (to measure, or to rule the snapshot out). */

@@ -44,10 +44,18 @@ export interface PoolOptions {
    * behind running requests rather than competing with them for the CPU.
    */
   withSlot?: <T>(task: () => Promise<T>) => Promise<T>;
+  /**
+   * When a taken guest is replaced: `after` its request's guest ended (the default: on a small
+   * host under full emulation a restore next to a running guest slows it), `at-once`, or
+   * `never` (the last two only to measure that choice: bench/verify.bench.ts).
+   */
+  refill?: PoolRefill;
   /** A kind of guest that failed to start this many times in a row is given up on. */
   maxFailures?: number;
   warn?: (message: string) => void;
 }
+
+export type PoolRefill = 'after' | 'at-once' | 'never';
 
 type GuestState = 'starting' | 'parked' | 'taken' | 'ended';
 
@@ -139,14 +147,11 @@ export class WarmPool<R> {
 
   /** The kinds of guest to keep, in order of priority (the first kernel is the default one). */
   setTargets(targets: PoolTarget<R>[]): void {
-    let budget = this.opts.maxBytes;
-    for (const target of targets) {
-      const fits = target.bytes > 0 ? Math.floor(budget / target.bytes) : this.opts.size;
-      const size = Math.max(0, Math.min(this.opts.size, fits));
-      budget -= size * target.bytes;
-      this.targets.set(target.key, { target, size, failures: 0 });
+    const sizes = planPool(targets, this.opts.size, this.opts.maxBytes);
+    targets.forEach((target, i) => {
+      this.targets.set(target.key, { target, size: sizes[i]!, failures: 0 });
       this.fill(target.key);
-    }
+    });
   }
 
   /**
@@ -161,7 +166,9 @@ export class WarmPool<R> {
     guest.state = 'taken';
     this.remove(key, guest);
     // Its replacement starts once this guest has ended (the request's run is over).
-    void guest.result.finally(() => this.fill(key)).catch(() => undefined);
+    const refill = this.opts.refill ?? 'after';
+    if (refill === 'at-once') this.fill(key);
+    else if (refill === 'after') void guest.result.finally(() => this.fill(key)).catch(() => undefined);
     return guest;
   }
 
@@ -247,6 +254,20 @@ export class WarmPool<R> {
     const at = list.indexOf(guest);
     if (at !== -1) list.splice(at, 1);
   }
+}
+
+/**
+ * Guests per kind: `size` each, as long as all of them fit in `maxBytes`, the first kinds
+ * first (the first kernel is the one a request without --kernel gets).
+ */
+export function planPool(targets: readonly { bytes: number }[], size: number, maxBytes: number): number[] {
+  let budget = maxBytes;
+  return targets.map((target) => {
+    const fits = target.bytes > 0 ? Math.floor(budget / target.bytes) : size;
+    const n = Math.max(0, Math.min(size, fits));
+    budget -= n * target.bytes;
+    return n;
+  });
 }
 
 /** Parked guests per kernel: STUDY_BOT_VM_POOL (0 = none), one by default. */

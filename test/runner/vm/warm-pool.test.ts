@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchVm, type LaunchResult } from '../../../src/runner/vm/launch-vm.js';
 import type { QemuSpec } from '../../../src/runner/vm/qemu-argv.js';
 import { FRAME_BEGIN, FRAME_END } from '../../../src/runner/vm/result-frame.js';
-import { encodeRequestLine, READY_MARKER, REQUEST_PREFIX } from '../../../src/runner/vm/serial-protocol.js';
+import { encodeRequestLine, READY_MARKER, REQUEST_PREFIX, WARMED_MARKER, WARMUP_LINE } from '../../../src/runner/vm/serial-protocol.js';
 import { poolMaxBytes, poolSize, WarmPool, type PoolTarget } from '../../../src/runner/vm/warm-pool.js';
 
 let dir: string;
@@ -30,10 +30,19 @@ const fs = require('node:fs');
 fs.appendFileSync(${JSON.stringify(path.join(dir, 'started.log'))}, process.pid + '\\n');
 if (fs.existsSync(${JSON.stringify(path.join(dir, 'fail'))})) process.exit(3);
 const flood = fs.existsSync(${JSON.stringify(path.join(dir, 'flood'))}) ? 'x'.repeat(64 * 1024) : '';
-const timer = setInterval(() => process.stdout.write(flood + ${JSON.stringify(READY_MARKER)} + '\\n'), 20);
+const beat = () => process.stdout.write(flood + ${JSON.stringify(READY_MARKER)} + '\\n');
+let timer = setInterval(beat, 20);
 let text = '';
 process.stdin.on('data', (chunk) => {
   text += chunk;
+  fs.appendFileSync(${JSON.stringify(path.join(dir, 'stdin.log'))}, process.pid + ' ' + String(chunk).slice(0, 24) + '\\n');
+  if (text.startsWith(${JSON.stringify(WARMUP_LINE)})) {
+    // the warm-up: a while without heartbeats, then the marker, then waiting as before
+    text = text.slice(${JSON.stringify(WARMUP_LINE)}.length);
+    clearInterval(timer);
+    setTimeout(() => { process.stdout.write(${JSON.stringify(WARMED_MARKER)} + '\\n'); timer = setInterval(beat, 20); }, 300);
+    return;
+  }
   if (!text.includes('\\n')) return;
   clearInterval(timer);
   const request = JSON.parse(Buffer.from(text.slice(${JSON.stringify(REQUEST_PREFIX)}.length, text.indexOf('\\n')), 'base64').toString());
@@ -53,11 +62,12 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const target = (key: string, opts: { bytes?: number; maxConsoleBytes?: number } = {}): PoolTarget<LaunchResult> => ({
+const target = (key: string, opts: { bytes?: number; maxConsoleBytes?: number; warmUp?: boolean } = {}): PoolTarget<LaunchResult> => ({
   key,
   kernel: key,
   bytes: opts.bytes ?? 100,
-  launch: (park, onReady) => launchVm({ spec, deadlineMs: 1_000, readyWithinMs: 10_000, user: null, qemuBinary: qemu, park, onReady, maxConsoleBytes: opts.maxConsoleBytes }),
+  launch: (park, onReady) =>
+    launchVm({ spec, deadlineMs: 1_000, readyWithinMs: 10_000, user: null, qemuBinary: qemu, park, onReady, maxConsoleBytes: opts.maxConsoleBytes, ...(opts.warmUp ? { warmUp: WARMUP_LINE } : {}) }),
 });
 const newPool = (opts: Partial<ConstructorParameters<typeof WarmPool>[0]> = {}) => {
   const pool = new WarmPool<LaunchResult>({ size: 1, maxBytes: 1_000_000, ...opts });
@@ -106,6 +116,18 @@ describe('the warm pool', () => {
     expect(second?.request.n).toBe(3);
     expect(second?.pid).not.toBe(first?.pid);
     expect(alive(first!.pid)).toBe(false);
+  });
+
+  it('parks a guest only once it has run the warm-up, and sends a request taken meanwhile after it', async () => {
+    const pool = newPool();
+    pool.setTargets([target('a', { warmUp: true })]);
+    // taken while still starting: the request waits for the warm-up to finish
+    const guest = pool.take('a')!;
+    const launched = await guest.run(request(4));
+    expect(answer(launched)?.request.n).toBe(4);
+    const pid = answer(launched)!.pid;
+    const lines = readFileSync(path.join(dir, 'stdin.log'), 'utf8').split('\n').filter((l) => l.startsWith(`${pid} `));
+    expect(lines.map((l) => l.slice(String(pid).length + 1, String(pid).length + 20))).toEqual([WARMUP_LINE.slice(0, 19), REQUEST_PREFIX.slice(0, 19)]);
   });
 
   it('gives a request a guest that is still starting, or none for a kind it does not keep', async () => {

@@ -12,7 +12,7 @@ import { getRunnerInfo, type RunnerInfo } from '../../runner-info.js';
 import { verifyOneLiners } from '../../verify-oneliners.js';
 import { checkProject, prepareProjectTools } from './check-project.js';
 import { encodeFrame } from '../result-frame.js';
-import { decodeRequestLine, MAX_REQUEST_LINE, READY_INTERVAL_MS, READY_MARKER } from '../serial-protocol.js';
+import { decodeRequestLine, MAX_REQUEST_LINE, READY_INTERVAL_MS, READY_MARKER, WARMED_MARKER, WARMUP_LINE } from '../serial-protocol.js';
 import { vmRequestSchema, type VmRequest } from '../vm-request.js';
 
 async function main(): Promise<unknown> {
@@ -32,35 +32,66 @@ async function main(): Promise<unknown> {
  */
 async function getReady(): Promise<RunnerInfo> {
   const info = await getRunnerInfo();
-  if (info.bpftrace) await run('bpftrace', ['-e', 'tracepoint:syscalls:sys_enter_getpid { @[comm] = count(); } BEGIN { exit(); }'], 60_000);
+  if (info.bpftrace) await warmUp();
   // This kernel's vmlinux.h and the project loader, made once, before the snapshot.
   await prepareProjectTools();
   return info;
 }
 
-/** Says "ready" until the host sends a request line; the first valid one is the request. */
+/**
+ * One program with a probe of each kind members use (tracepoint, kprobe, uprobe, interval,
+ * BEGIN/END), compiled and attached: LLVM's code and the kernel's paths for each kind are then
+ * in memory (and, when a parked guest runs it again, translated by QEMU). The tracepoint-only
+ * program is the fallback should a kind not attach on some kernel.
+ */
+const WARM_UP_PROGRAM =
+  'tracepoint:syscalls:sys_enter_getpid { @t[comm] = count(); } kprobe:vfs_read { @k = count(); } ' +
+  'uprobe:/bin/bash:readline { @u = count(); } interval:ms:100 { exit(); } BEGIN { @b = 1; } END { clear(@b); }';
+const FALLBACK_WARM_UP = 'tracepoint:syscalls:sys_enter_getpid { @[comm] = count(); } BEGIN { exit(); }';
+
+async function warmUp(): Promise<void> {
+  if (!(await run('bpftrace', ['-e', WARM_UP_PROGRAM], 60_000))) await run('bpftrace', ['-e', FALLBACK_WARM_UP], 60_000);
+}
+
+/**
+ * Says "ready" until the host sends a request line; the first valid one is the request. A
+ * warm-up line (a parked guest, before any request) runs the warm-up again, says WARMED_MARKER,
+ * and goes on waiting.
+ */
 function awaitRequest(): Promise<VmRequest> {
   return new Promise((resolve) => {
     let pending = '';
+    let warming: Promise<void> | null = null;
     // The serial line as the agent's stdin: raw (no echo of the request back to the host, no
     // 4 KiB line limit of the tty's line editing, no signal characters). Set before the first
     // "ready", so the host never writes to a line still in its default mode.
     if (process.stdin.isTTY) process.stdin.setRawMode(true);
     const say = () => process.stdout.write(`${READY_MARKER}\n`);
     say();
-    const heartbeat = setInterval(say, READY_INTERVAL_MS);
+    let heartbeat: NodeJS.Timeout | null = setInterval(say, READY_INTERVAL_MS);
+    const stopHeartbeat = () => {
+      if (heartbeat) clearInterval(heartbeat);
+      heartbeat = null;
+    };
     const onData = (chunk: Buffer) => {
       pending += chunk.toString('latin1');
       let newline = pending.search(/[\r\n]/);
       while (newline !== -1) {
         const line = pending.slice(0, newline);
         pending = pending.slice(newline + 1);
+        if (line === WARMUP_LINE.trim() && !warming) {
+          stopHeartbeat();
+          warming = warmUp().finally(() => {
+            process.stdout.write(`${WARMED_MARKER}\n`);
+            warming = null;
+          });
+        }
         const parsed = vmRequestSchema.safeParse(decodeRequestLine(line));
         if (parsed.success) {
-          clearInterval(heartbeat);
+          stopHeartbeat();
           process.stdin.off('data', onData);
           process.stdin.pause();
-          resolve(parsed.data);
+          void (warming ?? Promise.resolve()).then(() => resolve(parsed.data));
           return;
         }
         newline = pending.search(/[\r\n]/);
@@ -87,9 +118,10 @@ async function setClock(nowMs: number): Promise<void> {
   await run('date', ['-u', '-s', `@${Math.floor(nowMs / 1000)}`], 10_000);
 }
 
-function run(file: string, args: string[], timeout: number): Promise<void> {
+/** Runs a command; resolves whether it succeeded. */
+function run(file: string, args: string[], timeout: number): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile(file, args, { timeout, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } }, () => resolve());
+    execFile(file, args, { timeout, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } }, (error) => resolve(!error));
   });
 }
 
