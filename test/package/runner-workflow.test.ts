@@ -85,13 +85,28 @@ describe('.github/runner-repository/ebpf-verify.yml', () => {
     }
   });
 
-  it('lets the host run one-liners only on a GitHub-hosted VM, and says so explicitly', () => {
+  it('lets the host run one-liners only on a GitHub-hosted VM whose organizers chose it, and says so explicitly', () => {
     const runStep = step(/^Run the one-liners/);
-    expect(runStep.env?.UNSAFE_HOST).toBe("${{ runner.environment == 'github-hosted' && '1' || '' }}");
+    expect(runStep.env?.UNSAFE_HOST).toBe("${{ runner.environment == 'github-hosted' && vars.STUDY_BOT_HOSTED_ISOLATION == 'host' && '1' || '' }}");
     expect(runStep.run).toContain('${UNSAFE_HOST:+STUDY_BOT_UNSAFE_HOST_RUNNER=1}');
     expect(text.match(/STUDY_BOT_UNSAFE_HOST_RUNNER=1/g)?.length).toBe(2); // the comment at the top, and here
     expect(step(/^Prepare GitHub's hosted VM/).if).toBe("runner.environment == 'github-hosted'");
     expect(workflow.jobs.verify['runs-on']).toContain('vars.STUDY_BOT_HOSTED_RUNNER');
+  });
+
+  it('uses the VM runner on GitHub\'s hosted VM too: KVM by GitHub\'s udev rule, the image and saved guests from actions/cache', () => {
+    const prepare = step(/^Prepare GitHub's hosted VM/).run!;
+    expect(prepare).toContain('KERNEL=="kvm", GROUP="kvm", MODE="0666", OPTIONS+="static_node=kvm"');
+    expect(prepare).toMatch(/apt-get install [^\n]*qemu-system-x86 bubblewrap mmdebstrap/);
+    const caches = steps.filter((s) => s.uses?.startsWith('actions/cache@'));
+    expect(caches.map((s) => s.name)).toEqual(['Restore the VM image', 'Restore the saved guests']);
+    for (const cache of caches) expect(cache.if).toBe("runner.environment == 'github-hosted' && vars.STUDY_BOT_HOSTED_ISOLATION != 'host'");
+    // the image by the pinned commit; the saved guests also by QEMU and CPU model (-cpu host)
+    expect(caches[0]!.with?.key).toContain('${{ env.STUDY_BOT_COMMIT }}');
+    expect(caches[1]!.with?.key).toContain('${{ env.STUDY_BOT_GUEST_KEY }}');
+    const build = step(/^Build the VM image/);
+    expect(build.run).toContain('runner image build');
+    expect(steps.indexOf(build)).toBeLessThan(steps.indexOf(step(/^Run the one-liners/)));
   });
 
   it('runs `study-bot runner exec` in the VM, or on the host with the unsafe switch only on a GitHub-hosted VM', async () => {
