@@ -11,7 +11,7 @@ import type { SharedClaims } from '../shared-state/claims.js';
 import { recordedRequests } from '../verify/verify-history.js';
 import { buildDigest, type VerifyOutcome } from './digest.js';
 import type { Mirror } from './mirrors.js';
-import { DIGEST_MARKER, NUDGE_MARKER, sentOf, withRecord, type NudgeRecord } from './nudge-record.js';
+import { decodeNudgeRecord, DIGEST_MARKER, NUDGE_MARKER, sentOf, withRecord } from './nudge-record.js';
 import { whoOwes, type NoteCheck } from './owed.js';
 import { dueDigests, dueNudges, nextChange, weekTimes, type WeekTimes } from './plan.js';
 import { renderDigest, renderNudge } from './render.js';
@@ -100,9 +100,10 @@ export async function repoPass(input: RepoPassInput): Promise<RepoPassResult> {
       hoursBefore: Math.max(1, Math.round((t.dueAt - now.getTime()) / 3_600_000)),
       nextOffline: schedule.weeks.find((w) => w.week === week + 1)?.mode === 'offline',
     });
-    const record: NudgeRecord = { kind: 'nudge', week, logins: owing.map((o) => o.login.toLowerCase()) };
-    const { id } = await gh.createComment(issue, NUDGE_MARKER, withRecord(visible, record, input.seal));
-    result.nudged.push({ week, logins: record.kind === 'nudge' ? record.logins : [], commentId: id });
+    const body = withRecord(visible, { kind: 'nudge', week, logins: owing.map((o) => o.login.toLowerCase()) }, input.seal);
+    const { id } = await gh.createComment(issue, NUDGE_MARKER, body);
+    const record = decodeNudgeRecord(body, input.seal);
+    result.nudged.push({ week, logins: record?.kind === 'nudge' ? record.logins : [], commentId: id });
     input.log?.info({ repo: gh.label, week, members: owing.length }, 'nudges: reminder sent');
   }
 

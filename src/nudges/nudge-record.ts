@@ -2,6 +2,7 @@ import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
 import { z } from 'zod';
 import { ledgerSeal, type LedgerSeal } from '../attendance/ledger-seal.js';
 import { markerFor } from '../github/marker-comment.js';
+import { COMMENT_BODY_LIMIT, fitText, textLength } from '../github/text-limits.js';
 import type { RepoRef } from '../github/octokit.js';
 
 /**
@@ -64,9 +65,19 @@ export function decodeNudgeRecord(body: string, seal: LedgerSeal | null): NudgeR
   return d.k === 'n' ? { kind: 'nudge', week: d.w, logins: d.l ?? [] } : { kind: 'digest', week: d.w, final: d.f === 1, mirrored: d.m ?? [] };
 }
 
-/** A comment body: the marker and the record on the first line (GitHub's length limit cuts at the end, never there). */
-export const withRecord = (visible: string, record: NudgeRecord, seal: LedgerSeal | null): string =>
-  `${record.kind === 'nudge' ? NUDGE_MARKER : DIGEST_MARKER}${encodeNudgeRecord(record, seal)}\n${visible}`;
+/**
+ * A comment body: the marker and the record on the first line, then what people see, cut (with
+ * a note) to GitHub's limit on a comment. A reminder's record names only the members whose
+ * line survived the cut: nobody is recorded as reminded who was not.
+ */
+export function withRecord(visible: string, record: NudgeRecord, seal: LedgerSeal | null): string {
+  const marker = record.kind === 'nudge' ? NUDGE_MARKER : DIGEST_MARKER;
+  // the record's own size bounds what is left for the text (logins: at most 45 characters each)
+  const budget = COMMENT_BODY_LIMIT - textLength(marker) - textLength(encodeNudgeRecord(record, seal)) - 1;
+  const shown = fitText(visible, budget);
+  const kept = record.kind === 'nudge' ? { ...record, logins: record.logins.filter((l) => shown.toLowerCase().includes(`\n- @${l.toLowerCase()} (`)) } : record;
+  return `${marker}${encodeNudgeRecord(kept, seal)}\n${shown}`;
+}
 
 export interface SentComment {
   id: number;

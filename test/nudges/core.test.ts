@@ -120,7 +120,7 @@ describe('the digest', () => {
 describe('records', () => {
   const seal = nudgeRecordSeal(['k'], { owner: 'o', repo: 'r' });
   it('a record the app signed is read back; a forged or other repository’s one is not', () => {
-    const body = withRecord('hi', { kind: 'nudge', week: 3, logins: ['a'] }, seal);
+    const body = withRecord('### hi\n- @a (a)', { kind: 'nudge', week: 3, logins: ['a'] }, seal);
     expect(decodeNudgeRecord(body, seal)).toEqual({ kind: 'nudge', week: 3, logins: ['a'] });
     expect(decodeNudgeRecord(body, nudgeRecordSeal(['k'], { owner: 'o', repo: 'other' }))).toBeNull();
     expect(decodeNudgeRecord(withRecord('hi', { kind: 'nudge', week: 3, logins: [] }, null), seal)).toBeNull();
@@ -146,5 +146,25 @@ describe('records', () => {
     expect(nudgePreference(['켜기'])).toBe(false);
     expect(nudgePreference(['maybe'])).toBeNull();
     expect(inert('a\n@b <img> `x`\u202e')).toBe('a @\u200bb &lt;img> ˋxˋ');
+  });
+});
+
+describe('GitHub’s limit on a comment', () => {
+  it('a reminder for a huge roster is cut to 65,536 characters, and its record names only who is still in it', () => {
+    const seal = nudgeRecordSeal(['k'], { owner: 'o', repo: 'r' });
+    const owing = Array.from({ length: 500 }, (_, i) => ({
+      login: `member-${i}`,
+      name: `m${i}`,
+      items: [{ kind: 'failing' as const, path: `study/week3/m${i}.md`, findings: Array.from({ length: 5 }, () => ({ rule: 'sections', message: 'x'.repeat(300), line: 1 })) }],
+      checkCommand: `npx study-bot check study/week3/m${i}.md`,
+    }));
+    const visible = renderNudge(owing, { lang: 'ko', timeZone: 'Asia/Seoul', week: 3, dueAt: '2025-09-25T11:00:00Z', hoursBefore: 24, nextOffline: false });
+    const body = withRecord(visible, { kind: 'nudge', week: 3, logins: owing.map((o) => o.login) }, seal);
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    const record = decodeNudgeRecord(body, seal);
+    const named = owing.filter((o) => body.includes(`\n- @${o.login} (`)).map((o) => o.login);
+    expect(record).toEqual({ kind: 'nudge', week: 3, logins: named });
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.length).toBeLessThan(500);
   });
 });
