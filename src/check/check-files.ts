@@ -8,6 +8,7 @@ import { countedOneLiners } from '../rubric/rules/oneliner-count.js';
 import { loadRubrics, type RubricSet } from '../rubric/load-rubrics.js';
 import type { BudgetedPool } from '../worker/budgeted-pool.js';
 import { checkMarkdownInWorker } from '../worker/check-in-worker.js';
+import { reviewProjectFile } from '../project/review-project-file.js';
 import { decodeSubmission } from './decode-text.js';
 import { statusOf, type Finding, type FileReport, type RepoFile, type RepoTree } from './types.js';
 
@@ -30,6 +31,8 @@ export interface CheckFilesInput {
    * small ones are checked on this thread instead of starting workers (see `checkMarkdownInWorker`).
    */
   mayInline?: boolean;
+  /** the number of project sources the caller reads at most (files past it come `unread`) */
+  unreadBudget?: number;
 }
 
 /**
@@ -115,12 +118,25 @@ async function checkOne(
     pool?: BudgetedPool;
     githubHost?: string | null;
     inlineSmall?: boolean;
+    unreadBudget?: number;
   },
 ): Promise<FileReport> {
   const base = { path: file.path, kind: where.kind, week: where.week, member: where.member };
   if (where.kind === 'misplaced' || where.kind === 'unknown') {
     const existing = existingTarget(file.path, where, ctx.tree, ctx.submissions);
     return { ...base, status: null, oneliners: null, findings: [pathFinding(where, existing, ctx.lang)] };
+  }
+  if (where.kind === 'project') {
+    const review = reviewProjectFile(
+      {
+        path: file.path,
+        size: file.size ?? file.content.length,
+        ...(file.gitlink ? { gitlink: true } : {}),
+        ...(file.unread ? (ctx.unreadBudget !== undefined ? { unreadBudget: ctx.unreadBudget } : {}) : { content: file.content }),
+      },
+      ctx.lang,
+    );
+    return { ...base, status: null, oneliners: null, findings: review.findings, project: review.project };
   }
   if (where.kind !== 'submission' || where.week === null) {
     return { ...base, status: null, oneliners: null, findings: [] };

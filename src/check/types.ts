@@ -1,3 +1,5 @@
+import type { ProjectSummary } from '../project/review-project-file.js';
+
 /**
  * The result of checking files: the JSON contract of `study-bot check --format json`, and
  * what the push check renders into a Check Run.
@@ -42,6 +44,8 @@ export interface FileReport {
   /** one-liners the rubric counted (submissions only) */
   oneliners: number | null;
   findings: Finding[];
+  /** project files: what kind of eBPF source it is and its programs (see project/review-project-file.ts) */
+  project?: ProjectSummary;
 }
 
 export interface CheckReport {
@@ -53,6 +57,13 @@ export interface RepoFile {
   path: string;
   /** raw bytes; the checker decides whether they are text */
   content: Uint8Array;
+  /**
+   * Project files only: the whole file's size (`content` may be a prefix, or empty when the
+   * bytes were not wanted), whether it is a submodule, and whether a budget left it unread.
+   */
+  size?: number;
+  gitlink?: boolean;
+  unread?: boolean;
 }
 
 /** Everything that exists in the tree at the checked revision, for link and image checks. */

@@ -8,6 +8,7 @@ import { pick, type Bilingual } from '../i18n/pick.js';
 import { describeChange } from '../config/approval.js';
 import type { ConfigVerdict } from './config-trust.js';
 import { restoreCommand, type WipedRecord } from './record-guard.js';
+import { projectSection, projectTitle } from './render-project-section.js';
 
 /** The check's name in each language; both are recognised on re-runs and in the dedupe lookup. */
 export const CHECK_NAMES = { ko: 'study-bot / 제출물 검사', en: 'study-bot / submission check' } as const;
@@ -78,8 +79,14 @@ function firstToFix(report: FileReport, lang: Language): string {
   return (text.match(/`/g) ?? []).length % 2 === 1 ? text.replace(/…$/, '`…') : text;
 }
 
+/** Week notes and the files around them, apart from project files (which have their own section). */
+const notesOf = (reports: readonly FileReport[]): FileReport[] => reports.filter((r) => r.kind !== 'project');
+const projectsOf = (reports: readonly FileReport[]): FileReport[] => reports.filter((r) => r.kind === 'project');
+
 export function titleOf(input: RenderInput): string {
-  const { lang, reports, wiped, config } = input;
+  const { lang, wiped, config } = input;
+  const reports = notesOf(input.reports);
+  const projects = projectsOf(input.reports);
   const parts: string[] = [];
   if (wiped.length > 0) {
     parts.push(
@@ -95,8 +102,10 @@ export function titleOf(input: RenderInput): string {
   const n = reports.length;
   const fails = reports.filter((r) => verdictOf(r) === 'fail').length;
   const warns = reports.filter((r) => verdictOf(r) === 'warn').length;
-  if (n === 0) {
+  if (n === 0 && projects.length === 0) {
     parts.push(pick(lang, { ko: '검사할 제출물이 없습니다', en: 'No study files in this push' }));
+  } else if (n === 0) {
+    // only project code: the project part below says it
   } else if (fails > 0) {
     parts.push(pick(lang, { ko: `${n}개 파일 중 ${fails}개 수정 필요`, en: `${fails} of ${n} file${n === 1 ? '' : 's'} need${fails === 1 ? 's' : ''} fixes` }));
   } else if (warns > 0) {
@@ -104,6 +113,7 @@ export function titleOf(input: RenderInput): string {
   } else {
     parts.push(n === 1 ? pick(lang, { ko: '1개 파일 통과', en: '1 file passes' }) : pick(lang, { ko: `${n}개 파일 모두 통과`, en: `All ${n} files pass` }));
   }
+  if (projects.length > 0) parts.push(projectTitle(projects, lang));
   if (config.untrustedChange && config.problems.length === 0) {
     parts.push(pick(lang, { ko: '설정 변경 승인 대기', en: 'config change awaits approval' }));
   }
@@ -223,7 +233,9 @@ function pendingLines(input: RenderInput): string[] {
 }
 
 function tableSection(input: RenderInput): string[] {
-  const { lang, reports } = input;
+  const { lang } = input;
+  const reports = notesOf(input.reports);
+  if (reports.length === 0 && projectsOf(input.reports).length > 0) return [];
   if (reports.length === 0) {
     return [
       pick(lang, {
@@ -259,7 +271,7 @@ function findingLine(f: Finding, lang: Language): string {
 
 function detailsSection(input: RenderInput): string[] {
   const out: string[] = [];
-  for (const r of input.reports) {
+  for (const r of notesOf(input.reports)) {
     out.push(`#### ${ICON[verdictOf(r)]} ${code(r.path)}`, '');
     if (r.findings.length === 0) out.push(pick(input.lang, { ko: '고칠 것이 없습니다.', en: 'Nothing to fix.' }));
     else out.push(...r.findings.map((f) => findingLine(f, input.lang)));
@@ -351,7 +363,7 @@ export function renderCheckRun(input: RenderInput): RenderedCheck | null {
     input.reports.flatMap((r) => (r.kind === 'submission' && r.status ? [{ path: r.path, status: r.status }] : [])),
   );
   const limit = CHECK_TEXT_LIMIT - textLength(block) - 1;
-  const head = [...guardSection(input), ...configSection(input), ...tableSection(input)];
+  const head = [...guardSection(input), ...configSection(input), ...tableSection(input), ...projectSection(input)];
   const details = detailsSection(input);
   const notes = notesSection(input);
   const whole = [...head, ...details, ...notes].join('\n').trimEnd() + '\n';

@@ -12,6 +12,7 @@ import type { Bilingual } from '../i18n/pick.js';
 import { classifyPath, memberByLogin, ownerOf } from '../paths/classify-path.js';
 import { weekToken } from '../paths/path-template.js';
 import { nfc } from '../paths/roster.js';
+import { projectBytesWanted } from '../project/review-project-file.js';
 import {
   changesFromCommits,
   changesFromCompare,
@@ -307,9 +308,13 @@ function comparableEntries(before: GitTree, after: GitTree): [Map<string, TreeEn
   return [keep(before), keep(after)];
 }
 
-/** What the checker reads of a path: submissions need their bytes, everything else only its path. */
-const needsContent = (kind: string): boolean => kind === 'submission';
-const REPORTED_KINDS = new Set(['submission', 'misplaced', 'unknown']);
+const REPORTED_KINDS = new Set(['submission', 'misplaced', 'unknown', 'project']);
+
+/**
+ * Project sources read per push at most: a first push of a project that vendors libbpf or a
+ * kernel tree would otherwise fetch thousands of blobs. Past it, files are listed unread.
+ */
+export const MAX_PROJECT_READS = 100;
 
 async function checkChangedFiles(
   github: PushGitHub,
@@ -322,12 +327,22 @@ async function checkChangedFiles(
 ): Promise<FileReport[]> {
   const candidates = changes
     .filter((c) => c.status !== 'removed')
-    .map((c) => ({ change: c, entry: afterTree.entries.get(c.path) }))
+    .map((c) => ({ change: c, entry: afterTree.entries.get(c.path), where: classifyPath(c.path, config) }))
     // A path the cut listing does not cover is taken as the file the push says it is.
-    .filter((c) => (c.entry ? c.entry.type === 'blob' : !coversPath(afterTree, c.change.path)))
-    .filter((c) => REPORTED_KINDS.has(classifyPath(c.change.path, config).kind));
-  const files: RepoFile[] = await mapConcurrent(candidates, concurrency, async ({ change, entry }) => {
-    if (!needsContent(classifyPath(change.path, config).kind)) return { path: change.path, content: new Uint8Array(0) };
+    // A submodule (a gitlink) counts in a project folder: the member's project lives elsewhere.
+    .filter((c) => (c.entry ? c.entry.type === 'blob' || (c.entry.type === 'commit' && c.where.kind === 'project') : !coversPath(afterTree, c.change.path)))
+    .filter((c) => REPORTED_KINDS.has(c.where.kind));
+  // Which project files are read: sources by their path and the tree's size, the likeliest eBPF first.
+  const projectReads = new Set(
+    candidates
+      .filter((c) => c.where.kind === 'project' && c.entry?.type === 'blob' && projectBytesWanted(c.change.path, c.entry.size))
+      .map((c) => c.change.path)
+      .sort((a, b) => readPriority(a) - readPriority(b) || a.localeCompare(b))
+      .slice(0, MAX_PROJECT_READS),
+  );
+  const files: RepoFile[] = await mapConcurrent(candidates, concurrency, async ({ change, entry, where }) => {
+    if (where.kind === 'project') return projectFile(github, change.path, entry, projectReads.has(change.path));
+    if (where.kind !== 'submission') return { path: change.path, content: new Uint8Array(0) };
     if (!entry) {
       // Notes outside every folder read in full (a config whose study folder is not at the top):
       // read by path at `after`.
@@ -340,7 +355,30 @@ async function checkChangedFiles(
     return { path: change.path, content: await github.blob(entry.sha, entry.size) };
   });
   if (files.length === 0) return [];
-  return checkFiles({ files, tree: repoTreeOf(afterTree), config, githubHost });
+  return checkFiles({ files, tree: repoTreeOf(afterTree), config, githubHost, unreadBudget: MAX_PROJECT_READS });
+}
+
+/**
+ * A project file as the checker gets it: its size from the tree listing, its bytes only when
+ * chosen to be read (an eBPF source candidate under the read bound, within the push's budget).
+ */
+async function projectFile(github: PushGitHub, path: string, entry: TreeEntry | undefined, read: boolean): Promise<RepoFile> {
+  if (entry?.type === 'commit') return { path, content: new Uint8Array(0), gitlink: true };
+  const size = entry?.size ?? undefined;
+  const sized = size !== undefined ? { size } : {};
+  if (!entry || !read) {
+    const unread = entry !== undefined && projectBytesWanted(path, entry.size);
+    return { path, content: new Uint8Array(0), ...sized, ...(unread ? { unread: true } : {}) };
+  }
+  return { path, content: await github.blob(entry.sha, entry.size), ...sized };
+}
+
+/** `.bpf.c` and `.bt` before other C, Python and Go; a file without extension (maybe a binary) last. */
+function readPriority(path: string): number {
+  const base = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  if (base.endsWith('.bpf.c') || base.endsWith('.bt')) return 0;
+  if (base.endsWith('.c') || base.endsWith('.py') || base.endsWith('.go')) return 1;
+  return 2;
 }
 
 /**
