@@ -77,11 +77,18 @@ export const PROJECT_RULES = {
  * Everything else is judged by path and size alone.
  */
 export function projectBytesWanted(path: string, size: number | null): boolean {
-  if (isBuildFolder(path)) return false;
+  if (isBuildFolder(path) || KNOWN_TEXT_NAME.test(posix.basename(path))) return false;
   const byPath = kindFromPath(path);
   if (byPath !== undefined && byPath !== 'bpftrace') return false;
   return size === null || size <= MAX_SOURCE_READ_BYTES;
 }
+
+/**
+ * Files without extension that are known text (a build recipe, a license, a dotfile): never
+ * read. Other extensionless files are, up to the bound: a compiled program often has no
+ * extension, and its first bytes (ELF) say so.
+ */
+const KNOWN_TEXT_NAME = /^(?:\..*|(?:gnu)?makefile|kbuild|kconfig|dockerfile|containerfile|vagrantfile|jenkinsfile|procfile|license|licence|copying|notice|authors|readme|changelog)$/i;
 
 /** `__pycache__/`, and the folders build tools write into. */
 const isBuildFolder = (path: string): boolean => path.split('/').some((seg) => seg === '__pycache__');
@@ -116,7 +123,7 @@ export function reviewProjectFile(input: ProjectFileInput, lang: Language): Proj
         en: 'an object bpf2go generated: the Go code embeds it (go:embed), so committing it is fine',
       });
     } else {
-      const why = cls.reason === 'object or binary by extension' || isBuildFolder(input.path) ? pick(lang, { ko: '빌드 결과물', en: 'a build output' }) : cls.reason;
+      const why = isBuildFolder(input.path) ? '`__pycache__/`' : cls.reason === 'object or binary by extension' ? `\`.${base.split('.').pop()}\`` : cls.reason;
       say(PROJECT_RULES.buildOutput, 'warning', {
         ko: `커밋된 빌드 결과물입니다 (${why}) — 소스에서 다시 만들 수 있으니 지우고 \`.gitignore\`에 넣으세요 (예: \`*.o\`, \`__pycache__/\`)`,
         en: `a committed build output (${why}): it is rebuilt from the source, so remove it and list it in \`.gitignore\` (e.g. \`*.o\`, \`__pycache__/\`)`,
