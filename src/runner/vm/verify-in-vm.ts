@@ -200,15 +200,7 @@ async function runOnKernel(
   opts: VmVerifyOptions,
 ): Promise<KernelRun> {
   const startedAt = Date.now();
-  const runner = {
-    kernel: kernel.release,
-    bpftrace: manifest.bpftrace,
-    btf: kernel.features.btf,
-    kprobes: kernel.features.kprobes,
-    arch: 'x64',
-    isolation: 'vm' as const,
-    accel: choice.accel,
-  };
+  const runner = runnerOf(kernel, manifest, choice.accel);
   // The policy runs again inside the guest; here it only spares a boot for what it refuses anyway.
   const results: VerifyResult[] = new Array(oneLiners.length);
   const toRun: number[] = [];
@@ -225,21 +217,7 @@ async function runOnKernel(
   const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
   const batches = Math.ceil(sent.length / BATCH_SIZE);
   const deadlineMs = opts.deadlineMs ?? timing.bootMs + batches * (timing.attachTimeoutMs + windowMs + timing.graceMs + 5_000);
-  const launched = await bootGuest({
-    oneLiners: sent,
-    kernel,
-    manifest,
-    dir,
-    accel: choice.accel,
-    agent,
-    deadlineMs,
-    env: opts.env,
-    append: opts.append,
-    file: opts.file,
-    options: { attachTimeoutMs: timing.attachTimeoutMs, windowMs, graceMs: timing.graceMs, batchSize: BATCH_SIZE },
-    warm: !opts.agentSource,
-    ...(opts.nowMs === undefined ? {} : { nowMs: opts.nowMs }),
-  });
+  const launched = await requestBoot({ kernel, manifest, dir, choice, agent, opts, sent, deadlineMs });
   const accepted = acceptGuestResults(launched, sent, deadlineMs);
   accepted.forEach((result, k) => (results[toRun[k]!] = result));
   const durationMs = Date.now() - startedAt;
@@ -256,6 +234,32 @@ export function vmTiming(launched: Pick<LaunchResult, 'requestMs'>, results: Ver
   const inGuest = Math.min(launched.requestMs, durationMs);
   const attachMs = Math.min(inGuest, Math.max(0, ...results.map((r) => r.attachMs ?? 0)));
   return { timing: { startMs: durationMs - inGuest, attachMs, runMs: inGuest - attachMs } };
+}
+
+/** What the report says of the runner: from the runner's own manifest, never the guest's word. */
+function runnerOf(kernel: KernelEntry, manifest: RunnerManifest, accel: Accel): RunnerInfoSummary {
+  return { kernel: kernel.release, bpftrace: manifest.bpftrace, btf: kernel.features.btf, kprobes: kernel.features.kprobes, arch: 'x64', isolation: 'vm', accel };
+}
+
+/** One request's VM on one kernel, as one-liners and projects both make it. */
+function requestBoot(r: { kernel: KernelEntry; manifest: RunnerManifest; dir: string; choice: AccelChoice; agent: string; opts: VmVerifyOptions; sent: OneLiner[]; deadlineMs: number; project?: ProjectPayload }): Promise<BootResult> {
+  const timing = TIMING[r.choice.accel];
+  return bootGuest({
+    oneLiners: r.sent,
+    kernel: r.kernel,
+    manifest: r.manifest,
+    dir: r.dir,
+    accel: r.choice.accel,
+    agent: r.agent,
+    deadlineMs: r.deadlineMs,
+    env: r.opts.env,
+    append: r.opts.append,
+    file: r.opts.file,
+    options: { attachTimeoutMs: timing.attachTimeoutMs, windowMs: r.opts.windowMs ?? DEFAULT_WINDOW_MS, graceMs: timing.graceMs, batchSize: BATCH_SIZE },
+    ...(r.project ? { project: r.project } : {}),
+    warm: !r.opts.agentSource,
+    ...(r.opts.nowMs === undefined ? {} : { nowMs: r.opts.nowMs }),
+  });
 }
 
 interface BootRequest {
@@ -601,31 +605,8 @@ export async function verifyProjectInVm(project: ProjectPayload, scripts: OneLin
   return Promise.all(
     kernels.map(async (kernel) => {
       const startedAt = Date.now();
-      const launched = await bootGuest({
-        oneLiners: sent,
-        kernel,
-        manifest,
-        dir,
-        accel: choice.accel,
-        agent,
-        deadlineMs,
-        env: opts.env,
-        append: opts.append,
-        options: { attachTimeoutMs: timing.attachTimeoutMs, windowMs: opts.windowMs ?? DEFAULT_WINDOW_MS, graceMs: timing.graceMs, batchSize: BATCH_SIZE },
-        project: { ...project, limits },
-        warm: !opts.agentSource,
-        ...(opts.nowMs === undefined ? {} : { nowMs: opts.nowMs }),
-      });
-      const runner: RunnerInfoSummary = {
-        kernel: kernel.release,
-        bpftrace: manifest.bpftrace,
-        btf: kernel.features.btf,
-        kprobes: kernel.features.kprobes,
-        arch: 'x64',
-        isolation: 'vm',
-        accel: choice.accel,
-        vmStart: launched.start,
-      };
+      const launched = await requestBoot({ kernel, manifest, dir, choice, agent, opts, sent, deadlineMs, project: { ...project, limits } });
+      const runner: RunnerInfoSummary = { ...runnerOf(kernel, manifest, choice.accel), vmStart: launched.start };
       const scriptResults = sent.length ? acceptGuestResults(launched, sent, deadlineMs) : [];
       const value = launched.frame.ok ? (launched.frame.value as { project?: unknown } | null) : null;
       const parsed = guestProjectReportSchema.safeParse(value && typeof value === 'object' ? value.project : undefined);
