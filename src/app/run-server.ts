@@ -44,7 +44,7 @@ if (deployment.ok && deployment.deployment.driver === 'vm') {
       const saved = await vm.prepareWarmStarts();
       for (const warm of saved) log?.info(`VM snapshot ${warm.kernel}: ${warm.state ? `ready (${Math.round(warm.bytes / 1024 / 1024)} MiB)` : 'none, requests boot cold'}`);
       if (stopping) return;
-      const pool = await vm.startWarmPool();
+      const pool = await vm.startWarmPool({ onParked: (kernel) => log?.info(`VM warm pool ${kernel}: a guest is parked`) });
       for (const kernel of pool) log?.info(`VM warm pool ${kernel.kernel}: ${kernel.size} guest(s) to park, ~${Math.round(kernel.bytes / 1024 / 1024)} MiB`);
     })
     .catch((error: unknown) => log?.warn({ err: error }, 'could not save a VM snapshot or park guests; requests restore or boot their own'));

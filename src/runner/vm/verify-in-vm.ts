@@ -355,7 +355,9 @@ async function runPooled(req: BootRequest, settings: ReturnType<typeof vmSetting
  * within STUDY_BOT_VM_POOL_MAX_MB), restored from the saved guests (prepareWarmStarts) or booted
  * when there are none. The app calls it at start; stopWarmPool (SIGTERM, tests) stops them.
  */
-export async function startWarmPool(opts: { runnerDir?: string; env?: NodeJS.ProcessEnv; warmUp?: boolean; refill?: PoolRefill } = {}): Promise<PoolStatus[]> {
+export async function startWarmPool(
+  opts: { runnerDir?: string; env?: NodeJS.ProcessEnv; warmUp?: boolean; refill?: PoolRefill; onParked?: (kernel: string) => void } = {},
+): Promise<PoolStatus[]> {
   const env = opts.env ?? process.env;
   const dir = opts.runnerDir ?? runnerDir(env);
   const manifest = readManifest(dir);
@@ -373,6 +375,7 @@ export async function startWarmPool(opts: { runnerDir?: string; env?: NodeJS.Pro
     withSlot: (task) => vmSlots.run(settings.slots, task),
     ...(opts.refill ? { refill: opts.refill } : {}),
     warn: (message) => process.emitWarning(`study-bot: ${message}`),
+    ...(opts.onParked ? { onParked: opts.onParked } : {}),
   });
   pool = started;
   const targets = [];
@@ -385,7 +388,7 @@ export async function startWarmPool(opts: { runnerDir?: string; env?: NodeJS.Pro
       key: poolKey(spec),
       kernel: kernel.name,
       bytes: guestBytes(state, settings.memoryMb),
-      launch: (park: Promise<ParkedRequest | null>, onReady: () => void) => parkGuest(spec, choice.accel, env, park, onReady, opts.warmUp ?? true),
+      launch: (park: Promise<ParkedRequest | null>, onReady: () => void) => parkGuest(spec, choice.accel, env, park, onReady, opts.warmUp ?? false),
     });
   }
   started.setTargets(targets);
@@ -402,11 +405,12 @@ export async function stopWarmPool(): Promise<void> {
 export const warmPoolStatus = (): PoolStatus[] => pool?.status() ?? [];
 
 /**
- * What one parked guest holds: QEMU loads its saved state whole (plus QEMU's own ~100 MiB);
- * a booted guest touches about as much. Without a saved state yet, a third of its memory.
+ * What one parked guest holds: QEMU loads its saved state whole, plus QEMU's own memory and,
+ * under TCG, the code it has translated (~200 MiB together); a booted guest touches about as
+ * much. Without a saved state yet, a third of its memory.
  */
 export function guestBytes(state: string | null, memoryMb: number): number {
-  const overhead = 100 * 1024 * 1024;
+  const overhead = 200 * 1024 * 1024;
   try {
     if (state) return statSync(state).size + overhead;
   } catch {

@@ -53,6 +53,8 @@ export interface PoolOptions {
   /** A kind of guest that failed to start this many times in a row is given up on. */
   maxFailures?: number;
   warn?: (message: string) => void;
+  /** A guest of this kernel is parked (the app logs it; tests wait for it). */
+  onParked?: (kernel: string) => void;
 }
 
 export type PoolRefill = 'after' | 'at-once' | 'never';
@@ -204,7 +206,9 @@ export class WarmPool<R> {
       const guest = this.start(entry.target);
       list.push(guest);
       void guest.ready.then((ready) => {
-        if (ready) entry.failures = 0;
+        if (!ready) return;
+        entry.failures = 0;
+        if (guest.state === 'parked') this.opts.onParked?.(entry.target.kernel);
       });
       // A guest that ended while still in the pool (failed to start, or died parked) is
       // replaced; one that never got ready counts as a failure.
