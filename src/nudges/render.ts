@@ -1,6 +1,7 @@
 import { sessionLabel } from '../attendance/render-report.js';
 import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
+import { withoutControls } from '../runner/redact.js';
 import type { WeekDigest } from './digest.js';
 import type { Owing } from './owed.js';
 
@@ -24,7 +25,8 @@ const MESSAGE_CHARS = 200;
 
 /** Text a member wrote (a heading quoted in a rubric message, a roster name), safe on one line of a comment. */
 export function inert(text: string, max = MESSAGE_CHARS): string {
-  const line = text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
+  // one line: newlines and tabs become spaces, then every other control and bidi override goes
+  const line = withoutControls(text.replace(/[\t\r\n]+/g, ' ')).trim();
   const cut = line.length > max ? `${line.slice(0, max - 1)}…` : line;
   // `@x` would mention x; `<` could open HTML; a backtick run could close our code span.
   return cut.replace(/@/g, '@\u200b').replace(/</g, '&lt;').replace(/`/g, 'ˋ');

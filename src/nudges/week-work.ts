@@ -16,6 +16,4 @@ export interface ProjectWorkQuestion {
   until: number;
 }
 
-export async function projectWorkOf(_question: ProjectWorkQuestion): Promise<ProjectWork> {
-  return 'unknown';
-}
+export const projectWorkOf: (question: ProjectWorkQuestion) => Promise<ProjectWork> = async () => 'unknown';
