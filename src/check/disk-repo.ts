@@ -121,3 +121,28 @@ export async function isDirectory(root: string, path: string): Promise<boolean> 
     return false;
   }
 }
+
+/**
+ * The first `max` bytes of a file and its whole size, for project files (a 10 MB vmlinux.h is
+ * sized, never read: `max` 0). A folder is a submodule's checkout (git lists a gitlink as a path).
+ */
+export async function readHead(root: string, path: string, max: number): Promise<{ content: Uint8Array; size: number; folder: boolean } | null> {
+  const full = join(root, ...path.split('/'));
+  try {
+    const info = await stat(full);
+    if (info.isDirectory()) return { content: new Uint8Array(), size: 0, folder: true };
+    if (!info.isFile()) return null;
+    const length = Math.min(info.size, max);
+    if (length === 0) return { content: new Uint8Array(), size: info.size, folder: false };
+    const handle = await open(full, 'r');
+    try {
+      const buffer = new Uint8Array(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, 0);
+      return { content: buffer.subarray(0, bytesRead), size: info.size, folder: false };
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+}

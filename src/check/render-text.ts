@@ -1,6 +1,7 @@
 import { styleText } from 'node:util';
 import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
+import { programLines } from '../project/review-project-file.js';
 import type { FileReport, Finding, PathKind } from './types.js';
 
 export interface RenderOptions {
@@ -14,7 +15,8 @@ type Style = Parameters<typeof styleText>[0];
 /**
  * The report for people: one line per submission (✅ pass, ⚠️ warnings, ❌ fail) with its
  * findings below as `  12행  [rule] message`, then the files in the wrong place, then a
- * summary that says what to do next. Projects, images and organizer files are only counted.
+ * project code's eBPF programs and what a reviewer sees in it, then a summary that says what to
+ * do next. Images and organizer files are only counted.
  */
 export function renderText(files: FileReport[], options: RenderOptions): string {
   const { lang } = options;
@@ -46,6 +48,20 @@ export function renderText(files: FileReport[], options: RenderOptions): string 
       const uncounted = file.findings.some((f) => f.severity === 'error');
       out.push(`${uncounted ? '❌' : '⚠️ '} ${paint(['bold', uncounted ? 'red' : 'yellow'], file.path)}  ${paint('dim', `(${label})`)}`);
       for (const finding of file.findings) out.push(`    ${finding.message}`);
+    }
+  }
+
+  const projects = files.filter((f) => f.kind === 'project').sort((a, b) => a.path.localeCompare(b.path));
+  const programs = projects.flatMap((f) => (f.project ? programLines(f.path, f.project, lang, (t) => t) : []));
+  const flagged = projects.filter((f) => f.findings.length > 0);
+  if (programs.length > 0 || flagged.length > 0) {
+    if (out.length > 0) out.push('');
+    out.push(paint('bold', pick(lang, { ko: '📦 프로젝트 코드 (eBPF 프로그램)', en: '📦 Project code (eBPF programs)' })));
+    for (const line of programs) out.push(`  ${line}`);
+    for (const file of flagged) {
+      const worst = file.findings.some((f) => f.severity === 'warning' || f.severity === 'error');
+      out.push(`${worst ? '⚠️ ' : 'ℹ️ '} ${paint(['bold', worst ? 'yellow' : 'cyan'], file.path)}`);
+      for (const finding of file.findings) out.push(renderFinding(finding, lang, paint));
     }
   }
 

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
 import { checkFiles } from '../check/check-files.js';
-import { openDiskRepo, type DiskRepo } from '../check/disk-repo.js';
+import { openDiskRepo, readHead, type DiskRepo } from '../check/disk-repo.js';
 import { renderText } from '../check/render-text.js';
 import { statusOf, type CheckReport, type RepoFile } from '../check/types.js';
 import { parseConfig } from '../config/load-config.js';
@@ -10,6 +10,7 @@ import { CONFIG_PATH, type Language, type StudyConfig } from '../config/schema.j
 import { pick } from '../i18n/pick.js';
 import { classifyPath } from '../paths/classify-path.js';
 import { compileTemplate } from '../paths/path-template.js';
+import { MAX_SOURCE_READ_BYTES, projectBytesWanted } from '../project/review-project-file.js';
 import { EXIT, type CliIO } from './io.js';
 import { parseCliArgs } from './parse-cli-args.js';
 
@@ -17,7 +18,8 @@ const usage = (lang: Language) =>
   pick(lang, {
     ko: `사용법: study-bot check [--repo 폴더] [--config 파일] [--format text|json] [--lang ko|en] [경로...]
 
-주차 노트(study/week{N}/{이름}.md)가 그 주의 형식을 지켰는지 검사합니다.
+주차 노트(study/week{N}/{이름}.md)가 그 주의 형식을 지켰는지 검사하고,
+프로젝트 폴더(project/{이름}/)의 eBPF 코드가 어떤 종류인지, 프로그램과 눈에 보이는 문제를 알려 줍니다.
 경로를 주지 않으면 study/와 project/ 아래의 모든 파일, 그리고 다른 곳에 잘못 놓인 주차 노트를 봅니다.
 
   --repo 폴더      검사할 저장소 (기본: 현재 git 저장소의 최상위 폴더)
@@ -29,7 +31,8 @@ const usage = (lang: Language) =>
 `,
     en: `usage: study-bot check [--repo DIR] [--config FILE] [--format text|json] [--lang ko|en] [PATH...]
 
-Checks that week notes (study/week{N}/{name}.md) follow their week's form.
+Checks that week notes (study/week{N}/{name}.md) follow their week's form, and lists the
+eBPF code of project folders (project/{name}/): its kind, its programs, the visible problems.
 Without PATHs: every file under study/ and project/, and week notes misplaced elsewhere.
 
   --repo DIR       the repository (default: the top of the current git checkout)
@@ -218,11 +221,22 @@ async function selectArguments(args: string[], repo: DiskRepo, io: CliIO): Promi
   return [...chosen].sort();
 }
 
-/** Bytes only for submissions: images, projects and organizer files are classified, never read. */
+/**
+ * Bytes for submissions, and for project files that may be eBPF source (a bounded prefix, as the
+ * push check reads them): images, headers, objects and organizer files are classified, never read.
+ */
 async function readSelected(repo: DiskRepo, paths: string[], config: StudyConfig): Promise<RepoFile[]> {
   const files: RepoFile[] = [];
   for (const path of paths) {
-    if (classifyPath(path, config).kind !== 'submission') {
+    const kind = classifyPath(path, config).kind;
+    if (kind === 'project') {
+      const head = await readHead(repo.root, path, projectBytesWanted(path, null) ? MAX_SOURCE_READ_BYTES : 0);
+      if (!head) continue;
+      if (head.folder) files.push({ path, content: head.content, gitlink: true });
+      else files.push({ path, content: head.content, size: head.size });
+      continue;
+    }
+    if (kind !== 'submission') {
       files.push({ path, content: new Uint8Array() });
       continue;
     }
