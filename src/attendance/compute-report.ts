@@ -1,5 +1,5 @@
-import type { StudyConfig } from '../config/schema.js';
-import { markKey, submissionKey, type AttendanceState, type CheckStatus, type Ledger } from './ledger.js';
+import { submissionRule, type StudyConfig, type SubmissionRule } from '../config/schema.js';
+import { markKey, submissionKey, type AttendanceState, type CheckStatus, type Ledger, type ProjectWorkRecord } from './ledger.js';
 import { isPast, type Schedule, type WeekMode } from './schedule.js';
 import { formatZoned } from './zoned-time.js';
 
@@ -8,7 +8,8 @@ import { formatZoned } from './zoned-time.js';
  * json`, and what the report comment renders. Pure: schedule + roster + ledger + now.
  */
 export interface AttendanceReport {
-  weeks: { week: number; session: string; deadline: string; mode: WeekMode }[];
+  /** `accepts`: what counts as the week's submission (the note, project work, or either) */
+  weeks: { week: number; session: string; deadline: string; mode: WeekMode; accepts: SubmissionRule }[];
   members: MemberReport[];
 }
 
@@ -39,6 +40,21 @@ export interface WeekCell {
    */
   refused?: 'online-on-offline-week';
   submission: SubmissionCell | null;
+  /** the member's project work of the week (commits under their project folder); absent when none */
+  project?: ProjectCell;
+}
+
+export interface ProjectCell {
+  commits: number;
+  /** files touched (at most the ledger's bound) */
+  files: number;
+  /** lines added + removed; null when a commit's count is not known */
+  lines: number | null;
+  /** the eBPF sources among the files */
+  ebpf: string[];
+  /** the first push of the week's work */
+  firstSeen: string;
+  onTime: boolean;
 }
 
 export interface SubmissionCell {
@@ -51,7 +67,7 @@ export interface SubmissionCell {
 }
 
 export interface ReportInput {
-  config: Pick<StudyConfig, 'members' | 'attendance'>;
+  config: Pick<StudyConfig, 'members' | 'attendance'> & Partial<Pick<StudyConfig, 'submissions' | 'weeks'>>;
   schedule: Schedule;
   ledger: Ledger;
   now: Date;
@@ -63,7 +79,7 @@ export function computeReport({ config, schedule, ledger, now }: ReportInput): A
   const roster: { name: string; login: string | null }[] =
     config.members.length > 0
       ? config.members.map((m) => ({ name: m.name.normalize('NFC'), login: m.login }))
-      : [...new Set(Object.values(ledger.submissions).filter((s) => s.onMain).map((s) => s.owner))]
+      : [...new Set([...Object.values(ledger.submissions).filter((s) => s.onMain).map((s) => s.owner), ...Object.values(ledger.work ?? {}).map((w) => w.owner)])]
           .sort((a, b) => a.localeCompare(b))
           .map((name) => ({ name, login: null }));
 
@@ -102,18 +118,22 @@ export function computeReport({ config, schedule, ledger, now }: ReportInput): A
               status: ledger.checks[record.path.normalize('NFC')]?.status ?? null,
             }
           : null;
-      weeks[String(week.week)] = refused ? { attendance, refused, submission } : { attendance, submission };
+      const work = ledger.work?.[submissionKey(week.week, member.name)];
+      const project = work ? projectCell(work, week.deadline.getTime(), tz) : undefined;
+      weeks[String(week.week)] = { attendance, ...(refused ? { refused } : {}), submission, ...(project ? { project } : {}) };
     }
     const max = config.attendance.maxAbsences;
     return { name: member.name, login: member.login, absences, completion: completionOf(absences, unknownPast, max, studyOver), weeks };
   });
 
+  const rules = { submissions: config.submissions ?? {}, weeks: config.weeks ?? schedule.weeks.length };
   return {
     weeks: schedule.weeks.map((w) => ({
       week: w.week,
       session: formatZoned(w.session, tz),
       deadline: formatZoned(w.deadline, tz),
       mode: w.mode,
+      accepts: submissionRule(rules, w.week),
     })),
     members,
   };
@@ -132,6 +152,28 @@ export function completionOf(absences: number, unknownPast: number, max: number,
   return absences === max - 1 ? 'at-risk' : 'on-track';
 }
 
-/** Submissions that count: on the default branch, on time or late. */
-export const submissionCount = (member: MemberReport): number =>
-  Object.values(member.weeks).filter((w) => w.submission !== null).length;
+function projectCell(work: ProjectWorkRecord, deadline: number, tz: string): ProjectCell {
+  const counts = Object.values(work.commits);
+  return {
+    commits: counts.length,
+    files: work.files.length,
+    lines: counts.every((n) => n !== null) ? counts.reduce<number>((sum, n) => sum + (n ?? 0), 0) : null,
+    ebpf: work.ebpf,
+    firstSeen: formatZoned(new Date(work.firstSeen), tz),
+    onTime: work.firstSeen <= deadline,
+  };
+}
+
+/** Whether the week's cell holds what the week accepts as its submission. */
+export function weekSubmitted(cell: WeekCell, accepts: SubmissionRule): boolean {
+  const note = cell.submission !== null;
+  const project = cell.project !== undefined;
+  return accepts === 'note' ? note : accepts === 'project' ? project : note || project;
+}
+
+/** Weeks submitted: the note or project work, as each week accepts, on time or late. */
+export const submissionCount = (member: MemberReport, report: Pick<AttendanceReport, 'weeks'>): number =>
+  report.weeks.filter((w) => {
+    const cell = member.weeks[String(w.week)];
+    return cell !== undefined && weekSubmitted(cell, w.accepts);
+  }).length;

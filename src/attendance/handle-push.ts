@@ -21,7 +21,15 @@ export async function handlePush(context: Context<'push'>, deps: AppDeps): Promi
     push: {
       after: p.after,
       pushedAt,
-      commits: p.commits.map((c) => ({ added: c.added ?? [], removed: c.removed ?? [], modified: c.modified ?? [] })),
+      pusher: p.sender?.login ?? null,
+      commits: p.commits.map((c) => ({
+        id: c.id,
+        message: c.message,
+        timestamp: c.timestamp,
+        added: c.added ?? [],
+        removed: c.removed ?? [],
+        modified: c.modified ?? [],
+      })),
     },
   };
   const service = reportService(deps);

@@ -2,6 +2,7 @@ import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
 import { z } from 'zod';
 import { approvalWins, gitBlobSha, type ConfigApproval } from '../config/approval.js';
 import type { LedgerSeal } from './ledger-seal.js';
+import type { WorkContribution } from '../project/project-work.js';
 
 /**
  * The bot's own record of what it has seen: first-seen times of submissions, the last
@@ -59,8 +60,32 @@ export interface AttendanceMark {
   source: 'check-in' | 'organizer';
 }
 
+/**
+ * A member's project work of one week (commits under their project folder). Keyed like a
+ * submission (`week/owner`). Commits are kept by a key a rebase or force push does not
+ * change, so re-pushed history is counted once and its first-seen time only moves earlier.
+ */
+export interface ProjectWorkRecord {
+  week: number;
+  owner: string;
+  /** ms since epoch; only ever moves earlier */
+  firstSeen: number;
+  /** commit key → lines added + removed (null: not known) */
+  commits: Record<string, number | null>;
+  /** files touched, project paths, at most WORK_FILES_LIMIT */
+  files: string[];
+  /** the eBPF sources among them */
+  ebpf: string[];
+}
+
+/** Bounds of one work record: the ledger lives in one comment of at most 65,536 characters. */
+export const WORK_COMMITS_LIMIT = 60;
+export const WORK_FILES_LIMIT = 30;
+
 export interface Ledger {
   submissions: Record<string, SubmissionRecord>;
+  /** project work per week and member (absent in ledgers written before it existed) */
+  work?: Record<string, ProjectWorkRecord>;
   checks: Record<string, CheckRecord>;
   marks: Record<string, AttendanceMark>;
   /** push time of the newest full tree applied: an older tree delivered late cannot undo it */
@@ -111,7 +136,9 @@ export type LedgerChange =
   /** a member turned their reminders off or on (`/nudge off`) */
   | { kind: 'nudge-pref'; login: string; off: boolean; at: number }
   /** the week's digest comment was made (src/nudges) */
-  | { kind: 'digest'; week: number; commentId: number };
+  | { kind: 'digest'; week: number; commentId: number }
+  /** a commit of project work reached the default branch */
+  | { kind: 'work'; work: WorkContribution };
 
 /**
  * The latest organizer word wins over any check-in, and among marks of the same source
@@ -131,6 +158,9 @@ const cloneLedger = (l: Ledger): Ledger => ({
   ...(l.config ? { config: { ...l.config } } : {}),
   ...(l.nudgePrefs ? { nudgePrefs: Object.fromEntries(Object.entries(l.nudgePrefs).map(([k, v]) => [k, { ...v }])) } : {}),
   ...(l.digests ? { digests: { ...l.digests } } : {}),
+  ...(l.work
+    ? { work: Object.fromEntries(Object.entries(l.work).map(([k, v]) => [k, { ...v, commits: { ...v.commits }, files: [...v.files], ebpf: [...v.ebpf] }])) }
+    : {}),
 });
 
 export function applyChange(ledger: Ledger, change: LedgerChange): Ledger {
@@ -162,6 +192,9 @@ export function applyChange(ledger: Ledger, change: LedgerChange): Ledger {
       if (!existing || change.at > existing.at) next.nudgePrefs = { ...next.nudgePrefs, [login]: { off: change.off, at: change.at } };
       return next;
     }
+    case 'work':
+      applyWork(next, change.work);
+      return next;
     case 'digest': {
       // the first digest comment of a week stays its digest (a second replica's copy is not adopted)
       const key = String(change.week);
@@ -170,6 +203,32 @@ export function applyChange(ledger: Ledger, change: LedgerChange): Ledger {
       return next;
     }
   }
+}
+
+const union = (a: readonly string[], b: readonly string[], limit: number): string[] => [...new Set([...a, ...b])].sort().slice(0, limit);
+
+/**
+ * One commit's work. A commit already counted for this member (under any week: a rebased
+ * commit re-pushed later keeps the week it was first counted in) only lends its line count and
+ * an earlier first-seen time; applying the same contribution twice changes nothing.
+ */
+function applyWork(next: Ledger, work: WorkContribution): void {
+  const records = (next.work ??= {});
+  const owner = work.owner.normalize('NFC');
+  const counted = Object.values(records).find((r) => r.owner === owner && work.commit.key in r.commits);
+  const record =
+    counted ??
+    (records[submissionKey(work.week, owner)] ??= { week: work.week, owner, firstSeen: work.at, commits: {}, files: [], ebpf: [] });
+  record.firstSeen = Math.min(record.firstSeen, work.at);
+  const lines = record.commits[work.commit.key];
+  if (!(work.commit.key in record.commits)) {
+    if (Object.keys(record.commits).length >= WORK_COMMITS_LIMIT) return;
+    record.commits[work.commit.key] = work.commit.lines;
+  } else if (lines === null && work.commit.lines !== null) {
+    record.commits[work.commit.key] = work.commit.lines;
+  }
+  record.files = union(record.files, work.commit.files, WORK_FILES_LIMIT);
+  record.ebpf = union(record.ebpf, work.ebpf, WORK_FILES_LIMIT);
 }
 
 function applyTree(next: Ledger, change: Extract<LedgerChange, { kind: 'tree' }>): Ledger {
@@ -242,6 +301,7 @@ export function mergeLedgers(a: Ledger, b: Ledger): Ledger {
     ...(b.config ? [{ kind: 'config', approval: b.config } satisfies LedgerChange] : []),
     ...Object.entries(b.nudgePrefs ?? {}).map<LedgerChange>(([login, p]) => ({ kind: 'nudge-pref', login, off: p.off, at: p.at })),
     ...Object.entries(b.digests ?? {}).map<LedgerChange>(([week, commentId]) => ({ kind: 'digest', week: Number(week), commentId })),
+    ...Object.values(b.work ?? {}).flatMap((r) => workChangesOf(r)),
   ];
   const next = applyChanges(a, changes);
   const bNewer = b.treeAt > a.treeAt;
@@ -259,6 +319,21 @@ export function mergeLedgers(a: Ledger, b: Ledger): Ledger {
   }
   next.treeAt = Math.max(a.treeAt, b.treeAt);
   return next;
+}
+
+/** A work record as the contributions that rebuild it (merging two ledgers replays them). */
+function workChangesOf(record: ProjectWorkRecord): LedgerChange[] {
+  return Object.entries(record.commits).map(([key, lines], i) => ({
+    kind: 'work',
+    work: {
+      week: record.week,
+      owner: record.owner,
+      by: 'window',
+      at: record.firstSeen,
+      commit: { key, lines, files: i === 0 ? record.files : [] },
+      ebpf: i === 0 ? record.ebpf : [],
+    },
+  }));
 }
 
 // ---- Encoding: compact tuples, deflated, base64, inside an HTML comment -----------------
@@ -290,6 +365,20 @@ const encodedSchema = z.strictObject({
   n: z.array(z.tuple([z.string().min(1).max(45), z.union([z.literal(0), z.literal(1)]), seconds])).max(10_000).optional(),
   // digest comments: [week, comment id]
   d: z.array(z.tuple([z.number().int().min(1), z.number().int().positive()])).max(1_000).optional(),
+  // project work: [week, owner, firstSeen, [[commit key, lines or -1]], files, eBPF sources]
+  w: z
+    .array(
+      z.tuple([
+        z.number().int().min(1),
+        z.string().min(1).max(200),
+        seconds,
+        z.array(z.tuple([z.string().min(1).max(64), z.number().int().min(-1)])).max(WORK_COMMITS_LIMIT),
+        z.array(z.string().min(1).max(1_024)).max(WORK_FILES_LIMIT),
+        z.array(z.string().min(1).max(1_024)).max(WORK_FILES_LIMIT),
+      ]),
+    )
+    .max(10_000)
+    .optional(),
 });
 
 const toSec = (ms: number) => Math.floor(ms / 1000);
@@ -316,6 +405,17 @@ export function encodeLedger(ledger: Ledger, seal?: LedgerSeal | null): string {
       ? { d: Object.entries(ledger.digests).map(([week, id]) => [Number(week), id] as [number, number]).sort((a, b) => a[0] - b[0]) }
       : {}),
   };
+  const work = Object.values(ledger.work ?? {}).sort((a, b) => a.week - b.week || a.owner.localeCompare(b.owner));
+  if (work.length > 0) {
+    data.w = work.map((r) => [
+      r.week,
+      r.owner,
+      toSec(r.firstSeen),
+      Object.entries(r.commits).map(([key, lines]) => [key, lines ?? -1] as [string, number]),
+      r.files,
+      r.ebpf,
+    ]);
+  }
   const packed = Buffer.from(deflateSync(strToU8(JSON.stringify(data)), { level: 9 })).toString('base64');
   const signature = seal ? ` sig=${seal.sign(packed)}` : '';
   return `<!-- study-bot:ledger v${LEDGER_VERSION} ${packed}${signature} -->`;
@@ -366,5 +466,15 @@ export function decodeLedger(body: string, seal?: LedgerSeal | null): DecodeResu
   }
   for (const [login, off, at] of parsed.data.n ?? []) (ledger.nudgePrefs ??= {})[login.toLowerCase()] = { off: off === 1, at: at * 1000 };
   for (const [week, id] of parsed.data.d ?? []) (ledger.digests ??= {})[String(week)] = id;
+  for (const [week, owner, firstSeen, commits, files, ebpf] of parsed.data.w ?? []) {
+    (ledger.work ??= {})[submissionKey(week, owner)] = {
+      week,
+      owner: owner.normalize('NFC'),
+      firstSeen: firstSeen * 1000,
+      commits: Object.fromEntries(commits.map(([key, lines]) => [key, lines < 0 ? null : lines])),
+      files,
+      ebpf,
+    };
+  }
   return { ok: true, ledger };
 }

@@ -6,6 +6,7 @@ import type { LedgerSeal } from './ledger-seal.js';
 import { renderOptionsFor, renderReport, reportCommentBody } from './render-report.js';
 import { buildSchedule } from './schedule.js';
 import { renamesIn, studyFileOf, type CommitPaths } from './study-files.js';
+import { pushProjectWork, type PushCommitFacts, type PushWorkFacts, type PushWorkGitHub } from '../project/push-work.js';
 
 /**
  * One refresh of the report comment, over a small interface to GitHub (built in
@@ -13,7 +14,7 @@ import { renamesIn, studyFileOf, type CommitPaths } from './study-files.js';
  * pushes or check-ins it carries: read the config, read the tree of the newest push (if
  * any), find the comment (cached after the first run: one GET), write it once.
  */
-export interface ReportGitHub {
+export interface ReportGitHub extends PushWorkGitHub {
   readonly label: string;
   /**
    * the study config; when `.github/study.yml` is broken, the last valid one (never throws for
@@ -43,11 +44,11 @@ export interface ReportGitHub {
 }
 
 /** What a push tells the report, taken from the payload without any request. */
-export interface PushFacts {
+export interface PushFacts extends PushWorkFacts {
   after: string;
   /** when GitHub received the push, ms since epoch */
   pushedAt: number;
-  commits: (CommitPaths & { modified?: string[] })[];
+  commits: (CommitPaths & PushCommitFacts)[];
 }
 
 /**
@@ -112,6 +113,8 @@ export async function pushChanges(gh: ReportGitHub, config: StudyConfig, pushes:
       complete: true,
     });
   }
+  // Project work: commits under the members' project folders (weeks 4-7 count it by default).
+  changes.push(...(await pushProjectWork(gh, config, ordered)));
   return changes;
 }
 

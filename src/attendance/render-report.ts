@@ -2,7 +2,8 @@ import type { Language, StudyConfig } from '../config/schema.js';
 import { markerFor } from '../github/marker-comment.js';
 import { COMMENT_BODY_LIMIT, fitText, textLength } from '../github/text-limits.js';
 import { pick } from '../i18n/pick.js';
-import { submissionCount, type AttendanceReport, type Completion, type MemberReport, type WeekCell } from './compute-report.js';
+import { submissionCount, weekSubmitted, type AttendanceReport, type Completion, type MemberReport, type ProjectCell, type WeekCell } from './compute-report.js';
+import type { SubmissionRule } from '../config/schema.js';
 import type { AttendanceState } from './ledger.js';
 import type { Schedule } from './schedule.js';
 import { formatShort, wallClock } from './zoned-time.js';
@@ -92,7 +93,7 @@ const COMPLETION: Record<Completion, { ko: string; en: string }> = {
 // Table cells must not break the row: a `|` ends the cell, a newline ends the row.
 const cellText = (text: string): string => text.replace(/[\r\n]+/g, ' ').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;');
 
-function cell(week: WeekCell, deadlinePassed: boolean, lang: Language): string {
+function cell(week: WeekCell, accepts: SubmissionRule, deadlinePassed: boolean, lang: Language): string {
   const parts: string[] = [];
   if (week.refused === 'online-on-offline-week') parts.push(pick(lang, ONLINE_REFUSED));
   else if (week.attendance !== 'unknown') parts.push(pick(lang, ATTENDANCE[week.attendance]));
@@ -100,17 +101,31 @@ function cell(week: WeekCell, deadlinePassed: boolean, lang: Language): string {
   if (s) {
     const label = s.onTime ? pick(lang, { ko: '제출', en: 'submitted' }) : pick(lang, { ko: '지각 제출', en: 'late' });
     parts.push(`${label} ${s.status ? STATUS_ICON[s.status] : '⏳'}`);
-  } else if (deadlinePassed) {
-    parts.push(pick(lang, { ko: '미제출', en: 'missing' }));
+  }
+  if (week.project) parts.push(projectLine(week.project, lang));
+  if (!weekSubmitted(week, accepts) && deadlinePassed) {
+    parts.push(pick(lang, accepts === 'project' ? { ko: '프로젝트 미제출', en: 'no project work' } : { ko: '미제출', en: 'missing' }));
   }
   return parts.length > 0 ? parts.join('<br>') : ' ';
 }
 
+/** `📦 3 commits · 5 files · +120 · xdp.bpf.c`: the week's project work in one cell line. */
+function projectLine(p: ProjectCell, lang: Language): string {
+  const late = p.onTime ? '' : pick(lang, { ko: ' (지각)', en: ' (late)' });
+  const counts = pick(lang, {
+    ko: `커밋 ${p.commits} · 파일 ${p.files}${p.lines === null ? '' : ` · ${p.lines}줄`}`,
+    en: `${p.commits} commit${p.commits === 1 ? '' : 's'} · ${p.files} file${p.files === 1 ? '' : 's'}${p.lines === null ? '' : ` · ${p.lines} lines`}`,
+  });
+  const shown = p.ebpf.slice(0, 3).map((path) => `<code>${cellText(path.split('/').pop() ?? path)}</code>`);
+  const more = p.ebpf.length > 3 ? ` +${p.ebpf.length - 3}` : '';
+  return `📦 ${counts}${late}${shown.length > 0 ? `<br>${shown.join(' ')}${more}` : ''}`;
+}
+
 function memberRow(member: MemberReport, report: AttendanceReport, opts: RenderOptions): string {
   const name = member.login ? `${cellText(member.name)}<br><sub>${cellText(member.login)}</sub>` : cellText(member.name);
-  const weeks = report.weeks.map((w) => cell(member.weeks[String(w.week)], Date.parse(w.deadline) < opts.now.getTime(), opts.lang));
+  const weeks = report.weeks.map((w) => cell(member.weeks[String(w.week)], w.accepts, Date.parse(w.deadline) < opts.now.getTime(), opts.lang));
   const absences = member.absences > 0 ? `${member.absences} / ${opts.maxAbsences}` : `0 / ${opts.maxAbsences}`;
-  const submissions = `${submissionCount(member)} / ${report.weeks.length}`;
+  const submissions = `${submissionCount(member, report)} / ${report.weeks.length}`;
   return `| ${[name, ...weeks, absences, submissions, pick(opts.lang, COMPLETION[member.completion])].join(' | ')} |`;
 }
 
@@ -180,8 +195,8 @@ export function renderReport(report: AttendanceReport, opts: RenderOptions): str
   lines.push(
     '',
     pick(lang, {
-      ko: `**범례** 출석 · 온라인 · 결석 · 공결(결석으로 세지 않음) / 제출 ✅ 통과 · ⚠️ 경고 · ❌ 실패 · ⏳ 검사 전 / 지각 제출: 마감 뒤에 처음 올라옴 / 미제출: 마감까지 없음`,
-      en: `**Legend** present · online · absent · excused (not counted as an absence) / submitted ✅ pass · ⚠️ warnings · ❌ fails · ⏳ not checked yet / late: first pushed after the deadline / missing: nothing by the deadline`,
+      ko: `**범례** 출석 · 온라인 · 결석 · 공결(결석으로 세지 않음) / 제출 ✅ 통과 · ⚠️ 경고 · ❌ 실패 · ⏳ 검사 전 / 📦 그 주의 프로젝트 작업(\`project/{name}/\` 커밋) / 지각 제출: 마감 뒤에 처음 올라옴 / 미제출: 마감까지 없음${projectWeeks(report, 'ko')}`,
+      en: `**Legend** present · online · absent · excused (not counted as an absence) / submitted ✅ pass · ⚠️ warnings · ❌ fails · ⏳ not checked yet / 📦 the week's project work (commits under \`project/{name}/\`) / late: first pushed after the deadline / missing: nothing by the deadline${projectWeeks(report, 'en')}`,
     }),
     '',
     pick(lang, {
@@ -196,6 +211,17 @@ export function renderReport(report: AttendanceReport, opts: RenderOptions): str
   );
   return lines.join('\n');
 }
+
+/** Which weeks project work counts for, when any does. */
+const projectWeeks = (report: AttendanceReport, lang: Language): string => {
+  const either = report.weeks.filter((w) => w.accepts === 'either').map((w) => w.week);
+  const project = report.weeks.filter((w) => w.accepts === 'project').map((w) => w.week);
+  if (either.length === 0 && project.length === 0) return '';
+  const parts: string[] = [];
+  if (either.length > 0) parts.push(lang === 'ko' ? `${either.join('·')}주차는 노트나 프로젝트 작업` : `weeks ${either.join(', ')}: the note or project work`);
+  if (project.length > 0) parts.push(lang === 'ko' ? `${project.join('·')}주차는 프로젝트 작업` : `weeks ${project.join(', ')}: project work`);
+  return lang === 'ko' ? ` / 제출로 인정: ${parts.join(', ')}` : ` / what counts: ${parts.join('; ')}`;
+};
 
 const offlineWeeks = (report: AttendanceReport, lang: Language): string => {
   const weeks = report.weeks.filter((w) => w.mode === 'offline').map((w) => w.week);

@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseAttendanceFile } from '../attendance/attendance-file.js';
-import { computeReport, submissionCount, type AttendanceReport } from '../attendance/compute-report.js';
+import { offlineProjectWork } from '../project/project-history.js';
+import { computeReport, submissionCount, weekSubmitted, type AttendanceReport } from '../attendance/compute-report.js';
 import { historyChanges, readGitHistory, readHeadFiles } from '../attendance/git-history.js';
 import { isSubmission } from '../attendance/study-files.js';
 import { checkFiles } from '../check/check-files.js';
@@ -141,6 +142,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   changes.push(checked.change);
 
   const schedule = buildSchedule(config);
+  // From week 3 on, the weekly work is often commits under the project folder.
+  changes.push(...(await offlineProjectWork(repoDir, config, schedule)));
   const ledger = applyChanges(emptyLedger(), changes);
   const report = computeReport({ config, schedule, ledger, now });
   if (nudgeWeek !== null) {
@@ -248,16 +251,28 @@ function renderText(report: AttendanceReport, lang: Language, timeZone: string, 
   const out: string[] = [];
   for (const m of report.members) {
     out.push(
-      `${m.name}${m.login ? ` (${m.login})` : ''} — ${pick(lang, COMPLETION[m.completion])}, ${pick(lang, { ko: '결석', en: 'absences' })} ${m.absences}/${maxAbsences}, ${pick(lang, { ko: '제출', en: 'submitted' })} ${submissionCount(m)}/${report.weeks.length}`,
+      `${m.name}${m.login ? ` (${m.login})` : ''} — ${pick(lang, COMPLETION[m.completion])}, ${pick(lang, { ko: '결석', en: 'absences' })} ${m.absences}/${maxAbsences}, ${pick(lang, { ko: '제출', en: 'submitted' })} ${submissionCount(m, report)}/${report.weeks.length}`,
     );
     for (const w of report.weeks) {
       const cell = m.weeks[String(w.week)];
       const s = cell.submission;
-      const sub = s
-        ? `${s.onTime ? pick(lang, { ko: '제출', en: 'submitted' }) : pick(lang, { ko: '지각 제출', en: 'late' })} ${s.status ? ICON[s.status] : '⏳'} ${s.path} (${sessionLabel(s.firstSeen, { lang, timeZone })})`
-        : Date.parse(w.deadline) < now.getTime()
-          ? pick(lang, { ko: '미제출', en: 'missing' })
-          : '';
+      const parts: string[] = [];
+      if (s) {
+        parts.push(`${s.onTime ? pick(lang, { ko: '제출', en: 'submitted' }) : pick(lang, { ko: '지각 제출', en: 'late' })} ${s.status ? ICON[s.status] : '⏳'} ${s.path} (${sessionLabel(s.firstSeen, { lang, timeZone })})`);
+      }
+      const p = cell.project;
+      if (p) {
+        const counts = pick(lang, {
+          ko: `커밋 ${p.commits}, 파일 ${p.files}${p.lines === null ? '' : `, ${p.lines}줄`}`,
+          en: `${p.commits} commit(s), ${p.files} file(s)${p.lines === null ? '' : `, ${p.lines} lines`}`,
+        });
+        const late = p.onTime ? '' : pick(lang, { ko: ' 지각', en: ' late' });
+        parts.push(`📦 ${counts}${late}${p.ebpf.length > 0 ? ` — ${p.ebpf.join(', ')}` : ''}`);
+      }
+      if (!weekSubmitted(cell, w.accepts) && Date.parse(w.deadline) < now.getTime()) {
+        parts.push(pick(lang, w.accepts === 'project' ? { ko: '프로젝트 미제출', en: 'no project work' } : { ko: '미제출', en: 'missing' }));
+      }
+      const sub = parts.join(' · ');
       const attendance = cell.refused ? pick(lang, { ko: '온라인 (불인정)', en: 'online (not accepted)' }) : pick(lang, ATT[cell.attendance]);
       out.push(`  ${pick(lang, { ko: `${w.week}주차`, en: `week ${w.week}` })}  ${attendance.padEnd(4)}  ${sub}`.trimEnd());
     }

@@ -236,6 +236,7 @@ type RawConfig = {
   weeks?: unknown;
   schedule?: { offlineWeeks?: unknown };
   attendance?: { deadlines?: unknown };
+  submissions?: unknown;
   members?: unknown;
 };
 
@@ -267,6 +268,17 @@ function semanticProblems(raw: RawConfig, doc: Document, lines: LineCounter, lan
       });
     }
   });
+  const submissionWeeks = raw.submissions && typeof raw.submissions === 'object' ? Object.keys(raw.submissions) : [];
+  for (const key of submissionWeeks) {
+    const week = Number(key);
+    if (Number.isInteger(week) && (week < 1 || week > config.weeks)) {
+      problems.push({
+        key: `submissions.${key}`,
+        line: lineOf(doc, lines, ['submissions', key]),
+        message: pick(lang, { ko: `${key}주차는 없습니다 (스터디는 ${config.weeks}주)`, en: `there is no week ${key} (the study has ${config.weeks} weeks)` }),
+      });
+    }
+  }
   for (const key of config.deadlines) {
     const week = Number(key);
     if (Number.isInteger(week) && (week < 1 || week > config.weeks)) {

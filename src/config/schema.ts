@@ -122,6 +122,12 @@ export const studyConfigSchema = z.strictObject({
       project: pathTemplate(['name']).pipe(text(1)).default('project/{name}/'),
     })
     .prefault({}),
+  /**
+   * What counts as week N's submission: its note (`study/week{N}/{name}.md`), project work
+   * (commits under `paths.project` in week N), or either. Weeks left out follow the
+   * curriculum (`submissionRule`): { "5": "project" }.
+   */
+  submissions: z.record(z.string().regex(/^\d{1,2}$/), z.enum(['note', 'project', 'either'])).default({}),
   ignore: z.array(text(1)).max(BOUNDS.ignore).default(['study/week1/OT.md']),
   members: z.array(memberSchema).max(BOUNDS.members).default([]),
   checks: z
@@ -186,3 +192,16 @@ export type Language = StudyConfig['language'];
 export const CONFIG_PATH = '.github/study.yml';
 
 export const defaultConfig = (): StudyConfig => studyConfigSchema.parse({});
+
+export type SubmissionRule = 'note' | 'project' | 'either';
+
+/**
+ * The curriculum's default: weeks 1-3 are notes (setup, one-liners, maps, hook points), the
+ * last week is the presentation's note, and the weeks between count the note or the project
+ * work, since from week 4 on most members' weekly work is code in their project folder.
+ */
+export function submissionRule(config: Pick<StudyConfig, 'submissions' | 'weeks'>, week: number): SubmissionRule {
+  const explicit = config.submissions[String(week)];
+  if (explicit) return explicit;
+  return week <= 3 || week >= config.weeks ? 'note' : 'either';
+}

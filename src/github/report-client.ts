@@ -8,6 +8,7 @@ import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
 import { readLastValidConfig } from './report-config.js';
 import { findOrCreateReportIssue, oldestReportIssue } from './report-issue.js';
 import { REPORT_MARKER } from '../attendance/render-report.js';
+import { CLASSIFY_READ_BYTES } from '../project/classify-source.js';
 
 const ISSUE_BODY = [
   '출석과 주차별 제출 현황입니다. 아래 댓글을 study-bot이 계속 갱신합니다.',
@@ -53,6 +54,18 @@ export function reportClient(octokit: Octokit, ref: RepoRef, cache: GitObjectCac
       } catch (error) {
         throw new GitHubError(`could not read the tree for the attendance report`, { ...ref, sha }, { cause: error });
       }
+    },
+    // Project work: a commit's line counts (GET /repos/{owner}/{repo}/commits/{ref}; its first
+    // page of files is enough for a week's commit) and a source's first bytes.
+    async commitLines(sha) {
+      const { data } = await octokit.rest.repos.getCommit({ ...ref, ref: sha, per_page: 100 });
+      return new Map((data.files ?? []).map((f) => [f.filename, f.additions + f.deletions]));
+    },
+    async filePrefix(sha, path) {
+      const entry = (await tree(sha)).entries.get(path);
+      // A source over the classifier's read limit is not fetched: its name decides.
+      if (entry?.type !== 'blob' || entry.size === null || entry.size > CLASSIFY_READ_BYTES) return null;
+      return cache.blob(ref, entry.sha, entry.size, () => readBlob(octokit, ref, entry.sha));
     },
     findOrCreateIssue: (title) => findOrCreateReportIssue(octokit, ref, title, ISSUE_BODY),
     // Only the oldest is wanted: one issue per page (a labelled pull request just means one more page).

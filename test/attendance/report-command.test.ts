@@ -112,7 +112,7 @@ describe('study-bot report', () => {
     // week 2 has attendance data (hgd online), so minsu without a record was absent there too
     expect(json.members.find((m: any) => m.name === 'minsu')).toMatchObject({ absences: 2, completion: 'at-risk' });
     expect(json.members.find((m: any) => m.name === 'hgd').weeks['2'].attendance).toBe('online');
-    expect(json.weeks[1]).toEqual({ week: 2, session: '2025-09-11T20:00:00+09:00', deadline: '2025-09-18T20:00:00+09:00', mode: 'hybrid' });
+    expect(json.weeks[1]).toEqual({ week: 2, session: '2025-09-11T20:00:00+09:00', deadline: '2025-09-18T20:00:00+09:00', mode: 'hybrid', accepts: 'note' });
   });
 
   it('markdown is the visible comment, without the hidden marker and ledger', async () => {

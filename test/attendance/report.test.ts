@@ -39,7 +39,7 @@ describe('computeReport', () => {
     expect(byName.sora.weeks['3'].submission?.status).toBe('fail');
     expect(byName.minsu.weeks['6'].submission?.status).toBeNull();
     expect(byName.dohyun.weeks['3'].submission).toBeNull();
-    expect(report.weeks[0]).toEqual({ week: 1, session: '2025-09-04T20:00:00+09:00', deadline: '2025-09-11T20:00:00+09:00', mode: 'offline' });
+    expect(report.weeks[0]).toEqual({ week: 1, session: '2025-09-04T20:00:00+09:00', deadline: '2025-09-11T20:00:00+09:00', mode: 'offline', accepts: 'note' });
   });
 
   it('treats a past week nobody has any record for as no data, not as absences', () => {

@@ -82,7 +82,12 @@ export function commentPayload(body: string, login = 'hong-gildong', createdAt =
   return payload;
 }
 
-export function pushPayload(opts: { after: string; pushedAt: string; forced?: boolean; commits: { added?: string[]; removed?: string[]; modified?: string[]; timestamp?: string }[] }) {
+export function pushPayload(opts: {
+  after: string;
+  pushedAt: string;
+  forced?: boolean;
+  commits: { added?: string[]; removed?: string[]; modified?: string[]; timestamp?: string; message?: string }[];
+}) {
   const payload = webhookExample('push', undefined, 4);
   payload.ref = 'refs/heads/master';
   payload.before = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
@@ -97,6 +102,7 @@ export function pushPayload(opts: { after: string; pushedAt: string; forced?: bo
     // a VM's commit: the author is not a GitHub login, and the date is whatever the VM says
     author: { name: 'Ubuntu', email: 'ubuntu@ip-172-31-7-12.ap-northeast-2.compute.internal' },
     timestamp: c.timestamp ?? template.timestamp,
+    message: c.message ?? template.message,
     added: c.added ?? [],
     removed: c.removed ?? [],
     modified: c.modified ?? [],

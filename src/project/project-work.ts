@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import type { Schedule } from '../attendance/schedule.js';
+import type { StudyConfig } from '../config/schema.js';
+import { classifyPath, memberByLogin } from '../paths/classify-path.js';
+import { compileTemplate } from '../paths/path-template.js';
+import { weekOfCommit } from './commit-week.js';
+import { classifySource, isEbpfKind, kindFromPath, type ProjectFileKind } from './classify-source.js';
+
+/**
+ * From week 3 on, a member's weekly work is commits under their project folder. This turns
+ * commits into "project work of week N by member M": attributed the way notes are (the
+ * folder's owner; the pusher when the folder is not a roster name), dated by the commit
+ * message when it names a week and by the schedule's windows otherwise.
+ */
+export interface ProjectCommit {
+  /** stable across rebases, amends and force pushes (see `commitKey`) */
+  key: string;
+  message: string;
+  /** when it reached the default branch: the push's time for the bot, the commit's offline */
+  at: number;
+  /** GitHub login of the pusher (the bot); null offline, where there is none */
+  pusher: string | null;
+  /** the files it touched; `lines` added + removed, null where the source does not say */
+  files: { path: string; lines: number | null }[];
+}
+
+/** One commit's share of one member's week: what the ledger records (see `ProjectWorkRecord`). */
+export interface WorkContribution {
+  week: number;
+  owner: string;
+  /** how the week was chosen */
+  by: 'message' | 'window';
+  at: number;
+  commit: { key: string; lines: number | null; files: string[] };
+  /** the touched files that are eBPF sources */
+  ebpf: string[];
+}
+
+/**
+ * A commit's identity that a rebase, an amend of another commit or a force push does not
+ * change: its author date and its message (both kept by `git rebase`). Counting by SHA would
+ * count a member's week twice after every rewrite of history.
+ */
+export function commitKey(authorDate: string, message: string): string {
+  return createHash('sha256').update(`${authorDate}\n${message.trim()}`).digest('hex').slice(0, 16);
+}
+
+/** Files a commit's record lists at most (a commit that vendors a library touches thousands). */
+export const MAX_FILES_PER_COMMIT = 40;
+
+/** The roster member whose project folder holds `path`, if any. */
+export function projectOwnerOf(path: string, config: StudyConfig, pusher: string | null): string | null {
+  const where = classifyPath(path, config);
+  if (where.kind === 'project' && where.member) return where.member;
+  // `projects/kim/` when the config says `project/{name}/`: misplaced, but the member's work.
+  const projectRoot = compileTemplate(config.paths.project).root.join('/');
+  if (where.kind === 'misplaced' && where.member && projectRoot && where.suggestion?.startsWith(`${projectRoot}/`)) return where.member;
+  // A folder named for the project, not its owner (`project/ebpf-monitor/`): whoever pushed it.
+  const inProjectRoot = projectRoot !== '' && path.normalize('NFC').startsWith(`${projectRoot}/`);
+  if (where.kind === 'unknown' && where.pathName && inProjectRoot && pusher) return memberByLogin(pusher, config)?.name ?? null;
+  return null;
+}
+
+/** What kind of eBPF source a path is, when the path alone says (no content at hand). */
+export function ebpfKindFromPath(path: string): ProjectFileKind | null {
+  const kind = kindFromPath(path);
+  if (kind === 'bpftrace') return kind;
+  if (/\.bpf\.c$/i.test(path) || /_kern\.c$/i.test(path)) return 'libbpf-c';
+  return null;
+}
+
+export interface AttributeOptions {
+  /** reads a bounded prefix of a file's content to tell eBPF C/Python from other code; absent: path only */
+  contentOf?: (path: string) => string | Uint8Array | null | undefined;
+}
+
+/** The week work of a list of commits. A commit outside every project folder gives none. */
+export function attributeCommits(
+  commits: readonly ProjectCommit[],
+  config: StudyConfig,
+  schedule: Schedule,
+  options: AttributeOptions = {},
+): WorkContribution[] {
+  const out: WorkContribution[] = [];
+  for (const commit of commits) {
+    const byOwner = new Map<string, { path: string; lines: number | null }[]>();
+    for (const file of commit.files) {
+      const owner = projectOwnerOf(file.path, config, commit.pusher);
+      if (!owner) continue;
+      const list = byOwner.get(owner) ?? byOwner.set(owner, []).get(owner)!;
+      list.push(file);
+    }
+    if (byOwner.size === 0) continue;
+    const choice = weekOfCommit(commit.message, commit.at, schedule);
+    if (!choice) continue;
+    for (const [owner, files] of byOwner) {
+      const known = files.every((f) => f.lines !== null);
+      const lines = known ? files.reduce((sum, f) => sum + (f.lines ?? 0), 0) : null;
+      const paths = files.map((f) => f.path.normalize('NFC'));
+      out.push({
+        week: choice.week,
+        owner,
+        by: choice.by,
+        at: commit.at,
+        commit: { key: commit.key, lines, files: paths.slice(0, MAX_FILES_PER_COMMIT) },
+        ebpf: paths.filter((p) => isEbpfSource(p, options)).slice(0, MAX_FILES_PER_COMMIT),
+      });
+    }
+  }
+  return out;
+}
+
+function isEbpfSource(path: string, options: AttributeOptions): boolean {
+  if (ebpfKindFromPath(path)) return true;
+  if (!/\.(c|py)$/i.test(path) || !options.contentOf) return false;
+  const content = options.contentOf(path);
+  if (content === null || content === undefined) return false;
+  return isEbpfKind(classifySource({ path, content }).kind);
+}
