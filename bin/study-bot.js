@@ -3,7 +3,11 @@
 // packing) and carries no TypeScript toolchain. A source checkout with its dev dependencies
 // runs the sources through tsx instead, so `npm run check` needs no build step and never runs
 // a dist/ left stale by an earlier build.
-import { existsSync } from 'node:fs';
+//
+// Static imports are linked before this file runs: only the version guard and `fs` (which every
+// Node has) are imported statically; the CLI itself is imported once the guard has passed.
+import './node-guard.js';
+import { existsSync } from 'fs';
 
 const sources = new URL('../src/cli/main.ts', import.meta.url);
 const compiled = new URL('../dist/src/cli/main.js', import.meta.url);

@@ -4,6 +4,7 @@
 import { run, type ApplicationFunction, type Logger } from 'probot';
 import app from '../index.js';
 import { readVerifyDeployment } from '../verify/verify-deployment.js';
+import { verifyRunnerNotice } from './server-env.js';
 import { startWebhookProxy, type WebhookProxy } from './webhook-proxy.js';
 
 // The webhook proxy is started here rather than by Probot, whose start-up dies with the proxy
@@ -38,6 +39,14 @@ const deployment = readVerifyDeployment();
 let stopping = false;
 let stopWarmPool: (() => Promise<void>) | undefined;
 if (deployment.ok && deployment.deployment.driver === 'vm') {
+  // Said at the start, so an organizer does not learn it from the first member's /verify.
+  void Promise.all([import('../runner/vm/runner-dir.js'), import('../runner/vm/accel.js')])
+    .then(([{ readManifest, runnerDir }, { kvmDeviceUsable }]) => {
+      const dir = runnerDir();
+      const notice = verifyRunnerNotice({ driver: 'vm', image: readManifest(dir) !== null, dir, kvm: kvmDeviceUsable() });
+      if (notice) log?.warn(notice);
+    })
+    .catch((error: unknown) => log?.warn({ err: error }, 'could not look for the VM runner image'));
   void import('../runner/vm/verify-in-vm.js')
     .then(async (vm) => {
       stopWarmPool = vm.stopWarmPool;

@@ -7,7 +7,7 @@ import { renderText } from '../check/render-text.js';
 import { statusOf, type CheckReport, type RepoFile } from '../check/types.js';
 import { parseConfig } from '../config/load-config.js';
 import { CONFIG_PATH, type Language, type StudyConfig } from '../config/schema.js';
-import { pick } from '../i18n/pick.js';
+import { pick, type Bilingual } from '../i18n/pick.js';
 import { classifyPath } from '../paths/classify-path.js';
 import { compileTemplate } from '../paths/path-template.js';
 import { MAX_SOURCE_READ_BYTES, projectBytesWanted } from '../project/review-project-file.js';
@@ -44,8 +44,18 @@ Exit codes: 0 no file fails (warnings still exit 0), 1 a file fails (week notes 
 `,
   });
 
-/** A mistake in how the command was called: printed with the usage, exit 2. */
-export class UsageError extends Error {}
+/**
+ * A mistake in how the command was called: printed with the usage, exit 2. Thrown before the
+ * language is known (the config is not read yet), so it may carry both and be said in one.
+ */
+export class UsageError extends Error {
+  constructor(readonly text: string | Bilingual) {
+    super(typeof text === 'string' ? text : `${text.ko} (${text.en})`);
+  }
+  say(lang: Language): string {
+    return typeof this.text === 'string' ? this.text : pick(lang, this.text);
+  }
+}
 
 export async function run(args: string[], io: CliIO): Promise<number> {
   const parsed = parseCliArgs(args, io, {
@@ -79,7 +89,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return reports.some((r) => (r.status ?? statusOf(r.findings)) === 'fail') ? EXIT.failed : EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`study-bot check: ${error.message}\n`);
+      io.stderr(`study-bot check: ${error.say(langArg ?? 'ko')}\n`);
       return EXIT.usage;
     }
     throw error;
@@ -91,7 +101,7 @@ export async function repoRoot(option: string | undefined, io: CliIO): Promise<s
   if (option !== undefined) {
     const dir = resolve(io.cwd, option);
     const info = await stat(dir).catch(() => null);
-    if (!info?.isDirectory()) throw new UsageError(`--repo ${option}: 폴더가 없습니다 (no such folder)`);
+    if (!info?.isDirectory()) throw new UsageError({ ko: `--repo ${option}: 폴더가 없습니다`, en: `--repo ${option}: no such folder` });
     return dir;
   }
   try {
@@ -143,7 +153,7 @@ export async function loadConfig(root: string, option: string | undefined, io: C
  * (`study/`, any case: `Study/` is a study with a misplaced folder, not a stranger). Run from
  * a home folder or /tmp, `check` would otherwise report every clone's markdown as misplaced.
  */
-async function hasStudyRoot(root: string, config: StudyConfig): Promise<boolean> {
+export async function hasStudyRoot(root: string, config: StudyConfig): Promise<boolean> {
   const segments = compileTemplate(config.paths.study).root;
   let dir = root;
   for (const segment of segments) {
@@ -156,18 +166,18 @@ async function hasStudyRoot(root: string, config: StudyConfig): Promise<boolean>
 }
 
 /** Korean first (and English after it) unless `--lang` chose one: no config said which. */
-function notAStudy(root: string, config: StudyConfig, io: CliIO, langArg: Language | undefined): string {
+export function notAStudy(root: string, config: StudyConfig, io: CliIO, langArg: Language | undefined, command: 'check' | 'new' = 'check'): string {
   const studyDir = `${compileTemplate(config.paths.study).root.join('/')}/`;
   const shown = relative(io.cwd, root) === '' ? `${root} (.)` : root;
   const ko = [
-    `study-bot check: ${shown}은(는) 스터디 저장소가 아닌 것 같습니다 — \`${studyDir}\` 폴더도 \`${CONFIG_PATH}\`도 없어 검사하지 않았습니다.`,
-    `  스터디 저장소 안에서 실행하거나 (cd ~/스터디-저장소 && study-bot check), 폴더를 지정하세요: study-bot check --repo <스터디 저장소 폴더>`,
-    `  새 스터디 저장소라면 \`${studyDir}\` 폴더나 \`${CONFIG_PATH}\`를 먼저 만들거나, 그 저장소 안에서 \`study-bot new 1\`로 첫 노트를 만드세요.`,
+    `study-bot ${command}: ${shown}은(는) 스터디 저장소가 아닌 것 같습니다 — \`${studyDir}\` 폴더도 \`${CONFIG_PATH}\`도 없어 ${command === 'check' ? '검사하지' : '아무것도 만들지'} 않았습니다.`,
+    `  스터디 저장소 안에서 실행하거나 (cd ~/스터디-저장소 && study-bot ${command}), 폴더를 지정하세요: study-bot ${command} --repo <스터디 저장소 폴더>`,
+    `  새 스터디 저장소라면 \`${studyDir}\` 폴더나 \`${CONFIG_PATH}\`를 먼저 만드세요${command === 'check' ? `, 또는 그 저장소 안에서 \`study-bot new 1\`로 첫 노트를 만드세요` : ` (또는 --repo로 그 폴더를 지정하세요)`}.`,
   ].join('\n');
   const en = [
-    `study-bot check: ${shown} does not look like a study repository (no \`${studyDir}\` folder and no \`${CONFIG_PATH}\`); nothing was checked.`,
-    `  Run it inside the study repository, or point at one: study-bot check --repo <study repository folder>`,
-    `  For a new study repository, create \`${studyDir}\` or \`${CONFIG_PATH}\` first, or start the first notes there with \`study-bot new 1\`.`,
+    `study-bot ${command}: ${shown} does not look like a study repository (no \`${studyDir}\` folder and no \`${CONFIG_PATH}\`); nothing was ${command === 'check' ? 'checked' : 'written'}.`,
+    `  Run it inside the study repository, or point at one: study-bot ${command} --repo <study repository folder>`,
+    `  For a new study repository, create \`${studyDir}\` or \`${CONFIG_PATH}\` first${command === 'check' ? ', or start the first notes there with \`study-bot new 1\`' : ' (or name its folder with --repo)'}.`,
   ].join('\n');
   if (langArg === 'en') return `${en}\n`;
   if (langArg === 'ko') return `${ko}\n`;
@@ -203,7 +213,7 @@ async function selectArguments(args: string[], repo: DiskRepo, io: CliIO): Promi
   const chosen = new Set<string>();
   for (const arg of args) {
     const rel = relative(repo.root, resolve(io.cwd, arg)).split(sep).join('/');
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`${arg}: 저장소(${repo.root}) 밖의 경로입니다 (outside the repository)`);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError({ ko: `${arg}: 저장소(${repo.root}) 밖의 경로입니다`, en: `${arg}: outside the repository (${repo.root})` });
     if (rel === '') {
       repo.paths.forEach((p) => chosen.add(p));
       continue;
@@ -216,7 +226,7 @@ async function selectArguments(args: string[], repo: DiskRepo, io: CliIO): Promi
     // a file git ignores or does not list is still checked when named explicitly
     const info = await stat(join(repo.root, rel)).catch(() => null);
     if (info?.isFile()) chosen.add(rel);
-    else throw new UsageError(`${arg}: ${info ? '검사할 파일이 없는 폴더입니다 (no files in this folder)' : '파일이 없습니다 (no such file)'}`);
+    else throw new UsageError(info ? { ko: `${arg}: 검사할 파일이 없는 폴더입니다`, en: `${arg}: no files in this folder` } : { ko: `${arg}: 파일이 없습니다`, en: `${arg}: no such file` });
   }
   return [...chosen].sort();
 }

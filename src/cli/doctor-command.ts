@@ -76,12 +76,18 @@ export function doctorChecks(info: RunnerInfo, extra: { bccTools: number; memloc
       fix: `${t('sudo로 실행하세요', 'run with sudo')}: sudo study-bot verify FILE` },
     { name: 'bpftrace', ok: info.bpftrace !== null, essential: true, detail: info.bpftrace ?? t('설치되어 있지 않음', 'not installed'),
       fix: 'sudo apt-get install -y bpftrace' },
-    { name: 'tracefs', ok: info.tracefs !== null, essential: true, detail: info.tracefs ?? t('마운트되지 않음', 'not mounted'),
-      fix: 'sudo mount -t tracefs tracefs /sys/kernel/tracing' },
+    info.tracefs === null && info.tracefsMount
+      ? { name: 'tracefs', ok: false, essential: true,
+          detail: t(`${info.tracefsMount}에 마운트됨, 이 사용자는 읽을 수 없음 (root 전용)`, `mounted at ${info.tracefsMount}, not readable by this user (root only)`),
+          fix: `${t('sudo로 실행하세요', 'run with sudo')}: sudo study-bot doctor` }
+      : { name: 'tracefs', ok: info.tracefs !== null, essential: true, detail: info.tracefs ?? t('마운트되지 않음', 'not mounted'),
+          fix: 'sudo mount -t tracefs tracefs /sys/kernel/tracing' },
     { name: 'btf', ok: info.btf, essential: true, detail: info.btf ? '/sys/kernel/btf/vmlinux' : t('없음', 'missing'),
       fix: t('CONFIG_DEBUG_INFO_BTF=y 커널이 필요합니다', 'needs a kernel built with BTF; Ubuntu 20.10+ has it') },
     { name: 'kprobes', ok: info.kprobes, essential: false,
-      detail: info.kprobes
+      detail: info.tracefs === null && info.tracefsMount
+        ? t('알 수 없음: tracefs를 읽을 수 없음 (root로 다시 실행)', 'unknown: tracefs is not readable (run again as root)')
+        : info.kprobes
         ? t('kprobe_events 있음', 'kprobe_events available', 'kprobe_events 있음 (available)')
         : t('kprobe_events 없음: kprobe one-liner는 지원 안 됨', 'no kprobe_events: kprobe one-liners are unsupported',
           'kprobe_events 없음: kprobe one-liner는 지원 안 됨 (kprobe one-liners are unsupported)'),
@@ -116,7 +122,7 @@ export function vmChecks(probe: VmRunnerProbe, lang?: Language): DoctorCheck[] {
       essential: false,
       detail: probe.manifest
         ? `${probe.dir}: bpftrace ${probe.manifest.bpftrace ?? '?'}, ${t('커널', 'kernels')} ${probe.manifest.kernels.map((k) => `${k.name} (${k.release})`).join(', ')}, ${t('만든 때', 'built')} ${probe.manifest.builtAt.slice(0, 10)}`
-        : t(`${probe.dir}에 없음`, `none in ${probe.dir}`),
+        : t(`${probe.dir}에 없음 — 서버의 /verify는 이미지를 만들 때까지 모든 요청에 러너 오류로 답합니다`, `none in ${probe.dir}: the server's /verify answers every request with a runner error until it is built`),
       fix: build,
     },
   ];
@@ -127,7 +133,7 @@ export function vmChecks(probe: VmRunnerProbe, lang?: Language): DoctorCheck[] {
       essential: false,
       detail: probe.accel.accel === 'kvm'
         ? t(`KVM 사용: ${probe.accel.reason.ko}`, `KVM works: ${probe.accel.reason.en}`)
-        : t(`전체 에뮬레이션(TCG, 느림): ${probe.accel.reason.ko}`, `full emulation (TCG, slower): ${probe.accel.reason.en}`),
+        : t(`전체 에뮬레이션(TCG, 느림: /verify 요청마다 몇 배 오래 걸림): ${probe.accel.reason.ko}`, `full emulation (TCG: each /verify request takes several times longer): ${probe.accel.reason.en}`),
       fix: t('중첩 가상화가 켜진 VM이나 물리 머신, /dev/kvm을 VM 사용자(kvm 그룹, 0660)가 열 수 있게', 'a VM with nested virtualization or bare metal, and /dev/kvm open to the VM user (group kvm, mode 0660)'),
     });
   }

@@ -56,11 +56,11 @@ const usage = (lang: Language) =>
   ].join('\n');
 
 /** `--lang ko|en` before the command (`study-bot --lang en --help`) or after `--help`. */
-function takeLang(argv: string[]): { lang: Language | undefined; rest: string[] } {
+function takeLang(argv: string[]): { lang: Language | undefined; rest: string[]; wrong?: string } {
   const at = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
   if (at < 0) return { lang: undefined, rest: argv };
   const value = argv[at] === '--lang' ? argv[at + 1] : argv[at].slice('--lang='.length);
-  if (value !== 'ko' && value !== 'en') return { lang: undefined, rest: argv };
+  if (value !== 'ko' && value !== 'en') return { lang: undefined, rest: argv, wrong: value ?? '' };
   return { lang: value, rest: [...argv.slice(0, at), ...argv.slice(at + (argv[at] === '--lang' ? 2 : 1))] };
 }
 
@@ -68,6 +68,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   // Only study-bot's own flags; a command's `--lang` is its own (`study-bot check --lang en`).
   const own = commands[argv[0] ?? ''] ? { lang: undefined, rest: argv } : takeLang(argv);
   const lang = own.lang ?? 'ko';
+  if ('wrong' in own && own.wrong !== undefined) {
+    // `study-bot --lang fr check`: said, not read as an unknown command `--lang`
+    io.stderr(`study-bot: --lang ${own.wrong}: ko 또는 en 중 하나여야 합니다 (expected ko or en)\n\n${usage('ko')}`);
+    return EXIT.usage;
+  }
   const [name, ...rest] = own.rest;
   if (name === '--version' || name === '-v' || name === 'version') {
     io.stdout(`study-bot ${await packageVersion()}\n`);

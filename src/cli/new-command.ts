@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -9,13 +10,13 @@ import { classifyPath } from '../paths/classify-path.js';
 import { compileTemplate, fillPathTemplate } from '../paths/path-template.js';
 import { memberByLogin, memberByName, suggestMember } from '../paths/roster.js';
 import { PLACEHOLDERS, fillTemplate, templatePath, type TemplateValues } from '../rubric/templates.js';
-import { loadConfig, repoRoot, UsageError } from './check-command.js';
+import { hasStudyRoot, loadConfig, notAStudy, repoRoot, UsageError } from './check-command.js';
 import { EXIT, type CliIO } from './io.js';
 import { parseCliArgs } from './parse-cli-args.js';
 
 const usage = (lang: Language) =>
   pick(lang, {
-    ko: `사용법: study-bot new <주차> [--name 이름] [--repo 폴더]
+    ko: `사용법: study-bot new <주차> [--name 이름] [--repo 폴더] [--lang ko|en]
 
 그 주의 템플릿(templates/week{N}.md)으로 study/week{N}/{이름}.md를 만듭니다.
 OS, 커널, 설치 도구(bpftrace, bcc)는 이 컴퓨터에서 읽어 채웁니다. 이미 있는 파일은 덮어쓰지 않습니다.
@@ -25,7 +26,7 @@ OS, 커널, 설치 도구(bpftrace, bcc)는 이 컴퓨터에서 읽어 채웁니
   --repo 폴더   스터디 저장소 (기본: 현재 git 저장소의 최상위 폴더)
   --lang 언어   메시지 언어 ko|en
 `,
-    en: `usage: study-bot new <week> [--name NAME] [--repo DIR]
+    en: `usage: study-bot new <week> [--name NAME] [--repo DIR] [--lang ko|en]
 
 Writes study/week{N}/{name}.md from the week's template (templates/week{N}.md), with the OS,
 the kernel and the installed tools (bpftrace, bcc) read from this machine. Never overwrites.
@@ -52,6 +53,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const loaded = await loadConfig(root, undefined, io, langArg ?? 'ko');
     if (!loaded) return EXIT.usage;
     const { config } = loaded;
+    // As `check` refuses there: outside any repository (no git checkout, no study folder, no
+    // config, no --repo) `new 1` would write ~/study/week1/… into whatever folder the member
+    // stood in. A fresh `git init` is a study repository being started: `new` may begin it.
+    if (values.repo === undefined && loaded.source === null && !existsSync(join(root, '.git')) && !(await hasStudyRoot(root, config))) {
+      io.stderr(notAStudy(root, config, io, langArg, 'new'));
+      return EXIT.usage;
+    }
     const lang = langArg ?? config.language;
     if (positionals.length !== 1) throw new UsageError(`${pick(lang, { ko: '주차를 하나 주세요', en: 'give one week number' })}\n\n${usage(lang)}`);
     const week = parseWeek(positionals[0], config, lang);
@@ -85,11 +93,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       }));
       return EXIT.failed;
     }
+    // study-bot ships templates (and rubrics) for weeks 1-8; a longer study (`weeks: 12`) still
+    // gets a note for its later weeks, with the title `check` expects and nothing else to fill.
     let template: string;
+    let noTemplate = false;
     try {
       template = await readFile(templatePath(week), 'utf8');
     } catch {
-      throw new UsageError(pick(lang, { ko: `${week}주차 템플릿이 없습니다`, en: `there is no template for week ${week}` }));
+      template = `# Week ${week} - ${PLACEHOLDERS.name}\n\n`;
+      noTemplate = true;
     }
     const facts = await machineFacts(realProbe(io));
     const text = fillTemplate(template, { name, ...facts });
@@ -105,10 +117,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       throw error;
     }
     io.stdout(report(target, factsTheTemplateAsks(template, facts), relative(io.cwd, full) || target, lang));
+    if (noTemplate) {
+      io.stdout(pick(lang, {
+        ko: `   ${week}주차에는 study-bot의 템플릿과 검사 기준이 없습니다 (1~8주차만): 제목만 있는 노트입니다. check는 위치와 제목만 봅니다.\n`,
+        en: `   study-bot has no template or rubric for week ${week} (weeks 1-8 only): the note has its title only, and check looks at its place and title only.\n`,
+      }));
+    }
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`study-bot new: ${error.message}\n`);
+      io.stderr(`study-bot new: ${error.say(langArg ?? 'ko')}\n`);
       return EXIT.usage;
     }
     throw error;

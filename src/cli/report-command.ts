@@ -15,6 +15,7 @@ import { renderNudge } from '../nudges/render.js';
 import { parseConfig } from '../config/load-config.js';
 import { CONFIG_PATH, type Language, type StudyConfig } from '../config/schema.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
+import { repoRoot } from './check-command.js';
 import { EXIT, type CliIO } from './io.js';
 import { parseCliArgs } from './parse-cli-args.js';
 
@@ -25,7 +26,7 @@ const usage = (lang: Language) =>
 
 봇의 출석·제출 현황을 git 기록과 출석 파일로 오프라인에서 계산합니다.
 
-  --repo 폴더         스터디 저장소 (기본: 현재 폴더)
+  --repo 폴더         스터디 저장소 (기본: 현재 git 저장소의 최상위 폴더)
   --config 파일       스터디 설정 (기본: <폴더>/${CONFIG_PATH})
   --attendance 파일   출석 JSON: {"weeks":{"1":{"<아이디 또는 이름>":"출석|온라인|결석|공결"}}}
                       (present|online|absent|excused도 됩니다; 현장 주차의 온라인은 결석으로 셉니다)
@@ -39,7 +40,7 @@ const usage = (lang: Language) =>
 
 The bot's attendance and submissions report, computed offline from git history and an attendance file.
 
-  --repo DIR         the study checkout (default: the current directory)
+  --repo DIR         the study checkout (default: the top of the current git checkout)
   --config FILE      the study config (default: DIR/${CONFIG_PATH})
   --attendance FILE  attendance as JSON: {"weeks":{"1":{"<login or name>":"present|online|absent|excused"}}}
                      (Korean words too; online on an in-person week counts as an absence)
@@ -88,7 +89,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       en: `--now ${values.now}: expected an ISO time such as 2025-10-17T12:00:00+09:00`,
     }, true);
   }
-  const repoDir = resolve(io.cwd, values.repo ?? '.');
+  // As `check` and `new`: from study/week1/ the study is the top of the git checkout, not the
+  // folder the member stands in (whose missing .github/study.yml read as an empty roster).
+  const repoDir = values.repo !== undefined ? resolve(io.cwd, values.repo) : await repoRoot(undefined, io);
   const folder = await stat(repoDir).catch(() => null);
   if (!folder?.isDirectory()) {
     return fail({ ko: `--repo ${values.repo ?? '.'}: 폴더가 없습니다`, en: `--repo ${values.repo ?? '.'}: no such folder` });

@@ -90,6 +90,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const isolation: Isolation = (values.isolation as Isolation | undefined) ?? (kernels.length > 0 ? 'vm' : 'host');
   const lang = parsed.lang ?? (await configLanguage(path.dirname(full))) ?? 'ko';
+  // bpftrace on this machine needs root: without it every one-liner would fail with the same
+  // bpftrace error, once per one-liner. Said once, before anything runs.
+  if (isolation === 'host' && typeof process.getuid === 'function' && process.getuid() !== 0) {
+    io.stderr(`study-bot verify: ${pick(lang, {
+      ko: `bpftrace는 root 권한이 필요합니다: sudo study-bot verify ${file}`,
+      en: `bpftrace needs root: sudo study-bot verify ${file}`,
+    })}\n`);
+    return EXIT.failed;
+  }
   let bytes: Uint8Array;
   try {
     bytes = await readFile(full);

@@ -62,6 +62,12 @@ const YAML_ERRORS_KO: Partial<Record<string, string>> = {
   BAD_INDENT: '들여쓰기가 맞지 않습니다',
   TAB_AS_INDENT: '들여쓰기에 탭을 쓸 수 없습니다 — 공백을 쓰세요',
   MULTILINE_IMPLICIT_KEY: '키 뒤에 `:`가 없거나 따옴표가 닫히지 않았습니다',
+  BLOCK_AS_IMPLICIT_KEY: '값 안에 `: `가 있습니다 — 값을 따옴표로 감싸세요 (예: issueTitle: "출석: 현황")',
+};
+
+// The same errors said with their fix in English (the parser's words name no fix).
+const YAML_ERRORS_EN: Partial<Record<string, string>> = {
+  BLOCK_AS_IMPLICIT_KEY: 'a value contains `: ` — put the value in quotes (e.g. issueTitle: "Attendance: status")',
 };
 
 // The schema's format messages are English; these are the ones it uses, in Korean.
@@ -71,6 +77,24 @@ const FORMAT_KO: Record<string, string> = {
   'a GitHub login': 'GitHub 로그인(영문, 숫자, -)',
   'owner/repo': 'owner/repo 형식',
 };
+
+/**
+ * What the organizer most likely meant, for the mistakes seen in real configs: a space where
+ * ISO 8601 wants a `T` (`2026-09-03 20:00`), a login written as a mention (`@park`) or copied
+ * as a profile URL (`https://github.com/park`).
+ */
+function formatFix(format: string, input: unknown): string | null {
+  if (typeof input !== 'string') return null;
+  if (format === 'a local date and time like 2025-09-04T20:00') {
+    const m = /^(\d{4}-\d{2}-\d{2})\s+(\d{2}:\d{2}(?::\d{2})?)$/.exec(input.trim());
+    return m ? `${m[1]}T${m[2]}` : null;
+  }
+  if (format === 'a GitHub login') {
+    const m = /^@([A-Za-z0-9-]+)$/.exec(input.trim()) ?? /^(?:https?:\/\/)?(?:www\.)?github\.com\/([A-Za-z0-9-]+)\/?$/i.exec(input.trim());
+    return m ? m[1]! : null;
+  }
+  return null;
+}
 
 const shown = (value: unknown): string => {
   const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
@@ -131,11 +155,13 @@ function describeIssue(issue: z.core.$ZodIssue, lang: Language, key?: string): s
         ko: `다음 중 하나여야 합니다: ${issue.values.map(String).join(', ')}${'input' in issue ? ` (받은 값: ${shown(issue.input)})` : ''}`,
         en: `expected one of: ${issue.values.map(String).join(', ')}${'input' in issue ? `, got ${shown(issue.input)}` : ''}`,
       });
-    case 'invalid_format':
+    case 'invalid_format': {
+      const fix = 'input' in issue ? formatFix(issue.message, issue.input) : null;
       return pick(lang, {
-        ko: `형식이 맞지 않습니다 — ${FORMAT_KO[issue.message] ?? issue.message}${'input' in issue ? ` (받은 값: ${shown(issue.input)})` : ''}`,
-        en: `expected ${issue.message}${'input' in issue ? `, got ${shown(issue.input)}` : ''}`,
+        ko: `형식이 맞지 않습니다 — ${FORMAT_KO[issue.message] ?? issue.message}${'input' in issue ? ` (받은 값: ${shown(issue.input)})` : ''}${fix ? ` — \`${fix}\`(으)로 쓰세요` : ''}`,
+        en: `expected ${issue.message}${'input' in issue ? `, got ${shown(issue.input)}` : ''}${fix ? ` — write \`${fix}\`` : ''}`,
       });
+    }
     case 'too_small':
     case 'too_big': {
       const small = issue.code === 'too_small';
@@ -197,7 +223,7 @@ export function parseConfig(text: string | null | undefined, lang: Language = 'k
         line: e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line,
         message: pick(lang, {
           ko: `YAML 문법 오류: ${YAML_ERRORS_KO[e.code] ?? `${e.message.split('\n')[0]} (들여쓰기와 \`:\`, \`-\`를 확인하세요)`}`,
-          en: `YAML syntax error: ${e.message.split('\n')[0]}`,
+          en: `YAML syntax error: ${YAML_ERRORS_EN[e.code] ?? e.message.split('\n')[0]}`,
         }),
       })),
     };
@@ -234,7 +260,7 @@ export function parseConfig(text: string | null | undefined, lang: Language = 'k
 /** The config as written, before validation: any key may be missing or of the wrong type. */
 type RawConfig = {
   weeks?: unknown;
-  schedule?: { offlineWeeks?: unknown };
+  schedule?: { offlineWeeks?: unknown; firstSession?: unknown; skip?: unknown };
   attendance?: { deadlines?: unknown };
   submissions?: unknown;
   members?: unknown;
@@ -289,6 +315,7 @@ function semanticProblems(raw: RawConfig, doc: Document, lines: LineCounter, lan
       });
     }
   }
+  problems.push(...skipProblems(raw, doc, lines, lang));
   const seen = new Map<string, string>();
   config.members.forEach((m, i) => {
     for (const [field, value] of [
@@ -309,6 +336,44 @@ function semanticProblems(raw: RawConfig, doc: Document, lines: LineCounter, lan
         });
       } else seen.set(id, `members[${i}]`);
     }
+  });
+  return problems;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const utcDay = (date: string): number => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+
+/**
+ * A skipped date moves every later session by a week (attendance/schedule.ts), so it must be
+ * a session day: the first session's weekday, on or after it. Any other date (a holiday on
+ * a Friday for a Thursday study) would be skipped by nothing, and the organizer would believe
+ * the holiday is taken care of.
+ */
+function skipProblems(raw: RawConfig, doc: Document, lines: LineCounter, lang: Language): ConfigProblem[] {
+  const first = asString(raw.schedule?.firstSession ?? defaultConfig().schedule.firstSession);
+  if (!first || !/^\d{4}-\d{2}-\d{2}T/.test(first)) return [];
+  const start = utcDay(first);
+  const weekday = (day: number) => new Date(day).toLocaleDateString(lang === 'ko' ? 'ko-KR' : 'en-US', { weekday: 'long', timeZone: 'UTC' });
+  const problems: ConfigProblem[] = [];
+  asArray(raw.schedule?.skip).forEach((value, i) => {
+    const date = asString(value);
+    if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return; // the schema says what is wrong with it
+    const day = utcDay(date);
+    if (Number.isNaN(day)) return;
+    const offset = Math.round((day - start) / DAY_MS);
+    if (offset >= 0 && offset % 7 === 0) return;
+    const next = start + Math.max(0, Math.ceil(offset / 7)) * 7 * DAY_MS;
+    const nextText = new Date(next).toISOString().slice(0, 10);
+    problems.push({
+      key: `schedule.skip[${i}]`,
+      line: lineOf(doc, lines, ['schedule', 'skip', i]),
+      message: offset < 0
+        ? pick(lang, { ko: `${date}은(는) 첫 모임(${first.slice(0, 10)}) 전입니다: 건너뛸 모임이 없습니다`, en: `${date} is before the first session (${first.slice(0, 10)}): there is no session to skip` })
+        : pick(lang, {
+            ko: `${date}은(는) 모임 날이 아닙니다 (모임은 매주 ${weekday(start)}): 건너뛸 모임 날짜를 쓰세요 — \`${nextText}\`?`,
+            en: `${date} is not a session day (sessions are on ${weekday(start)}s): write the date of the session to skip — \`${nextText}\`?`,
+          }),
+    });
   });
   return problems;
 }

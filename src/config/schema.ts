@@ -97,11 +97,26 @@ const pathTemplate = (required: string[]) =>
     }
   });
 
+/**
+ * A roster name becomes one segment of a path (`study/week1/{name}.md`): `park/dev` would put
+ * the member's notes in a folder of their own that no path template expects.
+ */
+const pathName = text(1).superRefine((name, ctx) => {
+  if (/[/\\]/.test(name) || name === '.' || name === '..') {
+    const fixed = name.replace(/[/\\]+/g, '-').replace(/^\.+$/, '');
+    const hint = fixed ? ` — \`${fixed}\`?` : '';
+    ctx.addIssue(bilingualIssue(
+      `\`${name}\`: 이름은 경로의 한 부분입니다 (study/week1/{name}.md): /, \\, ., ..는 쓸 수 없습니다${hint}`,
+      `\`${name}\`: a name is one part of a path (study/week1/{name}.md): no /, \\, . or ..${hint}`,
+    ));
+  }
+});
+
 export const memberSchema = z.strictObject({
   // GitHub logins are at most 39 characters.
   login: z.string().min(1).max(45).regex(/^[A-Za-z0-9-]+(\[bot\])?$/, 'a GitHub login'),
-  name: text(1),
-  aliases: z.array(text(1)).max(BOUNDS.aliases).default([]),
+  name: pathName,
+  aliases: z.array(pathName).max(BOUNDS.aliases).default([]),
 });
 
 export const studyConfigSchema = z.strictObject({

@@ -18,6 +18,11 @@ export interface RunnerInfo extends RunnerInfoSummary {
   bpftraceVersion: [number, number] | null;
   /** Where tracefs is mounted, or null when it is not. */
   tracefs: string | null;
+  /**
+   * Where tracefs is mounted according to /proc/self/mounts, even when this user cannot read
+   * it (mode 0700 for root): "not mounted" would send a non-root user to mount it again.
+   */
+  tracefsMount?: string | null;
   root: boolean;
 }
 
@@ -34,6 +39,21 @@ export function findTracefs(): string | null {
   return TRACEFS_CANDIDATES.find((dir) => existsSync(`${dir}/available_events`)) ?? null;
 }
 
+/** The first tracefs mount point in /proc/self/mounts, readable or not; null when none or unknown. */
+export function tracefsMountPoint(mounts?: string): string | null {
+  let text = mounts;
+  try {
+    text ??= readFileSync('/proc/self/mounts', 'utf8');
+  } catch {
+    return null;
+  }
+  for (const line of text.split('\n')) {
+    const [, mountPoint, type] = line.split(' ');
+    if (type === 'tracefs' && mountPoint) return mountPoint.replace(/\\040/g, ' ');
+  }
+  return null;
+}
+
 async function probeRunnerInfo(): Promise<RunnerInfo> {
   const tracefs = findTracefs();
   const [version, features] = await Promise.all([bpftraceVersion(), bpftraceProbeTypes()]);
@@ -47,6 +67,7 @@ async function probeRunnerInfo(): Promise<RunnerInfo> {
     ...(features.kfunc === undefined ? {} : { kfunc: features.kfunc }),
     arch: os.arch(),
     tracefs,
+    tracefsMount: tracefsMountPoint(),
     root: typeof process.getuid === 'function' && process.getuid() === 0,
   };
 }

@@ -149,3 +149,46 @@ describe('parseConfig', () => {
     expect(r.ok === false && r.path).toBe('custom/study.yml');
   });
 });
+
+describe('parseConfig: the mistakes organizers make, each with its fix', () => {
+  it('a date and time with a space instead of the T: one problem, which says how to write it', () => {
+    for (const lang of ['ko', 'en'] as const) {
+      const problems = problemsOf('schedule:\n  firstSession: 2026-09-03 20:00\n', lang);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]!.message).toContain('`2026-09-03T20:00`');
+      expect(problems[0]!.message).not.toMatch(/no such date|존재하지 않는/);
+    }
+  });
+
+  it('a skip date that is not a session day names the weekday and the next session', () => {
+    const text = 'schedule:\n  firstSession: 2026-09-03T20:00\n  skip: [2026-09-05, 2026-09-17, 2026-08-27]\n';
+    const en = problemsOf(text, 'en');
+    expect(en.map((p) => p.key)).toEqual(['schedule.skip[0]', 'schedule.skip[2]']);
+    expect(en[0]!.message).toBe('2026-09-05 is not a session day (sessions are on Thursdays): write the date of the session to skip — `2026-09-10`?');
+    expect(en[1]!.message).toMatch(/before the first session/);
+    expect(problemsOf(text, 'ko')[0]!.message).toMatch(/모임 날이 아닙니다 \(모임은 매주 목요일\)/);
+    // a session day (a Thursday, two weeks on) is fine
+    expect(parseConfig('schedule:\n  firstSession: 2026-09-03T20:00\n  skip: [2026-09-17]\n').ok).toBe(true);
+  });
+
+  it('a roster name with a slash (one part of a path) is refused, with a name that works', () => {
+    const [problem] = problemsOf('members:\n  - login: park\n    name: park/dev\n', 'en');
+    expect(problem).toMatchObject({ key: 'members[0].name', line: 3 });
+    expect(problem!.message).toContain('`park-dev`?');
+    expect(problemsOf('members:\n  - login: park\n    name: park\n    aliases: [".."]\n', 'en')[0]!.key).toBe('members[0].aliases[0]');
+  });
+
+  it.each([['"@park"'], ['https://github.com/park'], ['github.com/park/']])('a login written as %s gets the bare login', (login) => {
+    const [problem] = problemsOf(`members:\n  - login: ${login}\n    name: park\n`, 'en');
+    expect(problem!.key).toBe('members[0].login');
+    expect(problem!.message).toMatch(/ — write `park`$/);
+  });
+
+  it('an unquoted value containing `: ` says to quote it, in Korean or in English', () => {
+    const text = 'attendance:\n  issueTitle: 출석: 현황\n';
+    expect(problemsOf(text, 'ko')[0]!.message).toBe('YAML 문법 오류: 값 안에 `: `가 있습니다 — 값을 따옴표로 감싸세요 (예: issueTitle: "출석: 현황")');
+    const en = problemsOf(text, 'en')[0]!.message;
+    expect(en).toMatch(/put the value in quotes/);
+    expect(en).not.toMatch(/[가-힣]/);
+  });
+});

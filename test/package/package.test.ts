@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/free-port.js';
+import { oldNode } from '../helpers/old-node.js';
 
 /**
  * What members and the runner workflow install: the tarball of `npm pack`, packed from a
@@ -284,4 +286,122 @@ describe('the tarball installed as a server (npm ci --omit=dev)', () => {
     const code = await new Promise((resolve) => (child.exitCode === null ? child.once('exit', (c) => resolve(c)) : resolve(child.exitCode)));
     expect(code, output).toBe(0);
   });
+});
+
+describe('on Node 18, what Ubuntu 24.04 installs (the `node` package from the npm registry)', () => {
+  let node18: { bin: string } | { reason: string };
+  beforeAll(async () => {
+    node18 = await oldNode(18);
+  }, 300_000);
+
+  const refusal = /^study-bot: Node\.js 20\.18\.1 이상이 필요합니다 \(지금 v18\.[\d.]+\) — .*nvm install 20.*NodeSource.* \/ study-bot needs Node\.js 20\.18\.1 or newer \(this is v18\.[\d.]+\): on Ubuntu, `nvm install 20` or NodeSource\n$/;
+  const onOldNode = async (args: string[], cwd: string) => {
+    if ('reason' in node18) {
+      console.warn(`skipped: no Node 18 (${node18.reason})`);
+      return null;
+    }
+    return run(node18.bin, args, { cwd, env: { PATH: process.env.PATH, HOME: work } }).then(
+      () => expect.unreachable('ran on Node 18'),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+  };
+
+  it('the installed CLI says which Node it needs, in one line, before anything else loads', async (ctx) => {
+    const result = await onOldNode([join(installed, 'bin/study-bot.js'), 'check'], work);
+    if (!result) return ctx.skip();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(refusal);
+    expect(result.stdout).toBe('');
+  });
+
+  it('the compiled server (Docker, systemd) and npm start refuse it the same way', async (ctx) => {
+    const result = await onOldNode(['dist/src/server.js'], server);
+    if (!result) return ctx.skip();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(refusal);
+    // npm start's first step, before the build
+    expect(pkg.scripts.start).toMatch(/^node bin\/node-guard\.js && /);
+    const guard = await onOldNode(['bin/node-guard.js'], repo);
+    expect(guard!.stderr).toMatch(refusal);
+  });
+});
+
+describe('the compiled server with a key, id or secret that cannot work', () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const good = { APP_ID: '12345', PRIVATE_KEY: pem, WEBHOOK_SECRET: 'a-real-secret-for-this-test' };
+
+  /** The server's exit code and output, or, if it is still up after 15 s, what /ping answered. */
+  async function start(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string; ping: number | null }> {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['dist/src/server.js'], {
+      cwd: server,
+      env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    nock.enableNetConnect('127.0.0.1');
+    let ping: number | null = null;
+    try {
+      for (let i = 0; i < 150 && child.exitCode === null && ping === null; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ping = await fetch(`http://127.0.0.1:${port}/ping`).then((r) => r.status, () => null);
+      }
+    } finally {
+      child.kill('SIGTERM');
+      nock.disableNetConnect();
+    }
+    const code = await new Promise<number | null>((resolve) => (child.exitCode === null ? child.once('exit', (c) => resolve(c)) : resolve(child.exitCode)));
+    return { code: ping === null ? code : null, output, ping };
+  }
+
+  it.each([
+    ['a PRIVATE_KEY that is not a key', { PRIVATE_KEY: 'not-a-key' }, 'PRIVATE_KEY'],
+    ['a PRIVATE_KEY that looks like PEM but is not one', { PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\\nAAAA\\n-----END RSA PRIVATE KEY-----' }, 'PRIVATE_KEY'],
+    ['no private key at all', { PRIVATE_KEY: undefined }, 'PRIVATE_KEY_PATH'],
+    ['PRIVATE_KEY_PATH to a missing file', { PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: '/etc/study-bot/nowhere.pem' }, 'PRIVATE_KEY_PATH'],
+    ['a non-numeric APP_ID (the Client ID)', { APP_ID: 'Iv23liAbCdEf' }, 'APP_ID'],
+    ['no APP_ID while the key and secret are set', { APP_ID: undefined }, 'APP_ID'],
+    ['no WEBHOOK_SECRET', { WEBHOOK_SECRET: undefined }, 'WEBHOOK_SECRET'],
+  ])('%s: exits 1 with one line naming the variable, in production, development and by default', async (_, change, variable) => {
+    for (const NODE_ENV of ['production', 'development', undefined]) {
+      const result = await start({ ...good, ...change, NODE_ENV });
+      expect(result.ping, `${NODE_ENV}: ${result.output}`).toBeNull();
+      expect(result.code, `${NODE_ENV}: ${result.output}`).toBe(1);
+      expect(result.output, String(NODE_ENV)).toMatch(new RegExp(`^study-bot: ${variable}: [^\\n]+\\n$`));
+      expect(result.output).not.toMatch(/\n\s+at /);
+    }
+  }, 120_000);
+
+  it('nothing set in production is a missing APP_ID, not a setup page that answers /ping', async () => {
+    const result = await start({ NODE_ENV: 'production' });
+    expect(result.ping).toBeNull();
+    expect(result.output).toMatch(/^study-bot: APP_ID: [^\n]+\n$/);
+  }, 60_000);
+
+  it('.env.example copied to .env on a laptop: the setup page, said in one line, in readable logs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'study-bot-env-'));
+    cpSync(join(server, '.env.example'), join(dir, '.env'));
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(server, 'dist/src/server.js')], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    try {
+      for (let i = 0; i < 150 && child.exitCode === null && !/setup/i.test(output); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(output).toContain("study-bot: APP_ID가 없어 Probot의 설정 페이지로 시작합니다");
+    expect(output).not.toMatch(/\n\s+at /);
+    expect(output).not.toMatch(/^\{"level"/m); // not JSON logs
+  }, 60_000);
 });
