@@ -3,6 +3,8 @@ import path from 'node:path';
 import { decodeSubmission } from '../check/decode-text.js';
 import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
+import { parseNote } from '../oneliners/extract-oneliners.js';
+import { oneLinerSightings } from '../oneliners/sightings.js';
 import { extractOneLinersInWorker } from '../worker/check-in-worker.js';
 import { renderReportText } from '../runner/render-report.js';
 import { isPassing } from '../runner/status-labels.js';
@@ -123,6 +125,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return EXIT.failed;
   }
   const { oneLiners } = extracted;
+  // What the note holds where commands are not read (a ```text block, inline code, `# `):
+  // said, so "2 one-liners" on a page with five is not a mystery. The note passed the
+  // worker's budget above, so reading it again here is bounded.
+  for (const seen of oneLinerSightings(await parseNote(markdown))) {
+    io.stderr(`study-bot verify: ${file}:${seen.line}: ${pick(lang, { ko: `실행하지 않음: \`${seen.command}\` — ${seen.why.ko}`, en: `not run: \`${seen.command}\` (${seen.why.en})` })}\n`);
+  }
   let report;
   try {
     report = await runOneLiners(oneLiners, { isolation, kernels, file, windowMs });

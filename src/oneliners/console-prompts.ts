@@ -4,13 +4,19 @@
  * parser sees only what the member typed, on the same line numbers (columns shift).
  *
  * A block is a transcript when at least one of its lines starts with a prompt:
- * `$ `, `user@host:~$ `, `(venv) $ `, and in `console` blocks also the root prompt `# ` and
- * zsh's `% `. Without any prompt the block is a script and is parsed as is, so `# comments`
+ * `$ `, `user@host:~$ `, `(venv) $ `, `root@host:~# `, `❯ `, and in `console` blocks also the
+ * bare root prompt `# ` and zsh's `% `. Without any prompt the block is a script and is parsed as is, so `# comments`
  * in ```bash blocks stay comments.
  */
 export type BlockStyle = 'script' | 'console';
 
 const USER_PROMPT = /^(\s*(?:\([^)\n]*\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s*)?\$ )/;
+/**
+ * Prompts that are prompts in any block: root's with its user and host (`root@ubuntu:~# `,
+ * never a comment, unlike a bare `# `), and the arrow of starship, pure and powerlevel10k
+ * (`❯ `, on the line below the path).
+ */
+const UNAMBIGUOUS_PROMPT = /^(\s*(?:\([^)\n]*\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s*# |[❯➜] ))/;
 const ROOT_OR_ZSH_PROMPT = /^(\s*(?:\([^)\n]*\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s*)?[#%] )/;
 /** bash's PS2, printed before continuation lines. */
 const CONTINUATION_PROMPT = /^> /;
@@ -48,7 +54,7 @@ export function transcriptOutputLines(code: string, style: BlockStyle): number[]
 function scanTranscript(code: string, style: BlockStyle): { typed: string[]; output: boolean[] } | null {
   const lines = code.split('\n');
   const promptOf = (line: string): string | null =>
-    USER_PROMPT.exec(line)?.[1] ?? (style === 'console' ? (ROOT_OR_ZSH_PROMPT.exec(line)?.[1] ?? null) : null);
+    USER_PROMPT.exec(line)?.[1] ?? UNAMBIGUOUS_PROMPT.exec(line)?.[1] ?? (style === 'console' ? (ROOT_OR_ZSH_PROMPT.exec(line)?.[1] ?? null) : null);
   if (!lines.some((line) => promptOf(line) !== null)) return null;
 
   const typed: string[] = [];

@@ -8,6 +8,7 @@ import type { Node as SyntaxNode } from 'web-tree-sitter';
 import { parseBpftraceArgs } from './bpftrace-options.js';
 import { basename, unwrapCommand } from './command-prefixes.js';
 import { blockStyleOf, maskTranscript, openQuoteAtEnd } from './console-prompts.js';
+import { lookalikesOutsideStrings, lookalikeToken, replaceLookalikes } from './lookalikes.js';
 import { getShellParser, loadShellParser } from './shell-parser.js';
 import { WordEvaluator, syntaxToken } from './shell-words.js';
 import type { OneLiner, OneLinerKind } from './types.js';
@@ -39,7 +40,12 @@ export function extractFromShell(code: string, opts: ExtractShellOptions = {}): 
   const heading = opts.heading ?? null;
   const style = blockStyleOf(opts.lang);
   // tree-sitter treats NUL as end of input; bash would not see such a file as text anyway.
-  const masked = maskTranscript(code.replace(/\0/g, ' '), style);
+  const typed = maskTranscript(code.replace(/\0/g, ' '), style);
+  // Curly quotes, dashes and no-break spaces where the shell reads syntax: read as what the
+  // member meant, so the one-liner is found and counted, and marked with the characters'
+  // code points (`U+2018`) so that `check` names them and the runner never runs a guess.
+  const lookalikes = lookalikesOutsideStrings(typed);
+  const masked = replaceLookalikes(typed, lookalikes);
   // A quote left open at the end swallows the rest of the block, so bash would refuse it; a
   // member most likely lost the closing quote while pasting. Close it so the one-liner is still
   // counted, and mark it so the runner never runs a guess.
@@ -52,6 +58,19 @@ export function extractFromShell(code: string, opts: ExtractShellOptions = {}): 
       if (oneLiner.endLine >= lastLine && !oneLiner.shellSyntax.includes('syntax-error')) {
         oneLiner.shellSyntax.push('syntax-error');
       }
+    }
+  }
+  if (lookalikes.length > 0) {
+    const lineOf = (offset: number) => lineOffset + (typed.slice(0, offset).match(/\n/g)?.length ?? 0);
+    const lineStarts = [0, ...[...typed.matchAll(/\n/g)].map((m) => m.index + 1)];
+    for (const oneLiner of found) {
+      // the command as the member wrote it: the replacements kept every offset
+      const from = masked.indexOf(oneLiner.command, lineStarts[oneLiner.line - lineOffset] ?? 0);
+      if (from >= 0) oneLiner.command = typed.slice(from, from + oneLiner.command.length);
+      const tokens = lookalikes
+        .filter((at) => lineOf(at) >= oneLiner.line && lineOf(at) <= oneLiner.endLine)
+        .map((at) => lookalikeToken(typed[at]!));
+      for (const token of new Set(tokens)) oneLiner.shellSyntax.push(token);
     }
   }
   return found.sort((a, b) => a.line - b.line);
@@ -236,6 +255,12 @@ export function firstCodeLine(code: Code): number {
 }
 
 const markdownParser = remark().use(remarkGfm).use(remarkFrontmatter, ['yaml', 'toml']);
+
+/** The markdown tree the extractor reads (GFM, front matter), with the shell parser loaded. */
+export async function parseNote(markdown: string): Promise<Root> {
+  await loadShellParser();
+  return markdownParser.parse(markdown) as Root;
+}
 
 /** Parses a markdown file and returns the one-liners of its shell code blocks. Never throws on content. */
 export async function extractOneLiners(markdown: string): Promise<OneLiner[]> {

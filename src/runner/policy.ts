@@ -1,3 +1,4 @@
+import { isLookalikeToken, lookalikeMessage } from '../oneliners/lookalikes.js';
 import { parseBpftraceArgs } from '../oneliners/bpftrace-options.js';
 import type { OneLiner } from '../oneliners/types.js';
 import { hasWildcard, listPattern, periodMs, type AttachPoint } from './attach-point.js';
@@ -79,6 +80,12 @@ const SAFE_LIST_PATTERN = /^[\w.:*?/[\]@-]{1,256}$/;
 
 export function checkPolicy(oneLiner: OneLiner, options: PolicyOptions = {}): PolicyDecision {
   const isolation = options.isolation ?? 'host';
+  const lookalikes = oneLiner.shellSyntax.filter(isLookalikeToken);
+  if (lookalikes.length > 0) {
+    // not "shell syntax": the member wrote one command, through a chat app that curled its quotes
+    const message = lookalikeMessage(lookalikes);
+    return deny('shell-syntax', `${message.ko} (${message.en})`);
+  }
   if (oneLiner.shellSyntax.length > 0) {
     return deny('shell-syntax',
       `셸 문법(${oneLiner.shellSyntax.join(' ')})은 러너에서 실행하지 않습니다. 명령 하나만 적어 주세요 ` +

@@ -7,9 +7,14 @@
  * programs spanning several lines in one quoted argument, `\` continuations. Other commands
  * (`ls`, `curl …`), `# comments`, and the same command pasted twice do not count.
  *
- * - fewer than `min`: error, "one-liner 4/5개"; when the same command was pasted more than
+ * - fewer than `min`: error, "one-liner 4/5개 (센 것: 6행, …)", then what the note holds
+ *   where commands are not read (a ```text block, inline code, `# ` in a ```bash block;
+ *   src/oneliners/sightings.ts), each with why and the fix; when the same command was pasted more than
  *   once, the message says so and where the repeats are ("같은 명령은 한 번만 셉니다 (중복
  *   1개: 8행)"), since a member counting their blocks sees more than the rule does;
+ * - a counted one-liner with curly quotes, an en dash or a no-break space where the shell reads
+ *   syntax (src/oneliners/lookalikes.ts): error at its line naming each character (U+2018 …)
+ *   and what to type instead; `/verify` refuses it with the same words;
  * - with `ownHeading`, several one-liners under one `###` heading, or one-liners before any
  *   `###` heading: warning (the form gives each one-liner its own `### n.` heading).
  *
@@ -55,7 +60,7 @@
  * @example
  *   {"name": "four.md", "label": "output"}
  *
- *   1: error: one-liner 4/5개 — 같은 명령은 한 번만 셉니다 (중복 1개: 8행) — 서로 다른 `bpftrace -e '…'` 한 줄 프로그램을 5개 이상, 각각 `### n.` 제목 아래 ```bash 블록으로 적어 주세요
+ *   1: error: one-liner 4/5개 (센 것: 6행, 7행, 12행, 13행) — 같은 명령은 한 번만 셉니다 (중복 1개: 8행) — 서로 다른 `bpftrace -e '…'` 한 줄 프로그램을 5개 이상, 각각 `### n.` 제목 아래 ```bash 블록으로 적어 주세요
  *   6: warning: `### 1. 네 개` 아래에 one-liner가 4개 있습니다 — one-liner마다 `### n.` 제목을 따로 달아 주세요
  *
  * @example
@@ -85,10 +90,12 @@
  * @example
  *   {"name": "same-five.md", "label": "output"}
  *
- *   1: error: one-liner 1/5개 — 같은 명령은 한 번만 셉니다 (중복 4개: 7행, 11행, 15행 …) — 서로 다른 `bpftrace -e '…'` 한 줄 프로그램을 5개 이상, 각각 `### n.` 제목 아래 ```bash 블록으로 적어 주세요
+ *   1: error: one-liner 1/5개 (센 것: 3행) — 같은 명령은 한 번만 셉니다 (중복 4개: 7행, 11행, 15행 …) — 서로 다른 `bpftrace -e '…'` 한 줄 프로그램을 5개 이상, 각각 `### n.` 제목 아래 ```bash 블록으로 적어 주세요
  */
 import type { Root } from 'mdast';
 import { z } from 'zod';
+import { isLookalikeToken, lookalikeMessage } from '../../oneliners/lookalikes.js';
+import { oneLinerSightings, type Sighting } from '../../oneliners/sightings.js';
 import type { OneLiner } from '../../oneliners/types.js';
 import type { RubricRule } from '../types.js';
 
@@ -122,6 +129,28 @@ function duplicateLines(all: readonly OneLiner[], counted: readonly OneLiner[], 
   return all.filter((o) => kinds.includes(o.kind) && !kept.has(o)).map((o) => o.line);
 }
 
+/**
+ * "Seen but not counted", with why, for the message: the one-liners in a ```text block, in
+ * inline code or behind a `# ` (sightings.ts), leaving out any the note also has where it counts.
+ */
+function uncounted(root: Root, counted: readonly OneLiner[]): { ko: string; en: string } {
+  let sightings: Sighting[];
+  try {
+    sightings = oneLinerSightings(root);
+  } catch {
+    return { ko: '', en: '' }; // a parser failure is reported by the extractor already
+  }
+  const countedCommands = new Set(counted.map((o) => o.command.replace(/\s+/g, ' ').replace(/^sudo /, '')));
+  const fresh = sightings.filter((s) => !countedCommands.has(s.command.replace(/\s+/g, ' ').replace(/^sudo /, '')));
+  if (fresh.length === 0) return { ko: '', en: '' };
+  const shown = fresh.slice(0, MAX_SHOWN);
+  const more = fresh.length > MAX_SHOWN ? { ko: ` 외 ${fresh.length - MAX_SHOWN}개`, en: ` and ${fresh.length - MAX_SHOWN} more` } : { ko: '', en: '' };
+  return {
+    ko: `. 세지 않은 것: ${shown.map((s) => `${s.line}행 \`${s.command}\` (${s.why.ko})`).join('; ')}${more.ko}`,
+    en: `. Seen but not counted: ${shown.map((s) => `line ${s.line} \`${s.command}\` (${s.why.en})`).join('; ')}${more.en}`,
+  };
+}
+
 const rule: RubricRule<Options> = {
   id: 'oneliner-count',
   summary: {
@@ -129,9 +158,14 @@ const rule: RubricRule<Options> = {
     en: "at least the minimum number of one-liners (e.g. `sudo bpftrace -e '…'`), parsed as a shell would; duplicates count once",
   },
   options,
-  check(_root: Root, ctx) {
+  check(root: Root, ctx) {
     const { min, kinds, section, ownHeading } = ctx.options;
     const counted = countedOneLiners(ctx.oneLiners, kinds);
+    // Counted, but as written it would not run: curly quotes, dashes, no-break spaces.
+    for (const o of counted) {
+      const lookalikes = o.shellSyntax.filter(isLookalikeToken);
+      if (lookalikes.length > 0) ctx.report({ at: o.line, message: lookalikeMessage(lookalikes) });
+    }
     if (counted.length < min) {
       const where = ctx.sections.find((s) => s.spec.heading === section)?.heading;
       const example = kinds.includes('bpftrace') ? "`bpftrace -e '…'` 한 줄 프로그램" : kinds.includes('bcc-tool') ? '`execsnoop-bpfcc` 같은 BCC 도구 명령' : '`bpftrace -l \'…\'` 명령';
@@ -144,11 +178,13 @@ const rule: RubricRule<Options> = {
             en: ` (the same command counts once: ${repeats.length} repeated, line${repeats.length === 1 ? '' : 's'} ${shown.join(', ')}${more})`,
           }
         : { ko: ' —', en: '' };
+      const seen = uncounted(root, counted);
+      const found = counted.length ? { ko: ` (센 것: ${counted.map((o) => `${o.line}행`).join(', ')})`, en: ` (counted: line${counted.length === 1 ? '' : 's'} ${counted.map((o) => o.line).join(', ')})` } : { ko: '', en: '' };
       ctx.report({
         at: where?.node ?? 1,
         message: {
-          ko: `one-liner ${counted.length}/${min}개${dup.ko} ${example}을 ${min}개 이상, 각각 \`### n.\` 제목 아래 \`\`\`bash 블록으로 적어 주세요`,
-          en: `one-liners: ${counted.length}/${min}${dup.en}; write at least ${min}${repeats.length ? ' different ones' : ''}, each in a \`\`\`bash block under its own \`### n.\` heading`,
+          ko: `one-liner ${counted.length}/${min}개${found.ko}${dup.ko} ${example}을 ${min}개 이상, 각각 \`### n.\` 제목 아래 \`\`\`bash 블록으로 적어 주세요${seen.ko}`,
+          en: `one-liners: ${counted.length}/${min}${found.en}${dup.en}; write at least ${min}${repeats.length ? ' different ones' : ''}, each in a \`\`\`bash block under its own \`### n.\` heading${seen.en}`,
         },
       });
     }
