@@ -10,7 +10,8 @@
 # The image has no QEMU: run /verify through a runner repository (STUDY_BOT_VERIFY_DRIVER=actions),
 # or run the app with systemd on a machine that has the VM runner (docs/DEPLOY.md).
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# An exact release, not the floating node:20 tag: a rebuild gets the same Node (bump it on purpose).
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
