@@ -20,7 +20,7 @@ export async function benchProjectVerify(): Promise<{ name: string; figures: Rec
   try {
     const kim = path.join(dir, 'projects', 'kim');
     mkdirSync(kim, { recursive: true });
-    for (const f of ['opensnoop.bpf.c', 'opensnoop.h']) copyFileSync(new URL(`../test/fixtures/project/bcc/libbpf-tools/${f}`, import.meta.url), path.join(kim, f));
+    for (const f of ['opensnoop.bpf.c', 'opensnoop.h', 'compat.bpf.h', 'path_helpers.bpf.h', 'path_helpers.h']) copyFileSync(new URL(`../test/fixtures/project/bcc/libbpf-tools/${f}`, import.meta.url), path.join(kim, f));
     // A committed vmlinux.h, as members commit one (this host's, made by bpftool; never sent).
     try {
       writeFileSync(path.join(kim, 'vmlinux.h'), execFileSync('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux', 'format', 'c'], { maxBuffer: 64 * 1024 * 1024 }));
