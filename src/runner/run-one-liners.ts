@@ -28,12 +28,14 @@ export interface RunOneLinersOptions {
   file?: string;
   windowMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Epoch ms: in a VM, nothing waits or runs past it (the `/verify` request's deadline). */
+  until?: number;
 }
 
 export async function runOneLiners(oneLiners: OneLiner[], opts: RunOneLinersOptions): Promise<VerifyReport> {
   if (opts.isolation === 'vm') {
     const { verifyInVm } = await import('./vm/verify-in-vm.js');
-    return verifyInVm(oneLiners, { kernels: opts.kernels, file: opts.file, windowMs: opts.windowMs, env: opts.env });
+    return verifyInVm(oneLiners, { kernels: opts.kernels, file: opts.file, windowMs: opts.windowMs, env: opts.env, until: opts.until });
   }
   if (opts.kernels?.length) {
     throw new Error(`호스트는 자기 커널에서만 실행합니다: --kernel은 VM에서만 쓸 수 있습니다 (the host runs on its own kernel only; --kernel needs the VM)`);

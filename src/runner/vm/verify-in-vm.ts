@@ -2,7 +2,7 @@ import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, 
 import os from 'node:os';
 import path from 'node:path';
 import type { OneLiner } from '../../oneliners/types.js';
-import { MAX_REQUEST_ONELINERS } from '../one-liner-schema.js';
+import { forRequest, MAX_REQUEST_ONELINERS, requestLimitProblem } from '../one-liner-schema.js';
 import { checkPolicy } from '../policy.js';
 import { redactSecrets, withoutControls } from '../redact.js';
 import { verifyReportSchema, type KernelRun, type VerifyReport, type VerifyResult } from '../report-schema.js';
@@ -15,7 +15,7 @@ import { pickKernels, readManifest, runnerDir, type KernelEntry, type RunnerMani
 import { baseResult, deniedResult } from '../verify-oneliners.js';
 import { encodeRequestLine, WARMUP_LINE } from './serial-protocol.js';
 import { agentInitramfsPath, ensureAgentInitramfs, pruneOtherSnapshots, saveSnapshot, snapshotFile } from './snapshot.js';
-import type { VmRequest } from './vm-request.js';
+import { vmRequestSchema, type VmRequest } from './vm-request.js';
 import { jailCheck, noJailError } from './qemu-jail.js';
 import { vmUser, type VmUser } from './vm-user.js';
 import { guestProjectReportSchema, type GuestProjectReport, type ProjectPayload } from '../../project/project-request.js';
@@ -39,6 +39,11 @@ export interface VmVerifyOptions {
   deadlineMs?: number;
   /** The time handed to the guest, ms since the epoch (tests pick a day far from the snapshot's). */
   nowMs?: number;
+  /**
+   * Epoch ms when the request is over for its member (the `/verify` deadline, after which the
+   * gate lets them ask again): no VM waits or runs past it.
+   */
+  until?: number;
 }
 
 /** How long things take on each kind of VM: full emulation compiles ~8x slower (RUNNER.md). */
@@ -72,21 +77,38 @@ export function vmSettings(env: NodeJS.ProcessEnv = process.env): { cpus: number
 /**
  * VMs running at once, for the whole process: one member's request (or a request for several
  * kernels) must not starve another member's VM into its deadline. First come, first served;
- * a VM's deadline starts when it gets its slot.
+ * a VM's deadline starts when it gets its slot. A request that is still waiting when its own
+ * deadline (`until`) passes gives up its place: its member's `/verify` is over by then.
  */
-class VmSlots {
+export class VmSlots {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
-  async run<T>(limit: number, task: () => Promise<T>): Promise<T> {
-    if (this.running >= limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
+  private readonly waiting: { go: () => void }[] = [];
+  async run<T>(limit: number, task: () => Promise<T>, until?: number): Promise<T> {
+    if (this.running >= limit) {
+      await new Promise<void>((resolve, reject) => {
+        const entry = { go: () => { if (timer) clearTimeout(timer); resolve(); } };
+        const timer = until === undefined ? null : setTimeout(() => {
+          this.waiting.splice(this.waiting.indexOf(entry), 1);
+          reject(new VmDeadlineError());
+        }, Math.max(0, until - Date.now()));
+        this.waiting.push(entry);
+      });
+    } else this.running++;
     try {
       return await task();
     } finally {
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) next.go();
       else this.running--;
     }
+  }
+}
+
+/** The request's deadline passed before (or while) a VM ran it. */
+export class VmDeadlineError extends Error {
+  constructor() {
+    super('요청의 제한 시간이 VM을 기다리는 동안 지났습니다 (the request\'s deadline passed while it waited for a VM)');
+    this.name = 'VmDeadlineError';
   }
 }
 const vmSlots = new VmSlots();
@@ -206,19 +228,29 @@ async function runOnKernel(
   const toRun: number[] = [];
   oneLiners.forEach((oneLiner, index) => {
     const decision = checkPolicy(oneLiner, { isolation: 'vm' });
+    // The guest's own schema: what it would refuse never boots (vm-request.ts).
+    const overLimits = decision.ok ? requestLimitProblem(forRequest(oneLiner)) : null;
     if (!decision.ok) results[index] = deniedResult(oneLiner, decision);
+    else if (overLimits) results[index] = { ...baseResult(oneLiner, 'denied', overLimits, 0), rule: 'request-limits' };
     else if (toRun.length >= MAX_REQUEST_ONELINERS) {
       results[index] = { ...baseResult(oneLiner, 'denied', `요청 하나에서는 one-liner ${MAX_REQUEST_ONELINERS}개까지 실행합니다 (at most ${MAX_REQUEST_ONELINERS} one-liners run per request).`, 0), rule: 'too-many' };
     } else toRun.push(index);
   });
   if (toRun.length === 0) return { runner, results, durationMs: Date.now() - startedAt };
-  const sent = toRun.map((index) => oneLiners[index]!);
+  const sent = toRun.map((index) => forRequest(oneLiners[index]!));
   const timing = TIMING[choice.accel];
   const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
   const batches = Math.ceil(sent.length / BATCH_SIZE);
   const deadlineMs = opts.deadlineMs ?? timing.bootMs + batches * (timing.attachTimeoutMs + windowMs + timing.graceMs + 5_000);
-  const launched = await requestBoot({ kernel, manifest, dir, choice, agent, opts, sent, deadlineMs });
-  const accepted = acceptGuestResults(launched, sent, deadlineMs);
+  let launched: BootResult;
+  try {
+    launched = await requestBoot({ kernel, manifest, dir, choice, agent, opts, sent, deadlineMs });
+  } catch (error) {
+    if (!(error instanceof VmDeadlineError)) throw error;
+    sent.forEach((oneLiner, k) => (results[toRun[k]!] = baseResult(oneLiner, 'runner-error', error.message, 0)));
+    return { runner, results, durationMs: Date.now() - startedAt };
+  }
+  const accepted = acceptGuestResults(launched, sent, launched.deadlineMs);
   accepted.forEach((result, k) => (results[toRun[k]!] = result));
   const durationMs = Date.now() - startedAt;
   return { runner: { ...runner, vmStart: launched.start, ...vmTiming(launched, accepted, durationMs) }, results, durationMs };
@@ -259,6 +291,7 @@ function requestBoot(r: { kernel: KernelEntry; manifest: RunnerManifest; dir: st
     ...(r.project ? { project: r.project } : {}),
     warm: !r.opts.agentSource,
     ...(r.opts.nowMs === undefined ? {} : { nowMs: r.opts.nowMs }),
+    ...(r.opts.until === undefined ? {} : { until: r.opts.until }),
   });
 }
 
@@ -278,24 +311,37 @@ interface BootRequest {
   /** The real agent: boot files shared next to the image, and a snapshot restored when there is one. */
   warm?: boolean;
   nowMs?: number;
+  /** Epoch ms: the VM neither waits for a slot nor runs past it (VmVerifyOptions.until). */
+  until?: number;
 }
 
-/** A VM's run, and how it started: parked in the warm pool, restored from the saved guest, or booted. */
-type BootResult = LaunchResult & { start: 'pool' | 'snapshot' | 'boot' };
+/** A VM's run, how it started (parked in the warm pool, restored from the saved guest, or booted), and the deadline it had. */
+type StartedVm = LaunchResult & { start: 'pool' | 'snapshot' | 'boot' };
+type BootResult = StartedVm & { deadlineMs: number };
 
 async function bootGuest(req: BootRequest): Promise<BootResult> {
   const settings = vmSettings(req.env);
-  const pooled = await runPooled(req, settings);
-  return pooled ?? vmSlots.run(settings.slots, () => bootNow(req, settings));
+  // The VM's own deadline, shortened to what is left of the member's request.
+  const leftOf = () => (req.until === undefined ? req.deadlineMs : Math.min(req.deadlineMs, req.until - Date.now()));
+  const first = leftOf();
+  if (first <= 0) throw new VmDeadlineError();
+  const pooled = await runPooled({ ...req, deadlineMs: first }, settings);
+  if (pooled) return { ...pooled, deadlineMs: first };
+  return vmSlots.run(settings.slots, async () => {
+    const left = leftOf();
+    if (left <= 0) throw new VmDeadlineError();
+    return { ...(await bootNow({ ...req, deadlineMs: left }, settings)), deadlineMs: left };
+  }, req.until);
 }
 
 function requestLine(req: BootRequest): string {
   const deadlineSeconds = Math.ceil(req.deadlineMs / 1000) + 5;
-  const request: VmRequest = { version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}), ...(req.project ? { project: req.project } : {}) };
+  // Checked with the guest's own schema before anything boots: the guest would refuse it.
+  const request: VmRequest = vmRequestSchema.parse({ version: 2, oneLiners: req.oneLiners, options: req.options ?? {}, deadlineSeconds, nowMs: req.nowMs ?? Date.now(), ...(req.file ? { file: req.file } : {}), ...(req.project ? { project: req.project } : {}) });
   return encodeRequestLine(request);
 }
 
-async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<BootResult> {
+async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<StartedVm> {
   // Folders a killed process left behind (a request's initramfs, a snapshot's sockets).
   sweepStaleTemp();
   const line = requestLine(req);
@@ -330,7 +376,7 @@ async function bootNow(req: BootRequest, settings: ReturnType<typeof vmSettings>
 }
 
 /** The process's warm pool (warm-pool.ts), when startWarmPool started one. */
-let pool: WarmPool<BootResult> | null = null;
+let pool: WarmPool<StartedVm> | null = null;
 
 /** Guests of the pool are interchangeable with a request's own guest when their command lines are. */
 const poolKey = (spec: QemuSpec): string => JSON.stringify(qemuArgv(spec));
@@ -340,7 +386,7 @@ const poolKey = (spec: QemuSpec): string => JSON.stringify(qemuArgv(spec));
  * another kernel or VM size, a test's own agent or kernel words) or it died before it was
  * ready. A guest still starting is waited for outside the VM slots, where its start may wait.
  */
-async function runPooled(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<BootResult | null> {
+async function runPooled(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<StartedVm | null> {
   if (!pool || !req.warm || req.append || poolSize(req.env) === 0) return null;
   const initramfs = agentInitramfsPath(req.dir, req.kernel, req.agent);
   if (!existsSync(initramfs)) return null;
@@ -369,7 +415,7 @@ export async function startWarmPool(
   const choice = await chooseAccel(dir, manifest, agent, env);
   const settings = vmSettings(env);
   await stopWarmPool();
-  const started = new WarmPool<BootResult>({
+  const started = new WarmPool<StartedVm>({
     size: poolSize(env),
     maxBytes: poolMaxBytes(env),
     withSlot: (task) => vmSlots.run(settings.slots, task),
@@ -423,7 +469,7 @@ export function guestBytes(state: string | null, memoryMb: number): number {
  * One guest for the pool: restored from the saved guest (booted without one), made to run the
  * warm-up program once more (serial-protocol.ts's WARMUP_LINE), and parked at READY.
  */
-async function parkGuest(spec: QemuSpec, accel: Accel, env: NodeJS.ProcessEnv, park: Promise<ParkedRequest | null>, onReady: () => void, warm: boolean): Promise<BootResult> {
+async function parkGuest(spec: QemuSpec, accel: Accel, env: NodeJS.ProcessEnv, park: Promise<ParkedRequest | null>, onReady: () => void, warm: boolean): Promise<StartedVm> {
   sweepStaleTemp();
   const user = vmUser({ kvm: accel === 'kvm', env });
   const jail: Jail = {};

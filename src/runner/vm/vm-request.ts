@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { projectPayloadSchema } from '../../project/project-request.js';
-import { MAX_REQUEST_ONELINERS, oneLinerSchema } from '../one-liner-schema.js';
+import { describeIssues, MAX_REQUEST_ONELINERS, oneLinerSchema } from '../one-liner-schema.js';
+import { decodeRequestLine, REQUEST_PREFIX } from './serial-protocol.js';
 
 /**
  * What the host hands the guest agent. The host built it from its own parse, so the guest
@@ -34,3 +35,18 @@ export const vmRequestSchema = z.object({
     .default({}),
 });
 export type VmRequest = z.infer<typeof vmRequestSchema>;
+
+export type RequestLine = { kind: 'not-a-request' } | { kind: 'request'; request: VmRequest } | { kind: 'refused'; why: string };
+
+/**
+ * What the guest agent makes of one line from the host: not a request (noise), the request, or
+ * a request it refuses, with why. A refused request is answered at once (the agent's error
+ * frame), never waited out: the host's VM slot would otherwise idle to its deadline.
+ */
+export function readRequestLine(line: string): RequestLine {
+  if (!line.includes(REQUEST_PREFIX)) return { kind: 'not-a-request' };
+  const decoded = decodeRequestLine(line);
+  if (decoded === null) return { kind: 'refused', why: '요청을 읽을 수 없습니다 (the request line does not decode)' };
+  const parsed = vmRequestSchema.safeParse(decoded);
+  return parsed.success ? { kind: 'request', request: parsed.data } : { kind: 'refused', why: `요청을 거부했습니다 (request refused): ${describeIssues(parsed.error)}` };
+}

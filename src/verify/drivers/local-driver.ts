@@ -1,6 +1,7 @@
 import type { OneLiner } from '../../oneliners/types.js';
 import type { Isolation } from '../../runner/run-one-liners.js';
-import type { Verifier, VerifierRequest, VerifyDriver } from './types.js';
+import type { Publish, Remember, Verifier, VerifierRequest, VerifyDriver, VerifyJob } from './types.js';
+import { queueLimitsFromEnv, VerifyQueue } from './verify-queue.js';
 
 /**
  * The real verifier, loaded only when a run happens (the app need not load the runner
@@ -9,34 +10,55 @@ import type { Verifier, VerifierRequest, VerifyDriver } from './types.js';
  */
 export const verifierFor = (isolation: Isolation): Verifier => async (oneLiners: OneLiner[], request?: VerifierRequest) => {
   const { runOneLiners } = await import('../../runner/run-one-liners.js');
-  return runOneLiners(oneLiners, { isolation, kernels: request?.kernels ?? [], file: request?.file });
+  return runOneLiners(oneLiners, { isolation, kernels: request?.kernels ?? [], file: request?.file, until: request?.deadline });
 };
 
 /** The host path (tests of the eBPF side use it; the app only with the explicit switch). */
 export const realVerifier: Verifier = verifierFor('host');
 
+/** VMs side by side, as the VM runner counts them (STUDY_BOT_VM_SLOTS, or what the host fits). */
+function vmParallel(env: NodeJS.ProcessEnv): number {
+  const slots = Number(env.STUDY_BOT_VM_SLOTS);
+  return Number.isInteger(slots) && slots >= 1 ? slots : 1;
+}
+
 /**
  * The bot's own machine runs the one-liners: in a VM (`vm`, the default), or on its kernel
  * (`host`). Called inside `deps.background`, never in the webhook handler. A verifier that
- * throws is a runner error in the comment, not a silent ⏳.
+ * throws is a runner error in the comment, not a silent ⏳. The queue is bounded (verify-queue.ts):
+ * past it, the member is told at once when to come back; and the request's deadline goes to the
+ * runner, so no VM waits or runs once the member's gate has let them go.
  */
-export function localDriver(verify: Verifier): VerifyDriver {
+export function localDriver(verify: Verifier, queue = new VerifyQueue(() => queueLimitsFromEnv(process.env, vmParallel(process.env)))): VerifyDriver {
   return {
     kind: 'local',
     async start(job, { publish, remember }) {
-      await remember(job);
-      let outcome: Parameters<typeof publish>[1];
-      try {
-        outcome = { kind: 'report', report: await verify(job.oneLiners, { kernels: job.kernels, file: job.path }) };
-      } catch (error) {
-        const reason = (error as Error)?.message ?? String(error);
-        outcome = {
-          kind: 'failed',
-          oneLiners: job.oneLiners,
-          problem: { ko: `러너가 실패했습니다: ${reason}`, en: `the runner failed: ${reason}` },
-        };
+      const admission = queue.admit(job.ticket.key);
+      if (!admission.ok) {
+        await publish(job, { kind: 'failed', oneLiners: job.oneLiners, problem: admission.message });
+        return;
       }
-      await publish(job, outcome);
+      try {
+        await run(job, publish, remember);
+      } finally {
+        admission.release();
+      }
     },
   };
+
+  async function run(job: VerifyJob, publish: Publish, remember: Remember): Promise<void> {
+    await remember(job);
+    let outcome: Parameters<Publish>[1];
+    try {
+      outcome = { kind: 'report', report: await verify(job.oneLiners, { kernels: job.kernels, file: job.path, deadline: job.deadline }) };
+    } catch (error) {
+      const reason = (error as Error)?.message ?? String(error);
+      outcome = {
+        kind: 'failed',
+        oneLiners: job.oneLiners,
+        problem: { ko: `러너가 실패했습니다: ${reason}`, en: `the runner failed: ${reason}` },
+      };
+    }
+    await publish(job, outcome);
+  }
 }

@@ -17,6 +17,8 @@ export interface VerifierRequest {
   /** VM kernel names (`6.1`); empty: the runner's first kernel. */
   kernels: string[];
   file: string;
+  /** Epoch ms: the request's deadline (`VerifyJob.deadline`); no VM waits or runs past it. */
+  deadline?: number;
 }
 
 /** One accepted `/verify`: everything needed to run it and to report it, by either driver. */

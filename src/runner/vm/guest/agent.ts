@@ -12,8 +12,8 @@ import { getRunnerInfo, type RunnerInfo } from '../../runner-info.js';
 import { verifyOneLiners } from '../../verify-oneliners.js';
 import { checkProject, prepareProjectTools } from './check-project.js';
 import { encodeFrame } from '../result-frame.js';
-import { decodeRequestLine, MAX_REQUEST_LINE, READY_INTERVAL_MS, READY_MARKER, WARMED_MARKER, WARMUP_LINE } from '../serial-protocol.js';
-import { vmRequestSchema, type VmRequest } from '../vm-request.js';
+import { MAX_REQUEST_LINE, READY_INTERVAL_MS, READY_MARKER, WARMED_MARKER, WARMUP_LINE } from '../serial-protocol.js';
+import { readRequestLine, type VmRequest } from '../vm-request.js';
 
 async function main(): Promise<unknown> {
   const info = await getReady();
@@ -54,12 +54,13 @@ async function warmUp(): Promise<void> {
 }
 
 /**
- * Says "ready" until the host sends a request line; the first valid one is the request. A
- * warm-up line (a parked guest, before any request) runs the warm-up again, says WARMED_MARKER,
- * and goes on waiting.
+ * Says "ready" until the host sends a request line; the first one is the request. One the
+ * schema refuses is answered at once with why (main's error frame), never waited out: the
+ * host's VM slot would otherwise idle to its deadline. A warm-up line (a parked guest, before
+ * any request) runs the warm-up again, says WARMED_MARKER, and goes on waiting.
  */
 function awaitRequest(): Promise<VmRequest> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let pending = '';
     let warming: Promise<void> | null = null;
     // The serial line as the agent's stdin: raw (no echo of the request back to the host, no
@@ -86,12 +87,13 @@ function awaitRequest(): Promise<VmRequest> {
             warming = null;
           });
         }
-        const parsed = vmRequestSchema.safeParse(decodeRequestLine(line));
-        if (parsed.success) {
+        const read = readRequestLine(line);
+        if (read.kind !== 'not-a-request') {
           stopHeartbeat();
           process.stdin.off('data', onData);
           process.stdin.pause();
-          void (warming ?? Promise.resolve()).then(() => resolve(parsed.data));
+          if (read.kind === 'request') void (warming ?? Promise.resolve()).then(() => resolve(read.request));
+          else reject(new Error(read.why));
           return;
         }
         newline = pending.search(/[\r\n]/);
