@@ -1,3 +1,4 @@
+import type { SubmissionRule } from '../config/schema.js';
 import type { AttendanceReport, MemberReport } from '../attendance/compute-report.js';
 import type { Finding, FileStatus } from '../check/types.js';
 import type { StudyConfig } from '../config/schema.js';
@@ -51,7 +52,8 @@ export function whoOwes({ config, report, week, optedOut, notes, project }: Owed
   const owing: Owing[] = [];
   for (const member of report.members) {
     if (!member.login || optedOut.has(member.login.toLowerCase())) continue;
-    const items = owedBy(member, week, notes, project, template);
+    const accepts = report.weeks.find((w) => w.week === week)?.accepts ?? 'note';
+    const items = owedBy(member, week, accepts, notes, project, template);
     if (items.length === 0) continue;
     const path = member.weeks[String(week)]?.submission?.path ?? fillPathTemplate(template, { week, name: member.name });
     owing.push({ login: member.login, name: member.name, items, checkCommand: `npx study-bot check ${quotePath(path)}` });
@@ -62,11 +64,17 @@ export function whoOwes({ config, report, week, optedOut, notes, project }: Owed
 function owedBy(
   member: MemberReport,
   week: number,
+  accepts: SubmissionRule,
   notes: ReadonlyMap<string, NoteCheck>,
   project: ReadonlyMap<string, ProjectWork> | undefined,
   template: ReturnType<typeof compileTemplate>,
 ): OwedItem[] {
   const items: OwedItem[] = [];
+  // Project work in the report (commits under the member's project folder this week) settles
+  // a week that accepts it; a week of project work alone never asks for the note.
+  const committed = member.weeks[String(week)]?.project !== undefined || project?.get(member.login!.toLowerCase()) === 'committed';
+  if (accepts !== 'note' && committed) return items;
+  if (accepts === 'project') return [{ kind: 'no-project' }];
   const submission = member.weeks[String(week)]?.submission ?? null;
   if (!submission) {
     items.push({ kind: 'no-note', expectedPath: fillPathTemplate(template, { week, name: member.name }) });
@@ -78,7 +86,7 @@ function owedBy(
       items.push({ kind: 'failing', path: submission.path, findings: failing.slice(0, MAX_FINDINGS_NAMED).map(({ rule, message, line }) => ({ rule, message, line })) });
     }
   }
-  if (project?.get(member.login!.toLowerCase()) === 'none') items.push({ kind: 'no-project' });
+  if (accepts === 'either' && !submission) items.push({ kind: 'no-project' });
   return items;
 }
 

@@ -1,10 +1,10 @@
 import type { Member } from '../config/schema.js';
 
 /**
- * Whether a member committed project work in a week. Project work per week is being built in
- * `src/project/`; until it lands this answers `unknown` and the reminder says nothing about
- * the project. This is the one function to point at it: the reminder and the digest read
- * project work only through here.
+ * Whether a member committed project work in a week, beyond what the report already knows.
+ * The report carries each week's project work (the ledger's `work`, from pushes) and
+ * `whoOwes` reads it from there; this hook stays for a source the report does not have
+ * (answering `unknown` defers to the report).
  */
 export type ProjectWork = 'committed' | 'none' | 'unknown';
 

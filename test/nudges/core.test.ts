@@ -77,12 +77,16 @@ describe('who owes what', () => {
     expect(text).not.toContain('@hong-gildong');
   });
 
-  it('a member who turned reminders off is not named; project work marked none is named', () => {
-    const owing = whoOwes({ config, report, week: 3, optedOut: new Set(['kang-dohyun']), notes, project: new Map([['hong-gildong', 'none' as const]]) });
-    expect(owing.map((o) => [o.login, o.items.map((i) => i.kind)])).toEqual([
-      ['hong-gildong', ['no-project']],
-      ['choi-sora', ['failing']],
-    ]);
+  it('a member who turned reminders off is not named; project work is asked for only in weeks that take it', () => {
+    const noProject = new Map([['hong-gildong', 'none' as const]]);
+    // week 3 takes the note (the curriculum's default): a missing project is nobody's debt
+    const noteWeek = whoOwes({ config, report, week: 3, optedOut: new Set(['kang-dohyun']), notes, project: noProject });
+    expect(noteWeek.map((o) => [o.login, o.items.map((i) => i.kind)])).toEqual([['choi-sora', ['failing']]]);
+    // a week of project work: the note is not asked for, the project is
+    const projectWeek = { ...report, weeks: report.weeks.map((w) => (w.week === 3 ? { ...w, accepts: 'project' as const } : w)) };
+    const owing = whoOwes({ config, report: projectWeek, week: 3, optedOut: new Set(['kang-dohyun']), notes, project: noProject });
+    expect(owing.find((o) => o.login === 'hong-gildong')?.items.map((i) => i.kind)).toEqual(['no-project']);
+    expect(owing.find((o) => o.login === 'choi-sora')?.items.map((i) => i.kind)).toEqual(['no-project']);
   });
 });
 
