@@ -17,7 +17,7 @@ export async function handleCheckRunCompleted(context: Context<'check_run.comple
   // The app's own id, from its credentials: no request is made for it.
   const { appId } = (await context.octokit.auth({ type: 'app' })) as { appId: number };
   if (run.app?.id !== appId) return;
-  const files = parseCheckResultBlock(run.output.text) ?? parseCheckResultBlock(run.output.summary);
+  const files = parseCheckResultBlock(run.output.summary);
   if (!files) return;
   const repo = { owner: context.payload.repository.owner.login, repo: context.payload.repository.name };
   const octokit = context.octokit;

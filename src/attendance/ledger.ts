@@ -339,7 +339,7 @@ function workChangesOf(record: ProjectWorkRecord): LedgerChange[] {
 // ---- Encoding: compact tuples, deflated, base64, inside an HTML comment -----------------
 
 const LEDGER_VERSION = 1;
-const BLOCK = /<!--\s*study-bot:ledger v(\d+) ([A-Za-z0-9+/=]*)(?: sig=([0-9a-f]{64}))?\s*-->/;
+const BLOCK = /^<!--\s*study-bot:ledger v(\d+) ([A-Za-z0-9+/=]*)(?: sig=([0-9a-f]{64}))?\s*-->$/;
 
 const seconds = z.number().int().nonnegative();
 const stateCode = { present: 'p', online: 'o', absent: 'a', excused: 'e' } as const;
@@ -430,7 +430,9 @@ export type DecodeResult = { ok: true; ledger: Ledger } | { ok: false; reason: s
  * the bot's record.
  */
 export function decodeLedger(body: string, seal?: LedgerSeal | null): DecodeResult {
-  const match = BLOCK.exec(body);
+  // The block is the comment's last line (reportCommentBody): only there is it the bot's.
+  const text = body.trimEnd();
+  const match = BLOCK.exec(text.slice(text.lastIndexOf('\n') + 1));
   if (!match) return seal ? { ok: false, reason: 'there is no ledger block' } : { ok: true, ledger: emptyLedger() };
   if (Number(match[1]) !== LEDGER_VERSION) return { ok: false, reason: `ledger version ${match[1]} is not supported (expected ${LEDGER_VERSION})` };
   if (seal && !(match[3] && seal.verify(match[2], match[3]))) {

@@ -19,7 +19,7 @@ export interface CheckedFile {
   status: FileStatus;
 }
 
-const BLOCK = /<!--\s*study-bot:check-results (\{.*?\})\s*-->/s;
+const BLOCK = /^<!-- study-bot:check-results (\{.*\}) -->$/;
 
 export function checkResultBlock(files: readonly CheckedFile[]): string {
   // `--` cannot occur inside an HTML comment; JSON.stringify never produces `-->` but a
@@ -28,10 +28,16 @@ export function checkResultBlock(files: readonly CheckedFile[]): string {
   return `<!-- study-bot:check-results ${json} -->`;
 }
 
-/** The files of a check's block, or null when the text carries none (or a broken one). */
-export function parseCheckResultBlock(text: string | null | undefined): CheckedFile[] | null {
-  if (!text) return null;
-  const match = BLOCK.exec(text);
+/**
+ * The files of a check's block, or null when the text carries none (or a broken one). Read
+ * from the summary's last line only, where the push check writes it (`renderCheckRun`): the
+ * summary and the text above it quote file paths and headings a member wrote, and a block
+ * there is the member's text, not the bot's verdict.
+ */
+export function parseCheckResultBlock(summary: string | null | undefined): CheckedFile[] | null {
+  if (!summary) return null;
+  const text = summary.trimEnd();
+  const match = BLOCK.exec(text.slice(text.lastIndexOf('\n') + 1));
   if (!match) return null;
   try {
     const parsed = blockSchema.safeParse(JSON.parse(match[1]));

@@ -3,6 +3,7 @@ import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
 import { programLines } from '../project/review-project-file.js';
 import type { FileReport, Finding, PathKind } from './types.js';
+import { shownText, TEXT_CAPS } from '../text/shown-text.js';
 
 export interface RenderOptions {
   lang: Language;
@@ -47,7 +48,7 @@ export function renderText(files: FileReport[], options: RenderOptions): string 
       // Notes the bot cannot count fail (the severity policy); a stranger's file only warns.
       const uncounted = file.findings.some((f) => f.severity === 'error');
       out.push(`${uncounted ? '❌' : '⚠️ '} ${paint(['bold', uncounted ? 'red' : 'yellow'], file.path)}  ${paint('dim', `(${label})`)}`);
-      for (const finding of file.findings) out.push(`    ${finding.message}`);
+      for (const finding of file.findings) out.push(`    ${shownText(finding.message, TEXT_CAPS.message)}`);
     }
   }
 
@@ -77,7 +78,7 @@ function renderFinding(finding: Finding, lang: Language, paint: (s: Style, t: st
     : pick(lang, { ko: `${finding.line}행`, en: `line ${finding.line}` });
   const style: Style = finding.severity === 'error' ? 'red' : finding.severity === 'warning' ? 'yellow' : 'cyan';
   const word = pick(lang, SEVERITY_WORDS[finding.severity]);
-  return `  ${paint('dim', where.padStart(lang === 'ko' ? 5 : 9))}  ${paint(['bold', style], word)}  ${paint(style, `[${finding.rule}]`)} ${finding.message}`;
+  return `  ${paint('dim', where.padStart(lang === 'ko' ? 5 : 9))}  ${paint(['bold', style], word)}  ${paint(style, `[${finding.rule}]`)} ${shownText(finding.message, TEXT_CAPS.message)}`;
 }
 
 const SEVERITY_WORDS = {

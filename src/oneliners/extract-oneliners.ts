@@ -12,6 +12,7 @@ import { lookalikesOutsideStrings, lookalikeToken, replaceLookalikes } from './l
 import { getShellParser, loadShellParser } from './shell-parser.js';
 import { WordEvaluator, syntaxToken } from './shell-words.js';
 import type { OneLiner, OneLinerKind } from './types.js';
+import { capText, TEXT_CAPS } from '../text/shown-text.js';
 
 /** Code block languages whose content is shell (empty lang: a plain ``` fence). */
 export const SHELL_LANGS: ReadonlySet<string> = new Set(['bash', 'sh', 'shell', 'zsh', 'console',
@@ -233,7 +234,8 @@ export function extractFromCodeNodes(root: Root): OneLiner[] {
   visit(root, (node) => {
     if (node.type === 'heading') {
       const h = node as Heading;
-      heading = h.depth >= 3 ? toString(h).trim() || null : null;
+      // Capped here, before any renderer or pattern reads it (a 99,000-space heading froze the app).
+      heading = h.depth >= 3 ? capText(toString(h).trim(), TEXT_CAPS.heading) || null : null;
       return;
     }
     if (node.type !== 'code') return;

@@ -1,4 +1,5 @@
 import { checkResultBlock } from '../check/check-result-block.js';
+import { shownText, TEXT_CAPS } from '../text/shown-text.js';
 import { statusOf, type FileReport, type FileStatus, type Finding, type Severity } from '../check/types.js';
 import type { ConfigProblem } from '../config/load-config.js';
 import type { Language, StudyConfig } from '../config/schema.js';
@@ -74,7 +75,8 @@ const lineLabel = (lang: Language, line: number): string => pick(lang, { ko: `${
 function firstToFix(report: FileReport, lang: Language): string {
   const first = report.findings.find((f) => f.severity === 'error') ?? report.findings.find((f) => f.severity === 'warning');
   if (!first) return '—';
-  const text = clip(first.line ? `${lineLabel(lang, first.line)}: ${first.message}` : first.message, 90);
+  const message = shownText(first.message, TEXT_CAPS.message);
+  const text = clip(first.line ? `${lineLabel(lang, first.line)}: ${message}` : message, 90);
   // A cut inside a code span would leave it open and swallow the rest of the row.
   return (text.match(/`/g) ?? []).length % 2 === 1 ? text.replace(/…$/, '`…') : text;
 }
@@ -166,7 +168,7 @@ function configSection(input: RenderInput): string[] {
   if (config.problems.length === 0 && !config.untrustedChange && !pendingShown) return [];
   const out = [pick(lang, { ko: `### ⚠️ 설정 파일 \`${configPath}\``, en: `### ⚠️ Config file \`${configPath}\`` }), ''];
   for (const p of config.problems) {
-    out.push(`- ${lineLabel(lang, p.line)}${p.key ? ` ${code(p.key)}` : ''}: ${p.message}`);
+    out.push(`- ${lineLabel(lang, p.line)}${p.key ? ` ${code(p.key)}` : ''}: ${shownText(p.message, TEXT_CAPS.message)}`);
   }
   if (config.problems.length > 0 && config.source !== 'approved') {
     out.push(
@@ -266,7 +268,7 @@ function tableSection(input: RenderInput): string[] {
 
 function findingLine(f: Finding, lang: Language): string {
   const where = f.line ? `**${lineLabel(lang, f.line)}** ` : '';
-  return `- ${SEVERITY_ICON[f.severity]} ${where}${code(String(f.rule))} ${f.message.replace(/\r?\n/g, ' ')}`;
+  return `- ${SEVERITY_ICON[f.severity]} ${where}${code(String(f.rule))} ${shownText(f.message, TEXT_CAPS.message).replace(/\r?\n/g, ' ')}`;
 }
 
 function detailsSection(input: RenderInput): string[] {
@@ -332,7 +334,7 @@ function annotationsOf(input: RenderInput): CheckAnnotation[] {
         end_line: f.endLine && f.endLine >= f.line ? f.endLine : f.line,
         annotation_level: LEVEL[f.severity],
         title: String(f.rule),
-        message: f.message,
+        message: shownText(f.message, TEXT_CAPS.message),
       });
     }
   }

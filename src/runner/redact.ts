@@ -1,3 +1,5 @@
+import { capText, TEXT_CAPS, withoutInvisible } from '../text/shown-text.js';
+
 /**
  * Output becomes a public comment, and the runner's machine is root: anything shaped like a
  * credential is masked before it leaves. False positives (a long hex hash) are acceptable.
@@ -7,7 +9,9 @@ const SECRET_PATTERNS: RegExp[] = [
   /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
   /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g,
   /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g,
-  /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b/g, // JWT
+  // Starts only where a run of token characters starts (the lookbehind): with `\b` alone, each
+  // `eyJ` of `eyJ-eyJ-…` rescanned the rest of the run (quadratic: 512 KiB held the loop 331 s).
+  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b/g, // JWT
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
   /\b[0-9a-fA-F]{32,}\b/g,
   // base64-looking runs with letters of both cases and digits
@@ -16,17 +20,23 @@ const SECRET_PATTERNS: RegExp[] = [
 
 export const REDACTED = '[REDACTED]';
 
-export function redactSecrets(text: string): string {
-  let out = text;
+/** longer than any secret the patterns know, but a PEM block (matched to the end of the text) */
+const REDACTION_MARGIN = 1024;
+
+/**
+ * `text` with its secrets masked, at most `max` code units long. The text is cut before any
+ * pattern reads it (a guest's message is as long as the guest likes), with a margin past
+ * `max` so that a secret the final cut goes through is still whole when the patterns see it.
+ */
+export function redactSecrets(text: string, max: number = TEXT_CAPS.redaction): string {
+  let out = text.length > max + REDACTION_MARGIN ? text.slice(0, max + REDACTION_MARGIN) : text;
   for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, REDACTED);
-  return out;
+  return capText(out, max);
 }
 
 /**
  * Terminal escapes, NUL, bell and the bidirectional overrides that reorder what a reader sees:
  * a guest's output and a member's headings reach a terminal (the CLI) and a GitHub comment.
- * Tabs and newlines stay.
+ * Tabs and newlines stay. The same set as every renderer strips (src/text/shown-text.ts).
  */
-export const withoutControls = (text: string): string =>
-  // eslint-disable-next-line no-control-regex -- control characters are what this removes
-  text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, '');
+export const withoutControls = withoutInvisible;

@@ -1,6 +1,6 @@
 import type { Language } from '../config/schema.js';
 import type { VerifyReport, VerifyResult } from './report-schema.js';
-import { withoutControls } from './redact.js';
+import { shownText, TEXT_CAPS } from '../text/shown-text.js';
 import { statusLabel } from './status-labels.js';
 
 /**
@@ -22,7 +22,7 @@ export function renderReportText(report: VerifyReport, options: { outputLines?: 
     // Side by side first: the same program on each kernel (what CO-RE is about).
     out.push(t('커널별 결과', 'per kernel', '커널별 결과 (per kernel)'));
     report.results.forEach((result, i) => {
-      out.push(`L${result.line}${result.heading ? ` ${withoutControls(result.heading)}` : ''}: ${runs.map((run) => `${run.runner.kernel} ${label(run.results[i]?.status ?? 'runner-error')}`).join(' | ')}`);
+      out.push(`L${result.line}${result.heading ? ` ${shownText(result.heading, TEXT_CAPS.heading)}` : ''}: ${runs.map((run) => `${run.runner.kernel} ${label(run.results[i]?.status ?? 'runner-error')}`).join(' | ')}`);
     });
   }
   for (const run of runs) {
@@ -53,13 +53,13 @@ function renderResults(
 ): void {
   if (results.length === 0) out.push(t('검증할 one-liner가 없습니다.', 'no one-liners found.', '검증할 one-liner가 없습니다 (no one-liners found).'));
   for (const result of results) {
-    const title = result.heading ? ` ${withoutControls(result.heading)}` : '';
+    const title = result.heading ? ` ${shownText(result.heading, TEXT_CAPS.heading)}` : '';
     out.push(`L${result.line}${title}  ${label(result.status)}  ${lang === 'ko' ? `이벤트 ${result.events}개` : `${result.events} event${lang === 'en' && result.events === 1 ? '' : 's'}`}, ${result.durationMs} ms`);
-    out.push(indent(`$ ${firstLine(result.command)}`));
-    if (result.status !== 'ok') out.push(indent(msg(result.message)));
-    if (result.rule) out.push(indent(`${t('규칙', 'rule')}: ${result.rule}`));
-    if (result.hint) out.push(indent(`${t('힌트', 'hint')}: ${msg(result.hint)}`));
-    for (const line of result.output.slice(0, outputLines)) out.push(indent(`│ ${line}`));
+    out.push(indent(`$ ${shownText(firstLine(result.command), 1000)}`));
+    if (result.status !== 'ok') out.push(indent(msg(shownText(result.message, TEXT_CAPS.message))));
+    if (result.rule) out.push(indent(`${t('규칙', 'rule')}: ${shownText(result.rule, 100)}`));
+    if (result.hint) out.push(indent(`${t('힌트', 'hint')}: ${msg(shownText(result.hint, TEXT_CAPS.hint))}`));
+    for (const line of result.output.slice(0, outputLines)) out.push(indent(`│ ${shownText(line, TEXT_CAPS.outputLine)}`));
     if (result.output.length > outputLines || result.truncated) out.push(indent('│ …'));
     out.push('');
   }
@@ -96,6 +96,6 @@ function indent(text: string): string {
 }
 
 function firstLine(command: string): string {
-  const [first, ...rest] = command.split('\n');
-  return rest.length > 0 ? `${first} …` : first!;
+  const end = command.indexOf('\n');
+  return end < 0 ? command : `${command.slice(0, end)} …`;
 }

@@ -6,6 +6,7 @@ import { DEFAULT_EXEC_LIMITS, TracedProcess, type ExecLimits, type RawRun } from
 import { checkPolicy, checkWildcardCounts, type Isolation, type PolicyDecision } from './policy.js';
 import { countWildcardMatches } from './probe-count.js';
 import { redactSecrets } from './redact.js';
+import { TEXT_CAPS } from '../text/shown-text.js';
 import type { RunStatus, VerifyReport, VerifyResult } from './report-schema.js';
 import { getRunnerInfo, type RunnerInfo } from './runner-info.js';
 import { getSandbox, sandboxArgv, type Sandbox } from './sandbox.js';
@@ -203,7 +204,7 @@ function judge(launch: Launch, raw: RawRun, attachTimedOut: boolean, info: Runne
   const program = programIndex === -1 ? undefined : decision.argv[programIndex + 1];
   const verdict = classifyRun({ ...raw, attachTimedOut, program, kprobes: info.kprobes, kfunc: info.kfunc });
   return {
-    ...baseResult(oneLiner, verdict.status, redactSecrets(verdict.message), durationMs),
+    ...baseResult(oneLiner, verdict.status, redactSecrets(verdict.message, TEXT_CAPS.message), durationMs),
     events: raw.events,
     ...(verdict.hint ? { hint: verdict.hint } : {}),
     output: raw.output,
@@ -218,13 +219,13 @@ function judgeListing(oneLiner: OneLiner, raw: RawRun): VerifyResult {
   const status: RunStatus = listed > 0 ? 'ok' : problems.length > 0 && raw.exitCode !== 0 ? 'error' : 'no-events';
   const message = listed > 0
     ? `probe ${listed}개가 나열되었습니다 (${listed} probes listed).`
-    : problems.length > 0 ? redactSecrets(problems.slice(-6).join('\n')) : '일치하는 probe가 없습니다 (no probe matches the pattern).';
+    : problems.length > 0 ? redactSecrets(problems.slice(-6).join('\n'), TEXT_CAPS.message) : '일치하는 probe가 없습니다 (no probe matches the pattern).';
   return { ...baseResult(oneLiner, status, message, raw.durationMs), events: listed, output: raw.output, ...(raw.truncated ? { truncated: true } : {}) };
 }
 
 function judgeBccTool(oneLiner: OneLiner, raw: RawRun): VerifyResult {
   const lines = dropNoise(raw.stderr);
-  const stderr = redactSecrets(lines.slice(-6).join('\n'));
+  const stderr = redactSecrets(lines.slice(-6).join('\n'), TEXT_CAPS.message);
   // The first stdout line is the tool's header; an event is any line after it.
   const events = raw.events;
   const stopped = raw.exitCode === 124 || raw.exitCode === 0 || raw.stoppedByUs;

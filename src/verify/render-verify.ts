@@ -5,7 +5,7 @@ import { fitText, GITHUB_TEXT_LIMIT, textLength } from '../github/text-limits.js
 import { pick, type Bilingual } from '../i18n/pick.js';
 import type { OneLiner } from '../oneliners/types.js';
 import type { RunStatus, VerifyReport, VerifyResult } from '../runner/report-schema.js';
-import { withoutControls } from '../runner/redact.js';
+import { capText, codeText, shownText, TEXT_CAPS, withoutInvisible, withoutLinks } from '../text/shown-text.js';
 import { statusLabel } from '../runner/status-labels.js';
 
 export const CHECK_RUN_NAME = 'study-bot / one-liner 검증';
@@ -37,19 +37,18 @@ export const verifyMarker = (requestId: string): string => `${markerFor('verify'
 const OUTPUT_LINES = 8;
 const CELL_CHARS = 160;
 
-/** Text that goes into a table cell: one line, no table or HTML syntax, no @mentions or links. */
+/**
+ * Text that goes into a table cell: one line, no table or HTML syntax, nothing invisible, no
+ * @mentions, references or links (shown-text.ts). The text is cut before anything reads it:
+ * what a cell shows of it is `max` characters, so four times that is plenty to collapse blanks.
+ */
 export function cell(text: string, max = CELL_CHARS): string {
-  let line = withoutControls(text.replace(/(?<!\s)\s*\r?\n\s*/g, ' ⏎ ')).trim();
-  if ([...line].length > max) line = `${[...line].slice(0, max - 1).join('')}…`;
-  return line
+  const line = withoutInvisible(capText(text, 4 * max)).replace(/(?<!\s)\s*\n\s*/g, ' ⏎ ').trim();
+  return withoutLinks(capText(line, max))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|~])/g, '\\$1')
-    .replace(/@(?=\w)/g, '@\u200b')
-    // `#12` and `owner/repo#12` would reference (and notify) other issues; bare URLs would link.
-    .replace(/#(?=\d)/g, '#\u200b')
-    .replace(/:\/\//g, ':/\u200b/');
+    .replace(/([\\`*_[\]|~])/g, '\\$1');
 }
 
 /** A code fence longer than any backtick run inside, so output can never close it early. */
@@ -92,9 +91,10 @@ function tally(results: readonly VerifyResult[], lang: Language): string {
 
 function detailOf(r: VerifyResult, lang: Language): string {
   if (r.status === 'ok') return pick(lang, { ko: `이벤트 ${r.events}개`, en: `${r.events} event${r.events === 1 ? '' : 's'}` });
-  const parts = [r.message.split('\n')[0]];
-  if (r.rule) parts.push(pick(lang, { ko: `규칙: ${r.rule}`, en: `rule: ${r.rule}` }));
-  if (r.hint) parts.push(`💡 ${r.hint}`);
+  // cut before split: cell() cuts again, this only bounds the work
+  const parts = [capText(r.message, TEXT_CAPS.message).split('\n')[0]];
+  if (r.rule) parts.push(pick(lang, { ko: `규칙: ${capText(r.rule, 100)}`, en: `rule: ${capText(r.rule, 100)}` }));
+  if (r.hint) parts.push(`💡 ${capText(r.hint, TEXT_CAPS.hint)}`);
   return parts.filter(Boolean).join(' — ');
 }
 
@@ -110,12 +110,13 @@ function table(v: VerifyView, results: readonly VerifyResult[]): string[] {
 function details(v: VerifyView, results: readonly VerifyResult[], outputLines: number): string[] {
   const blocks: string[] = [];
   results.forEach((r, i) => {
-    const message = r.status !== 'ok' && r.message.includes('\n') ? r.message.split('\n').slice(0, 12) : [];
-    const output = r.output.slice(0, outputLines).map((l) => ([...l].length > 300 ? `${[...l].slice(0, 299).join('')}…` : l));
+    const text = capText(r.message, TEXT_CAPS.message);
+    const message = r.status !== 'ok' && text.includes('\n') ? text.split('\n').slice(0, 12).map((l) => codeText(l, TEXT_CAPS.outputLine)) : [];
+    const output = r.output.slice(0, outputLines).map((l) => codeText(l, TEXT_CAPS.outputLine));
     if (message.length === 0 && output.length === 0) return;
     const more = r.output.length > output.length || r.truncated ? pick(v.lang, { ko: ' (일부)', en: ' (excerpt)' }) : '';
     const summary = `${r.heading ? cell(r.heading, 60) : `#${i + 1} L${r.line}`} — ${pick(v.lang, { ko: '출력', en: 'output' })}${more}`;
-    blocks.push('<details>', `<summary>${summary}</summary>`, '', fenced([r.command.split('\n')[0].slice(0, 200)], 'bash'));
+    blocks.push('<details>', `<summary>${summary}</summary>`, '', fenced([codeText(capText(r.command, 1000).split('\n')[0]!, 200)], 'bash'));
     if (message.length) blocks.push('', fenced(message));
     if (output.length) blocks.push('', fenced(output));
     blocks.push('', '</details>');
@@ -211,11 +212,18 @@ export interface PendingMark {
   deadline: number;
 }
 
-/** The pending mark of a bot comment body, or null when it is not a ⏳ /verify comment. */
+/**
+ * The pending mark of a bot comment body, or null when it is not a ⏳ /verify comment. Read
+ * from the first line only, where the bot writes it: a result quotes a member's output below,
+ * and a mark there is the member's text. Unsigned: nothing that acts on another member's
+ * behalf may trust it (the sweep reads the signed record, verify-record.ts).
+ */
 export function parsePendingMark(body: string): PendingMark | null {
   if (!body.startsWith(markerFor('verify'))) return null;
-  const request = /<!-- request:([a-z]{2}\d{1,20}) -->/.exec(body);
-  const mark = /<!-- verify-pending requester:([A-Za-z0-9-]+(?:\[bot\])?) deadline:(\d{4}-\d{2}-\d{2}T[\d:.]+Z) -->/.exec(body);
+  const end = body.indexOf('\n');
+  const head = end < 0 ? body : body.slice(0, end);
+  const request = /^<!-- study-bot:verify --><!-- request:([a-z]{2}\d{1,20}) -->/.exec(head);
+  const mark = /<!-- verify-pending requester:([A-Za-z0-9-]+(?:\[bot\])?) deadline:(\d{4}-\d{2}-\d{2}T[\d:.]+Z) -->/.exec(head);
   if (!request || !mark) return null;
   const deadline = Date.parse(mark[2]);
   return Number.isNaN(deadline) ? null : { requestId: request[1], requester: mark[1], deadline };
@@ -322,8 +330,10 @@ export function renderVerifyCheck(
   const annotations: VerifyAnnotation[] = results.flatMap((r) => {
     const level = LEVEL[r.status];
     if (!level) return [];
-    const text = [r.message, r.rule ? `rule: ${r.rule}` : '', r.hint ?? ''].filter(Boolean).join('\n');
-    return [{ path: v.path, line: Math.max(1, r.line), endLine: Math.max(1, r.endLine ?? r.line), level, title: `${statusLabel(r.status, v.lang)}${r.heading ? ` — ${withoutControls(r.heading)}` : ''}`, message: text || statusLabel(r.status, v.lang) }];
+    const text = [shownText(r.message, TEXT_CAPS.message), r.rule ? `rule: ${shownText(r.rule, 100)}` : '', r.hint ? shownText(r.hint, TEXT_CAPS.hint) : ''].filter(Boolean).join('\n');
+    // GitHub refuses an annotation title over 255 characters: the heading gets 120 of them.
+    const title = `${statusLabel(r.status, v.lang)}${r.heading ? ` — ${shownText(r.heading, 120)}` : ''}`;
+    return [{ path: v.path, line: Math.max(1, r.line), endLine: Math.max(1, r.endLine ?? r.line), level, title, message: text || statusLabel(r.status, v.lang) }];
   });
   return { conclusion, title, summary: withoutMarker, annotations };
 }

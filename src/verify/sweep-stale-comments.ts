@@ -1,8 +1,8 @@
 import type { VerifyStudyRepository, VerifyThread } from '../github/verify-study-repository.js';
 import type { Language } from '../config/schema.js';
 import type { LedgerSeal } from '../attendance/ledger-seal.js';
-import { parsePendingMark, renderAbandoned } from './render-verify.js';
-import { stampRecord } from './verify-record.js';
+import { renderAbandoned } from './render-verify.js';
+import { decodeVerifyRecord, stampRecord } from './verify-record.js';
 
 export interface SweepArgs {
   study: VerifyStudyRepository;
@@ -20,7 +20,7 @@ export interface SweepArgs {
 
 /**
  * Closes out the member's ⏳ comments in this thread that will never be answered (a local run
- * that died with its process, a request from before the records of verify-record.ts).
+ * that died with its process), as their signed records say (verify-record.ts).
  * A member has at most one request running at a time (the gate), so when they may start a new
  * one, any other ⏳ of theirs that this process is not waiting for is stale, whatever its
  * deadline says; one past its deadline is stale in any case. Returns the ids closed out.
@@ -28,8 +28,13 @@ export interface SweepArgs {
 export async function sweepStaleComments(a: SweepArgs): Promise<number[]> {
   const closed: number[] = [];
   for (const comment of await a.study.listBotComments(a.thread)) {
-    const mark = parsePendingMark(comment.body);
-    if (!mark || mark.requestId === a.currentRequestId) continue;
+    // Only the signed record in the comment's first line says who asked: an unsigned
+    // `<!-- verify-pending ... -->` can stand in a member's output quoted in a result, and
+    // trusting it let one member close out a comment in another's name (issue 17).
+    const record = decodeVerifyRecord(comment.body, a.seal);
+    if (!record || record.state !== 'pending') continue;
+    const mark = { requestId: record.requestId, requester: record.requester, deadline: record.deadline ?? 0 };
+    if (mark.requestId === a.currentRequestId) continue;
     if (mark.requester.toLowerCase() !== a.requester.toLowerCase()) continue;
     if (mark.deadline > a.now && (await a.isPending(mark.requestId))) continue;
     const body = renderAbandoned({ lang: a.lang, requestId: mark.requestId, requester: mark.requester });

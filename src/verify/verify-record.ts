@@ -1,6 +1,7 @@
 import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
 import { z } from 'zod';
 import { ledgerSeal, type LedgerSeal } from '../attendance/ledger-seal.js';
+import { markerFor } from '../github/marker-comment.js';
 import type { RepoRef } from '../github/octokit.js';
 import { oneLinerSchema } from '../runner/one-liner-schema.js';
 import type { DispatchedRun, VerifyJob } from './drivers/types.js';
@@ -109,9 +110,16 @@ export function encodeVerifyRecord(record: VerifyRecord, seal: LedgerSeal | null
   return `<!-- study-bot:verify-record v${VERSION} ${packed}${seal ? ` sig=${seal.sign(packed)}` : ''} -->`;
 }
 
-/** The record of a comment body, or null: none, another version, a signature that does not verify, or not ours. */
+/**
+ * The record of a comment body, or null: none, another version, a signature that does not
+ * verify, or not ours. Read only where `stampRecord` puts it, the first line of a `/verify`
+ * comment (marker first): a bot comment quotes a member's output further down, and a block
+ * there is text, never a record.
+ */
 export function decodeVerifyRecord(body: string, seal: LedgerSeal | null): VerifyRecord | null {
-  const match = BLOCK.exec(body);
+  const head = firstLine(body);
+  if (!head.startsWith(markerFor('verify'))) return null;
+  const match = BLOCK.exec(head);
   if (!match || Number(match[1]) !== VERSION) return null;
   if (seal && !(match[3] && seal.verify(match[2], match[3]))) return null;
   let json: unknown;
@@ -141,7 +149,12 @@ export function decodeVerifyRecord(body: string, seal: LedgerSeal | null): Verif
  */
 export function stampRecord(body: string, record: VerifyRecord, seal: LedgerSeal | null): string {
   const block = encodeVerifyRecord(record, seal);
-  const clean = body.replace(BLOCK, '');
-  const end = clean.indexOf('\n');
-  return end < 0 ? `${clean}${block}` : `${clean.slice(0, end)}${block}${clean.slice(end)}`;
+  const end = body.indexOf('\n');
+  const head = (end < 0 ? body : body.slice(0, end)).replace(BLOCK, '');
+  return end < 0 ? `${head}${block}` : `${head}${block}${body.slice(end)}`;
 }
+
+const firstLine = (body: string): string => {
+  const end = body.indexOf('\n');
+  return end < 0 ? body : body.slice(0, end);
+};

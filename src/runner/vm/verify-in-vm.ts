@@ -581,24 +581,24 @@ export function acceptGuestResults(launched: LaunchResult, sent: OneLiner[], dea
   }
   if (!launched.frame.ok) {
     const why = launched.frame.reason === 'several-frames' ? ' (결과가 여러 개: several results)' : launched.frame.reason === 'bad-frame' ? ' (결과가 깨짐: a broken result)' : '';
-    const qemu = launched.qemuErrors ? `\nQEMU: ${redactSecrets(launched.qemuErrors.split('\n').slice(0, 3).join('\n'))}` : '';
+    const qemu = launched.qemuErrors ? `\nQEMU: ${redactSecrets(launched.qemuErrors.slice(0, 4 * MAX_OUTPUT_LINE).split('\n').slice(0, 3).join('\n'), 3 * MAX_OUTPUT_LINE)}` : '';
     return failAll(`VM이 결과 없이 끝났습니다${why} (the VM ended without a result).${qemu}`);
   }
   const value = launched.frame.value as { report?: unknown; error?: unknown } | null;
   if (value && typeof value === 'object' && typeof value.error === 'string') {
-    return failAll(`VM 안의 에이전트가 실패했습니다 (the agent inside the VM failed): ${cap(redactSecrets(value.error), MAX_MESSAGE)}`);
+    return failAll(`VM 안의 에이전트가 실패했습니다 (the agent inside the VM failed): ${cap(redactSecrets(value.error, MAX_MESSAGE), MAX_MESSAGE)}`);
   }
   const parsed = verifyReportSchema.safeParse(value && typeof value === 'object' ? value.report : undefined);
   if (!parsed.success || parsed.data.results.length !== sent.length) {
     return failAll('VM이 형식에 맞지 않는 결과를 보냈습니다 (the VM sent a result that does not fit the schema).');
   }
   return parsed.data.results.map((guest, index) => {
-    const host = baseResult(sent[index]!, guest.status, cap(redactSecrets(guest.message), MAX_MESSAGE), guest.durationMs);
-    const output = guest.output.slice(0, MAX_OUTPUT_LINES).map((line) => cap(redactSecrets(line), MAX_OUTPUT_LINE));
+    const host = baseResult(sent[index]!, guest.status, cap(redactSecrets(guest.message, MAX_MESSAGE), MAX_MESSAGE), guest.durationMs);
+    const output = guest.output.slice(0, MAX_OUTPUT_LINES).map((line) => cap(redactSecrets(line, MAX_OUTPUT_LINE), MAX_OUTPUT_LINE));
     return {
       ...host,
       events: guest.events,
-      ...(guest.hint ? { hint: cap(redactSecrets(guest.hint), MAX_HINT) } : {}),
+      ...(guest.hint ? { hint: cap(redactSecrets(guest.hint, MAX_HINT), MAX_HINT) } : {}),
       ...(guest.rule ? { rule: cap(guest.rule, 100) } : {}),
       output,
       ...(guest.truncated || guest.output.length > output.length ? { truncated: true } : {}),
