@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePendingMark, renderPending, renderVerifyComment } from '../../src/verify/render-verify.js';
+import { stampRecord } from '../../src/verify/verify-record.js';
 import { openapiExample } from '../helpers/github-examples.js';
 import { createTestProbot, INSTALLATION_ID, mockInstallationToken } from '../helpers/probot-app.js';
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
@@ -138,9 +139,12 @@ describe('/verify deadline: no ⏳ left forever', () => {
   it('closes out the member\'s ⏳ comments a restarted bot forgot when they ask again, and only theirs', async () => {
     const time = manualTime();
     const now = time.clock.now().getTime();
-    const mine = renderPending({ requestId: 'ic111', requester: MEMBER, lang: 'ko', deadline: now + 5 * MINUTE }); // not yet due, but nobody waits for it
-    const overdue = renderPending({ requestId: 'ic112', requester: MEMBER.toLowerCase(), lang: 'ko', deadline: now - MINUTE });
-    const someoneElses = renderPending({ requestId: 'ic113', requester: 'kim-cs', lang: 'ko', deadline: now - MINUTE });
+    // as the bot writes a ⏳: with its record (unsigned here: this app has no key)
+    const pending = (requestId: string, requester: string, deadline: number) =>
+      stampRecord(renderPending({ requestId, requester, lang: 'ko', deadline }), { requestId, requester, state: 'pending', deadline, lang: 'ko' }, null);
+    const mine = pending('ic111', MEMBER, now + 5 * MINUTE); // not yet due, but nobody waits for it
+    const overdue = pending('ic112', MEMBER.toLowerCase(), now - MINUTE);
+    const someoneElses = pending('ic113', 'kim-cs', now - MINUTE);
     const finished = renderVerifyComment(
       { webOrigin: 'https://github.com', owner: STUDY.owner, repo: STUDY.repo, path: 'study/week1/hgd.md', sha: 'a'.repeat(40), requester: MEMBER, requestId: 'ic114', lang: 'ko' },
       { kind: 'failed', problem: { ko: 'x', en: 'x' }, oneLiners: [] },
