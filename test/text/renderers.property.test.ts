@@ -10,13 +10,15 @@
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkResultBlock } from '../../src/check/check-result-block.js';
 import { renderText } from '../../src/check/render-text.js';
 import type { FileReport } from '../../src/check/types.js';
 import { trustConfig } from '../../src/push-check/config-trust.js';
 import { renderCheckRun } from '../../src/push-check/render-check-run.js';
 import { renderReportText } from '../../src/runner/render-report.js';
 import type { VerifyResult } from '../../src/runner/report-schema.js';
-import { renderVerifyCheck, renderVerifyComment, type VerifyView } from '../../src/verify/render-verify.js';
+import { parsePendingMark, renderVerifyCheck, renderVerifyComment, type VerifyView } from '../../src/verify/render-verify.js';
+import { decodeVerifyRecord, stampRecord } from '../../src/verify/verify-record.js';
 import { STUDY_YML, studyConfig } from '../helpers/attendance-study.js';
 
 const BIG = 70_000;
@@ -42,7 +44,7 @@ const RUNS = 12;
 const BOUND_MS = 3_000;
 const INVISIBLE = /[\u200c\u200d\u2060\ufeff\u202e\u{e0000}-\u{e007f}]/u;
 const strayZeroWidth = (text: string) => text.replace(/(?:@|#|gh-|:\/|www)\u200b/giu, '').includes('\u200b');
-const links = (text: string) => /www\.|https?:\/\/|(?:^|[^\w`])@\w|#\d|GH-\d/iu.test(text);
+const links = (text: string) => /www\.|https?:\/\/|(?:^|[^\w`])@\w|#\d|\bGH-\d/iu.test(text);
 /** what a reader sees as text: code blocks and spans, and the bot's own links, taken out */
 const prose = (markdown: string) =>
   markdown.replace(/(`{3,})[^\n]*\n[\s\S]*?\n\1/g, '').replace(/`[^`\n]*`/g, '').replace(/\]\(https:\/\/github\.com\/[^)\s]*\)/g, ']');
@@ -74,8 +76,12 @@ describe('the /verify comment', () => {
         const seen = prose(comment);
         expect(strayZeroWidth(seen)).toBe(false);
         expect(links(seen)).toBe(false);
-        // the only hidden markers are the bot's own, in the first line
-        expect(comment.split('\n').slice(1).join('\n')).not.toMatch(/^<!-- (?:study-bot|verify-pending|request)/m);
+        // the only hidden markers outside code are the bot's own, in the first line; and what is
+        // read back from the comment is the bot's record, whatever the member's text says
+        expect(prose(comment.slice(comment.indexOf('\n')))).not.toMatch(/<!--/);
+        expect(parsePendingMark(comment)).toBeNull();
+        const record = { requestId: 'ic1', requester: 'kim', state: 'done' as const };
+        expect(decodeVerifyRecord(stampRecord(comment, record, null), null)).toEqual(record);
       }),
       { numRuns: RUNS },
     );
@@ -132,7 +138,7 @@ describe('the push Check Run', () => {
           expect(links(a.message)).toBe(false);
         }
         const lastLine = output.summary.trimEnd().split('\n').at(-1);
-        expect(lastLine).toBe('<!-- study-bot:check-results {"v":1,"files":[{"path":"study/week1/hgd.md","status":"fail"}]} -->'.replace(/-(?=[^!]*\})/g, '\\u002d'));
+        expect(lastLine).toBe(checkResultBlock([{ path: 'study/week1/hgd.md', status: 'fail' }]));
       }),
       { numRuns: RUNS },
     );
