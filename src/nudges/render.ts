@@ -1,9 +1,9 @@
 import { sessionLabel } from '../attendance/render-report.js';
 import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
-import { withoutControls } from '../runner/redact.js';
 import type { WeekDigest } from './digest.js';
 import type { Owing } from './owed.js';
+import { capText, withoutInvisible, withoutLinks } from '../text/shown-text.js';
 
 /**
  * The reminder and the digest as GitHub comments (the study's language), and the digest as a
@@ -25,11 +25,11 @@ const MESSAGE_CHARS = 200;
 
 /** Text a member wrote (a heading quoted in a rubric message, a roster name), safe on one line of a comment. */
 export function inert(text: string, max = MESSAGE_CHARS): string {
-  // one line: newlines and tabs become spaces, then every other control and bidi override goes
-  const line = withoutControls(text.replace(/[\t\r\n]+/g, ' ')).trim();
-  const cut = line.length > max ? `${line.slice(0, max - 1)}…` : line;
-  // `@x` would mention x; `<` could open HTML; a backtick run could close our code span.
-  return cut.replace(/@/g, '@\u200b').replace(/</g, '&lt;').replace(/`/g, 'ˋ');
+  // cut before anything reads it; line breaks become spaces, invisible characters go, and
+  // mentions, references and links are broken (src/text/shown-text.ts)
+  const line = withoutInvisible(capText(text, 4 * max).replace(/[\r\n\t]/g, ' ')).trim();
+  // `<` could open HTML; a backtick run could close our code span.
+  return withoutLinks(capText(line, max)).replace(/</g, '&lt;').replace(/`/g, 'ˋ');
 }
 
 export function renderNudge(owing: readonly Owing[], view: NudgeView): string {
