@@ -177,7 +177,7 @@ export function notAStudy(root: string, config: StudyConfig, io: CliIO, langArg:
   const en = [
     `study-bot ${command}: ${shown} does not look like a study repository (no \`${studyDir}\` folder and no \`${CONFIG_PATH}\`); nothing was ${command === 'check' ? 'checked' : 'written'}.`,
     `  Run it inside the study repository, or point at one: study-bot ${command} --repo <study repository folder>`,
-    `  For a new study repository, create \`${studyDir}\` or \`${CONFIG_PATH}\` first${command === 'check' ? ', or start the first notes there with \`study-bot new 1\`' : ' (or name its folder with --repo)'}.`,
+    `  For a new study repository, create \`${studyDir}\` or \`${CONFIG_PATH}\` first${command === 'check' ? ', or start the first notes there with `study-bot new 1`' : ' (or name its folder with --repo)'}.`,
   ].join('\n');
   if (langArg === 'en') return `${en}\n`;
   if (langArg === 'ko') return `${ko}\n`;

@@ -90,7 +90,7 @@ function formatFix(format: string, input: unknown): string | null {
     return m ? `${m[1]}T${m[2]}` : null;
   }
   if (format === 'a GitHub login') {
-    const m = /^@([A-Za-z0-9-]+)$/.exec(input.trim()) ?? /^(?:https?:\/\/)?(?:www\.)?github\.com\/([A-Za-z0-9-]+)\/?$/i.exec(input.trim());
+    const m = /^@([A-Za-z0-9-]+)$/.exec(input.trim()) ?? /^(?:https?:\/\/)?(?:www\.)?github\.com\/([a-z0-9-]+)\/?$/i.exec(input.trim());
     return m ? m[1]! : null;
   }
   return null;

@@ -65,7 +65,7 @@ export function oneLinerSightings(root: Root): Sighting[] {
     }
     if (blockStyleOf(lang) === 'console') return; // `# ` is root's prompt there, and counted
     code.value.split('\n').forEach((text, i) => {
-      const comment = /^\s*#\s*(.*)$/.exec(text);
+      const comment = /^\s*#(.*)$/.exec(text);
       if (!comment || !MENTIONS_A_TOOL.test(comment[1]!)) return;
       for (const o of extractFromShell(comment[1]!, { lineOffset: offset + i })) {
         found.push({
