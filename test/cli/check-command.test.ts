@@ -232,7 +232,7 @@ describe('study-bot check: usage and config errors exit 2', () => {
       const io = captureIO(repo);
       expect(await main(['check', '--repo', repo], io)).toBe(2);
       const lines = io.err().split('\n');
-      expect(lines[0]).toBe('.github/study.yml:2 schedul: 알 수 없는 키입니다 — `schedule`을(를) 말씀하신 건가요? (쓸 수 있는 키: language, weeks, schedule, paths, ignore, members, checks, attendance, verify)');
+      expect(lines[0]).toBe('.github/study.yml:2 schedul: 알 수 없는 키입니다 — `schedule`을(를) 말씀하신 건가요? (쓸 수 있는 키: language, weeks, schedule, paths, submissions, ignore, members, checks, attendance, nudges, verify)');
       expect(lines[1]).toMatch(/^\.github\/study\.yml:4 weeks: 숫자여야 합니다/);
       expect(io.out()).toBe('');
       const missing = captureIO(repo);
