@@ -56,7 +56,7 @@ export function whoOwes({ config, report, week, optedOut, notes, project }: Owed
     const items = owedBy(member, week, accepts, notes, project, template);
     if (items.length === 0) continue;
     const path = member.weeks[String(week)]?.submission?.path ?? fillPathTemplate(template, { week, name: member.name });
-    owing.push({ login: member.login, name: member.name, items, checkCommand: `npx study-bot check ${quotePath(path)}` });
+    owing.push({ login: member.login, name: member.name, items, checkCommand: `study-bot check ${quotePath(path)}` });
   }
   return owing;
 }

@@ -75,7 +75,7 @@ describe('study-bot report', () => {
     expect(stdout).toContain('- @jiwoo-kim (jiwoo)\n  - 2주차 노트가 아직 없습니다: `study/week2/jiwoo.md`');
     // a week-2 note that fails the rubric, with its items and the command that checks it
     expect(stdout).toMatch(/- @hong-gildong \(hgd\)\n  - `study\/week2\/hgd\.md`이\(가\) 루브릭 항목을 통과하지 못했습니다:\n    - `[a-z-]+`/);
-    expect(stdout).toContain('  - 확인: `npx study-bot check study/week2/hgd.md`');
+    expect(stdout).toContain('  - 확인: `study-bot check study/week2/hgd.md`');
     const en = await report('--week', '2', '--nudge', '--lang', 'en');
     expect(en.stdout).toContain('no week 2 note yet: `study/week2/jiwoo.md`');
     expect((await report('--nudge')).code).toBe(2);

@@ -69,7 +69,7 @@ describe('who owes what', () => {
     expect(owing.map((o) => o.login)).toEqual(['choi-sora', 'kang-dohyun']);
     expect(owing[0].items).toEqual([{ kind: 'failing', path: 'study/week3/sora.md', findings: [{ rule: 'sections', message: failing.findings[0].message, line: null }] }]);
     expect(owing[1].items).toEqual([{ kind: 'no-note', expectedPath: 'study/week3/dohyun.md' }]);
-    expect(owing[1].checkCommand).toBe('npx study-bot check study/week3/dohyun.md');
+    expect(owing[1].checkCommand).toBe('study-bot check study/week3/dohyun.md');
     const text = renderNudge(owing, { lang: 'ko', timeZone: 'Asia/Seoul', week: 3, dueAt: new Date(seoul('2025-09-25T20:00')).toISOString(), hoursBefore: 24, nextOffline: false });
     expect(text).toContain('@choi-sora');
     expect(text).toContain('`sections`');
@@ -160,7 +160,7 @@ describe('GitHub’s limit on a comment', () => {
       login: `member-${i}`,
       name: `m${i}`,
       items: [{ kind: 'failing' as const, path: `study/week3/m${i}.md`, findings: Array.from({ length: 5 }, () => ({ rule: 'sections', message: 'x'.repeat(300), line: 1 })) }],
-      checkCommand: `npx study-bot check study/week3/m${i}.md`,
+      checkCommand: `study-bot check study/week3/m${i}.md`,
     }));
     const visible = renderNudge(owing, { lang: 'ko', timeZone: 'Asia/Seoul', week: 3, dueAt: '2025-09-25T11:00:00Z', hoursBefore: 24, nextOffline: false });
     const body = withRecord(visible, { kind: 'nudge', week: 3, logins: owing.map((o) => o.login) }, seal);

@@ -241,7 +241,7 @@ describeRedis('reminders and digests through a whole study', () => {
     const errors = checked.findings.filter((f) => f.severity === 'error');
     expect(errors.length).toBeGreaterThan(0);
     for (const f of errors.slice(0, 5)) expect(week3).toContain(`\`${f.rule}\``);
-    expect(week3).toContain('`npx study-bot check study/week3/minsu.md`');
+    expect(week3).toContain('`study-bot check study/week3/minsu.md`');
     expect(sent.find((s) => s.week === 4)!.body).toContain('4주차 노트가 아직 없습니다: `study/week4/sora.md`');
     // week 7's notes are due at week 8's session, which is in person only
     expect(sent.find((s) => s.week === 7)!.body).toContain('오프라인 필수');

@@ -23,9 +23,10 @@ describe('one schema for host and guest', () => {
     for (const oneLiner of [env!, argv!]) expect(checkPolicy(oneLiner, { isolation: 'vm' }).ok).toBe(true);
     expect(requestLimitProblem(forRequest(env!))).toMatch(/env\.BPFTRACE_STRLEN \(max 4096\)/);
     expect(requestLimitProblem(forRequest(argv!))).toMatch(/argv \(max 256\)/);
-    // A long heading is only context: cut, not refused.
-    expect(env!.heading!.length).toBe(600);
-    expect(forRequest(env!).heading!.length).toBe(500);
+    // A long heading is only context: cut, not refused (extraction already cuts a note's
+    // headings to 200 characters; a one-liner built elsewhere is cut to the guest's 500).
+    expect(env!.heading!.length).toBe(200);
+    expect(forRequest({ ...env!, heading: 'h'.repeat(600) }).heading!.length).toBe(500);
   });
 
   it('the guest answers a request it refuses at once, with why, and ignores lines that are not requests', async () => {
