@@ -1,5 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { inflateSync, strFromU8 } from 'fflate';
 
 /**
  * A signature on the ledger, so that a body somebody wrote cannot pass for the bot's record.
@@ -56,4 +57,20 @@ export function ledgerSecretsFromEnv(env: NodeJS.ProcessEnv = process.env): stri
     }
   }
   return secrets.filter((s): s is string => typeof s === 'string' && s.trim().length > 0).map((s) => s.trim());
+}
+
+/**
+ * The JSON inside a signed hidden block (`<!-- study-bot:KIND vN BASE64 sig=HEX -->`), matched
+ * as [whole, version, base64, signature]: null for another version, a signature that does not
+ * verify (when the app has a seal), or bytes that are not deflated JSON. The `/verify` and the
+ * nudge records read their blocks through it; each then checks its own schema.
+ */
+export function openSealedBlock(match: RegExpExecArray | null, version: number, seal: LedgerSeal | null): unknown {
+  if (!match || Number(match[1]) !== version) return null;
+  if (seal && !(match[3] && seal.verify(match[2], match[3]))) return null;
+  try {
+    return JSON.parse(strFromU8(inflateSync(Buffer.from(match[2], 'base64'))));
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,6 @@
-import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import { deflateSync, strToU8 } from 'fflate';
 import { z } from 'zod';
-import { ledgerSeal, type LedgerSeal } from '../attendance/ledger-seal.js';
+import { ledgerSeal, openSealedBlock, type LedgerSeal } from '../attendance/ledger-seal.js';
 import { markerFor } from '../github/marker-comment.js';
 import { COMMENT_BODY_LIMIT, fitText, textLength } from '../github/text-limits.js';
 import type { RepoRef } from '../github/octokit.js';
@@ -51,14 +51,8 @@ export function encodeNudgeRecord(record: NudgeRecord, seal: LedgerSeal | null):
 /** The record of a comment body, or null: none, another version, not signed by this app for this repository. */
 export function decodeNudgeRecord(body: string, seal: LedgerSeal | null): NudgeRecord | null {
   const match = BLOCK.exec(body);
-  if (!match || Number(match[1]) !== VERSION) return null;
-  if (seal && !(match[3] && seal.verify(match[2], match[3]))) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(strFromU8(inflateSync(Buffer.from(match[2], 'base64'))));
-  } catch {
-    return null;
-  }
+  const json = openSealedBlock(match, VERSION, seal);
+  if (json === null) return null;
   const parsed = schema.safeParse(json);
   if (!parsed.success) return null;
   const d = parsed.data;

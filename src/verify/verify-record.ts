@@ -1,6 +1,6 @@
-import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
+import { deflateSync, strToU8 } from 'fflate';
 import { z } from 'zod';
-import { ledgerSeal, type LedgerSeal } from '../attendance/ledger-seal.js';
+import { ledgerSeal, openSealedBlock, type LedgerSeal } from '../attendance/ledger-seal.js';
 import { markerFor } from '../github/marker-comment.js';
 import type { RepoRef } from '../github/octokit.js';
 import { oneLinerSchema } from '../runner/one-liner-schema.js';
@@ -120,14 +120,8 @@ export function decodeVerifyRecord(body: string, seal: LedgerSeal | null): Verif
   const head = firstLine(body);
   if (!head.startsWith(markerFor('verify'))) return null;
   const match = BLOCK.exec(head);
-  if (!match || Number(match[1]) !== VERSION) return null;
-  if (seal && !(match[3] && seal.verify(match[2], match[3]))) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(strFromU8(inflateSync(Buffer.from(match[2], 'base64'))));
-  } catch {
-    return null;
-  }
+  const json = openSealedBlock(match, VERSION, seal);
+  if (json === null) return null;
   const parsed = recordSchema.safeParse(json);
   if (!parsed.success) return null;
   const d = parsed.data;
