@@ -103,15 +103,17 @@ describe('push check: project code', () => {
     // `.bpf.c` first, then the others by path
     const read = [`${P}/minimal.bpf.c`, ...files.filter((f) => f.path.endsWith('.c') && !f.path.endsWith('.bpf.c')).map((f) => f.path).sort().slice(0, MAX_PROJECT_READS - 1)];
     serveCommit(gh.scope, after, [CONFIG_PATH, ...read]);
+    // GitHub lists at most 3,000 files of a commit in the payload: the trees say the rest.
+    serveCommit(gh.scope, before);
     let created: Body = {};
     acceptCheckRun(gh.scope, 4, (b) => (created = b));
 
-    const errors = await deliver(pushPayload({ before: before.sha, after: after.sha, commits: [{ added: files.map((f) => f.path) }] }));
+    const errors = await deliver(pushPayload({ before: before.sha, after: after.sha, commits: [{ added: files.slice(0, 3000).map((f) => f.path) }] }));
 
     expect(errors).toEqual([]);
     const lines = requestLines(gh.requests);
     expect(lines.filter((l) => l.includes('/git/blobs/'))).toHaveLength(1 + MAX_PROJECT_READS);
-    expect(lines).toHaveLength(1 + 1 + MAX_PROJECT_READS + 1); // tree, config, sources, check run
+    expect(lines).toHaveLength(2 + 1 + MAX_PROJECT_READS + 1); // trees at after and before, config, sources, check run
     expect(created.output.title).toBe(`📦 프로젝트 파일 ${files.length}개 · eBPF 프로그램 1개`);
     expect(created.output.summary).toContain('- `projects/hgd/minimal.bpf.c` 10행 · libbpf C · `SEC("tp/syscalls/sys_enter_write")` `handle_tp`');
     // the 50 C files past the budget are said to be unread, not silently passed

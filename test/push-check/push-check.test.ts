@@ -140,6 +140,26 @@ describe('push check', () => {
     expect(created).toMatchSnapshot();
   });
 
+  it('a commit listing 3,000 files (GitHub’s cut): the trees are compared, and a removal past the cut is flagged', async () => {
+    // "A maximum of 3000 changed files will be reported per commit" (GitHub's push webhook
+    // description): a member vendors 3,000 files and, in the same commit, deletes kcs's notes.
+    // The payload's lists stop at 3,000 entries and never mention the deletion.
+    const vendored = Array.from({ length: 3000 }, (_, i) => ({ path: `third_party/libbpf/src/f${String(i).padStart(4, '0')}.h`, content: `/* ${i} */\n` }));
+    const after = before.with(sha('vendored'), { set: [{ path: 'study/week1/hgd.md', content: GOOD_HGD }, ...vendored], remove: ['study/week1/kcs.md'] });
+    serveCommit(gh.scope, after, [CONFIG_PATH, 'study/week1/hgd.md']);
+    serveCommit(gh.scope, before);
+    servePermission(gh.scope, 'hong-gildong', 'write');
+    let created: Body = {};
+    acceptCheckRun(gh.scope, 4, (b) => (created = b));
+    const listed = [...vendored.slice(0, 2999).map((f) => f.path), 'study/week1/hgd.md'];
+
+    await deliver(pushPayload({ before: before.sha, after: after.sha, commits: [{ added: listed }] }));
+
+    expect(requestLines(gh.requests)).toContain(`GET ${REPO_PATH}/git/trees/${before.sha}`);
+    expect(created.conclusion).toBe('failure');
+    expect(created.output.summary).toContain(`git checkout ${before.sha} -- study/week1/kcs.md`);
+  });
+
   it('an organizer’s forced push that removes a member’s file is not flagged', async () => {
     const after = before.with(sha('tidy'), { remove: ['study/week1/kcs.md'] });
     serveCommit(gh.scope, after, [CONFIG_PATH]);
