@@ -29,6 +29,25 @@ export default tseslint.config(
     },
   },
   {
+    // The study's path rules have one way in (src/paths/study-paths.ts): nobody outside
+    // src/paths compiles a template or classifies a path on their own.
+    files: ['src/**/*.ts', 'bench/**/*.ts'],
+    ignores: ['src/paths/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/paths/classify-path.js', '**/paths/path-template.js', '**/paths/roster.js'],
+              message: 'Ask the study paths (src/paths/study-paths.ts), the one way into the path rules.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // the benches' fake GitHub reads and writes loosely typed JSON bodies
     files: ['bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -6,7 +6,7 @@ import { checkFiles } from '../src/check/check-files.js';
 import { openDiskRepo } from '../src/check/disk-repo.js';
 import type { RepoFile, RepoTree } from '../src/check/types.js';
 import { studyConfigSchema } from '../src/config/schema.js';
-import { classifyPath } from '../src/paths/classify-path.js';
+import { studyPaths } from '../src/paths/study-paths.js';
 import { loadRubrics } from '../src/rubric/load-rubrics.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -41,7 +41,7 @@ export async function bench(): Promise<{ name: string; figures: Record<string, n
   const messyPaths = [...messy.paths, ...paths, 'Study/Week1/m1.md', 'projects/m2/x.c', 'study/week01/m3.md', 'project/m4/week1.md'];
   const rounds = 200;
   const t0 = performance.now();
-  for (let r = 0; r < rounds; r++) for (const p of messyPaths) classifyPath(p, config);
+  for (let r = 0; r < rounds; r++) for (const p of messyPaths) studyPaths(config).classify(p);
   const classifySeconds = (performance.now() - t0) / 1000;
 
   return [

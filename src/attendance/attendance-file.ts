@@ -1,6 +1,6 @@
 import type { Language, StudyConfig } from '../config/schema.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
-import { memberByLogin, memberByName } from '../paths/roster.js';
+import { memberByLogin, memberByName } from '../paths/study-paths.js';
 import { attendanceStateOf, type AttendanceMark } from './ledger.js';
 
 /**

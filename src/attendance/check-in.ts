@@ -1,6 +1,6 @@
 import type { Language, StudyConfig } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
-import { memberByLogin } from '../paths/roster.js';
+import { memberByLogin } from '../paths/study-paths.js';
 import type { AttendanceMark } from './ledger.js';
 import { sessionLabel } from './render-report.js';
 import { nextSession, openWindowAt, type Schedule } from './schedule.js';

@@ -1,6 +1,6 @@
 import type { Language, StudyConfig } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
-import { memberByLogin, memberByName } from '../paths/roster.js';
+import { memberByLogin, memberByName } from '../paths/study-paths.js';
 import { attendanceStateOf, type AttendanceMark, type AttendanceState } from './ledger.js';
 import { weekByNumber, type Schedule } from './schedule.js';
 

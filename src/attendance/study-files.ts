@@ -1,5 +1,5 @@
 import type { StudyConfig } from '../config/schema.js';
-import { classifyPath } from '../paths/classify-path.js';
+import { studyPaths } from '../paths/study-paths.js';
 import type { StudyFileRef } from './ledger.js';
 
 /**
@@ -9,7 +9,7 @@ import type { StudyFileRef } from './ledger.js';
  * commits made on a VM arrive as `Ubuntu <ubuntu@ip-…>`.
  */
 export function studyFileOf(path: string, config: StudyConfig): StudyFileRef | null {
-  const c = classifyPath(path, config);
+  const c = studyPaths(config).classify(path);
   if (c.week === null) return null;
   if (c.kind === 'submission' && c.member) return { path: path.normalize('NFC'), week: c.week, owner: c.member };
   if (c.kind === 'unknown' && c.pathName) return { path: path.normalize('NFC'), week: c.week, owner: c.pathName };
@@ -17,7 +17,7 @@ export function studyFileOf(path: string, config: StudyConfig): StudyFileRef | n
 }
 
 /** Only files that count as a member's submission (the report's rows). */
-export const isSubmission = (path: string, config: StudyConfig): boolean => classifyPath(path, config).kind === 'submission';
+export const isSubmission = (path: string, config: StudyConfig): boolean => studyPaths(config).classify(path).kind === 'submission';
 
 export interface CommitPaths {
   added?: string[];

@@ -1,7 +1,6 @@
 import type { StudyConfig, Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
-import { classifyPath, type PathClass } from '../paths/classify-path.js';
-import { memberByName, nfc } from '../paths/roster.js';
+import { memberByName, nfc, studyPaths, type PathClass } from '../paths/study-paths.js';
 import type { Rubric } from '../rubric/check-markdown.js';
 import { code } from '../rubric/korean-particles.js';
 import { countedOneLiners } from '../rubric/rules/oneliner-count.js';
@@ -57,7 +56,7 @@ export async function checkFiles(input: CheckFilesInput): Promise<FileReport[]> 
   const submissions = submissionsByWeekAndMember(input.tree, input.config);
   // Workers get the tree as a list of paths (a function does not cross threads): built once.
   const treePaths = [...input.tree.paths()];
-  const places = input.files.map((file) => classifyPath(file.path, input.config));
+  const places = input.files.map((file) => studyPaths(input.config).classify(file.path));
   const notes = places.filter((where) => where.kind === 'submission').length;
   const inlineSmall = input.mayInline === true && notes <= INLINE_FILES;
   const reports = await mapConcurrent(input.files, input.concurrency ?? 4, (file, i) =>
@@ -71,7 +70,7 @@ export async function checkFiles(input: CheckFilesInput): Promise<FileReport[]> 
 function submissionsByWeekAndMember(tree: RepoTree, config: StudyConfig): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const path of tree.paths()) {
-    const where = classifyPath(path, config);
+    const where = studyPaths(config).classify(path);
     if (where.kind !== 'submission') continue;
     const key = weekMemberKey(where.week, where.member);
     groups.set(key, [...(groups.get(key) ?? []), path]);

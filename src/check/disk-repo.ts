@@ -1,7 +1,7 @@
 import { lstat, open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { execa } from 'execa';
-import { nfc } from '../paths/roster.js';
+import { nfc } from '../paths/study-paths.js';
 import { MAX_MARKDOWN_BYTES } from './decode-text.js';
 import type { RepoFile, RepoTree } from './types.js';
 

@@ -8,8 +8,7 @@ import { statusOf, type CheckReport, type RepoFile } from '../check/types.js';
 import { parseConfig } from '../config/load-config.js';
 import { CONFIG_PATH, type Language, type StudyConfig } from '../config/schema.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
-import { classifyPath } from '../paths/classify-path.js';
-import { compileTemplate } from '../paths/path-template.js';
+import { studyPaths } from '../paths/study-paths.js';
 import { MAX_SOURCE_READ_BYTES, projectBytesWanted } from '../project/review-project-file.js';
 import { EXIT, type CliIO } from './io.js';
 import { parseCliArgs } from './parse-cli-args.js';
@@ -154,7 +153,7 @@ export async function loadConfig(root: string, option: string | undefined, io: C
  * a home folder or /tmp, `check` would otherwise report every clone's markdown as misplaced.
  */
 export async function hasStudyRoot(root: string, config: StudyConfig): Promise<boolean> {
-  const segments = compileTemplate(config.paths.study).root;
+  const segments = studyPaths(config).studyRoot.split('/').filter(Boolean);
   let dir = root;
   for (const segment of segments) {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -167,7 +166,7 @@ export async function hasStudyRoot(root: string, config: StudyConfig): Promise<b
 
 /** Korean first (and English after it) unless `--lang` chose one: no config said which. */
 export function notAStudy(root: string, config: StudyConfig, io: CliIO, langArg: Language | undefined, command: 'check' | 'new' = 'check'): string {
-  const studyDir = `${compileTemplate(config.paths.study).root.join('/')}/`;
+  const studyDir = `${studyPaths(config).studyRoot}/`;
   const shown = relative(io.cwd, root) === '' ? `${root} (.)` : root;
   const ko = [
     `study-bot ${command}: ${shown}은(는) 스터디 저장소가 아닌 것 같습니다 — \`${studyDir}\` 폴더도 \`${CONFIG_PATH}\`도 없어 ${command === 'check' ? '검사하지' : '아무것도 만들지'} 않았습니다.`,
@@ -205,7 +204,7 @@ function displayPath(file: string, root: string, cwd: string): string {
 
 /** Everything under the study and project paths, the config, and misplaced week notes anywhere. */
 function selectStudyFiles(repo: DiskRepo, config: StudyConfig): string[] {
-  return repo.paths.filter((p) => !classifyPath(p, config).outside);
+  return repo.paths.filter((p) => !studyPaths(config).classify(p).outside);
 }
 
 /** PATH arguments, relative to where the command runs: files, or folders for every file below them. */
@@ -238,7 +237,7 @@ async function selectArguments(args: string[], repo: DiskRepo, io: CliIO): Promi
 async function readSelected(repo: DiskRepo, paths: string[], config: StudyConfig): Promise<RepoFile[]> {
   const files: RepoFile[] = [];
   for (const path of paths) {
-    const kind = classifyPath(path, config).kind;
+    const kind = studyPaths(config).classify(path).kind;
     if (kind === 'project') {
       const head = await readHead(repo.root, path, projectBytesWanted(path, null) ? MAX_SOURCE_READ_BYTES : 0);
       if (!head) continue;

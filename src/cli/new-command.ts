@@ -6,9 +6,7 @@ import { execa } from 'execa';
 import { openDiskRepo } from '../check/disk-repo.js';
 import type { Language, Member, StudyConfig } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
-import { classifyPath } from '../paths/classify-path.js';
-import { compileTemplate, fillPathTemplate } from '../paths/path-template.js';
-import { memberByLogin, memberByName, suggestMember } from '../paths/roster.js';
+import { memberByLogin, memberByName, studyPaths, suggestMember } from '../paths/study-paths.js';
 import { PLACEHOLDERS, fillTemplate, templatePath, type TemplateValues } from '../rubric/templates.js';
 import { hasStudyRoot, loadConfig, notAStudy, repoRoot, UsageError } from './check-command.js';
 import { EXIT, type CliIO } from './io.js';
@@ -64,8 +62,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     if (positionals.length !== 1) throw new UsageError(`${pick(lang, { ko: '주차를 하나 주세요', en: 'give one week number' })}\n\n${usage(lang)}`);
     const week = parseWeek(positionals[0], config, lang);
     const name = await chooseName(values.name, config, io, lang);
-    const target = fillPathTemplate(compileTemplate(config.paths.study), { week, name });
-    const where = classifyPath(target, config);
+    const target = studyPaths(config).notePath(week, name);
+    const where = studyPaths(config).classify(target);
     if (where.kind !== 'submission') {
       throw new UsageError(pick(lang, {
         ko: `\`${target}\`은(는) 제출 경로가 아닙니다 (${where.kind})${where.reason ? ` — ${where.reason.ko}` : ''}`,
@@ -76,7 +74,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const repo = await openDiskRepo(root);
     // the same member's notes for the week under another spelling (`홍길동.md` beside `hgd.md`)
     const existing = repo.paths.find((p) => {
-      const c = classifyPath(p, config);
+      const c = studyPaths(config).classify(p);
       return c.kind === 'submission' && c.week === week && c.member === where.member;
     });
     if (existing && !repo.tree.has(target)) {

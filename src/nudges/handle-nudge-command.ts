@@ -1,7 +1,7 @@
 import type { CommandHandler } from '../commands/dispatch.js';
 import { commandConfig, recordThenAcknowledge } from '../attendance/record-command.js';
 import { pick } from '../i18n/pick.js';
-import { memberByLogin } from '../paths/roster.js';
+import { memberByLogin } from '../paths/study-paths.js';
 import { nudgePreference } from './nudge-command.js';
 
 export const nudgeUsage = {

@@ -6,7 +6,7 @@ import { treeOf } from '../check/disk-repo.js';
 import { checkFiles } from '../check/check-files.js';
 import type { StudyConfig } from '../config/schema.js';
 import type { NudgeGitHub } from '../github/nudge-client.js';
-import { classifyPath } from '../paths/classify-path.js';
+import { studyPaths } from '../paths/study-paths.js';
 import type { SharedClaims } from '../shared-state/claims.js';
 import { recordedRequests } from '../verify/verify-history.js';
 import { buildDigest, type VerifyOutcome } from './digest.js';
@@ -199,7 +199,7 @@ async function verifyOutcomes(input: RepoPassInput, week: number, t: WeekTimes, 
     for (const r of records.slice(-50)) {
       const path = r.job?.path;
       if (!path) continue;
-      const where = classifyPath(path, input.config);
+      const where = studyPaths(input.config).classify(path);
       if (!notePaths.has(path.normalize('NFC')) && !(where.kind === 'submission' && where.week === week)) continue;
       const outcome = r.state === 'pending' ? 'pending' : ((await input.gh.checkRunConclusion(r.job!.checkRunId)) ?? 'neutral');
       outcomes.push({ requester: r.requester, path, outcome });

@@ -2,7 +2,7 @@ import type { SubmissionRule } from '../config/schema.js';
 import type { AttendanceReport, MemberReport } from '../attendance/compute-report.js';
 import type { Finding, FileStatus } from '../check/types.js';
 import type { StudyConfig } from '../config/schema.js';
-import { compileTemplate, fillPathTemplate } from '../paths/path-template.js';
+import { studyPaths, type StudyPaths } from '../paths/study-paths.js';
 import type { ProjectWork } from './week-work.js';
 
 /** What checking a member's note on the default branch found (the same rubric as the push check). */
@@ -27,7 +27,7 @@ export interface Owing {
 }
 
 export interface OwedInput {
-  config: Pick<StudyConfig, 'members' | 'paths'>;
+  config: StudyConfig;
   report: AttendanceReport;
   week: number;
   /** lower-cased logins that turned reminders off (`/nudge off`) */
@@ -48,14 +48,14 @@ export const MAX_FINDINGS_NAMED = 5;
  * in the list.
  */
 export function whoOwes({ config, report, week, optedOut, notes, project }: OwedInput): Owing[] {
-  const template = compileTemplate(config.paths.study);
+  const paths = studyPaths(config);
   const owing: Owing[] = [];
   for (const member of report.members) {
     if (!member.login || optedOut.has(member.login.toLowerCase())) continue;
     const accepts = report.weeks.find((w) => w.week === week)?.accepts ?? 'note';
-    const items = owedBy(member, week, accepts, notes, project, template);
+    const items = owedBy(member, week, accepts, notes, project, paths);
     if (items.length === 0) continue;
-    const path = member.weeks[String(week)]?.submission?.path ?? fillPathTemplate(template, { week, name: member.name });
+    const path = member.weeks[String(week)]?.submission?.path ?? paths.notePath(week, member.name);
     owing.push({ login: member.login, name: member.name, items, checkCommand: `study-bot check ${quotePath(path)}` });
   }
   return owing;
@@ -67,7 +67,7 @@ function owedBy(
   accepts: SubmissionRule,
   notes: ReadonlyMap<string, NoteCheck>,
   project: ReadonlyMap<string, ProjectWork> | undefined,
-  template: ReturnType<typeof compileTemplate>,
+  paths: StudyPaths,
 ): OwedItem[] {
   const items: OwedItem[] = [];
   // Project work in the report (commits under the member's project folder this week) settles
@@ -77,7 +77,7 @@ function owedBy(
   if (accepts === 'project') return [{ kind: 'no-project' }];
   const submission = member.weeks[String(week)]?.submission ?? null;
   if (!submission) {
-    items.push({ kind: 'no-note', expectedPath: fillPathTemplate(template, { week, name: member.name }) });
+    items.push({ kind: 'no-note', expectedPath: paths.notePath(week, member.name) });
   } else {
     const check = notes.get(submission.path.normalize('NFC'));
     // Without a fresh check, the report's last verdict decides (a ❌ there is still owed).

@@ -15,8 +15,6 @@ import {
 } from './path-template.js';
 import { memberByName, memberByNameIgnoringCase, nfc, suggestMember } from './roster.js';
 
-export { memberByLogin, memberByName } from './roster.js';
-
 /**
  * What a path in the study repository is. Decided from the path alone (no content), with
  * the patterns derived from `config.paths`, so the push check, the attendance report and
@@ -518,15 +516,4 @@ function looksLikeWeekNotes(segs: string[], config: StudyConfig, c: Compiled): P
     },
     suggestion,
   });
-}
-
-/**
- * The roster name whose records a path is: their week notes (also when misplaced), the
- * images in their side folders, their project folder. The push check's guard against
- * wiping out someone else's records and the attendance report use this.
- */
-export function ownerOf(path: string, config: StudyConfig): string | null {
-  const c = classifyPath(path, config);
-  if (c.kind === 'submission' || c.kind === 'project' || c.kind === 'asset' || c.kind === 'misplaced') return c.member;
-  return null;
 }

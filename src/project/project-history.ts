@@ -3,7 +3,7 @@ import { readHeadFiles } from '../attendance/git-history.js';
 import type { LedgerChange } from '../attendance/ledger.js';
 import type { Schedule } from '../attendance/schedule.js';
 import type { StudyConfig } from '../config/schema.js';
-import { compileTemplate } from '../paths/path-template.js';
+import { studyPaths } from '../paths/study-paths.js';
 import { attributeCommits, commitKey, type ProjectCommit } from './project-work.js';
 
 /**
@@ -66,7 +66,7 @@ export const MAX_CLASSIFIED_FILES = 300;
  * eBPF from user-space code; other kinds are known from their names.
  */
 export async function offlineProjectWork(repoDir: string, config: StudyConfig, schedule: Schedule): Promise<LedgerChange[]> {
-  const roots = projectRoots(compileTemplate(config.paths.project).root.join('/'));
+  const roots = projectRoots(studyPaths(config).projectRoot);
   if (roots.length === 0) return [];
   const commits = await readProjectCommits(repoDir, roots);
   const candidates = [...new Set(commits.flatMap((c) => c.files.map((f) => f.path)).filter((p) => /\.(c|py)$/i.test(p)))].slice(0, MAX_CLASSIFIED_FILES);

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Schedule } from '../attendance/schedule.js';
 import type { StudyConfig } from '../config/schema.js';
-import { classifyPath, memberByLogin } from '../paths/classify-path.js';
-import { compileTemplate } from '../paths/path-template.js';
+import { studyPaths } from '../paths/study-paths.js';
 import { weekOfCommit } from './commit-week.js';
 import { classifySource, isEbpfKind, kindFromPath, type ProjectFileKind } from './classify-source.js';
 
@@ -48,19 +47,6 @@ export function commitKey(authorDate: string, message: string): string {
 /** Files a commit's record lists at most (a commit that vendors a library touches thousands). */
 export const MAX_FILES_PER_COMMIT = 40;
 
-/** The roster member whose project folder holds `path`, if any. */
-export function projectOwnerOf(path: string, config: StudyConfig, pusher: string | null): string | null {
-  const where = classifyPath(path, config);
-  if (where.kind === 'project' && where.member) return where.member;
-  // `projects/kim/` when the config says `project/{name}/`: misplaced, but the member's work.
-  const projectRoot = compileTemplate(config.paths.project).root.join('/');
-  if (where.kind === 'misplaced' && where.member && projectRoot && where.suggestion?.startsWith(`${projectRoot}/`)) return where.member;
-  // A folder named for the project, not its owner (`project/ebpf-monitor/`): whoever pushed it.
-  const inProjectRoot = projectRoot !== '' && path.normalize('NFC').startsWith(`${projectRoot}/`);
-  if (where.kind === 'unknown' && where.pathName && inProjectRoot && pusher) return memberByLogin(pusher, config)?.name ?? null;
-  return null;
-}
-
 /** What kind of eBPF source a path is, when the path alone says (no content at hand). */
 export function ebpfKindFromPath(path: string): ProjectFileKind | null {
   const kind = kindFromPath(path);
@@ -85,7 +71,7 @@ export function attributeCommits(
   for (const commit of commits) {
     const byOwner = new Map<string, { path: string; lines: number | null }[]>();
     for (const file of commit.files) {
-      const owner = projectOwnerOf(file.path, config, commit.pusher);
+      const owner = studyPaths(config).projectOwnerOf(file.path, commit.pusher);
       if (!owner) continue;
       const list = byOwner.get(owner) ?? byOwner.set(owner, []).get(owner)!;
       list.push(file);

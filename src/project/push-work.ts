@@ -2,7 +2,8 @@ import type { LedgerChange } from '../attendance/ledger.js';
 import { buildSchedule } from '../attendance/schedule.js';
 import type { StudyConfig } from '../config/schema.js';
 import { CLASSIFY_READ_BYTES } from './classify-source.js';
-import { attributeCommits, commitKey, ebpfKindFromPath, projectOwnerOf, type ProjectCommit } from './project-work.js';
+import { studyPaths } from '../paths/study-paths.js';
+import { attributeCommits, commitKey, ebpfKindFromPath, type ProjectCommit } from './project-work.js';
 
 /**
  * Project work from push webhooks, for the report the bot keeps. The payload names each
@@ -46,7 +47,7 @@ export async function pushProjectWork(gh: PushWorkGitHub, config: StudyConfig, p
   for (const push of pushes) {
     for (const c of push.commits) {
       const touched = [...new Set([...(c.added ?? []), ...(c.modified ?? [])])];
-      const files = touched.filter((p) => projectOwnerOf(p, config, push.pusher ?? null) !== null);
+      const files = touched.filter((p) => studyPaths(config).projectOwnerOf(p, push.pusher ?? null) !== null);
       if (files.length === 0 || !c.message) continue;
       commits.push({
         key: commitKey(c.timestamp ?? c.id ?? '', c.message.split('\n', 1)[0]),

@@ -1,4 +1,4 @@
-import { nfc } from '../paths/roster.js';
+import { nfc } from '../paths/study-paths.js';
 import type { PathChange } from './changed-paths.js';
 
 /**

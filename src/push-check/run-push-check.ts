@@ -9,9 +9,7 @@ import { isOrganizerRole } from '../github/permissions.js';
 import type { PushGitHub } from '../github/push-client.js';
 import { coversPath, isMissingCommit, type GitTree, type TreeEntry } from '../github/push-git.js';
 import type { Bilingual } from '../i18n/pick.js';
-import { classifyPath, memberByLogin, ownerOf } from '../paths/classify-path.js';
-import { weekToken } from '../paths/path-template.js';
-import { nfc } from '../paths/roster.js';
+import { memberByLogin, nfc, studyPaths, weekToken } from '../paths/study-paths.js';
 import { projectBytesWanted } from '../project/review-project-file.js';
 import {
   changesFromCommits,
@@ -147,7 +145,7 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
       changes,
       pusherLogin: req.pusherLogin,
       pusherMember: pusherMemberOf(req.pusherLogin, verdict.rosterConfigs),
-      ownersOf: (path) => unique(verdict.rosterConfigs.map((c) => ownerOf(path, c))),
+      ownersOf: (path) => unique(verdict.rosterConfigs.map((c) => studyPaths(c).ownerOf(path))),
       rosterIsEmpty: verdict.rosterConfigs.every((c) => c.members.length === 0),
     });
     // The permission lookup is spent only when its answer changes the verdict.
@@ -327,7 +325,7 @@ async function checkChangedFiles(
 ): Promise<FileReport[]> {
   const candidates = changes
     .filter((c) => c.status !== 'removed')
-    .map((c) => ({ change: c, entry: afterTree.entries.get(c.path), where: classifyPath(c.path, config) }))
+    .map((c) => ({ change: c, entry: afterTree.entries.get(c.path), where: studyPaths(config).classify(c.path) }))
     // A path the cut listing does not cover is taken as the file the push says it is.
     // A submodule (a gitlink) counts in a project folder: the member's project lives elsewhere.
     .filter((c) => (c.entry ? c.entry.type === 'blob' || (c.entry.type === 'commit' && c.where.kind === 'project') : !coversPath(afterTree, c.change.path)))

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { studyConfigSchema } from '../../src/config/schema.js';
-import { classifyPath, ownerOf } from '../../src/paths/classify-path.js';
+import { classifyPath } from '../../src/paths/classify-path.js';
+import { studyPaths } from '../../src/paths/study-paths.js';
 
 const config = studyConfigSchema.parse({
   members: [
@@ -31,7 +32,7 @@ describe('classifyPath on arbitrary paths', () => {
           expect(['hgd', 'jiwoo']).toContain(c.member);
         }
         if (c.kind === 'misplaced' || c.kind === 'unknown') expect(c.reason?.ko).toBeTruthy();
-        ownerOf(path, config);
+        studyPaths(config).ownerOf(path);
       }),
       { numRuns: 3000 },
     );

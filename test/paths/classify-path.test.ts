@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { studyConfigSchema, type StudyConfig } from '../../src/config/schema.js';
-import { classifyPath, memberByLogin, memberByName, ownerOf } from '../../src/paths/classify-path.js';
+import { classifyPath } from '../../src/paths/classify-path.js';
+import { memberByLogin, memberByName, studyPaths } from '../../src/paths/study-paths.js';
 
 const roster = (extra: Partial<StudyConfig> = {}): StudyConfig =>
   studyConfigSchema.parse({
@@ -223,7 +224,7 @@ describe('ownerOf and roster helpers', () => {
     ['.github/study.yml', null],
     ['README.md', null],
   ])('ownerOf(%s) = %s', (path, owner) => {
-    expect(ownerOf(path, config)).toBe(owner);
+    expect(studyPaths(config).ownerOf(path)).toBe(owner);
   });
 
   it('memberByLogin ignores case, memberByName normalizes', () => {

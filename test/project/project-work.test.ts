@@ -8,7 +8,8 @@ import { computeReport, submissionCount } from '../../src/attendance/compute-rep
 import { buildSchedule } from '../../src/attendance/schedule.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { StudyConfig } from '../../src/config/schema.js';
-import { attributeCommits, commitKey, projectOwnerOf, type ProjectCommit } from '../../src/project/project-work.js';
+import { studyPaths } from '../../src/paths/study-paths.js';
+import { attributeCommits, commitKey, type ProjectCommit } from '../../src/project/project-work.js';
 import { main } from '../../src/cli/main.js';
 
 const STUDY = `schedule:
@@ -47,11 +48,11 @@ describe('whose project work a path is', () => {
     ['study/week5/kim.md', null],
     ['README.md', null],
   ] as const)('%s → %s', (path, owner) => {
-    expect(projectOwnerOf(path, config, 'kim-gh')).toBe(owner);
+    expect(studyPaths(config).projectOwnerOf(path, 'kim-gh')).toBe(owner);
   });
 
   it('a folder named for the project and a pusher outside the roster: nobody', () => {
-    expect(projectOwnerOf('project/ebpf-monitor/main.go', config, 'stranger')).toBeNull();
+    expect(studyPaths(config).projectOwnerOf('project/ebpf-monitor/main.go', 'stranger')).toBeNull();
   });
 });
 

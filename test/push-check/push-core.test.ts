@@ -5,7 +5,7 @@ import { parseConfig } from '../../src/config/load-config.js';
 import type { StudyConfig } from '../../src/config/schema.js';
 import type { TreeEntry } from '../../src/github/push-git.js';
 import { CHECK_TEXT_LIMIT, textLength } from '../../src/github/text-limits.js';
-import { ownerOf } from '../../src/paths/classify-path.js';
+import { studyPaths } from '../../src/paths/study-paths.js';
 import { changesFromCommits, changesFromCompare, changesFromTrees } from '../../src/push-check/changed-paths.js';
 import { trustConfig } from '../../src/push-check/config-trust.js';
 import { PushMemory } from '../../src/push-check/push-memory.js';
@@ -95,7 +95,7 @@ describe('record guard', () => {
       changes,
       pusherLogin: login,
       pusherMember: configs.map((c) => c.members.find((m) => m.login === login)?.name).find(Boolean) ?? null,
-      ownersOf: (path) => [...new Set(configs.map((c) => ownerOf(path, c)).filter((o): o is string => o !== null))],
+      ownersOf: (path) => [...new Set(configs.map((c) => studyPaths(c).ownerOf(path)).filter((o): o is string => o !== null))],
       rosterIsEmpty: configs.every((c) => c.members.length === 0),
     });
 

@@ -1,0 +1,70 @@
+import type { StudyConfig } from '../config/schema.js';
+import { classifyPath, type PathClass } from './classify-path.js';
+import { compileTemplate, fillPathTemplate, weekToken } from './path-template.js';
+import { memberByLogin, memberByName, nfc, suggestMember } from './roster.js';
+
+export type { PathClass } from './classify-path.js';
+export type { NameSuggestion } from './roster.js';
+export { memberByLogin, memberByName, nfc, suggestMember, weekToken };
+
+/**
+ * The study's path rules, one way in. Who a file belongs to (a week note, a side folder's
+ * image, a project folder) is one concept: the config's two templates (`paths.study`,
+ * `paths.project`), the roster and the near misses members make. The rest of the app asks
+ * here and never compiles a template or classifies a path on its own, so the push check, the
+ * report, the nudges and the CLI cannot drift apart (ESLint keeps other folders out of the
+ * files behind this one).
+ */
+export interface StudyPaths {
+  readonly config: StudyConfig;
+  /** what a repository path is (note, project file, asset, misplaced, unknown, ignored) and whose */
+  classify(path: string): PathClass;
+  /** the roster name whose records a path is: their notes (also misplaced), images, project folder */
+  ownerOf(path: string): string | null;
+  /**
+   * The member whose project work a file is: the folder's owner, also under a misspelt root
+   * (`projects/kim/` for `project/{name}/`); for a folder named for the project rather than a
+   * member (`project/ebpf-monitor/`), whoever pushed it.
+   */
+  projectOwnerOf(path: string, pusher: string | null): string | null;
+  /** where a member's week note goes: `study/week3/hgd.md` */
+  notePath(week: number | null, name: string | null): string;
+  /** the fixed folders in front of the study template's placeholders: `study`, or '' */
+  readonly studyRoot: string;
+  /** the same for the project template: `project`, or '' */
+  readonly projectRoot: string;
+}
+
+const cache = new WeakMap<StudyConfig, StudyPaths>();
+
+export function studyPaths(config: StudyConfig): StudyPaths {
+  const known = cache.get(config);
+  if (known) return known;
+  const study = compileTemplate(config.paths.study);
+  const projectRoot = compileTemplate(config.paths.project).root.join('/');
+  const classify = (path: string) => classifyPath(path, config);
+  const paths: StudyPaths = {
+    config,
+    classify,
+    ownerOf(path) {
+      const c = classify(path);
+      if (c.kind === 'submission' || c.kind === 'project' || c.kind === 'asset' || c.kind === 'misplaced') return c.member;
+      return null;
+    },
+    projectOwnerOf(path, pusher) {
+      const where = classify(path);
+      if (where.kind === 'project' && where.member) return where.member;
+      // `projects/kim/` when the config says `project/{name}/`: misplaced, but the member's work.
+      if (where.kind === 'misplaced' && where.member && projectRoot && where.suggestion?.startsWith(`${projectRoot}/`)) return where.member;
+      // A folder named for the project, not its owner (`project/ebpf-monitor/`): whoever pushed it.
+      const inProjectRoot = projectRoot !== '' && nfc(path).startsWith(`${projectRoot}/`);
+      if (where.kind === 'unknown' && where.pathName && inProjectRoot && pusher) return memberByLogin(pusher, config)?.name ?? null;
+      return null;
+    },
+    notePath: (week, name) => fillPathTemplate(study, { week, name }),
+    studyRoot: study.root.join('/'),
+    projectRoot,
+  };
+  cache.set(config, paths);
+  return paths;
+}
