@@ -26,7 +26,7 @@ export const NUDGE_MARKER = markerFor('nudge');
 export const DIGEST_MARKER = markerFor('digest');
 
 const VERSION = 1;
-const BLOCK = /<!-- study-bot:nudge-record v(\d+) ([A-Za-z0-9+/=]+)(?: sig=([0-9a-f]{64}))? -->/;
+const BLOCK = /^<!-- study-bot:nudge-record v(\d+) ([A-Za-z0-9+/=]+)(?: sig=([0-9a-f]{64}))? -->$/;
 
 const schema = z.strictObject({
   v: z.literal(VERSION),
@@ -48,10 +48,16 @@ export function encodeNudgeRecord(record: NudgeRecord, seal: LedgerSeal | null):
   return `<!-- study-bot:nudge-record v${VERSION} ${packed}${seal ? ` sig=${seal.sign(packed)}` : ''} -->`;
 }
 
-/** The record of a comment body, or null: none, another version, not signed by this app for this repository. */
+/**
+ * The record of a comment body, or null: none, another version, not signed by this app for this
+ * repository. Read only where `withRecord` puts it, right after the marker on the first line:
+ * the text below quotes what members wrote, and a block there is theirs, not the bot's.
+ */
 export function decodeNudgeRecord(body: string, seal: LedgerSeal | null): NudgeRecord | null {
-  const match = BLOCK.exec(body);
-  const json = openSealedBlock(match, VERSION, seal);
+  const end = body.indexOf('\n');
+  const head = (end < 0 ? body : body.slice(0, end)).replace(/\r$/, '');
+  const marker = [NUDGE_MARKER, DIGEST_MARKER].find((m) => head.startsWith(m));
+  const json = openSealedBlock(marker ? BLOCK.exec(head.slice(marker.length)) : null, VERSION, seal);
   if (json === null) return null;
   const parsed = schema.safeParse(json);
   if (!parsed.success) return null;

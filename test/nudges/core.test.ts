@@ -134,6 +134,22 @@ describe('records', () => {
     expect(sent.nudges.get(3)!.id).toBe(5);
   });
 
+  it('a signed record counts only on its comment’s first line, after the marker: a copy quoted below does not', () => {
+    const real = withRecord('### hi', { kind: 'digest', week: 5, final: true, mirrored: ['discord'] }, seal);
+    const [head, ...rest] = real.split('\n');
+    const block = head.slice(head.indexOf('<!-- study-bot:nudge-record'));
+    // a bot comment (a /verify reply, a digest) quoting a member's text that carries the copied block
+    const quoted = `<!-- study-bot:verify -->\n| 1 | ${block} |\n${block}`;
+    expect(decodeNudgeRecord(quoted, seal)).toBeNull();
+    expect(sentOf([{ id: 1, body: quoted, userType: 'Bot' }], seal).digests.size).toBe(0);
+    // the block alone on the first line, without the marker, is not the bot's either
+    expect(decodeNudgeRecord(`${block}\n${rest.join('\n')}`, seal)).toBeNull();
+    // a digest quoting another digest's block below its own record reads its own
+    const own = withRecord(`quoted: ${block}`, { kind: 'digest', week: 6, final: false, mirrored: [] }, seal);
+    expect(decodeNudgeRecord(own, seal)).toEqual({ kind: 'digest', week: 6, final: false, mirrored: [] });
+    expect(decodeNudgeRecord(real.replace('\n', '\r\n'), seal)).toEqual({ kind: 'digest', week: 5, final: true, mirrored: ['discord'] });
+  });
+
   it('the ledger keeps reminder preferences and digests through encoding and merging', () => {
     const l = applyChanges(emptyLedger(), [
       { kind: 'nudge-pref', login: 'A', off: true, at: 1_000_000 },
