@@ -108,7 +108,7 @@ export function describeChange(change: ConfigChange, lang: Language): string {
 
 /** Where a study's config stands: the file on the default branch against the approved one. */
 export type ConfigStanding =
-  /** nothing approved yet: the file is used as it is (see README, "bootstrap") */
+  /** nothing approved yet: the file is used as it is (see docs/push-checks.md, "Config trust") */
   | { state: 'unapproved'; config: StudyConfig; problems: ConfigProblem[] }
   /** the file is the approved config */
   | { state: 'approved'; config: StudyConfig; approval: ConfigApproval }

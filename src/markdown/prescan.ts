@@ -5,7 +5,7 @@
  * holding a worker until its deadline.
  *
  * The limits are measured, not guessed (bench/pathological.bench.ts prints the figures; the
- * note in README "Budgets" has them): parsing cost grows with the square of the nesting of a
+ * note in docs/budgets.md has them): parsing cost grows with the square of the nesting of a
  * line (`- - - … x`, `> > > …`), with nesting summed over lines, with the number of `[` left
  * open in a paragraph (link labels are resolved backwards), and with the cells of a table.
  * Each limit sits far above any week's notes (a few list levels, a few links, tables of tens

@@ -5,7 +5,7 @@ import { KEY_PREFIX, type RedisClient, type SharedState } from './shared-state.j
  * "I take this one": a claim that only one process wins for `ttlSeconds`. With `REDIS_URL`
  * (the variable Probot itself reads to share its rate limiting between replicas) claims live
  * in Redis, so two replicas never redeliver the same failed delivery twice; without it they
- * live in this process (one replica runs recovery; see README "Two replicas").
+ * live in this process (one replica runs recovery; see docs/running-the-app.md, "Two replicas").
  */
 export interface SharedClaims {
   readonly shared: boolean;
