@@ -44,7 +44,9 @@ export function decideAccess(requester: Requester, wants: { otherMember: boolean
 
 export type GateDecision =
   | { ok: true; ticket: GateTicket }
-  | { ok: false; reason: 'busy' | 'rate'; message: Bilingual };
+  | { ok: false; reason: 'busy' | 'rate'; message: Bilingual }
+  /** This request (this comment) was started before: a redelivery, answered with silence. */
+  | { ok: false; reason: 'duplicate' };
 
 /** A started request's hold on its member's slot; `requestId` keeps a stale ticket from freeing a newer request. */
 export interface GateTicket {
@@ -110,6 +112,7 @@ export class VerifyGate {
     const now = this.clock.now().getTime();
     const result = await this.store.tryStart(key, { requestId, startedAt: now, staleAt: staleAt(now, timeoutMinutes) }, perHour);
     if (result.ok) return { ok: true, ticket: { key, requestId, startedAt: now } };
+    if (result.reason === 'duplicate') return { ok: false, reason: 'duplicate' };
     if (result.reason === 'busy') {
       return {
         ok: false,

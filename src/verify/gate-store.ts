@@ -13,11 +13,21 @@ export interface RunningRequest {
   staleAt: number;
 }
 
-export type StartResult = { ok: true } | { ok: false; reason: 'busy' } | { ok: false; reason: 'rate'; oldest: number };
+export type StartResult = { ok: true } | { ok: false; reason: 'busy' } | { ok: false; reason: 'rate'; oldest: number } | { ok: false; reason: 'duplicate' };
+
+/**
+ * How long a request id is remembered as started: a redelivered comment (GitHub's, or the
+ * app's own recovery redelivering a failed delivery) must not run `/verify` twice. As long as
+ * the bot's records are read back after a restart (verify-history.ts, 24 h and a margin).
+ */
+export const SEEN_MS = 25 * 60 * 60 * 1000;
 
 export interface GateStore {
   readonly shared: boolean;
-  /** One atomic step: refuse when a request runs or `perHour` started in the hour before `start.startedAt`; else record it. */
+  /**
+   * One atomic step: refuse a request id already started (a redelivery), or when a request runs
+   * or `perHour` started in the hour before `start.startedAt`; else record it.
+   */
   tryStart(key: string, start: RunningRequest, perHour: number): Promise<StartResult>;
   /** The request is over; a newer request of the same member is left alone. */
   finish(key: string, requestId: string): Promise<void>;
@@ -30,24 +40,27 @@ export interface GateStore {
 export const HOUR_MS = 60 * 60 * 1000;
 
 export function memoryGateStore(): GateStore {
-  const members = new Map<string, { running: RunningRequest | null; starts: Map<string, number> }>();
+  const members = new Map<string, { running: RunningRequest | null; starts: Map<string, number>; seen: Map<string, number> }>();
   const of = (key: string) => {
     let m = members.get(key);
-    if (!m) members.set(key, (m = { running: null, starts: new Map() }));
+    if (!m) members.set(key, (m = { running: null, starts: new Map(), seen: new Map() }));
     return m;
   };
-  const prune = (m: { starts: Map<string, number> }, now: number) => {
+  const prune = (m: { starts: Map<string, number>; seen: Map<string, number> }, now: number) => {
     for (const [id, at] of m.starts) if (now - at >= HOUR_MS) m.starts.delete(id);
+    for (const [id, at] of m.seen) if (now - at >= SEEN_MS) m.seen.delete(id);
   };
   return {
     shared: false,
     async tryStart(key, start, perHour) {
       const m = of(key);
       const now = start.startedAt;
-      if (m.running && now < m.running.staleAt) return { ok: false, reason: 'busy' };
       prune(m, now);
+      if (m.seen.has(start.requestId)) return { ok: false, reason: 'duplicate' };
+      if (m.running && now < m.running.staleAt) return { ok: false, reason: 'busy' };
       if (m.starts.size >= perHour) return { ok: false, reason: 'rate', oldest: Math.min(...m.starts.values()) };
       m.starts.set(start.requestId, now);
+      m.seen.set(start.requestId, now);
       m.running = { ...start };
       return { ok: true };
     },
@@ -61,18 +74,23 @@ export function memoryGateStore(): GateStore {
     },
     async seed(key, starts, running, now) {
       const m = of(key);
-      for (const s of starts) if (!m.starts.has(s.requestId)) m.starts.set(s.requestId, s.startedAt);
+      for (const s of starts) {
+        if (!m.starts.has(s.requestId)) m.starts.set(s.requestId, s.startedAt);
+        if (!m.seen.has(s.requestId)) m.seen.set(s.requestId, s.startedAt);
+      }
       prune(m, now);
       if (running && now < running.staleAt && !(m.running && now < m.running.staleAt)) m.running = { ...running };
     },
   };
 }
 
-// KEYS: running, starts. ARGV: now, requestId, staleAt, perHour. Running: "id|startedAt|staleAt".
+// KEYS: running, starts, seen. ARGV: now, requestId, staleAt, perHour. Running: "id|startedAt|staleAt".
 // Staleness is decided with the app's clock (ARGV now), like in this process; Redis's own
 // expiry only cleans up, an hour after a request went stale.
 const TRY_START = `
 local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - ${SEEN_MS})
+if redis.call('ZSCORE', KEYS[3], ARGV[2]) then return {'duplicate'} end
 local running = redis.call('GET', KEYS[1])
 if running and tonumber(string.match(running, '|(%d+)$')) > now then return {'busy'} end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - ${HOUR_MS})
@@ -82,6 +100,8 @@ if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
 end
 redis.call('ZADD', KEYS[2], now, ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ${2 * HOUR_MS})
+redis.call('ZADD', KEYS[3], now, ARGV[2])
+redis.call('PEXPIRE', KEYS[3], ${SEEN_MS + HOUR_MS})
 redis.call('SET', KEYS[1], ARGV[2] .. '|' .. ARGV[1] .. '|' .. ARGV[3], 'PX', math.max(1, tonumber(ARGV[3]) - now) + ${HOUR_MS})
 return {'ok'}`;
 
@@ -93,7 +113,7 @@ return 0`;
 
 /** The gate in Redis: one Lua script per decision, so two replicas never both start a member's request. */
 export function redisGateStore(redis: () => Promise<RedisClient>): GateStore {
-  const keys = (key: string) => [`${KEY_PREFIX}verify:running:${key}`, `${KEY_PREFIX}verify:starts:${key}`];
+  const keys = (key: string) => [`${KEY_PREFIX}verify:running:${key}`, `${KEY_PREFIX}verify:starts:${key}`, `${KEY_PREFIX}verify:seen:${key}`];
   const parse = (value: string | null): RunningRequest | null => {
     const m = value ? /^([^|]+)\|(\d+)\|(\d+)$/.exec(value) : null;
     return m ? { requestId: m[1], startedAt: Number(m[2]), staleAt: Number(m[3]) } : null;
@@ -105,7 +125,8 @@ export function redisGateStore(redis: () => Promise<RedisClient>): GateStore {
   return {
     shared: true,
     async tryStart(key, start, perHour) {
-      const [result, oldest] = (await (await redis()).eval(TRY_START, 2, ...keys(key), start.startedAt, start.requestId, start.staleAt, perHour)) as [string, string?];
+      const [result, oldest] = (await (await redis()).eval(TRY_START, 3, ...keys(key), start.startedAt, start.requestId, start.staleAt, perHour)) as [string, string?];
+      if (result === 'duplicate') return { ok: false, reason: 'duplicate' };
       if (result === 'busy') return { ok: false, reason: 'busy' };
       if (result === 'rate') return { ok: false, reason: 'rate', oldest: Number(oldest) };
       return { ok: true };
@@ -116,11 +137,16 @@ export function redisGateStore(redis: () => Promise<RedisClient>): GateStore {
     running: runningNow,
     async seed(key, starts, running, now) {
       const client = await redis();
-      const [runningKey, startsKey] = keys(key);
+      const [runningKey, startsKey, seenKey] = keys(key);
       const recent = starts.filter((s) => now - s.startedAt < HOUR_MS);
       if (recent.length > 0) {
         await client.zadd(startsKey, 'NX', ...recent.flatMap((s) => [s.startedAt, s.requestId]));
         await client.pexpire(startsKey, 2 * HOUR_MS);
+      }
+      const remembered = starts.filter((s) => now - s.startedAt < SEEN_MS);
+      if (remembered.length > 0) {
+        await client.zadd(seenKey, 'NX', ...remembered.flatMap((s) => [s.startedAt, s.requestId]));
+        await client.pexpire(seenKey, SEEN_MS + HOUR_MS);
       }
       if (running && now < running.staleAt && !(await runningNow(key, now))) {
         await client.set(runningKey, `${running.requestId}|${running.startedAt}|${running.staleAt}`, 'PX', running.staleAt - now + HOUR_MS);

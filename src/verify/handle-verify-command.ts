@@ -90,6 +90,11 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
   await deps.recover?.(ctx).catch((error: unknown) => ctx.log.warn({ err: error }, 'verify: could not read the earlier requests back from GitHub'));
   const requestId = `${ctx.source.kind === 'issue' ? 'ic' : 'cc'}${ctx.commentId}`;
   const gate = await deps.gate.tryStart(VerifyGate.key(ctx.repo, login), requestId, ctx.config.verify);
+  if (!gate.ok && gate.reason === 'duplicate') {
+    // The same comment again (a redelivery): its run and its reply exist already.
+    ctx.log.info({ requestId }, 'verify: this comment was handled before; not running it again');
+    return;
+  }
   if (!gate.ok) {
     await ctx.reply([quote(command), '', pick(lang, gate.message)].join('\n'));
     return;

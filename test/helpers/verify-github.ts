@@ -38,17 +38,20 @@ export const studyYaml = (extra = ''): string =>
 const base64 = (text: string | Uint8Array) => (typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text)).toString('base64');
 const contentsPath = (path: string) => new RegExp(`^/repos/${STUDY.owner}/${STUDY.repo}/contents/${path.split('/').map(encodeURIComponent).join('(?:/|%2F)')}(?:\\?.*)?$`);
 
-export function issueCommentEvent(body: string, login = MEMBER) {
+/** `commentId`: another comment (a comment redelivered keeps its id, and `/verify` runs it once). */
+export function issueCommentEvent(body: string, login = MEMBER, commentId?: number) {
   const payload = webhookExample('issue_comment', 'created');
   payload.comment.body = body;
+  if (commentId !== undefined) payload.comment.id = commentId;
   payload.comment.user.login = login;
   payload.installation = { id: INSTALLATION_ID, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
   return { id: `delivery-${Math.random()}`, name: 'issue_comment' as const, payload };
 }
 
-export function commitCommentEvent(body: string, login = MEMBER) {
+export function commitCommentEvent(body: string, login = MEMBER, commentId?: number) {
   const payload = webhookExample('commit_comment', 'created');
   payload.comment.body = body;
+  if (commentId !== undefined) payload.comment.id = commentId;
   payload.comment.user.login = login;
   payload.installation = { id: INSTALLATION_ID, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
   return { id: `delivery-${Math.random()}`, name: 'commit_comment' as const, payload };
@@ -115,22 +118,28 @@ export function mockVerifyHistory(scope: nock.Scope, issueComments: unknown[] = 
   scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/comments`).query({ per_page: '100', page: '1' }).reply(200, commitComments);
 }
 
-/** 👀 and the ⏳ reply on an issue (or on a commit), after the history read of an app's first request. */
-export function mockAck(scope: nock.Scope, s: Sent, where: 'issue' | 'commit', commentId = 1, options: { history?: boolean } = {}) {
+/** The ids of the member's comments in GitHub's examples (issue_comment.created, commit_comment.created). */
+export const EXAMPLE_COMMENT_ID = { issue: 492700400, commit: 33548674 } as const;
+
+/**
+ * 👀 and the ⏳ reply on an issue (or on a commit), after the history read of an app's first
+ * request. `memberComment`: the id of the member's comment (one per request: a comment is
+ * `/verify`ed once, so a second request is a second comment).
+ */
+export function mockAck(scope: nock.Scope, s: Sent, where: 'issue' | 'commit', commentId = 1, options: { history?: boolean; memberComment?: number } = {}) {
   if (options.history !== false) mockVerifyHistory(scope);
-  if (where === 'issue') {
-    scope.post(`/repos/${STUDY.owner}/${STUDY.repo}/issues/comments/492700400/reactions`).reply(201, (_u, body: any) => {
-      s.reactions.push(body.content);
-      return { ...openapiExample<any>('reaction'), content: body.content };
-    });
-  } else {
-    scope.post(`/repos/${STUDY.owner}/${STUDY.repo}/comments/33548674/reactions`).reply(201, (_u, body: any) => {
-      s.reactions.push(body.content);
-      return { ...openapiExample<any>('reaction'), content: body.content };
-    });
-  }
+  mockEyes(scope, s, where, options.memberComment);
   mockReply(scope, s, where, commentId);
   mockThreadComments(scope, where, []);
+}
+
+/** The bot's 👀 on the member's comment (201: GitHub's "Reaction created"). */
+export function mockEyes(scope: nock.Scope, s: Sent, where: 'issue' | 'commit', memberComment: number = EXAMPLE_COMMENT_ID[where]) {
+  const path = where === 'issue' ? `/repos/${STUDY.owner}/${STUDY.repo}/issues/comments/${memberComment}/reactions` : `/repos/${STUDY.owner}/${STUDY.repo}/comments/${memberComment}/reactions`;
+  scope.post(path).reply(201, (_u, body: any) => {
+    s.reactions.push(body.content);
+    return { ...openapiExample<any>('reaction'), content: body.content };
+  });
 }
 
 /**
@@ -239,10 +248,14 @@ export function mockInstallationOf(scope: nock.Scope, repo: { owner: string; rep
  * An accepted request that runs to its end with the local driver: 👀 and ⏳ (and, unless the
  * app read it already, the history), the note, the Check Run with the job's record, the result.
  */
-export function mockLocalRun(scope: nock.Scope, s: Sent, opts: { where?: 'issue' | 'commit'; commentId?: number; checkRunId?: number; history?: boolean; markdown?: string } = {}) {
+export function mockLocalRun(
+  scope: nock.Scope,
+  s: Sent,
+  opts: { where?: 'issue' | 'commit'; commentId?: number; checkRunId?: number; history?: boolean; markdown?: string; memberComment?: number } = {},
+) {
   const where = opts.where ?? 'issue';
   const commentId = opts.commentId ?? 1;
-  mockAck(scope, s, where, commentId, { history: opts.history });
+  mockAck(scope, s, where, commentId, { history: opts.history, memberComment: opts.memberComment });
   mockStudyFile(scope, opts.markdown === undefined ? {} : { markdown: opts.markdown });
   mockCheckRun(scope, s, opts.checkRunId ?? 4, 1, where, commentId);
   mockCommentUpdate(scope, s, where, commentId);

@@ -66,7 +66,7 @@ describeRedis('state shared by two replicas in Redis (a real redis-server)', () 
     expect(decisions.filter((d) => d.ok)).toHaveLength(1);
     expect(decisions.filter((d) => !d.ok && d.reason === 'busy')).toHaveLength(11);
     // the keys are study-bot's own, and nothing else was written
-    expect((await redis.client.keys('*')).sort()).toEqual(['study-bot:verify:running:o/r#kim', 'study-bot:verify:starts:o/r#kim']);
+    expect((await redis.client.keys('*')).sort()).toEqual(['study-bot:verify:running:o/r#kim', 'study-bot:verify:seen:o/r#kim', 'study-bot:verify:starts:o/r#kim']);
   });
 
   it('lets one replica win a claim', async () => {

@@ -6,7 +6,7 @@ import { openapiExample } from '../helpers/github-examples.js';
 import { createTestProbot, INSTALLATION_ID, mockInstallationToken } from '../helpers/probot-app.js';
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
 import {
-  API, MEMBER, RUNNER, RUNNER_INSTALLATION_ID, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCheckRunUpdate, mockCommentUpdate,
+  API, MEMBER, RUNNER, RUNNER_INSTALLATION_ID, STUDY, issueCommentEvent, mockAck, mockEyes, mockCheckRun, mockCheckRunUpdate, mockCommentUpdate,
   mockConfig, mockReply, mockStudyFile, mockThreadComments, sent, studyYaml, token, workflowRunEvent, type Sent, ACTIONS_DEPLOYMENT, mockDispatch,
 } from '../helpers/verify-github.js';
 import { manualTime } from '../helpers/verify-time.js';
@@ -95,8 +95,9 @@ describe('/verify deadline: no ⏳ left forever', () => {
     // (stop the second run at the file listing: the folder holds nothing of theirs)
     mockStudyFile(again, { name: 'someone-else.md', readFile: false });
     mockCommentUpdate(again, s, 'issue', 2);
-    again.post(`/repos/${STUDY.owner}/${STUDY.repo}/issues/comments/492700400/reactions`).reply(201, openapiExample<any>('reaction'));
-    await probot.receive(issueCommentEvent('/verify week1'));
+    // a new request is a new comment (the first one is never run twice)
+    mockEyes(again, s, 'issue', 710001);
+    await probot.receive(issueCommentEvent('/verify week1', undefined, 710001));
     await settle();
     expect(s.replies[1]).toContain('⏳ 검증 중…');
   });

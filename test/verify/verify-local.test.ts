@@ -4,7 +4,7 @@ import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.j
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
 import { verifyScene } from '../helpers/verify-scene.js';
 import {
-  API, HEAD_SHA, MEMBER, commitCommentEvent, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig,
+  API, HEAD_SHA, MEMBER, commitCommentEvent, issueCommentEvent, mockAck, mockEyes, mockCheckRun, mockCommentUpdate, mockConfig,
   mockLocalRun, mockReply, mockRole, mockStudyFile, mockThreadComments, sent, studyYaml, submission,
 } from '../helpers/verify-github.js';
 
@@ -129,7 +129,7 @@ describe('/verify with the local driver', () => {
     mockConfig(scope, studyYaml());
     mockReply(scope, s, 'issue', 2);
     await probot.receive(issueCommentEvent('/verify week1'));
-    await probot.receive(issueCommentEvent('/verify week1'));
+    await probot.receive(issueCommentEvent('/verify week1', undefined, 700001));
     expect(s.replies[1]).toContain('아직 실행 중');
     await settle();
     expect(s.commentUpdates).toHaveLength(1);
@@ -138,7 +138,7 @@ describe('/verify with the local driver', () => {
     mockConfig(scope, studyYaml('verify:\n  perHour: 1'));
     mockReply(scope, s, 'issue', 3);
     clock.advance(10 * 60_000);
-    await probot.receive(issueCommentEvent('/verify week1'));
+    await probot.receive(issueCommentEvent('/verify week1', undefined, 700002));
     expect(s.replies[2]).toContain('한 시간에 1번');
     expect(s.replies[2]).toContain('50분');
   });
@@ -158,10 +158,10 @@ describe('/verify with the local driver', () => {
     mockConfig(scope, studyYaml());
     mockReply(scope, s, 'issue', 2);
     mockThreadComments(scope, 'issue', []);
-    scope.post(`/repos/Codertocat/Hello-World/issues/comments/492700400/reactions`).reply(201, {});
+    mockEyes(scope, s, 'issue', 700003);
     mockStudyFile(scope, { name: 'someone-else.md', readFile: false });
     mockCommentUpdate(scope, s, 'issue', 2);
-    await probot.receive(issueCommentEvent('/verify week1'));
+    await probot.receive(issueCommentEvent('/verify week1', undefined, 700003));
     await settle();
     expect(s.replies[1]).toContain('⏳ 검증 중…');
   });

@@ -90,7 +90,7 @@ describe('/verify after a restart: the hourly cap', () => {
     const { app: second, scope, s2 } = await secondProcess(time);
     mockVerifyHistory(scope, [listed(1, s.commentUpdates[0], started)]);
     mockReply(scope, s2, 'issue', 2);
-    await second.probot.receive(issueCommentEvent('/verify week1'));
+    await second.probot.receive(issueCommentEvent('/verify week1', undefined, 710004));
     await second.settle();
     expect(s2.replies[0]).toContain('한 시간에 1번');
     expect(s2.replies[0]).toContain('50분');
@@ -107,10 +107,65 @@ describe('/verify after a restart: the hourly cap', () => {
     const unsigned = real.replace(/ sig=[0-9a-f]{64}/, '');
     const { app: second, scope, s2 } = await secondProcess(time);
     mockVerifyHistory(scope, [listed(1, real, started, 'human'), listed(2, real, started, 'actions'), listed(3, edited, started), listed(4, unsigned, started)]);
-    mockLocalRun(scope, s2, { commentId: 5, history: false });
-    await second.probot.receive(issueCommentEvent('/verify week1'));
+    mockLocalRun(scope, s2, { commentId: 5, history: false, memberComment: 710005 });
+    await second.probot.receive(issueCommentEvent('/verify week1', undefined, 710005));
     await second.settle();
     expect(s2.replies[0]).toContain('⏳ 검증 중…');
+    expect(s2.commentUpdates[0]).toContain('✅ 동작함');
+  });
+});
+
+
+describe('/verify: a redelivered comment runs once (issue 17 item 10)', () => {
+  // GitHub redelivers a delivery with the same payload (same comment id); the recovery pass
+  // asks for exactly that. The claim is the comment's id, remembered by the gate and, across a
+  // restart, read back from the bot's signed record in GitHub.
+  it('the same delivery again, in the same process: nothing runs, nothing is written', async () => {
+    const time = manualTime();
+    const verifier = fakeVerifier();
+    const s = sent();
+    const app = await createTestProbot({ ...attendance, verifier, clock: time.clock, timer: time.timer });
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockLocalRun(scope, s);
+    const event = issueCommentEvent('/verify week1');
+    await app.probot.receive(event);
+    await app.settle();
+    expect(s.commentUpdates[0]).toContain('✅ 동작함');
+    // two hours on, so neither the running slot nor the hourly cap could be what refuses it
+    time.advance(120 * MINUTE);
+    mockConfig(scope, studyYaml());
+    await app.probot.receive({ ...event, payload: structuredClone(event.payload) });
+    await app.settle();
+    expect(verifier.calls).toHaveLength(1);
+    expect(s.replies).toHaveLength(1);
+    expect(s.reactions).toEqual(['eyes']);
+  });
+
+  it('redelivered to a restarted process: the record in GitHub says it was started, so it is not run again', async () => {
+    const time = manualTime();
+    const s = sent();
+    await firstProcess(time, s);
+    const started = time.clock.now().getTime();
+    time.advance(110 * MINUTE);
+    const verifier = fakeVerifier();
+    const second = await createTestProbot({ ...attendance, verifier, clock: time.clock, timer: time.timer });
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml('verify:\n  perHour: 1'));
+    mockVerifyHistory(scope, [listed(1, s.commentUpdates[0], started)]);
+    // the same comment (the example's id), as the recovery pass has GitHub deliver it again
+    await second.probot.receive(issueCommentEvent('/verify week1'));
+    await second.settle();
+    expect(verifier.calls).toHaveLength(0);
+    // a new comment of the member is a new request, and runs
+    const s2 = sent();
+    mockConfig(scope, studyYaml('verify:\n  perHour: 1'));
+    mockLocalRun(scope, s2, { commentId: 2, history: false, memberComment: 720001 });
+    await second.probot.receive(issueCommentEvent('/verify week1', undefined, 720001));
+    await second.settle();
+    expect(verifier.calls).toHaveLength(1);
     expect(s2.commentUpdates[0]).toContain('✅ 동작함');
   });
 });
@@ -232,8 +287,8 @@ describe('/verify after a restart: requests that were pending', () => {
     const again = nock(API);
     const s2 = sent();
     mockConfig(again, studyYaml());
-    mockLocalRun(again, s2, { commentId: 3, checkRunId: 5, history: false });
-    await second.probot.receive(issueCommentEvent('/verify week1'));
+    mockLocalRun(again, s2, { commentId: 3, checkRunId: 5, history: false, memberComment: 700001 });
+    await second.probot.receive(issueCommentEvent('/verify week1', undefined, 700001));
     await second.settle();
     expect(s2.replies[0]).toContain('⏳ 검증 중…');
     second.recovery.stop();
