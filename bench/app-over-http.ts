@@ -32,6 +32,8 @@ export interface StartOptions {
   how: 'npm-start' | 'tsx';
   /** the checkout to run (default: this one) */
   dir?: string;
+  /** with `tsx`: the entry to run, relative to `dir` (default: src/server.ts, what `npm run dev` runs) */
+  entry?: string;
   apiPort: number;
   secret: string;
   privateKey: string;
@@ -63,7 +65,7 @@ export async function startApp(options: StartOptions): Promise<AppProcess> {
   const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const child =
     options.how === 'tsx'
-      ? spawn(process.execPath, ['--import', loader, join(dir, 'src/server.ts')], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn(process.execPath, ['--import', loader, join(dir, options.entry ?? 'src/server.ts')], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
       : spawn('npm', ['start', '--silent'], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-20_000));

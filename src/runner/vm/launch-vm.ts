@@ -69,6 +69,19 @@ export interface LaunchResult {
 }
 
 export const DEFAULT_MAX_CONSOLE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * What the host makes of a guest's console once QEMU has ended: the answer's frame and the
+ * tail around it. On the event loop, so it is linear in the console's bytes, which are capped
+ * (`maxConsoleBytes`); bench/compromised-guest.ts times it on a full console.
+ */
+export function readConsole(chunks: readonly Buffer[], overflowed: boolean): Pick<LaunchResult, 'frame' | 'consoleTail'> {
+  const text = Buffer.concat(chunks).toString('utf8');
+  return {
+    frame: overflowed ? { ok: false, reason: 'no-frame' } : decodeFrame(text),
+    consoleTail: withoutHeartbeats(consoleOutsideFrame(text)).slice(-4000),
+  };
+}
 const MAX_QEMU_STDERR = 16 * 1024;
 
 /**
@@ -186,10 +199,8 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
       closed = true;
       if (timer) clearTimeout(timer);
       if (readyTimer) clearTimeout(readyTimer);
-      const text = Buffer.concat(chunks).toString('utf8');
       resolve({
-        frame: overflowed ? { ok: false, reason: 'no-frame' } : decodeFrame(text),
-        consoleTail: withoutHeartbeats(consoleOutsideFrame(text)).slice(-4000),
+        ...readConsole(chunks, overflowed),
         qemuErrors: spawnError ? `${spawnError}\n${stderr}`.trim() : stderr.trim(),
         exitCode: code,
         readySeen,
