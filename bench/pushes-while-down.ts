@@ -83,20 +83,36 @@ async function quiet(fake: FakeGitHub, quietMs: number, capMs: number): Promise<
   }
 }
 
-export async function pushesWhileDown(how: 'npm-start' | 'tsx', dir?: string): Promise<WhileDownResult> {
+/**
+ * `scenario.agoMs`: how long before the app starts each push was made (default 4 and 3 minutes);
+ * `eventsListed: false`: the repository's events do not show them yet (GitHub documents the
+ * events API as 30 s to 6 h late); `withinMs`: how long the commits are waited for;
+ * `secondStart: false`: one start only.
+ */
+export interface WhileDownScenario {
+  agoMs?: [number, number];
+  eventsListed?: boolean;
+  withinMs?: number;
+  secondStart?: boolean;
+}
+
+export async function pushesWhileDown(how: 'npm-start' | 'tsx', dir?: string, scenario: WhileDownScenario = {}): Promise<WhileDownResult> {
   const fake = new FakeGitHub(repository());
   const apiPort = await fake.start();
   const privateKey = testKey();
-  // While the app was down: two pushes, 4 and 3 minutes ago; GitHub could not connect, twice each.
+  const within = scenario.withinMs ?? WITHIN_MS;
+  // While the app was down: two pushes (4 and 3 minutes ago by default); GitHub could not connect.
   const now = Date.now();
-  const at1 = new Date(now - 4 * 60_000);
-  const at2 = new Date(now - 3 * 60_000);
+  const [ago1, ago2] = scenario.agoMs ?? [4 * 60_000, 3 * 60_000];
+  const at1 = new Date(now - ago1);
+  const at2 = new Date(now - ago2);
   const push1 = pushPayload(BASE, FIRST, 'hong-gildong', 'study/week1/hgd.md', at1);
   const push2 = pushPayload(FIRST, SECOND, 'kim-chulsoo', 'study/week1/kcs.md', at2);
   const down = { statusCode: 0, status: 'failed to connect to host' };
-  fake.logDelivery({ guid: 'c0ffee00-0000-11f0-8000-000000000001', event: 'push', payload: push1, at: new Date(at1.getTime() + 1_000), ...down });
-  fake.logDelivery({ guid: 'c0ffee00-0000-11f0-8000-000000000002', event: 'push', payload: push2, at: new Date(at2.getTime() + 1_000), ...down });
-  fake.events = [pushEvent(FIRST, SECOND, 'kim-chulsoo', at2), pushEvent(BASE, FIRST, 'hong-gildong', at1)];
+  const loggedAfter = Math.min(1_000, ago2 / 2);
+  fake.logDelivery({ guid: 'c0ffee00-0000-11f0-8000-000000000001', event: 'push', payload: push1, at: new Date(at1.getTime() + loggedAfter), ...down });
+  fake.logDelivery({ guid: 'c0ffee00-0000-11f0-8000-000000000002', event: 'push', payload: push2, at: new Date(at2.getTime() + loggedAfter), ...down });
+  fake.events = scenario.eventsListed === false ? [] : [pushEvent(FIRST, SECOND, 'kim-chulsoo', at2), pushEvent(BASE, FIRST, 'hong-gildong', at1)];
 
   const completed = (sha: string) => fake.checkRunsOn(sha).filter((r) => r.status === 'completed').length > 0;
   const runs = (): [number, number] => [fake.checkRunsOn(FIRST).length, fake.checkRunsOn(SECOND).length];
@@ -107,14 +123,27 @@ export async function pushesWhileDown(how: 'npm-start' | 'tsx', dir?: string): P
     app = await startApp({ how, dir, apiPort, secret: SECRET, privateKey });
     fake.webhookTarget = { url: `http://127.0.0.1:${app.port}/api/github/webhooks`, secret: SECRET };
     const bootMs = app.bootMs;
-    const firstAt = until(() => (completed(FIRST) ? performance.now() : undefined), WITHIN_MS - (performance.now() - spawned));
-    const secondAt = until(() => (completed(SECOND) ? performance.now() : undefined), WITHIN_MS - (performance.now() - spawned));
+    const firstAt = until(() => (completed(FIRST) ? performance.now() : undefined), within - (performance.now() - spawned));
+    const secondAt = until(() => (completed(SECOND) ? performance.now() : undefined), within - (performance.now() - spawned));
     const [first, second] = await Promise.all([firstAt, secondAt]);
     // Everything the pass started (the reconcile, the other path of the race) has settled.
     await quiet(fake, 5_000, 60_000);
     const runsAfterFirstStart = runs();
     output += app.output();
     await app.stop();
+    if (scenario.secondStart === false) {
+      return {
+        bootMs,
+        firstCheckedMs: first === undefined ? undefined : first - spawned,
+        secondCheckedMs: second === undefined ? undefined : second - spawned,
+        runsAfterFirstStart,
+        runsAfterSecondStart: runsAfterFirstStart,
+        redeliveries: fake.seen('POST', /^\/app\/hook\/deliveries\/\d+\/attempts$/).length,
+        redeliveryAnswers: fake.deliveries.filter((d) => d.redelivery).map((d) => d.status_code),
+        routesUnknown: [...new Set(fake.unknown)],
+        output,
+      };
+    }
 
     // A second start: the log now shows the redeliveries answered, the events still show both pushes.
     const passes = fake.seen('GET', /^\/app\/hook\/deliveries$/).length;

@@ -23,6 +23,8 @@ export interface RecoveryResult {
   listed: number;
   redelivered: HookDelivery[];
   gaveUp: HookDelivery[];
+  /** when a failed delivery this pass left for later becomes due (ms), null when none */
+  nextDueAt: number | null;
   /** requests this pass made to GitHub: pages of the log plus redeliveries */
   requests: number;
   errors: unknown[];
@@ -34,8 +36,8 @@ export interface RecoveryResult {
 
 export async function recoveryPass(log: DeliveryLog, claims: SharedClaims, now: number, options: RecoveryOptions): Promise<RecoveryResult> {
   const { deliveries, requests } = await log.list(now - options.lookBackMs, options.maxPages);
-  const { redeliver, gaveUp } = missedDeliveries(deliveries, { ...options, now });
-  const result: RecoveryResult = { listed: deliveries.length, redelivered: [], gaveUp, requests, errors: [] };
+  const { redeliver, gaveUp, nextDueAt } = missedDeliveries(deliveries, { ...options, now });
+  const result: RecoveryResult = { listed: deliveries.length, redelivered: [], gaveUp, nextDueAt, requests, errors: [] };
   for (const delivery of redeliver) {
     // One replica per failed attempt: the key names the attempt, so a later failure is tried again.
     if (!(await claims.claim(`redeliver:${delivery.guid}:${delivery.id}`, 3600))) continue;

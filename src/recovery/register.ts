@@ -25,6 +25,27 @@ export interface RecoverySettings extends RecoveryOptions {
   /** first pass this long after start: the server must be listening when GitHub redelivers */
   startDelayMs: number;
   intervalMs: number;
+  /**
+   * The pass after the first one, this long after it: a delivery GitHub attempted while the app
+   * was down but logged only after the first pass read the log gets its turn within a minute of
+   * the start, not an interval later.
+   */
+  followUpMs: number;
+}
+
+/** Passes never come closer together than this (a delivery due "now" waits this long). */
+const MIN_GAP_MS = 5_000;
+
+/**
+ * When the next pass runs: an interval later, sooner for the follow-up of the first pass, and
+ * sooner when this pass left a failed delivery for later (younger than the settle time): then
+ * when it becomes due, so it waits a settle time and no more.
+ */
+export function nextPassIn(settings: RecoverySettings, passesDone: number, result: RecoveryResult | null, now: number): number {
+  let delay = settings.intervalMs;
+  if (passesDone === 1) delay = Math.min(delay, settings.followUpMs);
+  if (result?.nextDueAt != null) delay = Math.min(delay, Math.max(MIN_GAP_MS, result.nextDueAt - now));
+  return Math.max(MIN_GAP_MS, delay);
 }
 
 /** What the capabilities hand the recovery pass: pushes to reconcile, per-repository work at start, work for every pass. */
@@ -53,6 +74,7 @@ export function recoverySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): R
     maxAttempts: 3,
     settleMs: MINUTE,
     startDelayMs: 10_000,
+    followUpMs: 30_000,
     intervalMs: Math.max(1, Number.isFinite(minutes) ? minutes : 5) * MINUTE,
   };
 }
@@ -130,10 +152,14 @@ export function registerRecovery(app: Probot, deps: AppDeps, settings: RecoveryS
     }
   };
   const runOnce = () => (running ??= pass().finally(() => (running = null)));
+  let passes = 0;
   const schedule = (delay: number) => {
     if (stopped) return;
     cancel = timer.schedule(delay, () => {
-      void runOnce().finally(() => schedule(settings.intervalMs));
+      void runOnce().then(
+        (result) => schedule(nextPassIn(settings, ++passes, result, deps.clock.now().getTime())),
+        () => schedule(settings.intervalMs),
+      );
     });
   };
   schedule(settings.startDelayMs);

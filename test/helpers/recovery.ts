@@ -16,6 +16,7 @@ export const TEST_RECOVERY_SETTINGS: RecoverySettings = {
   settleMs: 60_000,
   startDelayMs: 10_000,
   intervalMs: 5 * 60_000,
+  followUpMs: 30_000,
 };
 
 const API = 'https://api.github.com';

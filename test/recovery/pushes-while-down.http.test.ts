@@ -27,4 +27,17 @@ describe('pushes made while the app was down, over real HTTP', () => {
     expect(result.redeliveryAnswers, context).toEqual([200, 200]);
     expect(result.routesUnknown, context).toEqual([]);
   }, 600_000);
+
+  it('down for a few seconds: pushes made 6 s and 3 s before the start get their check runs within a minute of it (issue 17 item 11)', async () => {
+    // GitHub logged both attempts as "failed to connect" at once; the repository's events do not
+    // list the pushes yet (GitHub documents them as 30 s to 6 h late), so the delivery log is all there is.
+    const result = await pushesWhileDown('tsx', undefined, { agoMs: [6_000, 3_000], eventsListed: false, withinMs: 60_000, secondStart: false });
+    const context = `${JSON.stringify({ ...result, output: undefined })}\n${result.output.slice(-6_000)}`;
+    expect(result.firstCheckedMs, context).toBeDefined();
+    expect(result.secondCheckedMs, context).toBeDefined();
+    expect(Math.max(result.firstCheckedMs!, result.secondCheckedMs!), context).toBeLessThan(60_000);
+    expect(result.runsAfterFirstStart, context).toEqual([1, 1]);
+    expect(result.redeliveries, context).toBe(2);
+    expect(result.routesUnknown, context).toEqual([]);
+  }, 600_000);
 });
