@@ -1,5 +1,5 @@
 import type { SharedState } from '../shared-state/shared-state.js';
-import type { Verifier } from '../verify/drivers/types.js';
+import type { ProjectVerifier, Verifier } from '../verify/drivers/types.js';
 import type { DeploymentRead } from '../verify/verify-deployment.js';
 
 /**
@@ -41,6 +41,8 @@ export interface AppDeps {
    * Tests pass the real one for an eBPF run, or a labelled fake for the GitHub-side tests.
    */
   verifier?: Verifier;
+  /** `/verify project`'s verifier (default: the project in the throwaway VM, verify-project.ts). */
+  projectVerifier?: ProjectVerifier;
   /** Where /verify runs (default: read from the environment, verify-deployment.ts). */
   verifyDeployment?: DeploymentRead;
   /** /verify's deadlines (default: setTimeout). */

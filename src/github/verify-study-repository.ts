@@ -1,5 +1,6 @@
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
 import { appendAnnotations, createCheckRunOnce, type CheckAnnotation } from './check-runs.js';
+import { completeTree, coversPath, readBlob, readTree } from './push-git.js';
 import { ANNOTATIONS_PER_REQUEST, CHECK_TEXT_LIMIT, COMMENT_BODY_LIMIT, fitText } from './text-limits.js';
 
 /** Where the `/verify` comment lives: an issue comment or a commit comment. */
@@ -35,6 +36,13 @@ export interface DirEntry {
   size: number;
 }
 
+/** A file of the repository's tree at one commit: its path, size and blob sha. */
+export interface TreeFile {
+  path: string;
+  size: number;
+  sha: string;
+}
+
 /**
  * The study repository, as much as /verify needs of it. The capability takes this
  * interface, not Octokit (verify-study-repository is the only place that knows the calls).
@@ -46,6 +54,14 @@ export interface VerifyStudyRepository {
   listDir(dir: string, sha: string): Promise<DirEntry[] | null>;
   /** the file's raw bytes (decoded by the caller exactly as `check` decodes), null when absent */
   readBytes(path: string, sha: string): Promise<Uint8Array | null>;
+  /**
+   * Every file at `sha` (`/verify project`), from the git trees API with `recursive=1` (the
+   * contents API stops at 1,000 entries a folder). When GitHub cuts the listing, the top-level
+   * folders `wanted` accepts are listed in full; `complete` is false when even that fell short.
+   */
+  listFiles(sha: string, wanted: (topLevelFolder: string) => boolean): Promise<{ files: TreeFile[]; complete: boolean }>;
+  /** A blob's bytes by its sha (the blob API serves files up to 100 MB; callers check sizes first). */
+  readBlob(blobSha: string): Promise<Uint8Array>;
   updateComment(comment: VerifyCommentRef, body: string): Promise<void>;
   /** Bot comments of the thread a command was written in (an issue, or a commit), every page. */
   listBotComments(thread: VerifyThread): Promise<{ id: number; body: string }[]>;
@@ -87,6 +103,26 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
         throw new GitHubError(`cannot read ${path}`, { ...repo, sha }, { cause: error });
       }
     },
+    async listFiles(sha, wanted) {
+      try {
+        const tree = await completeTree(octokit, repo, await readTree(octokit, repo, sha), wanted);
+        const files: TreeFile[] = [];
+        let complete = true;
+        for (const e of tree.entries.values()) {
+          if (e.type !== 'blob') continue;
+          const top = e.path.includes('/') ? e.path.slice(0, e.path.indexOf('/')) : '';
+          if (!coversPath(tree, e.path)) {
+            if (wanted(top)) complete = false;
+            continue;
+          }
+          files.push({ path: e.path, size: e.size ?? 0, sha: e.sha });
+        }
+        return { files, complete };
+      } catch (error) {
+        throw new GitHubError('cannot list the files', { ...repo, sha }, { cause: error });
+      }
+    },
+    readBlob: (blobSha) => readBlob(octokit, repo, blobSha),
     async updateComment(comment, body) {
       const text = fitText(body, COMMENT_BODY_LIMIT);
       if (comment.kind === 'issue') {

@@ -23,7 +23,7 @@ export function projectStatusLabel(status: ProjectStatus, lang?: Language): stri
 }
 
 /** `한국어 (English)` messages cut to one language when one was asked for. */
-function oneLanguage(text: string, lang: Language | undefined): string {
+export function oneLanguage(text: string, lang: Language | undefined): string {
   if (!lang) return text;
   const open = text.indexOf(' (');
   const close = text.lastIndexOf(')');

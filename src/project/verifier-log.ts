@@ -217,3 +217,9 @@ export function explainClass(id: VerifierClass): string | undefined {
   const rule = RULES.find((r) => r.id === id);
   return rule ? `${rule.ko} (${rule.en})` : undefined;
 }
+
+/** A class's explanation in both languages, for a reply that speaks one (the `/verify` comment). */
+export function classExplanation(id: string): { ko: string; en: string } | undefined {
+  if (id === 'kernel-too-old') return RULES.find((r) => r.id === id) ?? KERNEL_TOO_OLD;
+  return RULES.find((r) => r.id === id);
+}

@@ -14,8 +14,12 @@ import { explainRejection, firstCompileError, parseStats } from './verifier-log.
  * that were sent.
  */
 export async function verifyProject(root: string, files: ProjectFiles, opts: VmVerifyOptions & { only?: string; limits?: ProjectPayload['limits'] } = {}): Promise<ProjectReport> {
+  return verifyCollected(root, collectProject(root, files, opts.only), opts);
+}
+
+/** The same for a project already collected (the app reads it from GitHub before it queues the run). */
+export async function verifyCollected(root: string, collected: CollectedProject, opts: VmVerifyOptions & { limits?: ProjectPayload['limits'] } = {}): Promise<ProjectReport> {
   const startedAt = Date.now();
-  const collected = collectProject(root, files, opts.only);
   if (!collected.payload && collected.scripts.length === 0) {
     return { root, runner: { kernel: '-', bpftrace: null, btf: false, isolation: 'vm' }, entries: collected.entries, durationMs: Date.now() - startedAt };
   }

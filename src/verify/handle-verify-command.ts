@@ -9,7 +9,11 @@ import { verifyStudyRepository, type VerifyStudyRepository } from '../github/ver
 import { pick, type Bilingual } from '../i18n/pick.js';
 import type { ExtractOutcome } from '../worker/check-in-worker.js';
 import { decideAccess, VerifyGate, type GateTicket } from './access.js';
-import type { Remember, VerifyDriver, VerifyJob } from './drivers/types.js';
+import type { ProjectJob, Remember, VerifyDriver, VerifyJob } from './drivers/types.js';
+import { readProject } from './read-project.js';
+import { PROJECT_CHECK_RUN_NAME } from './render-verify-project.js';
+import type { OneLiner } from '../oneliners/types.js';
+import { submissionRule } from '../config/schema.js';
 import { kernelName, parseVerifyCommand, VERIFY_USAGE } from './parse-verify-command.js';
 import { publisher } from './publish-verify.js';
 import { CHECK_RUN_NAME, renderPending, renderProblem, type VerifyView } from './render-verify.js';
@@ -66,7 +70,7 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
 
   const login = ctx.author.login;
   const onRoster = findMember(ctx.config, login) !== null;
-  const otherMember = parsed.kind === 'week' && parsed.member !== null && parsed.member.toLowerCase() !== login.toLowerCase();
+  const otherMember = (parsed.kind === 'week' || parsed.kind === 'project') && parsed.member !== null && parsed.member.toLowerCase() !== login.toLowerCase();
   // The roster answers most requests without asking GitHub; rights are read only when needed.
   const role = onRoster && !otherMember ? null : await repoRole(ctx.octokit, ctx.repo, login);
   const access = decideAccess(
@@ -131,7 +135,7 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
 }
 
 interface RunArgs {
-  parsed: Extract<ReturnType<typeof parseVerifyCommand>, { kind: 'path' | 'week' }>;
+  parsed: Extract<ReturnType<typeof parseVerifyCommand>, { kind: 'path' | 'week' | 'project' }>;
   requestId: string;
   comment: { kind: 'issue' | 'commit'; id: number };
   ticket: GateTicket;
@@ -143,17 +147,26 @@ interface RunArgs {
 }
 
 async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
-  const { lang } = ctx;
-  const record: VerifyRecord = { requestId: a.requestId, requester: ctx.author.login, state: 'pending', deadline: a.deadline, lang };
-  const stop = async (problem: Bilingual) => {
-    await a.deps.gate.finish(a.ticket);
-    await a.study.updateComment(a.comment, stampRecord(renderProblem({ lang, requestId: a.requestId }, problem), { ...record, state: 'done' }, a.seal));
-  };
   await closeOutStale(ctx, a);
   // A comment on a commit verifies that commit; anywhere else, the default branch as it is now.
   const sha = ctx.source.kind === 'commit' ? ctx.source.sha : (await a.study.defaultBranchHead()).sha;
+  const parsed = a.parsed;
+  const owner = parsed.kind === 'path' ? ctx.author.login : (parsed.member ?? ctx.author.login);
+  if (parsed.kind === 'project') return runProject(ctx, a, sha, owner, null);
+  // A week whose submission is project work runs the project; `either` runs the note, or the
+  // project when the note is missing or has nothing to run (submissionRule, config/schema.ts).
+  const rule = parsed.kind === 'week' ? submissionRule(ctx.config, parsed.week) : 'note';
+  if (rule === 'project') return runProject(ctx, a, sha, owner, null);
+  const note = await readNote(ctx, a, sha);
+  if (!note.ok) return rule === 'either' ? runProject(ctx, a, sha, owner, note.problem) : stop(a, ctx, note.problem);
+  await startJob(ctx, a, { path: note.path, sha, oneLiners: note.oneLiners });
+}
+
+/** The note a `/verify` names, read exactly as `check` reads it, and its one-liners. */
+async function readNote(ctx: CommandContext, a: RunArgs, sha: string): Promise<{ ok: true; path: string; oneLiners: OneLiner[] } | { ok: false; problem: Bilingual }> {
   const sizes = new Map<string, number>();
-  const target = await resolveVerifyTarget(a.parsed, {
+  const parsed = a.parsed as Extract<RunArgs['parsed'], { kind: 'path' | 'week' }>;
+  const target = await resolveVerifyTarget(parsed, {
     config: ctx.config,
     commenter: ctx.author.login,
     tree: {
@@ -166,7 +179,7 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
       },
     },
   });
-  if (!target.ok) return stop(target.problem);
+  if (!target.ok) return target;
   // Read exactly as `check` reads (check/decode-text.ts): same size limit, same refusal of
   // binary and EUC-KR files, in the same words, so /verify never runs what `check` refuses.
   const refusal = (finding: (lang: 'ko' | 'en') => Finding | null): Bilingual | null => {
@@ -174,48 +187,100 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
     return ko ? { ko: ko.message, en: finding('en')!.message } : null;
   };
   const large = refusal((l) => tooLarge(sizes.get(target.path) ?? 0, l));
-  if (large) return stop(large);
+  if (large) return { ok: false, problem: large };
   const bytes = await a.study.readBytes(target.path, sha);
-  if (bytes === null) return stop({ ko: `\`${target.path}\`을(를) 읽지 못했습니다.`, en: `could not read \`${target.path}\`.` });
+  if (bytes === null) return { ok: false, problem: { ko: `\`${target.path}\`을(를) 읽지 못했습니다.`, en: `could not read \`${target.path}\`.` } };
   const unreadable = refusal((l) => {
     const decoded = decodeSubmission(bytes, l);
     return decoded.ok ? null : decoded.finding;
   });
-  if (unreadable) return stop(unreadable);
-  const decoded = decodeSubmission(bytes, lang);
+  if (unreadable) return { ok: false, problem: unreadable };
+  const decoded = decodeSubmission(bytes, ctx.lang);
   const markdown = decoded.ok ? decoded.text : '';
   const extracted = await a.deps.extract(markdown);
-  if (!extracted.ok) return stop(extracted.problem);
+  if (!extracted.ok) return { ok: false, problem: extracted.problem };
   const { oneLiners } = extracted;
   if (oneLiners.length === 0) {
-    return stop({
-      ko: `\`${target.path}\`에서 검증할 one-liner(\`bpftrace -e …\`, \`bpftrace -l …\`, bcc 도구)를 찾지 못했습니다. 명령은 \`\`\`bash 코드 블록에 적어 주세요.`,
-      en: `\`${target.path}\` has no one-liners to verify (\`bpftrace -e …\`, \`bpftrace -l …\`, bcc tools). Put commands in a \`\`\`bash code block.`,
+    return {
+      ok: false,
+      problem: {
+        ko: `\`${target.path}\`에서 검증할 one-liner(\`bpftrace -e …\`, \`bpftrace -l …\`, bcc 도구)를 찾지 못했습니다. 명령은 \`\`\`bash 코드 블록에 적어 주세요.`,
+        en: `\`${target.path}\` has no one-liners to verify (\`bpftrace -e …\`, \`bpftrace -l …\`, bcc tools). Put commands in a \`\`\`bash code block.`,
+      },
+    };
+  }
+  return { ok: true, path: target.path, oneLiners };
+}
+
+/**
+ * `/verify project`, or a project week: the member's project folder read from GitHub (only
+ * the blobs the collector wants), then run in the VM like one-liners are. `noteProblem`: why
+ * the week's note was not run, said too when there is no project either.
+ */
+async function runProject(ctx: CommandContext, a: RunArgs, sha: string, owner: string, noteProblem: Bilingual | null): Promise<void> {
+  const project = await readProject(a.study, ctx.config, owner, sha);
+  if (!project.ok) {
+    return stop(a, ctx, noteProblem ? { ko: `${noteProblem.ko} 프로젝트도 확인했습니다: ${project.problem.ko}`, en: `${noteProblem.en} I looked at the project too: ${project.problem.en}` } : project.problem);
+  }
+  const notes = noteProblem ? [{ ko: `노트 대신 프로젝트를 검증했습니다 (이번 주차는 노트나 프로젝트 중 하나): ${noteProblem.ko}`, en: `Verified the project instead of the note (this week takes either): ${noteProblem.en}` }, ...project.notes] : project.notes;
+  await startJob(ctx, a, {
+    path: project.root,
+    sha,
+    oneLiners: project.collected.scripts,
+    project: { root: project.root, collected: project.collected, read: project.read },
+    ...(notes.length ? { notes } : {}),
+  });
+}
+
+async function stop(a: RunArgs, ctx: CommandContext, problem: Bilingual): Promise<void> {
+  const record: VerifyRecord = { requestId: a.requestId, requester: ctx.author.login, state: 'done', deadline: a.deadline, lang: ctx.lang };
+  await a.deps.gate.finish(a.ticket);
+  await a.study.updateComment(a.comment, stampRecord(renderProblem({ lang: ctx.lang, requestId: a.requestId }, problem), record, a.seal));
+}
+
+/** The Check Run, the job recorded in the ⏳ comment, and the run handed to the driver. */
+async function startJob(ctx: CommandContext, a: RunArgs, what: { path: string; sha: string; oneLiners: OneLiner[]; project?: ProjectJob; notes?: Bilingual[] }): Promise<void> {
+  const { lang } = ctx;
+  const { path, sha, oneLiners } = what;
+  if (what.project && a.driver.kind !== 'local') {
+    // The runner repository's workflow runs one-liners; a project needs the bot's own VM runner.
+    return stop(a, ctx, {
+      ko: '이 봇은 runner 저장소(actions)에서 검증하도록 설정되어 있어 프로젝트는 검증할 수 없습니다. 프로젝트 검증은 봇의 VM 러너(STUDY_BOT_VERIFY_DRIVER=vm)에서만 됩니다.',
+      en: 'this bot verifies in a runner repository (actions), which cannot verify a project: project verification needs the bot\'s VM runner (STUDY_BOT_VERIFY_DRIVER=vm).',
     });
   }
-
+  const record: VerifyRecord = { requestId: a.requestId, requester: ctx.author.login, state: 'pending', deadline: a.deadline, lang };
   const view: VerifyView = {
     webOrigin: webOrigin(ctx.commentUrl),
     owner: ctx.repo.owner,
     repo: ctx.repo.repo,
-    path: target.path,
+    path,
     sha,
     requester: ctx.author.login,
     requestId: a.requestId,
     lang,
     kernelLabel: a.parsed.kernels[0] ?? null,
+    ...(what.project ? { project: true } : {}),
   };
-  const checkRunId = await a.study.createCheckRun(
-    sha,
-    CHECK_RUN_NAME,
-    pick(lang, { ko: '⏳ 검증 중…', en: '⏳ Verifying…' }),
-    pick(lang, { ko: `\`${target.path}\`의 one-liner ${oneLiners.length}개를 실행하는 중입니다.`, en: `Running the ${oneLiners.length} one-liner(s) of \`${target.path}\`.` }),
-    `verify:${a.requestId}`,
-  );
+  const checkRunId = what.project
+    ? await a.study.createCheckRun(
+        sha,
+        PROJECT_CHECK_RUN_NAME,
+        pick(lang, { ko: '⏳ VM에서 검증 중…', en: '⏳ Verifying in the VM…' }),
+        pick(lang, { ko: `\`${path}\`의 eBPF 프로그램을 일회용 VM에서 컴파일·로드하는 중입니다.`, en: `Compiling and loading the eBPF programs of \`${path}\` in a throwaway VM.` }),
+        `verify:${a.requestId}`,
+      )
+    : await a.study.createCheckRun(
+        sha,
+        CHECK_RUN_NAME,
+        pick(lang, { ko: '⏳ 검증 중…', en: '⏳ Verifying…' }),
+        pick(lang, { ko: `\`${path}\`의 one-liner ${oneLiners.length}개를 실행하는 중입니다.`, en: `Running the ${oneLiners.length} one-liner(s) of \`${path}\`.` }),
+        `verify:${a.requestId}`,
+      );
   const job: VerifyJob = {
     requestId: a.requestId,
     repo: ctx.repo,
-    path: target.path,
+    path,
     sha,
     oneLiners,
     comment: a.comment,
@@ -226,6 +291,8 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
     kernels: a.parsed.kernels.map(kernelName),
     ticket: a.ticket,
     deadline: a.deadline,
+    ...(what.notes ? { notes: what.notes } : {}),
+    ...(what.project ? { project: what.project } : {}),
   };
   const pendingBody = renderPending({ requestId: a.requestId, requester: ctx.author.login, lang, deadline: a.deadline });
   const remember: Remember = async (rememberedJob, run) => {

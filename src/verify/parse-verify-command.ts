@@ -7,6 +7,8 @@ import type { Bilingual } from '../i18n/pick.js';
  * - `/verify study/week1/hgd.md`  a file by its path
  * - `/verify week1`               the commenter's own week-1 file
  * - `/verify week1 @member`       a member's week-1 file (organizers only)
+ * - `/verify project`             the commenter's project folder (`paths.project`), in the VM
+ * - `/verify project @member`     a member's project folder (organizers only)
  * - `/verify help`                usage
  * Any of them may add `--kernel 6.1` (or `kernel-6.1`), up to four times: the VM kernels to
  * run on, shown side by side (the VM driver), or the runner label to run on (the actions
@@ -16,9 +18,11 @@ export type VerifyCommand =
   | { kind: 'help' }
   | { kind: 'path'; path: string; kernels: string[] }
   | { kind: 'week'; week: number; member: string | null; kernels: string[] }
+  | { kind: 'project'; member: string | null; kernels: string[] }
   | { kind: 'usage'; problem: Bilingual };
 
 const WEEK = /^(?:week|w)[-_]?0*(\d{1,2})$|^0*(\d{1,2})(?:주차|주)$/iu;
+const PROJECT = /^(?:project|projects|프로젝트)$/iu;
 const MEMBER = /^@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$/;
 // A runner label a workflow can put in `runs-on`; kept narrow because it ends up in JSON there.
 const KERNEL_LABEL = /^kernel-[0-9][0-9a-z.+_-]{0,30}$/i;
@@ -29,8 +33,8 @@ export const MAX_KERNELS = 4;
 export const kernelName = (label: string): string => label.replace(/^kernel-/i, '');
 
 export const VERIFY_USAGE: Bilingual = {
-  ko: '`/verify study/week1/파일.md` · `/verify week1` (내 1주차 노트) · `/verify week1 @멤버` (운영진) · 선택: `--kernel 6.1` (여러 번 가능)',
-  en: '`/verify study/week1/file.md` · `/verify week1` (your week-1 notes) · `/verify week1 @member` (organizers) · optional: `--kernel 6.1` (repeatable)',
+  ko: '`/verify study/week1/파일.md` · `/verify week1` (내 1주차 노트, 프로젝트 주차면 프로젝트) · `/verify week1 @멤버` (운영진) · `/verify project` (내 프로젝트 폴더의 eBPF 프로그램을 VM에서) · `/verify project @멤버` (운영진) · 선택: `--kernel 6.1` (여러 번 가능)',
+  en: '`/verify study/week1/file.md` · `/verify week1` (your week-1 notes, or your project on a project week) · `/verify week1 @member` (organizers) · `/verify project` (the eBPF programs of your project folder, in the VM) · `/verify project @member` (organizers) · optional: `--kernel 6.1` (repeatable)',
 };
 
 const usage = (ko: string, en: string): VerifyCommand => ({ kind: 'usage', problem: { ko, en } });
@@ -78,6 +82,13 @@ export function parseVerifyCommand(args: readonly string[], opts: { weeks: numbe
   if (rest.length >= 2 && /^(week|w)$/i.test(rest[0]) && /^\d{1,2}$/.test(rest[1])) rest.splice(0, 2, `week${rest[1]}`);
   if (rest.length === 0) return usage('무엇을 검증할지 적어 주세요.', 'say what to verify.');
   const [target, ...more] = rest;
+
+  if (PROJECT.test(target)) {
+    if (more.length === 0) return { kind: 'project', member: null, kernels };
+    const member = more.length === 1 ? MEMBER.exec(more[0]) : null;
+    if (!member) return usage(`\`${more.join(' ')}\`을(를) 이해하지 못했습니다. 멤버는 \`@login\`으로 적어 주세요.`, `I did not understand \`${more.join(' ')}\`; name a member as \`@login\`.`);
+    return { kind: 'project', member: member[1], kernels };
+  }
 
   const week = WEEK.exec(target);
   if (week) {

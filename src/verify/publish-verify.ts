@@ -13,7 +13,7 @@ import { stampRecord, type VerifyRecord } from './verify-record.js';
 export function publisher(study: VerifyStudyRepository, gate: VerifyGate, seal: LedgerSeal | null): Publish {
   return async (job, outcome) => {
     const full =
-      outcome.kind === 'report' && job.notes?.length ? { ...outcome, notes: [...job.notes, ...(outcome.notes ?? [])] } : outcome;
+      outcome.kind !== 'failed' && job.notes?.length ? { ...outcome, notes: [...job.notes, ...(outcome.notes ?? [])] } : outcome;
     const done: VerifyRecord = { requestId: job.requestId, requester: job.view.requester, state: 'done', lang: job.view.lang };
     try {
       await study.updateComment(job.comment, stampRecord(renderVerifyComment(job.view, full), done, seal));

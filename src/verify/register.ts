@@ -82,7 +82,7 @@ export function registerVerify(app: Probot, deps: AppDeps, commands: CommandHand
   };
   const deployment = deps.verifyDeployment ?? readVerifyDeployment(process.env);
   const local = deployment.ok && deployment.deployment.driver !== 'actions'
-    ? localDriver(deps.verifier ?? verifierFor(deployment.deployment.driver))
+    ? localDriver(deps.verifier ?? verifierFor(deployment.deployment.driver), undefined, deps.projectVerifier)
     : null;
 
   const driverFor = (_ctx: CommandContext, kernels: string[]): VerifyDriver | { problem: { ko: string; en: string } } => {

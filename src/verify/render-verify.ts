@@ -7,6 +7,7 @@ import type { OneLiner } from '../oneliners/types.js';
 import type { RunStatus, VerifyReport, VerifyResult } from '../runner/report-schema.js';
 import { capText, codeText, shownText, TEXT_CAPS, withoutInvisible, withoutLinks } from '../text/shown-text.js';
 import { statusLabel } from '../runner/status-labels.js';
+import { renderProjectCheck, renderProjectComment, type ProjectOutcome } from './render-verify-project.js';
 
 export const CHECK_RUN_NAME = 'study-bot / one-liner 검증';
 
@@ -22,6 +23,8 @@ export interface VerifyView {
   requestId: string;
   lang: Language;
   kernelLabel?: string | null;
+  /** `/verify project`: `path` is the project folder */
+  project?: boolean;
 }
 
 /**
@@ -30,7 +33,11 @@ export interface VerifyView {
  */
 export type VerifyOutcome =
   | { kind: 'report'; report: VerifyReport; notes?: Bilingual[] }
-  | { kind: 'failed'; problem: Bilingual; oneLiners: readonly OneLiner[]; runUrl?: string | null };
+  | { kind: 'failed'; problem: Bilingual; oneLiners: readonly OneLiner[]; runUrl?: string | null }
+  | ProjectOutcome;
+
+/** The outcomes the one-liner table renders (a project's report has its own renderer). */
+type OneLinerOutcome = Exclude<VerifyOutcome, ProjectOutcome>;
 
 export const verifyMarker = (requestId: string): string => `${markerFor('verify')}<!-- request:${requestId} -->`;
 
@@ -63,7 +70,7 @@ const encodePath = (path: string) => path.split('/').map(encodeURIComponent).joi
 export const lineLink = (v: VerifyView, line: number, endLine?: number): string =>
   `${v.webOrigin}/${v.owner}/${v.repo}/blob/${v.sha}/${encodePath(v.path)}#L${line}${endLine && endLine > line ? `-L${endLine}` : ''}`;
 
-const resultsOf = (outcome: VerifyOutcome, lang: Language): VerifyResult[] =>
+const resultsOf = (outcome: OneLinerOutcome, lang: Language): VerifyResult[] =>
   outcome.kind === 'report'
     ? outcome.report.results
     : outcome.oneLiners.map((o) => ({
@@ -129,7 +136,7 @@ const kernelRuns = (report: VerifyReport): { runner: VerifyReport['runner']; res
   report.kernels && report.kernels.length > 1 ? report.kernels : [{ runner: report.runner, results: report.results }];
 
 /** Every result of every kernel: what the Check Run's conclusion weighs. */
-const allResults = (outcome: VerifyOutcome, lang: Language): VerifyResult[] =>
+const allResults = (outcome: OneLinerOutcome, lang: Language): VerifyResult[] =>
   outcome.kind === 'report' ? kernelRuns(outcome.report).flatMap((run) => run.results) : resultsOf(outcome, lang);
 
 /** One row per one-liner, one column per kernel: the same program on each kernel side by side. */
@@ -147,7 +154,7 @@ function kernelTable(v: VerifyView, report: VerifyReport): string[] {
   return [head, `|---|---|${runs.map(() => '---|').join('')}`, ...rows];
 }
 
-function runnerLine(v: VerifyView, outcome: VerifyOutcome): string | null {
+function runnerLine(v: VerifyView, outcome: OneLinerOutcome): string | null {
   if (outcome.kind !== 'report') return null;
   return kernelRuns(outcome.report).map((run) => runnerParts(v, run.runner)).join('\n');
 }
@@ -191,6 +198,10 @@ export const VM_START_WORDS = {
 } as const;
 
 function heading(v: VerifyView): string {
+  if (v.project) {
+    const folder = `\`${cell(v.path, 120)}\``;
+    return pick(v.lang, { ko: `### 🔬 프로젝트 검증 — ${folder} @ \`${v.sha.slice(0, 7)}\``, en: `### 🔬 project verification — ${folder} @ \`${v.sha.slice(0, 7)}\`` });
+  }
   const file = `[\`${cell(v.path, 120)}\`](${v.webOrigin}/${v.owner}/${v.repo}/blob/${v.sha}/${encodePath(v.path)})`;
   return pick(v.lang, {
     ko: `### 🔬 one-liner 검증 — ${file} @ \`${v.sha.slice(0, 7)}\``,
@@ -254,7 +265,7 @@ export function renderAbandoned(v: Pick<VerifyView, 'lang' | 'requestId' | 'requ
   ].join('\n');
 }
 
-function body(v: VerifyView, outcome: VerifyOutcome, outputLines: number, withDetails: boolean): string {
+function body(v: VerifyView, outcome: OneLinerOutcome, outputLines: number, withDetails: boolean): string {
   const results = resultsOf(outcome, v.lang);
   const lines = [verifyMarker(v.requestId), heading(v), ''];
   if (outcome.kind === 'failed') {
@@ -263,7 +274,9 @@ function body(v: VerifyView, outcome: VerifyOutcome, outputLines: number, withDe
     lines.push('');
   }
   for (const note of outcome.kind === 'report' ? (outcome.notes ?? []) : []) lines.push(`> ${pick(v.lang, note)}`, '');
-  if (results.length === 0) {
+  if (results.length === 0 && v.project) {
+    // A project request that never ran: the problem above is all there is to say.
+  } else if (results.length === 0) {
     lines.push(pick(v.lang, { ko: '이 파일에는 검증할 one-liner가 없습니다.', en: 'This file has no one-liners to verify.' }));
   } else {
     const severalKernels = outcome.kind === 'report' && kernelRuns(outcome.report).length > 1;
@@ -285,6 +298,7 @@ function body(v: VerifyView, outcome: VerifyOutcome, outputLines: number, withDe
  * output lines, then without output, and finally cut at a row with a note of what was left out.
  */
 export function renderVerifyComment(v: VerifyView, outcome: VerifyOutcome, maxChars = GITHUB_TEXT_LIMIT): string {
+  if (outcome.kind === 'project') return renderProjectComment(v, outcome, maxChars);
   for (const [lines, withDetails] of [[OUTPUT_LINES, true], [3, true], [0, false]] as const) {
     const text = body(v, outcome, lines, withDetails);
     if (textLength(text) <= maxChars) return text;
@@ -315,6 +329,7 @@ export function renderVerifyCheck(
   outcome: VerifyOutcome,
   failureConclusion: 'failure' | 'neutral',
 ): VerifyCheckOutput {
+  if (outcome.kind === 'project') return renderProjectCheck(v, outcome, failureConclusion);
   const results = allResults(outcome, v.lang);
   const broken = results.some((r) => r.status === 'error' || r.status === 'attach-failed');
   const allOk = results.length > 0 && results.every((r) => r.status === 'ok');

@@ -56,6 +56,7 @@ const jobSchema = z.object({
     requestId: z.string(),
     lang: z.enum(['ko', 'en']),
     kernelLabel: z.string().nullable().optional(),
+    project: z.boolean().optional(),
   }),
   failureConclusion: z.enum(['failure', 'neutral']),
   kernelLabel: z.string().nullable(),
@@ -63,6 +64,7 @@ const jobSchema = z.object({
   ticket: z.object({ key: z.string(), requestId: z.string(), startedAt: z.number() }),
   deadline: z.number(),
   notes: z.array(z.object({ ko: z.string(), en: z.string() })).optional(),
+  project: z.object({ root: z.string().max(300) }).optional(),
 });
 
 const recordSchema = z.strictObject({
@@ -91,6 +93,8 @@ export const verifyRecordSeal = (secrets: readonly string[], repo: RepoRef): Led
 /** Long commands are cut: the record only ever reports them (a table cell shows 160 characters). */
 const compactJob = (job: VerifyJob): VerifyJob => ({
   ...job,
+  // The folder only: what was collected is in memory, and a restart loses the run anyway.
+  ...(job.project ? { project: { root: job.project.root } } : {}),
   oneLiners: job.oneLiners.map((o) => ({ kind: o.kind, line: o.line, endLine: o.endLine, heading: o.heading?.slice(0, 200) ?? null, command: o.command.slice(0, 400), argv: [], env: {}, shellSyntax: [] })),
 });
 

@@ -1,6 +1,6 @@
 import type { OneLiner } from '../../oneliners/types.js';
 import type { Isolation } from '../../runner/run-one-liners.js';
-import type { Publish, Remember, Verifier, VerifierRequest, VerifyDriver, VerifyJob } from './types.js';
+import type { ProjectVerifier, Publish, Remember, Verifier, VerifierRequest, VerifyDriver, VerifyJob } from './types.js';
 import { queueLimitsFromEnv, VerifyQueue } from './verify-queue.js';
 
 /**
@@ -11,6 +11,16 @@ import { queueLimitsFromEnv, VerifyQueue } from './verify-queue.js';
 export const verifierFor = (isolation: Isolation): Verifier => async (oneLiners: OneLiner[], request?: VerifierRequest) => {
   const { runOneLiners } = await import('../../runner/run-one-liners.js');
   return runOneLiners(oneLiners, { isolation, kernels: request?.kernels ?? [], file: request?.file, until: request?.deadline });
+};
+
+/**
+ * `/verify project`'s verifier: always the throwaway VM, whatever the one-liners' driver
+ * (nothing of a member's project compiles or runs on the bot's machine), loaded only when a
+ * run happens.
+ */
+export const projectVerifierInVm: ProjectVerifier = async (root, collected, request) => {
+  const { verifyCollected } = await import('../../project/verify-project.js');
+  return verifyCollected(root, collected, { kernels: request.kernels, ...(request.deadline !== undefined ? { until: request.deadline } : {}) });
 };
 
 /** The host path (tests of the eBPF side use it; the app only with the explicit switch). */
@@ -29,7 +39,11 @@ function vmParallel(env: NodeJS.ProcessEnv): number {
  * past it, the member is told at once when to come back; and the request's deadline goes to the
  * runner, so no VM waits or runs once the member's gate has let them go.
  */
-export function localDriver(verify: Verifier, queue = new VerifyQueue(() => queueLimitsFromEnv(process.env, vmParallel(process.env)))): VerifyDriver {
+export function localDriver(
+  verify: Verifier,
+  queue = new VerifyQueue(() => queueLimitsFromEnv(process.env, vmParallel(process.env))),
+  verifyProject: ProjectVerifier = projectVerifierInVm,
+): VerifyDriver {
   return {
     kind: 'local',
     async start(job, { publish, remember }) {
@@ -49,8 +63,11 @@ export function localDriver(verify: Verifier, queue = new VerifyQueue(() => queu
   async function run(job: VerifyJob, publish: Publish, remember: Remember): Promise<void> {
     await remember(job);
     let outcome: Parameters<Publish>[1];
+    const request = { kernels: job.kernels, file: job.path, deadline: job.deadline };
     try {
-      outcome = { kind: 'report', report: await verify(job.oneLiners, { kernels: job.kernels, file: job.path, deadline: job.deadline }) };
+      outcome = job.project?.collected
+        ? { kind: 'project', report: await verifyProject(job.project.root, job.project.collected, request) }
+        : { kind: 'report', report: await verify(job.oneLiners, request) };
     } catch (error) {
       const reason = (error as Error)?.message ?? String(error);
       outcome = {

@@ -3,6 +3,8 @@ import type { RepoRef } from '../../github/octokit.js';
 import type { Bilingual } from '../../i18n/pick.js';
 import type { OneLiner } from '../../oneliners/types.js';
 import type { VerifyReport } from '../../runner/report-schema.js';
+import type { CollectedProject } from '../../project/collect-sources.js';
+import type { ProjectReport } from '../../project/project-report.js';
 import type { GateTicket } from '../access.js';
 import type { VerifyOutcome, VerifyView } from '../render-verify.js';
 
@@ -19,6 +21,24 @@ export interface VerifierRequest {
   file: string;
   /** Epoch ms: the request's deadline (`VerifyJob.deadline`); no VM waits or runs past it. */
   deadline?: number;
+}
+
+/**
+ * `/verify project`'s verifier: the project collected on the host (collect-sources.ts) checked in
+ * the throwaway VM (verify-project.ts in production), never on the host.
+ */
+export type ProjectVerifier = (root: string, collected: CollectedProject, request: VerifierRequest) => Promise<ProjectReport>;
+
+/**
+ * The project a `/verify project` job checks: its folder, and what of it the host collected.
+ * `collected` lives in memory only (the record keeps the folder): a restart loses the run
+ * anyway, and the sources are not worth keeping in a comment.
+ */
+export interface ProjectJob {
+  root: string;
+  collected?: CollectedProject;
+  /** Files of the folder that were listed, downloaded (files, bytes): said in the reply. */
+  read?: { listed: number; files: number; bytes: number };
 }
 
 /** One accepted `/verify`: everything needed to run it and to report it, by either driver. */
@@ -41,6 +61,8 @@ export interface VerifyJob {
   deadline: number;
   /** said above the result table (e.g. one-liners left out of the request) */
   notes?: Bilingual[];
+  /** `/verify project`: `path` is the folder, `oneLiners` its `.bt` scripts */
+  project?: ProjectJob;
 }
 
 /** Writes an outcome to GitHub (comment + Check Run) and frees the member's slot. */

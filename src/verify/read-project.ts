@@ -1,0 +1,52 @@
+import type { StudyConfig } from '../config/schema.js';
+import type { VerifyStudyRepository } from '../github/verify-study-repository.js';
+import type { Bilingual } from '../i18n/pick.js';
+import { compileTemplate } from '../paths/path-template.js';
+import { collectProject, type CollectedProject } from '../project/collect-sources.js';
+import { fetchProjectFiles, MAX_LISTED_FILES, withNotRead } from '../project/fetch-project-files.js';
+import type { Member } from '../config/schema.js';
+import { resolveProjectTarget } from './resolve-project-target.js';
+
+export type ReadProject =
+  | { ok: true; root: string; member: Member | null; collected: CollectedProject; read: { listed: number; files: number; bytes: number }; notes: Bilingual[] }
+  | { ok: false; problem: Bilingual };
+
+/**
+ * A member's project folder at one commit, read from GitHub for `/verify project`: the tree
+ * (one request, `recursive=1`), the folder that is theirs, and only the blobs the collector
+ * wants, within its caps (fetch-project-files.ts). Nothing here compiles or runs anything.
+ */
+export async function readProject(study: Pick<VerifyStudyRepository, 'listFiles' | 'readBlob'>, config: StudyConfig, login: string, sha: string): Promise<ReadProject> {
+  const root = compileTemplate(config.paths.project).root[0] ?? '';
+  const wanted = (top: string) => root === '' || top === root || /^projects?$/i.test(top);
+  const listing = await study.listFiles(sha, wanted);
+  const target = resolveProjectTarget(config, login, listing.files.map((f) => f.path));
+  if (!target.ok) return target;
+  const folder = target.folder;
+  const shas = new Map(listing.files.map((f) => [f.path, f.sha]));
+  const fetched = await fetchProjectFiles(folder, listing.files, (path) => study.readBlob(shas.get(path)!));
+  const collected = collectProject(folder, fetched.files);
+  collected.entries = withNotRead(collected.entries, fetched.notRead);
+  const listed = fetched.files.list().length;
+  const notes: Bilingual[] = [];
+  if (fetched.cut || !listing.complete) {
+    notes.push({
+      ko: `\`${folder}\`의 파일이 너무 많아 앞의 ${listed}개만 보았습니다 (최대 ${MAX_LISTED_FILES}개).`,
+      en: `\`${folder}\` has too many files: only the first ${listed} were looked at (at most ${MAX_LISTED_FILES}).`,
+    });
+  }
+  if (!collected.payload && collected.scripts.length === 0) {
+    const kinds = new Map<string, number>();
+    for (const c of collected.classes) kinds.set(c.kind, (kinds.get(c.kind) ?? 0) + 1);
+    const seen = [...kinds].map(([k, n]) => `${k} ${n}`).join(', ') || '—';
+    const refused = collected.entries.filter((e) => e.status === 'denied').length;
+    return {
+      ok: false,
+      problem: {
+        ko: `\`${folder}\`에서 VM에서 실행할 eBPF 프로그램(SEC()이 있는 libbpf C, BCC Python, \`.bt\`)을 찾지 못했습니다${refused ? ` (거부된 파일 ${refused}개: 너무 크거나 프로젝트 밖을 include)` : ''}. 본 파일: ${seen}.`,
+        en: `\`${folder}\` has no eBPF program to run in the VM (libbpf C with SEC(), BCC Python, \`.bt\`)${refused ? ` (${refused} file(s) refused: too large, or including files outside the project)` : ''}. Files seen: ${seen}.`,
+      },
+    };
+  }
+  return { ok: true, root: folder, member: target.member, collected, read: { listed, ...fetched.fetched }, notes };
+}

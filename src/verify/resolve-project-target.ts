@@ -1,0 +1,51 @@
+import type { Member, StudyConfig } from '../config/schema.js';
+import type { Bilingual } from '../i18n/pick.js';
+import { compileTemplate } from '../paths/path-template.js';
+import { projectOwnerOf } from '../project/project-work.js';
+import { shownText } from '../text/shown-text.js';
+import { findMember } from './resolve-verify-target.js';
+
+export type ProjectTarget = { ok: true; folder: string; member: Member | null } | { ok: false; problem: Bilingual };
+
+/** Folder names are anyone's text (whoever pushed them): shown capped, neutralised, no backtick to close the span. */
+const listing = (names: readonly string[]) => (names.length ? names.map((n) => `\`${shownText(n, 80).replace(/`/g, "'")}\``).join(', ') : '—');
+
+/**
+ * Which folder `/verify project` means: the member's project folder (`paths.project`, the
+ * roster name or an alias in `{name}`, or `projects/` where the config says `project/`), found
+ * among the files of the tree by the rule that attributes project work (project-work.ts), so
+ * the report and `/verify` agree on whose folder is whose. A folder named for the project and
+ * not its owner is only known from who pushed it: not guessed here; the reply lists the folders.
+ * A commenter who is not on the roster is looked up by login, as notes are.
+ */
+export function resolveProjectTarget(config: StudyConfig, login: string, paths: readonly string[]): ProjectTarget {
+  const member = findMember(config, login);
+  const owner = member ? member.name : login;
+  const depth = compileTemplate(config.paths.project).segments.length;
+  const folders = new Map<string, number>();
+  const others = new Set<string>();
+  const root = compileTemplate(config.paths.project).root.join('/');
+  for (const path of paths) {
+    const segments = path.split('/');
+    if (segments.length <= depth) continue;
+    const folder = segments.slice(0, depth).join('/');
+    const found = projectOwnerOf(path, config, null);
+    if (found !== null && found.normalize('NFC').toLowerCase() === owner.normalize('NFC').toLowerCase()) folders.set(folder, (folders.get(folder) ?? 0) + 1);
+    else if (root === '' || path.startsWith(`${root}/`) || /^projects?\//i.test(path)) others.add(folder);
+  }
+  if (folders.size > 0) {
+    // The template's own folder first (`project/kim` over a misplaced `projects/kim`), then the bigger.
+    const strict = (f: string) => (root === '' || f.startsWith(`${root}/`) ? 0 : 1);
+    const [folder] = [...folders].sort((a, b) => strict(a[0]) - strict(b[0]) || b[1] - a[1])[0]!;
+    return { ok: true, folder, member };
+  }
+  const expected = config.paths.project.replaceAll('{name}', owner);
+  const seen = [...others].sort().slice(0, 15);
+  return {
+    ok: false,
+    problem: {
+      ko: `${member ? '' : '명단(`members`)에 없는 로그인이라 로그인 이름으로 찾았습니다. '}${owner}의 프로젝트 폴더(\`${expected}\`)를 찾지 못했습니다. 있는 프로젝트 폴더: ${listing(seen)} — 폴더 이름이 명단의 이름(또는 \`aliases\`)과 같아야 합니다.`,
+      en: `${member ? '' : 'That login is not on the roster (`members`), so I looked for a folder named after it. '}I found no project folder for ${owner} (\`${expected}\`). Project folders here: ${listing(seen)} — the folder's name must be the roster name (or one of its \`aliases\`).`,
+    },
+  };
+}
