@@ -23,6 +23,10 @@ describe('parseVerifyCommand', () => {
     ['--kernel=6.8 study/week1/a.md', { kind: 'path', path: 'study/week1/a.md', kernels: ['kernel-6.8'] }],
     ['week1 --kernel 6.1 --kernel 6.12', { kind: 'week', week: 1, member: null, kernels: ['kernel-6.1', 'kernel-6.12'] }],
     ['week1 kernel-6.1 --kernel 6.1', { kind: 'week', week: 1, member: null, kernels: ['kernel-6.1'] }],
+    ['project', { kind: 'project', member: null, kernels: [] }],
+    ['Project --kernel 6.1', { kind: 'project', member: null, kernels: ['kernel-6.1'] }],
+    ['프로젝트', { kind: 'project', member: null, kernels: [] }],
+    ['project @hong-gd', { kind: 'project', member: 'hong-gd', kernels: [] }],
   ])('/verify %s', (args, expected) => {
     expect(parse(args)).toEqual(expected);
   });
@@ -32,6 +36,8 @@ describe('parseVerifyCommand', () => {
     ['week9'],
     ['week0'],
     ['week1 hong'],
+    ['project hong'],
+    ['project @a @b'],
     ['week1 @a @b'],
     ['study/week1/hgd.md extra'],
     ['/etc/shadow'],

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import type { StudyConfig } from '../../src/config/schema.js';
+import { COMMENT_BODY_LIMIT } from '../../src/github/text-limits.js';
+import { collectProject } from '../../src/project/collect-sources.js';
+import { diskProjectFiles } from '../../src/project/disk-files.js';
+import type { ProjectReport } from '../../src/project/project-report.js';
+import { projectReport } from '../../src/project/verify-project.js';
+import type { ProjectVmRun } from '../../src/runner/vm/verify-in-vm.js';
+import { renderVerifyCheck, renderVerifyComment, type VerifyView } from '../../src/verify/render-verify.js';
+import { resolveProjectTarget } from '../../src/verify/resolve-project-target.js';
+
+/**
+ * The `/verify project` reply from the guest's answers recorded in a real VM run
+ * (test/fixtures/project/verdicts/broken.json, a 6.1 kernel under TCG): every verdict is one
+ * that kernel gave; here only the host's rendering of them is checked.
+ */
+const FIXTURES = 'test/fixtures/project';
+const recorded = JSON.parse(readFileSync(`${FIXTURES}/verdicts/broken.json`, 'utf8')) as { root: string; runs: ProjectVmRun[] };
+
+function report(): ProjectReport {
+  const collected = collectProject('broken', diskProjectFiles(FIXTURES, `${FIXTURES}/broken`));
+  return projectReport('broken', collected, collected.payload!, recorded.runs, 450_000);
+}
+
+const view = (lang: 'ko' | 'en' = 'ko'): VerifyView => ({
+  webOrigin: 'https://github.com', owner: 'o', repo: 'r', path: 'broken', sha: 'a'.repeat(40), requester: 'kim', requestId: 'ic1', lang, kernelLabel: null, project: true,
+});
+
+describe('the /verify project reply', () => {
+  it('gives each program its verdict, the member\'s line, the class, the VM\'s kernel and the steps\' times', () => {
+    const body = renderVerifyComment(view(), { kind: 'project', report: report() });
+    expect(body).toContain('### 🔬 프로젝트 검증');
+    expect(body).toContain('kernel `6.1.0-50-cloud-amd64`');
+    expect(body).toContain('VM (전체 에뮬레이션)');
+    expect(body).toMatch(/\[null-check\.bpf\.c:23\]\(https:\/\/github\.com\/o\/r\/blob\/a{40}\/broken\/null-check\.bpf\.c#L23\)[^\n]*❌ 검증기 거부[^\n]*NULL 확인 없이[^\n]*\(null-check\)/);
+    expect(body).toMatch(/\[loop\.bpf\.c:16\][^\n]*\(unbounded-loop\)/);
+    expect(body).toMatch(/컴파일 \d+(\.\d)? m?s/);
+    expect(body).toContain("invalid mem access 'map\\_value\\_or\\_null'");
+    expect(body).toContain('봇의 호스트에서는 아무것도 컴파일하거나 실행하지 않습니다');
+    const en = renderVerifyComment(view('en'), { kind: 'project', report: report() });
+    expect(en).toMatch(/\[null-check\.bpf\.c:23\][^\n]*rejected by the verifier[^\n]*NULL check/);
+    expect(en).not.toMatch(/[가-힣]/);
+  });
+
+  it('fails the Check Run with one annotation per broken program, at its line', () => {
+    const check = renderVerifyCheck(view(), { kind: 'project', report: report() }, 'failure');
+    expect(check.conclusion).toBe('failure');
+    expect(check.annotations.find((a) => a.path === 'broken/null-check.bpf.c')).toMatchObject({ line: 23, level: 'failure' });
+    expect(check.annotations.every((a) => a.title.length <= 255)).toBe(true);
+  });
+
+  it('stays under GitHub\'s limits and neutralises what the guest and the member control', () => {
+    const r = report();
+    const hostile = '@everyone `](https://evil.example) #1 \u202e' + 'x'.repeat(5000);
+    r.entries = [
+      ...r.entries.map((e) => ({ ...e, ...(e.program ? { program: hostile } : {}), log: [...(e.log ?? []), hostile] })),
+      ...Array.from({ length: 5000 }, (_, i) => ({ path: `broken/vendor/${hostile.slice(0, 40)}${i}.txt`, kind: 'other', status: 'skipped' as const, message: 'eBPF 소스가 아님 (not an eBPF source)' })),
+    ];
+    const body = renderVerifyComment(view(), { kind: 'project', report: r });
+    expect(body.length).toBeLessThanOrEqual(COMMENT_BODY_LIMIT);
+    // Code (fences, spans) keeps a guest's text as it is: GitHub neither mentions nor links there.
+    const prose = body.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, '').replace(/`[^`\n]*`/g, '');
+    expect(prose).not.toMatch(/@everyone/);
+    expect(prose).not.toMatch(/https:\/\/evil/);
+    expect(body).not.toContain('\u202e');
+    const check = renderVerifyCheck(view(), { kind: 'project', report: r }, 'failure');
+    expect(check.annotations.length).toBeLessThanOrEqual(100);
+    expect(check.annotations.every((a) => a.title.length <= 255 && !a.title.includes('@everyone'))).toBe(true);
+  });
+});
+
+describe('which folder /verify project means', () => {
+  const config = (text: string): StudyConfig => (parseConfig(text) as { ok: true; config: StudyConfig }).config;
+  const roster = 'members:\n  - login: kim-gh\n    name: kim\n    aliases: [김철수]\n  - login: lee-gh\n    name: lee\n';
+
+  it('finds the member\'s folder by roster name or alias, misplaced under projects/ too', () => {
+    expect(resolveProjectTarget(config(roster), 'kim-gh', ['project/kim/a.bpf.c', 'project/lee/b.bpf.c'])).toMatchObject({ ok: true, folder: 'project/kim' });
+    expect(resolveProjectTarget(config(roster), 'KIM-GH', ['project/김철수/a.bpf.c'])).toMatchObject({ ok: true, folder: 'project/김철수' });
+    expect(resolveProjectTarget(config(roster), 'kim-gh', ['projects/kim/a.bpf.c'])).toMatchObject({ ok: true, folder: 'projects/kim' });
+    expect(resolveProjectTarget(config(`paths:\n  project: projects/{name}/\n${roster}`), 'lee-gh', ['projects/lee/x/y.py'])).toMatchObject({ ok: true, folder: 'projects/lee' });
+  });
+
+  it('never picks another member\'s folder, and lists what is there', () => {
+    const found = resolveProjectTarget(config(roster), 'kim-gh', ['project/lee/b.bpf.c', 'project/`@x/c.c']);
+    expect(found.ok).toBe(false);
+    if (!found.ok) {
+      expect(found.problem.en).toContain('`project/lee`');
+      expect(found.problem.en).not.toContain('`@x');
+    }
+  });
+});
