@@ -1,7 +1,7 @@
 import type { StudyConfig } from '../config/schema.js';
 import type { VerifyStudyRepository } from '../github/verify-study-repository.js';
 import type { Bilingual } from '../i18n/pick.js';
-import { compileTemplate } from '../paths/path-template.js';
+import { studyPaths } from '../paths/study-paths.js';
 import { collectProject, type CollectedProject } from '../project/collect-sources.js';
 import { fetchProjectFiles, MAX_LISTED_FILES, withNotRead } from '../project/fetch-project-files.js';
 import type { Member } from '../config/schema.js';
@@ -17,7 +17,7 @@ export type ReadProject =
  * wants, within its caps (fetch-project-files.ts). Nothing here compiles or runs anything.
  */
 export async function readProject(study: Pick<VerifyStudyRepository, 'listFiles' | 'readBlob'>, config: StudyConfig, login: string, sha: string): Promise<ReadProject> {
-  const root = compileTemplate(config.paths.project).root[0] ?? '';
+  const root = studyPaths(config).projectRoot.split('/')[0] ?? '';
   const wanted = (top: string) => root === '' || top === root || /^projects?$/i.test(top);
   const listing = await study.listFiles(sha, wanted);
   const target = resolveProjectTarget(config, login, listing.files.map((f) => f.path));

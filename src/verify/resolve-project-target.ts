@@ -1,7 +1,6 @@
 import type { Member, StudyConfig } from '../config/schema.js';
 import type { Bilingual } from '../i18n/pick.js';
-import { compileTemplate } from '../paths/path-template.js';
-import { projectOwnerOf } from '../project/project-work.js';
+import { studyPaths } from '../paths/study-paths.js';
 import { shownText } from '../text/shown-text.js';
 import { findMember } from './resolve-verify-target.js';
 
@@ -21,15 +20,17 @@ const listing = (names: readonly string[]) => (names.length ? names.map((n) => `
 export function resolveProjectTarget(config: StudyConfig, login: string, paths: readonly string[]): ProjectTarget {
   const member = findMember(config, login);
   const owner = member ? member.name : login;
-  const depth = compileTemplate(config.paths.project).segments.length;
+  const rules = studyPaths(config);
+  const root = rules.projectRoot;
+  // The folder is the project root and the name after it (`project/{name}/`).
+  const depth = (root === '' ? 0 : root.split('/').length) + 1;
   const folders = new Map<string, number>();
   const others = new Set<string>();
-  const root = compileTemplate(config.paths.project).root.join('/');
   for (const path of paths) {
     const segments = path.split('/');
     if (segments.length <= depth) continue;
     const folder = segments.slice(0, depth).join('/');
-    const found = projectOwnerOf(path, config, null);
+    const found = rules.projectOwnerOf(path, null);
     if (found !== null && found.normalize('NFC').toLowerCase() === owner.normalize('NFC').toLowerCase()) folders.set(folder, (folders.get(folder) ?? 0) + 1);
     else if (root === '' || path.startsWith(`${root}/`) || /^projects?\//i.test(path)) others.add(folder);
   }
