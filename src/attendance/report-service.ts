@@ -1,6 +1,7 @@
 import { systemTimer, type AppDeps } from '../app/deps.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
 import { gitCacheOf } from '../github/git-cache.js';
+import { waitBeforeRetry } from '../github/rate-limit-wait.js';
 import { reportClient } from '../github/report-client.js';
 import type { CheckedFile } from '../check/check-result-block.js';
 import { attendanceOptions } from './attendance-options.js';
@@ -82,7 +83,8 @@ function createReportService(deps: AppDeps): ReportService {
       } catch (error) {
         const delay = options.retryDelaysMs[attempt];
         if (delay === undefined || error instanceof ReportLedgerError) throw error;
-        await sleep(delay);
+        // A rate limit says how long to wait (retry-after, the reset, a minute for a secondary one).
+        await sleep(waitBeforeRetry(error, delay, now()));
       }
     }
   };

@@ -1,4 +1,5 @@
 import type { Octokit } from './octokit.js';
+import { SEND_ONCE } from './write-once.js';
 
 /**
  * GitHub's log of the app's webhook deliveries (`GET /app/hook/deliveries`, kept 3 days) and
@@ -75,7 +76,8 @@ export function deliveryLog(appOctokit: Octokit): DeliveryLog {
       return { deliveries, requests };
     },
     async redeliver(id) {
-      await appOctokit.request('POST /app/hook/deliveries/{delivery_id}/attempts', { delivery_id: id });
+      // Sent once: after a 5xx GitHub may be delivering it already; the next pass sees the log.
+      await appOctokit.request('POST /app/hook/deliveries/{delivery_id}/attempts', { delivery_id: id, ...SEND_ONCE });
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Octokit, RepoRef } from './octokit.js';
-import { createOnce, SEND_ONCE } from './write-once.js';
+import { createOnce, mayHaveLanded, SEND_ONCE } from './write-once.js';
 
 /** The label that marks the report issue; the bot finds its issue by it, not by the title. */
 export const REPORT_LABEL = 'study-report';
@@ -43,11 +43,18 @@ export async function findOrCreateReportIssue(octokit: Octokit, ref: RepoRef, ti
   );
   const oldest = await oldestReportIssue(octokit, ref);
   if (oldest === null || oldest === created) return created;
-  await octokit.rest.issues.createComment({
-    ...ref,
-    issue_number: created,
-    body: `출석·제출 현황은 #${oldest}에 있습니다 (동시에 만들어진 중복 이슈).\n\nThe attendance report lives in #${oldest}; this duplicate was opened at the same moment.`,
-  });
+  // Sent once: a 5xx may come back after GitHub stored the note, and a second note helps no one.
+  // Without the note, the duplicate is still closed as one.
+  await octokit.rest.issues
+    .createComment({
+      ...ref,
+      issue_number: created,
+      body: `출석·제출 현황은 #${oldest}에 있습니다 (동시에 만들어진 중복 이슈).\n\nThe attendance report lives in #${oldest}; this duplicate was opened at the same moment.`,
+      ...SEND_ONCE,
+    })
+    .catch((error: unknown) => {
+      if (!mayHaveLanded(error)) throw error;
+    });
   await octokit.rest.issues.update({ ...ref, issue_number: created, state: 'closed', state_reason: 'duplicate' });
   return oldest;
 }

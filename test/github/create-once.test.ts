@@ -8,6 +8,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONFIG_PATH } from '../../src/config/schema.js';
 import { appendAnnotations, createCheckRunOnce, type CheckAnnotation } from '../../src/github/check-runs.js';
+import { deliveryLog } from '../../src/github/app-deliveries.js';
 import { createMarkedComment, markerFor, postCommentOnce } from '../../src/github/marker-comment.js';
 import { findOrCreateReportIssue, REPORT_LABEL } from '../../src/github/report-issue.js';
 import { runnerRepository } from '../../src/github/verify-runner-repository.js';
@@ -169,6 +170,42 @@ describe('comments and issues', () => {
     // the real delays (500 ms) this once: the default path is what production runs
     expect(await findOrCreateReportIssue(retrying(), ref, '📊', 'body')).toBe(10);
     expect(issues).toHaveLength(1);
+  });
+});
+
+describe('POSTs that are not idempotent are sent once after a 5xx (issue 17 item 12)', () => {
+  it('the note on a duplicate report issue is posted once, and the duplicate is closed all the same', async () => {
+    // Another process opened #10 at the same moment; this one made #11, which it closes with a note.
+    const example = openapiExample('issue');
+    delete example.pull_request;
+    const labelled = (n: number) => ({ ...example, number: n, labels: [{ ...example.labels[0], name: REPORT_LABEL }] });
+    const notes: string[] = [];
+    let closed = false;
+    nock(API)
+      .get(`${REPO_PATH}/issues`).query(true).reply(200, [])
+      .post(`${REPO_PATH}/issues`).reply(201, labelled(11))
+      .get(`${REPO_PATH}/issues`).query(true).reply(200, [labelled(10), labelled(11)])
+      .post(`${REPO_PATH}/issues/11/comments`).times(4).optionally().reply((_uri, body: any) => {
+        notes.push(body.body);
+        return [502, { message: 'Server Error' }];
+      })
+      .patch(`${REPO_PATH}/issues/11`).reply((_uri, body: any) => {
+        closed = body.state === 'closed';
+        return [200, { ...labelled(11), state: 'closed' }];
+      });
+    expect(await findOrCreateReportIssue(retrying(), ref, '📊', 'body')).toBe(10);
+    expect(notes).toHaveLength(1);
+    expect(closed).toBe(true);
+  });
+
+  it('a redelivery the recovery pass asks for is asked once (GitHub may be delivering it already)', async () => {
+    let posts = 0;
+    nock(API).post('/app/hook/deliveries/1001/attempts').times(4).optionally().reply(() => {
+      posts++;
+      return [502, { message: 'Server Error' }];
+    });
+    await expect(deliveryLog(retrying()).redeliver(1001)).rejects.toMatchObject({ status: 502 });
+    expect(posts).toBe(1);
   });
 });
 
