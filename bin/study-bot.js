@@ -1,26 +1,36 @@
 #!/usr/bin/env node
-// The installed package runs compiled JavaScript (dist/, built by `npm run build` before
-// packing) and carries no TypeScript toolchain. A source checkout with its dev dependencies
-// runs the sources through tsx instead, so `npm run check` needs no build step and never runs
-// a dist/ left stale by an earlier build.
+// The CLI runs as a bundle (dist/cli/main.mjs: a few files instead of ~650 modules, see
+// docs/cli-speed.md). The installed package ships it prebuilt and carries no TypeScript
+// toolchain. A source checkout rebuilds it with esbuild whenever one of its inputs changed,
+// so `npm run check` runs the bundle too and never a stale one; where it cannot be rebuilt
+// (a read-only checkout), the sources run through tsx.
 //
 // Static imports are linked before this file runs: only the version guard and `fs` (which every
 // Node has) are imported statically; the CLI itself is imported once the guard has passed.
 import './node-guard.js';
 import { existsSync } from 'fs';
+import { bundleIsFresh } from './bundle-fresh.js';
 
-const sources = new URL('../src/cli/main.ts', import.meta.url);
-const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
+const root = new URL('../', import.meta.url);
+const bundle = new URL('dist/cli/main.mjs', root);
+const sources = new URL('src/cli/main.ts', root);
+const compiled = new URL('dist/src/cli/main.js', root);
 
 async function loadMain() {
-  if (existsSync(sources)) {
+  if (!existsSync(sources)) {
+    if (existsSync(bundle)) return import(bundle.href);
+    if (existsSync(compiled)) return import(compiled.href);
+  } else {
+    if (bundleIsFresh(root)) return import(bundle.href);
     const tsx = await import('tsx/esm/api').catch(() => null);
     if (tsx) {
       tsx.register();
-      return import(sources.href);
+      const built = await import(new URL('src/cli/cli-bundle.ts', root).href)
+        .then((m) => m.bundleCli())
+        .catch(() => null);
+      return import(built ? bundle.href : sources.href);
     }
   }
-  if (existsSync(compiled)) return import(compiled.href);
   process.stderr.write(
     'study-bot: 컴파일된 코드(dist/)가 없습니다. 저장소에서 `npm ci && npm run build`를 실행하세요.\n' +
       'study-bot: the compiled code (dist/) is missing: run `npm ci && npm run build` in the repository.\n',

@@ -20,6 +20,13 @@ export function workerEntry(moduleUrl: string = import.meta.url): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
 }
 
+let bundledEntry: URL | null = null;
+
+/** The CLI bundle says where its worker is (src/cli/bundle-entry.ts). */
+export function useWorkerEntry(entry: URL): void {
+  bundledEntry = entry;
+}
+
 /**
  * The budget of one file. A week's notes check in 10-100 ms; the deadline is there for
  * shapes the pre-scan does not know, and leaves the CLI well inside 10 s on a busy machine.
@@ -40,7 +47,7 @@ let shared: BudgetedPool | null = null;
 
 /** The process's one pool for markdown checks, started on first use. */
 export function sharedCheckPool(): BudgetedPool {
-  shared ??= new BudgetedPool({ entry: workerEntry(), size: defaultPoolSize(), budget: defaultBudget() });
+  shared ??= new BudgetedPool({ entry: bundledEntry ?? workerEntry(), size: defaultPoolSize(), budget: defaultBudget() });
   return shared;
 }
 

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -92,6 +92,10 @@ describe('npm pack', () => {
     expect(packed).toContain('bin/study-bot.js');
     for (const target of Object.values(pkg.bin)) expect(packed).toContain(target.replace(/^\.\//, ''));
     if (pkg.scripts['build:guest']) expect(packed).toContain('dist/guest/agent.mjs');
+    // the CLI's bundle (src/cli/cli-bundle.ts), without the list a checkout checks it against
+    expect(packed).toEqual(expect.arrayContaining(['dist/cli/main.mjs', 'dist/cli/worker-entry.mjs', 'bin/bundle-fresh.js']));
+    expect(packed.filter((f) => f.startsWith('dist/cli/chunks/')).length).toBeGreaterThan(3);
+    expect(packed).not.toContain('dist/cli/inputs.json');
   });
 
   it('holds the rubrics and templates, the app manifest and the environment example', () => {
@@ -172,6 +176,25 @@ describe('the tarball installed as a CLI (npm ci --omit=dev --omit=optional)', (
     const file = report.files.find((f) => f.path === 'study/week1/hgd.md');
     expect(file?.status).toBe('fail');
     expect(file?.findings.map((f) => f.rule)).toContain('placeholders');
+  });
+
+  it('runs from its bundle: without dist/src/ (the server\'s compiled modules) every command still works', async () => {
+    const study = join(work, 'bundle-only');
+    mkdirSync(join(study, 'study/week1'), { recursive: true });
+    for (let m = 0; m < 9; m++) cpSync(join(repo, 'study/week1/hgd.md'), join(study, `study/week1/member${m}.md`)); // past the inline limit: the pool
+    renameSync(join(installed, 'dist/src'), join(installed, 'dist/src-aside'));
+    try {
+      expect((await cli(['--version'], work)).stdout).toBe(`study-bot ${pkg.version}\n`);
+      const { stdout } = await cli(['check', '--repo', study, '--format', 'json'], work);
+      const report = JSON.parse(stdout) as { files: { oneliners: number; findings: { rule: string }[] }[] };
+      expect(report.files).toHaveLength(9);
+      for (const file of report.files) {
+        expect(file.oneliners).toBe(5);
+        expect(file.findings.map((f) => f.rule)).not.toContain('file-complexity');
+      }
+    } finally {
+      renameSync(join(installed, 'dist/src-aside'), join(installed, 'dist/src'));
+    }
   });
 });
 

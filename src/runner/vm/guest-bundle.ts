@@ -4,14 +4,18 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The guest agent as one ES module file for the VM's Node.js (Debian's, 18.x). A packaged
- * study-bot ships it prebuilt (`npm run build:guest` → dist/guest/agent.mjs); run from source
- * (tsx, tests) it is bundled in memory with esbuild so it never goes stale.
+ * study-bot ships it prebuilt (`npm run build:guest` → dist/guest/agent.mjs); run from
+ * a checkout (tsx, tests, the CLI bundle, npm start) it is bundled in memory with esbuild so
+ * it never goes stale.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
-const fromSource = !here.split(path.sep).includes('dist');
-const packageRoot = fromSource ? path.resolve(here, '../../..') : path.resolve(here.slice(0, here.lastIndexOf(`${path.sep}dist${path.sep}`)));
+// src/runner/vm/ (tsx), dist/src/runner/vm/ (tsc) or dist/cli/chunks/ (the CLI bundle)
+const compiled = here.split(path.sep).includes('dist');
+const packageRoot = compiled ? path.resolve(here.slice(0, here.lastIndexOf(`${path.sep}dist${path.sep}`))) : path.resolve(here, '../../..');
 export const GUEST_ENTRY = path.join(packageRoot, 'src/runner/vm/guest/agent.ts');
 export const GUEST_BUNDLE = path.join(packageRoot, 'dist/guest/agent.mjs');
+/** A checkout (its sources are here), whatever runs this module: its dist/guest/ may be older than them. */
+const fromSource = existsSync(GUEST_ENTRY);
 export const GUEST_NODE_TARGET = 'node18';
 
 let cached: Promise<string> | null = null;
@@ -23,7 +27,7 @@ export function guestAgentSource(): Promise<string> {
 
 async function load(): Promise<string> {
   if (!fromSource && existsSync(GUEST_BUNDLE)) return readFileSync(GUEST_BUNDLE, 'utf8');
-  if (!existsSync(GUEST_ENTRY)) throw new Error(`guest agent not built: run \`npm run build:guest\` (${GUEST_BUNDLE} is missing)`);
+  if (!fromSource) throw new Error(`guest agent not built: run \`npm run build:guest\` (${GUEST_BUNDLE} is missing)`);
   return bundleGuestAgent();
 }
 

@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// plain JavaScript that bin/study-bot.js runs before anything else
+// @ts-expect-error no declaration file for bin/
+import { bundleIsFresh } from '../../bin/bundle-fresh.js';
+import { bundleCli, type BuiltCli } from '../../src/cli/cli-bundle.js';
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const fresh = bundleIsFresh as (root: URL, dir?: string) => boolean;
+
+describe('bundleIsFresh (bin/bundle-fresh.js)', () => {
+  let root: string;
+  const rootUrl = () => pathToFileURL(`${root}/`);
+  const input = () => join(root, 'src/a.ts');
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'study-bot-fresh-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  /** A bundle built from src/a.ts as it is now. */
+  const record = () => {
+    mkdirSync(join(root, 'src'), { recursive: true });
+    mkdirSync(join(root, 'dist/cli'), { recursive: true });
+    writeFileSync(input(), 'export const a = 1;\n');
+    utimesSync(input(), 1_700_000_000, 1_700_000_000);
+    writeFileSync(join(root, 'dist/cli/main.mjs'), '');
+    writeFileSync(join(root, 'dist/cli/inputs.json'), JSON.stringify({ inputs: { 'src/a.ts': [20, 1_700_000_000_000] } }));
+  };
+
+  it('is fresh while every input has its recorded size and time', () => {
+    record();
+    expect(fresh(rootUrl())).toBe(true);
+  });
+
+  it('is stale once an input is edited, even to the same size, or removed', () => {
+    record();
+    writeFileSync(input(), 'export const b = 2;\n'); // same size, a new time
+    expect(fresh(rootUrl())).toBe(false);
+    record();
+    writeFileSync(input(), 'export const a = 10;\n');
+    utimesSync(input(), 1_700_000_000, 1_700_000_000); // same time, another size
+    expect(fresh(rootUrl())).toBe(false);
+    record();
+    rmSync(input());
+    expect(fresh(rootUrl())).toBe(false);
+  });
+
+  it('is stale without its entry or with an unreadable inputs list', () => {
+    record();
+    rmSync(join(root, 'dist/cli/main.mjs'));
+    expect(fresh(rootUrl())).toBe(false);
+    record();
+    writeFileSync(join(root, 'dist/cli/inputs.json'), '{"inputs":');
+    expect(fresh(rootUrl())).toBe(false);
+  });
+});
+
+describe('the CLI bundle (src/cli/cli-bundle.ts)', () => {
+  // inside the checkout, so the bundle finds rubrics/ and templates/ above it as dist/cli does
+  const outdir = join(repo, `dist/cli-test-${process.pid}`);
+  let built: BuiltCli;
+  let work: string;
+
+  beforeAll(async () => {
+    built = await bundleCli(outdir);
+    work = mkdtempSync(join(tmpdir(), 'study-bot-bundle-'));
+  }, 120_000);
+  afterAll(() => {
+    rmSync(outdir, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** The packages and source files an output loads before it runs (static imports, not `import()`). */
+  const loadedAtStart = (entry: string): string[] => {
+    const outputs = built.metafile.outputs;
+    const key = Object.keys(outputs).find((o) => join(repo, o) === join(outdir, entry))!;
+    const seen = new Set<string>();
+    const visit = (out: string) => {
+      if (seen.has(out)) return;
+      seen.add(out);
+      for (const i of outputs[out].imports) if (i.kind === 'import-statement' && !i.external) visit(i.path);
+    };
+    visit(key);
+    return [...new Set([...seen].flatMap((o) => Object.keys(outputs[o].inputs)))];
+  };
+
+  it('--version, help and the command table load no markdown, YAML, schema or process library', () => {
+    const loaded = loadedAtStart('main.mjs');
+    expect(loaded).toContain('src/cli/main.ts');
+    const heavy = loaded.filter((f) => /node_modules\/(micromark|remark|mdast|yaml|zod|execa|web-tree-sitter|picomatch)/.test(f) || f.startsWith('src/rubric/') || f.startsWith('src/check/'));
+    expect(heavy).toEqual([]);
+  });
+
+  it('leaves out what a CLI command never loads, and web-tree-sitter (it finds its .wasm beside itself)', () => {
+    const inputs = Object.keys(built.metafile.inputs);
+    expect(inputs.filter((f) => /node_modules\/(esbuild|probot|ioredis|smee-client|web-tree-sitter)\//.test(f))).toEqual([]);
+  });
+
+  /** A study with `members` copies of the bundled example in week 1, checked by the bundle. */
+  const checkStudy = async (name: string, members: number) => {
+    const dir = join(work, name);
+    mkdirSync(join(dir, 'study/week1'), { recursive: true });
+    for (let m = 0; m < members; m++) cpSync(join(repo, 'study/week1/hgd.md'), join(dir, `study/week1/member${m}.md`));
+    // a file, not `node -e`: the pool's workers inherit the process's flags, and --input-type is not one a worker takes
+    const script = join(work, 'run-bundle.mjs');
+    writeFileSync(script, `const m = await import(${JSON.stringify(pathToFileURL(join(outdir, 'main.mjs')).href)}); m.preferBaselineWasm(); process.exitCode = await m.main(['check', '--repo', '.', '--format', 'json']);`);
+    const { stdout } = await run(process.execPath, [script], { cwd: dir, env: { PATH: process.env.PATH }, maxBuffer: 16 << 20 }).catch(
+      (error: { code: number; stdout: string; stderr: string }) => {
+        expect(error.code, error.stderr).toBe(1);
+        return error;
+      },
+    );
+    return JSON.parse(stdout) as { files: { path: string; oneliners: number | null; findings: { rule: string }[] }[] };
+  };
+
+  it('checks a few notes on its own thread and many in its pool worker, with the same verdicts', async () => {
+    const few = await checkStudy('few', 2);
+    const many = await checkStudy('many', 12); // past INLINE_FILES: the bundled worker-entry.mjs
+    expect(few.files).toHaveLength(2);
+    expect(many.files).toHaveLength(12);
+    for (const file of [...few.files, ...many.files]) {
+      expect(file.oneliners, JSON.stringify(file)).toBe(5);
+      expect(file.findings.map((f) => f.rule).filter((r) => r === 'file-complexity' || r === 'internal')).toEqual([]);
+    }
+    expect(many.files[11].findings).toEqual(few.files[1].findings.map((f) => ({ ...f, message: expect.any(String) })));
+  }, 120_000);
+});
