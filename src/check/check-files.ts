@@ -51,12 +51,14 @@ export const PATH_RULE = 'path';
  * (rubrics or the shell grammar missing).
  */
 export async function checkFiles(input: CheckFilesInput): Promise<FileReport[]> {
-  const rubrics = input.rubrics ?? (await loadRubrics());
+  const places = input.files.map((file) => studyPaths(input.config).classify(file.path));
+  // only the weeks these files are notes of: one note parses one rubric, not eight
+  const weeks = [...new Set(places.flatMap((where) => (where.kind === 'submission' && where.week !== null ? [where.week] : [])))];
+  const rubrics = input.rubrics ?? (await loadRubrics(undefined, weeks));
   const lang = input.lang ?? input.config.language;
   const submissions = submissionsByWeekAndMember(input.tree, input.config);
   // Workers get the tree as a list of paths (a function does not cross threads): built once.
   const treePaths = [...input.tree.paths()];
-  const places = input.files.map((file) => studyPaths(input.config).classify(file.path));
   const notes = places.filter((where) => where.kind === 'submission').length;
   const inlineSmall = input.mayInline === true && notes <= INLINE_FILES;
   const reports = await mapConcurrent(input.files, input.concurrency ?? 4, (file, i) =>

@@ -52,34 +52,54 @@ export function bundledRubricsDir(): string {
 }
 
 const cache = new Map<string, Promise<RubricSet>>();
+const weekCache = new Map<string, Promise<Rubric>>();
 
-export function loadRubrics(dir?: string): Promise<RubricSet> {
+/**
+ * The rubrics of `weeks` (default: all 8). A caller that knows which weeks it will check asks
+ * for those only: `study-bot check` on one note parses one YAML file, not eight (parsing and
+ * validating all eight cost about a sixth of that command's CPU time).
+ */
+export function loadRubrics(dir?: string, weeks: readonly number[] = RUBRIC_WEEKS): Promise<RubricSet> {
   const root = resolve(dir ?? bundledRubricsDir());
-  let loading = cache.get(root);
+  const wanted = RUBRIC_WEEKS.filter((w) => weeks.includes(w));
+  const key = `${root}\0${wanted.join(',')}`;
+  let loading = cache.get(key);
   if (!loading) {
-    loading = readRubrics(root);
-    cache.set(root, loading);
-    loading.catch(() => cache.delete(root)); // a fixed file can be retried
+    loading = readRubrics(root, wanted);
+    cache.set(key, loading);
+    loading.catch(() => cache.delete(key)); // a fixed file can be retried
   }
   return loading;
 }
 
-async function readRubrics(root: string): Promise<RubricSet> {
+async function readRubrics(root: string, weeks: readonly number[]): Promise<RubricSet> {
   const rubrics = new Map<number, Rubric>();
-  for (const week of RUBRIC_WEEKS) {
-    const file = join(root, `week${week}.yml`);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new Error(`rubric ${file}: cannot read (${(error as Error).message})`);
-    }
-    rubrics.set(week, parseRubric(text, displayName(file), week));
-  }
+  for (const week of weeks) rubrics.set(week, await readRubric(root, week));
   return {
-    forWeek: (week) => rubrics.get(week) ?? null,
+    forWeek: (week) => {
+      const rubric = rubrics.get(week);
+      if (rubric) return rubric;
+      if ((RUBRIC_WEEKS as readonly number[]).includes(week)) throw new Error(`rubric of week ${week} not loaded: ask loadRubrics() for it`);
+      return null;
+    },
     weeks: () => [...rubrics.keys()],
   };
+}
+
+function readRubric(root: string, week: number): Promise<Rubric> {
+  const file = join(root, `week${week}.yml`);
+  let loading = weekCache.get(file);
+  if (!loading) {
+    loading = readFile(file, 'utf8').then(
+      (text) => parseRubric(text, displayName(file), week),
+      (error: Error) => {
+        throw new Error(`rubric ${file}: cannot read (${error.message})`);
+      },
+    );
+    weekCache.set(file, loading);
+    loading.catch(() => weekCache.delete(file));
+  }
+  return loading;
 }
 
 const displayName = (file: string): string => {

@@ -34,6 +34,19 @@ describe('loadRubrics', () => {
     writeFileSync(join(dir, 'week6.yml'), 'week: 6\ntopic: {ko: a, en: b}\nrules:\n  title: fatal\n');
     await expect(loadRubrics(dir)).rejects.toThrow(/week6\.yml: rules\.title/u);
   });
+
+  it('reads only the weeks asked for: another week\'s broken file is not read, and asking for it is a mistake', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rubrics-'));
+    writeFileSync(join(dir, 'week1.yml'), week1);
+    writeFileSync(join(dir, 'week6.yml'), 'week: 6\ntopic: {ko: a, en: b}\nrules:\n  title: fatal\n');
+    const set = await loadRubrics(dir, [1]);
+    expect(set.weeks()).toEqual([1]);
+    expect(set.forWeek(1)!.rules.has('oneliner-count')).toBe(true);
+    expect(() => set.forWeek(6)).toThrow(/week 6 not loaded/u);
+    expect(set.forWeek(9)).toBeNull();
+    await expect(loadRubrics(dir, [1, 6])).rejects.toThrow(/week6\.yml: rules\.title/u);
+    await expect(loadRubrics(dir, [2])).rejects.toThrow(/week2\.yml: cannot read/u);
+  });
 });
 
 describe('parseRubric: a bad rubric names the file and the key', () => {
