@@ -23,6 +23,8 @@ export async function benchVerify(): Promise<{ name: string; figures: Record<str
   }
   const markdown = readFileSync(new URL('../test/fixtures/oneliners/orientation.md', import.meta.url), 'utf8');
 
+  // A chosen subset of the VM's figures (below) skips the host's, which take half a minute.
+  if (process.env.STUDY_BOT_BENCH_VM) return [{ name: 'verify: five orientation one-liners (VM)', figures: { ...(await vmFiguresOrSkip(markdown)), vmTargetMs: 8000 } }];
   const sideBySideStart = performance.now();
   const oneLiners = await extractOneLiners(markdown);
   const sideBySide = await verifyOneLiners(oneLiners, { runnerInfo: info });
@@ -57,6 +59,17 @@ export async function benchVerify(): Promise<{ name: string; figures: Record<str
   }];
 }
 
+/**
+ * Which VM figures to take (STUDY_BOT_BENCH_VM, comma-separated: restored, pooled, nowarm,
+ * refill, cold; all by default) and how many runs of each (STUDY_BOT_BENCH_RUNS, 3): one kind
+ * at a time is what a comparison under a shared machine's load can afford.
+ */
+const benchParts = () => new Set((process.env.STUDY_BOT_BENCH_VM ?? 'restored,pooled,nowarm,refill,cold').split(',').map((p) => p.trim()));
+const benchRuns = () => Math.max(1, Math.min(10, Number(process.env.STUDY_BOT_BENCH_RUNS) || 3));
+async function vmFiguresOrSkip(markdown: string): Promise<Record<string, number | string>> {
+  if (!readManifest()) return { vm: 'skipped: no runner image (study-bot runner image build)' };
+  return vmFigures(await extractOneLiners(markdown));
+}
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor((values.length - 1) / 2)]!;
 const load = () => Number(os.loadavg()[0].toFixed(1));
 
@@ -113,10 +126,41 @@ async function vmFigures(oneLiners: OneLiner[]): Promise<Record<string, number |
     vm[`${name}MedianMs`] = median(pooled);
     if (restoredToo) vm.vmRestoredMedianMs = median(restored);
   };
-  await withPool({}, 3, 'vmPooled', true);
-  await withPool({ warmUp: false }, 2, 'vmPooledNoWarmUp', false);
-  await withPool({ refill: 'never' }, 1, 'vmPooledRefillNever', false);
-  await withPool({ refill: 'at-once' }, 1, 'vmPooledRefillAtOnce', false);
+  const parts = benchParts();
+  const runs = benchRuns();
+  if (parts.has('pooled')) await withPool({}, runs, 'vmPooled', parts.has('restored'));
+  else if (parts.has('restored')) {
+    const restored: number[] = [];
+    for (let round = 0; round < runs; round++) {
+      const r = await timed(noPool);
+      restored.push(r.ms);
+      vm[`vmRestored${round + 1}`] = `${r.ms} ms, ${r.report.results.filter((x) => x.status === 'ok').length} ok, start/attach/run ${split(r.report)}, load ${r.load}`;
+    }
+    vm.vmRestoredMedianMs = median(restored);
+  }
+  if (parts.has('nowarm')) await withPool({ warmUp: false }, Math.min(runs, 2), 'vmPooledNoWarmUp', false);
+  if (parts.has('refill')) {
+    // A request right behind another, while that one's refill restores and warms a guest,
+    // against one with a guest parked and nothing else running (the refill's cost to it).
+    await withPool({}, 1, 'vmPooledQuiet', false);
+    await startWarmPool({ env: poolEnv });
+    try {
+      for (let round = 0; round < runs; round++) {
+        await parked();
+        await timed(poolEnv);
+        const behind = await timed(poolEnv);
+        vm[`vmPooledBehindRefill${round + 1}`] = `${behind.ms} ms, ${behind.report.runner.vmStart}, start/attach/run ${split(behind.report)}, load ${behind.load}`;
+        await parked();
+        const quiet = await timed(poolEnv);
+        vm[`vmPooledQuiet${round + 2}`] = `${quiet.ms} ms, ${quiet.report.runner.vmStart}, start/attach/run ${split(quiet.report)}, load ${quiet.load}`;
+      }
+    } finally {
+      await stopWarmPool();
+    }
+    await withPool({ refill: 'never' }, 1, 'vmPooledRefillNever', false);
+    await withPool({ refill: 'at-once' }, 1, 'vmPooledRefillAtOnce', false);
+  }
+  if (!parts.has('cold')) return vm;
   // Without the snapshot: boot the kernel, start Node.js and bpftrace in the guest, then run.
   const cold = await timed({ ...noPool, STUDY_BOT_VM_SNAPSHOT: '0' });
   vm.vmCold = `${cold.ms} ms, ${cold.report.results.filter((r) => r.status === 'ok').length} ok, start/attach/run ${split(cold.report)}, load ${cold.load}`;

@@ -13,6 +13,11 @@ export interface QemuSpec {
   rootImage: string;
   cpus: number;
   memoryMb: number;
+  /**
+   * The vCPU model under full emulation (`-cpu`; KVM always uses `host`). Part of the command
+   * line, so of the snapshot's name: a saved guest restores only into the model it ran on.
+   */
+  cpuModel?: string;
   /** Extra kernel command-line words (tests use them to make a guest misbehave on purpose). */
   append?: string[];
   /**
@@ -44,7 +49,16 @@ export const KERNEL_CMDLINE = [
   // A busy host can stall an emulated vCPU through the kernel's check that the IO-APIC timer
   // ticks, which then panics ("IO-APIC + timer doesn't work!"): seen under load here.
   'no_timer_check',
+  // No address-space randomization in the guest: every bpftrace then maps LLVM at the same
+  // addresses, and under full emulation QEMU finds code it translated for one bpftrace (it keys
+  // translated blocks by virtual and physical address) ready for the next. A parked guest's
+  // warm-up thus does most of a request's translating ahead of it (docs/vm-warm-pool.md). The
+  // guest runs one member's root programs and is thrown away: ASLR protects nothing in it.
+  'norandmaps',
 ];
+
+/** The vCPU model under full emulation unless STUDY_BOT_VM_CPU_MODEL says otherwise (docs/vm-warm-pool.md). */
+export const DEFAULT_TCG_CPU = 'max';
 
 /**
  * q35 without the devices a guest that only reads its serial line and one virtio disk never
@@ -64,7 +78,7 @@ export function qemuArgv(spec: QemuSpec): string[] {
     '-monitor', 'none',
     '-serial', 'stdio',
     '-machine', MACHINE,
-    ...(spec.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,thread=multi', '-cpu', 'max']),
+    ...(spec.accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,thread=multi', '-cpu', spec.cpuModel ?? DEFAULT_TCG_CPU]),
     '-smp', String(spec.cpus),
     '-m', String(spec.memoryMb),
     '-kernel', spec.kernel,

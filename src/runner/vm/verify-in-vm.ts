@@ -10,7 +10,7 @@ import { detectAccel, type AccelChoice } from './accel.js';
 import { guestAgentSource } from './guest-bundle.js';
 import { buildAgentInitramfs } from './initramfs.js';
 import { launchVm, type Jail, type LaunchResult } from './launch-vm.js';
-import { qemuArgv, type Accel, type QemuSpec } from './qemu-argv.js';
+import { DEFAULT_TCG_CPU, qemuArgv, type Accel, type QemuSpec } from './qemu-argv.js';
 import { pickKernels, readManifest, runnerDir, type KernelEntry, type RunnerManifest } from './runner-dir.js';
 import { baseResult, deniedResult } from '../verify-oneliners.js';
 import { encodeRequestLine, WARMUP_LINE } from './serial-protocol.js';
@@ -62,7 +62,7 @@ const MAX_HINT = 1000;
 const MAX_OUTPUT_LINES = 30;
 const MAX_OUTPUT_LINE = 1000;
 
-export function vmSettings(env: NodeJS.ProcessEnv = process.env): { cpus: number; memoryMb: number; slots: number } {
+export function vmSettings(env: NodeJS.ProcessEnv = process.env): { cpus: number; memoryMb: number; slots: number; cpuModel: string } {
   const number = (value: string | undefined, fallback: number, min: number, max: number) => {
     const n = Number(value);
     return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
@@ -71,7 +71,9 @@ export function vmSettings(env: NodeJS.ProcessEnv = process.env): { cpus: number
   const memoryMb = number(env.STUDY_BOT_VM_MEMORY_MB, 2048, 512, 65536);
   // As many VMs at once as the host has cores and memory for (at least one).
   const fit = Math.max(1, Math.min(Math.floor(os.availableParallelism() / cpus), Math.floor(os.totalmem() / 2 / (memoryMb * 1024 * 1024))));
-  return { cpus, memoryMb, slots: number(env.STUDY_BOT_VM_SLOTS, fit, 1, 64) };
+  // A QEMU CPU model name (letters, digits, dashes, dots) with +feature/-feature flags.
+  const cpuModel = /^[\w.-]{1,64}(,[+-]?[\w.-]{1,64}(=[\w.-]{1,64})?){0,16}$/.test(env.STUDY_BOT_VM_CPU_MODEL ?? '') ? env.STUDY_BOT_VM_CPU_MODEL! : DEFAULT_TCG_CPU;
+  return { cpus, memoryMb, slots: number(env.STUDY_BOT_VM_SLOTS, fit, 1, 64), cpuModel };
 }
 
 /**
@@ -197,6 +199,7 @@ function kernelSpec(dir: string, manifest: RunnerManifest, kernel: KernelEntry, 
     rootImage: path.join(dir, manifest.image),
     cpus: settings.cpus,
     memoryMb: settings.memoryMb,
+    ...(accel === 'tcg' && settings.cpuModel !== DEFAULT_TCG_CPU ? { cpuModel: settings.cpuModel } : {}),
   };
 }
 
@@ -434,7 +437,7 @@ export async function startWarmPool(
       key: poolKey(spec),
       kernel: kernel.name,
       bytes: guestBytes(state, settings.memoryMb),
-      launch: (park: Promise<ParkedRequest | null>, onReady: () => void) => parkGuest(spec, choice.accel, env, park, onReady, opts.warmUp ?? false),
+      launch: (park: Promise<ParkedRequest | null>, onReady: () => void) => parkGuest(spec, choice.accel, env, park, onReady, opts.warmUp ?? true),
     });
   }
   started.setTargets(targets);

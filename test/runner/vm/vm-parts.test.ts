@@ -11,7 +11,7 @@ import type { LaunchResult } from '../../../src/runner/vm/launch-vm.js';
 import { qemuArgv, qemuOptionValue } from '../../../src/runner/vm/qemu-argv.js';
 import { decodeFrame, encodeFrame, FRAME_BEGIN } from '../../../src/runner/vm/result-frame.js';
 import { pickKernels, type KernelEntry, type RunnerManifest } from '../../../src/runner/vm/runner-dir.js';
-import { acceptGuestResults } from '../../../src/runner/vm/verify-in-vm.js';
+import { acceptGuestResults, vmSettings } from '../../../src/runner/vm/verify-in-vm.js';
 import { readVerifyDeployment } from '../../../src/verify/verify-deployment.js';
 
 /** Lists a newc archive the way the kernel reads it: name, mode, size, device. */
@@ -145,6 +145,24 @@ describe('QEMU command line', () => {
     const kvm = qemuArgv({ ...spec, accel: 'kvm' });
     expect(kvm[kvm.indexOf('-accel') + 1]).toBe('kvm');
     expect(kvm[kvm.indexOf('-cpu') + 1]).toBe('host');
+    expect(valueOf('-cpu')).toBe('max');
+    // Another model under full emulation only; KVM keeps the host's.
+    const other = qemuArgv({ ...spec, cpuModel: 'qemu64' });
+    expect(other[other.indexOf('-cpu') + 1]).toBe('qemu64');
+    const kvmOther = qemuArgv({ ...spec, accel: 'kvm', cpuModel: 'qemu64' });
+    expect(kvmOther[kvmOther.indexOf('-cpu') + 1]).toBe('host');
+  });
+
+  it('turns the guest\'s address-space randomization off, so QEMU reuses what it translated for one bpftrace in the next', () => {
+    expect(valueOf('-append')!.split(' ')).toContain('norandmaps');
+  });
+
+  it('takes the CPU model from STUDY_BOT_VM_CPU_MODEL only when it is a model name with feature flags', () => {
+    expect(vmSettings({}).cpuModel).toBe('max');
+    expect(vmSettings({ STUDY_BOT_VM_CPU_MODEL: 'max,la57=off,-avx2' }).cpuModel).toBe('max,la57=off,-avx2');
+    for (const bad of ['max -drive file=/etc/shadow', 'max,,file=x', '', 'a'.repeat(65)]) {
+      expect(vmSettings({ STUDY_BOT_VM_CPU_MODEL: bad }).cpuModel).toBe('max');
+    }
   });
 
   it('doubles commas, which QEMU would read as option separators', () => {

@@ -127,7 +127,7 @@ describe('the snapshot file', () => {
     const first = await snapshotFile(spec);
     expect(await snapshotFile(spec)).toBe(first);
     expect(path.dirname(first)).toBe(dir);
-    for (const other of [{ ...spec, accel: 'kvm' as const }, { ...spec, memoryMb: 4096 }, { ...spec, cpus: 4 }, { ...spec, append: ['x=1'] }]) {
+    for (const other of [{ ...spec, accel: 'kvm' as const }, { ...spec, memoryMb: 4096 }, { ...spec, cpus: 4 }, { ...spec, cpuModel: 'qemu64' }, { ...spec, append: ['x=1'] }]) {
       expect(await snapshotFile(other)).not.toBe(first);
     }
     // A rebuilt image (same path, new file) never restores an old guest.

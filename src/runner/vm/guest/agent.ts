@@ -40,12 +40,16 @@ async function getReady(): Promise<RunnerInfo> {
 
 /**
  * One program with a probe of each kind members use (tracepoint, kprobe, uprobe, interval,
- * BEGIN/END), compiled and attached: LLVM's code and the kernel's paths for each kind are then
- * in memory (and, when a parked guest runs it again, translated by QEMU). The tracepoint-only
- * program is the fallback should a kind not attach on some kernel.
+ * BEGIN/END) and the things their one-liners do most (a tracepoint's `args->` fields, `str()`,
+ * `printf` with `%d` and `%s`, a predicate, `if`, a map keyed by `comm`), compiled and
+ * attached: LLVM's code and the kernel's paths for each are then in memory, and in a parked
+ * guest (which runs it once more after its restore, serial-protocol.ts's WARMUP_LINE) they are
+ * translated by QEMU too, for the request's bpftraces to reuse (qemu-argv.ts, `norandmaps`).
+ * The tracepoint-only program is the fallback should a kind not attach on some kernel.
  */
 const WARM_UP_PROGRAM =
   'tracepoint:syscalls:sys_enter_getpid { @t[comm] = count(); } kprobe:vfs_read { @k = count(); } ' +
+  'tracepoint:syscalls:sys_enter_openat /pid == 1/ { if (args->flags == 1) { printf("%d %-6d %s %s\\n", pid, tid, comm, str(args->filename)); } } ' +
   'uprobe:/bin/bash:readline { @u = count(); } interval:ms:100 { exit(); } BEGIN { @b = 1; } END { clear(@b); }';
 const FALLBACK_WARM_UP = 'tracepoint:syscalls:sys_enter_getpid { @[comm] = count(); } BEGIN { exit(); }';
 
