@@ -50,6 +50,11 @@ export const helpText = (lang: CommandContext['lang']): string =>
       ko: '결과는 이 댓글 자리에 표로 나오고, 파일의 커밋에 Check Run `study-bot / one-liner 검증`이 붙습니다. 한 번에 한 요청, 시간당 횟수 제한이 있습니다.',
       en: 'The result replaces the ⏳ comment as a table, and a Check Run `study-bot / one-liner 검증` appears on the file\'s commit. One request at a time, with an hourly cap.',
     }),
+    '',
+    pick(lang, {
+      ko: '`/verify project`는 내 프로젝트 폴더의 eBPF 프로그램(libbpf C, BCC Python, `.bt`)을 일회용 VM에서 컴파일·로드·부착하고, 프로그램마다 결과와 검증기가 거부한 소스 줄을 알려 줍니다. 봇의 머신에서는 아무것도 컴파일하거나 실행하지 않습니다.',
+      en: '`/verify project` compiles, loads and attaches the eBPF programs of your project folder (libbpf C, BCC Python, `.bt`) in a throwaway VM and gives each program its verdict, with the source line the verifier rejected. Nothing is compiled or run on the bot\'s machine.',
+    }),
   ].join('\n');
 
 /**
