@@ -22,13 +22,25 @@ export function projectStatusLabel(status: ProjectStatus, lang?: Language): stri
   return lang ? l[lang] : `${l.ko} (${l.en.replace(/^\S+\s/, '')})`;
 }
 
-/** `한국어 (English)` messages cut to one language when one was asked for. */
+/**
+ * `한국어 (English)` messages cut to one language when one was asked for. The English is the
+ * parenthesis that closes last, matched by counting (the Korean may hold parentheses of its
+ * own: `사용자 공간 C (main): … (user-space C (main): …)`); text after it stays with both.
+ */
 export function oneLanguage(text: string, lang: Language | undefined): string {
   if (!lang) return text;
-  const open = text.indexOf(' (');
   const close = text.lastIndexOf(')');
-  if (open === -1 || close < open) return text;
-  return lang === 'ko' ? `${text.slice(0, open)}${text.slice(close + 1)}` : `${text.slice(open + 2, close)}${text.slice(close + 1)}`;
+  let depth = 0;
+  let open = -1;
+  for (let i = close; i >= 0; i--) {
+    if (text[i] === ')') depth++;
+    else if (text[i] === '(' && --depth === 0) {
+      open = i;
+      break;
+    }
+  }
+  if (open < 1 || text[open - 1] !== ' ') return text;
+  return lang === 'ko' ? `${text.slice(0, open - 1)}${text.slice(close + 1)}` : `${text.slice(open + 1, close)}${text.slice(close + 1)}`;
 }
 
 /**

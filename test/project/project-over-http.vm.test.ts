@@ -125,7 +125,7 @@ describeNeeding({ missing, required: process.env.STUDY_BOT_REQUIRE_VM === '1', v
     // The broken one: rejected at the line that dereferences the unchecked pointer, with its class.
     expect(reply).toMatch(/\| \[null-check\.bpf\.c:23\]\([^)]*#L23\) \| `handle_exit` [^\n]*❌ 검증기 거부 \| NULL 확인 없이[^\n]*\(null-check\)[^\n]*map\\_value\\_or\\_null/);
     expect(reply).toMatch(/main\.go[^\n]*Go 사용자 공간 코드는 VM에서 빌드하지 않습니다/);
-    expect(reply).toMatch(/minimal\.c[^\n]*사용자 공간 C/);
+    expect(reply).toMatch(/minimal\.c[^\n]*사용자 공간 C \(main\): 컴파일하거나 실행하지 않습니다/);
     // The project was read through the git trees and blob APIs, never the contents API.
     expect(fake.seen('GET', /\/contents\/projects/)).toEqual([]);
     const verifyCheck = await until(() => fake.checkRunsOn(HEAD).find((r) => r.name === 'study-bot / project 검증' && r.status === 'completed'), 60_000);

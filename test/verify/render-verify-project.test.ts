@@ -6,6 +6,7 @@ import { COMMENT_BODY_LIMIT } from '../../src/github/text-limits.js';
 import { collectProject } from '../../src/project/collect-sources.js';
 import { diskProjectFiles } from '../../src/project/disk-files.js';
 import type { ProjectReport } from '../../src/project/project-report.js';
+import { oneLanguage } from '../../src/project/render-project.js';
 import { projectReport } from '../../src/project/verify-project.js';
 import type { ProjectVmRun } from '../../src/runner/vm/verify-in-vm.js';
 import { renderVerifyCheck, renderVerifyComment, type VerifyView } from '../../src/verify/render-verify.js';
@@ -69,6 +70,14 @@ describe('the /verify project reply', () => {
     expect(check.annotations.length).toBeLessThanOrEqual(100);
     expect(check.annotations.every((a) => a.title.length <= 255 && !a.title.includes('@everyone'))).toBe(true);
   });
+});
+
+it('cuts a bilingual message to one language, parentheses in the Korean too', () => {
+  const both = '사용자 공간 C (main): 컴파일하거나 실행하지 않습니다 (user-space C (main): not compiled or run)';
+  expect(oneLanguage(both, 'ko')).toBe('사용자 공간 C (main): 컴파일하거나 실행하지 않습니다');
+  expect(oneLanguage(both, 'en')).toBe('user-space C (main): not compiled or run');
+  expect(oneLanguage('검증 실패 (failed): x', 'en')).toBe('failed: x');
+  expect(oneLanguage('no parenthesis', 'en')).toBe('no parenthesis');
 });
 
 describe('which folder /verify project means', () => {
