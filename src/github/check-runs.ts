@@ -37,6 +37,11 @@ export interface CheckRunDraft {
   conclusion: CheckConclusion;
   output: CheckOutput;
   annotations: CheckAnnotation[];
+  /**
+   * Where "Details" leads ("If the integrator does not provide this, then the homepage of the
+   * GitHub app is used": app.yml's url, github.com even on GHES). On the repository's own host.
+   */
+  detailsUrl?: string;
 }
 
 export interface ExistingCheckRun {
@@ -153,6 +158,7 @@ export async function publishCheckRun(octokit: Octokit, ref: RepoRef, draft: Che
       status: 'completed',
       conclusion: draft.conclusion,
       output: { ...output, ...(batches[0] ? { annotations: batches[0] } : {}) },
+      ...(draft.detailsUrl ? { details_url: draft.detailsUrl } : {}),
     },
     { supersedes: draft.supersedes ?? [] },
   );

@@ -1,7 +1,11 @@
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
 import { appendAnnotations, createCheckRunOnce, type CheckAnnotation } from './check-runs.js';
 import { completeTree, coversPath, readBlob, readTree } from './push-git.js';
+import { mayHaveLanded, SEND_ONCE } from './write-once.js';
 import { ANNOTATIONS_PER_REQUEST, CHECK_TEXT_LIMIT, COMMENT_BODY_LIMIT, fitText } from './text-limits.js';
+
+/** Said on a /verify check run whose annotations GitHub refused (the comment has the whole result). */
+const ANNOTATIONS_REFUSED = '⚠️ GitHub이 이 검사의 줄별 표시(annotation)를 받지 않아 빼고 완료했습니다. 결과 전체는 `/verify` 댓글에 있습니다. / GitHub refused this check\'s line annotations, so it was completed without them; the whole result is in the `/verify` comment.';
 
 /** Where the `/verify` comment lives: an issue comment or a commit comment. */
 export interface VerifyCommentRef {
@@ -66,7 +70,8 @@ export interface VerifyStudyRepository {
   /** Bot comments of the thread a command was written in (an issue, or a commit), every page. */
   listBotComments(thread: VerifyThread): Promise<{ id: number; body: string }[]>;
   /** created once: `externalId` finds it again when GitHub fails the create after storing it */
-  createCheckRun(sha: string, name: string, title: string, summary: string, externalId: string): Promise<number>;
+  /** `detailsUrl`: where "Details" leads (the request's comment), else GitHub's default, the app's homepage */
+  createCheckRun(sha: string, name: string, title: string, summary: string, externalId: string, detailsUrl?: string): Promise<number>;
   completeCheckRun(id: number, output: VerifyCheckOutput): Promise<void>;
 }
 
@@ -143,12 +148,12 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
       }
       return found;
     },
-    async createCheckRun(sha, name, title, summary, externalId) {
+    async createCheckRun(sha, name, title, summary, externalId, detailsUrl) {
       const { id } = await createCheckRunOnce(
         octokit,
         repo,
         { name, headSha: sha, externalId },
-        { status: 'in_progress', output: { title, summary: fitText(summary, CHECK_TEXT_LIMIT) } },
+        { status: 'in_progress', output: { title, summary: fitText(summary, CHECK_TEXT_LIMIT) }, ...(detailsUrl ? { details_url: detailsUrl } : {}) },
       );
       return id;
     },
@@ -175,7 +180,22 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
         await appendAnnotations(octokit, repo, id, base, batch, count);
       }
       const first = annotations.slice(0, ANNOTATIONS_PER_REQUEST);
-      await appendAnnotations(octokit, repo, id, base, first, count + first.length, { status: 'completed', conclusion: output.conclusion });
+      try {
+        await appendAnnotations(octokit, repo, id, base, first, count + first.length, { status: 'completed', conclusion: output.conclusion });
+      } catch (error) {
+        // GitHub refused the output (a 422: an annotation it will not take). The comment already
+        // holds the result; the run must not stay "in progress": completed without annotations,
+        // saying so (not thrown: the result written in the comment stands).
+        if (mayHaveLanded(error)) throw error;
+        await octokit.rest.checks.update({
+          ...repo,
+          check_run_id: id,
+          status: 'completed',
+          conclusion: output.conclusion,
+          output: { title: base.title, summary: fitText(`${ANNOTATIONS_REFUSED}\n\n${base.summary}`, CHECK_TEXT_LIMIT) },
+          ...SEND_ONCE,
+        });
+      }
     },
   };
 }

@@ -68,6 +68,9 @@ export interface PushCheckOptions {
  */
 export const externalIdOf = (before: string, pusherLogin: string): string => `push:${before}:${pusherLogin}`;
 
+/** "Details" of a push check: the pushed commit on the repository's own host (GHES too: the payload's html_url). */
+const detailsUrlOf = (req: PushCheckRequest): string => `${req.repoHtmlUrl.endsWith('/') ? req.repoHtmlUrl.slice(0, -1) : req.repoHtmlUrl}/commit/${req.after}`;
+
 export function parseExternalId(externalId: string | null | undefined): { before: string; pusherLogin: string } | null {
   const m = /^push:([0-9a-f]{40}):([A-Za-z0-9-]+(?:\[bot\])?)$/.exec(externalId ?? '');
   return m ? { before: m[1], pusherLogin: m[2] } : null;
@@ -190,6 +193,7 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
       headSha: req.after,
       externalId: externalIdOf(req.before, req.pusherLogin),
       supersedes: req.supersedes ?? [],
+      detailsUrl: detailsUrlOf(req),
       ...rendered,
     });
     const checked = reports.flatMap((r) => (r.kind === 'submission' && r.status ? [{ path: r.path, status: r.status }] : []));
@@ -410,6 +414,7 @@ async function reportBotFailure(
         headSha: req.after,
         externalId: externalIdOf(req.before, req.pusherLogin),
         supersedes: req.supersedes ?? [],
+        detailsUrl: detailsUrlOf(req),
         conclusion: failure.conclusion,
         output: failure.output,
         annotations: [],

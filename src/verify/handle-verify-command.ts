@@ -274,6 +274,7 @@ async function startJob(ctx: CommandContext, a: RunArgs, what: { path: string; s
         pick(lang, { ko: '⏳ VM에서 검증 중…', en: '⏳ Verifying in the VM…' }),
         pick(lang, { ko: `\`${path}\`의 eBPF 프로그램을 일회용 VM에서 컴파일·로드하는 중입니다.`, en: `Compiling and loading the eBPF programs of \`${path}\` in a throwaway VM.` }),
         `verify:${a.requestId}`,
+        detailsUrlOf(ctx.commentUrl),
       )
     : await a.study.createCheckRun(
         sha,
@@ -281,6 +282,7 @@ async function startJob(ctx: CommandContext, a: RunArgs, what: { path: string; s
         pick(lang, { ko: '⏳ 검증 중…', en: '⏳ Verifying…' }),
         pick(lang, { ko: `\`${path}\`의 one-liner ${oneLiners.length}개를 실행하는 중입니다.`, en: `Running the ${oneLiners.length} one-liner(s) of \`${path}\`.` }),
         `verify:${a.requestId}`,
+        detailsUrlOf(ctx.commentUrl),
       );
   const job: VerifyJob = {
     requestId: a.requestId,
@@ -330,6 +332,14 @@ async function closeOutStale(ctx: CommandContext, a: RunArgs): Promise<void> {
 }
 
 /** https://github.com or the GitHub Enterprise Server the comment lives on. */
+/**
+ * "Details" of the /verify check: the request's comment, where the result table is (its URL is
+ * the payload's, so on the repository's own host, GHES too); none when it is not a web URL.
+ */
+function detailsUrlOf(commentUrl: string): string | undefined {
+  return URL.canParse(commentUrl) && /^https?:$/.test(new URL(commentUrl).protocol) ? commentUrl : undefined;
+}
+
 function webOrigin(commentUrl: string): string {
   try {
     return new URL(commentUrl).origin;

@@ -3,6 +3,7 @@
  * nock (responses from @octokit/openapi's examples), and every test counts the requests and
  * ends with no pending mocks. Check-run bodies are snapshotted.
  */
+import { createRequire } from 'node:module';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONFIG_PATH } from '../../src/config/schema.js';
@@ -22,6 +23,14 @@ import { APP_STARTED, buildPushApp, pushPayload, sha, type PushApp } from '../he
 import { baseCommit, CONFIG_TEXT, FAILING_HGD, GOOD_HGD } from '../helpers/push-world.js';
 
 type Body = Record<string, any>;
+
+const require = createRequire(import.meta.url);
+/** The keys `POST /repos/{owner}/{repo}/check-runs` takes, as a server's own OpenAPI description lists them. */
+function checkRunKeys(description: string): string[] {
+  const api = require(`@octokit/openapi/generated/${description}.deref.json`);
+  const schema = api.paths['/repos/{owner}/{repo}/check-runs'].post.requestBody.content['application/json'].schema;
+  return [...new Set([schema, ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].flatMap((s: any) => Object.keys(s.properties ?? {})))];
+}
 
 let app: PushApp;
 let gh: ReturnType<typeof githubScope>;
@@ -138,6 +147,25 @@ describe('push check', () => {
     expect(created.output.summary).toContain(`git checkout ${overwritten.sha} -- study/week1/kcs.md study/week2/kcs.md`);
     expect(created.output.summary).toContain('| `study/week2/kcs.md` | kcs | 삭제 |');
     expect(created).toMatchSnapshot();
+  });
+
+  it('"Details" leads to the pushed commit on the repository’s own host, GHES too, with only keys GHES accepts', async () => {
+    // GitHub: "If the integrator does not provide [details_url], then the homepage of the GitHub
+    // app is used": app.yml's github.com, even for a study on GHES (issue 17 item 12).
+    const after = before.with(sha('ghes'), { set: [{ path: 'study/week1/hgd.md', content: GOOD_HGD }] });
+    serveCommit(gh.scope, after, [CONFIG_PATH, 'study/week1/hgd.md']);
+    let created: Body = {};
+    acceptCheckRun(gh.scope, 4, (b) => (created = b));
+    const payload = pushPayload({ before: before.sha, after: after.sha, commits: [{ added: ['study/week1/hgd.md'] }] }) as Record<string, any>;
+    payload.repository.html_url = 'https://ghe.example.ac.kr/Codertocat/Hello-World';
+
+    await deliver(payload);
+
+    expect(created.details_url).toBe(`https://ghe.example.ac.kr/Codertocat/Hello-World/commit/${after.sha}`);
+    for (const description of ['api.github.com', 'ghes-3.17', 'ghes-3.18', 'ghes-3.19']) {
+      const permitted = checkRunKeys(description);
+      expect(Object.keys(created).filter((key) => !permitted.includes(key)), description).toEqual([]);
+    }
   });
 
   it('a commit listing 3,000 files (GitHub’s cut): the trees are compared, and a removal past the cut is flagged', async () => {

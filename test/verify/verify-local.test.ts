@@ -1,10 +1,11 @@
 import nock from 'nock';
+import { webhookExample } from '../helpers/github-examples.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
 import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
 import { verifyScene } from '../helpers/verify-scene.js';
 import {
-  API, HEAD_SHA, MEMBER, commitCommentEvent, issueCommentEvent, mockAck, mockEyes, mockCheckRun, mockCommentUpdate, mockConfig,
+  API, HEAD_SHA, MEMBER, commitCommentEvent, issueCommentEvent, mockAck, mockEyes, mockCheckRunUpdate, mockCheckRun, mockCommentUpdate, mockConfig,
   mockLocalRun, mockReply, mockRole, mockStudyFile, mockThreadComments, sent, studyYaml, submission,
 } from '../helpers/verify-github.js';
 
@@ -50,6 +51,32 @@ describe('/verify with the local driver', () => {
     await expect(JSON.stringify(done, null, 2)).toMatchFileSnapshot('__snapshots__/local-check-run.json');
   });
 
+  it('a Check Run whose annotations GitHub refuses (422) is still completed, without them, and the result stands', async () => {
+    const verifier = fakeVerifier();
+    const { probot, settle } = await createTestProbot({ verifier, clock: fixedClock() });
+    const s = sent();
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockAck(scope, s, 'issue');
+    mockStudyFile(scope);
+    mockCheckRun(scope, s, 4, 0);
+    mockCommentUpdate(scope, s, 'issue');
+    // GitHub's answer to an output it will not take (`validation_failed`, 422), then the run completed again
+    scope.patch(`/repos/Codertocat/Hello-World/check-runs/4`).reply(422, { message: 'Validation Failed', errors: [{ resource: 'CheckRun', code: 'invalid', field: 'annotations' }], documentation_url: 'https://docs.github.com/rest/checks/runs#update-a-check-run' });
+    mockCheckRunUpdate(scope, s, 4, 1);
+
+    await probot.receive(issueCommentEvent('/verify week1'));
+    await settle();
+
+    expect(s.commentUpdates).toHaveLength(1);
+    expect(s.commentUpdates[0]).toContain('✅ 동작함');
+    expect(s.checkUpdates).toHaveLength(1);
+    expect(s.checkUpdates[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(s.checkUpdates[0].output.annotations).toBeUndefined();
+    expect(s.checkUpdates[0].output.summary).toContain('annotation');
+  });
+
   it('verifies the commented commit when /verify is a commit comment', async () => {
     const verifier = fakeVerifier();
     const { probot, settle } = await createTestProbot({ verifier });
@@ -65,6 +92,8 @@ describe('/verify with the local driver', () => {
     await probot.receive(commitCommentEvent('/verify study/week1/hgd.md'));
     await settle();
     expect(s.checkCreates[0].head_sha).toBe('6113728f27ae82c7b1a177c8d03f9e96e0adf246');
+    // "Details" leads to the request's comment (the result is there), not to the app's homepage
+    expect(s.checkCreates[0].details_url).toBe(webhookExample('commit_comment', 'created').comment.html_url);
     expect(s.commentUpdates[0]).toContain('blob/6113728f27ae82c7b1a177c8d03f9e96e0adf246/study/week1/hgd.md#L12');
   });
 
