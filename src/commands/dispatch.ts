@@ -106,9 +106,23 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
       react,
       reply: oneReply(context, repo, source),
     };
-    for (const command of run) await handlerOf(command)!.handle(ctx, command);
-    if (insider && unknown.length > 0) await ctx.reply(unknownCommandReply(unknown, registry, lang));
-    if (insider && notRun.length > 0) await ctx.reply(notRunReply(notRun, run.length, lang));
+    try {
+      for (const command of run) await handlerOf(command)!.handle(ctx, command);
+      if (insider && unknown.length > 0) await ctx.reply(unknownCommandReply(unknown, registry, lang));
+      if (insider && notRun.length > 0) await ctx.reply(notRunReply(notRun, run.length, lang));
+    } catch (error) {
+      // In a pull request's conversation GitHub answers 403 "Resource not accessible by
+      // integration" to an installation without `pull_requests`: the member cannot be told
+      // (the reply is what is refused), so the log says what to grant.
+      const onPullRequest = 'issue' in context.payload && Boolean((context.payload.issue as { pull_request?: unknown }).pull_request);
+      if (onPullRequest && (error as { status?: number }).status === 403) {
+        context.log.warn(
+          { err: error, repo: `${repo.owner}/${repo.repo}`, issue: source.kind === 'issue' ? source.issueNumber : null },
+          'commands: GitHub refused an answer in a pull request conversation: the installation needs the pull_requests: write permission (app.yml; accept it in the installation settings)',
+        );
+      }
+      throw error;
+    }
   };
   app.on('issue_comment.created', onComment);
   app.on('commit_comment.created', onComment);
