@@ -171,6 +171,8 @@ function skipMessage(c: ProjectFileClass): string {
     case 'userspace-c':
       return bi('사용자 공간 C (main): 컴파일하거나 실행하지 않습니다', 'user-space C (main): not compiled or run');
     case 'header':
+      // Never read nor sent, whatever its size: the guest makes its own for the kernel it loads on.
+      if (GENERATED_HEADERS.has(posix.basename(c.path))) return bi('보내지 않습니다: VM이 자기 커널의 BTF로 vmlinux.h를 만듭니다', "not sent: the VM makes vmlinux.h from its own kernel's BTF");
       return bi('헤더: 이것을 include하는 소스와 함께 보냅니다', 'header: sent with the sources that include it');
     case 'build-output':
       return bi('빌드 결과물이나 바이너리: 실행하지 않습니다 (커밋하지 않는 것이 좋습니다)', 'build output or binary: never run (better not committed)');

@@ -47,6 +47,7 @@ describe('fetchProjectFiles: only what the collector wants, within caps', () => 
     expect(r.downloads).not.toContain('projects/kim/Makefile');
     expect(r.downloads.every((p) => p.startsWith('projects/kim/'))).toBe(true);
     expect(fetched.fetched.bytes).toBeLessThan(200 * 1024);
+    expect(collected.entries.find((e) => e.path === 'projects/kim/vmlinux.h')).toMatchObject({ status: 'skipped', message: expect.stringContaining("makes vmlinux.h from its own kernel's BTF") });
   });
 
   it('refuses a source over the per-file cap before downloading it, and says so', async () => {
