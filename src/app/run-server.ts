@@ -5,6 +5,7 @@ import { run, type ApplicationFunction, type Logger } from 'probot';
 import app from '../index.js';
 import { readVerifyDeployment } from '../verify/verify-deployment.js';
 import { verifyRunnerNotice } from './server-env.js';
+import { webhookGuard } from './webhook-guard.js';
 import { startWebhookProxy, type WebhookProxy } from './webhook-proxy.js';
 
 // The webhook proxy is started here rather than by Probot, whose start-up dies with the proxy
@@ -18,6 +19,19 @@ let webhookPath = '/api/github/webhooks';
 const appWithContext: ApplicationFunction = (probot, options) => {
   log = probot.log;
   webhookPath = probot.webhookPath;
+  // The server asks for the webhook middleware after loading the app: the guard goes in front
+  // of it (size caps, the signature checked as the body arrives; see webhook-guard.ts).
+  const middlewareOf = probot.getNodeMiddleware.bind(probot);
+  const guard = webhookGuard({
+    path: webhookPath,
+    // Probot's own fallback when no secret is set (development only: server-env refuses it otherwise)
+    secrets: [env.WEBHOOK_SECRET || 'development'],
+    log: { warn: (message) => log?.warn(message) },
+  });
+  probot.getNodeMiddleware = async (...args) => {
+    const middleware = await middlewareOf(...args);
+    return async (req, res, next) => (await guard(req, res)) || middleware(req, res, next);
+  };
   return app(probot, options);
 };
 
