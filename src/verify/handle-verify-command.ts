@@ -8,6 +8,7 @@ import { canWrite, isOrganizerRole, repoRole } from '../github/permissions.js';
 import { verifyStudyRepository, type VerifyStudyRepository } from '../github/verify-study-repository.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import type { ExtractOutcome } from '../worker/check-in-worker.js';
+import { MAX_REQUEST_ONELINERS } from '../runner/one-liner-schema.js';
 import { decideAccess, VerifyGate, type GateTicket } from './access.js';
 import type { ProjectJob, Remember, VerifyDriver, VerifyJob } from './drivers/types.js';
 import { readProject } from './read-project.js';
@@ -164,11 +165,11 @@ async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
   if (rule === 'project') return runProject(ctx, a, sha, owner, null);
   const note = await readNote(ctx, a, sha);
   if (!note.ok) return rule === 'either' ? runProject(ctx, a, sha, owner, note.problem) : stop(a, ctx, note.problem);
-  await startJob(ctx, a, { path: note.path, sha, oneLiners: note.oneLiners });
+  await startJob(ctx, a, { path: note.path, sha, oneLiners: note.oneLiners, ...(note.notes ? { notes: note.notes } : {}) });
 }
 
 /** The note a `/verify` names, read exactly as `check` reads it, and its one-liners. */
-async function readNote(ctx: CommandContext, a: RunArgs, sha: string): Promise<{ ok: true; path: string; oneLiners: OneLiner[] } | { ok: false; problem: Bilingual }> {
+async function readNote(ctx: CommandContext, a: RunArgs, sha: string): Promise<{ ok: true; path: string; oneLiners: OneLiner[]; notes?: Bilingual[] } | { ok: false; problem: Bilingual }> {
   const sizes = new Map<string, number>();
   const parsed = a.parsed as Extract<RunArgs['parsed'], { kind: 'path' | 'week' }>;
   const target = await resolveVerifyTarget(parsed, {
@@ -204,7 +205,11 @@ async function readNote(ctx: CommandContext, a: RunArgs, sha: string): Promise<{
   const markdown = decoded.ok ? decoded.text : '';
   const extracted = await a.deps.extract(markdown);
   if (!extracted.ok) return { ok: false, problem: extracted.problem };
-  const { oneLiners } = extracted;
+  // One request runs the note's first MAX_REQUEST_ONELINERS (what a VM request and a runner
+  // workflow take): the reply, the Check Run and the record render on the event loop, and a
+  // 1 MiB note holds tens of thousands of one-liners (25,000 overflowed the reply's stack).
+  const oneLiners = extracted.oneLiners.slice(0, MAX_REQUEST_ONELINERS);
+  const total = Math.max(extracted.total, extracted.oneLiners.length);
   if (oneLiners.length === 0) {
     return {
       ok: false,
@@ -214,7 +219,12 @@ async function readNote(ctx: CommandContext, a: RunArgs, sha: string): Promise<{
       },
     };
   }
-  return { ok: true, path: target.path, oneLiners };
+  if (total <= oneLiners.length) return { ok: true, path: target.path, oneLiners };
+  const left = {
+    ko: `이 노트의 one-liner ${total}개 중 처음 ${oneLiners.length}개만 실행했습니다. 나머지는 노트를 나누어 검증하세요.`,
+    en: `Ran the first ${oneLiners.length} of this note's ${total} one-liners; split the note to verify the rest.`,
+  };
+  return { ok: true, path: target.path, oneLiners, notes: [left] };
 }
 
 /**

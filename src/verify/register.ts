@@ -7,6 +7,7 @@ import { recentComments } from '../github/recent-comments.js';
 import { octokitForRepository, parseRepoRef, runnerRepository } from '../github/verify-runner-repository.js';
 import { verifyStudyRepository } from '../github/verify-study-repository.js';
 import { extractOneLinersInWorker } from '../worker/check-in-worker.js';
+import { MAX_REQUEST_ONELINERS } from '../runner/one-liner-schema.js';
 import { VerifyGate } from './access.js';
 import { actionsDriver } from './drivers/actions-driver.js';
 import { localDriver, verifierFor } from './drivers/local-driver.js';
@@ -120,7 +121,7 @@ export function registerVerify(app: Probot, deps: AppDeps, commands: CommandHand
       handleVerifyCommand(ctx, command, {
         gate,
         driverFor,
-        extract: (markdown) => extractOneLinersInWorker(markdown),
+        extract: (markdown) => extractOneLinersInWorker(markdown, { limit: MAX_REQUEST_ONELINERS }),
         isPending: (id) => pending.has(id),
         sealFor,
         recover: async (c) => {

@@ -5,7 +5,7 @@ import { sharedCheckPool } from './shared-pool.js';
 import { complexityFinding, overBudgetFinding } from './budget-findings.js';
 import type { Bilingual } from '../i18n/pick.js';
 import type { OneLiner } from '../oneliners/types.js';
-import type { CheckTask, ExtractTask } from './worker-entry.js';
+import type { CheckTask, ExtractedOneLiners, ExtractTask } from './worker-entry.js';
 
 /**
  * The largest note checked inline: a real week note is 2-20 KB; past the pre-scan, remark is
@@ -44,7 +44,8 @@ export async function checkMarkdownInWorker(input: MarkdownCheckInput, options: 
   return { findings: [overBudgetFinding(outcome, input.lang)], oneLiners: [] };
 }
 
-export type ExtractOutcome = { ok: true; oneLiners: OneLiner[] } | { ok: false; problem: Bilingual; line: number | null };
+/** `oneLiners`: the first ones (at most `limit`); `total`: how many the note has. */
+export type ExtractOutcome = { ok: true; oneLiners: OneLiner[]; total: number } | { ok: false; problem: Bilingual; line: number | null };
 
 /**
  * The one-liners of a note, off the event loop and within the same budget as a check: the
@@ -52,11 +53,11 @@ export type ExtractOutcome = { ok: true; oneLiners: OneLiner[] } | { ok: false; 
  * `file-complexity` finding's words). `/verify` and `study-bot verify` read notes with it, so a
  * pathological note stalls neither the bot nor the CLI.
  */
-export async function extractOneLinersInWorker(markdown: string, options: { pool?: BudgetedPool } = {}): Promise<ExtractOutcome> {
+export async function extractOneLinersInWorker(markdown: string, options: { pool?: BudgetedPool; limit?: number } = {}): Promise<ExtractOutcome> {
   const shape = prescanMarkdown(markdown);
   if (shape) return { ok: false, problem: { ko: complexityFinding(shape, 'ko').message, en: complexityFinding(shape, 'en').message }, line: shape.line };
-  const task: ExtractTask = { kind: 'extract-oneliners', markdown };
-  const outcome: TaskOutcome<OneLiner[]> = await (options.pool ?? sharedCheckPool()).run(task);
-  if (outcome.ok) return { ok: true, oneLiners: outcome.value };
+  const task: ExtractTask = { kind: 'extract-oneliners', markdown, ...(options.limit === undefined ? {} : { limit: options.limit }) };
+  const outcome: TaskOutcome<ExtractedOneLiners> = await (options.pool ?? sharedCheckPool()).run(task);
+  if (outcome.ok) return { ok: true, oneLiners: outcome.value.oneLiners, total: outcome.value.total };
   return { ok: false, problem: { ko: overBudgetFinding(outcome, 'ko').message, en: overBudgetFinding(outcome, 'en').message }, line: null };
 }

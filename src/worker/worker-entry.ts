@@ -21,6 +21,17 @@ export interface CheckTask {
 export interface ExtractTask {
   kind: 'extract-oneliners';
   markdown: string;
+  /**
+   * At most this many one-liners come back (the first ones), with the count of all: a 1 MiB
+   * note holds tens of thousands, and every one sent back is copied onto the event loop.
+   */
+  limit?: number;
+}
+
+/** What an extraction sends back: the first one-liners (all, without a limit) and how many there were. */
+export interface ExtractedOneLiners {
+  oneLiners: OneLiner[];
+  total: number;
 }
 
 export type WorkerTask = CheckTask | ExtractTask;
@@ -37,8 +48,13 @@ function checkTask({ input }: CheckTask): MarkdownCheckResult {
   return result;
 }
 
-const run = async (task: WorkerTask): Promise<MarkdownCheckResult | OneLiner[]> =>
-  task.kind === 'extract-oneliners' ? extractOneLiners(task.markdown) : checkTask(task);
+async function extractTask({ markdown, limit }: ExtractTask): Promise<ExtractedOneLiners> {
+  const all = await extractOneLiners(markdown);
+  return { oneLiners: limit === undefined ? all : all.slice(0, limit), total: all.length };
+}
+
+const run = async (task: WorkerTask): Promise<MarkdownCheckResult | ExtractedOneLiners> =>
+  task.kind === 'extract-oneliners' ? extractTask(task) : checkTask(task);
 
 const port = parentPort;
 if (port) {

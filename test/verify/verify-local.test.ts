@@ -77,6 +77,28 @@ describe('/verify with the local driver', () => {
     expect(s.checkUpdates[0].output.summary).toContain('annotation');
   });
 
+  it('a note of thousands of one-liners: the first 50 run, the reply says how many were left out, and it renders', async () => {
+    // 1,000 one-liners in one block (a 1 MiB note holds 25,000, which overflowed the reply's
+    // stack; 2,000 held the event loop 2.3 s rendering the reply and the Check Run).
+    const markdown = `# week 1\n\n### 1. many\n\n\`\`\`bash\n${"sudo bpftrace -e 'BEGIN { exit(); }'\n".repeat(1_000)}\`\`\`\n`;
+    const verifier = fakeVerifier();
+    const { probot, settle } = await createTestProbot({ verifier, clock: fixedClock() });
+    const s = sent();
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockLocalRun(scope, s, { markdown });
+    await probot.receive(issueCommentEvent('/verify week1'));
+    await settle();
+    expect(verifier.calls[0]).toHaveLength(50);
+    expect(verifier.calls[0].at(-1)!.line).toBe(55);
+    const comment = s.commentUpdates[0];
+    expect(comment).toContain('one-liner 1000개 중 처음 50개만 실행했습니다');
+    expect(comment).toContain('#L55');
+    expect(comment).not.toContain('#L56');
+    expect(s.checkUpdates[0]).toMatchObject({ status: 'completed' });
+  }, 120_000);
+
   it('verifies the commented commit when /verify is a commit comment', async () => {
     const verifier = fakeVerifier();
     const { probot, settle } = await createTestProbot({ verifier });

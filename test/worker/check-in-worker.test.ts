@@ -70,8 +70,12 @@ describe('extractOneLinersInWorker (what /verify and study-bot verify read a not
   it('gives exactly the one-liners the extractor gives on the event loop', async () => {
     const notes = await readFile('study/week1/hgd.md', 'utf8');
     const viaWorker = await extractOneLinersInWorker(notes, { pool: pool({ timeoutMs: 60_000, memoryMb: 512 }) });
-    expect(viaWorker).toEqual({ ok: true, oneLiners: await extractOneLiners(notes) });
+    const all = await extractOneLiners(notes);
+    expect(viaWorker).toEqual({ ok: true, oneLiners: all, total: all.length });
     expect(viaWorker.ok && viaWorker.oneLiners.length).toBeGreaterThanOrEqual(5);
+    // with a limit (what /verify asks): the first ones, and how many there were
+    const limited = await extractOneLinersInWorker(notes, { pool: pool({ timeoutMs: 60_000, memoryMb: 512 }), limit: 2 });
+    expect(limited).toEqual({ ok: true, oneLiners: all.slice(0, 2), total: all.length });
   });
 
   it('runs in a worker within its deadline: over it, the reason in both languages', async () => {
