@@ -33,8 +33,8 @@ export const HOSTILE_RESULT: Partial<VerifyResult> = {
 };
 
 /** The guest's whole console: chatter, then its one frame, then chatter up to the host's cap. */
-export async function hostileConsole(sent: OneLiner[], maxBytes = DEFAULT_MAX_CONSOLE_BYTES): Promise<Buffer[]> {
-  const guest = fakeVerifier(Object.fromEntries(sent.map((o) => [o.line, HOSTILE_RESULT])));
+export async function hostileConsole(sent: OneLiner[], maxBytes = DEFAULT_MAX_CONSOLE_BYTES, result: Partial<VerifyResult> = HOSTILE_RESULT): Promise<Buffer[]> {
+  const guest = fakeVerifier(Object.fromEntries(sent.map((o) => [o.line, result])));
   const frame = encodeFrame({ report: await guest(sent) });
   const room = Math.max(0, maxBytes - Buffer.byteLength(frame) - 2);
   const text = `${flood(Math.floor(room / 2))}\n${frame}${flood(Math.ceil(room / 2))}\n`;
