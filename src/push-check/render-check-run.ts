@@ -271,14 +271,35 @@ function findingLine(f: Finding, lang: Language): string {
   return `- ${SEVERITY_ICON[f.severity]} ${where}${code(String(f.rule))} ${shownText(f.message, TEXT_CAPS.message).replace(/\r?\n/g, ' ')}`;
 }
 
+/**
+ * The details per file. Rendered only up to twice what GitHub shows (past it `fitText` cuts
+ * anyway): a push of hundreds of notes with findings at the message cap held the event loop
+ * for seconds rendering text nobody could see.
+ */
 function detailsSection(input: RenderInput): string[] {
   const out: string[] = [];
+  const budget = 2 * CHECK_TEXT_LIMIT;
+  let used = 0;
+  let skipped = 0;
   for (const r of notesOf(input.reports)) {
+    if (used > budget) {
+      skipped += Math.max(1, r.findings.length);
+      continue;
+    }
     out.push(`#### ${ICON[verdictOf(r)]} ${code(r.path)}`, '');
     if (r.findings.length === 0) out.push(pick(input.lang, { ko: '고칠 것이 없습니다.', en: 'Nothing to fix.' }));
-    else out.push(...r.findings.map((f) => findingLine(f, input.lang)));
+    for (const f of r.findings) {
+      if (used > budget) {
+        skipped++;
+        continue;
+      }
+      const line = findingLine(f, input.lang);
+      used += line.length;
+      out.push(line);
+    }
     out.push('');
   }
+  if (skipped > 0) out.push(pick(input.lang, { ko: `…(나머지 ${skipped}건은 생략했습니다)`, en: `…(${skipped} more left out)` }), '');
   return out;
 }
 
@@ -286,7 +307,8 @@ function notesSection(input: RenderInput): string[] {
   return input.notes.length === 0 ? [] : [...input.notes.map((n) => `> ℹ️ ${pick(input.lang, n)}`), ''];
 }
 
-function annotationsOf(input: RenderInput): CheckAnnotation[] {
+/** The annotations, at most MAX_ANNOTATIONS of them (only those are rendered), and how many there were. */
+function annotationsOf(input: RenderInput): { annotations: CheckAnnotation[]; total: number } {
   const { lang } = input;
   const out: CheckAnnotation[] = [];
   for (const w of input.wiped) {
@@ -325,9 +347,12 @@ function annotationsOf(input: RenderInput): CheckAnnotation[] {
       );
     }
   }
+  let total = out.length;
   for (const r of input.reports) {
     for (const f of r.findings) {
       if (!f.line || f.line < 1) continue;
+      total++;
+      if (out.length >= MAX_ANNOTATIONS) continue;
       out.push({
         path: r.path,
         start_line: f.line,
@@ -338,7 +363,7 @@ function annotationsOf(input: RenderInput): CheckAnnotation[] {
       });
     }
   }
-  return out;
+  return { annotations: out.slice(0, MAX_ANNOTATIONS), total };
 }
 
 const configAnnotation = (path: string, line: number, level: AnnotationLevel, message: string): CheckAnnotation => ({
@@ -381,12 +406,11 @@ export function renderCheckRun(input: RenderInput): RenderedCheck | null {
     };
   }
 
-  const all = annotationsOf(input);
-  const annotations = all.slice(0, MAX_ANNOTATIONS);
-  if (all.length > MAX_ANNOTATIONS) {
+  const { annotations, total } = annotationsOf(input);
+  if (total > MAX_ANNOTATIONS) {
     const extra = pick(input.lang, {
-      ko: `\n> ℹ️ 주석은 처음 ${MAX_ANNOTATIONS}개만 달았습니다 (${all.length}개 중). 나머지는 위 목록에 있습니다.\n`,
-      en: `\n> ℹ️ Only the first ${MAX_ANNOTATIONS} of ${all.length} annotations were added; the rest are listed above.\n`,
+      ko: `\n> ℹ️ 주석은 처음 ${MAX_ANNOTATIONS}개만 달았습니다 (${total}개 중). 나머지는 위 목록에 있습니다.\n`,
+      en: `\n> ℹ️ Only the first ${MAX_ANNOTATIONS} of ${total} annotations were added; the rest are listed above.\n`,
     });
     output = { ...output, summary: fitText(output.summary + extra, limit) };
   }
