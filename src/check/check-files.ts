@@ -5,8 +5,9 @@ import type { Rubric } from '../rubric/check-markdown.js';
 import { code } from '../rubric/korean-particles.js';
 import { countedOneLiners } from '../rubric/rules/oneliner-count.js';
 import { loadRubrics, type RubricSet } from '../rubric/load-rubrics.js';
-import type { BudgetedPool } from '../worker/budgeted-pool.js';
+import { defaultPoolSize, type BudgetedPool } from '../worker/budgeted-pool.js';
 import { checkMarkdownInWorker } from '../worker/check-in-worker.js';
+import { sharedCheckPool } from '../worker/shared-pool.js';
 import { reviewProjectFile } from '../project/review-project-file.js';
 import { decodeSubmission } from './decode-text.js';
 import { statusOf, type Finding, type FileReport, type RepoFile, type RepoTree } from './types.js';
@@ -41,6 +42,21 @@ export interface CheckFilesInput {
  */
 export const INLINE_FILES = 8;
 
+/**
+ * Notes one more worker must have to pay for itself: a worker's start (its own load of the
+ * rubric engine and the bash grammar) costs about as much CPU as checking 30-40 notes, so a
+ * second worker only shortens the wall time past ~70 notes, and on a busy machine it only
+ * adds CPU. 200 notes on 2 cores: 2 workers; 9-95 notes: 1.
+ */
+export const NOTES_PER_WORKER = 48;
+
+/** Workers for `notes` notes in the CLI (at most the pool's size), started now. */
+function workersFor(notes: number, pool: BudgetedPool): number {
+  const workers = Math.max(1, Math.min(defaultPoolSize(), Math.floor(notes / NOTES_PER_WORKER)));
+  pool.warm(workers);
+  return workers;
+}
+
 /** The rule id of findings about where a file is, not what is in it. */
 export const PATH_RULE = 'path';
 
@@ -52,6 +68,10 @@ export const PATH_RULE = 'path';
  */
 export async function checkFiles(input: CheckFilesInput): Promise<FileReport[]> {
   const places = input.files.map((file) => studyPaths(input.config).classify(file.path));
+  const notes = places.filter((where) => where.kind === 'submission').length;
+  const inlineSmall = input.mayInline === true && notes <= INLINE_FILES;
+  // The CLI knows all its work now: the workers it needs start loading while the rubrics do.
+  const workers = input.mayInline === true && !inlineSmall ? workersFor(notes, input.pool ?? sharedCheckPool()) : null;
   // only the weeks these files are notes of: one note parses one rubric, not eight
   const weeks = [...new Set(places.flatMap((where) => (where.kind === 'submission' && where.week !== null ? [where.week] : [])))];
   const rubrics = input.rubrics ?? (await loadRubrics(undefined, weeks));
@@ -59,9 +79,8 @@ export async function checkFiles(input: CheckFilesInput): Promise<FileReport[]> 
   const submissions = submissionsByWeekAndMember(input.tree, input.config);
   // Workers get the tree as a list of paths (a function does not cross threads): built once.
   const treePaths = [...input.tree.paths()];
-  const notes = places.filter((where) => where.kind === 'submission').length;
-  const inlineSmall = input.mayInline === true && notes <= INLINE_FILES;
-  const reports = await mapConcurrent(input.files, input.concurrency ?? 4, (file, i) =>
+  // as many files in flight as workers: the pool then starts no worker the work does not need
+  const reports = await mapConcurrent(input.files, input.concurrency ?? workers ?? 4, (file, i) =>
     checkOne(file, places[i], { ...input, rubrics, lang, submissions, treePaths, inlineSmall }),
   );
   flagDuplicates(reports, submissions, lang);

@@ -64,6 +64,21 @@ export class BudgetedPool {
     });
   }
 
+  /**
+   * Starts up to `workers` workers now (never more than the pool's size), before any task: a
+   * caller that knows work is coming lets them load while it reads files. Idle workers do not
+   * keep the process alive.
+   */
+  warm(workers: number): void {
+    if (this.closed) return;
+    while (this.slots.size < Math.min(workers, this.options.size)) this.spawn();
+  }
+
+  /** Workers started and not ended (loading, idle or busy). */
+  get workers(): number {
+    return this.slots.size;
+  }
+
   /** Ends every worker; queued tasks settle as crashes. */
   async close(): Promise<void> {
     this.closed = true;
