@@ -38,6 +38,7 @@ export async function benchProjectVerify(): Promise<{ name: string; figures: Rec
       figures[`round${round}CompileMs`] = Math.round(steps.compileMs ?? -1);
       figures[`round${round}LoadAndAttachMs`] = Math.round(steps.loadMs ?? -1);
       figures[`round${round}WindowMs`] = Math.round(steps.windowMs ?? -1);
+      figures[`round${round}PrecompiledVmlinux`] = steps.pch ? 'yes' : 'no';
       figures[`round${round}Programs`] = programs.map((p) => `${p.program}:${p.status}`).join(' ');
       figures.vmStart = report.runner.vmStart ?? '?';
       figures.accel = report.runner.accel ?? '?';

@@ -57,9 +57,9 @@ export const projectEntrySchema = z.object({
   events: z.number().int().nonnegative().optional(),
   /** First lines a BCC script printed. */
   output: z.array(z.string()).optional(),
-  /** How long each step took, ms. */
+  /** How long each step took, ms; `pch`: compiled with the guest's precompiled vmlinux.h. */
   steps: z
-    .object({ compileMs: z.number().nonnegative(), loadMs: z.number().nonnegative(), windowMs: z.number().nonnegative() })
+    .object({ compileMs: z.number().nonnegative(), loadMs: z.number().nonnegative(), windowMs: z.number().nonnegative(), pch: z.boolean() })
     .partial()
     .optional(),
 });

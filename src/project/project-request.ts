@@ -74,7 +74,8 @@ export const guestSourceResultSchema = z.object({
   path: z.string().max(255),
   kind: z.enum(PROJECT_SOURCE_KINDS),
   /** compile: clang's exit; for bcc-python: the script's run. */
-  compile: z.object({ ok: z.boolean(), ms: z.number().nonnegative(), stderr: z.string().max(16_000), timedOut: z.boolean().optional() }),
+  /** pch: compiled with the guest's precompiled vmlinux.h (guest/vmlinux-pch.ts). */
+  compile: z.object({ ok: z.boolean(), ms: z.number().nonnegative(), stderr: z.string().max(16_000), timedOut: z.boolean().optional(), pch: z.boolean().optional() }),
   programs: z
     .array(
       z.object({

@@ -90,16 +90,16 @@ function libbpfEntries(path: string, result: GuestSourceResult, cls: ProjectFile
         : `컴파일 실패 (clang failed): ${clean(error?.message ?? result.compile.stderr.split('\n')[0] ?? '', 500)}`,
       ...(error?.class ? { class: error.class } : {}),
       log: result.compile.stderr.split('\n').filter((l) => / error: /.test(l)).slice(0, 5).map((l) => clean(l, 300)),
-      steps: { compileMs: result.compile.ms },
+      steps: compileSteps(result),
     }];
   }
   if (result.loadError && result.programs.length === 0) {
-    return [{ path, kind, status: /within/.test(result.loadError) ? 'timeout' : 'runner-error', message: clean(result.loadError), steps: { compileMs: result.compile.ms, ...(result.loadMs !== undefined ? { loadMs: result.loadMs } : {}) } }];
+    return [{ path, kind, status: /within/.test(result.loadError) ? 'timeout' : 'runner-error', message: clean(result.loadError), steps: { ...compileSteps(result), ...(result.loadMs !== undefined ? { loadMs: result.loadMs } : {}) } }];
   }
   return result.programs.map((program) => {
     const declared = cls?.programs?.find((p) => p.functionName === program.name);
     const stats = parseStats(program.stats);
-    const steps = { compileMs: result.compile.ms, ...(result.loadMs !== undefined ? { loadMs: result.loadMs } : {}), ...(result.windowMs !== undefined ? { windowMs: result.windowMs } : {}) };
+    const steps = { ...compileSteps(result), ...(result.loadMs !== undefined ? { loadMs: result.loadMs } : {}), ...(result.windowMs !== undefined ? { windowMs: result.windowMs } : {}) };
     const base = {
       path,
       kind,
@@ -139,6 +139,8 @@ function libbpfEntries(path: string, result: GuestSourceResult, cls: ProjectFile
     };
   });
 }
+
+const compileSteps = (result: GuestSourceResult) => ({ compileMs: result.compile.ms, ...(result.compile.pch ? { pch: true } : {}) });
 
 function bccEntry(path: string, result: GuestSourceResult, cls: ProjectFileClass | undefined, files: Map<string, string>): ProjectEntry {
   const output = (result.output ?? []).map((l) => clean(l, 1000));

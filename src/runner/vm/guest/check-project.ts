@@ -7,24 +7,31 @@
  * Nothing here runs on the host: the agent is the only caller, and the VM is the boundary.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TracedProcess, DEFAULT_EXEC_LIMITS } from '../../execute.js';
 import { prepareWorkload } from '../../workload.js';
 import type { GuestProjectReport, GuestSourceResult, ProjectPayload } from '../../../project/project-request.js';
 import { BPF_LOADER_C } from './bpf-loader-c.js';
+import { BPF_CLANG_FLAGS, includesVmlinuxFirst } from './vmlinux-pch.js';
 
 const TOOLS = '/run/study-bot/project-tools';
 const LOADER = `${TOOLS}/bpf-loader`;
 /** The guest kernel's own vmlinux.h (bpftool btf dump), on the include path after the project's. */
 const BTF_INCLUDE = `${TOOLS}/btf`;
+/** That vmlinux.h parsed once (vmlinux-pch.ts): clang's slowest step under emulation, done before the snapshot. */
+const VMLINUX_PCH = `${BTF_INCLUDE}/vmlinux.h.pch`;
 const SAFE_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', HOME: '/tmp' };
 
-/** The clang command line RUNNER.md found works for libbpf C on Debian 12 (glibc's stubs need __x86_64__). */
-export function clangArgv(source: string, object: string, projectDir: string): string[] {
+/**
+ * The clang command line RUNNER.md found works for libbpf C on Debian 12 (glibc's stubs need
+ * __x86_64__), with the precompiled vmlinux.h when one is given.
+ */
+export function clangArgv(source: string, object: string, projectDir: string, pch?: string): string[] {
   return [
-    'clang', '-O2', '-g', '-target', 'bpf', '-D__TARGET_ARCH_x86', '-D__x86_64__',
+    'clang', ...BPF_CLANG_FLAGS,
     `-I${projectDir}`, `-I${BTF_INCLUDE}`, '-idirafter', '/usr/include/x86_64-linux-gnu',
+    ...(pch ? ['-include-pch', pch] : []),
     '-fno-color-diagnostics', '-ferror-limit=10', '-c', source, '-o', object,
   ];
 }
@@ -40,6 +47,11 @@ export async function prepareProjectTools(): Promise<{ vmlinuxMs?: number }> {
     await run('sh', ['-c', `bpftool btf dump file /sys/kernel/btf/vmlinux format c > ${BTF_INCLUDE}/vmlinux.h.tmp && mv ${BTF_INCLUDE}/vmlinux.h.tmp ${BTF_INCLUDE}/vmlinux.h`], 120_000);
   }
   const vmlinuxMs = Date.now() - started;
+  if (!existsSync(VMLINUX_PCH) && existsSync(`${BTF_INCLUDE}/vmlinux.h`)) {
+    // Made under its final name only once complete: a half-written PCH would fail every compile.
+    const made = await run('clang', [...BPF_CLANG_FLAGS, '-x', 'c-header', `${BTF_INCLUDE}/vmlinux.h`, '-o', `${VMLINUX_PCH}.tmp`], 240_000);
+    if (made) await run('mv', [`${VMLINUX_PCH}.tmp`, VMLINUX_PCH], 10_000);
+  }
   if (!existsSync(LOADER)) {
     writeFileSync(`${TOOLS}/bpf-loader.c`, BPF_LOADER_C);
     await run('clang', ['-O1', '-o', LOADER, `${TOOLS}/bpf-loader.c`, '-lbpf'], 120_000);
@@ -92,12 +104,15 @@ export async function checkProject(payload: ProjectPayload): Promise<GuestProjec
 
 async function checkLibbpf(rel: string, abs: string, object: string, dir: string, limits: Limits): Promise<GuestSourceResult> {
   const started = Date.now();
-  const compiled = await capture(clangArgv(abs, object, dir)[0]!, clangArgv(abs, object, dir).slice(1), limits.compileMs, path.dirname(abs));
+  const pch = existsSync(VMLINUX_PCH) && includesVmlinuxFirst(readFileSync(abs, 'utf8')) ? VMLINUX_PCH : undefined;
+  const [clang, ...args] = clangArgv(abs, object, dir, pch);
+  const compiled = await capture(clang!, args, limits.compileMs, path.dirname(abs));
   const compile = {
     ok: compiled.code === 0,
     ms: Date.now() - started,
     stderr: withoutDir(compiled.stderr, dir).slice(0, 16_000),
     ...(compiled.timedOut ? { timedOut: true } : {}),
+    ...(pch ? { pch: true } : {}),
   };
   if (!compile.ok) return { path: rel, kind: 'libbpf-c', compile, programs: [] };
   const loadStarted = Date.now();
@@ -275,9 +290,10 @@ const withoutDir = (text: string, dir: string) => text.split(`${dir}/`).join('')
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function run(file: string, args: string[], timeout: number): Promise<void> {
+/** Runs a command; resolves whether it succeeded. */
+function run(file: string, args: string[], timeout: number): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile(file, args, { timeout, env: SAFE_ENV }, () => resolve());
+    execFile(file, args, { timeout, env: SAFE_ENV }, (error) => resolve(!error));
   });
 }
 
