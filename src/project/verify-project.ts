@@ -3,6 +3,7 @@ import { redactSecrets, withoutControls } from '../runner/redact.js';
 import type { VerifyResult } from '../runner/report-schema.js';
 import { verifyProjectInVm, type ProjectVmRun, type VmVerifyOptions } from '../runner/vm/verify-in-vm.js';
 import type { ProjectFileClass } from './classify-source.js';
+import { locateBccError } from './bcc-errors.js';
 import { collectProject, type CollectedProject, type ProjectFiles } from './collect-sources.js';
 import type { GuestSourceResult, ProjectPayload } from './project-request.js';
 import type { ProjectEntry, ProjectKernelRun, ProjectReport } from './project-report.js';
@@ -66,7 +67,7 @@ function entriesOf(run: ProjectVmRun, collected: CollectedProject, payload: Proj
     if (!payload.sources.some((s) => s.path === result.path)) return [];
     return result.kind === 'libbpf-c'
       ? libbpfEntries(path, result, classes.get(path), files, full)
-      : [bccEntry(path, result, classes.get(path), files)];
+      : [bccEntry(path, result, classes.get(path), files, root)];
   });
 }
 
@@ -93,10 +94,11 @@ function libbpfEntries(path: string, result: GuestSourceResult, cls: ProjectFile
       steps: compileSteps(result),
     }];
   }
-  if (result.loadError && result.programs.length === 0) {
-    return [{ path, kind, status: /within/.test(result.loadError) ? 'timeout' : 'runner-error', message: clean(result.loadError), steps: { ...compileSteps(result), ...(result.loadMs !== undefined ? { loadMs: result.loadMs } : {}) } }];
-  }
-  return result.programs.map((program) => {
+  const stopped = result.loadError ? loadFailure(path, kind, result) : null;
+  if (stopped && result.programs.length === 0) return [stopped];
+  // The loader stopped part way (its time limit): the programs it judged keep their verdicts,
+  // and one more entry says the rest were not judged.
+  const judged = result.programs.map((program): ProjectEntry => {
     const declared = cls?.programs?.find((p) => p.functionName === program.name);
     const stats = parseStats(program.stats);
     const steps = { ...compileSteps(result), ...(result.loadMs !== undefined ? { loadMs: result.loadMs } : {}), ...(result.windowMs !== undefined ? { windowMs: result.windowMs } : {}) };
@@ -138,11 +140,30 @@ function libbpfEntries(path: string, result: GuestSourceResult, cls: ProjectFile
         : `불러오고 붙였지만 작업 부하 동안 한 번도 실행되지 않았습니다 (loaded and attached, never ran during the workload)`,
     };
   });
+  return stopped ? [...judged, stopped] : judged;
+}
+
+/** The loader did not finish (killed at its time limit) or could not run at all. */
+function loadFailure(path: string, kind: string, result: GuestSourceResult): ProjectEntry {
+  const error = result.loadError!;
+  const limit = /within (\d+) s/.exec(error);
+  const steps = { ...compileSteps(result), ...(result.loadMs !== undefined ? { loadMs: result.loadMs } : {}) };
+  if (limit) {
+    const judged = result.programs.length;
+    return {
+      path,
+      kind,
+      status: 'timeout',
+      message: `불러오기·붙이기가 ${limit[1]}초 안에 끝나지 않아 로더를 중단했습니다${judged ? ` (판정된 프로그램 ${judged}개 외에는 판정하지 못함)` : ''} (loading and attaching did not finish within ${limit[1]} s: the loader was stopped${judged ? `; only the ${judged} program(s) above were judged` : ''}). 검증기가 오래 걸리는 큰 루프·분기가 있는지 확인하세요 (look for large loops or branches that keep the verifier busy).`,
+      steps,
+    };
+  }
+  return { path, kind, status: 'runner-error', message: clean(error), steps };
 }
 
 const compileSteps = (result: GuestSourceResult) => ({ compileMs: result.compile.ms, ...(result.compile.pch ? { pch: true } : {}) });
 
-function bccEntry(path: string, result: GuestSourceResult, cls: ProjectFileClass | undefined, files: Map<string, string>): ProjectEntry {
+function bccEntry(path: string, result: GuestSourceResult, cls: ProjectFileClass | undefined, files: Map<string, string>, root: string): ProjectEntry {
   const output = (result.output ?? []).map((l) => clean(l, 1000));
   const steps = { compileMs: result.compile.ms, ...(result.windowMs !== undefined ? { windowMs: result.windowMs } : {}) };
   const base = { path, kind: 'bcc-python', steps, ...(output.length ? { output } : {}) };
@@ -156,37 +177,23 @@ function bccEntry(path: string, result: GuestSourceResult, cls: ProjectFileClass
   if (result.exit === 'timeout') {
     return { ...base, status: 'timeout', message: `제한 시간 안에 아무것도 출력하지 않아 중단했습니다 (printed nothing within the time limit: stopped)${said ? `: ${clean(said, 300)}` : ''}` };
   }
-  // BCC compiles the C as /virtual/main.c: a line there is a line of the .c it loads, or of the
-  // Python string that holds it.
+  // Where it failed, as a line of the member's own files (bcc-errors.ts): the guest names files
+  // relative to the request's folder, the report relative to the repository.
   const stderr = result.compile.stderr;
-  const m = /\/virtual\/main\.c:(\d+):\d+: (?:fatal )?error: (.*)/.exec(stderr);
-  let at: { file?: string; line?: number } = {};
-  if (m) {
-    const cLine = Number(m[1]);
-    const source = cls?.loads?.sourceFiles[0];
-    if (source && files.has(source)) at = { file: source, line: cLine };
-    else {
-      const start = inlineStart(files.get(path));
-      if (start) at = { line: start + cLine - 1 };
-    }
-  }
+  const relative = (full: string) => (root === '' ? full : full.slice(root.length + 1));
+  const loaded = (cls?.loads?.sourceFiles ?? []).flatMap((f) => (files.has(f) ? [{ path: relative(f), text: files.get(f)! }] : []));
+  const located = locateBccError(stderr, { path: result.path, text: files.get(path) ?? '' }, loaded);
+  const at = located?.at ? { file: located.at.file === result.path ? path : `${root === '' ? '' : `${root}/`}${located.at.file}`, line: located.at.line } : null;
   const last = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  const decisive = m ? `${m[2]}` : last[last.length - 1] ?? `exit ${result.exit}`;
+  const decisive = located?.message || (last[last.length - 1] ?? `exit ${result.exit}`);
   return {
     ...base,
     status: 'error',
-    ...(at.line ? { line: at.line } : {}),
-    ...(at.file && at.file !== path ? { file: at.file } : {}),
+    ...(at ? { line: at.line, ...(at.file !== path ? { file: at.file } : {}) } : {}),
     message: `BCC 스크립트가 실패했습니다 (the BCC script failed): ${clean(decisive, 500)}`,
-    log: last.slice(-5).map((l) => clean(l, 300)),
+    // clang's errors when it was the compile (the traceback after them says only "Failed to compile").
+    log: (last.some((l) => / error: /.test(l)) ? last.filter((l) => / error: /.test(l)).slice(0, 5) : last.slice(-5)).map((l) => clean(l, 300)),
   };
-}
-
-/** The line of the Python file where a triple-quoted C program starts (its first C line is the next). */
-function inlineStart(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  const index = text.split('\n').findIndex((l) => /"""|'''/.test(l));
-  return index === -1 ? undefined : index + 1;
 }
 
 const ERRNO_NAMES = new Map(Object.entries(os.errno).map(([name, n]) => [n, name]));
