@@ -24,23 +24,27 @@ export function projectStatusLabel(status: ProjectStatus, lang?: Language): stri
 
 /**
  * `한국어 (English)` messages cut to one language when one was asked for. The English is the
- * parenthesis that closes last, matched by counting (the Korean may hold parentheses of its
- * own: `사용자 공간 C (main): … (user-space C (main): …)`); text after it stays with both.
+ * first parenthesised group, matched by counting, that follows Korean and holds none: the
+ * Korean may hold parentheses of its own (`사용자 공간 C (main): …`), and so may a tool's text
+ * after the English (BCC's `Exception: ... (either non-existing, ...)`). Without such a group,
+ * the one that closes last. Text after it stays with both.
  */
 export function oneLanguage(text: string, lang: Language | undefined): string {
   if (!lang) return text;
-  const close = text.lastIndexOf(')');
+  const groups: { open: number; close: number }[] = [];
   let depth = 0;
   let open = -1;
-  for (let i = close; i >= 0; i--) {
-    if (text[i] === ')') depth++;
-    else if (text[i] === '(' && --depth === 0) {
-      open = i;
-      break;
-    }
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(' && depth++ === 0) open = i;
+    else if (text[i] === ')' && depth > 0 && --depth === 0) groups.push({ open, close: i });
   }
-  if (open < 1 || text[open - 1] !== ' ') return text;
-  return lang === 'ko' ? `${text.slice(0, open - 1)}${text.slice(close + 1)}` : `${text.slice(open + 1, close)}${text.slice(close + 1)}`;
+  const hangul = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]/;
+  const spaced = groups.filter((g) => g.open > 0 && text[g.open - 1] === ' ');
+  const english =
+    spaced.find((g) => g.open > 1 && /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af.!?:]/.test(text[g.open - 2]!) && hangul.test(text.slice(0, g.open)) && !hangul.test(text.slice(g.open, g.close))) ??
+    spaced.filter((g) => g.close === text.lastIndexOf(')')).pop();
+  if (!english) return text;
+  return lang === 'ko' ? `${text.slice(0, english.open - 1)}${text.slice(english.close + 1)}` : `${text.slice(english.open + 1, english.close)}${text.slice(english.close + 1)}`;
 }
 
 /**
@@ -53,6 +57,7 @@ export function renderProjectText(report: ProjectReport, options: { lang?: Langu
   const t = (ko: string, en: string) => (lang === 'ko' ? ko : lang === 'en' ? en : `${ko} (${en})`);
   const out: string[] = [`${t('프로젝트', 'project')}: ${withoutControls(report.root)}`];
   const runs: ProjectKernelRun[] = report.kernels ?? [{ runner: report.runner, entries: report.entries, ...(report.clang ? { clang: report.clang } : {}), ...(report.vmlinuxMs !== undefined ? { vmlinuxMs: report.vmlinuxMs } : {}) }];
+  if (runs.length > 1) out.push('', t('커널별 결과', 'per kernel'), ...sideBySide(runs, lang));
   for (const run of runs) {
     const r = run.runner;
     out.push('');
@@ -65,6 +70,25 @@ export function renderProjectText(report: ProjectReport, options: { lang?: Langu
   if (report.scripts) out.push('', t('bpftrace 스크립트', 'bpftrace scripts'), renderReportText(report.scripts, lang ? { lang } : {}).trimEnd());
   if (report.durationMs !== undefined) out.push('', t(`총 ${report.durationMs} ms`, `total ${report.durationMs} ms`));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Each program once, with its verdict on every kernel on one line (what CO-RE is about: the
+ * same object on another kernel); files nothing was run for are left to the sections below.
+ */
+function sideBySide(runs: ProjectKernelRun[], lang: Language | undefined): string[] {
+  const key = (e: ProjectEntry) => `${e.path}\0${e.program ?? ''}`;
+  const order = new Map<string, ProjectEntry>();
+  for (const run of runs) for (const e of run.entries) if (e.status !== 'skipped' && e.status !== 'denied' && !order.has(key(e))) order.set(key(e), e);
+  return [...order.entries()].map(([k, e]) => {
+    const where = `${withoutControls(e.path)}${e.program ? ` ${withoutControls(e.program)}` : ''}`;
+    const verdicts = runs.map((run) => {
+      const mine = run.entries.find((x) => key(x) === k);
+      const line = mine?.line ? ` (L${mine.line})` : '';
+      return `${withoutControls(run.runner.kernel)} ${mine ? projectStatusLabel(mine.status, lang) : '—'}${line}`;
+    });
+    return `${where}: ${verdicts.join(' | ')}`;
+  });
 }
 
 function entryLines(entry: ProjectEntry, lang: Language | undefined): string[] {

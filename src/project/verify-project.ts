@@ -154,11 +154,11 @@ function loadFailure(path: string, kind: string, result: GuestSourceResult): Pro
       path,
       kind,
       status: 'timeout',
-      message: `불러오기·붙이기가 ${limit[1]}초 안에 끝나지 않아 로더를 중단했습니다${judged ? ` (판정된 프로그램 ${judged}개 외에는 판정하지 못함)` : ''} (loading and attaching did not finish within ${limit[1]} s: the loader was stopped${judged ? `; only the ${judged} program(s) above were judged` : ''}). 검증기가 오래 걸리는 큰 루프·분기가 있는지 확인하세요 (look for large loops or branches that keep the verifier busy).`,
+      message: `불러오기·붙이기가 ${limit[1]}초 안에 끝나지 않아 로더를 중단했습니다.${judged ? ` 위의 ${judged}개 외에는 판정하지 못했습니다.` : ''} 검증기를 오래 붙잡는 큰 루프나 분기가 있는지 보세요 (loading and attaching did not finish within ${limit[1]} s: the loader was stopped.${judged ? ` Only the ${judged} program(s) above were judged.` : ''} Look for large loops or branches that keep the verifier busy)`,
       steps,
     };
   }
-  return { path, kind, status: 'runner-error', message: clean(error), steps };
+  return { path, kind, status: 'runner-error', message: `로더가 제대로 끝나지 않았습니다 (the loader did not end cleanly): ${clean(error)}`, steps };
 }
 
 const compileSteps = (result: GuestSourceResult) => ({ compileMs: result.compile.ms, ...(result.compile.pch ? { pch: true } : {}) });
@@ -171,10 +171,13 @@ function bccEntry(path: string, result: GuestSourceResult, cls: ProjectFileClass
     return { ...base, status: output.length ? 'ok' : 'no-events', ...(cls?.loads?.line ? { line: cls.loads.line } : {}), message: output.length ? 'BCC가 컴파일하고 불러와 붙였습니다 (BCC compiled, loaded and attached it)' : 'BCC가 실행됐지만 아무것도 출력하지 않았습니다 (BCC ran it; it printed nothing)' };
   }
   const said = result.compile.stderr.split('\n').map((l) => l.trim()).filter(Boolean).slice(-1)[0];
-  if (result.exit === 'killed') {
+  // clang's error is decisive even when the script was stopped (SIGINT came while BCC was
+  // still compiling, under emulation): report the error, not the stop.
+  const compileFailed = /^\/virtual\/main\.c:\d+:\d+: (?:fatal )?error: /m.test(result.compile.stderr);
+  if (result.exit === 'killed' && !compileFailed) {
     return { ...base, status: 'timeout', message: `Ctrl-C(SIGINT) 뒤에도 끝나지 않아 강제로 종료했습니다 (still running after SIGINT: killed, with everything it started)${said ? `: ${clean(said, 300)}` : ''}` };
   }
-  if (result.exit === 'timeout') {
+  if (result.exit === 'timeout' && !compileFailed) {
     return { ...base, status: 'timeout', message: `제한 시간 안에 아무것도 출력하지 않아 중단했습니다 (printed nothing within the time limit: stopped)${said ? `: ${clean(said, 300)}` : ''}` };
   }
   // Where it failed, as a line of the member's own files (bcc-errors.ts): the guest names files

@@ -24,7 +24,7 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'proj-vm-'));
   const kim = path.join(dir, 'projects', 'kim');
   mkdirSync(kim, { recursive: true });
-  for (const f of ['fork.py', 'helper.bpf.c', 'loop.bpf.c', 'null-check.bpf.c', 'include-shadow.bpf.c']) copyFileSync(`test/fixtures/project/broken/${f}`, path.join(kim, f));
+  for (const f of ['fork.py', 'helper.bpf.c', 'loop.bpf.c', 'null-check.bpf.c', 'include-shadow.bpf.c', 'include-loop.bpf.c', 'loop-a.h', 'loop-b.h']) copyFileSync(`test/fixtures/project/broken/${f}`, path.join(kim, f));
   copyFileSync('test/fixtures/project/libbpf-bootstrap/minimal.bpf.c', path.join(kim, 'minimal.bpf.c'));
   copyFileSync('test/fixtures/project/libbpf-bootstrap/minimal.c', path.join(kim, 'minimal.c'));
   // 50 MB of source: refused on the host by its size, never read whole.
@@ -56,11 +56,16 @@ describeNeeding({ missing, required: process.env.STUDY_BOT_REQUIRE_VM === '1', v
     expect(by('minimal.c')).toMatchObject({ status: 'skipped', kind: 'userspace-c' });
     // Broken on purpose: the class and the member's line.
     expect(by('null-check.bpf.c')).toMatchObject({ status: 'rejected', class: 'null-check', line: 23, log: expect.arrayContaining([expect.stringContaining("invalid mem access 'map_value_or_null'")]) });
+    // vmlinux.h first: compiled with the guest's precompiled vmlinux.h; minimal.bpf.c has none.
+    expect(by('null-check.bpf.c')!.steps).toMatchObject({ pch: true });
+    expect(by('minimal.bpf.c')!.steps!.pch).toBeUndefined();
     expect(by('loop.bpf.c')).toMatchObject({ status: 'rejected', class: 'unbounded-loop', line: 16 });
     expect(by('helper.bpf.c')).toMatchObject({ status: 'rejected', class: 'helper-not-allowed', line: 12 });
     // Attacks: refused on the host, or contained in the guest (the programs checked after the
     // fork bomb still got their verdicts, so the guest survived it).
     expect(by('include-shadow.bpf.c')).toMatchObject({ status: 'denied', message: expect.stringContaining('/etc/shadow') });
+    // Two headers that include each other: clang stops, named in the header; later sources still checked.
+    expect(by('include-loop.bpf.c')).toMatchObject({ status: 'compile-error', file: 'projects/kim/loop-a.h', message: expect.stringContaining('#include nested too deeply') });
     expect(by('huge.bpf.c')).toMatchObject({ status: 'denied', message: expect.stringContaining('too large') });
     expect(by('fork.py')).toMatchObject({ status: 'timeout', kind: 'bcc-python' });
     expect(JSON.stringify(report)).not.toContain('root:');

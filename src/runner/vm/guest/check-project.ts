@@ -144,10 +144,14 @@ function runLoader(object: string, limits: Limits): Promise<{ programs: Program[
     let windowMs: number | undefined;
     let done = false;
     let openError: string | undefined;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      finish(`the loader did not finish within ${Math.round(limits.loadMs / 1000)} s`);
-    }, limits.loadMs);
+    // The load limit is for loading and attaching (the verifier's work); once attached, the
+    // window and the workload's slow start under emulation have their own bound.
+    const stopAfter = (ms: number, why: string) =>
+      setTimeout(() => {
+        child.kill('SIGKILL');
+        finish(why);
+      }, ms);
+    let timer = stopAfter(limits.loadMs, `the loader did not finish loading within ${Math.round(limits.loadMs / 1000)} s`);
     const finish = (error?: string) => {
       if (done) return;
       done = true;
@@ -184,6 +188,8 @@ function runLoader(object: string, limits: Limits): Promise<{ programs: Program[
         if (program) program.attachErr = Number(value.err) || 0;
       } else if (typeof value.attached === 'number') {
         if (value.attached === 0) return;
+        clearTimeout(timer);
+        timer = stopAfter(limits.windowMs + 60_000, 'the loader did not stop after the workload window');
         const started = Date.now();
         workloadStarted = true;
         void Promise.all([workload.start(), sleep(limits.windowMs)]).then(() => {
