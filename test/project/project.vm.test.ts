@@ -70,5 +70,5 @@ describeNeeding({ missing, required: process.env.STUDY_BOT_REQUIRE_VM === '1', v
     expect(by('fork.py')).toMatchObject({ status: 'timeout', kind: 'bcc-python' });
     expect(JSON.stringify(report)).not.toContain('root:');
     expect(existsSync(trap)).toBe(false);
-  }, 1.5 * VM_TEST_TIMEOUT); // seven sources compiled one by one under emulation: 558 s here at load 23, snapshot save included
+  }, 1.5 * VM_TEST_TIMEOUT); // eight sources one by one under emulation: 558 s here at load 23 before the precompiled vmlinux.h, 452 s after at load 12-24, snapshot save included
 });
