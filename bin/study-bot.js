@@ -38,6 +38,12 @@ async function loadMain() {
   process.exit(1);
 }
 
+// `study-bot check | head`: the reader went away, which is not an error of the command.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const main = await loadMain();
 main.preferBaselineWasm();
 process.exitCode = await main.main(process.argv.slice(2));
