@@ -61,10 +61,10 @@ export async function benchVerify(): Promise<{ name: string; figures: Record<str
 
 /**
  * Which VM figures to take (STUDY_BOT_BENCH_VM, comma-separated: restored, pooled, nowarm,
- * refill, cold; all by default) and how many runs of each (STUDY_BOT_BENCH_RUNS, 3): one kind
+ * refill, refill-modes, cold; all by default) and how many runs of each (STUDY_BOT_BENCH_RUNS, 3): one kind
  * at a time is what a comparison under a shared machine's load can afford.
  */
-const benchParts = () => new Set((process.env.STUDY_BOT_BENCH_VM ?? 'restored,pooled,nowarm,refill,cold').split(',').map((p) => p.trim()));
+const benchParts = () => new Set((process.env.STUDY_BOT_BENCH_VM ?? 'restored,pooled,nowarm,refill,refill-modes,cold').split(',').map((p) => p.trim()));
 const benchRuns = () => Math.max(1, Math.min(10, Number(process.env.STUDY_BOT_BENCH_RUNS) || 3));
 async function vmFiguresOrSkip(markdown: string): Promise<Record<string, number | string>> {
   if (!readManifest()) return { vm: 'skipped: no runner image (study-bot runner image build)' };
@@ -83,7 +83,7 @@ const load = () => Number(os.loadavg()[0].toFixed(1));
 async function vmFigures(oneLiners: OneLiner[]): Promise<Record<string, number | string>> {
   const vm: Record<string, number | string> = {};
   const noPool = { ...process.env, STUDY_BOT_VM_POOL: '0' };
-  const poolEnv = { ...process.env, STUDY_BOT_VM_POOL: '1', STUDY_BOT_VM_POOL_MAX_MB: '600' };
+  const poolEnv = { ...process.env, STUDY_BOT_VM_POOL: '1', STUDY_BOT_VM_POOL_MAX_MB: '1000' };
   // The saved guest first (made once per runner, by `runner image build` or the first request).
   const saveStart = performance.now();
   const saved = await prepareWarmStarts();
@@ -157,6 +157,8 @@ async function vmFigures(oneLiners: OneLiner[]): Promise<Record<string, number |
     } finally {
       await stopWarmPool();
     }
+  }
+  if (parts.has('refill-modes')) {
     await withPool({ refill: 'never' }, 1, 'vmPooledRefillNever', false);
     await withPool({ refill: 'at-once' }, 1, 'vmPooledRefillAtOnce', false);
   }

@@ -61,7 +61,7 @@ describeVm('/verify through the app started by `npm start`, over real HTTP', () 
     // comment arrives, as a member's request would find it.
     app = await startApp({
       how: 'npm-start', apiPort, secret: SECRET, privateKey, bootTimeoutMs: 400_000,
-      env: { STUDY_BOT_VM_POOL: '1', STUDY_BOT_VM_POOL_MAX_MB: '800', ...(process.env.STUDY_BOT_RUNNER_DIR ? { STUDY_BOT_RUNNER_DIR: process.env.STUDY_BOT_RUNNER_DIR } : {}) },
+      env: { STUDY_BOT_VM_POOL: '1', STUDY_BOT_VM_POOL_MAX_MB: '1000', ...(process.env.STUDY_BOT_RUNNER_DIR ? { STUDY_BOT_RUNNER_DIR: process.env.STUDY_BOT_RUNNER_DIR } : {}) },
     });
     expect(await until(() => (/VM warm pool \S+: a guest is parked/.test(app!.output()) ? true : undefined), 400_000), app.output().slice(-2000)).toBe(true);
     const payload = webhookExample('issue_comment', 'created');

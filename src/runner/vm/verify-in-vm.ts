@@ -454,12 +454,13 @@ export async function stopWarmPool(): Promise<void> {
 export const warmPoolStatus = (): PoolStatus[] => pool?.status() ?? [];
 
 /**
- * What one parked guest holds: QEMU loads its saved state whole, plus QEMU's own memory and,
- * under TCG, the code it has translated (~200 MiB together); a booted guest touches about as
- * much. Without a saved state yet, a third of its memory.
+ * What one parked guest holds: QEMU loads its saved state whole, plus QEMU's own memory, the
+ * guest pages its warm-up touched and, under TCG, the code it translated (parked guests were
+ * seen at 850-870 MiB resident with a 354 MiB state: ~520 MiB more); a booted guest touches
+ * about as much. Without a saved state yet, a third of its memory.
  */
 export function guestBytes(state: string | null, memoryMb: number): number {
-  const overhead = 200 * 1024 * 1024;
+  const overhead = 520 * 1024 * 1024;
   try {
     if (state) return statSync(state).size + overhead;
   } catch {
