@@ -67,8 +67,8 @@ export interface VerifyStudyRepository {
   /** A blob's bytes by its sha (the blob API serves files up to 100 MB; callers check sizes first). */
   readBlob(blobSha: string): Promise<Uint8Array>;
   updateComment(comment: VerifyCommentRef, body: string): Promise<void>;
-  /** Bot comments of the thread a command was written in (an issue, or a commit), every page. */
-  listBotComments(thread: VerifyThread): Promise<{ id: number; body: string }[]>;
+  /** Bot comments of the thread a command was written in (an issue, or a commit), every page; `createdAt` epoch ms */
+  listBotComments(thread: VerifyThread): Promise<{ id: number; body: string; createdAt: number }[]>;
   /** created once: `externalId` finds it again when GitHub fails the create after storing it */
   /** `detailsUrl`: where "Details" leads (the request's comment), else GitHub's default, the app's homepage */
   createCheckRun(sha: string, name: string, title: string, summary: string, externalId: string, detailsUrl?: string): Promise<number>;
@@ -137,9 +137,9 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
       }
     },
     async listBotComments(thread) {
-      const found: { id: number; body: string }[] = [];
-      const keep = (c: { id: number; body?: string | null; user?: { type?: string } | null }) => {
-        if (c.user?.type === 'Bot' && c.body) found.push({ id: c.id, body: c.body });
+      const found: { id: number; body: string; createdAt: number }[] = [];
+      const keep = (c: { id: number; body?: string | null; created_at: string; user?: { type?: string } | null }) => {
+        if (c.user?.type === 'Bot' && c.body) found.push({ id: c.id, body: c.body, createdAt: Date.parse(c.created_at) });
       };
       if (thread.kind === 'issue') {
         for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { ...repo, issue_number: thread.issueNumber, per_page: 100 })) page.data.forEach(keep);

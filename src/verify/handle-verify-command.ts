@@ -114,7 +114,7 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
   const comment = { kind: ctx.source.kind, id: 0 } as { kind: 'issue' | 'commit'; id: number };
   // Decided now and written into the ⏳ comment, so even a restarted bot can tell it is overdue.
   const deadline = ctx.deps.clock.now().getTime() + ctx.config.verify.timeoutMinutes * 60_000;
-  const record: VerifyRecord = { requestId, requester: login, state: 'pending', deadline, lang };
+  const record: VerifyRecord = { requestId, requester: login, state: 'pending', acceptedAt: gate.ticket.startedAt, deadline, lang };
   try {
     await ctx.react('eyes');
     comment.id = await ctx.reply(stampRecord(renderPending({ requestId, requester: login, lang, deadline }), record, seal));
@@ -248,7 +248,7 @@ async function runProject(ctx: CommandContext, a: RunArgs, sha: string, owner: s
 }
 
 async function stop(a: RunArgs, ctx: CommandContext, problem: Bilingual): Promise<void> {
-  const record: VerifyRecord = { requestId: a.requestId, requester: ctx.author.login, state: 'done', deadline: a.deadline, lang: ctx.lang };
+  const record: VerifyRecord = { requestId: a.requestId, requester: ctx.author.login, state: 'done', acceptedAt: a.ticket.startedAt, deadline: a.deadline, lang: ctx.lang };
   await a.deps.gate.finish(a.ticket);
   await a.study.updateComment(a.comment, stampRecord(renderProblem({ lang: ctx.lang, requestId: a.requestId }, problem), record, a.seal));
 }
@@ -264,7 +264,7 @@ async function startJob(ctx: CommandContext, a: RunArgs, what: { path: string; s
       en: 'this bot verifies in a runner repository (actions), which cannot verify a project: project verification needs the bot\'s VM runner (STUDY_BOT_VERIFY_DRIVER=vm).',
     });
   }
-  const record: VerifyRecord = { requestId: a.requestId, requester: ctx.author.login, state: 'pending', deadline: a.deadline, lang };
+  const record: VerifyRecord = { requestId: a.requestId, requester: ctx.author.login, state: 'pending', acceptedAt: a.ticket.startedAt, deadline: a.deadline, lang };
   const view: VerifyView = {
     webOrigin: webOrigin(ctx.commentUrl),
     owner: ctx.repo.owner,

@@ -58,7 +58,7 @@ export async function recoverVerifyRequests(records: readonly RecordedRequest[],
       await deps.publish(r.job, { kind: 'failed', problem: RESTARTED, oneLiners: r.job.oneLiners });
     } else {
       const body = renderProblem({ lang: r.lang ?? 'ko', requestId: r.requestId }, RESTARTED);
-      await deps.study.updateComment(r.comment, stampRecord(body, { requestId: r.requestId, requester: r.requester, state: 'done' }, deps.seal));
+      await deps.study.updateComment(r.comment, stampRecord(body, { requestId: r.requestId, requester: r.requester, state: 'done', ...(r.acceptedAt !== undefined ? { acceptedAt: r.acceptedAt } : {}) }, deps.seal));
     }
     result.closed.push(r.requestId);
   }

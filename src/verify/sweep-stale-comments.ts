@@ -2,7 +2,7 @@ import type { VerifyStudyRepository, VerifyThread } from '../github/verify-study
 import type { Language } from '../config/schema.js';
 import type { LedgerSeal } from '../attendance/ledger-seal.js';
 import { renderAbandoned } from './render-verify.js';
-import { decodeVerifyRecord, stampRecord } from './verify-record.js';
+import { decodeVerifyRecord, recordSitsIn, stampRecord } from './verify-record.js';
 
 export interface SweepArgs {
   study: VerifyStudyRepository;
@@ -32,13 +32,13 @@ export async function sweepStaleComments(a: SweepArgs): Promise<number[]> {
     // `<!-- verify-pending ... -->` can stand in a member's output quoted in a result, and
     // trusting it let one member close out a comment in another's name (issue 17).
     const record = decodeVerifyRecord(comment.body, a.seal);
-    if (!record || record.state !== 'pending') continue;
+    if (!record || record.state !== 'pending' || !recordSitsIn(record, { kind: a.thread.kind, ...comment })) continue;
     const mark = { requestId: record.requestId, requester: record.requester, deadline: record.deadline ?? 0 };
     if (mark.requestId === a.currentRequestId) continue;
     if (mark.requester.toLowerCase() !== a.requester.toLowerCase()) continue;
     if (mark.deadline > a.now && (await a.isPending(mark.requestId))) continue;
     const body = renderAbandoned({ lang: a.lang, requestId: mark.requestId, requester: mark.requester });
-    await a.study.updateComment({ kind: a.thread.kind, id: comment.id }, stampRecord(body, { requestId: mark.requestId, requester: mark.requester, state: 'done' }, a.seal));
+    await a.study.updateComment({ kind: a.thread.kind, id: comment.id }, stampRecord(body, { requestId: mark.requestId, requester: mark.requester, state: 'done', ...(record.acceptedAt !== undefined ? { acceptedAt: record.acceptedAt } : {}) }, a.seal));
     closed.push(comment.id);
   }
   return closed;

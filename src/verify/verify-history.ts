@@ -1,7 +1,7 @@
 import type { LedgerSeal } from '../attendance/ledger-seal.js';
 import type { RecentComment } from '../github/recent-comments.js';
 import { staleAt as staleAtOf, STALE_MARGIN_MS, VerifyGate, type GateSeed } from './access.js';
-import { decodeVerifyRecord, type VerifyRecord } from './verify-record.js';
+import { decodeVerifyRecord, recordSitsIn, type VerifyRecord } from './verify-record.js';
 
 /**
  * What GitHub remembers of the `/verify` requests of one repository: the signed records in the
@@ -20,7 +20,7 @@ export const HISTORY_MS = 24 * 60 * 60_000 + STALE_MARGIN_MS;
 
 /**
  * Records of `comments` written by a bot (and, where GitHub names the app, by this app), that
- * verify under `seal`. Pure.
+ * verify under `seal` and were written for the comment they stand in (recordSitsIn). Pure.
  */
 export function recordedRequests(comments: readonly RecentComment[], seal: LedgerSeal | null, appId: number | null): RecordedRequest[] {
   const byId = new Map<string, RecordedRequest>();
@@ -28,7 +28,7 @@ export function recordedRequests(comments: readonly RecentComment[], seal: Ledge
   for (const c of sorted) {
     if (c.userType !== 'Bot' || (appId !== null && c.appId !== null && c.appId !== appId)) continue;
     const record = decodeVerifyRecord(c.body, seal);
-    if (!record) continue;
+    if (!record || !recordSitsIn(record, c)) continue;
     const first = byId.get(record.requestId);
     if (!first) {
       byId.set(record.requestId, { ...record, startedAt: c.createdAt, comment: { kind: c.kind, id: c.id } });

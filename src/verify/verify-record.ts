@@ -23,6 +23,11 @@ export interface VerifyRecord {
   requestId: string;
   requester: string;
   state: 'pending' | 'done';
+  /**
+   * epoch ms: when the gate accepted the request, just before its ⏳ comment was posted. It ties
+   * the record to that comment (recordSitsIn): a copy pasted into a later comment is not it.
+   */
+  acceptedAt?: number;
   /** the language the request was answered in */
   lang?: 'ko' | 'en';
   /** epoch ms; pending requests only */
@@ -72,6 +77,7 @@ const recordSchema = z.strictObject({
   id: z.string().regex(/^[a-z]{2}\d{1,20}$/),
   by: z.string().min(1).max(100),
   st: z.enum(['p', 'd']),
+  at: z.number().int().optional(),
   lg: z.enum(['ko', 'en']).optional(),
   dl: z.number().int().optional(),
   dr: z.enum(['local', 'actions']).optional(),
@@ -104,6 +110,7 @@ export function encodeVerifyRecord(record: VerifyRecord, seal: LedgerSeal | null
     id: record.requestId,
     by: record.requester,
     st: record.state === 'pending' ? 'p' : 'd',
+    ...(record.acceptedAt !== undefined ? { at: record.acceptedAt } : {}),
     ...(record.lang ? { lg: record.lang } : {}),
     ...(record.deadline !== undefined ? { dl: record.deadline } : {}),
     ...(record.driver ? { dr: record.driver } : {}),
@@ -133,12 +140,35 @@ export function decodeVerifyRecord(body: string, seal: LedgerSeal | null): Verif
     requestId: d.id,
     requester: d.by,
     state: d.st === 'p' ? 'pending' : 'done',
+    ...(d.at !== undefined ? { acceptedAt: d.at } : {}),
     ...(d.lg ? { lang: d.lg } : {}),
     ...(d.dl !== undefined ? { deadline: d.dl } : {}),
     ...(d.dr ? { driver: d.dr } : {}),
     ...(d.job ? { job: d.job as VerifyJob } : {}),
     ...(d.rn ? { run: d.rn } : {}),
   };
+}
+
+/** GitHub's clock may run behind the bot's by this much (the record is stamped before the POST). */
+const CLOCK_SKEW_MS = 2 * 60_000;
+/** The ⏳ is posted right after acceptance; retries of a slow POST stay well inside this. */
+const POST_DELAY_MS = 15 * 60_000;
+
+/**
+ * Whether `record` was written for `comment`, the place it was read from. A signature proves the
+ * bot wrote the block, not that it wrote it there: any workflow can post as a bot (a commit
+ * comment names no app) and anyone with write access can edit a bot's comment, so a block
+ * copied from an old ⏳ would otherwise be a "pending" request again after a restart, and the
+ * close-out would rewrite the old result and its Check Run (the attack review's High 1). A
+ * record is its comment's when the job it names lives in that comment and GitHub created the
+ * comment when the request was accepted (a time no edit changes).
+ */
+export function recordSitsIn(record: VerifyRecord, comment: { kind: 'issue' | 'commit'; id: number; createdAt: number }): boolean {
+  if (record.job && (record.job.comment.kind !== comment.kind || record.job.comment.id !== comment.id)) return false;
+  // Records written before `at` existed carry the gate's ticket once they have a job.
+  const acceptedAt = record.acceptedAt ?? record.job?.ticket.startedAt;
+  if (acceptedAt === undefined || !Number.isFinite(comment.createdAt)) return false;
+  return comment.createdAt >= acceptedAt - CLOCK_SKEW_MS && comment.createdAt <= acceptedAt + POST_DELAY_MS;
 }
 
 /**

@@ -146,14 +146,15 @@ export function mockEyes(scope: nock.Scope, s: Sent, where: 'issue' | 'commit', 
  * The thread's comments, read once per accepted request to close out the member's stale ⏳
  * comments (sweep-stale-comments.ts). `bodies` are bot comments, ids from 900 on.
  */
-export function mockThreadComments(scope: nock.Scope, where: 'issue' | 'commit', bodies: string[]) {
+/** `createdAt` (epoch ms): when GitHub made them, else the example's time. */
+export function mockThreadComments(scope: nock.Scope, where: 'issue' | 'commit', bodies: string[], createdAt?: number) {
   const path = where === 'issue' ? `/repos/${STUDY.owner}/${STUDY.repo}/issues/1/comments` : `/repos/${STUDY.owner}/${STUDY.repo}/commits/6113728f27ae82c7b1a177c8d03f9e96e0adf246/comments`;
   const example = openapiExample<any>(where === 'issue' ? 'issue-comment' : 'commit-comment');
   const bot = { ...example.user, login: 'study-bot[bot]', type: 'Bot' };
   return scope
     .get(path)
     .query({ per_page: '100' })
-    .reply(200, bodies.map((body, i) => ({ ...example, id: 900 + i, body, user: bot })));
+    .reply(200, bodies.map((body, i) => ({ ...example, id: 900 + i, body, user: bot, ...(createdAt !== undefined ? { created_at: new Date(createdAt).toISOString() } : {}) })));
 }
 
 export function mockReply(scope: nock.Scope, s: Sent, where: 'issue' | 'commit', commentId = 1) {

@@ -38,19 +38,20 @@ function fakeGitHub(comments: { id: number; body: string; userType: string }[], 
   return { gh, calls, comments };
 }
 
-const job = (path: string, checkRunId: number) => ({
+/** A job as the bot records it in its ⏳ comment `commentId`, accepted at `acceptedAt`. */
+const job = (path: string, checkRunId: number, commentId: number, acceptedAt: number) => ({
   requestId: 'vr1',
   repo,
   path,
   sha: 'a'.repeat(40),
   oneLiners: [],
-  comment: { kind: 'issue' as const, id: 1 },
+  comment: { kind: 'issue' as const, id: commentId },
   checkRunId,
   view: { webOrigin: 'https://github.com', owner: repo.owner, repo: repo.repo, path, sha: 'a'.repeat(40), requester: 'hong-gildong', requestId: 'vr1', lang: 'ko' as const },
   failureConclusion: 'failure' as const,
   kernelLabel: null,
   kernels: [],
-  ticket: { key: 'k', requestId: 'vr1', startedAt: 0 },
+  ticket: { key: 'k', requestId: 'vr1', startedAt: acceptedAt },
   deadline: 0,
 });
 
@@ -62,7 +63,7 @@ describe('one pass over one repository', () => {
   it('makes the week’s digest with its /verify results; a copied record in someone’s comment does not count as sent', async () => {
     const forged = withRecord('copied', { kind: 'digest', week: 6, final: false, mirrored: [] }, seal);
     const verifyComment: RecentComment = {
-      kind: 'issue', id: 3, body: `${verifyMarker('vr1')}${encodeVerifyRecord({ requestId: 'vr1', requester: 'hong-gildong', state: 'done', job: job('study/week6/hgd.md', 55) as never }, verifySeal)}\ndone`,
+      kind: 'issue', id: 3, body: `${verifyMarker('vr1')}${encodeVerifyRecord({ requestId: 'vr1', requester: 'hong-gildong', state: 'done', job: job('study/week6/hgd.md', 55, 3, w6.digestFrom) as never }, verifySeal)}\ndone`,
       createdAt: w6.digestFrom, login: 'study-bot[bot]', userType: 'Bot', appId: null, association: 'NONE', thread: { kind: 'issue', issueNumber: 9 },
     };
     const { gh, calls, comments } = fakeGitHub([{ id: 1, body: forged, userType: 'User' }], [verifyComment], { 55: 'failure' });

@@ -35,7 +35,11 @@ function attackersResult(): string {
   return stampRecord(body, { requestId: 'ic77', requester: ATTACKER, state: 'done', lang: 'ko' }, seal);
 }
 
-function fakeStudy(comments: { id: number; body: string }[]) {
+/** When the member's ⏳ was accepted and GitHub made its comment. */
+const ACCEPTED = NOW - 25 * 60_000;
+
+function fakeStudy(bodies: { id: number; body: string }[]) {
+  const comments = bodies.map((c) => ({ ...c, createdAt: ACCEPTED }));
   const updates: { id: number; body: string }[] = [];
   const study = {
     listBotComments: async () => comments,
@@ -61,8 +65,8 @@ describe('item 3: the sweep of stale ⏳ comments', () => {
 
   it("still closes out the member's own stale ⏳, by its signed record", async () => {
     const deadline = NOW - 60_000;
-    const pending = stampRecord(renderPending({ requestId: 'ic50', requester: VICTIM, lang: 'ko', deadline }), { requestId: 'ic50', requester: VICTIM, state: 'pending', deadline, lang: 'ko' }, seal);
-    const unsigned = stampRecord(renderPending({ requestId: 'ic51', requester: VICTIM, lang: 'ko', deadline }), { requestId: 'ic51', requester: VICTIM, state: 'pending', deadline, lang: 'ko' }, null);
+    const pending = stampRecord(renderPending({ requestId: 'ic50', requester: VICTIM, lang: 'ko', deadline }), { requestId: 'ic50', requester: VICTIM, state: 'pending', acceptedAt: ACCEPTED, deadline, lang: 'ko' }, seal);
+    const unsigned = stampRecord(renderPending({ requestId: 'ic51', requester: VICTIM, lang: 'ko', deadline }), { requestId: 'ic51', requester: VICTIM, state: 'pending', acceptedAt: ACCEPTED, deadline, lang: 'ko' }, null);
     const { study, updates } = fakeStudy([{ id: 6, body: pending }, { id: 7, body: unsigned }, { id: 5, body: attackersResult() }]);
     expect(await sweep(study)).toEqual([6]);
     expect(decodeVerifyRecord(updates[0]!.body, seal)).toMatchObject({ requestId: 'ic50', requester: VICTIM, state: 'done' });

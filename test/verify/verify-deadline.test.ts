@@ -140,9 +140,9 @@ describe('/verify deadline: no ⏳ left forever', () => {
   it('closes out the member\'s ⏳ comments a restarted bot forgot when they ask again, and only theirs', async () => {
     const time = manualTime();
     const now = time.clock.now().getTime();
-    // as the bot writes a ⏳: with its record (unsigned here: this app has no key)
+    // as the bot writes a ⏳: with its record (unsigned here: this app has no key), accepted when GitHub made the comment
     const pending = (requestId: string, requester: string, deadline: number) =>
-      stampRecord(renderPending({ requestId, requester, lang: 'ko', deadline }), { requestId, requester, state: 'pending', deadline, lang: 'ko' }, null);
+      stampRecord(renderPending({ requestId, requester, lang: 'ko', deadline }), { requestId, requester, state: 'pending', acceptedAt: now - 20 * MINUTE, deadline, lang: 'ko' }, null);
     const mine = pending('ic111', MEMBER, now + 5 * MINUTE); // not yet due, but nobody waits for it
     const overdue = pending('ic112', MEMBER.toLowerCase(), now - MINUTE);
     const someoneElses = pending('ic113', 'kim-cs', now - MINUTE);
@@ -158,7 +158,7 @@ describe('/verify deadline: no ⏳ left forever', () => {
     mockConfig(scope, studyYaml());
     scope.post(`/repos/${STUDY.owner}/${STUDY.repo}/issues/comments/492700400/reactions`).reply(201, openapiExample<any>('reaction'));
     mockReply(scope, s, 'issue', 1);
-    mockThreadComments(scope, 'issue', [mine, overdue, someoneElses, finished, legacy]);
+    mockThreadComments(scope, 'issue', [mine, overdue, someoneElses, finished, legacy], now - 20 * MINUTE);
     mockCommentUpdate(scope, s, 'issue', 900);
     mockCommentUpdate(scope, s, 'issue', 901);
     mockStudyFile(scope);

@@ -262,7 +262,7 @@ describe('/verify after a restart: requests that were pending', () => {
     const started = time.clock.now().getTime();
     // another member's ⏳ whose process died before its Check Run: a record without a job
     const deadline = started + 20 * MINUTE;
-    const earlyBody = stampRecord(renderPending({ requestId: 'ic17', requester: 'kim-cs', lang: 'ko', deadline }), { requestId: 'ic17', requester: 'kim-cs', state: 'pending', deadline, lang: 'ko' }, seal);
+    const earlyBody = stampRecord(renderPending({ requestId: 'ic17', requester: 'kim-cs', lang: 'ko', deadline }), { requestId: 'ic17', requester: 'kim-cs', state: 'pending', acceptedAt: started - MINUTE, deadline, lang: 'ko' }, seal);
 
     time.advance(MINUTE);
     const second = await restartedProcess(time, fakeVerifier());
@@ -291,6 +291,70 @@ describe('/verify after a restart: requests that were pending', () => {
     await second.probot.receive(issueCommentEvent('/verify week1', undefined, 700001));
     await second.settle();
     expect(s2.replies[0]).toContain('⏳ 검증 중…');
+    second.recovery.stop();
+  });
+});
+
+describe('/verify after a restart: a copied record is not a request (attack review, High 1)', () => {
+  // A signature proves the bot wrote a block, not that it wrote it there. A workflow posts as
+  // github-actions[bot] (a commit comment names no app) and anyone with write access edits a
+  // bot's comment: either could carry an old ⏳'s signed block, which a restart would then
+  // close out, rewriting that old request's result and Check Run in its member's name.
+  async function oldPendingBlock(time: ReturnType<typeof manualTime>): Promise<string> {
+    const s = sent();
+    const hanging: Verifier = () => new Promise(() => {});
+    const first = await createTestProbot({ ...attendance, verifier: hanging, clock: time.clock, timer: time.timer });
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockAck(scope, s, 'issue');
+    mockStudyFile(scope);
+    mockCheckRun(scope, s, 4, 0);
+    await first.probot.receive(issueCommentEvent('/verify week1'));
+    for (let i = 0; i < 200 && s.remembered.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(decodeVerifyRecord(s.remembered[0], seal)).toMatchObject({ state: 'pending', job: { checkRunId: 4, comment: { id: 1 } } });
+    return s.remembered[0].split('\n')[0]!;
+  }
+
+  it('two days on, neither a workflow\'s commit comment nor an edited bot comment holding the block rewrites anything', async () => {
+    const time = manualTime();
+    const block = await oldPendingBlock(time);
+    // the request was answered long ago; its own comment is older than the history read
+    time.advance(48 * 60 * MINUTE);
+    const now = time.clock.now().getTime();
+    const second = await restartedProcess(time, fakeVerifier());
+    const reads = mockRecoveryStart();
+    const commitExample = openapiExample<any>('commit-comment');
+    const byActions = {
+      ...commitExample, id: 88, body: `${block}\n⏳`, created_at: new Date(now - MINUTE).toISOString(), updated_at: new Date(now - MINUTE).toISOString(),
+      user: { ...commitExample.user, login: 'github-actions[bot]', type: 'Bot' },
+    };
+    // a real bot comment of this app (an attendance reply, say), edited to hold the block
+    const edited = listed(50, `${block}\n✅ 출석`, now - 60 * MINUTE);
+    mockVerifyHistory(reads, [edited], [byActions]);
+    const result = await second.recovery.runOnce();
+    // nothing was closed out: no PATCH of comment 1, 50 or 88, nor of Check Run 4 (nock refuses unmocked calls)
+    expect(result?.errors).toEqual([]);
+    expect(result?.reconciled?.others.verify ?? []).toEqual([]);
+    second.recovery.stop();
+  });
+
+  it('the real comment still counts when the block stands where it was written, at the time it was written', async () => {
+    const time = manualTime();
+    const accepted = time.clock.now().getTime();
+    const block = await oldPendingBlock(time);
+    time.advance(MINUTE);
+    const second = await restartedProcess(time, fakeVerifier());
+    const reads = mockRecoveryStart();
+    // the same block in another bot comment of the same minute is still not that request's
+    mockVerifyHistory(reads, [listed(1, `${block}\n⏳`, accepted), listed(2, `${block}\n⏳`, accepted)]);
+    const closed = sent();
+    mockCommentUpdate(reads, closed, 'issue', 1);
+    mockCheckRunUpdate(reads, closed, 4);
+    const result = await second.recovery.runOnce();
+    expect(result?.errors).toEqual([]);
+    expect(result?.reconciled?.others.verify).toEqual([`${STUDY.owner}/${STUDY.repo}: ic492700400`]);
+    expect(closed.commentUpdates).toHaveLength(1);
     second.recovery.stop();
   });
 });
