@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import { collectProject, type ProjectFiles } from './collect-sources.js';
+import type { CollectedProject, ProjectFiles } from './collect-sources.js';
+import { collectInline, type ProjectCollector } from './collect-round.js';
 import { MAX_PROJECT_FILE_BYTES } from './project-request.js';
 import type { ProjectEntry } from './project-report.js';
 
@@ -16,6 +17,9 @@ import type { ProjectEntry } from './project-report.js';
  * includes, objects, the 10 MB vmlinux.h, which the guest makes from its own kernel's BTF),
  * a file over MAX_PROJECT_FILE_BYTES, anything past MAX_FETCHED_FILES or MAX_FETCHED_BYTES.
  * Each of those that the collector wanted gets a finding saying so.
+ *
+ * `collect` runs each round: inline by default; the bot passes its worker pool's, since a round
+ * over a large folder is too much work for the event loop (collect-round.ts).
  */
 export interface ListedFile {
   path: string;
@@ -31,6 +35,8 @@ const MAX_ROUNDS = 18;
 
 export interface FetchedProject {
   files: ProjectFiles;
+  /** the collector's verdict on everything that was downloaded (its last round) */
+  collected: CollectedProject;
   /** Files the collector wanted and that were not downloaded, with why (Korean, then English). */
   notRead: Map<string, string>;
   /** The listing had more than MAX_LISTED_FILES files: only the first were looked at. */
@@ -59,30 +65,25 @@ export async function fetchProjectFiles(
   root: string,
   listing: readonly ListedFile[],
   download: (path: string) => Promise<Uint8Array>,
+  collect: ProjectCollector = collectInline,
 ): Promise<FetchedProject> {
   const inside = listing.filter((f) => root === '' || f.path.startsWith(`${root}/`));
   inside.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const listed = inside.slice(0, MAX_LISTED_FILES);
+  const listed = inside.slice(0, MAX_LISTED_FILES).map((f) => ({ path: f.path, size: f.size }));
   const sizes = new Map(listed.map((f) => [f.path, f.size]));
   const bytes = new Map<string, Uint8Array>();
   const notRead = new Map<string, string>();
-  const asked = new Set<string>();
   /** Not downloaded and not worth a finding (a Makefile, a compiled program): "not an eBPF source". */
   const ignored = new Set<string>();
   let total = 0;
   const files: ProjectFiles = {
     list: () => listed,
-    read(path, maxBytes) {
-      const got = bytes.get(path);
-      if (got) return got.subarray(0, maxBytes);
-      if (!notRead.has(path) && !ignored.has(path)) asked.add(path);
-      return null;
-    },
+    read: (path, maxBytes) => bytes.get(path)?.subarray(0, maxBytes) ?? null,
   };
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    asked.clear();
-    collectProject(root, files);
-    const wanted = [...asked].filter((p) => sizes.has(p) && !bytes.has(p));
+  const round = (final: boolean) => collect({ root, listed, contents: [...bytes], withheld: [...notRead.keys(), ...ignored], final });
+  let last = await round(false);
+  for (let rounds = 1; rounds <= MAX_ROUNDS; rounds++) {
+    const wanted = last.asked.filter((p) => !bytes.has(p));
     if (wanted.length === 0) break;
     wanted.sort((a, b) => priority(a) - priority(b) || (a < b ? -1 : 1));
     for (const path of wanted) {
@@ -98,8 +99,11 @@ export async function fetchProjectFiles(
         total += Math.min(got.length, size);
       }
     }
+    // The verdict on what was just downloaded (and, unless it asks again, the last one).
+    last = await round(rounds === MAX_ROUNDS);
   }
-  return { files, notRead, cut: inside.length > listed.length, fetched: { files: bytes.size, bytes: total } };
+  const collected = last.collected ?? (await round(true)).collected!;
+  return { files, collected, notRead, cut: inside.length > listed.length, fetched: { files: bytes.size, bytes: total } };
 }
 
 /**

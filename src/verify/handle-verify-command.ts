@@ -12,6 +12,7 @@ import { MAX_REQUEST_ONELINERS } from '../runner/one-liner-schema.js';
 import { decideAccess, VerifyGate, type GateTicket } from './access.js';
 import type { ProjectJob, Remember, VerifyDriver, VerifyJob } from './drivers/types.js';
 import { readProject } from './read-project.js';
+import type { ProjectCollector } from '../project/collect-round.js';
 import { PROJECT_CHECK_RUN_NAME } from './render-verify-project.js';
 import type { OneLiner } from '../oneliners/types.js';
 import { submissionRule } from '../config/schema.js';
@@ -28,6 +29,8 @@ export interface VerifyCommandDeps {
   driverFor(ctx: CommandContext, kernels: string[]): VerifyDriver | { problem: Bilingual };
   /** the note's one-liners, read in a worker within a budget (never on the event loop) */
   extract(markdown: string): Promise<ExtractOutcome>;
+  /** where `/verify project` classifies the folder it read (the worker pool; inline when not given) */
+  collect?: ProjectCollector;
   /** requests still waited for (the actions driver's pending runs, in any replica sharing them) */
   isPending?(requestId: string): Promise<boolean>;
   /**
@@ -233,7 +236,7 @@ async function readNote(ctx: CommandContext, a: RunArgs, sha: string): Promise<{
  * the week's note was not run, said too when there is no project either.
  */
 async function runProject(ctx: CommandContext, a: RunArgs, sha: string, owner: string, noteProblem: Bilingual | null): Promise<void> {
-  const project = await readProject(a.study, ctx.config, owner, sha);
+  const project = await readProject(a.study, ctx.config, owner, sha, a.deps.collect);
   if (!project.ok) {
     return stop(a, ctx, noteProblem ? { ko: `${noteProblem.ko} 프로젝트도 확인했습니다: ${project.problem.ko}`, en: `${noteProblem.en} I looked at the project too: ${project.problem.en}` } : project.problem);
   }

@@ -2,10 +2,12 @@ import type { StudyConfig } from '../config/schema.js';
 import type { VerifyStudyRepository } from '../github/verify-study-repository.js';
 import type { Bilingual } from '../i18n/pick.js';
 import { studyPaths } from '../paths/study-paths.js';
-import { collectProject, type CollectedProject } from '../project/collect-sources.js';
+import type { CollectedProject } from '../project/collect-sources.js';
+import type { ProjectCollector } from '../project/collect-round.js';
 import { fetchProjectFiles, MAX_LISTED_FILES, withNotRead } from '../project/fetch-project-files.js';
 import type { Member } from '../config/schema.js';
 import { resolveProjectTarget } from './resolve-project-target.js';
+import { CollectOverBudget } from '../worker/check-in-worker.js';
 
 export type ReadProject =
   | { ok: true; root: string; member: Member | null; collected: CollectedProject; read: { listed: number; files: number; bytes: number }; notes: Bilingual[] }
@@ -15,8 +17,15 @@ export type ReadProject =
  * A member's project folder at one commit, read from GitHub for `/verify project`: the tree
  * (one request, `recursive=1`), the folder that is theirs, and only the blobs the collector
  * wants, within its caps (fetch-project-files.ts). Nothing here compiles or runs anything.
+ * `collect`: where the collector's rounds run (the bot's worker pool; inline when not given).
  */
-export async function readProject(study: Pick<VerifyStudyRepository, 'listFiles' | 'readBlob'>, config: StudyConfig, login: string, sha: string): Promise<ReadProject> {
+export async function readProject(
+  study: Pick<VerifyStudyRepository, 'listFiles' | 'readBlob'>,
+  config: StudyConfig,
+  login: string,
+  sha: string,
+  collect?: ProjectCollector,
+): Promise<ReadProject> {
   const root = studyPaths(config).projectRoot.split('/')[0] ?? '';
   const wanted = (top: string) => root === '' || top === root || /^projects?$/i.test(top);
   const listing = await study.listFiles(sha, wanted);
@@ -24,8 +33,14 @@ export async function readProject(study: Pick<VerifyStudyRepository, 'listFiles'
   if (!target.ok) return target;
   const folder = target.folder;
   const shas = new Map(listing.files.map((f) => [f.path, f.sha]));
-  const fetched = await fetchProjectFiles(folder, listing.files, (path) => study.readBlob(shas.get(path)!));
-  const collected = collectProject(folder, fetched.files);
+  let fetched;
+  try {
+    fetched = await fetchProjectFiles(folder, listing.files, (path) => study.readBlob(shas.get(path)!), collect);
+  } catch (error) {
+    if (error instanceof CollectOverBudget) return { ok: false, problem: error.problem };
+    throw error;
+  }
+  const collected = fetched.collected;
   collected.entries = withNotRead(collected.entries, fetched.notRead);
   const listed = fetched.files.list().length;
   const notes: Bilingual[] = [];

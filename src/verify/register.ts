@@ -6,7 +6,7 @@ import { ourAppId, type Octokit, type RepoRef } from '../github/octokit.js';
 import { recentComments } from '../github/recent-comments.js';
 import { octokitForRepository, parseRepoRef, runnerRepository } from '../github/verify-runner-repository.js';
 import { verifyStudyRepository } from '../github/verify-study-repository.js';
-import { extractOneLinersInWorker } from '../worker/check-in-worker.js';
+import { collectProjectInWorker, extractOneLinersInWorker } from '../worker/check-in-worker.js';
 import { MAX_REQUEST_ONELINERS } from '../runner/one-liner-schema.js';
 import { VerifyGate } from './access.js';
 import { actionsDriver } from './drivers/actions-driver.js';
@@ -122,6 +122,7 @@ export function registerVerify(app: Probot, deps: AppDeps, commands: CommandHand
         gate,
         driverFor,
         extract: (markdown) => extractOneLinersInWorker(markdown, { limit: MAX_REQUEST_ONELINERS }),
+        collect: collectProjectInWorker(),
         isPending: (id) => pending.has(id),
         sealFor,
         recover: async (c) => {

@@ -5,7 +5,8 @@ import { sharedCheckPool } from './shared-pool.js';
 import { complexityFinding, overBudgetFinding } from './budget-findings.js';
 import type { Bilingual } from '../i18n/pick.js';
 import type { OneLiner } from '../oneliners/types.js';
-import type { CheckTask, ExtractedOneLiners, ExtractTask } from './worker-entry.js';
+import type { CheckTask, CollectTask, ExtractedOneLiners, ExtractTask } from './worker-entry.js';
+import type { CollectedRound, ProjectCollector } from '../project/collect-round.js';
 
 /**
  * The largest note checked inline: a real week note is 2-20 KB; past the pre-scan, remark is
@@ -60,4 +61,29 @@ export async function extractOneLinersInWorker(markdown: string, options: { pool
   const outcome: TaskOutcome<ExtractedOneLiners> = await (options.pool ?? sharedCheckPool()).run(task);
   if (outcome.ok) return { ok: true, oneLiners: outcome.value.oneLiners, total: outcome.value.total };
   return { ok: false, problem: { ko: overBudgetFinding(outcome, 'ko').message, en: overBudgetFinding(outcome, 'en').message }, line: null };
+}
+
+/** A project's collection that went over the pool's budget: why, in both languages. */
+export class CollectOverBudget extends Error {
+  constructor(readonly problem: Bilingual) {
+    super(problem.en);
+  }
+}
+
+/**
+ * The collector's rounds (collect-round.ts) in the pool: the bot reads a member's project for
+ * `/verify project` with it, so classifying thousands of files never holds the event loop.
+ * A round over budget throws CollectOverBudget.
+ */
+export function collectProjectInWorker(options: { pool?: BudgetedPool } = {}): ProjectCollector {
+  return async (snapshot) => {
+    const task: CollectTask = { kind: 'collect-project', snapshot };
+    const outcome: TaskOutcome<CollectedRound> = await (options.pool ?? sharedCheckPool()).run(task);
+    if (outcome.ok) return outcome.value;
+    const why = outcome.reason === 'timeout' ? { ko: `시간 제한(${outcome.detail})`, en: `the time limit (${outcome.detail})` } : outcome.reason === 'memory' ? { ko: '메모리 한도', en: 'the memory limit' } : { ko: `내부 오류(${outcome.detail})`, en: `an internal error (${outcome.detail})` };
+    throw new CollectOverBudget({
+      ko: `프로젝트 폴더를 살펴보다가 ${why.ko}에 걸려 실행하지 못했습니다. 폴더에 eBPF 소스가 아닌 큰 파일이나 파일 수천 개가 있다면 정리해 주세요.`,
+      en: `looking through the project folder hit ${why.en}, so nothing was run. If the folder holds thousands of files or large files that are not eBPF sources, tidy it up.`,
+    });
+  };
 }

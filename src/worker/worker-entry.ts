@@ -4,6 +4,7 @@ import { extractOneLiners } from '../oneliners/extract-oneliners.js';
 import type { OneLiner } from '../oneliners/types.js';
 import { loadShellParser } from '../oneliners/shell-parser.js';
 import { checkMarkdownSync, type MarkdownCheckInput, type MarkdownCheckResult } from '../rubric/check-markdown.js';
+import { collectRound, type CollectedRound, type ProjectSnapshot } from '../project/collect-round.js';
 
 /**
  * The module every pool worker runs: loads the rubric engine and the bash grammar once,
@@ -34,7 +35,13 @@ export interface ExtractedOneLiners {
   total: number;
 }
 
-export type WorkerTask = CheckTask | ExtractTask;
+/** `/verify project`: one round of the collector over a project folder read from GitHub. */
+export interface CollectTask {
+  kind: 'collect-project';
+  snapshot: ProjectSnapshot;
+}
+
+export type WorkerTask = CheckTask | ExtractTask | CollectTask;
 
 const STACK_OVERFLOW = /Maximum call stack size exceeded/;
 
@@ -53,8 +60,8 @@ async function extractTask({ markdown, limit }: ExtractTask): Promise<ExtractedO
   return { oneLiners: limit === undefined ? all : all.slice(0, limit), total: all.length };
 }
 
-const run = async (task: WorkerTask): Promise<MarkdownCheckResult | ExtractedOneLiners> =>
-  task.kind === 'extract-oneliners' ? extractTask(task) : checkTask(task);
+const run = async (task: WorkerTask): Promise<MarkdownCheckResult | ExtractedOneLiners | CollectedRound> =>
+  task.kind === 'extract-oneliners' ? extractTask(task) : task.kind === 'collect-project' ? collectRound(task.snapshot) : checkTask(task);
 
 const port = parentPort;
 if (port) {
