@@ -30,12 +30,14 @@ export interface RunOneLinersOptions {
   env?: NodeJS.ProcessEnv;
   /** Epoch ms: in a VM, nothing waits or runs past it (the `/verify` request's deadline). */
   until?: number;
+  /** Who asked (the gate's key): the VM slots take members in turn. */
+  owner?: string;
 }
 
 export async function runOneLiners(oneLiners: OneLiner[], opts: RunOneLinersOptions): Promise<VerifyReport> {
   if (opts.isolation === 'vm') {
     const { verifyInVm } = await import('./vm/verify-in-vm.js');
-    return verifyInVm(oneLiners, { kernels: opts.kernels, file: opts.file, windowMs: opts.windowMs, env: opts.env, until: opts.until });
+    return verifyInVm(oneLiners, { kernels: opts.kernels, file: opts.file, windowMs: opts.windowMs, env: opts.env, until: opts.until, ...(opts.owner ? { owner: opts.owner } : {}) });
   }
   if (opts.kernels?.length) {
     throw new Error(`호스트는 자기 커널에서만 실행합니다: --kernel은 VM에서만 쓸 수 있습니다 (the host runs on its own kernel only; --kernel needs the VM)`);

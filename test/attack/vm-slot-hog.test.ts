@@ -101,8 +101,8 @@ const MINUTE = 60_000;
 /** verify.timeoutMinutes's default: the request's deadline, which the local driver passes as `until` */
 const TIMEOUT_MS = 20 * MINUTE;
 
-describe('attack 2: one member holds the VM runner for whole requests', () => {
-  it.fails('HIGH (open): a member asking a minute after a hostile request waits for its whole 20 min deadline and gets a VM with 1 min left', async () => {
+describe('attack 2: one member held the VM runner for whole requests', () => {
+  it('HIGH (fixed): a member asking a minute after a hostile request gets the next VM within 5 min, with its full time', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const env = { STUDY_BOT_VM_ACCEL: 'tcg', STUDY_BOT_VM_SLOTS: '1', STUDY_BOT_VM_SNAPSHOT: '0', STUDY_BOT_VM_POOL: '0' };
     const agentSource = '/* stand-in agent: the stand-in QEMU answers for it */';
@@ -112,10 +112,10 @@ describe('attack 2: one member holds the VM runner for whole requests', () => {
     const t0 = Date.now();
 
     // `/verify week1 --kernel 6.1.0-57 --kernel 6.1.0-47`: both VMs queue at once.
-    const attacker = verifyInVm(attackerLines, { runnerDir, env, agentSource, kernels: KERNELS, file: vm.hostileFile, until: t0 + TIMEOUT_MS });
+    const attacker = verifyInVm(attackerLines, { runnerDir, env, agentSource, kernels: KERNELS, file: vm.hostileFile, until: t0 + TIMEOUT_MS, owner: 'o/study#mallory' });
     await vi.advanceTimersByTimeAsync(MINUTE);
     // Another member's ordinary /verify, a minute later.
-    const victim = verifyInVm(victimLines, { runnerDir, env, agentSource, file: 'study/week1/victim.md', until: Date.now() + TIMEOUT_MS });
+    const victim = verifyInVm(victimLines, { runnerDir, env, agentSource, file: 'study/week1/victim.md', until: Date.now() + TIMEOUT_MS, owner: 'o/study#kim-cs' });
     await vi.advanceTimersByTimeAsync(2 * TIMEOUT_MS);
     const [attackerReport, victimReport] = await Promise.all([attacker, victim]);
 
@@ -123,12 +123,16 @@ describe('attack 2: one member holds the VM runner for whole requests', () => {
     const victimVm = vm.started.find((s) => s.file === 'study/week1/victim.md');
     const waited = victimVm ? victimVm.at - (t0 + MINUTE) : Number.POSITIVE_INFINITY;
     const said = `attacker held the only VM ${(attackerHeld / MINUTE).toFixed(1)} min (${attackerReport.kernels?.length ?? 1} VMs); victim waited ${(waited / MINUTE).toFixed(1)} min and got a VM deadline of ${((victimVm?.deadlineMs ?? 0) / 1000).toFixed(0)} s; victim's results: ${victimReport.results.map((r) => `${r.status}: ${r.message.slice(0, 80)}`).join(' | ')}`;
-    // What holds today (the mechanism): the attacker's VMs ran until the request's deadline.
-    expect(attackerHeld, said).toBeGreaterThanOrEqual(TIMEOUT_MS - 1_000);
-    // The hole (seen: attacker 20.0 min with 2 VMs; victim waited 19.0 min, VM deadline 60 s):
-    // the other member's small request does not start within 5 minutes. One asking 30 s after
-    // the attacker gets 30 s of VM, less than a small request takes here.
+    // Before the fix (seen: attacker 20.0 min with 2 VMs; victim waited 19.0 min, VM deadline
+    // 60 s): one VM ran to the request's deadline, and the attacker's second kernel went first.
+    // Now a VM runs at most 5 min (vmMaxMs) and the attacker's second VM waits behind the victim.
+    for (const s of vm.started.filter((v) => v.file === vm.hostileFile)) expect(s.deadlineMs, said).toBeLessThanOrEqual(5 * MINUTE);
+    expect(vm.started.map((v) => v.file), said).toEqual([vm.hostileFile, 'study/week1/victim.md', vm.hostileFile]);
     expect(waited, said).toBeLessThan(5 * MINUTE);
+    expect(victimVm!.deadlineMs, said).toBeGreaterThan(2 * vm.honestMs);
+    // the attacker is told why their VM stopped, and what to do
+    expect(attackerReport.results[0]!.message).toContain('최대 5분');
+    expect(attackerReport.results[0]!.message).toContain('split the request');
     expect(victimReport.results.map((r) => r.status), said).toEqual(['ok', 'ok', 'ok']);
   });
 });

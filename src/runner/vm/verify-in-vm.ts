@@ -44,7 +44,27 @@ export interface VmVerifyOptions {
    * gate lets them ask again): no VM waits or runs past it.
    */
   until?: number;
+  /** Who asked (the gate's key): the slots take members in turn (VmSlots). */
+  owner?: string;
 }
+
+/**
+ * The longest one VM may run, whatever its request carries: the runner has one slot on a small
+ * host, and a VM that never answers (a root program in the guest can see to that) held it for
+ * the request's whole 20 minutes, so the member who asked next waited that long. Under full
+ * emulation 5 minutes is several times what a note's one-liners or a project of a few
+ * programs take here (docs/verify.md); a bigger request is told to split itself.
+ * STUDY_BOT_VM_MAX_SECONDS overrides it (30-3600).
+ */
+export function vmMaxMs(accel: Accel, env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.STUDY_BOT_VM_MAX_SECONDS);
+  if (Number.isInteger(seconds) && seconds >= 30 && seconds <= 3600) return seconds * 1000;
+  return accel === 'kvm' ? 120_000 : 300_000;
+}
+
+/** What a VM stopped at the cap (not its own computed deadline) says, with what to do. */
+const cappedNote = (capMs: number) =>
+  ` VM 한 대는 다른 멤버의 차례를 위해 최대 ${Math.round(capMs / 60_000)}분 실행합니다: 나누어 요청해 주세요 (one VM runs at most ${Math.round(capMs / 60_000)} min so others get their turn: split the request).`;
 
 /** How long things take on each kind of VM: full emulation compiles ~8x slower (RUNNER.md). */
 const TIMING: Record<Accel, { bootMs: number; attachTimeoutMs: number; graceMs: number; restoreReadyMs: number }> = {
@@ -84,11 +104,15 @@ export function vmSettings(env: NodeJS.ProcessEnv = process.env): { cpus: number
  */
 export class VmSlots {
   private running = 0;
-  private readonly waiting: { go: () => void }[] = [];
-  async run<T>(limit: number, task: () => Promise<T>, until?: number): Promise<T> {
+  /** VMs running per owner */
+  private readonly held = new Map<string, number>();
+  /** when each owner was last given a slot */
+  private readonly lastGranted = new Map<string, number>();
+  private readonly waiting: { owner: string; go: () => void }[] = [];
+  async run<T>(limit: number, task: () => Promise<T>, until?: number, owner = ''): Promise<T> {
     if (this.running >= limit) {
       await new Promise<void>((resolve, reject) => {
-        const entry = { go: () => { if (timer) clearTimeout(timer); resolve(); } };
+        const entry = { owner, go: () => { if (timer) clearTimeout(timer); resolve(); } };
         const timer = until === undefined ? null : setTimeout(() => {
           this.waiting.splice(this.waiting.indexOf(entry), 1);
           reject(new VmDeadlineError());
@@ -96,13 +120,36 @@ export class VmSlots {
         this.waiting.push(entry);
       });
     } else this.running++;
+    this.held.set(owner, (this.held.get(owner) ?? 0) + 1);
+    this.lastGranted.set(owner, Date.now());
     try {
       return await task();
     } finally {
-      const next = this.waiting.shift();
+      const left = (this.held.get(owner) ?? 1) - 1;
+      if (left > 0) this.held.set(owner, left);
+      else this.held.delete(owner);
+      const next = this.next();
       if (next) next.go();
       else this.running--;
     }
+  }
+
+  /**
+   * The next waiter: members take turns. Whoever holds no VM now goes first, and among them
+   * whoever was served longest ago (never, for a newcomer); first come among equals. A member's
+   * second kernel (`--kernel` twice queues both at once) or their next request never goes
+   * before another member who is waiting (the attack review's High: one member held the only
+   * slot for whole requests).
+   */
+  private next(): { owner: string; go: () => void } | undefined {
+    let best = -1;
+    let bestKey: [number, number] = [Infinity, Infinity];
+    this.waiting.forEach((w, i) => {
+      const key: [number, number] = [this.held.has(w.owner) ? 1 : 0, this.lastGranted.get(w.owner) ?? -Infinity];
+      if (best < 0 || key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) [best, bestKey] = [i, key];
+    });
+    if (this.lastGranted.size > 1_000) this.lastGranted.clear(); // a bound, not a memory of everyone ever served
+    return best < 0 ? undefined : this.waiting.splice(best, 1)[0];
   }
 }
 
@@ -244,7 +291,9 @@ async function runOnKernel(
   const timing = TIMING[choice.accel];
   const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
   const batches = Math.ceil(sent.length / BATCH_SIZE);
-  const deadlineMs = opts.deadlineMs ?? timing.bootMs + batches * (timing.attachTimeoutMs + windowMs + timing.graceMs + 5_000);
+  const needed = timing.bootMs + batches * (timing.attachTimeoutMs + windowMs + timing.graceMs + 5_000);
+  const capMs = vmMaxMs(choice.accel, opts.env);
+  const deadlineMs = opts.deadlineMs ?? Math.min(needed, capMs);
   let launched: BootResult;
   try {
     launched = await requestBoot({ kernel, manifest, dir, choice, agent, opts, sent, deadlineMs });
@@ -253,7 +302,7 @@ async function runOnKernel(
     sent.forEach((oneLiner, k) => (results[toRun[k]!] = baseResult(oneLiner, 'runner-error', error.message, 0)));
     return { runner, results, durationMs: Date.now() - startedAt };
   }
-  const accepted = acceptGuestResults(launched, sent, launched.deadlineMs);
+  const accepted = acceptGuestResults(launched, sent, launched.deadlineMs, launched.deadlineMs >= capMs && opts.deadlineMs === undefined ? cappedNote(capMs) : '');
   accepted.forEach((result, k) => (results[toRun[k]!] = result));
   const durationMs = Date.now() - startedAt;
   return { runner: { ...runner, vmStart: launched.start, ...vmTiming(launched, accepted, durationMs) }, results, durationMs };
@@ -295,6 +344,7 @@ function requestBoot(r: { kernel: KernelEntry; manifest: RunnerManifest; dir: st
     warm: !r.opts.agentSource,
     ...(r.opts.nowMs === undefined ? {} : { nowMs: r.opts.nowMs }),
     ...(r.opts.until === undefined ? {} : { until: r.opts.until }),
+    ...(r.opts.owner === undefined ? {} : { owner: r.opts.owner }),
   });
 }
 
@@ -316,6 +366,8 @@ interface BootRequest {
   nowMs?: number;
   /** Epoch ms: the VM neither waits for a slot nor runs past it (VmVerifyOptions.until). */
   until?: number;
+  /** Who asked (VmVerifyOptions.owner). */
+  owner?: string;
 }
 
 /** A VM's run, how it started (parked in the warm pool, restored from the saved guest, or booted), and the deadline it had. */
@@ -334,7 +386,7 @@ async function bootGuest(req: BootRequest): Promise<BootResult> {
     const left = leftOf();
     if (left <= 0) throw new VmDeadlineError();
     return { ...(await bootNow({ ...req, deadlineMs: left }, settings)), deadlineMs: left };
-  }, req.until);
+  }, req.until, req.owner);
 }
 
 function requestLine(req: BootRequest): string {
@@ -577,11 +629,11 @@ function sweepStaleTemp(): void {
  * The guest's results, checked: one per one-liner sent, in order, within size caps. The
  * command, line and heading come from the host's own one-liners, never from the guest.
  */
-export function acceptGuestResults(launched: LaunchResult, sent: OneLiner[], deadlineMs: number): VerifyResult[] {
+export function acceptGuestResults(launched: LaunchResult, sent: OneLiner[], deadlineMs: number, cappedBy = ''): VerifyResult[] {
   const failAll = (message: string): VerifyResult[] => sent.map((oneLiner) => baseResult(oneLiner, 'runner-error', message, 0));
   if (launched.overflowed) return failAll('VM이 콘솔에 너무 많이 써서 중단했습니다 (the VM wrote too much to its console and was stopped).');
   if (launched.timedOut) {
-    return failAll(`VM이 제한 시간 ${Math.round(deadlineMs / 1000)}초 안에 끝나지 않아 중단했습니다 (the VM did not finish within ${Math.round(deadlineMs / 1000)} s and was stopped).`);
+    return failAll(`VM이 제한 시간 ${Math.round(deadlineMs / 1000)}초 안에 끝나지 않아 중단했습니다 (the VM did not finish within ${Math.round(deadlineMs / 1000)} s and was stopped).${cappedBy}`);
   }
   if (!launched.frame.ok) {
     const why = launched.frame.reason === 'several-frames' ? ' (결과가 여러 개: several results)' : launched.frame.reason === 'bad-frame' ? ' (결과가 깨짐: a broken result)' : '';
@@ -655,25 +707,27 @@ export async function verifyProjectInVm(project: ProjectPayload, scripts: OneLin
   const sent = scripts.slice(0, MAX_REQUEST_ONELINERS);
   const perSource = project.sources.reduce((sum, s) => sum + (s.kind === 'bcc-python' ? limits.pythonMs : limits.compileMs + limits.loadMs) + limits.windowMs, 0);
   const perScripts = sent.length ? timing.attachTimeoutMs + (opts.windowMs ?? DEFAULT_WINDOW_MS) + timing.graceMs : 0;
-  const deadlineMs = opts.deadlineMs ?? Math.min(MAX_PROJECT_DEADLINE_MS, timing.bootMs + perScripts + perSource + 30_000);
+  const capMs = Math.min(MAX_PROJECT_DEADLINE_MS, vmMaxMs(choice.accel, opts.env));
+  const deadlineMs = opts.deadlineMs ?? Math.min(capMs, timing.bootMs + perScripts + perSource + 30_000);
+  const capped = opts.deadlineMs === undefined && deadlineMs >= capMs ? cappedNote(capMs) : '';
   return Promise.all(
     kernels.map(async (kernel) => {
       const startedAt = Date.now();
       const launched = await requestBoot({ kernel, manifest, dir, choice, agent, opts, sent, deadlineMs, project: { ...project, limits } });
       const runner: RunnerInfoSummary = { ...runnerOf(kernel, manifest, choice.accel), vmStart: launched.start };
-      const scriptResults = sent.length ? acceptGuestResults(launched, sent, deadlineMs) : [];
+      const scriptResults = sent.length ? acceptGuestResults(launched, sent, launched.deadlineMs, capped) : [];
       const value = launched.frame.ok ? (launched.frame.value as { project?: unknown } | null) : null;
       const parsed = guestProjectReportSchema.safeParse(value && typeof value === 'object' ? value.project : undefined);
-      const failure = parsed.success ? null : projectFailure(launched, deadlineMs, value);
+      const failure = parsed.success ? null : projectFailure(launched, launched.deadlineMs, value, capped);
       return { runner, scripts: scriptResults, project: parsed.success ? parsed.data : null, failure, durationMs: Date.now() - startedAt };
     }),
   );
 }
 
-function projectFailure(launched: LaunchResult, deadlineMs: number, value: unknown): string {
+function projectFailure(launched: LaunchResult, deadlineMs: number, value: unknown, cappedBy: string): string {
   if (launched.overflowed) return 'VM이 콘솔에 너무 많이 써서 중단했습니다 (the VM wrote too much to its console and was stopped).';
   if (launched.timedOut) {
-    return `VM이 제한 시간 ${Math.round(deadlineMs / 1000)}초 안에 끝나지 않아 중단했습니다 (the VM did not finish within ${Math.round(deadlineMs / 1000)} s and was stopped).`;
+    return `VM이 제한 시간 ${Math.round(deadlineMs / 1000)}초 안에 끝나지 않아 중단했습니다 (the VM did not finish within ${Math.round(deadlineMs / 1000)} s and was stopped).${cappedBy}`;
   }
   if (value && typeof value === 'object' && typeof (value as { error?: unknown }).error === 'string') {
     return `VM 안의 에이전트가 실패했습니다 (the agent inside the VM failed): ${cap(redactSecrets((value as { error: string }).error), MAX_MESSAGE)}`;

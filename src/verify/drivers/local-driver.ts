@@ -10,7 +10,7 @@ import { queueLimitsFromEnv, VerifyQueue } from './verify-queue.js';
  */
 export const verifierFor = (isolation: Isolation): Verifier => async (oneLiners: OneLiner[], request?: VerifierRequest) => {
   const { runOneLiners } = await import('../../runner/run-one-liners.js');
-  return runOneLiners(oneLiners, { isolation, kernels: request?.kernels ?? [], file: request?.file, until: request?.deadline });
+  return runOneLiners(oneLiners, { isolation, kernels: request?.kernels ?? [], file: request?.file, until: request?.deadline, ...(request?.owner ? { owner: request.owner } : {}) });
 };
 
 /**
@@ -20,7 +20,7 @@ export const verifierFor = (isolation: Isolation): Verifier => async (oneLiners:
  */
 export const projectVerifierInVm: ProjectVerifier = async (root, collected, request) => {
   const { verifyCollected } = await import('../../project/verify-project.js');
-  return verifyCollected(root, collected, { kernels: request.kernels, ...(request.deadline !== undefined ? { until: request.deadline } : {}) });
+  return verifyCollected(root, collected, { kernels: request.kernels, ...(request.deadline !== undefined ? { until: request.deadline } : {}), ...(request.owner ? { owner: request.owner } : {}) });
 };
 
 /** The host path (tests of the eBPF side use it; the app only with the explicit switch). */
@@ -63,7 +63,7 @@ export function localDriver(
   async function run(job: VerifyJob, publish: Publish, remember: Remember): Promise<void> {
     await remember(job);
     let outcome: Parameters<Publish>[1];
-    const request = { kernels: job.kernels, file: job.path, deadline: job.deadline };
+    const request = { kernels: job.kernels, file: job.path, deadline: job.deadline, owner: job.ticket.key };
     try {
       outcome = job.project?.collected
         ? { kind: 'project', report: await verifyProject(job.project.root, job.project.collected, request) }

@@ -21,6 +21,8 @@ export interface VerifierRequest {
   file: string;
   /** Epoch ms: the request's deadline (`VerifyJob.deadline`); no VM waits or runs past it. */
   deadline?: number;
+  /** Who asked (the gate's key): the VM slots take members in turn. */
+  owner?: string;
 }
 
 /**
