@@ -14,7 +14,8 @@ export function publisher(study: VerifyStudyRepository, gate: VerifyGate, seal: 
   return async (job, outcome) => {
     const full =
       outcome.kind !== 'failed' && job.notes?.length ? { ...outcome, notes: [...job.notes, ...(outcome.notes ?? [])] } : outcome;
-    const done: VerifyRecord = { requestId: job.requestId, requester: job.view.requester, state: 'done', acceptedAt: job.ticket.startedAt, lang: job.view.lang };
+    // The job stays in the done record: the week's digest lists finished requests by their note and Check Run (nudge-pass.ts).
+    const done: VerifyRecord = { requestId: job.requestId, requester: job.view.requester, state: 'done', acceptedAt: job.ticket.startedAt, lang: job.view.lang, job };
     try {
       await study.updateComment(job.comment, stampRecord(renderVerifyComment(job.view, full), done, seal));
       await study.completeCheckRun(job.checkRunId, renderVerifyCheck(job.view, full, job.failureConclusion));

@@ -1,5 +1,5 @@
 /**
- * Attack review 3 (open, Low: a bug, not an attack): the week's digest never lists a finished
+ * Attack review 3 (fixed, Low: a bug, not an attack): the week's digest never lists a finished
  * `/verify`.
  *
  * `verifyOutcomes` (src/nudges/nudge-pass.ts) lists a request only when its record carries a
@@ -58,19 +58,18 @@ async function realVerify() {
 }
 
 describe('attack review 3: the digest and finished /verify requests', () => {
-  it.fails('Low: a finished /verify of a week-1 note is listed in week 1’s digest (today: "no request", its done record has no job)', async () => {
+  it('Low (fixed): a finished /verify of a week-1 note is listed in week 1’s digest (it said "no request": its done record had no job)', async () => {
     const { s, acceptedAt, w1 } = await realVerify();
     const seal = verifyRecordSeal(SECRETS, STUDY);
     // while it ran, its ⏳ named the job (the digest would have listed it as ⏳)
     expect(decodeVerifyRecord(s.remembered[0], seal)).toMatchObject({ state: 'pending', job: { path: 'study/week1/hgd.md' } });
-    // the result as GitHub now holds the ⏳ comment: done, and no job any more
+    // the result as GitHub now holds the ⏳ comment: done, and (since the fix) still with its job
     const finalBody = s.commentUpdates.at(-1)!;
     const finalRecord = decodeVerifyRecord(finalBody, seal);
-    expect(finalRecord).toMatchObject({ requestId: 'ic492700400', requester: 'hong-gildong', state: 'done' });
-    expect(finalRecord?.job).toBeUndefined();
+    expect(finalRecord).toMatchObject({ requestId: 'ic492700400', requester: 'hong-gildong', state: 'done', job: { path: 'study/week1/hgd.md' } });
 
     const digest = await digestOver(finalBody, acceptedAt, w1.digestFrom + 60_000);
-    // today it says '- **/verify**: 이번 주 노트에 대한 요청 없음'
+    // before the fix it said '- **/verify**: 이번 주 노트에 대한 요청 없음'
     expect(digest).toContain('- **/verify**: 1건');
     expect(digest).toContain('hong-gildong `study/week1/hgd.md` (failure)');
   });

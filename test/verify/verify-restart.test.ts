@@ -85,7 +85,8 @@ describe('/verify after a restart: the hourly cap', () => {
     const started = time.clock.now().getTime();
     // what GitHub now holds: the ⏳ as posted, since edited into the result (signed, "done")
     expect(decodeVerifyRecord(s.replies[0], seal)).toMatchObject({ requestId: 'ic492700400', requester: MEMBER, state: 'pending' });
-    expect(decodeVerifyRecord(s.commentUpdates[0], seal)).toMatchObject({ requestId: 'ic492700400', requester: MEMBER, state: 'done' });
+    // the job stays in the done record: the week's digest lists the request by its note and Check Run
+    expect(decodeVerifyRecord(s.commentUpdates[0], seal)).toMatchObject({ requestId: 'ic492700400', requester: MEMBER, state: 'done', job: { path: 'study/week1/hgd.md', checkRunId: 4 } });
 
     const { app: second, scope, s2 } = await secondProcess(time);
     mockVerifyHistory(scope, [listed(1, s.commentUpdates[0], started)]);
