@@ -29,10 +29,17 @@ export interface MissedCheckIn {
   reaction: Reaction;
 }
 
-/** Check-in commands among `comments`, in the order the dispatcher would have run them. */
+/**
+ * Check-in commands among `comments`, in the order the dispatcher would have run them. Only
+ * comments as they were written: the dispatcher runs commands of new comments, never of edits,
+ * and anyone with write access can edit anyone's comment, keeping its author and time; read
+ * as it is now, a member's chatter from the session edited into `/출석` the next day checked
+ * its author in at the next start (the second attack review's High).
+ */
 export function checkInCommands(comments: readonly RecentComment[], isKnown: (c: SlashCommand) => boolean): { comment: RecentComment; command: SlashCommand }[] {
   const found: { comment: RecentComment; command: SlashCommand }[] = [];
   for (const comment of comments) {
+    if (comment.updatedAt > comment.createdAt) continue;
     const read = commandsOfComment({ login: comment.login, type: comment.userType, body: comment.body, association: comment.association }, isKnown);
     for (const command of read?.run ?? []) if (CHECK_IN_NAMES.includes(command.name)) found.push({ comment, command });
   }

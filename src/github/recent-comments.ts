@@ -13,6 +13,8 @@ export interface RecentComment {
   id: number;
   body: string;
   createdAt: number;
+  /** when its body last changed (GitHub's `updated_at`): later than `createdAt` once anyone edited it */
+  updatedAt: number;
   login: string;
   /** `User` or `Bot` */
   userType: string;
@@ -34,6 +36,7 @@ type RawComment = {
   id: number;
   body?: string | null;
   created_at: string;
+  updated_at?: string;
   user: { login: string; type?: string } | null;
   author_association?: string;
   performed_via_github_app?: { id: number } | null;
@@ -50,6 +53,7 @@ const toRecent = (kind: 'issue' | 'commit', c: RawComment): RecentComment | null
     id: c.id,
     body: c.body ?? '',
     createdAt: Date.parse(c.created_at),
+    updatedAt: Date.parse(c.updated_at ?? c.created_at),
     login: c.user?.login ?? '',
     userType: c.user?.type ?? 'User',
     appId: c.performed_via_github_app?.id ?? null,

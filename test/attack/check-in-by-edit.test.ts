@@ -1,5 +1,5 @@
 /**
- * Attack review 3 (open, High): a member checks another member in by editing that member's
+ * Attack review 3 (fixed, High): a member checks another member in by editing that member's
  * comment; the bot records it in the signed ledger at the next start.
  *
  * The dispatcher runs commands only from `issue_comment.created` ("an edit could rewrite
@@ -7,7 +7,8 @@
  * repository's comments of the last 24 hours AS THEY ARE NOW and records every `/출석` in them
  * that the ledger lacks, at the comment's `created_at`, in the name of the comment's author.
  * Anyone with write access can edit anyone's comment, and an edit keeps the author and
- * `created_at`. GitHub's listing gives `updated_at`; nothing reads it.
+ * `created_at`. GitHub's listing gives `updated_at`; nothing read it. Now the recovery pass
+ * reads commands only from comments as written (updated_at = created_at), as the dispatcher does.
  *
  * So: hong-gildong skips the week-2 session but wrote "오늘은 못 갈 것 같아요" in an issue at
  * 20:05 (in the check-in window). The next morning jiwoo-kim, a member, edits that comment to
@@ -92,7 +93,7 @@ function mockGitHub(state: ReportState, comments: unknown[], events: string[]) {
 }
 
 describe('attack review 3: a check-in written into someone else’s comment', () => {
-  it.fails('High: jiwoo-kim edits hong-gildong’s session-time chatter into `/출석`; the next start does not record hong-gildong present (today: it does, signed)', async () => {
+  it('High (fixed): jiwoo-kim edits hong-gildong’s session-time chatter into `/출석`; the next start does not record hong-gildong present (it did, signed)', async () => {
     const state = new ReportState(emptyLedger());
     const example = openapiExample<any>('issue-comment');
     // hong-gildong wrote chatter at 20:05 Seoul (11:05Z) on week 2's session; jiwoo-kim edited it
@@ -113,11 +114,8 @@ describe('attack review 3: a check-in written into someone else’s comment', ()
     const result = await recovery.runOnce();
     recovery.stop();
     expect(result?.errors).toEqual([]);
-    // what the bot did: a signed "present" for hong-gildong, and a 👍 on the edited comment
-    if (events.length > 0) {
-      expect(events).toEqual(['write', 'react +1 7001']);
-      expect(signedLedgerOf(state.body).marks['2/hong-gildong']).toMatchObject({ state: 'present', source: 'check-in', by: 'hong-gildong' });
-    }
+    // before the fix: ['write', 'react +1 7001'] and a signed "present" for hong-gildong
     expect(events).toEqual([]);
+    expect(signedLedgerOf(state.body).marks['2/hong-gildong']).toBeUndefined();
   });
 });
