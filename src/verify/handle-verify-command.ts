@@ -18,7 +18,7 @@ import type { OneLiner } from '../oneliners/types.js';
 import { submissionRule } from '../config/schema.js';
 import { kernelName, parseVerifyCommand, VERIFY_USAGE } from './parse-verify-command.js';
 import { publisher } from './publish-verify.js';
-import { CHECK_RUN_NAME, renderPending, renderProblem, type VerifyView } from './render-verify.js';
+import { CHECK_RUN_NAME, renderPending, renderProblem, verifyCheckName, type VerifyView } from './render-verify.js';
 import { findMember, resolveVerifyTarget } from './resolve-verify-target.js';
 import { sweepStaleComments } from './sweep-stale-comments.js';
 import { stampRecord, type VerifyRecord } from './verify-record.js';
@@ -51,8 +51,8 @@ export const helpText = (lang: CommandContext['lang']): string =>
     pick(lang, VERIFY_USAGE),
     '',
     pick(lang, {
-      ko: '결과는 이 댓글 자리에 표로 나오고, 파일의 커밋에 Check Run `study-bot / one-liner 검증`이 붙습니다. 한 번에 한 요청, 시간당 횟수 제한이 있습니다.',
-      en: 'The result replaces the ⏳ comment as a table, and a Check Run `study-bot / one-liner 검증` appears on the file\'s commit. One request at a time, with an hourly cap.',
+      ko: '결과는 이 댓글 자리에 표로 나오고, 파일의 커밋에 Check Run `study-bot / one-liner 검증 (@아이디)`가 붙습니다. 한 번에 한 요청, 시간당 횟수 제한이 있습니다.',
+      en: 'The result replaces the ⏳ comment as a table, and a Check Run `study-bot / one-liner 검증 (@login)` appears on the file\'s commit. One request at a time, with an hourly cap.',
     }),
     '',
     pick(lang, {
@@ -283,7 +283,7 @@ async function startJob(ctx: CommandContext, a: RunArgs, what: { path: string; s
   const checkRunId = what.project
     ? await a.study.createCheckRun(
         sha,
-        PROJECT_CHECK_RUN_NAME,
+        verifyCheckName(PROJECT_CHECK_RUN_NAME, ctx.author.login),
         pick(lang, { ko: '⏳ VM에서 검증 중…', en: '⏳ Verifying in the VM…' }),
         pick(lang, { ko: `\`${path}\`의 eBPF 프로그램을 일회용 VM에서 컴파일·로드하는 중입니다.`, en: `Compiling and loading the eBPF programs of \`${path}\` in a throwaway VM.` }),
         `verify:${a.requestId}`,
@@ -291,7 +291,7 @@ async function startJob(ctx: CommandContext, a: RunArgs, what: { path: string; s
       )
     : await a.study.createCheckRun(
         sha,
-        CHECK_RUN_NAME,
+        verifyCheckName(CHECK_RUN_NAME, ctx.author.login),
         pick(lang, { ko: '⏳ 검증 중…', en: '⏳ Verifying…' }),
         pick(lang, { ko: `\`${path}\`의 one-liner ${oneLiners.length}개를 실행하는 중입니다.`, en: `Running the ${oneLiners.length} one-liner(s) of \`${path}\`.` }),
         `verify:${a.requestId}`,

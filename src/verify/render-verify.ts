@@ -11,6 +11,14 @@ import { renderProjectCheck, renderProjectComment, type ProjectOutcome } from '.
 
 export const CHECK_RUN_NAME = 'study-bot / one-liner 검증';
 
+/**
+ * A `/verify` Check Run's name: the kind and who asked. Its commit is the one the note was read
+ * at (a commit comment's, or whatever heads the default branch), often another member's push;
+ * GitHub shows the newest run of a name on a commit, so under one shared name a member's
+ * failing run replaced the ✅ another member earned there (the second attack review's Medium).
+ */
+export const verifyCheckName = (base: string, requester: string): string => `${base} (@${requester})`;
+
 /** What a rendering is about: one file at one commit, asked for by one member. */
 export interface VerifyView {
   /** https://github.com, or a GitHub Enterprise Server's origin */

@@ -1,5 +1,5 @@
 /**
- * Attack review 3 (open, Medium): one member's `/verify` fails another member's commit.
+ * Attack review 3 (mitigated, Medium): one member's `/verify` failed another member's commit.
  *
  * `/verify` puts its Check Run on the commit it read the note at (handle-verify-command.ts,
  * runVerify): a commit comment's commit, or, anywhere else, whatever commit heads the default
@@ -15,6 +15,10 @@
  * turns Codertocat's commit red again. The details name kim-cs's file, but the mark is on
  * Codertocat's commit, in the bot's name. (Nothing else reads these runs: the report and the
  * digest are not affected.)
+ *
+ * Now a `/verify` run is named for who asked (`study-bot / one-liner 검증 (@kim-cs)`, verifyCheckName):
+ * it never replaces another member's own run, and a red mark on someone's commit says whose note
+ * it is about. The mark itself stays (the commit is where GitHub shows the annotations).
  *
  * Repro: the real app (local driver, fake verifier, GitHub by nock with its own payloads).
  */
@@ -38,7 +42,7 @@ const ATTACKER = 'kim-cs';
 const ATTACKERS_NOTE = 'study/week1/김철수.md';
 
 describe('attack review 3: a /verify Check Run on another member’s commit', () => {
-  it.fails('Medium: kim-cs’s /verify as a comment on Codertocat’s commit puts no failing `one-liner 검증` on that commit (today: it does)', async () => {
+  it('Medium (mitigated): kim-cs’s /verify as a comment on Codertocat’s commit puts no run under the shared name there, only one named for kim-cs', async () => {
     const { probot, settle } = await createTestProbot({ verifier: fakeVerifier() });
     const s = sent();
     const scope = nock(API);
@@ -60,9 +64,10 @@ describe('attack review 3: a /verify Check Run on another member’s commit', ()
       expect(s.checkUpdates[0].output.annotations.every((a: { path: string }) => a.path === ATTACKERS_NOTE)).toBe(true);
     }
     expect(onVictim).toEqual([]);
+    expect(s.checkCreates.map((c) => c.name)).toEqual([`${CHECK_RUN_NAME} (@${ATTACKER})`]);
   });
 
-  it.fails('Medium: kim-cs’s /verify in an issue puts no failing `one-liner 검증` on the default branch’s head, Codertocat’s push (today: it does)', async () => {
+  it('Medium (mitigated): kim-cs’s /verify in an issue puts no run under the shared name on the default branch’s head, Codertocat’s push, only one named for kim-cs', async () => {
     const { probot, settle } = await createTestProbot({ verifier: fakeVerifier() });
     const s = sent();
     const scope = nock(API);
@@ -80,5 +85,6 @@ describe('attack review 3: a /verify Check Run on another member’s commit', ()
     const onVictim = s.checkCreates.filter((c) => c.head_sha === HEAD_SHA && c.name === CHECK_RUN_NAME);
     if (onVictim.length > 0) expect(s.checkUpdates[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(onVictim).toEqual([]);
+    expect(s.checkCreates.map((c) => c.name)).toEqual([`${CHECK_RUN_NAME} (@${ATTACKER})`]);
   });
 });

@@ -128,7 +128,7 @@ describeNeeding({ missing, required: process.env.STUDY_BOT_REQUIRE_VM === '1', v
     expect(reply).toMatch(/minimal\.c[^\n]*사용자 공간 C \(main\): 컴파일하거나 실행하지 않습니다/);
     // The project was read through the git trees and blob APIs, never the contents API.
     expect(fake.seen('GET', /\/contents\/projects/)).toEqual([]);
-    const verifyCheck = await until(() => fake.checkRunsOn(HEAD).find((r) => r.name === 'study-bot / project 검증' && r.status === 'completed'), 60_000);
+    const verifyCheck = await until(() => fake.checkRunsOn(HEAD).find((r) => r.name.startsWith('study-bot / project 검증 (@') && r.status === 'completed'), 60_000);
     expect(verifyCheck, context()).toMatchObject({ conclusion: 'failure' });
     expect(verifyCheck.output.annotations).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'projects/kim/null-check.bpf.c', start_line: 23, annotation_level: 'failure' })]));
   }, 1.5 * VM_TEST_TIMEOUT); // npm start builds first; two programs compiled under emulation

@@ -36,7 +36,7 @@ describe('/verify with the local driver', () => {
 
     expect(verifier.calls).toHaveLength(1);
     expect(verifier.calls[0].map((o) => o.heading)).toEqual(['1. Hello World', '2. 파일 열기 추적', '3. PID 1만 보기', '4. 위험한 것']);
-    expect(s.checkCreates[0]).toMatchObject({ head_sha: HEAD_SHA, name: 'study-bot / one-liner 검증', status: 'in_progress' });
+    expect(s.checkCreates[0]).toMatchObject({ head_sha: HEAD_SHA, name: 'study-bot / one-liner 검증 (@Codertocat)', status: 'in_progress' });
     const comment = s.commentUpdates[0];
     expect(comment).toContain(`blob/${HEAD_SHA}/study/week1/hgd.md#L12`);
     expect(comment).toContain('✅ 동작함');

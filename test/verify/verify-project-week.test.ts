@@ -70,7 +70,7 @@ describe('/verify on a project week', () => {
 
     expect(calls).toEqual([{ root: 'project/홍길동', sources: ['loop.bpf.c', 'null-check.bpf.c'] }]);
     expect(blobs.sort()).toEqual(['project/홍길동/loop.bpf.c', 'project/홍길동/null-check.bpf.c']);
-    expect(s.checkCreates[0]).toMatchObject({ head_sha: HEAD_SHA, name: 'study-bot / project 검증', status: 'in_progress' });
+    expect(s.checkCreates[0]).toMatchObject({ head_sha: HEAD_SHA, name: 'study-bot / project 검증 (@Codertocat)', status: 'in_progress' });
     const reply = s.commentUpdates.at(-1)!;
     expect(reply).toContain('노트 대신 프로젝트를 검증했습니다');
     expect(reply).toMatch(/null-check\.bpf\.c:23\][^\n]*❌ 검증기 거부[^\n]*\(null-check\)/);
