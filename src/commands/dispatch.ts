@@ -8,6 +8,7 @@ import type { ConfigStanding } from '../config/approval.js';
 import { configStanding as standingOf } from '../config/config-standing.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import { mayHaveCommand, parseCommands, type SlashCommand } from './parse-commands.js';
+import { OutsiderBudget } from './outsider-budget.js';
 
 export type { Reaction } from '../github/reactions.js';
 
@@ -69,6 +70,7 @@ const INSIDERS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'
  */
 export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: readonly CommandHandler[]): void {
   const handlerOf = (command: SlashCommand) => registry.find((h) => h.names.includes(command.name));
+  const outsiders = new OutsiderBudget(() => deps.clock.now().getTime());
   const onComment = async (context: CommentEvent) => {
     const { comment } = context.payload;
     const read = commandsOfComment({ login: comment.user?.login ?? null, type: comment.user?.type, body: comment.body, association: comment.author_association }, (c) => handlerOf(c) !== undefined);
@@ -80,6 +82,10 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
         ? { kind: 'issue', issueNumber: context.payload.issue.number }
         : { kind: 'commit', sha: context.payload.comment.commit_id };
     const react = (content: Reaction) => reactToComment(context.octokit, repo, { kind: source.kind, id: comment.id }, content);
+    if (!insider && !outsiders.take(`${repo.owner}/${repo.repo}`, comment.user.login)) {
+      context.log.info({ login: comment.user.login, commands: commands.length }, 'commands: an outsider past the hourly budget, not answered');
+      return;
+    }
     if (run.length === 0 && !insider) {
       // An outsider's unknown commands: one reaction, no reply, no config read.
       context.log.info({ login: comment.user.login, commands: commands.length }, 'commands: unknown commands from outside the repository, not answered');

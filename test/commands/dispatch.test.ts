@@ -177,3 +177,47 @@ describe('comment command dispatch', () => {
     scope.done();
   });
 });
+
+describe('outsiders: a few answers an hour (the attack review: one reply per comment, no budget)', () => {
+  it('answers an outsider\'s first five commented commands in an hour, then none, while members are always answered', async () => {
+    mockNoApprovedConfig();
+    let now = Date.parse('2026-12-07T11:00:00Z');
+    const seen: string[] = [];
+    const shout: CommandHandler = {
+      names: ['shout'],
+      usage: { ko: '크게 답하기', en: 'answer out loud' },
+      handle: async (ctx, command) => {
+        seen.push(`${ctx.author.login} ${command.raw}`);
+        await ctx.reply(`heard ${command.raw}`);
+      },
+    };
+    const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), logLevel: 'fatal' });
+    await probot.load((app) => registerCommandDispatch(app, { clock: { now: () => new Date(now) }, background: () => {} }, [shout]));
+    const bodies: string[] = [];
+    const scope = mockInstallationToken();
+    scope
+      .get(`${repoPath}/contents/.github%2Fstudy.yml`)
+      .times(8)
+      .reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+    scope
+      .post(`${repoPath}/issues/1/comments`, (b) => {
+        bodies.push(b.body);
+        return true;
+      })
+      .times(8)
+      .reply(201, openapiExample('issue-comment'));
+    for (let i = 0; i < 12; i++) {
+      await probot.receive({ id: `o${i}`, name: 'issue_comment', payload: commentPayload(`/shout ${i}`, { login: 'stranger' }, 'NONE') } as any);
+    }
+    // a member is never counted against the outsiders' budget
+    await probot.receive({ id: 'm1', name: 'issue_comment', payload: commentPayload('/shout member', {}, 'COLLABORATOR') } as any);
+    expect(seen).toEqual(['stranger /shout 0', 'stranger /shout 1', 'stranger /shout 2', 'stranger /shout 3', 'stranger /shout 4', 'Codertocat /shout member']);
+    // an hour later the outsider has a budget again; another outsider had one all along
+    now += 61 * 60_000;
+    await probot.receive({ id: 'o99', name: 'issue_comment', payload: commentPayload('/shout again', { login: 'stranger' }, 'NONE') } as any);
+    await probot.receive({ id: 'p1', name: 'issue_comment', payload: commentPayload('/shout hi', { login: 'passer-by' }, 'NONE') } as any);
+    expect(seen.slice(6)).toEqual(['stranger /shout again', 'passer-by /shout hi']);
+    expect(bodies).toHaveLength(8);
+    scope.done();
+  });
+});
