@@ -6,13 +6,17 @@ import { existsSync, readFileSync, statSync } from 'fs';
 
 /** `root`: the package's folder URL (ends with '/'); `dir`: the bundle's folder below it. */
 export function bundleIsFresh(root, dir = 'dist/cli/') {
-  var inputs;
+  var recorded;
   try {
-    inputs = JSON.parse(readFileSync(new URL(dir + 'inputs.json', root), 'utf8')).inputs;
+    recorded = JSON.parse(readFileSync(new URL(dir + 'inputs.json', root), 'utf8'));
   } catch {
     return false;
   }
+  var inputs = recorded && recorded.inputs;
   if (!inputs || typeof inputs !== 'object' || !existsSync(new URL(dir + 'main.mjs', root))) return false;
+  // every file the build wrote (main.mjs, worker-entry.mjs, commands.cjs): a half-copied dist/ is stale
+  var outputs = Array.isArray(recorded.outputs) ? recorded.outputs : [];
+  if (!outputs.every((file) => typeof file === 'string' && existsSync(new URL(dir + file, root)))) return false;
   for (const [file, recorded] of Object.entries(inputs)) {
     let info;
     try {

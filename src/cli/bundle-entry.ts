@@ -1,4 +1,5 @@
 import { useWorkerEntry } from '../worker/shared-pool.js';
+import { useCommandsBundle } from './bundled-commands.js';
 
 /**
  * The entry of the CLI bundle (dist/cli/main.mjs, see cli-bundle.ts): the CLI itself, and where
@@ -8,3 +9,5 @@ import { useWorkerEntry } from '../worker/shared-pool.js';
 export { main, preferBaselineWasm } from './main.js';
 
 useWorkerEntry(new URL('./worker-entry.mjs', import.meta.url));
+// the commands themselves: one CommonJS file run with V8's code cache (code-cache.ts)
+useCommandsBundle(new URL('./commands.cjs', import.meta.url));

@@ -29,11 +29,51 @@ const ENTRIES = { main: 'src/cli/bundle-entry.ts', 'worker-entry': 'src/worker/w
  */
 const EXTERNAL = ['web-tree-sitter', 'esbuild', 'probot', 'ioredis', 'smee-client', '@octokit/*'];
 
+/**
+ * The commands (main.ts's `import('./check-command.js')` and the others) are one CommonJS file,
+ * dist/cli/commands.cjs, which code-cache.ts runs with V8's code cache: Node 20 compiles ES
+ * modules from their source on every start. main.mjs keeps `--version`, `--help` and the
+ * command table, and loads none of it (a stub per command, `study-bot-command:` below).
+ */
+export const COMMAND_MODULES = ['check-command', 'new-command', 'report-command', 'verify-command', 'runner-command', 'doctor-command'];
+export const COMMANDS_FILE = 'commands.cjs';
+
 export interface BuiltCli {
   dir: string;
-  /** esbuild's account of the build: which output imports which, statically or on demand */
+  /** esbuild's account of the ES module build (main.mjs, worker-entry.mjs, chunks): which output imports which */
   metafile: import('esbuild').Metafile;
+  /** esbuild's account of commands.cjs */
+  commands: import('esbuild').Metafile;
 }
+
+/** In main.ts, a command module is a stub that runs it from commands.cjs (bundled-commands.ts). */
+const commandStubs = {
+  name: 'study-bot-command-stubs',
+  setup(build: import('esbuild').PluginBuild) {
+    build.onResolve({ filter: /-command\.js$/ }, (args) => {
+      if (path.resolve(args.importer) !== path.join(PACKAGE_ROOT, 'src/cli/main.ts')) return undefined;
+      const name = path.basename(args.path, '.js');
+      if (!COMMAND_MODULES.includes(name)) throw new Error(`cli-bundle: main.ts imports ${args.path}, which COMMAND_MODULES does not list`);
+      return { path: name, namespace: 'study-bot-command' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'study-bot-command' }, (args) => ({
+      contents: `import { runBundledCommand } from ${JSON.stringify(path.join(PACKAGE_ROOT, 'src/cli/bundled-commands.ts'))};\nexport const run = (args, io) => runBundledCommand(${JSON.stringify(args.path)}, args, io);\n`,
+      resolveDir: path.join(PACKAGE_ROOT, 'src/cli'),
+      loader: 'js',
+    }));
+  },
+};
+
+/** The entry of commands.cjs: every command by its module's name, and the pool they share. */
+const COMMANDS_ENTRY_NAME = '<study-bot commands>';
+const commandsEntry = [
+  "import './src/cli/zod-jitless.ts';",
+  "import { closeSharedCheckPool, useWorkerEntry } from './src/worker/shared-pool.ts';",
+  'export { closeSharedCheckPool };',
+  `const modules = { ${COMMAND_MODULES.map((m) => `${JSON.stringify(m)}: () => import('./src/cli/${m}.ts')`).join(', ')} };`,
+  'export async function run(name, args, io) { return (await modules[name]()).run(args, io); }',
+  "useWorkerEntry(new URL('./worker-entry.mjs', import.meta.url));",
+].join('\n');
 
 /**
  * Builds the bundle into `outdir`. Safe to run from two processes at once (two `npm run check`
@@ -42,40 +82,55 @@ export interface BuiltCli {
  */
 export async function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<BuiltCli> {
   const esbuild = await import('esbuild');
-  const result = await esbuild.build({
+  const common = {
     absWorkingDir: PACKAGE_ROOT,
-    entryPoints: ENTRIES,
     bundle: true,
-    splitting: true,
     platform: 'node',
-    format: 'esm',
     target: 'node20',
+    external: EXTERNAL,
+    // Fewer bytes for V8 to read on every start; a bug report's stack names the chunk.
+    minify: true,
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  } as const;
+  const modules = await esbuild.build({
+    ...common,
+    entryPoints: ENTRIES,
+    splitting: true,
+    format: 'esm',
     outdir,
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
     outExtension: { '.js': '.mjs' },
-    external: EXTERNAL,
-    // Fewer bytes for V8 to read on every start; a bug report's stack names the chunk.
-    minify: true,
+    plugins: [commandStubs],
     // Bundled CommonJS dependencies (picomatch, cross-spawn) call require(); give each chunk one.
     banner: { js: "import { createRequire as __studybotCreateRequire } from 'node:module'; const require = __studybotCreateRequire(import.meta.url);" },
-    metafile: true,
-    write: false,
-    logLevel: 'silent',
+  });
+  const commands = await esbuild.build({
+    ...common,
+    stdin: { contents: commandsEntry, resolveDir: PACKAGE_ROOT, sourcefile: COMMANDS_ENTRY_NAME, loader: 'js' },
+    format: 'cjs',
+    outfile: path.join(outdir, COMMANDS_FILE),
+    // code-cache.ts passes the bundle's own URL (load-rubrics.ts, shell-parser.ts resolve from it)
+    define: { 'import.meta.url': '__studybotMetaUrl' },
   });
   mkdirSync(path.join(outdir, 'chunks'), { recursive: true });
   const entries = new Set(Object.keys(ENTRIES).map((name) => path.join(outdir, `${name}.mjs`)));
-  // chunks first, then the entries that import them, then the inputs list that says all is there
-  const ordered = [...result.outputFiles].sort((a, b) => Number(entries.has(a.path)) - Number(entries.has(b.path)));
-  for (const file of ordered) writeAtomically(file.path, file.contents);
+  // chunks first, then the commands and the entries that load them, then the inputs list that says all is there
+  const ordered = [...modules.outputFiles].sort((a, b) => Number(entries.has(a.path)) - Number(entries.has(b.path)));
+  for (const file of [...ordered.filter((f) => !entries.has(f.path)), ...commands.outputFiles, ...ordered.filter((f) => entries.has(f.path))]) {
+    writeAtomically(file.path, file.contents);
+  }
   const inputs: Record<string, [number, number]> = {};
-  for (const input of Object.keys(result.metafile.inputs)) {
+  for (const input of new Set([...Object.keys(modules.metafile.inputs), ...Object.keys(commands.metafile.inputs)])) {
+    if (input.includes(':') || input === COMMANDS_ENTRY_NAME) continue; // esbuild's own (the command stubs, commandsEntry): no file
     const info = statSync(path.join(PACKAGE_ROOT, input));
     inputs[input] = [info.size, Math.trunc(info.mtimeMs)];
   }
-  writeAtomically(path.join(outdir, INPUTS_FILE), JSON.stringify({ inputs }));
-  pruneChunks(outdir, new Set(result.outputFiles.map((f) => f.path)));
-  return { dir: outdir, metafile: result.metafile };
+  writeAtomically(path.join(outdir, INPUTS_FILE), JSON.stringify({ inputs, outputs: ['main.mjs', 'worker-entry.mjs', COMMANDS_FILE] }));
+  pruneChunks(outdir, new Set(modules.outputFiles.map((f) => f.path)));
+  return { dir: outdir, metafile: modules.metafile, commands: commands.metafile };
 }
 
 function writeAtomically(file: string, contents: Uint8Array | string): void {

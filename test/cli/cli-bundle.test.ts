@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -52,7 +52,12 @@ describe('bundleIsFresh (bin/bundle-fresh.js)', () => {
     expect(fresh(rootUrl())).toBe(false);
   });
 
-  it('is stale without its entry or with an unreadable inputs list', () => {
+  it('is stale without its entry, one of the outputs it lists, or with an unreadable inputs list', () => {
+    record();
+    writeFileSync(join(root, 'dist/cli/inputs.json'), JSON.stringify({ inputs: { 'src/a.ts': [20, 1_700_000_000_000] }, outputs: ['main.mjs', 'commands.cjs'] }));
+    expect(fresh(rootUrl())).toBe(false);
+    writeFileSync(join(root, 'dist/cli/commands.cjs'), '');
+    expect(fresh(rootUrl())).toBe(true);
     record();
     rmSync(join(root, 'dist/cli/main.mjs'));
     expect(fresh(rootUrl())).toBe(false);
@@ -98,8 +103,15 @@ describe('the CLI bundle (src/cli/cli-bundle.ts)', () => {
     expect(heavy).toEqual([]);
   });
 
+  it('main.mjs holds no command: they are in commands.cjs, which has them all', () => {
+    const loaded = Object.keys(built.metafile.inputs);
+    expect(loaded.filter((f) => /^src\/cli\/\w+-command\.ts$/.test(f))).toEqual([]);
+    const commands = Object.keys(built.commands.inputs).filter((f) => /^src\/cli\/\w+-command\.ts$/.test(f));
+    for (const name of ['check', 'new', 'report', 'verify', 'runner', 'doctor']) expect(commands).toContain(`src/cli/${name}-command.ts`);
+  });
+
   it('leaves out what a CLI command never loads, and web-tree-sitter (it finds its .wasm beside itself)', () => {
-    const inputs = Object.keys(built.metafile.inputs);
+    const inputs = [...Object.keys(built.metafile.inputs), ...Object.keys(built.commands.inputs)];
     expect(inputs.filter((f) => /node_modules\/(esbuild|probot|ioredis|smee-client|web-tree-sitter)\//.test(f))).toEqual([]);
   });
 
@@ -130,5 +142,39 @@ describe('the CLI bundle (src/cli/cli-bundle.ts)', () => {
       expect(file.findings.map((f) => f.rule).filter((r) => r === 'file-complexity' || r === 'internal')).toEqual([]);
     }
     expect(many.files[11].findings).toEqual(few.files[1].findings.map((f) => ({ ...f, message: expect.any(String) })));
+  }, 120_000);
+
+  /** `check` of the bundled example by the bundle as bin/study-bot.js runs it, with `env`. */
+  const checkExample = async (env: Record<string, string>) => {
+    const script = join(work, 'run-check.mjs');
+    writeFileSync(script, `const m = await import(${JSON.stringify(pathToFileURL(join(outdir, 'main.mjs')).href)}); m.preferBaselineWasm(); process.exitCode = await m.main(['check', 'study/week1/hgd.md', '--format', 'json']);`);
+    const { stdout } = await run(process.execPath, [script], { cwd: repo, env: { PATH: process.env.PATH, ...env } });
+    return stdout;
+  };
+
+  it("runs its commands with V8's code cache in the user's cache folder, and the same without or with a broken one", async () => {
+    const cacheHome = join(work, 'cache');
+    const first = await checkExample({ XDG_CACHE_HOME: cacheHome });
+    const files = () => readdirSync(join(cacheHome, 'study-bot'));
+    expect(files()).toEqual([expect.stringMatching(/^commands\.cjs-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/)]);
+    const cacheFile = join(cacheHome, 'study-bot', files()[0]);
+    const written = statSync(cacheFile).mtimeMs;
+    expect(statSync(cacheFile).size).toBeGreaterThan(100_000);
+    // V8 took it: a run from the cache leaves it as it was
+    expect(await checkExample({ XDG_CACHE_HOME: cacheHome })).toBe(first);
+    expect(statSync(cacheFile).mtimeMs).toBe(written);
+    // the same verdicts without it, and nothing written
+    const off = join(work, 'cache-off');
+    expect(await checkExample({ XDG_CACHE_HOME: off, STUDY_BOT_CODE_CACHE: '0' })).toBe(first);
+    expect(existsSync(off)).toBe(false);
+    // a cache V8 refuses (truncated, garbage) is compiled around and written anew
+    writeFileSync(cacheFile, Buffer.alloc(5_000, 7));
+    expect(await checkExample({ XDG_CACHE_HOME: cacheHome })).toBe(first);
+    expect(statSync(cacheFile).size).toBeGreaterThan(100_000);
+    // a cache folder that cannot be written: the command still runs
+    const blocked = join(work, 'not-a-folder');
+    writeFileSync(blocked, '');
+    expect(await checkExample({ XDG_CACHE_HOME: blocked })).toBe(first);
+    expect(JSON.parse(first).files[0].oneliners).toBe(5);
   }, 120_000);
 });
