@@ -1,7 +1,7 @@
 import { lstat, open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { execa } from 'execa';
 import { nfc } from '../paths/study-paths.js';
+import { gitOutput } from './git-output.js';
 import { MAX_MARKDOWN_BYTES } from './decode-text.js';
 import type { RepoFile, RepoTree } from './types.js';
 
@@ -36,10 +36,9 @@ export async function openDiskRepo(root: string): Promise<DiskRepo> {
  */
 async function listWithGit(root: string): Promise<string[] | null> {
   try {
-    const { stdout } = await execa('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    const stdout = await gitOutput(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
       cwd: root,
-      stripFinalNewline: false,
-      timeout: 30_000,
+      timeoutMs: 30_000,
       env: { GIT_OPTIONAL_LOCKS: '0' },
     });
     const seen = new Set<string>();

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { execa } from 'execa';
 import { checkFiles } from '../check/check-files.js';
+import { gitOutput } from '../check/git-output.js';
 import { openDiskRepo, readHead, type DiskRepo } from '../check/disk-repo.js';
 import { renderText } from '../check/render-text.js';
 import { statusOf, type CheckReport, type RepoFile } from '../check/types.js';
@@ -104,7 +104,7 @@ export async function repoRoot(option: string | undefined, io: CliIO): Promise<s
     return dir;
   }
   try {
-    const { stdout } = await execa('git', ['rev-parse', '--show-toplevel'], { cwd: io.cwd, timeout: 10_000 });
+    const stdout = await gitOutput(['rev-parse', '--show-toplevel'], { cwd: io.cwd, timeoutMs: 10_000 });
     if (stdout.trim()) return stdout.trim();
   } catch {
     // not a git checkout: the current folder is the study
