@@ -73,6 +73,8 @@ export interface VerifyStudyRepository {
   /** `detailsUrl`: where "Details" leads (the request's comment), else GitHub's default, the app's homepage */
   createCheckRun(sha: string, name: string, title: string, summary: string, externalId: string, detailsUrl?: string): Promise<number>;
   completeCheckRun(id: number, output: VerifyCheckOutput): Promise<void>;
+  /** Whether the bot's Check Run `id` is completed (only the app can complete it); a run GitHub no longer has is not. */
+  checkRunCompleted(id: number): Promise<boolean>;
 }
 
 export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifyStudyRepository {
@@ -156,6 +158,15 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
         { status: 'in_progress', output: { title, summary: fitText(summary, CHECK_TEXT_LIMIT) }, ...(detailsUrl ? { details_url: detailsUrl } : {}) },
       );
       return id;
+    },
+    async checkRunCompleted(id) {
+      try {
+        const { data } = await octokit.rest.checks.get({ ...repo, check_run_id: id });
+        return data.status === 'completed';
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return false;
+        throw error;
+      }
     },
     async completeCheckRun(id, output) {
       const annotations: CheckAnnotation[] = output.annotations.map((a) => ({

@@ -32,6 +32,8 @@ export interface RecoverVerifyResult {
   restored: string[];
   /** requests closed out (dead, or past their deadline) */
   closed: string[];
+  /** pending in their comment, answered by their Check Run: left as they are */
+  answered: string[];
 }
 
 export const RESTARTED: Bilingual = {
@@ -41,7 +43,7 @@ export const RESTARTED: Bilingual = {
 
 export async function recoverVerifyRequests(records: readonly RecordedRequest[], deps: RecoverVerifyDeps): Promise<RecoverVerifyResult> {
   const { repo } = deps.study;
-  const result: RecoverVerifyResult = { restored: [], closed: [] };
+  const result: RecoverVerifyResult = { restored: [], closed: [], answered: [] };
   // In Redis the running slots outlive any one replica: only this process's memory is rebuilt from GitHub.
   await deps.gate.seed(gateSeeds(repo, records, deps.now, (r) => !deps.gate.store.shared && waitsForActionsRun(r)));
   for (const r of records) {
@@ -54,6 +56,13 @@ export async function recoverVerifyRequests(records: readonly RecordedRequest[],
       continue;
     }
     if (await deps.gate.isRunning(VerifyGate.key(repo, r.requester), r.requestId)) continue;
+    // A completed Check Run means the request was answered: its comment says pending only
+    // because someone put an earlier version of it back (GitHub keeps a comment's edit history,
+    // and anyone with write access can edit a bot's comment). Only the app completes its runs.
+    if (r.job && (await deps.study.checkRunCompleted(r.job.checkRunId))) {
+      result.answered.push(r.requestId);
+      continue;
+    }
     if (r.job) {
       await deps.publish(r.job, { kind: 'failed', problem: RESTARTED, oneLiners: r.job.oneLiners });
     } else {

@@ -37,6 +37,8 @@ export async function sweepStaleComments(a: SweepArgs): Promise<number[]> {
     if (mark.requestId === a.currentRequestId) continue;
     if (mark.requester.toLowerCase() !== a.requester.toLowerCase()) continue;
     if (mark.deadline > a.now && (await a.isPending(mark.requestId))) continue;
+    // Answered (its Check Run is completed): an earlier version of the comment put back by an edit.
+    if (record.job && (await a.study.checkRunCompleted(record.job.checkRunId))) continue;
     const body = renderAbandoned({ lang: a.lang, requestId: mark.requestId, requester: mark.requester });
     await a.study.updateComment({ kind: a.thread.kind, id: comment.id }, stampRecord(body, { requestId: mark.requestId, requester: mark.requester, state: 'done', ...(record.acceptedAt !== undefined ? { acceptedAt: record.acceptedAt } : {}) }, a.seal));
     closed.push(comment.id);

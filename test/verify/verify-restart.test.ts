@@ -270,6 +270,8 @@ describe('/verify after a restart: requests that were pending', () => {
     const reads = mockRecoveryStart();
     mockVerifyHistory(reads, [listed(1, s.remembered[0], started), listed(2, earlyBody, started - MINUTE)]);
     const closed = sent();
+    // Check Run 4 as GitHub has it: still in progress (the run died with the process)
+    reads.get(`/repos/${STUDY.owner}/${STUDY.repo}/check-runs/4`).reply(200, { ...openapiExample<any>('check-run'), id: 4, status: 'in_progress', conclusion: null });
     mockCommentUpdate(reads, closed, 'issue', 1);
     mockCheckRunUpdate(reads, closed, 4);
     mockCommentUpdate(reads, closed, 'issue', 2);
@@ -350,6 +352,7 @@ describe('/verify after a restart: a copied record is not a request (attack revi
     // the same block in another bot comment of the same minute is still not that request's
     mockVerifyHistory(reads, [listed(1, `${block}\n⏳`, accepted), listed(2, `${block}\n⏳`, accepted)]);
     const closed = sent();
+    reads.get(`/repos/${STUDY.owner}/${STUDY.repo}/check-runs/4`).reply(200, { ...openapiExample<any>('check-run'), id: 4, status: 'in_progress', conclusion: null });
     mockCommentUpdate(reads, closed, 'issue', 1);
     mockCheckRunUpdate(reads, closed, 4);
     const result = await second.recovery.runOnce();
