@@ -12,6 +12,7 @@ import {
   MAX_PROJECT_FILES,
   MAX_PROJECT_PROGRAMS,
   MAX_PROJECT_TOTAL_BYTES,
+  isSafeRelativePath,
   projectPayloadSchema,
   type ProjectPayload,
 } from './project-request.js';
@@ -89,6 +90,14 @@ export function collectProject(root: string, files: ProjectFiles, only?: string)
   /** Adds a file and the project headers it includes; a reason when it cannot. */
   const ship = (path: string, depth = 0): string | null => {
     if (shipped.has(path)) return null;
+    // The guest's schema takes only plain relative names: say so here instead of failing the whole request.
+    const relative = relativeTo(root, path);
+    if (relative.length > 255 || !isSafeRelativePath(relative)) {
+      return bi(
+        `${JSON.stringify(path)}: 파일 이름에 역슬래시·줄바꿈·제어 문자가 있거나 너무 길어 VM에 보낼 수 없습니다. 이름을 바꿔 주세요`,
+        `${JSON.stringify(path)}: the file name has a backslash, a line break or a control character, or is too long, so it cannot be sent to the VM; rename it`,
+      );
+    }
     const size = sizes.get(path) ?? 0;
     if (size > MAX_PROJECT_FILE_BYTES) return bi(`${path}이(가) 너무 큽니다: ${mib(size)} > ${mib(MAX_PROJECT_FILE_BYTES)}`, `${path} is too large: ${mib(size)} > ${mib(MAX_PROJECT_FILE_BYTES)}`);
     if (shipped.size >= MAX_PROJECT_FILES) return bi(`파일이 너무 많습니다 (최대 ${MAX_PROJECT_FILES}개)`, `too many files (at most ${MAX_PROJECT_FILES})`);

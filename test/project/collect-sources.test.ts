@@ -108,3 +108,26 @@ describe('diskProjectFiles', () => {
     expect(c.payload?.files.map((f) => f.path)).toEqual(['x.bpf.c']);
   });
 });
+
+describe('collectProject: file names the VM cannot take (the attack review: a ZodError internal error)', () => {
+  it('refuses a source named with a backslash, a line break or a control character, with why, and still sends the rest', () => {
+    const minimal = readFileSync(`${FIXTURES}/libbpf-bootstrap/minimal.bpf.c`, 'utf8');
+    const files = memoryFiles({
+      'project/kim/minimal.bpf.c': minimal,
+      'project/kim/win\\path.bpf.c': minimal,
+      'project/kim/two\nlines.bpf.c': minimal,
+      'project/kim/bell\u0007.bpf.c': minimal,
+      [`project/kim/${'x'.repeat(130)}.bpf.c`]: minimal,
+    });
+    const c = collectProject('project/kim', files);
+    expect(c.payload?.sources.map((s) => s.path)).toEqual(['minimal.bpf.c']);
+    expect(() => projectPayloadSchema.parse(c.payload)).not.toThrow();
+    const denied = c.entries.filter((e) => e.status === 'denied');
+    expect(denied.map((e) => e.path).sort()).toEqual(['project/kim/bell\u0007.bpf.c', 'project/kim/two\nlines.bpf.c', 'project/kim/win\\path.bpf.c', `project/kim/${'x'.repeat(130)}.bpf.c`].sort());
+    for (const e of denied) {
+      expect(e.message).toContain('파일 이름에 역슬래시·줄바꿈·제어 문자가 있거나 너무 길어');
+      expect(e.message).toContain('rename it');
+      expect(e.message).not.toContain('\n'); // the name is shown escaped
+    }
+  });
+});
