@@ -79,7 +79,10 @@ const clean = (text: string, max = 4000) => {
 function libbpfEntries(path: string, result: GuestSourceResult, cls: ProjectFileClass | undefined, files: Map<string, string>, full: (rel: string) => string): ProjectEntry[] {
   const kind = 'libbpf-c';
   if (!result.compile.ok) {
-    const error = firstCompileError(result.compile.stderr);
+    const found = firstCompileError(result.compile.stderr);
+    // clang's file is the guest's word: a line is shown only in a file the host sent (the
+    // member's own); one naming another member's file or a system header is the message alone.
+    const error = found && (full(found.file) === path || files.has(full(found.file))) ? found : undefined;
     const errorFile = error ? full(error.file) : path;
     return [{
       path,
@@ -88,8 +91,8 @@ function libbpfEntries(path: string, result: GuestSourceResult, cls: ProjectFile
       ...(error ? { line: error.line, ...(errorFile !== path ? { file: errorFile } : {}) } : {}),
       message: result.compile.timedOut
         ? `clang이 ${Math.round(result.compile.ms / 1000)}초 안에 끝나지 않았습니다 (clang did not finish in time)`
-        : `컴파일 실패 (clang failed): ${clean(error?.message ?? result.compile.stderr.split('\n')[0] ?? '', 500)}`,
-      ...(error?.class ? { class: error.class } : {}),
+        : `컴파일 실패 (clang failed): ${clean(found?.message ?? result.compile.stderr.split('\n')[0] ?? '', 500)}`,
+      ...(found?.class ? { class: found.class } : {}),
       log: result.compile.stderr.split('\n').filter((l) => / error: /.test(l)).slice(0, 5).map((l) => clean(l, 300)),
       steps: compileSteps(result),
     }];

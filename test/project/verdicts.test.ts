@@ -61,3 +61,26 @@ describe('verdicts a 6.1 kernel gave, explained', () => {
     expect(text).toContain('broken/null-check.bpf.c:23 handle_exit (SEC "tp/sched/sched_process_exit")  ❌ rejected by the verifier');
   });
 });
+
+describe("clang's file names are the guest's word (the attack review's Low)", () => {
+  it('shows a compile error at a line only in a file the host sent, never in another member\'s file or a system header', () => {
+    const collected = collectProject('broken', diskProjectFiles(FIXTURES, `${FIXTURES}/broken`));
+    const runs = structuredClone(recorded.runs);
+    const stack = runs[0]!.project!.results.find((r) => r.path === 'stack.bpf.c')!;
+    const error = 'error: Looks like the BPF stack limit of 512 bytes is exceeded. Please move large on stack variables into BPF per-cpu array map.';
+    const entryWith = (stderr: string) => {
+      stack.compile.stderr = stderr;
+      return projectReport('broken', collected, collected.payload!, runs, 1).entries.find((e) => e.path === 'broken/stack.bpf.c')!;
+    };
+    for (const elsewhere of ['../lee/secret.bpf.c:3:1', '/usr/include/linux/types.h:5:1', 'not-sent.h:7:2']) {
+      const e = entryWith(`${elsewhere}: ${error}\n`);
+      expect(e).toMatchObject({ status: 'compile-error', class: 'stack-limit' });
+      expect(e.file).toBeUndefined();
+      expect(e.line).toBeUndefined();
+      expect(e.message).toContain('stack limit of 512 bytes');
+    }
+    // the member's own files keep their line, as before
+    expect(entryWith(`stack.bpf.c:12:16: ${error}\n`)).toMatchObject({ line: 12 });
+    expect(entryWith(`loop-a.h:1:10: ${error}\n`)).toMatchObject({ file: 'broken/loop-a.h', line: 1 });
+  });
+});
