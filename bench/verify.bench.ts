@@ -60,7 +60,7 @@ export async function benchVerify(): Promise<{ name: string; figures: Record<str
 }
 
 /**
- * Which VM figures to take (STUDY_BOT_BENCH_VM, comma-separated: restored, pooled, nowarm,
+ * Which VM figures to take (STUDY_BOT_BENCH_VM, comma-separated: restored, pooled, pooled-ab, nowarm,
  * refill, refill-modes, cold; all by default) and how many runs of each (STUDY_BOT_BENCH_RUNS, 3): one kind
  * at a time is what a comparison under a shared machine's load can afford.
  */
@@ -99,9 +99,12 @@ async function vmFigures(oneLiners: OneLiner[]): Promise<Record<string, number |
     const report = await verifyInVm(oneLiners, { env });
     return { ms: Math.round(performance.now() - started), report, load: at };
   };
+  // The split, and which one-liners did not come out ok (a load this host sees can stretch
+  // an attach past its limit).
   const split = (report: VerifyReport) => {
     const t = report.runner.timing;
-    return t ? `${t.startMs}/${t.attachMs}/${t.runMs}` : '?';
+    const notOk = report.results.map((r, i) => (r.status === 'ok' ? '' : ` #${i + 1} ${r.status}`)).join('');
+    return `${t ? `${t.startMs}/${t.attachMs}/${t.runMs}` : '?'}${notOk}`;
   };
   const withPool = async (opts: { warmUp?: boolean; refill?: PoolRefill }, runs: number, name: string, restoredToo: boolean) => {
     await startWarmPool({ env: poolEnv, ...opts });
@@ -126,6 +129,27 @@ async function vmFigures(oneLiners: OneLiner[]): Promise<Record<string, number |
     vm[`${name}MedianMs`] = median(pooled);
     if (restoredToo) vm.vmRestoredMedianMs = median(restored);
   };
+  // Paired A/B of one request-time setting with a parked guest each time (STUDY_BOT_BENCH_AB,
+  // e.g. STUDY_BOT_VM_PARALLELISM=4,1): the values in turns, round after round, so the load
+  // of a busy host weighs on each alike.
+  const pooledAb = async () => {
+    const [name, values] = (process.env.STUDY_BOT_BENCH_AB ?? 'STUDY_BOT_VM_PARALLELISM=4,1').split('=') as [string, string];
+    const byValue = new Map<string, number[]>();
+    await startWarmPool({ env: poolEnv });
+    try {
+      for (let round = 0; round < runs; round++) {
+        for (const value of values.split(',')) {
+          await parked();
+          const p = await timed({ ...poolEnv, [name]: value });
+          byValue.set(value, [...(byValue.get(value) ?? []), p.ms]);
+          vm[`ab ${name}=${value} #${round + 1}`] = `${p.ms} ms, ${p.report.runner.vmStart}, ${p.report.results.filter((x) => x.status === 'ok').length} ok, start/attach/run ${split(p.report)}, load ${p.load}`;
+        }
+      }
+    } finally {
+      await stopWarmPool();
+    }
+    for (const [value, ms] of byValue) vm[`ab ${name}=${value} median ms`] = median(ms);
+  };
   const parts = benchParts();
   const runs = benchRuns();
   if (parts.has('pooled')) await withPool({}, runs, 'vmPooled', parts.has('restored'));
@@ -138,6 +162,7 @@ async function vmFigures(oneLiners: OneLiner[]): Promise<Record<string, number |
     }
     vm.vmRestoredMedianMs = median(restored);
   }
+  if (parts.has('pooled-ab')) await pooledAb();
   if (parts.has('nowarm')) await withPool({ warmUp: false }, Math.min(runs, 2), 'vmPooledNoWarmUp', false);
   if (parts.has('refill')) {
     // A request right behind another, while that one's refill restores and warms a guest,

@@ -97,6 +97,17 @@ export function vmSettings(env: NodeJS.ProcessEnv = process.env): { cpus: number
 }
 
 /**
+ * How many bpftraces compile at once inside the guest: the guest's own default (two per vCPU)
+ * unless `STUDY_BOT_VM_PARALLELISM` says otherwise. Under full emulation on this 2-core host
+ * 1 or 2 at a time were no faster than the default (docs/vm-warm-pool.md); the variable is
+ * there to measure it again elsewhere (`STUDY_BOT_BENCH_VM=pooled-ab`).
+ */
+export function compileParallelism(env: NodeJS.ProcessEnv = process.env): { parallelism?: number } {
+  const n = Number(env.STUDY_BOT_VM_PARALLELISM);
+  return Number.isInteger(n) && n >= 1 && n <= 64 ? { parallelism: n } : {};
+}
+
+/**
  * VMs running at once, for the whole process: one member's request (or a request for several
  * kernels) must not starve another member's VM into its deadline. First come, first served;
  * a VM's deadline starts when it gets its slot. A request that is still waiting when its own
@@ -339,7 +350,7 @@ function requestBoot(r: { kernel: KernelEntry; manifest: RunnerManifest; dir: st
     env: r.opts.env,
     append: r.opts.append,
     file: r.opts.file,
-    options: { attachTimeoutMs: timing.attachTimeoutMs, windowMs: r.opts.windowMs ?? DEFAULT_WINDOW_MS, graceMs: timing.graceMs, batchSize: BATCH_SIZE },
+    options: { attachTimeoutMs: timing.attachTimeoutMs, windowMs: r.opts.windowMs ?? DEFAULT_WINDOW_MS, graceMs: timing.graceMs, batchSize: BATCH_SIZE, ...compileParallelism(r.opts.env) },
     ...(r.project ? { project: r.project } : {}),
     warm: !r.opts.agentSource,
     ...(r.opts.nowMs === undefined ? {} : { nowMs: r.opts.nowMs }),

@@ -11,7 +11,8 @@ import type { LaunchResult } from '../../../src/runner/vm/launch-vm.js';
 import { qemuArgv, qemuOptionValue } from '../../../src/runner/vm/qemu-argv.js';
 import { decodeFrame, encodeFrame, FRAME_BEGIN } from '../../../src/runner/vm/result-frame.js';
 import { pickKernels, type KernelEntry, type RunnerManifest } from '../../../src/runner/vm/runner-dir.js';
-import { acceptGuestResults, vmSettings } from '../../../src/runner/vm/verify-in-vm.js';
+import { acceptGuestResults, compileParallelism, vmSettings } from '../../../src/runner/vm/verify-in-vm.js';
+import { vmRequestSchema } from '../../../src/runner/vm/vm-request.js';
 import { readVerifyDeployment } from '../../../src/verify/verify-deployment.js';
 
 /** Lists a newc archive the way the kernel reads it: name, mode, size, device. */
@@ -163,6 +164,13 @@ describe('QEMU command line', () => {
     for (const bad of ['max -drive file=/etc/shadow', 'max,,file=x', '', 'a'.repeat(65)]) {
       expect(vmSettings({ STUDY_BOT_VM_CPU_MODEL: bad }).cpuModel).toBe('max');
     }
+  });
+
+  it('sends the guest a compile parallelism only when STUDY_BOT_VM_PARALLELISM is a whole number from 1 to 64 (the request schema\'s bound)', () => {
+    expect(compileParallelism({})).toEqual({});
+    expect(compileParallelism({ STUDY_BOT_VM_PARALLELISM: '2' })).toEqual({ parallelism: 2 });
+    expect(vmRequestSchema.shape.options.parse(compileParallelism({ STUDY_BOT_VM_PARALLELISM: '64' }))).toEqual({ parallelism: 64 });
+    for (const bad of ['0', '65', '1.5', 'two', '']) expect(compileParallelism({ STUDY_BOT_VM_PARALLELISM: bad })).toEqual({});
   });
 
   it('doubles commas, which QEMU would read as option separators', () => {

@@ -91,6 +91,18 @@ describeVm('the VM runner, for real (QEMU, the runner image)', () => {
     expect(sha256(state!)).toBe(before);
   }, VM_TEST_TIMEOUT);
 
+  it("answers bpftrace's include-path question in the guest with clang's recorded answer, and hands clang any other command line", async () => {
+    // bpftrace 0.17 runs `clang-14 -Wp,-v ...` for every program with C types (a tracepoint's
+    // args); the saved guest has a clang-14 ahead of /usr/bin that answers it (include-paths-shim.ts).
+    const oneLiners = await oneLinersOf(fenced(`bpftrace -e 'BEGIN { cat("/usr/local/bin/clang-14"); exit(); }'`));
+    const report = await verifyInVm(oneLiners, {});
+    const shim = report.results[0]!.output.join('\n');
+    expect(report.results[0]!.status).toBe('ok');
+    expect(shim).toContain('#include <...> search starts here:');
+    expect(shim).toMatch(/\/usr\/lib\/llvm-14\/lib\/clang\/[\d.]+\/include/);
+    expect(shim).toContain(`exec '/usr/bin/clang-14' "$@"`);
+  }, VM_TEST_TIMEOUT);
+
   it('takes a request longer than a terminal line (4 KiB) over the serial line', async () => {
     // Seen before the agent made its line raw: a request over 4 KiB was cut by the tty's line
     // editing and echoed back, and the guest waited until its deadline.

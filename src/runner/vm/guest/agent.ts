@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { getRunnerInfo, type RunnerInfo } from '../../runner-info.js';
 import { verifyOneLiners } from '../../verify-oneliners.js';
 import { checkProject, prepareProjectTools } from './check-project.js';
+import { installIncludePathsShims } from './include-paths-shim.js';
 import { encodeFrame } from '../result-frame.js';
 import { MAX_REQUEST_LINE, READY_INTERVAL_MS, READY_MARKER, WARMED_MARKER, WARMUP_LINE } from '../serial-protocol.js';
 import { readRequestLine, type VmRequest } from '../vm-request.js';
@@ -32,7 +33,10 @@ async function main(): Promise<unknown> {
  */
 async function getReady(): Promise<RunnerInfo> {
   const info = await getRunnerInfo();
-  if (info.bpftrace) await warmUp();
+  if (info.bpftrace) {
+    await installShims();
+    await warmUp();
+  }
   // This kernel's vmlinux.h and the project loader, made once, before the snapshot.
   await prepareProjectTools();
   return info;
@@ -52,6 +56,15 @@ const WARM_UP_PROGRAM =
   'tracepoint:syscalls:sys_enter_openat /pid == 1/ { if (args->flags == 1) { printf("%d %-6d %s %s\\n", pid, tid, comm, str(args->filename)); } } ' +
   'uprobe:/bin/bash:readline { @u = count(); } interval:ms:100 { exit(); } BEGIN { @b = 1; } END { clear(@b); }';
 const FALLBACK_WARM_UP = 'tracepoint:syscalls:sys_enter_getpid { @[comm] = count(); } BEGIN { exit(); }';
+
+/**
+ * clang's answer to bpftrace's include-path question, kept in /usr/local/bin (first on the PATH
+ * bpftrace runs with, empty in the image; a tmpfs here, so it is in the saved guest):
+ * include-paths-shim.ts.
+ */
+async function installShims(): Promise<void> {
+  if (await run('mount', ['-t', 'tmpfs', '-o', 'mode=0755,size=1m', 'study-bot-shims', '/usr/local/bin'], 10_000)) await installIncludePathsShims('/usr/local/bin');
+}
 
 async function warmUp(): Promise<void> {
   if (!(await run('bpftrace', ['-e', WARM_UP_PROGRAM], 60_000))) await run('bpftrace', ['-e', FALLBACK_WARM_UP], 60_000);
