@@ -97,7 +97,11 @@ export interface Explanation {
  * `files` are the sources sent, by repo-relative path; `source` is the program's file (the
  * first searched for the annotated line).
  */
-export function explainRejection(input: { log: string; log4?: string; err: number; source: string; files: Map<string, string>; libbpf?: string }): Explanation {
+/**
+ * `index`: the sources sent, indexed once per report (SourceIndex); `locate: false` explains
+ * the class without looking for the source line (a report past its quota of located ones).
+ */
+export function explainRejection(input: { log: string; log4?: string; err: number; source: string; files: Map<string, string>; libbpf?: string; index?: SourceIndex; locate?: boolean }): Explanation {
   // The level-1 log ends with the error unless it overflowed its buffer (ENOSPC): then the
   // level-4 log, which always holds the error lines, decides the class.
   const lines = input.log.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
@@ -110,7 +114,8 @@ export function explainRejection(input: { log: string; log4?: string; err: numbe
   const decisive = errorLines.length && !errorLines.some((l) => body.slice(-6).includes(l)) ? errorLines.slice(-4) : decisiveLines(body);
   // libbpf names what it could not resolve (a CO-RE field, a kfunc): the line that uses it is
   // the member's mistake, not the last instruction the verifier annotated.
-  const at = (named ? useOf(named, input.source, input.files) : undefined) ?? sourceLine(body, input.source, input.files);
+  const index = input.index ?? new SourceIndex(input.files);
+  const at = input.locate === false ? undefined : ((named ? useOf(named, input.source, index) : undefined) ?? sourceLine(body, input.source, index));
   if (rule) return { class: rule.id, message: `${rule.ko} (${rule.en})`, log: decisive, ...(at ? { at } : {}) };
   if (body.length === 0 && errorLines.length === 0 && (input.err === 22 || input.err === 95 || input.err === 524)) {
     return { class: 'kernel-too-old', message: `${KERNEL_TOO_OLD.ko} (${KERNEL_TOO_OLD.en})`, log: decisive };
@@ -136,12 +141,12 @@ function namedByLibbpf(libbpf: string | undefined): RegExp | undefined {
   return undefined;
 }
 
-function useOf(pattern: RegExp, source: string, files: Map<string, string>): Explanation['at'] | undefined {
-  const order = [source, ...[...files.keys()].filter((f) => f !== source)];
-  for (const file of order) {
-    const lines = (files.get(file) ?? '').split('\n');
-    const index = lines.findIndex((l) => l.length < 1000 && pattern.test(l));
-    if (index !== -1) return { file, line: index + 1, text: lines[index]!.trim() };
+function useOf(pattern: RegExp, source: string, index: SourceIndex): Explanation['at'] | undefined {
+  for (const file of index.order(source)) {
+    const lines = index.lines(file);
+    // A report searches at most SCAN_BUDGET lines this way, whatever the guest names.
+    const found = lines.findIndex((l) => index.spend() && l.length > 0 && l.length < 1000 && pattern.test(l));
+    if (found !== -1) return { file, line: found + 1, text: lines[found]!.trim() };
   }
   return undefined;
 }
@@ -160,21 +165,18 @@ function decisiveLines(body: string[]): string[] {
 
 const ANNOTATED = /^; (.*?)(?: @ ([^:@]+):(\d+))?$/;
 
-function sourceLine(body: string[], source: string, files: Map<string, string>): Explanation['at'] | undefined {
+function sourceLine(body: string[], source: string, index: SourceIndex): Explanation['at'] | undefined {
   for (let i = body.length - 1; i >= 0; i--) {
     const m = ANNOTATED.exec(body[i]!);
     if (!m) continue;
     const text = m[1]!.trim();
     if (m[3] && Number(m[3]) > 0) {
-      const named = [...files.keys()].find((p) => p === m[2] || p.endsWith(`/${m[2]}`)) ?? source;
+      const named = index.files().find((p) => p === m[2] || p.endsWith(`/${m[2]}`)) ?? source;
       return { file: named, line: Number(m[3]), text };
     }
     if (text === '') continue;
-    const found = findLine(files.get(source), text);
-    if (found) return { file: source, line: found, text };
-    for (const [file, content] of files) {
-      if (file === source) continue;
-      const line = findLine(content, text);
+    for (const file of index.order(source)) {
+      const line = index.lineOf(file, text);
       if (line) return { file, line, text };
     }
     return undefined;
@@ -182,12 +184,53 @@ function sourceLine(body: string[], source: string, files: Map<string, string>):
   return undefined;
 }
 
-/** The 1-based line whose trimmed text is `text` (the kernel prints it left-trimmed). */
-function findLine(content: string | undefined, text: string): number | undefined {
-  if (!content) return undefined;
-  const lines = content.split('\n');
-  const index = lines.findIndex((l) => l.trim() === text);
-  return index === -1 ? undefined : index + 1;
+/**
+ * The sources sent, each split into lines once, with the first line of each trimmed text: a
+ * report explains many rejected programs against the same files, and a compromised guest's
+ * answer may hold a thousand of them over 2 MiB of headers (splitting every file again for
+ * each program held the event loop for minutes, attack review four).
+ */
+export class SourceIndex {
+  private readonly split = new Map<string, string[]>();
+  /** lines a report may test against the names libbpf gives (useOf): a few times 2 MiB of one-character lines */
+  private budget = 4_000_000;
+  private readonly firstLine = new Map<string, Map<string, number>>();
+
+  constructor(private readonly sources: Map<string, string>) {}
+
+  files(): string[] {
+    return [...this.sources.keys()];
+  }
+
+  /** One line's test out of the report's budget; false once it is spent. */
+  spend(): boolean {
+    return this.budget-- > 0;
+  }
+
+  /** `source` first, then the other files in the order they were sent. */
+  order(source: string): string[] {
+    return [source, ...this.files().filter((f) => f !== source)];
+  }
+
+  lines(file: string): string[] {
+    let lines = this.split.get(file);
+    if (!lines) this.split.set(file, (lines = (this.sources.get(file) ?? '').split('\n')));
+    return lines;
+  }
+
+  /** The 1-based line whose trimmed text is `text` (the kernel prints it left-trimmed). */
+  lineOf(file: string, text: string): number | undefined {
+    let first = this.firstLine.get(file);
+    if (!first) {
+      first = new Map();
+      this.lines(file).forEach((l, i) => {
+        const key = l.trim();
+        if (!first!.has(key)) first!.set(key, i + 1);
+      });
+      this.firstLine.set(file, first);
+    }
+    return first.get(text);
+  }
 }
 
 /** `processed 85 insns (limit 1000000) max_states_per_insn 0 total_states 7 peak_states 7 mark_read 0` */

@@ -7,7 +7,7 @@ import { locateBccError } from './bcc-errors.js';
 import { collectProject, type CollectedProject, type ProjectFiles } from './collect-sources.js';
 import type { GuestSourceResult, ProjectPayload } from './project-request.js';
 import type { ProjectEntry, ProjectKernelRun, ProjectReport } from './project-report.js';
-import { explainRejection, firstCompileError, parseStats } from './verifier-log.js';
+import { explainRejection, firstCompileError, parseStats, SourceIndex } from './verifier-log.js';
 
 /**
  * `/verify project` and `study-bot verify FOLDER --isolation vm`: the project's eBPF checked in
@@ -61,12 +61,16 @@ function entriesOf(run: ProjectVmRun, collected: CollectedProject, payload: Proj
   }
   const files = new Map(payload.files.map((f) => [full(f.path), f.content]));
   const classes = new Map(collected.classes.map((c) => [c.path, c]));
+  const explain: Explainer = { index: new SourceIndex(files), located: 0 };
+  const answered = new Set<string>();
   return run.project.results.flatMap((result) => {
     const path = full(result.path);
-    // Only what the host sent gets an entry: a guest naming another path is ignored.
-    if (!payload.sources.some((s) => s.path === result.path)) return [];
+    // Only what the host sent gets an entry, once: a guest naming another path, or the same
+    // source again (a compromised guest's way to multiply the host's work), is ignored.
+    if (!payload.sources.some((s) => s.path === result.path) || answered.has(result.path)) return [];
+    answered.add(result.path);
     return result.kind === 'libbpf-c'
-      ? libbpfEntries(path, result, classes.get(path), files, full)
+      ? libbpfEntries(path, result, classes.get(path), files, full, explain)
       : [bccEntry(path, result, classes.get(path), files, root)];
   });
 }
@@ -76,7 +80,18 @@ const clean = (text: string, max = 4000) => {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 };
 
-function libbpfEntries(path: string, result: GuestSourceResult, cls: ProjectFileClass | undefined, files: Map<string, string>, full: (rel: string) => string): ProjectEntry[] {
+/**
+ * Rejections whose source line is looked for, per report: an honest project has a few; the rest
+ * of a flood keep their class and log, without the search through every file sent.
+ */
+const MAX_LOCATED_REJECTIONS = 32;
+
+interface Explainer {
+  index: SourceIndex;
+  located: number;
+}
+
+function libbpfEntries(path: string, result: GuestSourceResult, cls: ProjectFileClass | undefined, files: Map<string, string>, full: (rel: string) => string, explain: Explainer): ProjectEntry[] {
   const kind = 'libbpf-c';
   if (!result.compile.ok) {
     const found = firstCompileError(result.compile.stderr);
@@ -114,7 +129,8 @@ function libbpfEntries(path: string, result: GuestSourceResult, cls: ProjectFile
       steps,
     };
     if (program.err !== 0) {
-      const why = explainRejection({ log: program.log, ...(program.log4 ? { log4: program.log4 } : {}), err: program.err, source: path, files, ...(program.libbpf ? { libbpf: program.libbpf } : {}) });
+      const locate = explain.located++ < MAX_LOCATED_REJECTIONS;
+      const why = explainRejection({ log: program.log, ...(program.log4 ? { log4: program.log4 } : {}), err: program.err, source: path, files, ...(program.libbpf ? { libbpf: program.libbpf } : {}), index: explain.index, locate });
       const at = why.at;
       return {
         ...base,
