@@ -20,7 +20,7 @@ export const CLI_BUNDLE_DIR = path.join(PACKAGE_ROOT, 'dist/cli');
 /** What bin/study-bot.js compares with the disk: every input's size and modification time. */
 export const INPUTS_FILE = 'inputs.json';
 
-const ENTRIES = { main: 'src/cli/bundle-entry.ts', 'worker-entry': 'src/worker/worker-entry.ts' };
+const ENTRIES = { main: 'src/cli/bundle-entry.ts', 'worker-entry': 'src/worker/bundled-worker.ts' };
 
 /**
  * Not bundled: web-tree-sitter finds its own tree-sitter.wasm next to its module file, and
@@ -37,6 +37,8 @@ const EXTERNAL = ['web-tree-sitter', 'esbuild', 'probot', 'ioredis', 'smee-clien
  */
 export const COMMAND_MODULES = ['check-command', 'new-command', 'report-command', 'verify-command', 'runner-command', 'doctor-command'];
 export const COMMANDS_FILE = 'commands.cjs';
+/** The pool worker's code, run the same way by worker-entry.mjs (src/worker/bundled-worker.ts). */
+export const WORKER_FILE = 'worker.cjs';
 
 export interface BuiltCli {
   dir: string;
@@ -44,6 +46,8 @@ export interface BuiltCli {
   metafile: import('esbuild').Metafile;
   /** esbuild's account of commands.cjs */
   commands: import('esbuild').Metafile;
+  /** esbuild's account of worker.cjs */
+  worker: import('esbuild').Metafile;
 }
 
 /** In main.ts, a command module is a stub that runs it from commands.cjs (bundled-commands.ts). */
@@ -107,30 +111,34 @@ export async function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<BuiltC
     // Bundled CommonJS dependencies (picomatch, cross-spawn) call require(); give each chunk one.
     banner: { js: "import { createRequire as __studybotCreateRequire } from 'node:module'; const require = __studybotCreateRequire(import.meta.url);" },
   });
-  const commands = await esbuild.build({
+  const commonJs = {
     ...common,
-    stdin: { contents: commandsEntry, resolveDir: PACKAGE_ROOT, sourcefile: COMMANDS_ENTRY_NAME, loader: 'js' },
     format: 'cjs',
-    outfile: path.join(outdir, COMMANDS_FILE),
     // code-cache.ts passes the bundle's own URL (load-rubrics.ts, shell-parser.ts resolve from it)
     define: { 'import.meta.url': '__studybotMetaUrl' },
+  } as const;
+  const commands = await esbuild.build({
+    ...commonJs,
+    stdin: { contents: commandsEntry, resolveDir: PACKAGE_ROOT, sourcefile: COMMANDS_ENTRY_NAME, loader: 'js' },
+    outfile: path.join(outdir, COMMANDS_FILE),
   });
+  const worker = await esbuild.build({ ...commonJs, entryPoints: ['src/worker/serve-tasks.ts'], outfile: path.join(outdir, WORKER_FILE) });
   mkdirSync(path.join(outdir, 'chunks'), { recursive: true });
   const entries = new Set(Object.keys(ENTRIES).map((name) => path.join(outdir, `${name}.mjs`)));
   // chunks first, then the commands and the entries that load them, then the inputs list that says all is there
   const ordered = [...modules.outputFiles].sort((a, b) => Number(entries.has(a.path)) - Number(entries.has(b.path)));
-  for (const file of [...ordered.filter((f) => !entries.has(f.path)), ...commands.outputFiles, ...ordered.filter((f) => entries.has(f.path))]) {
+  for (const file of [...ordered.filter((f) => !entries.has(f.path)), ...commands.outputFiles, ...worker.outputFiles, ...ordered.filter((f) => entries.has(f.path))]) {
     writeAtomically(file.path, file.contents);
   }
   const inputs: Record<string, [number, number]> = {};
-  for (const input of new Set([...Object.keys(modules.metafile.inputs), ...Object.keys(commands.metafile.inputs)])) {
+  for (const input of new Set([modules, commands, worker].flatMap((b) => Object.keys(b.metafile.inputs)))) {
     if (input.includes(':') || input === COMMANDS_ENTRY_NAME) continue; // esbuild's own (the command stubs, commandsEntry): no file
     const info = statSync(path.join(PACKAGE_ROOT, input));
     inputs[input] = [info.size, Math.trunc(info.mtimeMs)];
   }
-  writeAtomically(path.join(outdir, INPUTS_FILE), JSON.stringify({ inputs, outputs: ['main.mjs', 'worker-entry.mjs', COMMANDS_FILE] }));
+  writeAtomically(path.join(outdir, INPUTS_FILE), JSON.stringify({ inputs, outputs: ['main.mjs', 'worker-entry.mjs', COMMANDS_FILE, WORKER_FILE] }));
   pruneChunks(outdir, new Set(modules.outputFiles.map((f) => f.path)));
-  return { dir: outdir, metafile: modules.metafile, commands: commands.metafile };
+  return { dir: outdir, metafile: modules.metafile, commands: commands.metafile, worker: worker.metafile };
 }
 
 function writeAtomically(file: string, contents: Uint8Array | string): void {

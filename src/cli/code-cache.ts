@@ -57,10 +57,11 @@ export function loadCachedCommonJs<T>(file: URL, env: NodeJS.ProcessEnv = proces
   const bytes = readFileSync(path);
   const dir = codeCacheDir(env);
   // V8 checks its own version and flags, but of the source only the length: the content's hash
-  // is in the name, so an edited or reinstalled bundle never runs another's compiled code.
-  const cacheFile = dir
-    ? join(dir, `${basename(path)}-${createHash('sha1').update(bytes).digest('hex').slice(0, 16)}-${process.version}-${process.arch}.v8`)
-    : null;
+  // is in the name, so an edited or reinstalled bundle never runs another's compiled code. The
+  // bundle's path too: V8 keeps the file name it was compiled under (stack traces, and where
+  // an `import()` in it resolves from), so two copies of one bundle each have their own.
+  const hash = createHash('sha1').update(path).update('\0').update(bytes).digest('hex').slice(0, 16);
+  const cacheFile = dir ? join(dir, `${basename(path)}-${hash}-${process.version}-${process.arch}.v8`) : null;
   let cachedData: Buffer | undefined;
   if (cacheFile) {
     try {

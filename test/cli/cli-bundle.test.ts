@@ -106,12 +106,15 @@ describe('the CLI bundle (src/cli/cli-bundle.ts)', () => {
   it('main.mjs holds no command: they are in commands.cjs, which has them all', () => {
     const loaded = Object.keys(built.metafile.inputs);
     expect(loaded.filter((f) => /^src\/cli\/\w+-command\.ts$/.test(f))).toEqual([]);
+    // nor the worker's code: worker-entry.mjs runs worker.cjs
+    expect(loaded.filter((f) => f.startsWith('src/rubric/') || f.includes('node_modules/micromark'))).toEqual([]);
+    expect(Object.keys(built.worker.inputs)).toContain('src/rubric/check-markdown.ts');
     const commands = Object.keys(built.commands.inputs).filter((f) => /^src\/cli\/\w+-command\.ts$/.test(f));
     for (const name of ['check', 'new', 'report', 'verify', 'runner', 'doctor']) expect(commands).toContain(`src/cli/${name}-command.ts`);
   });
 
   it('leaves out what a CLI command never loads, and web-tree-sitter (it finds its .wasm beside itself)', () => {
-    const inputs = [...Object.keys(built.metafile.inputs), ...Object.keys(built.commands.inputs)];
+    const inputs = [built.metafile, built.commands, built.worker].flatMap((m) => Object.keys(m.inputs));
     expect(inputs.filter((f) => /node_modules\/(esbuild|probot|ioredis|smee-client|web-tree-sitter)\//.test(f))).toEqual([]);
   });
 
@@ -123,7 +126,7 @@ describe('the CLI bundle (src/cli/cli-bundle.ts)', () => {
     // a file, not `node -e`: the pool's workers inherit the process's flags, and --input-type is not one a worker takes
     const script = join(work, 'run-bundle.mjs');
     writeFileSync(script, `const m = await import(${JSON.stringify(pathToFileURL(join(outdir, 'main.mjs')).href)}); m.preferBaselineWasm(); process.exitCode = await m.main(['check', '--repo', '.', '--format', 'json']);`);
-    const { stdout } = await run(process.execPath, [script], { cwd: dir, env: { PATH: process.env.PATH }, maxBuffer: 16 << 20 }).catch(
+    const { stdout } = await run(process.execPath, [script], { cwd: dir, env: { PATH: process.env.PATH, XDG_CACHE_HOME: join(work, 'cache-study') }, maxBuffer: 16 << 20 }).catch(
       (error: { code: number; stdout: string; stderr: string }) => {
         expect(error.code, error.stderr).toBe(1);
         return error;
@@ -142,6 +145,10 @@ describe('the CLI bundle (src/cli/cli-bundle.ts)', () => {
       expect(file.findings.map((f) => f.rule).filter((r) => r === 'file-complexity' || r === 'internal')).toEqual([]);
     }
     expect(many.files[11].findings).toEqual(few.files[1].findings.map((f) => ({ ...f, message: expect.any(String) })));
+    // the worker ran its code (worker.cjs) with the code cache too, and wrote it after its first note
+    expect(readdirSync(join(work, 'cache-study', 'study-bot')).filter((f) => f.startsWith('worker.cjs-'))).toHaveLength(1);
+    const again = await checkStudy('many', 12);
+    expect(again.files.map((f) => f.findings)).toEqual(many.files.map((f) => f.findings));
   }, 120_000);
 
   /** `check` of the bundled example by the bundle as bin/study-bot.js runs it, with `env`. */
