@@ -13,6 +13,7 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 const NOT_THE_DEPLOYMENT = new Set([
   'PATH', 'NO_COLOR', 'XDG_CACHE_HOME', 'HOME',
   'GITHUB_USER', // `study-bot new` on a member's machine: their login
+  'STUDY_BOT_CODE_CACHE', // the CLI bundle's code cache on a member's machine (0: off; docs/cli-speed.md)
   'RUNNER_WORKSPACE', 'GITHUB_WORKSPACE', 'RUNNER_TEMP', 'RUNNER_TOOL_CACHE', // the GitHub Actions runner's own
 ]);
 
