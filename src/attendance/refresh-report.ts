@@ -6,6 +6,7 @@ import type { LedgerSeal } from './ledger-seal.js';
 import { renderOptionsFor, renderReport, reportCommentBody } from './render-report.js';
 import { buildSchedule } from './schedule.js';
 import { renamesIn, studyFileOf, type CommitPaths } from './study-files.js';
+import { studyPaths } from '../paths/study-paths.js';
 import { pushProjectWork, type PushCommitFacts, type PushWorkFacts, type PushWorkGitHub } from '../project/push-work.js';
 
 /**
@@ -87,6 +88,7 @@ export const defaultIssueTitle = '📊 출석 · 제출 현황';
 /** Turns the pushes of one run into ledger changes: first-seen from each push, presence from the newest tree. */
 export async function pushChanges(gh: ReportGitHub, config: StudyConfig, pushes: PushFacts[]): Promise<LedgerChange[]> {
   if (pushes.length === 0) return [];
+  await studyPaths(config).prime(pushes.flatMap((p) => p.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])])));
   const ordered = [...pushes].sort((a, b) => a.pushedAt - b.pushedAt);
   const changes: LedgerChange[] = ordered.map((push) => {
     const added = push.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? [])]);
@@ -105,6 +107,7 @@ export async function pushChanges(gh: ReportGitHub, config: StudyConfig, pushes:
   const newest = ordered[ordered.length - 1];
   const paths = await gh.treePaths(newest.after, config.paths.study.split('/')[0] ?? '');
   if (paths) {
+    await studyPaths(config).prime(paths);
     changes.push({
       kind: 'tree',
       files: paths.map((p) => studyFileOf(p, config)).filter((f) => f !== null),

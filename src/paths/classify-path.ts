@@ -144,8 +144,24 @@ function resolveName(written: string, config: StudyConfig): Resolution {
   if (exact) return { state: 'member', member: exact.name, written: name };
   const caseOnly = memberByNameIgnoringCase(name, config);
   if (caseOnly) return { state: 'case', member: caseOnly, written: name };
+  return { state: 'unknown', written: name, suggestion: nearestMember(name, config) };
+}
+
+/**
+ * The roster spelling a name that is nobody's is closest to, remembered per config and name: a
+ * Levenshtein distance to every spelling, which thousands of paths under one folder named for
+ * nobody asked again for each path (attack review six).
+ */
+const nearest = new WeakMap<StudyConfig, Map<string, { spelling: string; member: Member } | null>>();
+function nearestMember(name: string, config: StudyConfig): { spelling: string; member: Member } | null {
+  let memo = nearest.get(config);
+  if (!memo) nearest.set(config, (memo = new Map()));
+  if (memo.has(name)) return memo.get(name)!;
   const near = suggestMember(name, config);
-  return { state: 'unknown', written: name, suggestion: near ? { spelling: near.spelling, member: near.member } : null };
+  const found = near ? { spelling: near.spelling, member: near.member } : null;
+  if (memo.size >= 10_000) memo.clear();
+  memo.set(name, found);
+  return found;
 }
 
 /** The member a side folder or image file name points at (`hgd_md`, `hgd_assets`, `홍길동-1.png`), if any. */

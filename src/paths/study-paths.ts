@@ -27,6 +27,12 @@ export interface StudyPaths {
    * member (`project/ebpf-monitor/`), whoever pushed it.
    */
   projectOwnerOf(path: string, pusher: string | null): string | null;
+  /**
+   * Classifies `paths` ahead, a chunk at a time with the event loop let go in between, so a
+   * push of thousands of paths is never one long block; later `classify` calls are answered
+   * from memory.
+   */
+  prime(paths: readonly string[]): Promise<void>;
   /** where a member's week note goes: `study/week3/hgd.md` */
   notePath(week: number | null, name: string | null): string;
   /** the fixed folders in front of the study template's placeholders: `study`, or '' */
@@ -36,13 +42,41 @@ export interface StudyPaths {
 }
 
 const cache = new WeakMap<StudyConfig, StudyPaths>();
+/** Classified paths remembered per rules: a large push's, several times over. */
+const MAX_REMEMBERED_PATHS = 50_000;
+/** Paths classified between two turns of the event loop when primed (~50 us each). */
+const PRIME_CHUNK = 500;
+
+/** What classifyPath reads of a config: the same rules give the same answers. */
+const rulesOf = (config: StudyConfig): string => JSON.stringify([config.paths, config.members, config.ignore, config.weeks]);
+const byRules = new Map<string, Map<string, PathClass>>();
+function remembered(rules: string): Map<string, PathClass> {
+  let known = byRules.get(rules);
+  if (known) return known;
+  // A few sets of rules at a time (a study's config, the last approved one, a test's)
+  if (byRules.size >= 16) byRules.delete(byRules.keys().next().value!);
+  byRules.set(rules, (known = new Map()));
+  return known;
+}
 
 export function studyPaths(config: StudyConfig): StudyPaths {
-  const known = cache.get(config);
-  if (known) return known;
+  const made = cache.get(config);
+  if (made) return made;
   const study = compileTemplate(config.paths.study);
   const projectRoot = compileTemplate(config.paths.project).root.join('/');
-  const classify = (path: string) => classifyPath(path, config);
+  // One push classifies each of its paths six or seven times (push check, record guard, report,
+  // project work: each handler with its own copy of the config), up to thousands of paths: the
+  // answers are kept per rules (what classifyPath reads of the config), so a 9,000-file push no
+  // longer holds the event loop for seconds (attack review six).
+  const known = remembered(rulesOf(config));
+  const classify = (path: string): PathClass => {
+    let c = known.get(path);
+    if (c) return c;
+    c = classifyPath(path, config);
+    if (known.size >= MAX_REMEMBERED_PATHS) known.clear();
+    known.set(path, c);
+    return c;
+  };
   const paths: StudyPaths = {
     config,
     classify,
@@ -60,6 +94,12 @@ export function studyPaths(config: StudyConfig): StudyPaths {
       const inProjectRoot = projectRoot !== '' && nfc(path).startsWith(`${projectRoot}/`);
       if (where.kind === 'unknown' && where.pathName && inProjectRoot && pusher) return memberByLogin(pusher, config)?.name ?? null;
       return null;
+    },
+    async prime(list) {
+      for (let i = 0; i < list.length; i++) {
+        classify(list[i]!);
+        if (i % PRIME_CHUNK === PRIME_CHUNK - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     },
     notePath: (week, name) => fillPathTemplate(study, { week, name }),
     studyRoot: study.root.join('/'),

@@ -251,7 +251,12 @@ function tableSection(input: RenderInput): string[] {
     ko: '| 멤버 | 주차 | 결과 | one-liner | 먼저 고칠 것 | 파일 |',
     en: '| member | week | result | one-liners | fix first | file |',
   });
-  const rows = reports.map((r) =>
+  // Rows only up to twice what GitHub shows, like the details: a push of thousands of files
+  // rendered a row for each on the event loop (attack review six), past GitHub's cut.
+  const budget = 2 * CHECK_TEXT_LIMIT;
+  let used = 0;
+  const shown = reports.filter((r) => (used += r.path.length + 120) <= budget);
+  const rows = shown.map((r) =>
     [
       '',
       cell(r.member ?? '—'),
@@ -263,7 +268,9 @@ function tableSection(input: RenderInput): string[] {
       '',
     ].join(' | ').trim(),
   );
-  return [header, '|---|---|---|---|---|---|', ...rows, ''];
+  const left = reports.length - shown.length;
+  const more = left > 0 ? [pick(lang, { ko: `…그 밖의 파일 ${left}개는 줄였습니다 (주석과 보고서 댓글에 있습니다).`, en: `…${left} more file(s) left out here (see the annotations and the report comment).` }), ''] : [];
+  return [header, '|---|---|---|---|---|---|', ...rows, '', ...more];
 }
 
 function findingLine(f: Finding, lang: Language): string {

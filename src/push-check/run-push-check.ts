@@ -327,6 +327,7 @@ async function checkChangedFiles(
   concurrency: number,
   githubHost: string | null,
 ): Promise<FileReport[]> {
+  await studyPaths(config).prime(changes.map((c) => c.path));
   const candidates = changes
     .filter((c) => c.status !== 'removed')
     .map((c) => ({ change: c, entry: afterTree.entries.get(c.path), where: studyPaths(config).classify(c.path) }))
