@@ -68,6 +68,24 @@ const commandStubs = {
   },
 };
 
+/**
+ * In commands.cjs and worker.cjs, `import()` of a module left outside the bundle (`esbuild`,
+ * `node:fs` in guest-bundle.ts) becomes `require()`: code run by `vm.Script` has no `import()`
+ * of its own on Node 20 (with `importModuleDynamically` it printed an ExperimentalWarning, and
+ * from V8's code cache it threw ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+ */
+const requireForDynamicImports = {
+  name: 'study-bot-require-for-dynamic-imports',
+  setup(build: import('esbuild').PluginBuild) {
+    const outside = (name: string) =>
+      name.startsWith('node:') || EXTERNAL.some((e) => (e.endsWith('/*') ? name.startsWith(e.slice(0, -1)) : name === e || name.startsWith(`${e}/`)));
+    build.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === 'dynamic-import' && outside(args.path) ? { path: args.path, namespace: 'study-bot-require' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'study-bot-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 /** The entry of commands.cjs: every command by its module's name, and the pool they share. */
 const COMMANDS_ENTRY_NAME = '<study-bot commands>';
 const commandsEntry = [
@@ -121,8 +139,14 @@ export async function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<BuiltC
     ...commonJs,
     stdin: { contents: commandsEntry, resolveDir: PACKAGE_ROOT, sourcefile: COMMANDS_ENTRY_NAME, loader: 'js' },
     outfile: path.join(outdir, COMMANDS_FILE),
+    plugins: [requireForDynamicImports],
   });
-  const worker = await esbuild.build({ ...commonJs, entryPoints: ['src/worker/serve-tasks.ts'], outfile: path.join(outdir, WORKER_FILE) });
+  const worker = await esbuild.build({
+    ...commonJs,
+    entryPoints: ['src/worker/serve-tasks.ts'],
+    outfile: path.join(outdir, WORKER_FILE),
+    plugins: [requireForDynamicImports],
+  });
   mkdirSync(path.join(outdir, 'chunks'), { recursive: true });
   const entries = new Set(Object.keys(ENTRIES).map((name) => path.join(outdir, `${name}.mjs`)));
   // chunks first, then the commands and the entries that load them, then the inputs list that says all is there

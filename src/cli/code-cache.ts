@@ -70,11 +70,8 @@ export function loadCachedCommonJs<T>(file: URL, env: NodeJS.ProcessEnv = proces
       // first run, or the cache was cleared
     }
   }
-  const script = new vm.Script(HEAD + bytes.toString('utf8') + TAIL, {
-    filename: path,
-    cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  // No `importModuleDynamically`: the bundles have no `import()` (cli-bundle.ts makes them `require()`).
+  const script = new vm.Script(HEAD + bytes.toString('utf8') + TAIL, { filename: path, cachedData });
   const fromCache = cachedData !== undefined && script.cachedDataRejected === false;
   const module = { exports: {} as T };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;

@@ -113,6 +113,15 @@ describe('the CLI bundle (src/cli/cli-bundle.ts)', () => {
     for (const name of ['check', 'new', 'report', 'verify', 'runner', 'doctor']) expect(commands).toContain(`src/cli/${name}-command.ts`);
   });
 
+  it("has no import() left in commands.cjs and worker.cjs: code run by vm.Script cannot import on Node 20", () => {
+    for (const metafile of [built.commands, built.worker]) {
+      const dynamic = Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === 'dynamic-import'));
+      expect(dynamic).toEqual([]);
+    }
+    // what guest-bundle.ts imports on demand is required instead
+    expect(Object.keys(built.commands.inputs)).toEqual(expect.arrayContaining(['study-bot-require:esbuild', 'study-bot-require:node:fs']));
+  });
+
   it('leaves out what a CLI command never loads, and web-tree-sitter (it finds its .wasm beside itself)', () => {
     const inputs = [built.metafile, built.commands, built.worker].flatMap((m) => Object.keys(m.inputs));
     expect(inputs.filter((f) => /node_modules\/(esbuild|probot|ioredis|smee-client|web-tree-sitter)\//.test(f))).toEqual([]);
