@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Schedule } from '../attendance/schedule.js';
 import type { StudyConfig } from '../config/schema.js';
-import { studyPaths } from '../paths/study-paths.js';
+import { memberByLogin, studyPaths } from '../paths/study-paths.js';
 import { weekOfCommit } from './commit-week.js';
 import { classifySource, isEbpfKind, kindFromPath, type ProjectFileKind } from './classify-source.js';
 
@@ -19,6 +19,8 @@ export interface ProjectCommit {
   at: number;
   /** GitHub login of the pusher (the bot); null offline, where there is none */
   pusher: string | null;
+  /** GitHub logins the payload names as the commit's author and committer (the bot; none offline) */
+  authors?: string[];
   /** the files it touched; `lines` added + removed, null where the source does not say */
   files: { path: string; lines: number | null }[];
 }
@@ -72,7 +74,7 @@ export function attributeCommits(
     const byOwner = new Map<string, { path: string; lines: number | null }[]>();
     for (const file of commit.files) {
       const owner = studyPaths(config).projectOwnerOf(file.path, commit.pusher);
-      if (!owner) continue;
+      if (!owner || !vouchedFor(commit, owner, config)) continue;
       const list = byOwner.get(owner) ?? byOwner.set(owner, []).get(owner)!;
       list.push(file);
     }
@@ -94,6 +96,20 @@ export function attributeCommits(
     }
   }
   return out;
+}
+
+/**
+ * Whether a commit in `owner`'s folder is `owner`'s work: they pushed it, or GitHub names them
+ * as its author or committer (a member's commit pushed by a teammate or an organizer). Anyone
+ * can push into anyone's folder; credited to the folder's owner, one member's commits named a
+ * week made the signed ledger say another member did that week's work, and 60 of them filled
+ * the week's cap so the owner's own commit was not counted (the sixth attack review's High).
+ * Offline (`study-bot report` from git history) there is no pusher, and the folder decides.
+ */
+function vouchedFor(commit: ProjectCommit, owner: string, config: StudyConfig): boolean {
+  if (commit.pusher === null) return true;
+  const logins = [commit.pusher, ...(commit.authors ?? [])];
+  return logins.some((login) => memberByLogin(login, config)?.name.normalize('NFC') === owner.normalize('NFC'));
 }
 
 function isEbpfSource(path: string, options: AttributeOptions): boolean {

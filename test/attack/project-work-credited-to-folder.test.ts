@@ -1,5 +1,5 @@
 /**
- * Attack review 7 (issue 17, the push check's attribution): a member's push into ANOTHER
+ * Attack review 7 (fixed; issue 17, the push check's attribution): a member's push into ANOTHER
  * member's project folder is signed into the report's ledger as that other member's week work.
  *
  * `projectOwnerOf` credits a commit under `project/{name}/` to the folder's owner, whoever
@@ -19,6 +19,9 @@
  * m1's own week-5 commit is not counted at all. The docs call folder-owner attribution
  * intended (notes are credited from the tree the same way, study/week3/m1.md written by
  * someone else: not tested here), which is why the lead may weigh it lower.
+ *
+ * Fixed: a commit in a member's folder is their work only when they pushed it or GitHub names
+ * them its author or committer (project-work.ts, vouchedFor).
  */
 import nock from 'nock';
 import { Probot } from 'probot';
@@ -87,18 +90,18 @@ async function world() {
 }
 
 describe('attack: project work pushed into another member\'s folder', () => {
-  it.fails('HIGH (open): a push by hgd into project/m1/ is not signed as m1\'s week-5 work', async () => {
+  it('HIGH (fixed): a push by hgd into project/m1/ is not signed as m1\'s week-5 work', async () => {
     const { base, push, report } = await world();
     await push('credit-one', base, 'hong-gildong', [{ message: 'week5 BCC 과제', added: ['project/m1/hello.py'] }]);
     const row = report();
-    // What is open: m1's row says 📦 week-5 work (hgd's commit and file) and 1 / 8 submitted.
+    // Before the fix: m1's row said 📦 week-5 work (hgd's commit and file) and 1 / 8 submitted.
     console.log(row);
     expect(row).toContain('member-1');
     expect(row).not.toContain('📦');
     expect(row).not.toContain('hello.py');
   }, 120_000);
 
-  it.fails('HIGH (open): 60 commits by hgd into project/m1/ do not crowd out m1\'s own week-5 commit', async () => {
+  it('HIGH (fixed): 60 commits by hgd into project/m1/ do not crowd out m1\'s own week-5 commit', async () => {
     const { base, push, report } = await world();
     const filler = Array.from({ length: 60 }, (_, i) => ({ message: `week5 filler ${i}`, added: [`project/m1/filler-${String(i).padStart(2, '0')}.py`] }));
     const after = await push('credit-fill', base, 'hong-gildong', filler);
@@ -106,8 +109,9 @@ describe('attack: project work pushed into another member\'s folder', () => {
     const row = report();
     console.log(row);
     expect(row).toContain('member-1');
-    // m1's own commit counts (61 commits) and its file, first in order, is listed.
-    expect(row).toMatch(/커밋 61/);
+    // m1's own commit counts, and only it: hgd's 60 are nobody's work (before: 커밋 60 of hgd's, m1's not counted).
+    expect(row).toMatch(/커밋 1\b/);
     expect(row).toContain('aaa-real-tool.py');
+    expect(row).not.toContain('filler');
   }, 120_000);
 });
