@@ -26,7 +26,6 @@ export async function handlePush(context: Context<'push'>, deps: AppDeps): Promi
         id: c.id,
         message: c.message,
         timestamp: c.timestamp,
-        authors: [c.author?.username, c.committer?.username].filter((u): u is string => typeof u === 'string' && u !== ''),
         added: c.added ?? [],
         removed: c.removed ?? [],
         modified: c.modified ?? [],

@@ -19,8 +19,6 @@ export interface ProjectCommit {
   at: number;
   /** GitHub login of the pusher (the bot); null offline, where there is none */
   pusher: string | null;
-  /** GitHub logins the payload names as the commit's author and committer (the bot; none offline) */
-  authors?: string[];
   /** the files it touched; `lines` added + removed, null where the source does not say */
   files: { path: string; lines: number | null }[];
 }
@@ -99,17 +97,17 @@ export function attributeCommits(
 }
 
 /**
- * Whether a commit in `owner`'s folder is `owner`'s work: they pushed it, or GitHub names them
- * as its author or committer (a member's commit pushed by a teammate or an organizer). Anyone
- * can push into anyone's folder; credited to the folder's owner, one member's commits named a
- * week made the signed ledger say another member did that week's work, and 60 of them filled
- * the week's cap so the owner's own commit was not counted (the sixth attack review's High).
+ * Whether a commit in `owner`'s folder is `owner`'s work: they pushed it. Anyone can push into
+ * anyone's folder; credited to the folder's owner, one member's commits named a week made the
+ * signed ledger say another member did that week's work, and 60 of them filled the week's cap so
+ * the owner's own commit was not counted (the sixth attack review's High). The pusher is the one
+ * name GitHub vouches for: a commit's author and committer are what the commit claims (an e-mail
+ * anyone may write, a noreply address GitHub then links to that account: the seventh review).
  * Offline (`study-bot report` from git history) there is no pusher, and the folder decides.
  */
 function vouchedFor(commit: ProjectCommit, owner: string, config: StudyConfig): boolean {
   if (commit.pusher === null) return true;
-  const logins = [commit.pusher, ...(commit.authors ?? [])];
-  return logins.some((login) => memberByLogin(login, config)?.name.normalize('NFC') === owner.normalize('NFC'));
+  return memberByLogin(commit.pusher, config)?.name.normalize('NFC') === owner.normalize('NFC');
 }
 
 function isEbpfSource(path: string, options: AttributeOptions): boolean {

@@ -23,8 +23,6 @@ export interface PushCommitFacts {
   message?: string;
   /** the commit's own timestamp from the payload (kept by a rebase): part of its identity */
   timestamp?: string;
-  /** GitHub logins of the commit's author and committer, where the payload names them */
-  authors?: string[];
   added?: string[];
   removed?: string[];
   modified?: string[];
@@ -56,7 +54,6 @@ export async function pushProjectWork(gh: PushWorkGitHub, config: StudyConfig, p
         message: c.message,
         at: push.pushedAt,
         pusher: push.pusher ?? null,
-        ...(c.authors?.length ? { authors: c.authors } : {}),
         files: files.map((path) => ({ path, lines: null })),
         sha: c.id ?? null,
         after: push.after,

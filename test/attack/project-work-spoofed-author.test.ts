@@ -16,7 +16,7 @@
  * spoofed commits then m1's own push: '📦 커밋 60 · 파일 30 filler-00.py ...', m1's file absent.
  *
  * Severity: High (the bot signs something false about another member's work / crowds out
- * their own). it.fails while open: each test asserts the safe outcome.
+ * their own). Fixed: only the pusher vouches (project-work.ts, vouchedFor).
  */
 import nock from 'nock';
 import { Probot } from 'probot';
@@ -88,7 +88,7 @@ async function world() {
 }
 
 describe('attack 8: project work pushed into another member\'s folder with their noreply e-mail as author', () => {
-  it.fails('HIGH (open): a push by hgd into project/m1/, authored as m1\'s noreply e-mail, is not signed as m1\'s week-5 work', async () => {
+  it('HIGH (fixed): a push by hgd into project/m1/, authored as m1\'s noreply e-mail, is not signed as m1\'s week-5 work', async () => {
     const { base, push, report } = await world();
     await push('credit-one', base, 'hong-gildong', [{ message: 'week5 BCC 과제', added: ['project/m1/hello.py'] }]);
     const row = report();
@@ -99,7 +99,7 @@ describe('attack 8: project work pushed into another member\'s folder with their
     expect(row).not.toContain('hello.py');
   }, 120_000);
 
-  it.fails('HIGH (open): 60 commits by hgd into project/m1/, authored as m1\'s noreply e-mail, do not crowd out m1\'s own week-5 commit', async () => {
+  it('HIGH (fixed): 60 commits by hgd into project/m1/, authored as m1\'s noreply e-mail, do not crowd out m1\'s own week-5 commit', async () => {
     const { base, push, report } = await world();
     const filler = Array.from({ length: 60 }, (_, i) => ({ message: `week5 filler ${i}`, added: [`project/m1/filler-${String(i).padStart(2, '0')}.py`] }));
     const after = await push('credit-fill', base, 'hong-gildong', filler);
