@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,9 +24,12 @@ export const INPUTS_FILE = 'inputs.json';
 const ENTRIES = { main: 'src/cli/bundle-entry.ts', 'worker-entry': 'src/worker/bundled-worker.ts' };
 
 /**
- * Not bundled: web-tree-sitter finds its own tree-sitter.wasm next to its module file, and
- * development or server-only packages are never loaded by a CLI command (esbuild is imported
- * only to bundle the VM guest from a checkout; Probot, ioredis and smee only by the server).
+ * Not bundled: development or server-only packages are never loaded by a CLI command (esbuild
+ * is imported only to bundle the VM guest from a checkout; Probot, ioredis and smee only by the
+ * server). web-tree-sitter stays outside main.mjs's ES module build (it finds its
+ * tree-sitter.wasm beside its own module file) but is in commands.cjs and worker.cjs, so its
+ * ~160 KB of JavaScript is in the code cache too; there it looks for tree-sitter.wasm beside
+ * the bundle (its `import.meta.url` is the bundle's), and the build copies it there (TREE_SITTER_WASM).
  */
 const EXTERNAL = ['web-tree-sitter', 'esbuild', 'probot', 'ioredis', 'smee-client', '@octokit/*'];
 
@@ -39,6 +43,8 @@ export const COMMAND_MODULES = ['check-command', 'new-command', 'report-command'
 export const COMMANDS_FILE = 'commands.cjs';
 /** The pool worker's code, run the same way by worker-entry.mjs (src/worker/bundled-worker.ts). */
 export const WORKER_FILE = 'worker.cjs';
+/** web-tree-sitter's own WebAssembly, copied beside commands.cjs and worker.cjs, which bundle its JavaScript. */
+export const TREE_SITTER_WASM = 'tree-sitter.wasm';
 
 export interface BuiltCli {
   dir: string;
@@ -70,7 +76,7 @@ const commandStubs = {
 
 /**
  * In commands.cjs and worker.cjs, `import()` of a module left outside the bundle (`esbuild`,
- * `node:fs` in guest-bundle.ts) becomes `require()`: code run by `vm.Script` has no `import()`
+ * `node:fs` in guest-bundle.ts, Node's own in web-tree-sitter) becomes `require()`: code run by `vm.Script` has no `import()`
  * of its own on Node 20 (with `importModuleDynamically` it printed an ExperimentalWarning, and
  * from V8's code cache it threw ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
  */
@@ -78,7 +84,7 @@ const requireForDynamicImports = {
   name: 'study-bot-require-for-dynamic-imports',
   setup(build: import('esbuild').PluginBuild) {
     const outside = (name: string) =>
-      name.startsWith('node:') || EXTERNAL.some((e) => (e.endsWith('/*') ? name.startsWith(e.slice(0, -1)) : name === e || name.startsWith(`${e}/`)));
+      isBuiltin(name) || EXTERNAL.some((e) => (e.endsWith('/*') ? name.startsWith(e.slice(0, -1)) : name === e || name.startsWith(`${e}/`)));
     build.onResolve({ filter: /.*/ }, (args) =>
       args.kind === 'dynamic-import' && outside(args.path) ? { path: args.path, namespace: 'study-bot-require' } : undefined,
     );
@@ -131,6 +137,7 @@ export async function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<BuiltC
   });
   const commonJs = {
     ...common,
+    external: EXTERNAL.filter((name) => name !== 'web-tree-sitter'),
     format: 'cjs',
     // code-cache.ts passes the bundle's own URL (load-rubrics.ts, shell-parser.ts resolve from it)
     define: { 'import.meta.url': '__studybotMetaUrl' },
@@ -154,13 +161,15 @@ export async function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<BuiltC
   for (const file of [...ordered.filter((f) => !entries.has(f.path)), ...commands.outputFiles, ...worker.outputFiles, ...ordered.filter((f) => entries.has(f.path))]) {
     writeAtomically(file.path, file.contents);
   }
+  // the version of tree-sitter.wasm that goes with the bundled web-tree-sitter: its own package's
+  writeAtomically(path.join(outdir, TREE_SITTER_WASM), readFileSync(createRequire(path.join(PACKAGE_ROOT, 'package.json')).resolve('web-tree-sitter/tree-sitter.wasm')));
   const inputs: Record<string, [number, number]> = {};
   for (const input of new Set([modules, commands, worker].flatMap((b) => Object.keys(b.metafile.inputs)))) {
     if (input.includes(':') || input === COMMANDS_ENTRY_NAME) continue; // esbuild's own (the command stubs, commandsEntry): no file
     const info = statSync(path.join(PACKAGE_ROOT, input));
     inputs[input] = [info.size, Math.trunc(info.mtimeMs)];
   }
-  writeAtomically(path.join(outdir, INPUTS_FILE), JSON.stringify({ inputs, outputs: ['main.mjs', 'worker-entry.mjs', COMMANDS_FILE, WORKER_FILE] }));
+  writeAtomically(path.join(outdir, INPUTS_FILE), JSON.stringify({ inputs, outputs: ['main.mjs', 'worker-entry.mjs', COMMANDS_FILE, WORKER_FILE, TREE_SITTER_WASM] }));
   pruneChunks(outdir, new Set(modules.outputFiles.map((f) => f.path)));
   return { dir: outdir, metafile: modules.metafile, commands: commands.metafile, worker: worker.metafile };
 }

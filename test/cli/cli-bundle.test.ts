@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -122,9 +122,12 @@ describe('the CLI bundle (src/cli/cli-bundle.ts)', () => {
     expect(Object.keys(built.commands.inputs)).toEqual(expect.arrayContaining(['study-bot-require:esbuild', 'study-bot-require:node:fs']));
   });
 
-  it('leaves out what a CLI command never loads, and web-tree-sitter (it finds its .wasm beside itself)', () => {
+  it('leaves out what a CLI command never loads; web-tree-sitter only in the CommonJS bundles, with its .wasm beside them', () => {
     const inputs = [built.metafile, built.commands, built.worker].flatMap((m) => Object.keys(m.inputs));
-    expect(inputs.filter((f) => /node_modules\/(esbuild|probot|ioredis|smee-client|web-tree-sitter)\//.test(f))).toEqual([]);
+    expect(inputs.filter((f) => /node_modules\/(esbuild|probot|ioredis|smee-client)\//.test(f))).toEqual([]);
+    expect(Object.keys(built.metafile.inputs).filter((f) => f.includes('node_modules/web-tree-sitter/'))).toEqual([]);
+    for (const metafile of [built.commands, built.worker]) expect(Object.keys(metafile.inputs).filter((f) => /node_modules\/web-tree-sitter\/tree-sitter\.c?js$/.test(f))).toHaveLength(1);
+    expect(readFileSync(join(outdir, 'tree-sitter.wasm'))).toEqual(readFileSync(join(repo, 'node_modules/web-tree-sitter/tree-sitter.wasm')));
   });
 
   /** A study with `members` copies of the bundled example in week 1, checked by the bundle. */

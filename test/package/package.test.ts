@@ -94,7 +94,7 @@ describe('npm pack', () => {
     for (const target of Object.values(pkg.bin)) expect(packed).toContain(target.replace(/^\.\//, ''));
     if (pkg.scripts['build:guest']) expect(packed).toContain('dist/guest/agent.mjs');
     // the CLI's bundle (src/cli/cli-bundle.ts), without the list a checkout checks it against
-    expect(packed).toEqual(expect.arrayContaining(['dist/cli/main.mjs', 'dist/cli/worker-entry.mjs', 'dist/cli/commands.cjs', 'dist/cli/worker.cjs', 'bin/bundle-fresh.js']));
+    expect(packed).toEqual(expect.arrayContaining(['dist/cli/main.mjs', 'dist/cli/worker-entry.mjs', 'dist/cli/commands.cjs', 'dist/cli/worker.cjs', 'dist/cli/tree-sitter.wasm', 'bin/bundle-fresh.js']));
     expect(packed.filter((f) => f.startsWith('dist/cli/chunks/')).length).toBeGreaterThan(3);
     expect(packed).not.toContain('dist/cli/inputs.json');
   });
