@@ -151,7 +151,7 @@ describe('attack review 9: the warm pool bypasses the VM slots’ turns', () => 
     expect(waited, said).toBeLessThan(5 * MINUTE);
   });
 
-  it.fails('HIGH (open, STUDY_BOT_VM_POOL=2): a member asking a minute after a hostile two-kernel request waits behind both of its pooled VMs', async () => {
+  it('HIGH (fixed, STUDY_BOT_VM_POOL=2): a member asking a minute after a hostile two-kernel request no longer waits behind both of its pooled VMs', async () => {
     const { order, waited, said } = await scenario('2');
     // seen: order attacker, attacker, victim; the victim waited 9.0 min (both of the attacker's
     // 5-min VMs), as before the review-2 fix's turns

@@ -117,8 +117,9 @@ export class VmSlots {
   private running = 0;
   /** VMs running per owner */
   private readonly held = new Map<string, number>();
-  /** when each owner was last given a slot */
+  /** when each owner was last given a slot, as a count of grants (a clock can jump) */
   private readonly lastGranted = new Map<string, number>();
+  private grants = 0;
   private readonly waiting: { owner: string; go: () => void }[] = [];
   async run<T>(limit: number, task: () => Promise<T>, until?: number, owner = ''): Promise<T> {
     if (this.running >= limit) {
@@ -132,7 +133,7 @@ export class VmSlots {
       });
     } else this.running++;
     this.held.set(owner, (this.held.get(owner) ?? 0) + 1);
-    this.lastGranted.set(owner, Date.now());
+    this.lastGranted.set(owner, ++this.grants);
     try {
       return await task();
     } finally {
@@ -392,7 +393,7 @@ async function bootGuest(req: BootRequest): Promise<BootResult> {
   const first = leftOf();
   if (first <= 0) throw new VmDeadlineError();
   const pooled = await runPooled({ ...req, deadlineMs: first }, settings);
-  if (pooled) return { ...pooled, deadlineMs: first };
+  if (pooled) return pooled;
   return vmSlots.run(settings.slots, async () => {
     const left = leftOf();
     if (left <= 0) throw new VmDeadlineError();
@@ -452,14 +453,31 @@ const poolKey = (spec: QemuSpec): string => JSON.stringify(qemuArgv(spec));
  * another kernel or VM size, a test's own agent or kernel words) or it died before it was
  * ready. A guest still starting is waited for outside the VM slots, where its start may wait.
  */
-async function runPooled(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<StartedVm | null> {
+async function runPooled(req: BootRequest, settings: ReturnType<typeof vmSettings>): Promise<BootResult | null> {
   if (!pool || !req.warm || req.append || poolSize(req.env) === 0) return null;
   const initramfs = agentInitramfsPath(req.dir, req.kernel, req.agent);
   if (!existsSync(initramfs)) return null;
   const guest = pool.take(poolKey(kernelSpec(req.dir, req.manifest, req.kernel, req.accel, settings, initramfs)));
   if (!guest || !(await guest.ready)) return null;
-  const launched = await vmSlots.run(settings.slots, () => guest.run({ line: requestLine(req), deadlineMs: req.deadlineMs }));
-  return launched && { ...launched, start: 'pool' };
+  // The same turns and deadline as a booted VM (bootGuest): a parked guest is no way past other
+  // members waiting for a slot (the eighth attack review), nor past the member's own deadline.
+  let deadlineMs = req.deadlineMs;
+  try {
+    const launched = await vmSlots.run(
+      settings.slots,
+      () => {
+        deadlineMs = req.until === undefined ? req.deadlineMs : Math.min(req.deadlineMs, req.until - Date.now());
+        if (deadlineMs <= 0) throw new VmDeadlineError();
+        return guest.run({ line: requestLine({ ...req, deadlineMs }), deadlineMs });
+      },
+      req.until,
+      req.owner,
+    );
+    return launched && { ...launched, start: 'pool', deadlineMs };
+  } catch (error) {
+    guest.abandon();
+    throw error;
+  }
 }
 
 /**

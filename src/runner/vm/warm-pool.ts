@@ -109,6 +109,16 @@ export class PoolGuest<R> {
 
   private handedOut = false;
 
+  /**
+   * A taken guest whose request will not run after all (its member's deadline passed while it
+   * waited for a VM slot): QEMU is stopped and the guest is never handed another request.
+   */
+  abandon(): void {
+    if (this.handedOut) return;
+    this.handedOut = true;
+    this.resolveRequest(null);
+  }
+
   stop(): void {
     if (this.state === 'taken') return;
     this.cancelled = true;
