@@ -41,9 +41,21 @@ export const RESTARTED: Bilingual = {
   en: 'the bot restarted while handling this request, and its result was lost (nothing is wrong with the one-liners). Please ask `/verify` again.',
 };
 
-export async function recoverVerifyRequests(records: readonly RecordedRequest[], deps: RecoverVerifyDeps): Promise<RecoverVerifyResult> {
+export async function recoverVerifyRequests(recorded: readonly RecordedRequest[], deps: RecoverVerifyDeps): Promise<RecoverVerifyResult> {
   const { repo } = deps.study;
   const result: RecoverVerifyResult = { restored: [], closed: [], answered: [] };
+  // A completed Check Run means the request was answered, whatever its comment says now: a
+  // pending record there is an earlier version of the comment put back by an edit (GitHub keeps
+  // the edit history; anyone with write access edits a bot's comment). Only the app completes
+  // its runs. Decided first, for every driver: an actions run's record put back is neither
+  // waited for, nor expired into "no answer", nor counted as running (attack reviews 4 and 9).
+  const records: RecordedRequest[] = [];
+  for (const r of recorded) {
+    if (r.state === 'pending' && r.job && (await deps.study.checkRunCompleted(r.job.checkRunId))) {
+      result.answered.push(r.requestId);
+      records.push({ ...r, state: 'done' });
+    } else records.push(r);
+  }
   // In Redis the running slots outlive any one replica: only this process's memory is rebuilt from GitHub.
   await deps.gate.seed(gateSeeds(repo, records, deps.now, (r) => !deps.gate.store.shared && waitsForActionsRun(r)));
   for (const r of records) {
@@ -56,13 +68,6 @@ export async function recoverVerifyRequests(records: readonly RecordedRequest[],
       continue;
     }
     if (await deps.gate.isRunning(VerifyGate.key(repo, r.requester), r.requestId)) continue;
-    // A completed Check Run means the request was answered: its comment says pending only
-    // because someone put an earlier version of it back (GitHub keeps a comment's edit history,
-    // and anyone with write access can edit a bot's comment). Only the app completes its runs.
-    if (r.job && (await deps.study.checkRunCompleted(r.job.checkRunId))) {
-      result.answered.push(r.requestId);
-      continue;
-    }
     if (r.job) {
       await deps.publish(r.job, { kind: 'failed', problem: RESTARTED, oneLiners: r.job.oneLiners });
     } else {

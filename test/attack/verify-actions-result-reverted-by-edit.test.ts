@@ -51,7 +51,7 @@ function mockAppAuth(scope: nock.Scope) {
 }
 
 describe('attack review 10: an answered actions /verify comment edited back to its dispatched ⏳', () => {
-  it.fails('(High) a restart rewrites the member\'s ✅ result and completed Check Run as "the runner did not answer"', async () => {
+  it('(High, fixed) a restart no longer rewrites the member\'s ✅ result and completed Check Run as "the runner did not answer"', async () => {
     const time = manualTime();
     const accepted = time.clock.now().getTime();
     const s = sent();

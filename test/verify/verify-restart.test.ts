@@ -220,6 +220,8 @@ describe('/verify after a restart: requests that were pending', () => {
     const second = await restartedProcess(time, fakeVerifier(), ACTIONS_DEPLOYMENT);
     const reads = mockRecoveryStart();
     mockVerifyHistory(reads, [listed(1, s.remembered[0], started)]);
+    // Check Run 4 as GitHub has it: still in progress (the run goes on in the runner repository)
+    reads.get(`/repos/${STUDY.owner}/${STUDY.repo}/check-runs/4`).reply(200, { ...openapiExample<any>('check-run'), id: 4, status: 'in_progress', conclusion: null });
     const result = await second.recovery.runOnce();
     expect(result?.errors).toEqual([]);
     expect(result?.reconciled?.repositories).toBe(1);
