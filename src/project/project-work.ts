@@ -68,11 +68,26 @@ export function attributeCommits(
   options: AttributeOptions = {},
 ): WorkContribution[] {
   const out: WorkContribution[] = [];
+  // Asked once per (pusher, path) and per path: the same few hundred files recur in many commits.
+  const owners = new Map<string, string | null>();
+  const ownerOf = (path: string, pusher: string | null) => {
+    const key = `${pusher ?? ''}\0${path}`;
+    if (!owners.has(key)) owners.set(key, studyPaths(config).projectOwnerOf(path, pusher));
+    return owners.get(key)!;
+  };
+  const ebpfPaths = new Map<string, boolean>();
+  const isEbpf = (path: string) => {
+    if (!ebpfPaths.has(path)) ebpfPaths.set(path, isEbpfSource(path, options));
+    return ebpfPaths.get(path)!;
+  };
   for (const commit of commits) {
     const byOwner = new Map<string, { path: string; lines: number | null }[]>();
+    const vouched = new Map<string, boolean>();
     for (const file of commit.files) {
-      const owner = studyPaths(config).projectOwnerOf(file.path, commit.pusher);
-      if (!owner || !vouchedFor(commit, owner, config)) continue;
+      const owner = ownerOf(file.path, commit.pusher);
+      if (!owner) continue;
+      if (!vouched.has(owner)) vouched.set(owner, vouchedFor(commit, owner, config));
+      if (!vouched.get(owner)) continue;
       const list = byOwner.get(owner) ?? byOwner.set(owner, []).get(owner)!;
       list.push(file);
     }
@@ -89,7 +104,7 @@ export function attributeCommits(
         by: choice.by,
         at: commit.at,
         commit: { key: commit.key, lines, files: paths.slice(0, MAX_FILES_PER_COMMIT) },
-        ebpf: paths.filter((p) => isEbpfSource(p, options)).slice(0, MAX_FILES_PER_COMMIT),
+        ebpf: paths.filter(isEbpf).slice(0, MAX_FILES_PER_COMMIT),
       });
     }
   }

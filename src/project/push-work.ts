@@ -36,6 +36,10 @@ export interface PushWorkFacts {
   commits: PushCommitFacts[];
 }
 
+/** Commits handled between two turns of the event loop. */
+const YIELD_EVERY = 200;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Commits whose lines are asked for, per refresh; the rest count with lines unknown. */
 export const LINE_REQUESTS = 10;
 /** C and Python files read to tell eBPF from other code, per refresh. */
@@ -44,10 +48,21 @@ export const PREFIX_REQUESTS = 20;
 export async function pushProjectWork(gh: PushWorkGitHub, config: StudyConfig, pushes: readonly PushWorkFacts[]): Promise<LedgerChange[]> {
   const schedule = buildSchedule(config);
   const commits: (ProjectCommit & { sha: string | null; after: string })[] = [];
+  // A push may carry 2,048 commits of hundreds of files each: close to a million (commit, file)
+  // pairs over a few hundred paths. Each path's owner is asked once per pusher, and the event
+  // loop is let go every few hundred commits (the eleventh attack review: 2.3 s in one block).
+  const owners = new Map<string, string | null>();
+  const ownerOf = (path: string, pusher: string | null) => {
+    const key = `${pusher ?? ''}\0${path}`;
+    if (!owners.has(key)) owners.set(key, studyPaths(config).projectOwnerOf(path, pusher));
+    return owners.get(key)!;
+  };
+  let seen = 0;
   for (const push of pushes) {
     for (const c of push.commits) {
+      if (++seen % YIELD_EVERY === 0) await nextTurn();
       const touched = [...new Set([...(c.added ?? []), ...(c.modified ?? [])])];
-      const files = touched.filter((p) => studyPaths(config).projectOwnerOf(p, push.pusher ?? null) !== null);
+      const files = touched.filter((p) => ownerOf(p, push.pusher ?? null) !== null);
       if (files.length === 0 || !c.message) continue;
       commits.push({
         key: commitKey(c.timestamp ?? c.id ?? '', c.message.split('\n', 1)[0]),
@@ -79,6 +94,11 @@ export async function pushProjectWork(gh: PushWorkGitHub, config: StudyConfig, p
     const bytes = await gh.filePrefix(newest, path).catch(() => null);
     prefixes.set(path, bytes ? bytes.subarray(0, CLASSIFY_READ_BYTES) : null);
   }
-  const work = attributeCommits(commits, config, schedule, { contentOf: (path) => prefixes.get(path) ?? null });
-  return work.map((w) => ({ kind: 'work', work: w }));
+  const work: LedgerChange[] = [];
+  for (let i = 0; i < commits.length; i += YIELD_EVERY) {
+    if (i > 0) await nextTurn();
+    const chunk = attributeCommits(commits.slice(i, i + YIELD_EVERY), config, schedule, { contentOf: (path) => prefixes.get(path) ?? null });
+    for (const w of chunk) work.push({ kind: 'work', work: w });
+  }
+  return work;
 }
