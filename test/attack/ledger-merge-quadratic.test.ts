@@ -37,3 +37,17 @@ describe('attack: the report refresh merges the stored ledger in quadratic time'
     expect(ms, `mergeLedgers took ${ms.toFixed(0)} ms`).toBeLessThan(1_000);
   }, 300_000);
 });
+
+describe('attack: the same merge over note checks, which a member\'s pushes add (one per checked path)', () => {
+  it.fails('HIGH: merging 2,000 checked paths takes under a second of CPU', () => {
+    const stored = emptyLedger();
+    for (let i = 0; i < 2_000; i++) stored.checks[`study/week${(i % BOUNDS.weeks) + 1}/x${i}.md`] = { status: 'fail', at: seoul('2025-09-05T11:00') };
+    const started = process.cpuUsage();
+    const merged = mergeLedgers(emptyLedger(), stored);
+    const used = process.cpuUsage(started);
+    const ms = (used.user + used.system) / 1000;
+    console.log(`mergeLedgers: ${ms.toFixed(0)} ms of CPU for ${Object.keys(stored.checks).length} checks`);
+    expect(Object.keys(merged.checks).length).toBe(2_000);
+    expect(ms, `mergeLedgers took ${ms.toFixed(0)} ms`).toBeLessThan(1_000);
+  }, 300_000);
+});
