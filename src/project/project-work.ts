@@ -60,6 +60,19 @@ export interface AttributeOptions {
   contentOf?: (path: string) => string | Uint8Array | null | undefined;
 }
 
+/**
+ * `studyPaths(config).projectOwnerOf`, remembered per (pusher, path) for one pass over a push:
+ * 2,048 commits may touch the same few hundred files (the eleventh attack review).
+ */
+export function projectOwners(config: StudyConfig): (path: string, pusher: string | null) => string | null {
+  const owners = new Map<string, string | null>();
+  return (path, pusher) => {
+    const key = `${pusher ?? ''}\0${path}`;
+    if (!owners.has(key)) owners.set(key, studyPaths(config).projectOwnerOf(path, pusher));
+    return owners.get(key)!;
+  };
+}
+
 /** The week work of a list of commits. A commit outside every project folder gives none. */
 export function attributeCommits(
   commits: readonly ProjectCommit[],
@@ -69,12 +82,7 @@ export function attributeCommits(
 ): WorkContribution[] {
   const out: WorkContribution[] = [];
   // Asked once per (pusher, path) and per path: the same few hundred files recur in many commits.
-  const owners = new Map<string, string | null>();
-  const ownerOf = (path: string, pusher: string | null) => {
-    const key = `${pusher ?? ''}\0${path}`;
-    if (!owners.has(key)) owners.set(key, studyPaths(config).projectOwnerOf(path, pusher));
-    return owners.get(key)!;
-  };
+  const ownerOf = projectOwners(config);
   const ebpfPaths = new Map<string, boolean>();
   const isEbpf = (path: string) => {
     if (!ebpfPaths.has(path)) ebpfPaths.set(path, isEbpfSource(path, options));

@@ -2,8 +2,7 @@ import type { LedgerChange } from '../attendance/ledger.js';
 import { buildSchedule } from '../attendance/schedule.js';
 import type { StudyConfig } from '../config/schema.js';
 import { CLASSIFY_READ_BYTES } from './classify-source.js';
-import { studyPaths } from '../paths/study-paths.js';
-import { attributeCommits, commitKey, ebpfKindFromPath, type ProjectCommit } from './project-work.js';
+import { attributeCommits, commitKey, ebpfKindFromPath, projectOwners, type ProjectCommit } from './project-work.js';
 
 /**
  * Project work from push webhooks, for the report the bot keeps. The payload names each
@@ -51,12 +50,7 @@ export async function pushProjectWork(gh: PushWorkGitHub, config: StudyConfig, p
   // A push may carry 2,048 commits of hundreds of files each: close to a million (commit, file)
   // pairs over a few hundred paths. Each path's owner is asked once per pusher, and the event
   // loop is let go every few hundred commits (the eleventh attack review: 2.3 s in one block).
-  const owners = new Map<string, string | null>();
-  const ownerOf = (path: string, pusher: string | null) => {
-    const key = `${pusher ?? ''}\0${path}`;
-    if (!owners.has(key)) owners.set(key, studyPaths(config).projectOwnerOf(path, pusher));
-    return owners.get(key)!;
-  };
+  const ownerOf = projectOwners(config);
   let seen = 0;
   for (const push of pushes) {
     for (const c of push.commits) {
