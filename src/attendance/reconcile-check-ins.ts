@@ -4,6 +4,7 @@ import type { SlashCommand } from '../commands/parse-commands.js';
 import { configStanding } from '../config/config-standing.js';
 import type { StudyConfig } from '../config/schema.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
+import { originalBodies } from '../github/original-bodies.js';
 import { reactToComment, type Reaction } from '../github/reactions.js';
 import { recentComments, type RecentComment } from '../github/recent-comments.js';
 import { decideCheckIn } from './check-in.js';
@@ -34,13 +35,21 @@ export interface MissedCheckIn {
  * comments as they were written: the dispatcher runs commands of new comments, never of edits,
  * and anyone with write access can edit anyone's comment, keeping its author and time; read
  * as it is now, a member's chatter from the session edited into `/출석` the next day checked
- * its author in at the next start (the second attack review's High).
+ * its author in at the next start (the second attack review's High). An edited comment is
+ * read as first written when GitHub's history proves that version (`firstVersions`, comment
+ * id → body): skipped outright, one member's edit of another's genuine `/출석` erased that
+ * check-in (the ninth review's Medium).
  */
-export function checkInCommands(comments: readonly RecentComment[], isKnown: (c: SlashCommand) => boolean): { comment: RecentComment; command: SlashCommand }[] {
+export function checkInCommands(
+  comments: readonly RecentComment[],
+  isKnown: (c: SlashCommand) => boolean,
+  firstVersions: ReadonlyMap<number, string> = new Map(),
+): { comment: RecentComment; command: SlashCommand }[] {
   const found: { comment: RecentComment; command: SlashCommand }[] = [];
   for (const comment of comments) {
-    if (comment.updatedAt > comment.createdAt) continue;
-    const read = commandsOfComment({ login: comment.login, type: comment.userType, body: comment.body, association: comment.association }, isKnown);
+    const body = comment.updatedAt > comment.createdAt ? firstVersions.get(comment.id) : comment.body;
+    if (body === undefined) continue;
+    const read = commandsOfComment({ login: comment.login, type: comment.userType, body, association: comment.association }, isKnown);
     for (const command of read?.run ?? []) if (CHECK_IN_NAMES.includes(command.name)) found.push({ comment, command });
   }
   return found;
@@ -69,7 +78,7 @@ export function missedCheckIns(candidates: readonly { comment: RecentComment; co
  */
 export async function reconcileCheckIns(deps: AppDeps, octokit: Octokit, repo: RepoRef, since: number, isKnown: (c: SlashCommand) => boolean): Promise<MissedCheckIn[]> {
   const { comments } = await recentComments(octokit, repo, since);
-  const candidates = checkInCommands(comments, isKnown);
+  const candidates = checkInCommands(comments, isKnown, await originalBodies(octokit, comments));
   if (candidates.length === 0) return [];
   const standing = await configStanding(deps, octokit, repo);
   const config = await configInEffect(standing.config, standing, octokit, repo);

@@ -11,6 +11,8 @@ import type { Octokit, RepoRef } from './octokit.js';
 export interface RecentComment {
   kind: 'issue' | 'commit';
   id: number;
+  /** GitHub's global node id (`node_id`): what GraphQL asks by, e.g. for the comment as first written */
+  nodeId: string | null;
   body: string;
   createdAt: number;
   /** when its body last changed (GitHub's `updated_at`): later than `createdAt` once anyone edited it */
@@ -34,6 +36,7 @@ export interface RecentCommentsResult {
 
 type RawComment = {
   id: number;
+  node_id?: string;
   body?: string | null;
   created_at: string;
   updated_at?: string;
@@ -51,6 +54,7 @@ const toRecent = (kind: 'issue' | 'commit', c: RawComment): RecentComment | null
   return {
     kind,
     id: c.id,
+    nodeId: c.node_id ?? null,
     body: c.body ?? '',
     createdAt: Date.parse(c.created_at),
     updatedAt: Date.parse(c.updated_at ?? c.created_at),

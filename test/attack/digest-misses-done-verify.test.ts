@@ -88,7 +88,7 @@ async function digestOver(body: string, createdAt: number, now: number): Promise
   const seal = verifyRecordSeal(SECRETS, STUDY);
     // the digest pass reads the repository's recent comments: the one ⏳, as it is now
     const verifyComment: RecentComment = {
-      kind: 'issue', id: 1, body: body, createdAt, updatedAt: createdAt, login: 'study-bot[bot]', userType: 'Bot', appId: null, association: 'NONE',
+      kind: 'issue', id: 1, nodeId: null, body: body, createdAt, updatedAt: createdAt, login: 'study-bot[bot]', userType: 'Bot', appId: null, association: 'NONE',
       thread: { kind: 'issue', issueNumber: 1 },
     };
     const reportComments: { id: number; body: string; userType: string }[] = [];

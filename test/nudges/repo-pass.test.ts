@@ -63,7 +63,7 @@ describe('one pass over one repository', () => {
   it('makes the week’s digest with its /verify results; a copied record in someone’s comment does not count as sent', async () => {
     const forged = withRecord('copied', { kind: 'digest', week: 6, final: false, mirrored: [] }, seal);
     const verifyComment: RecentComment = {
-      kind: 'issue', id: 3, body: `${verifyMarker('vr1')}${encodeVerifyRecord({ requestId: 'vr1', requester: 'hong-gildong', state: 'done', job: job('study/week6/hgd.md', 55, 3, w6.digestFrom) as never }, verifySeal)}\ndone`,
+      kind: 'issue', id: 3, nodeId: null, body: `${verifyMarker('vr1')}${encodeVerifyRecord({ requestId: 'vr1', requester: 'hong-gildong', state: 'done', job: job('study/week6/hgd.md', 55, 3, w6.digestFrom) as never }, verifySeal)}\ndone`,
       createdAt: w6.digestFrom, updatedAt: w6.digestFrom, login: 'study-bot[bot]', userType: 'Bot', appId: null, association: 'NONE', thread: { kind: 'issue', issueNumber: 9 },
     };
     const { gh, calls, comments } = fakeGitHub([{ id: 1, body: forged, userType: 'User' }], [verifyComment], { 55: 'failure' });
