@@ -27,7 +27,11 @@ export interface CommitPaths {
 /**
  * Renames inside one week folder, as a push reports them: a commit that removes one study
  * file and adds one in the same week. Two or more on either side in one folder are left
- * alone: pairing them would be a guess.
+ * alone: pairing them would be a guess. A roster member's note is renamed only into the same
+ * member's name (`jw.md` → `jiwoo.md`, an alias to the name): moving another member's note onto
+ * one's own name (`git mv m1.md hgd.md` after the deadline) took m1's first-seen time and
+ * deleted m1's record (the fourteenth attack review's High). A name nobody has may still
+ * become a member's.
  */
 export function renamesIn(commits: readonly CommitPaths[], config: StudyConfig): { from: StudyFileRef; to: StudyFileRef }[] {
   const pairs: { from: StudyFileRef; to: StudyFileRef }[] = [];
@@ -43,7 +47,10 @@ export function renamesIn(commits: readonly CommitPaths[], config: StudyConfig):
       if (ref) slot(ref.week).added.push(ref);
     }
     for (const { removed, added } of byWeek.values()) {
-      if (removed.length === 1 && added.length === 1) pairs.push({ from: removed[0], to: added[0] });
+      if (removed.length !== 1 || added.length !== 1) continue;
+      const [from, to] = [removed[0], added[0]];
+      if (from.owner !== to.owner && isSubmission(from.path, config)) continue;
+      pairs.push({ from, to });
     }
   }
   return pairs;

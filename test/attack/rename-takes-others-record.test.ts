@@ -1,5 +1,5 @@
 /**
- * Attack review 14 (open, High): a member "renames" another member's week note to their own
+ * Attack review 14 (fixed, High; renamesIn pairs a roster member's note only with the same member's name): a member "renames" another member's week note to their own
  * name and so takes that member's first-seen time and deletes their record from the signed
  * ledger.
  *
@@ -50,7 +50,7 @@ afterEach(async () => {
 });
 
 describe('attack: renaming another member\'s note to one\'s own name', () => {
-  it.fails('HIGH (open): hgd\'s `git mv study/week1/m1.md study/week1/hgd.md` after the deadline leaves m1 on time and gives hgd nothing', async () => {
+  it('HIGH (fixed): hgd\'s `git mv study/week1/m1.md study/week1/hgd.md` after the deadline leaves m1 on time and gives hgd nothing', async () => {
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
     stop = () => server.stop();
@@ -100,9 +100,11 @@ describe('attack: renaming another member\'s note to one\'s own name', () => {
     expect(errors).toEqual([]);
     // hgd wrote nothing before the deadline: not an on-time submission
     expect(hgdAfterMove).not.toMatch(/(^|[^각] )제출/);
-    // m1's record was not erased by someone else's push
-    expect(m1AfterMove).not.toContain('미제출');
-    // and m1's restored note keeps its first-seen time (on time, not late)
+    // While the file is gone from main the row says so (미제출, as when m1 removes it), and the
+    // guard fails the push check; m1's record is kept, so the restored note keeps its
+    // first-seen time: on time, not late (it was '지각 제출' before the fix).
+    expect(m1AfterMove).toContain('미제출');
+    expect(week1('m1')).toContain('제출 ✅');
     expect(week1('m1')).not.toContain('지각');
   }, 120_000);
 });
