@@ -1,6 +1,6 @@
 import type { StudyConfig, Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
-import { memberByName, nfc, studyPaths, type PathClass } from '../paths/study-paths.js';
+import { couldBeSubmission, memberByName, nfc, studyPaths, type PathClass } from '../paths/study-paths.js';
 import type { Rubric } from '../rubric/check-markdown.js';
 import { code } from '../rubric/korean-particles.js';
 import { countedOneLiners } from '../rubric/rules/oneliner-count.js';
@@ -91,6 +91,8 @@ export async function checkFiles(input: CheckFilesInput): Promise<FileReport[]> 
 function submissionsByWeekAndMember(tree: RepoTree, config: StudyConfig): Map<string, string[]> {
   const groups = new Map<string, string[]>();
   for (const path of tree.paths()) {
+    // most of a source checkout's tree is code, never a note: not classified for nothing
+    if (!couldBeSubmission(path)) continue;
     const where = studyPaths(config).classify(path);
     if (where.kind !== 'submission') continue;
     const key = weekMemberKey(where.week, where.member);

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILD_MARK } from './code-cache.js';
 
 /**
  * The CLI and its pool worker as a few ES module files (dist/cli/main.mjs, worker-entry.mjs and
@@ -158,9 +160,12 @@ export async function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<BuiltC
   const entries = new Set(Object.keys(ENTRIES).map((name) => path.join(outdir, `${name}.mjs`)));
   // chunks first, then the commands and the entries that load them, then the inputs list that says all is there
   const ordered = [...modules.outputFiles].sort((a, b) => Number(entries.has(a.path)) - Number(entries.has(b.path)));
-  for (const file of [...ordered.filter((f) => !entries.has(f.path)), ...commands.outputFiles, ...worker.outputFiles, ...ordered.filter((f) => entries.has(f.path))]) {
-    writeAtomically(file.path, file.contents);
+  for (const file of ordered.filter((f) => !entries.has(f.path))) writeAtomically(file.path, file.contents);
+  // code-cache.ts names a bundle's cache by the hash on its first line (no hashing at run time)
+  for (const file of [...commands.outputFiles, ...worker.outputFiles]) {
+    writeAtomically(file.path, `${BUILD_MARK}${createHash('sha256').update(file.contents).digest('hex').slice(0, 16)}\n${file.text}`);
   }
+  for (const file of ordered.filter((f) => entries.has(f.path))) writeAtomically(file.path, file.contents);
   // the version of tree-sitter.wasm that goes with the bundled web-tree-sitter: its own package's
   writeAtomically(path.join(outdir, TREE_SITTER_WASM), readFileSync(createRequire(path.join(PACKAGE_ROOT, 'package.json')).resolve('web-tree-sitter/tree-sitter.wasm')));
   const inputs: Record<string, [number, number]> = {};

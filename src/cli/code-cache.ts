@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -56,12 +55,7 @@ export function loadCachedCommonJs<T>(file: URL, env: NodeJS.ProcessEnv = proces
   const path = fileURLToPath(file);
   const bytes = readFileSync(path);
   const dir = codeCacheDir(env);
-  // V8 checks its own version and flags, but of the source only the length: the content's hash
-  // is in the name, so an edited or reinstalled bundle never runs another's compiled code. The
-  // bundle's path too: V8 keeps the file name it was compiled under (stack traces, and where
-  // an `import()` in it resolves from), so two copies of one bundle each have their own.
-  const hash = createHash('sha1').update(path).update('\0').update(bytes).digest('hex').slice(0, 16);
-  const cacheFile = dir ? join(dir, `${basename(path)}-${hash}-${process.version}-${process.arch}.v8`) : null;
+  const cacheFile = dir ? join(dir, `${basename(path)}-${bundleKey(path, bytes)}-${process.version}-${process.arch}.v8`) : null;
   let cachedData: Buffer | undefined;
   if (cacheFile) {
     try {
@@ -87,6 +81,43 @@ export function loadCachedCommonJs<T>(file: URL, env: NodeJS.ProcessEnv = proces
       writeCache(dir, cacheFile, script);
     },
   };
+}
+
+/**
+ * The first line of a bundle cli-bundle.ts wrote: its content's hash, made at build time, so a
+ * run does not hash a megabyte (nor load node:crypto, ~5 ms of a one-note check, for it).
+ */
+export const BUILD_MARK = '//study-bot-build:';
+const BUILD_LINE = /^\/\/study-bot-build:([0-9a-f]{16})\n/;
+
+/**
+ * What names a bundle's cache. V8 checks its own version and flags, but of the source only the
+ * length: the content's hash is in the name, so an edited or reinstalled bundle never runs
+ * another's compiled code; the size and modification time too, so a bundle edited by hand
+ * (its first line then lies) gets a cache of its own. The bundle's path too: V8 keeps the file
+ * name it was compiled under (stack traces), so two copies of one bundle each have their own.
+ * A bundle without the build's line (built by an older study-bot) is hashed here, as before.
+ */
+function bundleKey(path: string, bytes: Buffer): string {
+  const built = BUILD_LINE.exec(bytes.subarray(0, BUILD_MARK.length + 17).toString('latin1'));
+  if (!built) {
+    const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+    return createHash('sha1').update(path).update('\0').update(bytes).digest('hex').slice(0, 16);
+  }
+  let mtime = 0;
+  try {
+    mtime = statSync(path).mtimeMs;
+  } catch {
+    // read a moment ago; the size and the content's hash still name it
+  }
+  return built[1] + fnv1a(`${path}\0${bytes.length}\0${mtime}`);
+}
+
+/** FNV-1a, 32 bits as 8 hex digits: the path and file facts, a few hundred characters. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 function writeCache(dir: string, cacheFile: string, script: vm.Script): void {

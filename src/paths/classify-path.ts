@@ -122,6 +122,24 @@ export function classifyPath(path: string, config: StudyConfig): PathClass {
   );
 }
 
+/**
+ * False only for a path `classifyPath` never calls a submission, decided without classifying
+ * it: a submission's file name ends in a markdown suffix (`inStudyFolder` files anything
+ * else as an asset before it can be one), and normalizing only drops whole segments, slashes
+ * and blanks at the ends, so that suffix is in the path as given. A path with anything past
+ * ASCII is left to `classifyPath` (NFC can turn a character into a letter of the suffix:
+ * U+212A KELVIN SIGN is `K`). Finding one member's other notes for a week needs only the
+ * submissions of the tree, and a source checkout's tree is mostly code: `study-bot check`
+ * on one note classified ~720 paths for it.
+ */
+export function couldBeSubmission(path: string): boolean {
+  return MARKDOWN_SUFFIX_ANYWHERE.test(path) || NOT_ASCII.test(path);
+}
+// `.md` and `.mkd`: `.markdown` and `.mdown` begin with `.md`
+const MARKDOWN_SUFFIX_ANYWHERE = /\.(?:md|mkd)/i;
+// eslint-disable-next-line no-control-regex -- the whole range past ASCII, by its bounds
+const NOT_ASCII = /[^\u0000-\u007f]/;
+
 /** NFC, no `./`, no `//`, `..` resolved; null for absolute paths and paths that leave the repository. */
 function normalizePath(path: string): string | null {
   const p = nfc(path).trim();

@@ -175,7 +175,7 @@ describe('the CLI bundle (src/cli/cli-bundle.ts)', () => {
     const cacheHome = join(work, 'cache');
     const first = await checkExample({ XDG_CACHE_HOME: cacheHome });
     const files = () => readdirSync(join(cacheHome, 'study-bot'));
-    expect(files()).toEqual([expect.stringMatching(/^commands\.cjs-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8$/)]);
+    expect(files()).toEqual([expect.stringMatching(/^commands\.cjs-[0-9a-f]{24}-v\d+\.\d+\.\d+-\w+\.v8$/)]);
     const cacheFile = join(cacheHome, 'study-bot', files()[0]);
     const written = statSync(cacheFile).mtimeMs;
     expect(statSync(cacheFile).size).toBeGreaterThan(100_000);

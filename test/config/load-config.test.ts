@@ -144,6 +144,24 @@ describe('parseConfig', () => {
     expect(parseConfig('schedule:\n  timezone: Europe/Berlin\n').ok).toBe(true);
   });
 
+  it('accepts exactly the time zones Intl.DateTimeFormat accepts (canonical names are read from a list, others asked)', () => {
+    const canonical = Intl.supportedValuesOf('timeZone');
+    const others = ['UTC', 'Etc/UTC', 'GMT', 'Asia/Calcutta', 'US/Pacific', 'asia/seoul', 'ASIA/SEOUL', 'Etc/GMT+9', 'Asia/Busan', 'Seoul', '', ' Asia/Seoul', 'Asia/Seoul ', '+09:00', 'Mars/Olympus'];
+    const verdicts = [...canonical, ...others].map((zone) => {
+      let intl = true;
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+      } catch {
+        intl = false;
+      }
+      return { zone, intl, config: parseConfig(`schedule:\n  timezone: ${JSON.stringify(zone)}\n`).ok };
+    });
+    expect(canonical.length).toBeGreaterThan(300);
+    expect(verdicts.filter((v) => v.intl !== v.config)).toEqual([]);
+    // both verdicts occur among the names that are not canonical: the fallback was exercised
+    expect(verdicts.filter((v) => !canonical.includes(v.zone)).map((v) => v.config)).toEqual(expect.arrayContaining([true, false]));
+  });
+
   it('carries the file path for messages', () => {
     const r = parseConfig('weeks: x\n', 'ko', 'custom/study.yml');
     expect(r.ok === false && r.path).toBe('custom/study.yml');
