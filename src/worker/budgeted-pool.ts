@@ -1,5 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
+
+/**
+ * node:worker_threads, loaded when the first worker starts: the CLI checks a few notes on its
+ * own thread and never starts one, and loading the module is a few ms of its one-note check.
+ */
+const workerThreads = () => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
 
 /**
  * A small pool of worker threads where every task has a budget: a deadline (past it, the
@@ -103,7 +110,7 @@ export class BudgetedPool {
     // The old generation is what a runaway parse grows; the young generation and the stack
     // stay near V8's defaults (a deeper stack lets a legitimately nested file finish).
     const resourceLimits: ResourceLimits = { maxOldGenerationSizeMb: this.options.budget.memoryMb, stackSizeMb: 8 };
-    const worker = new Worker(this.options.entry, { resourceLimits, stdout: false, stderr: false });
+    const worker = new (workerThreads().Worker)(this.options.entry, { resourceLimits, stdout: false, stderr: false });
     const slot: Slot = { worker, ready: false, task: null, timer: null, ending: false };
     this.slots.add(slot);
     worker.unref();
