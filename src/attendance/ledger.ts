@@ -2,7 +2,7 @@ import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
 import { z } from 'zod';
 import { approvalWins, gitBlobSha, type ConfigApproval } from '../config/approval.js';
 import type { LedgerSeal } from './ledger-seal.js';
-import type { WorkContribution } from '../project/project-work.js';
+import { COMMIT_KEY_LENGTH, type WorkContribution } from '../project/project-work.js';
 
 /**
  * The bot's own record of what it has seen: first-seen times of submissions, the last
@@ -219,17 +219,19 @@ const union = (a: readonly string[], b: readonly string[], limit: number): strin
 function applyWork(next: Ledger, work: WorkContribution): void {
   const records = (next.work ??= {});
   const owner = work.owner.normalize('NFC');
-  const counted = Object.values(records).find((r) => r.owner === owner && work.commit.key in r.commits);
+  // a contribution queued before keys were cut carries the long key
+  const key = work.commit.key.slice(0, COMMIT_KEY_LENGTH);
+  const counted = Object.values(records).find((r) => r.owner === owner && key in r.commits);
   const record =
     counted ??
     (records[submissionKey(work.week, owner)] ??= { week: work.week, owner, firstSeen: work.at, commits: {}, files: [], ebpf: [] });
   record.firstSeen = Math.min(record.firstSeen, work.at);
-  const lines = record.commits[work.commit.key];
-  if (!(work.commit.key in record.commits)) {
+  const lines = record.commits[key];
+  if (!(key in record.commits)) {
     if (Object.keys(record.commits).length >= WORK_COMMITS_LIMIT) return;
-    record.commits[work.commit.key] = work.commit.lines;
+    record.commits[key] = work.commit.lines;
   } else if (lines === null && work.commit.lines !== null) {
-    record.commits[work.commit.key] = work.commit.lines;
+    record.commits[key] = work.commit.lines;
   }
   record.files = union(record.files, work.commit.files, WORK_FILES_LIMIT);
   record.ebpf = union(record.ebpf, work.ebpf, WORK_FILES_LIMIT);
@@ -486,7 +488,8 @@ export function decodeLedger(body: string, seal?: LedgerSeal | null): DecodeResu
       week,
       owner: owner.normalize('NFC'),
       firstSeen: firstSeen * 1000,
-      commits: Object.fromEntries(commits.map(([key, lines]) => [key, lines < 0 ? null : lines])),
+      // keys written before they were cut to COMMIT_KEY_LENGTH read as their prefix
+      commits: Object.fromEntries(commits.map(([key, lines]) => [key.slice(0, COMMIT_KEY_LENGTH), lines < 0 ? null : lines])),
       files,
       ebpf,
     };

@@ -3,7 +3,8 @@ import type { StudyConfig } from '../config/schema.js';
 import { computeReport } from './compute-report.js';
 import { applyChanges, decodeLedger, emptyLedger, encodeLedger, mergeLedgers, type Ledger, type LedgerChange } from './ledger.js';
 import type { LedgerSeal } from './ledger-seal.js';
-import { renderOptionsFor, renderReport, reportCommentBody } from './render-report.js';
+import { fitLedger } from './fit-ledger.js';
+import { LEDGER_BLOCK_MAX, renderOptionsFor, renderReport, reportCommentBody } from './render-report.js';
 import { buildSchedule } from './schedule.js';
 import { renamesIn, studyFileOf, type CommitPaths } from './study-files.js';
 import { studyPaths } from '../paths/study-paths.js';
@@ -208,11 +209,13 @@ export async function refreshReport(
     ...(await pushChanges(gh, config, pushes)),
     ...given.filter((c) => c.kind !== 'config'),
   ];
-  const ledger = applyChanges(base, changes);
+  const members = new Set(config.members.map((m) => m.name.normalize('NFC')));
+  const fitted = fitLedger(applyChanges(base, changes), (l) => encodeLedger(l, seal), LEDGER_BLOCK_MAX, (owner) => members.has(owner.normalize('NFC')));
+  const ledger = fitted.ledger;
   const schedule = buildSchedule(config);
   const report = computeReport({ config, schedule, ledger, now });
-  const visible = renderReport(report, { ...renderOptionsFor(config, schedule, now), digests: ledger.digests });
-  const body = reportCommentBody(visible, encodeLedger(ledger, seal));
+  const visible = renderReport(report, { ...renderOptionsFor(config, schedule, now), digests: ledger.digests, trimmed: fitted.trimmed });
+  const body = reportCommentBody(visible, fitted.block);
 
   if (current) {
     if (current.body !== body) await gh.updateComment(current.id, body);

@@ -1,6 +1,7 @@
 import type { Language, StudyConfig } from '../config/schema.js';
 import { markerFor } from '../github/marker-comment.js';
 import { COMMENT_BODY_LIMIT, fitText, textLength } from '../github/text-limits.js';
+import type { TrimmedKind } from './fit-ledger.js';
 import { pick } from '../i18n/pick.js';
 import { submissionCount, weekSubmitted, type AttendanceReport, type Completion, type MemberReport, type ProjectCell, type WeekCell } from './compute-report.js';
 import type { SubmissionRule } from '../config/schema.js';
@@ -25,7 +26,23 @@ export interface RenderOptions {
   deadlineOverrides?: number[];
   /** each week's digest comment (src/nudges), linked under the table */
   digests?: Record<string, number>;
+  /** what gave way so that the ledger fits in the comment (fit-ledger.ts), said above the table */
+  trimmed?: readonly TrimmedKind[];
 }
+
+const TRIMMED_LABELS: Record<TrimmedKind, { ko: string; en: string }> = {
+  'stale-checks': { ko: '지금 `main`에 없는 파일의 검사 결과', en: 'check results of files no longer on `main`' },
+  strangers: { ko: '명단에 없는 이름의 노트·프로젝트 기록', en: 'records of names nobody on the roster has' },
+  'work-files': { ko: '프로젝트 작업의 파일 목록 (커밋·줄 수·eBPF 소스는 유지)', en: 'the file lists of project work (commits, lines and eBPF sources kept)' },
+  'removed-notes': { ko: '`main`에서 지워진 노트의 처음 본 시각', en: 'first-seen times of notes removed from `main`' },
+};
+
+/** One line for organizers when the ledger had to give something up to fit in one comment. */
+const trimmedNotice = (trimmed: readonly TrimmedKind[], lang: Language): string =>
+  pick(lang, {
+    ko: `> ⚠️ 기록이 댓글 하나(65,536자)에 다 들어가지 않아 덜 중요한 것부터 줄였습니다: ${trimmed.map((k) => TRIMMED_LABELS[k].ko).join(', ')}. 출석과 \`main\`에 있는 노트의 기록은 그대로입니다.`,
+    en: `> ⚠️ The record no longer fits in one comment (65,536 characters), so the least needed parts gave way: ${trimmed.map((k) => TRIMMED_LABELS[k].en).join('; ')}. Attendance and the notes on \`main\` are kept.`,
+  });
 
 /** The options the comment and the CLI render with, from the config in use. */
 export function renderOptionsFor(
@@ -163,6 +180,7 @@ export function renderReport(report: AttendanceReport, opts: RenderOptions): str
   const lines = [
     pick(lang, { ko: '## 📊 출석 · 제출 현황', en: '## 📊 Attendance and submissions' }),
     '',
+    ...(opts.trimmed?.length ? [trimmedNotice(opts.trimmed, lang), ''] : []),
   ];
   const next = report.weeks.find((w) => Date.parse(w.session) + opts.closesAfter * 60_000 > opts.now.getTime());
   if (next) {
@@ -234,6 +252,9 @@ const offlineWeeks = (report: AttendanceReport, lang: Language): string => {
  * end. The visible part gives way (cut cleanly with a note) before the ledger ever would:
  * losing the ledger would lose first-seen times for good.
  */
+/** The ledger block's size that leaves the table 8 KiB at least (fit-ledger.ts trims to it). */
+export const LEDGER_BLOCK_MAX = COMMENT_BODY_LIMIT - textLength(REPORT_MARKER) - 4 - 8_192;
+
 export function reportCommentBody(visible: string, ledgerBlock: string): string {
   const budget = COMMENT_BODY_LIMIT - textLength(REPORT_MARKER) - textLength(ledgerBlock) - 4;
   if (budget < 1024) throw new Error(`the attendance ledger alone is ${textLength(ledgerBlock)} characters: too large for one comment`);

@@ -1,5 +1,5 @@
 /**
- * Attack review 14 (open, High): one push of files under a week folder, named for nobody on
+ * Attack review 14 (fixed, High; src/attendance/fit-ledger.ts): one push of files under a week folder, named for nobody on
  * the roster, grows the signed ledger past what one comment holds, and from then on the report
  * is never written again: every later submission, check-in and organizer mark is lost.
  *
@@ -64,7 +64,7 @@ afterEach(async () => {
 });
 
 describe('attack: the ledger grown past one comment by a push', () => {
-  it.fails('HIGH (open): after hgd pushes 2,000 notes under names nobody has, member-1\'s own week-1 note is still recorded', async () => {
+  it('HIGH (fixed): after hgd pushes 2,000 notes under names nobody has, member-1\'s own week-1 note is still recorded', async () => {
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
     stop = () => server.stop();
@@ -116,6 +116,8 @@ describe('attack: the ledger grown past one comment by a push', () => {
     console.log(`report comment: ${report.length} characters; m1's row: ${row.slice(0, 120)}`);
     expect([...afterFlood, ...afterOwn]).toEqual([]);
     expect(row).toContain('제출');
+    // the organizers are told what gave way (the strangers' records), above the table
+    expect(report).toContain('명단에 없는 이름의 노트·프로젝트 기록');
   }, 120_000);
 });
 
