@@ -1,5 +1,6 @@
 import { submissionRule, type StudyConfig, type SubmissionRule } from '../config/schema.js';
 import { markKey, submissionKey, type AttendanceState, type CheckStatus, type Ledger, type ProjectWorkRecord } from './ledger.js';
+import { implicitRoster } from './implicit-roster.js';
 import { isPast, type Schedule, type WeekMode } from './schedule.js';
 import { formatZoned } from './zoned-time.js';
 
@@ -11,6 +12,8 @@ export interface AttendanceReport {
   /** `accepts`: what counts as the week's submission (the note, project work, or either) */
   weeks: { week: number; session: string; deadline: string; mode: WeekMode; accepts: SubmissionRule }[];
   members: MemberReport[];
+  /** with an empty roster: names with work on `main` beyond the rows kept (implicit-roster.ts) */
+  unlisted?: number;
 }
 
 /**
@@ -75,13 +78,11 @@ export interface ReportInput {
 
 export function computeReport({ config, schedule, ledger, now }: ReportInput): AttendanceReport {
   const tz = schedule.timeZone;
-  // With an empty roster every `{name}` is accepted: the rows are whoever submitted.
-  const roster: { name: string; login: string | null }[] =
-    config.members.length > 0
-      ? config.members.map((m) => ({ name: m.name.normalize('NFC'), login: m.login }))
-      : [...new Set([...Object.values(ledger.submissions).filter((s) => s.onMain).map((s) => s.owner), ...Object.values(ledger.work ?? {}).map((w) => w.owner)])]
-          .sort((a, b) => a.localeCompare(b))
-          .map((name) => ({ name, login: null }));
+  // With an empty roster every `{name}` is accepted: the rows are whoever submitted first.
+  const implicit = config.members.length > 0 ? null : implicitRoster(ledger);
+  const roster: { name: string; login: string | null }[] = implicit
+    ? implicit.names.map((name) => ({ name, login: null }))
+    : config.members.map((m) => ({ name: m.name.normalize('NFC'), login: m.login }));
 
   // A past week in which nobody has any attendance record means the bot was not taking
   // attendance then (installed mid-study, attendance taken on paper): that is "no data",
@@ -136,6 +137,7 @@ export function computeReport({ config, schedule, ledger, now }: ReportInput): A
       accepts: submissionRule(rules, w.week),
     })),
     members,
+    ...(implicit?.left ? { unlisted: implicit.left } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { computeReport } from './compute-report.js';
 import { applyChanges, decodeLedger, emptyLedger, encodeLedger, mergeLedgers, type Ledger, type LedgerChange } from './ledger.js';
 import type { LedgerSeal } from './ledger-seal.js';
 import { fitLedger } from './fit-ledger.js';
+import { implicitRoster } from './implicit-roster.js';
 import { LEDGER_BLOCK_MAX, renderOptionsFor, renderReport, reportCommentBody } from './render-report.js';
 import { buildSchedule } from './schedule.js';
 import { renamesIn, studyFileOf, type CommitPaths } from './study-files.js';
@@ -209,8 +210,10 @@ export async function refreshReport(
     ...(await pushChanges(gh, config, pushes)),
     ...given.filter((c) => c.kind !== 'config'),
   ];
-  const members = new Set(config.members.map((m) => m.name.normalize('NFC')));
-  const fitted = fitLedger(applyChanges(base, changes), (l) => encodeLedger(l, seal), LEDGER_BLOCK_MAX, (owner) => members.has(owner.normalize('NFC')));
+  const whole = applyChanges(base, changes);
+  // With an empty roster the rows are the first names to arrive (implicit-roster.ts): the rest are strangers.
+  const members = new Set(config.members.length > 0 ? config.members.map((m) => m.name.normalize('NFC')) : implicitRoster(whole).names);
+  const fitted = fitLedger(whole, (l) => encodeLedger(l, seal), LEDGER_BLOCK_MAX, (owner) => members.has(owner.normalize('NFC')));
   const ledger = fitted.ledger;
   const schedule = buildSchedule(config);
   const report = computeReport({ config, schedule, ledger, now });

@@ -181,6 +181,15 @@ export function renderReport(report: AttendanceReport, opts: RenderOptions): str
     pick(lang, { ko: '## 📊 출석 · 제출 현황', en: '## 📊 Attendance and submissions' }),
     '',
     ...(opts.trimmed?.length ? [trimmedNotice(opts.trimmed, lang), ''] : []),
+    ...(report.unlisted
+      ? [
+          pick(lang, {
+            ko: `> ⚠️ 명단(\`members\`)이 비어 있어 먼저 제출한 ${report.members.length}명만 표에 넣었습니다 (나머지 이름 ${report.unlisted}개). 운영진이 \`.github/study.yml\`에 명단을 적으면 명단대로 표시됩니다.`,
+            en: `> ⚠️ The roster (\`members\`) is empty, so the table holds the first ${report.members.length} names to submit (${report.unlisted} more left out). Once organizers list the members in \`.github/study.yml\`, the table follows the roster.`,
+          }),
+          '',
+        ]
+      : []),
   ];
   const next = report.weeks.find((w) => Date.parse(w.session) + opts.closesAfter * 60_000 > opts.now.getTime());
   if (next) {

@@ -1,5 +1,5 @@
 /**
- * Attack review 14 (open, High): with an empty roster, one member's push of notes under 9,000
+ * Attack review 14 (fixed, High; src/attendance/implicit-roster.ts): with an empty roster, one member's push of notes under 9,000
  * made-up names makes 9,000 report rows, and from then on every refresh of the report (any
  * member's push or check-in) holds the event loop for a second or more.
  *
@@ -26,7 +26,6 @@
  * Also seen: the comment shows the first 27 of the 9,000 rows (a0, a1, a10, …, cut to fit),
  * so member-1's row, sorted after them, is not on the report at all.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import nock from 'nock';
 import { Probot } from 'probot';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,6 +36,7 @@ import { FakeGitHubServer } from '../helpers/fake-github-server.js';
 import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
 import { FakeCommit, OWNER, REPO } from '../helpers/push-github.js';
 import { APP_STARTED, pushPayload, sha } from '../helpers/push-probot.js';
+import { longestTurn } from '../helpers/main-thread-cpu.js';
 import { GOOD_KCS } from '../helpers/push-world.js';
 
 // an organizer's study with no roster yet, a year long
@@ -52,7 +52,7 @@ afterEach(async () => {
 });
 
 describe('attack: report rows from made-up names under an empty roster', () => {
-  it.fails('HIGH (open): after 9,000 made-up names, another member\'s push does not hold the event loop 400 ms', async () => {
+  it('HIGH (fixed): after 9,000 made-up names, another member\'s push does not hold the event loop 400 ms', async () => {
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
     stop = () => server.stop();
@@ -89,23 +89,25 @@ describe('attack: report rows from made-up names under an empty roster', () => {
       minutes += 5;
       const path = `study/week${k + 1}/member-1.md`;
       const next = fixed(head.with(sha(`rows-own-${k}`), { set: [{ path, content: GOOD_KCS.replace('# Week 1 - kcs', `# Week ${k + 1} - member-1`) }] }));
-      const delay = monitorEventLoopDelay({ resolution: 10 });
-      delay.enable();
       const cpu = process.cpuUsage();
-      await probot.receive({
-        id: `rows-own-${k}`,
-        name: 'push',
-        payload: pushPayload({ before: head.sha, after: next.sha, sender: 'member-1', commits: [{ added: [path] }], pushedAt: new Date(APP_STARTED.getTime() + minutes * 60_000) }),
-      } as never);
-      await settle();
-      delay.disable();
+      const { turn } = await longestTurn(async () => {
+        await probot.receive({
+          id: `rows-own-${k}`,
+          name: 'push',
+          payload: pushPayload({ before: head.sha, after: next.sha, sender: 'member-1', commits: [{ added: [path] }], pushedAt: new Date(APP_STARTED.getTime() + minutes * 60_000) }),
+        } as never);
+        await settle();
+      });
       const used = process.cpuUsage(cpu);
       head = next;
-      blocks.push(delay.max / 1e6);
-      console.log(`member-1's push ${k + 1}: longest event-loop block ${(delay.max / 1e6).toFixed(0)} ms, ${((used.user + used.system) / 1000).toFixed(0)} ms CPU`);
+      // main-thread CPU of the longest turn: the load of a shared machine does not enter it
+      blocks.push(turn.cpuMs);
+      console.log(`member-1's push ${k + 1}: longest event-loop turn ${turn.cpuMs} ms of CPU (${turn.wallMs.toFixed(0)} ms wall), ${((used.user + used.system) / 1000).toFixed(0)} ms CPU`);
     }
     expect(errors).toEqual([]);
     // the first push warms the caches; the later ones are what every member's event costs
     expect(Math.max(...blocks.slice(1))).toBeLessThan(400);
+    // the organizers read why the table is short, and how many names wait for the roster
+    expect(report()).toContain('명단(`members`)이 비어 있어 먼저 제출한 100명만');
   }, 120_000);
 });
