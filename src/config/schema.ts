@@ -44,6 +44,8 @@ export const BOUNDS = {
   perHour: 60,
   timeoutMinutes: 24 * 60,
   members: 500,
+  /** members x weeks: what one report comment holds (see the refinement below) */
+  rosterCells: 1_200,
   aliases: 10,
   ignore: 200,
   skip: 104,
@@ -210,6 +212,20 @@ export const studyConfigSchema = z.strictObject({
       timeoutMinutes: z.number().int().min(1).max(BOUNDS.timeoutMinutes).default(20),
     })
     .prefault({}),
+}).superRefine((config, ctx) => {
+  // The report's ledger holds a check-in, a note and a check per member and week in one
+  // comment (65,536 characters): 40 members x 52 weeks did not fit (71,730 characters, the
+  // fourteenth attack review). The bound keeps every member's own records in it, with room
+  // for project work; a larger study gets this message instead of a report that stops.
+  if (config.members.length * config.weeks > BOUNDS.rosterCells) {
+    ctx.addIssue({
+      ...bilingualIssue(
+        `명단 ${config.members.length}명 × ${config.weeks}주 = ${config.members.length * config.weeks}칸은 현황 댓글 하나에 다 담을 수 없습니다: 명단 × 주 수를 ${BOUNDS.rosterCells} 이하로 (예: 150명 × 8주, 40명 × 30주)`,
+        `${config.members.length} members x ${config.weeks} weeks = ${config.members.length * config.weeks} cells do not fit in the report's one comment: keep members x weeks at ${BOUNDS.rosterCells} or under (e.g. 150 members x 8 weeks, 40 x 30)`,
+      ),
+      path: ['members'],
+    });
+  }
 });
 
 export type StudyConfig = z.infer<typeof studyConfigSchema>;
