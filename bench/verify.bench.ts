@@ -61,7 +61,7 @@ export async function benchVerify(): Promise<{ name: string; figures: Record<str
 
 /**
  * Which VM figures to take (STUDY_BOT_BENCH_VM, comma-separated: restored, pooled, pooled-ab, nowarm,
- * refill, refill-modes, cold; all by default) and how many runs of each (STUDY_BOT_BENCH_RUNS, 3): one kind
+ * refill, refill-ab, refill-modes, cold; all but refill-ab by default) and how many runs of each (STUDY_BOT_BENCH_RUNS, 3): one kind
  * at a time is what a comparison under a shared machine's load can afford.
  */
 const benchParts = () => new Set((process.env.STUDY_BOT_BENCH_VM ?? 'restored,pooled,nowarm,refill,refill-modes,cold').split(',').map((p) => p.trim()));
@@ -182,6 +182,36 @@ async function vmFigures(oneLiners: OneLiner[]): Promise<Record<string, number |
     } finally {
       await stopWarmPool();
     }
+  }
+  if (parts.has('refill-ab')) {
+    // A request with its guest parked and nothing else running ("quiet"), then at once another
+    // ("next"): with STUDY_BOT_BENCH_POOL=2 (the default) it takes the second parked guest
+    // while the first one's replacement restores and warms up next to it (the refill's cost to
+    // a running request); with 1 it takes that replacement, still starting. One setting of the
+    // pool in turns (STUDY_BOT_BENCH_AB, STUDY_BOT_VM_REFILL_NICE=0,19 by default), a pool
+    // started afresh for each.
+    const [name, values] = (process.env.STUDY_BOT_BENCH_AB ?? 'STUDY_BOT_VM_REFILL_NICE=0,19').split('=') as [string, string];
+    const size = process.env.STUDY_BOT_BENCH_POOL === '1' ? 1 : 2;
+    const ratios = new Map<string, number[]>();
+    for (let round = 0; round < runs; round++) {
+      for (const value of values.split(',')) {
+        const env = { ...process.env, STUDY_BOT_VM_POOL: String(size), STUDY_BOT_VM_POOL_MAX_MB: String(1000 * size), [name]: value };
+        await startWarmPool({ env });
+        try {
+          for (let i = 0; i < 3000 && !warmPoolStatus().some((k) => k.parked >= size); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+          if (!warmPoolStatus().some((k) => k.parked >= size)) throw new Error(`${size} guests not parked: ${JSON.stringify(warmPoolStatus())}`);
+          const quiet = await timed(env);
+          const next = await timed(env);
+          ratios.set(value, [...(ratios.get(value) ?? []), next.ms / quiet.ms]);
+          vm[`pool ${size}, ${name}=${value} #${round + 1}`] =
+            `quiet ${quiet.ms} ms (${quiet.report.runner.vmStart}, ${split(quiet.report)}, load ${quiet.load}), ` +
+            `next ${next.ms} ms (${next.report.runner.vmStart}, ${split(next.report)}, load ${next.load}): x${(next.ms / quiet.ms).toFixed(2)}`;
+        } finally {
+          await stopWarmPool();
+        }
+      }
+    }
+    for (const [value, r] of ratios) vm[`pool ${size}, ${name}=${value} median next/quiet`] = Number(median(r).toFixed(2));
   }
   if (parts.has('refill-modes')) {
     await withPool({ refill: 'never' }, 1, 'vmPooledRefillNever', false);

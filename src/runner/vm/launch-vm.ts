@@ -5,6 +5,7 @@ import { consoleOutsideFrame, decodeFrame, type FrameRead } from './result-frame
 import { READY_MARKER, WARMED_MARKER, withoutHeartbeats } from './serial-protocol.js';
 import { closeFdsArgv, jailArgv, type JailPaths } from './qemu-jail.js';
 import type { VmUser } from './vm-user.js';
+import { nicedArgv, reniceTree } from './vm-priority.js';
 
 /**
  * QEMU in bubblewrap, seeing only the spec's files and these folders (the snapshot boot's socket
@@ -48,6 +49,18 @@ export interface LaunchOptions {
    * (onReady, a request sent) only once it says WARMED_MARKER (serial-protocol.ts).
    */
   warmUp?: string;
+  /**
+   * QEMU started at this `nice` (vm-priority.ts: a warm pool's guest, started ahead of time),
+   * and set back to the normal priority, every thread, when `until` resolves (a request took it).
+   */
+  nice?: { value: number; until: Promise<unknown> };
+  /**
+   * With `park` and `warmUp`: resolves when a request takes the guest. One taken before its
+   * restore is over skips the warm-up; one taken during its warm-up counts as ready at once
+   * and is sent its request without waiting for WARMED_MARKER: the agent stops its warm-up
+   * for it (a request behind a refill then waits for the restore only).
+   */
+  taken?: Promise<unknown>;
 }
 
 export interface LaunchResult {
@@ -102,7 +115,7 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
     const jail: JailPaths | null = opts.jail
       ? { readOnly: [opts.spec.kernel, opts.spec.initramfs, opts.spec.rootImage], writable: opts.jail.writable, kvm: opts.spec.accel === 'kvm' }
       : null;
-    const [file, ...args] = confinedArgv(opts.qemuBinary ?? QEMU_BINARY, qemuArgv(opts.spec), opts.user, jail, opts.fd3 === undefined ? [] : [3]);
+    const [file, ...args] = nicedArgv(opts.nice?.value ?? 0, confinedArgv(opts.qemuBinary ?? QEMU_BINARY, qemuArgv(opts.spec), opts.user, jail, opts.fd3 === undefined ? [] : [3]));
     const child = spawn(file!, args, {
       stdio: ['pipe', 'pipe', 'pipe', ...(opts.fd3 === undefined ? [] : [opts.fd3])],
       env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
@@ -141,20 +154,54 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
     let pendingLine: string | null = null;
     let warming = false;
     let closed = false;
+    // Taken by a request before its warm-up was over (opts.taken).
+    let cut = false;
+    let readyCalled = false;
+    const ready = () => {
+      if (readyCalled) return;
+      readyCalled = true;
+      opts.onReady?.((child.stdio[3] as Duplex | null | undefined) ?? null);
+    };
+    void opts.taken?.then(() => {
+      cut = true;
+      if (readySeen && warming && !closed) ready();
+    });
+    let niced = (opts.nice?.value ?? 0) > 0;
+    const normalPriority = () => {
+      if (!niced || closed || child.pid === undefined) return;
+      niced = false;
+      reniceTree(child.pid, 0);
+    };
+    void opts.nice?.until.then(normalPriority);
+    // The low nice reaches QEMU's session group only once bwrap has made it (vm-priority.ts):
+    // looked for a few times in the first seconds.
+    if (niced) {
+      const lower = (delays: number[]) => {
+        if (!niced || closed || child.pid === undefined || delays.length === 0) return;
+        if (reniceTree(child.pid, opts.nice!.value) === 0) setTimeout(() => lower(delays.slice(1)), delays[0]).unref();
+      };
+      setTimeout(() => lower([100, 300, 1000, 3000]), 30).unref();
+    }
     void opts.park?.then((taken) => {
       if (closed) return;
       if (!taken) return kill();
       parked = false;
       timer = setTimeout(onDeadline, taken.deadlineMs);
-      if (readySeen && !warming) send(taken.line);
+      if (readySeen && (!warming || cut)) send(taken.line);
       else pendingLine = taken.line;
     });
-    const readyTimer = opts.readyWithinMs === undefined ? null : setTimeout(() => {
-      if (!readySeen || warming) {
-        timedOut = true;
-        kill();
+    const onReadyTimer = () => {
+      if ((readySeen && !warming) || sentAt !== null) return;
+      // A low-priority guest a busy host starved gets the normal priority and the same time again.
+      if (niced) {
+        normalPriority();
+        readyTimer = setTimeout(onReadyTimer, opts.readyWithinMs);
+        return;
       }
-    }, opts.readyWithinMs);
+      timedOut = true;
+      kill();
+    };
+    let readyTimer = opts.readyWithinMs === undefined ? null : setTimeout(onReadyTimer, opts.readyWithinMs);
     child.stdout.on('data', (chunk: Buffer) => {
       if (first) {
         first = false;
@@ -168,14 +215,14 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
             readySeen = true;
             readyAt = Date.now();
           }
-          if (!warming && opts.park && opts.warmUp !== undefined) {
+          if (!warming && opts.park && opts.warmUp !== undefined && !cut) {
             warming = true;
             child.stdin.write(opts.warmUp);
           } else {
             warming = false;
             if (opts.request !== undefined) send(opts.request);
-            else if (pendingLine !== null) send(pendingLine);
-            opts.onReady?.((child.stdio[3] as Duplex | null | undefined) ?? null);
+            else if (pendingLine !== null && sentAt === null) send(pendingLine);
+            ready();
           }
           lastTail = '';
         } else lastTail = text.slice(-marker.length);

@@ -20,6 +20,7 @@ import { jailCheck, noJailError } from './qemu-jail.js';
 import { vmUser, type VmUser } from './vm-user.js';
 import { guestProjectReportSchema, type GuestProjectReport, type ProjectPayload } from '../../project/project-request.js';
 import type { RunnerInfoSummary } from '../report-schema.js';
+import { refillNice } from './vm-priority.js';
 import { poolMaxBytes, poolSize, WarmPool, type ParkedRequest, type PoolRefill, type PoolStatus } from './warm-pool.js';
 
 export interface VmVerifyOptions {
@@ -503,6 +504,8 @@ export async function startWarmPool(
     size: poolSize(env),
     maxBytes: poolMaxBytes(env),
     withSlot: (task) => vmSlots.run(settings.slots, task),
+    // A guest started at a low priority gives its slot back once under way (vm-priority.ts).
+    slotUntilStarted: refillNice(env) > 0,
     ...(opts.refill ? { refill: opts.refill } : {}),
     warn: (message) => process.emitWarning(`study-bot: ${message}`),
     ...(opts.onParked ? { onParked: opts.onParked } : {}),
@@ -518,7 +521,7 @@ export async function startWarmPool(
       key: poolKey(spec),
       kernel: kernel.name,
       bytes: guestBytes(state, settings.memoryMb),
-      launch: (park: Promise<ParkedRequest | null>, onReady: () => void) => parkGuest(spec, choice.accel, env, park, onReady, opts.warmUp ?? true),
+      launch: (park: Promise<ParkedRequest | null>, onReady: () => void, taken: Promise<void>) => parkGuest(spec, choice.accel, env, park, onReady, opts.warmUp ?? true, taken),
     });
   }
   started.setTargets(targets);
@@ -554,8 +557,14 @@ export function guestBytes(state: string | null, memoryMb: number): number {
  * One guest for the pool: restored from the saved guest (booted without one), made to run the
  * warm-up program once more (serial-protocol.ts's WARMUP_LINE), and parked at READY.
  */
-async function parkGuest(spec: QemuSpec, accel: Accel, env: NodeJS.ProcessEnv, park: Promise<ParkedRequest | null>, onReady: () => void, warm: boolean): Promise<StartedVm> {
+async function parkGuest(spec: QemuSpec, accel: Accel, env: NodeJS.ProcessEnv, park: Promise<ParkedRequest | null>, onReady: () => void, warm: boolean, taken: Promise<void>): Promise<StartedVm> {
   sweepStaleTemp();
+  // Low priority until a request takes it (vm-priority.ts).
+  const niceValue = refillNice(env);
+  const nice = niceValue > 0 ? { nice: { value: niceValue, until: taken } } : {};
+  // A request that takes it before its warm-up is over stops the warm-up (launch-vm.ts's
+  // `taken`) unless STUDY_BOT_VM_CUT_WARMUP=0 (to measure the difference: bench/verify.bench.ts).
+  const cut = env.STUDY_BOT_VM_CUT_WARMUP === '0' ? {} : { taken };
   const user = vmUser({ kvm: accel === 'kvm', env });
   const jail: Jail = {};
   const timing = TIMING[accel];
@@ -571,14 +580,14 @@ async function parkGuest(spec: QemuSpec, accel: Accel, env: NodeJS.ProcessEnv, p
     }
     if (fd !== null) {
       try {
-        const restored = await launchVm({ spec: { ...spec, incomingFd: 3 }, fd3: fd, deadlineMs: timing.bootMs, readyWithinMs: timing.restoreReadyMs + warmMs, user, jail, park, onReady, ...warmUp });
+        const restored = await launchVm({ spec: { ...spec, incomingFd: 3 }, fd3: fd, deadlineMs: timing.bootMs, readyWithinMs: timing.restoreReadyMs + warmMs, user, jail, park, onReady, ...warmUp, ...nice, ...cut });
         return { ...restored, start: 'snapshot' };
       } finally {
         closeSync(fd);
       }
     }
   }
-  return { ...(await launchVm({ spec, deadlineMs: timing.bootMs, readyWithinMs: timing.bootMs + warmMs, user, jail, park, onReady, ...warmUp })), start: 'boot' };
+  return { ...(await launchVm({ spec, deadlineMs: timing.bootMs, readyWithinMs: timing.bootMs + warmMs, user, jail, park, onReady, ...warmUp, ...nice, ...cut })), start: 'boot' };
 }
 
 /** STUDY_BOT_VM_SNAPSHOT=0 boots every guest cold (to measure, or to rule the snapshot out). */

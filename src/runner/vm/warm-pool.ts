@@ -29,9 +29,10 @@ export interface PoolTarget<R> {
   bytes: number;
   /**
    * Starts one guest that parks at READY. `park` resolves with its request, or null to stop it;
-   * `onReady` is called once the agent says it is ready. Resolves when QEMU has ended.
+   * `onReady` is called once the agent says it is ready; `taken` resolves when a request takes
+   * the guest (it may still be starting). Resolves when QEMU has ended.
    */
-  launch: (park: Promise<ParkedRequest | null>, onReady: () => void) => Promise<R>;
+  launch: (park: Promise<ParkedRequest | null>, onReady: () => void, taken: Promise<void>) => Promise<R>;
 }
 
 export interface PoolOptions {
@@ -44,6 +45,12 @@ export interface PoolOptions {
    * behind running requests rather than competing with them for the CPU.
    */
   withSlot?: <T>(task: () => Promise<T>) => Promise<T>;
+  /**
+   * The slot is given back as soon as the guest's start is under way instead of once it is
+   * parked: for guests started at a low CPU priority (vm-priority.ts), which the scheduler
+   * keeps out of a running request's way, so a request need not wait for a refill's slot.
+   */
+  slotUntilStarted?: boolean;
   /**
    * When a taken guest is replaced: `after` its request's guest ended (the default: on a small
    * host under full emulation a restore next to a running guest slows it), `at-once`, or
@@ -74,13 +81,15 @@ export class PoolGuest<R> {
   readonly result: Promise<R | null>;
   private resolveRequest!: (request: ParkedRequest | null) => void;
   private resolveReady!: (ready: boolean) => void;
+  private resolveTaken!: () => void;
 
   constructor(
     readonly kernel: string,
     readonly bytes: number,
-    launch: (park: Promise<ParkedRequest | null>, onReady: () => void) => Promise<R | null>,
+    launch: (park: Promise<ParkedRequest | null>, onReady: () => void, taken: Promise<void>) => Promise<R | null>,
   ) {
     const park = new Promise<ParkedRequest | null>((resolve) => (this.resolveRequest = resolve));
+    const taken = new Promise<void>((resolve) => (this.resolveTaken = resolve));
     this.ready = new Promise<boolean>((resolve) => (this.resolveReady = resolve));
     const onReady = () => {
       this.wasReady = true;
@@ -88,7 +97,7 @@ export class PoolGuest<R> {
       this.resolveReady(true);
     };
     // Started on the next tick, so `launch` may look at this guest (cancelled) from the start.
-    this.result = Promise.resolve().then(() => launch(park, onReady));
+    this.result = Promise.resolve().then(() => launch(park, onReady, taken));
     void this.result.then(
       () => this.ended(),
       () => this.ended(),
@@ -108,6 +117,12 @@ export class PoolGuest<R> {
   }
 
   private handedOut = false;
+
+  /** The pool gave this guest to a request (it leaves the pool; launch's `taken` resolves). */
+  markTaken(): void {
+    this.state = 'taken';
+    this.resolveTaken();
+  }
 
   /**
    * A taken guest whose request will not run after all (its member's deadline passed while it
@@ -175,7 +190,7 @@ export class WarmPool<R> {
     const list = this.guests.get(key) ?? [];
     const guest = list.find((g) => g.state === 'parked') ?? list.find((g) => g.state === 'starting');
     if (!guest) return null;
-    guest.state = 'taken';
+    guest.markTaken();
     this.remove(key, guest);
     // Its replacement starts once this guest has ended (the request's run is over).
     const refill = this.opts.refill ?? 'after';
@@ -238,8 +253,8 @@ export class WarmPool<R> {
 
   private start(target: PoolTarget<R>): PoolGuest<R> {
     const withSlot = this.opts.withSlot;
-    const guest: PoolGuest<R> = new PoolGuest<R>(target.kernel, target.bytes, (park, onReady) => {
-      if (!withSlot) return guest.cancelled ? Promise.resolve(null) : target.launch(park, onReady);
+    const guest: PoolGuest<R> = new PoolGuest<R>(target.kernel, target.bytes, (park, onReady, taken) => {
+      if (!withSlot) return guest.cancelled ? Promise.resolve(null) : target.launch(park, onReady, taken);
       // The slot is held while the guest starts and given back once it is parked (or gone);
       // a guest still waiting for its slot when the pool stops is never started.
       return new Promise<R | null>((resolve, reject) => {
@@ -253,7 +268,8 @@ export class WarmPool<R> {
               const run = target.launch(park, () => {
                 release();
                 onReady();
-              });
+              }, taken);
+              if (this.opts.slotUntilStarted) release();
               run.then(resolve, reject).finally(release);
             }),
         );

@@ -4,7 +4,7 @@
  * frame naming its own pid and the request). vm-runner.vm.test.ts takes a real parked guest.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +31,12 @@ fs.appendFileSync(${JSON.stringify(path.join(dir, 'started.log'))}, process.pid 
 if (fs.existsSync(${JSON.stringify(path.join(dir, 'fail'))})) process.exit(3);
 const flood = fs.existsSync(${JSON.stringify(path.join(dir, 'flood'))}) ? 'x'.repeat(64 * 1024) : '';
 const beat = () => process.stdout.write(flood + ${JSON.stringify(READY_MARKER)} + '\\n');
-let timer = setInterval(beat, 20);
+// 'slowstart': the first "ready" only after 500 ms (a restore); 'slowwarm': a 5 s warm-up.
+let timer = fs.existsSync(${JSON.stringify(path.join(dir, 'slowstart'))}) ? null : setInterval(beat, 20);
+if (!timer) setTimeout(() => (timer = setInterval(beat, 20)), 500);
+const warmMs = fs.existsSync(${JSON.stringify(path.join(dir, 'slowwarm'))}) ? 5000 : 300;
+let warming = null;
+let cut = false;
 let text = '';
 process.stdin.on('data', (chunk) => {
   text += chunk;
@@ -40,14 +45,22 @@ process.stdin.on('data', (chunk) => {
     // the warm-up: a while without heartbeats, then the marker, then waiting as before
     text = text.slice(${JSON.stringify(WARMUP_LINE)}.length);
     clearInterval(timer);
-    setTimeout(() => { process.stdout.write(${JSON.stringify(WARMED_MARKER)} + '\\n'); timer = setInterval(beat, 20); }, 300);
+    warming = setTimeout(() => { warming = null; process.stdout.write(${JSON.stringify(WARMED_MARKER)} + '\\n'); timer = setInterval(beat, 20); }, warmMs);
     return;
   }
   if (!text.includes('\\n')) return;
   clearInterval(timer);
+  // A request during the warm-up stops it, as the agent does.
+  if (warming) {
+    clearTimeout(warming);
+    cut = true;
+    process.stdout.write(${JSON.stringify(WARMED_MARKER)} + '\\n');
+  }
   const request = JSON.parse(Buffer.from(text.slice(${JSON.stringify(REQUEST_PREFIX)}.length, text.indexOf('\\n')), 'base64').toString());
   setTimeout(() => {
-    process.stdout.write('\\n${FRAME_BEGIN}\\n' + Buffer.from(JSON.stringify({ pid: process.pid, request })).toString('base64') + '\\n${FRAME_END}\\n');
+    // The nice of each of its threads as it answers (field 19 of a task's stat, after the name).
+    const nices = fs.readdirSync('/proc/self/task').map((tid) => { const stat = fs.readFileSync('/proc/self/task/' + tid + '/stat', 'latin1'); return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]); });
+    process.stdout.write('\\n${FRAME_BEGIN}\\n' + Buffer.from(JSON.stringify({ pid: process.pid, request, nices, cut })).toString('base64') + '\\n${FRAME_END}\\n');
     process.exit(0);
   }, request.runMs ?? 50);
 });
@@ -59,6 +72,8 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((pool) => pool.stop()));
   rmSync(path.join(dir, 'flood'), { force: true });
   rmSync(path.join(dir, 'fail'), { force: true });
+  rmSync(path.join(dir, 'slowstart'), { force: true });
+  rmSync(path.join(dir, 'slowwarm'), { force: true });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -75,7 +90,7 @@ const newPool = (opts: Partial<ConstructorParameters<typeof WarmPool>[0]> = {}) 
   return pool;
 };
 const request = (n: number, runMs = 50) => ({ line: encodeRequestLine({ n, runMs }), deadlineMs: 10_000 });
-const answer = (launched: LaunchResult | null) => (launched?.frame.ok ? (launched.frame.value as { pid: number; request: { n: number } }) : null);
+const answer = (launched: LaunchResult | null) => (launched?.frame.ok ? (launched.frame.value as { pid: number; request: { n: number }; nices: number[]; cut: boolean }) : null);
 const until = async (check: () => boolean, ms = 15_000) => {
   const end = Date.now() + ms;
   while (!check()) {
@@ -91,7 +106,7 @@ const alive = (pid: number) => {
     return false;
   }
 };
-const startedPids = () => readFileSync(path.join(dir, 'started.log'), 'utf8').split('\n').filter(Boolean).map(Number);
+const startedPids = () => (existsSync(path.join(dir, 'started.log')) ? readFileSync(path.join(dir, 'started.log'), 'utf8') : '').split('\n').filter(Boolean).map(Number);
 
 describe('the warm pool', () => {
   it('hands a parked guest to one request, which it runs and nothing else; its replacement starts only after it ended', async () => {
@@ -214,6 +229,76 @@ describe('the warm pool', () => {
     await until(() => pool.status()[0]!.parked === 2);
     expect(most).toBeGreaterThan(0);
     expect(inSlot).toBe(0);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('starts guests at a low priority, giving their slot back once started, and runs a taken one at the normal priority, every thread', async () => {
+    let held = 0;
+    const withSlot = async <T>(task: () => Promise<T>): Promise<T> => {
+      held++;
+      try {
+        return await task();
+      } finally {
+        held--;
+      }
+    };
+    const before = startedPids().length;
+    const pool = newPool({ withSlot, slotUntilStarted: true });
+    pool.setTargets([{
+      key: 'a',
+      kernel: 'a',
+      bytes: 100,
+      launch: (park, onReady, taken) =>
+        launchVm({ spec, deadlineMs: 1_000, readyWithinMs: 10_000, user: null, qemuBinary: qemu, park, onReady, warmUp: WARMUP_LINE, nice: { value: 19, until: taken } }),
+    }]);
+    await until(() => startedPids().length > before);
+    const pid = startedPids().at(-1)!;
+    // Still warming up (300 ms), yet its slot is free; it and its threads run at nice 19.
+    await until(() => held === 0, 2_000);
+    expect(pool.status()[0]!.parked).toBe(0);
+    await until(() => pool.status()[0]!.parked === 1);
+    expect(os.getPriority(pid)).toBe(19);
+    const guest = pool.take('a')!;
+    const done = answer(await guest.run(request(1)));
+    expect(done?.pid).toBe(pid);
+    expect(done?.nices.length).toBeGreaterThan(1);
+    expect(done?.nices.every((nice) => nice === 0)).toBe(true);
+    // Its replacement starts low again.
+    await until(() => pool.status()[0]!.parked === 1);
+    expect(startedPids().length).toBe(before + 2);
+    expect(os.getPriority(startedPids().at(-1)!)).toBe(19);
+  });
+
+  it('gives a request a guest still warming up at once, and the warm-up stops for it; one taken before its restore is over skips the warm-up', async () => {
+    const cutting: PoolTarget<LaunchResult> = {
+      key: 'a',
+      kernel: 'a',
+      bytes: 100,
+      launch: (park, onReady, taken) => launchVm({ spec, deadlineMs: 10_000, readyWithinMs: 20_000, user: null, qemuBinary: qemu, park, onReady, warmUp: WARMUP_LINE, taken }),
+    };
+    writeFileSync(path.join(dir, 'slowwarm'), '');
+    const before = startedPids().length;
+    const pool = newPool();
+    pool.setTargets([cutting]);
+    const warmupsOf = (pid: number) => readFileSync(path.join(dir, 'stdin.log'), 'utf8').split('\n').filter((l) => l.startsWith(`${pid} ${WARMUP_LINE.trim()}`)).length;
+    await until(() => startedPids().length > before && existsSync(path.join(dir, 'stdin.log')) && warmupsOf(startedPids().at(-1)!) === 1);
+    // Warming up (5 s): taken now, it is ready at once and its request stops the warm-up.
+    const started = Date.now();
+    const guest = pool.take('a')!;
+    expect(await guest.ready).toBe(true);
+    const done = answer(await guest.run(request(1)));
+    expect(done).toMatchObject({ request: { n: 1 }, cut: true });
+    expect(Date.now() - started).toBeLessThan(3_000);
+
+    // Its replacement restores slowly (500 ms): taken before it says ready, it never warms up.
+    rmSync(path.join(dir, 'slowwarm'));
+    writeFileSync(path.join(dir, 'slowstart'), '');
+    await until(() => startedPids().length > before + 1);
+    const next = pool.take('a')!;
+    expect(pool.status()[0]!.parked).toBe(0);
+    expect(await next.ready).toBe(true);
+    const second = answer(await next.run(request(2)));
+    expect(second).toMatchObject({ request: { n: 2 }, cut: false });
+    expect(warmupsOf(second!.pid)).toBe(0);
   });
 
   it('reads its size and memory bound from the environment', () => {

@@ -112,6 +112,25 @@ describe('launchVm and a waiting agent', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 
+  it.skipIf(process.getuid?.() !== 0)('gives a low-priority guest a busy host starved the normal priority and its time once more, then stops it', async () => {
+    const qemu = path.join(dir, 'mute-niced');
+    // It writes its pid and its nice after the first wait for "ready" ran out, then stays mute.
+    writeFileSync(qemu, `#!/bin/sh\necho $$ > ${dir}/niced.pid\nexec sleep 60\n`);
+    chmodSync(qemu, 0o755);
+    const started = Date.now();
+    const running = launchVm({ spec, deadlineMs: 60_000, readyWithinMs: 700, user: null, qemuBinary: qemu, park: new Promise(() => {}), nice: { value: 19, until: new Promise(() => {}) } });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const pid = Number(readFileSync(path.join(dir, 'niced.pid'), 'utf8'));
+    expect(os.getPriority(pid)).toBe(19);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Past its first 700 ms: not stopped, at the normal priority.
+    expect(os.getPriority(pid)).toBe(0);
+    const launched = await running;
+    expect(launched).toMatchObject({ readySeen: false, timedOut: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   it('stops a guest that takes the request and never answers, at the deadline', async () => {
     const qemu = fakeQemu('silent', { answer: false });
     const launched = await launchVm({ spec, deadlineMs: 1_500, user: null, qemuBinary: qemu, request: encodeRequestLine({ x: 1 }) });

@@ -66,8 +66,8 @@ async function installShims(): Promise<void> {
   if (await run('mount', ['-t', 'tmpfs', '-o', 'mode=0755,size=1m', 'study-bot-shims', '/usr/local/bin'], 10_000)) await installIncludePathsShims('/usr/local/bin');
 }
 
-async function warmUp(): Promise<void> {
-  if (!(await run('bpftrace', ['-e', WARM_UP_PROGRAM], 60_000))) await run('bpftrace', ['-e', FALLBACK_WARM_UP], 60_000);
+async function warmUp(signal?: AbortSignal): Promise<void> {
+  if (!(await run('bpftrace', ['-e', WARM_UP_PROGRAM], 60_000, signal)) && !signal?.aborted) await run('bpftrace', ['-e', FALLBACK_WARM_UP], 60_000, signal);
 }
 
 /**
@@ -80,6 +80,9 @@ function awaitRequest(): Promise<VmRequest> {
   return new Promise((resolve, reject) => {
     let pending = '';
     let warming: Promise<void> | null = null;
+    // A request that comes during the warm-up stops it (the host sends one then only when a
+    // request took this guest while it warmed: launch-vm.ts's `taken`).
+    let stopWarming: AbortController | null = null;
     // The serial line as the agent's stdin: raw (no echo of the request back to the host, no
     // 4 KiB line limit of the tty's line editing, no signal characters). Set before the first
     // "ready", so the host never writes to a line still in its default mode.
@@ -99,7 +102,8 @@ function awaitRequest(): Promise<VmRequest> {
         pending = pending.slice(newline + 1);
         if (line === WARMUP_LINE.trim() && !warming) {
           stopHeartbeat();
-          warming = warmUp().finally(() => {
+          stopWarming = new AbortController();
+          warming = warmUp(stopWarming.signal).finally(() => {
             process.stdout.write(`${WARMED_MARKER}\n`);
             warming = null;
           });
@@ -109,6 +113,7 @@ function awaitRequest(): Promise<VmRequest> {
           stopHeartbeat();
           process.stdin.off('data', onData);
           process.stdin.pause();
+          stopWarming?.abort();
           if (read.kind === 'request') void (warming ?? Promise.resolve()).then(() => resolve(read.request));
           else reject(new Error(read.why));
           return;
@@ -137,10 +142,10 @@ async function setClock(nowMs: number): Promise<void> {
   await run('date', ['-u', '-s', `@${Math.floor(nowMs / 1000)}`], 10_000);
 }
 
-/** Runs a command; resolves whether it succeeded. */
-function run(file: string, args: string[], timeout: number): Promise<boolean> {
+/** Runs a command (killed when `signal` aborts); resolves whether it succeeded. */
+function run(file: string, args: string[], timeout: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile(file, args, { timeout, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } }, (error) => resolve(!error));
+    execFile(file, args, { timeout, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, ...(signal ? { signal, killSignal: 'SIGKILL' as const } : {}) }, (error) => resolve(!error));
   });
 }
 
