@@ -9,6 +9,16 @@ import type { Ledger } from './ledger.js';
  * organizers to write the roster, and the report says how many.
  */
 export const IMPLICIT_ROSTER_MAX = 100;
+/**
+ * Names one pusher brings into the rows (a member's name and a spelling of it, say): arrival
+ * order alone let 2,000 made-up names pushed before another member's first note take every
+ * row, and the ledger's fit then dropped that member's on-time record as a stranger's (the
+ * review's next High). Names whose first sighting has a pusher (a push listing the file) come
+ * first, at most this many per pusher; then names nobody is known to have brought (files the
+ * tree showed before the app saw them pushed, ledgers written before pushers were kept,
+ * `study-bot report` from git history), in order of arrival, up to the bound.
+ */
+export const IMPLICIT_NAMES_PER_PUSHER = 3;
 
 export interface ImplicitRoster {
   /** the names kept, sorted for the table */
@@ -18,10 +28,24 @@ export interface ImplicitRoster {
 }
 
 export function implicitRoster(ledger: Pick<Ledger, 'submissions' | 'work'>, max = IMPLICIT_ROSTER_MAX): ImplicitRoster {
-  const firstSeen = new Map<string, number>();
-  const see = (owner: string, at: number) => firstSeen.set(owner, Math.min(at, firstSeen.get(owner) ?? Infinity));
-  for (const s of Object.values(ledger.submissions)) if (s.onMain) see(s.owner, s.firstSeen);
-  for (const w of Object.values(ledger.work ?? {})) see(w.owner, w.firstSeen);
-  const arrived = [...firstSeen].sort(([a, at], [b, bt]) => at - bt || (a < b ? -1 : a > b ? 1 : 0));
-  return { names: arrived.slice(0, max).map(([name]) => name).sort((a, b) => a.localeCompare(b)), left: Math.max(0, arrived.length - max) };
+  const first = new Map<string, { at: number; by: string | undefined }>();
+  const see = (owner: string, at: number, by: string | undefined) => {
+    const known = first.get(owner);
+    if (!known || at < known.at) first.set(owner, { at, by });
+  };
+  for (const s of Object.values(ledger.submissions)) if (s.onMain) see(s.owner, s.firstSeen, s.by);
+  // project work is credited only to its pusher's own folder (vouchedFor): it brings its own name
+  for (const w of Object.values(ledger.work ?? {})) see(w.owner, w.firstSeen, undefined);
+  const arrived = [...first].sort(([a, x], [b, y]) => x.at - y.at || (a < b ? -1 : a > b ? 1 : 0));
+  const perPusher = new Map<string, number>();
+  const names: string[] = [];
+  for (const [name, { by }] of arrived) {
+    if (by === undefined || names.length >= max) continue;
+    const brought = perPusher.get(by) ?? 0;
+    if (brought >= IMPLICIT_NAMES_PER_PUSHER) continue;
+    perPusher.set(by, brought + 1);
+    names.push(name);
+  }
+  for (const [name, { by }] of arrived) if (by === undefined && names.length < max) names.push(name);
+  return { names: names.sort((a, b) => a.localeCompare(b)), left: arrived.length - names.length };
 }

@@ -41,6 +41,11 @@ export interface SubmissionRecord {
   firstSeen: number;
   /** whether the file is on the default branch now (a removed file keeps its first-seen time) */
   onMain: boolean;
+  /**
+   * who pushed the push that first saw it (lower-cased login), when known: with an empty
+   * roster it bounds the names one pusher brings (implicit-roster.ts)
+   */
+  by?: string;
 }
 
 export interface CheckRecord {
@@ -128,6 +133,8 @@ export type LedgerChange =
       complete: boolean;
       /** paths removed, when `complete` is false */
       removed?: string[];
+      /** who pushed (GitHub's `sender.login`), when known */
+      pusher?: string;
     }
   | { kind: 'check'; files: { path: string; status: CheckStatus }[]; at: number }
   | { kind: 'mark'; mark: AttendanceMark }
@@ -266,11 +273,14 @@ function applyTree(next: Ledger, change: Extract<LedgerChange, { kind: 'tree' }>
   const present = new Set(byKey.keys());
   for (const [key, files] of byKey) {
     const existing = next.submissions[key];
+    const by = change.pusher?.toLowerCase();
     if (!existing) {
       const [file] = files;
-      next.submissions[key] = { week: file.week, owner: file.owner.normalize('NFC'), path: file.path, firstSeen: change.seenAt, onMain: current };
+      next.submissions[key] = { week: file.week, owner: file.owner.normalize('NFC'), path: file.path, firstSeen: change.seenAt, onMain: current, ...(by ? { by } : {}) };
       continue;
     }
+    // the pusher of the earliest sighting; equal times keep what is there (applying twice is a no-op)
+    if (by && (change.seenAt < existing.firstSeen || (change.seenAt === existing.firstSeen && !existing.by))) existing.by = by;
     existing.firstSeen = Math.min(existing.firstSeen, change.seenAt);
     if (current) {
       existing.onMain = true;
@@ -326,6 +336,7 @@ export function mergeLedgers(a: Ledger, b: Ledger): Ledger {
       next.submissions[key] = { ...record };
       continue;
     }
+    if (record.by && (record.firstSeen < mine.firstSeen || (record.firstSeen === mine.firstSeen && !mine.by))) mine.by = record.by;
     mine.firstSeen = Math.min(mine.firstSeen, record.firstSeen);
     if (bNewer) {
       mine.onMain = record.onMain;
@@ -367,7 +378,13 @@ const encodedSchema = z.strictObject({
   v: z.literal(LEDGER_VERSION),
   t: seconds,
   // [week, owner, path, firstSeen, onMain]
-  s: z.array(z.tuple([z.number().int().min(1), z.string().min(1), z.string().min(1), seconds, z.union([z.literal(0), z.literal(1)])])),
+  // [week, owner, path, firstSeen, onMain, pusher?] (the pusher since review 14; older blocks lack it)
+  s: z.array(
+    z.union([
+      z.tuple([z.number().int().min(1), z.string().min(1), z.string().min(1), seconds, z.union([z.literal(0), z.literal(1)])]),
+      z.tuple([z.number().int().min(1), z.string().min(1), z.string().min(1), seconds, z.union([z.literal(0), z.literal(1)]), z.string().min(1).max(45)]),
+    ]),
+  ),
   // [path, status, at]
   c: z.array(z.tuple([z.string().min(1), z.enum(['p', 'w', 'f']), seconds])),
   // [week, login, state, by, at, source]
@@ -405,7 +422,7 @@ export function encodeLedger(ledger: Ledger, seal?: LedgerSeal | null): string {
     t: toSec(ledger.treeAt),
     s: Object.values(ledger.submissions)
       .sort((a, b) => a.week - b.week || a.owner.localeCompare(b.owner))
-      .map((r) => [r.week, r.owner, r.path, toSec(r.firstSeen), r.onMain ? 1 : 0]),
+      .map((r) => (r.by ? [r.week, r.owner, r.path, toSec(r.firstSeen), r.onMain ? 1 : 0, r.by] : [r.week, r.owner, r.path, toSec(r.firstSeen), r.onMain ? 1 : 0])),
     c: Object.entries(ledger.checks)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([path, c]) => [path, statusCode[c.status], toSec(c.at)]),
@@ -463,8 +480,8 @@ export function decodeLedger(body: string, seal?: LedgerSeal | null): DecodeResu
   if (!parsed.success) return { ok: false, reason: `ledger block does not validate: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   const ledger = emptyLedger();
   ledger.treeAt = parsed.data.t * 1000;
-  for (const [week, owner, path, firstSeen, onMain] of parsed.data.s) {
-    ledger.submissions[submissionKey(week, owner)] = { week, owner: owner.normalize('NFC'), path, firstSeen: firstSeen * 1000, onMain: onMain === 1 };
+  for (const [week, owner, path, firstSeen, onMain, by] of parsed.data.s) {
+    ledger.submissions[submissionKey(week, owner)] = { week, owner: owner.normalize('NFC'), path, firstSeen: firstSeen * 1000, onMain: onMain === 1, ...(by ? { by: by.toLowerCase() } : {}) };
   }
   for (const [path, status, at] of parsed.data.c) ledger.checks[path.normalize('NFC')] = { status: statusOf[status], at: at * 1000 };
   for (const [week, login, state, by, at, source] of parsed.data.m) {

@@ -102,6 +102,7 @@ export async function pushChanges(gh: ReportGitHub, config: StudyConfig, pushes:
       seenAt: push.pushedAt,
       complete: false,
       removed,
+      ...(push.pusher ? { pusher: push.pusher } : {}),
     };
   });
   // The newest tree decides what is on main: a force push can drop files without any commit
@@ -116,6 +117,8 @@ export async function pushChanges(gh: ReportGitHub, config: StudyConfig, pushes:
       renames: [],
       seenAt: newest.pushedAt,
       complete: true,
+      // no pusher: a file only the tree shows (there before the app, or past the payload's
+      // 3,000 files a commit) is nobody's doing that the bot saw (implicit-roster.ts)
     });
   }
   // Project work: commits under the members' project folders (weeks 4-7 count it by default).

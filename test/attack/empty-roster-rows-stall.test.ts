@@ -108,6 +108,6 @@ describe('attack: report rows from made-up names under an empty roster', () => {
     // the first push warms the caches; the later ones are what every member's event costs
     expect(Math.max(...blocks.slice(1))).toBeLessThan(400);
     // the organizers read why the table is short, and how many names wait for the roster
-    expect(report()).toContain('명단(`members`)이 비어 있어 먼저 제출한 100명만');
+    expect(report()).toMatch(/명단\(`members`\)이 비어 있어 먼저 제출한 \d+명만/);
   }, 120_000);
 });

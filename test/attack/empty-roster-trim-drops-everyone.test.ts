@@ -105,7 +105,7 @@ describe('attack: the ledger trimmed under an empty roster', () => {
     expect(week1()).toMatch(/^제출/);
   }, 120_000);
 
-  it.fails('HIGH (open): 2,000 made-up names pushed BEFORE member-1\'s first note take the 100 implicit rows, and the fit then drops member-1\'s on-time record', async () => {
+  it('HIGH (fixed: at most 3 implicit names per pusher): 2,000 made-up names pushed BEFORE member-1\'s first note take the 100 implicit rows, and the fit then drops member-1\'s on-time record', async () => {
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
     stop = () => server.stop();
