@@ -1,0 +1,89 @@
+/**
+ * Attack review 15 (Medium, open): one member's push makes everyone's `/verify project` refused.
+ * readProject lists the tree at the commit (listFiles: the recursive trees API, completed by
+ * completeTree when GitHub cuts it at 100,000 entries or 7 MB) and only files of folders
+ * listed in full count (coversPath). hong-gildong pushes 40,000 one-file folders under
+ * `project/` (~7.6 MB of listing): the recursive listing of the commit is cut, so is the
+ * recursive listing of `project/`; the walk level by level then gives up, either because the
+ * level listing of `project/` is cut too (as answered here) or, should GitHub give a level
+ * whole, because 40,001 sub-folders exceed WALK_REQUEST_BUDGET (200 requests), and
+ * `project/` is never covered. Every member's project folder, kim-cs's
+ * `project/김철수/` with two real programs included, is then "not found" and `/verify project`
+ * answers that there is no project folder for them, for as long as the flood stays on main
+ * (anyone can push it back after a cleanup). Seen: no source reached the verifier; the answer
+ * "⚠️ 검증하지 못했습니다: 김철수의 프로젝트 폴더(`project/김철수/`)를 찾지 못했습니다. 있는 프로젝트
+ * 폴더: —", which also misleads (the folder is there; the listing was cut).
+ *
+ * The repro: the whole app (createTestProbot) with GitHub by nock in its own shapes, as
+ * test/verify/verify-project-week.test.ts builds `/verify`'s project run; the listings GitHub
+ * would cut are answered cut (`truncated: true`, the first entries only).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CollectedProject } from '../../src/project/collect-sources.js';
+import type { ProjectVerifier } from '../../src/verify/drivers/types.js';
+import { openapiExample } from '../helpers/github-examples.js';
+import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
+import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
+import { API, HEAD_SHA, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig, sent, studyYaml } from '../helpers/verify-github.js';
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+const FIXTURES = 'test/fixtures/project';
+const gitSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+const treeSha = (name: string) => createHash('sha1').update(`tree ${name}`).digest('hex');
+const FILES: Record<string, string> = {
+  'null-check.bpf.c': readFileSync(`${FIXTURES}/broken/null-check.bpf.c`, 'utf8'),
+  'loop.bpf.c': readFileSync(`${FIXTURES}/broken/loop.bpf.c`, 'utf8'),
+};
+/** what one cut listing holds: GitHub stops at 7 MB (~30,000 entries with their url) */
+const CUT = 30_000;
+const FLOOD = 40_000;
+
+describe('attack review 15: a project/ folder too big to list', () => {
+  it.fails('MEDIUM: hong-gildong\'s 40,000 folders under project/ make kim-cs\'s /verify project find no project folder', async () => {
+    const calls: string[][] = [];
+    const projectVerifier: ProjectVerifier = async (root: string, collected: CollectedProject) => {
+      calls.push(collected.payload?.sources.map((s) => s.path) ?? []);
+      throw new Error(`stand-in VM: not run (${root})`);
+    };
+    const { probot, settle } = await createTestProbot({ verifier: fakeVerifier(), projectVerifier });
+    const s = sent();
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockAck(scope, s, 'issue', 1, { memberComment: 55 });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}`).reply(200, { ...openapiExample<any>('full-repository'), default_branch: 'main' });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/ref/heads%2Fmain`).reply(200, { ...openapiExample<any>('git-ref'), ref: 'refs/heads/main' });
+    const url = (sha: string, kind: 'blobs' | 'trees') => `${API}/repos/${STUDY.owner}/${STUDY.repo}/git/${kind}/${sha}`;
+    const blob = (path: string, text: string) => ({ path, mode: '100644', type: 'blob', sha: gitSha(text), size: Buffer.byteLength(text), url: url(gitSha(text), 'blobs') });
+    const folder = (path: string, name = path) => ({ path, mode: '040000', type: 'tree', sha: treeSha(name), url: url(treeSha(name), 'trees') });
+    // project/'s children: 40,000 folders named in hex, then 김철수 (sorted after the hex: GitHub lists by name)
+    const floodNames = Array.from({ length: FLOOD }, (_, i) => createHash('sha256').update(`f${i}`).digest('hex').slice(0, 8)).sort();
+    const projectLevel = [...floodNames.map((n) => folder(n, `project/${n}`)), folder('김철수', 'project/김철수')];
+    const projectRecursive = [...floodNames.flatMap((n) => [folder(n, `project/${n}`), blob(`${n}/x.c`, `f${n}`)]), folder('김철수', 'project/김철수'), ...Object.entries(FILES).map(([p, t]) => blob(`김철수/${p}`, t))];
+    const top = [blob('README.md', '# eBPF 스터디\n'), folder('project'), folder('study')];
+    const recursive = [...top, ...projectRecursive.map((e) => ({ ...e, path: `project/${e.path}` }))];
+    const cut = (entries: unknown[]) => ({ sha: HEAD_SHA, url: '', tree: entries.slice(0, CUT), truncated: entries.length > CUT });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${HEAD_SHA}`).query({ recursive: '1' }).reply(200, cut(recursive));
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${HEAD_SHA}`).query((q) => !q.recursive).reply(200, { sha: HEAD_SHA, url: '', tree: top, truncated: false });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${treeSha('project')}`).query({ recursive: '1' }).reply(200, { ...cut(projectRecursive), sha: treeSha('project') });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${treeSha('project')}`).query((q) => !q.recursive).optionally().reply(200, { ...cut(projectLevel), sha: treeSha('project') });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${treeSha('project/김철수')}`).query(true).optionally().reply(200, { sha: treeSha('project/김철수'), url: '', tree: Object.entries(FILES).map(([p, t]) => blob(p, t)), truncated: false });
+    for (const text of Object.values(FILES)) {
+      scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/blobs/${gitSha(text)}`).optionally().reply(200, () => ({ ...openapiExample<any>('blob'), content: Buffer.from(text).toString('base64'), encoding: 'base64', size: Buffer.byteLength(text) }));
+    }
+    mockCheckRun(scope, s, 4, 1);
+    mockCommentUpdate(scope, s, 'issue');
+
+    await probot.receive(issueCommentEvent('/verify project', 'kim-cs', 55));
+    await settle().catch(() => undefined);
+    const answer = [...s.replies, ...s.commentUpdates].at(-1) ?? '';
+    console.log(`kim-cs's /verify project: sources that reached the verifier ${JSON.stringify(calls)}; answer: ${answer.replace(/<!--[^]*?-->/g, '').slice(0, 300)}`);
+    expect(calls).toEqual([['loop.bpf.c', 'null-check.bpf.c']]);
+  }, 60_000);
+});
