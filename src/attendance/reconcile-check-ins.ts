@@ -3,6 +3,7 @@ import { commandsOfComment } from '../commands/dispatch.js';
 import type { SlashCommand } from '../commands/parse-commands.js';
 import { configStanding } from '../config/config-standing.js';
 import type { StudyConfig } from '../config/schema.js';
+import { memberByLogin } from '../paths/study-paths.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
 import { originalBodies } from '../github/original-bodies.js';
 import { reactToComment, type Reaction } from '../github/reactions.js';
@@ -11,7 +12,7 @@ import { decideCheckIn } from './check-in.js';
 import { emptyLedger, markKey, markWins, type AttendanceMark, type Ledger } from './ledger.js';
 import { configInEffect } from './record-command.js';
 import { reportService } from './report-service.js';
-import { buildSchedule } from './schedule.js';
+import { buildSchedule, openWindowAt } from './schedule.js';
 
 /**
  * A `/출석` comment is its own record: GitHub keeps it, with the time it was made, whatever
@@ -55,6 +56,27 @@ export function checkInCommands(
   return found;
 }
 
+/** Edited comments of one author whose first version a pass asks GitHub for. */
+export const LOOKUPS_PER_AUTHOR = 20;
+
+/**
+ * Pure: the edited comments worth asking GitHub's history about, those that could have been a
+ * check-in: by a roster member, made while a check-in window was open; at most
+ * LOOKUPS_PER_AUTHOR of each author's (their latest). A pass asks for at most 300, and in the
+ * listing's order one member's 300 edited comments used them all up before another member's
+ * edited `/출석` (the fifteenth attack review's Medium).
+ */
+export function worthLookingUp(comments: readonly RecentComment[], config: StudyConfig): RecentComment[] {
+  const schedule = buildSchedule(config);
+  const byAuthor = new Map<string, RecentComment[]>();
+  for (const c of comments) {
+    if (c.updatedAt <= c.createdAt || !memberByLogin(c.login, config) || !openWindowAt(schedule, new Date(c.createdAt))) continue;
+    const login = c.login.toLowerCase();
+    byAuthor.set(login, [...(byAuthor.get(login) ?? []), c]);
+  }
+  return [...byAuthor.values()].flatMap((mine) => mine.sort((a, b) => b.createdAt - a.createdAt).slice(0, LOOKUPS_PER_AUTHOR));
+}
+
 /** Pure: which of the check-ins the ledger is missing. */
 export function missedCheckIns(candidates: readonly { comment: RecentComment; command: SlashCommand }[], config: StudyConfig, ledger: Ledger): MissedCheckIn[] {
   const schedule = buildSchedule(config);
@@ -78,10 +100,20 @@ export function missedCheckIns(candidates: readonly { comment: RecentComment; co
  */
 export async function reconcileCheckIns(deps: AppDeps, octokit: Octokit, repo: RepoRef, since: number, isKnown: (c: SlashCommand) => boolean): Promise<MissedCheckIn[]> {
   const { comments } = await recentComments(octokit, repo, since);
-  const candidates = checkInCommands(comments, isKnown, await originalBodies(octokit, comments));
+  // The config is read only when a comment could hold a check-in: one as written, or an edited one.
+  const configNow = async () => {
+    const standing = await configStanding(deps, octokit, repo);
+    return configInEffect(standing.config, standing, octokit, repo);
+  };
+  let config: StudyConfig | null = null;
+  let firstVersions = new Map<number, string>();
+  if (comments.some((c) => c.updatedAt > c.createdAt)) {
+    config = await configNow();
+    firstVersions = await originalBodies(octokit, worthLookingUp(comments, config));
+  }
+  const candidates = checkInCommands(comments, isKnown, firstVersions);
   if (candidates.length === 0) return [];
-  const standing = await configStanding(deps, octokit, repo);
-  const config = await configInEffect(standing.config, standing, octokit, repo);
+  config ??= await configNow();
   const ledger = (await reportService(deps).ledger(octokit, repo)) ?? emptyLedger();
   const missed = missedCheckIns(candidates, config, ledger);
   if (missed.length === 0) return [];

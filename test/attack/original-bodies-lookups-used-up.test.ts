@@ -1,5 +1,5 @@
 /**
- * Attack review 15 (Medium, open; a way around the review-9 fix, b58de2b): the recovery pass
+ * Attack review 15 (Medium, fixed by worthLookingUp in reconcile-check-ins.ts; a way around the review-9 fix, b58de2b): the recovery pass
  * reads an edited comment as first written only for the first 300 edited comments of the
  * window (MAX_ORIGINAL_LOOKUPS, src/github/original-bodies.ts), in the listing's order (oldest
  * first); the rest are skipped as before the fix. So jiwoo-kim, a member, posts 300 comments
@@ -140,7 +140,7 @@ describe('attack review 15: edited comments that use up the first-version lookup
     issue_url: `${API}${REPO}/issues/3`,
   });
 
-  it.fails('MEDIUM: 300 edited comments before hong-gildong\'s edited `/출석` leave it unread at the next start', async () => {
+  it('MEDIUM (fixed: only in-window comments of roster members, 20 per author): 300 edited comments before hong-gildong\'s edited `/출석` leave it unread at the next start', async () => {
     const histories: Parameters<typeof mockHistory>[2] = {};
     const all: any[] = [];
     for (let i = 0; i < 300; i++) {
