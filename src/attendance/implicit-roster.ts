@@ -28,10 +28,14 @@ export interface ImplicitRoster {
 }
 
 export function implicitRoster(ledger: Pick<Ledger, 'submissions' | 'work'>, max = IMPLICIT_ROSTER_MAX): ImplicitRoster {
-  const first = new Map<string, { at: number; by: string | undefined }>();
+  // each name's first arrival, and everyone who pushed a note under it: a name is a pusher's to
+  // bring if they pushed any note under it, so another pusher's note under member-1's name
+  // (pushed first) does not spend member-1's row (the fifteenth review's High)
+  const first = new Map<string, { at: number; pushers: Set<string> }>();
   const see = (owner: string, at: number, by: string | undefined) => {
-    const known = first.get(owner);
-    if (!known || at < known.at) first.set(owner, { at, by });
+    const known = first.get(owner) ?? first.set(owner, { at, pushers: new Set() }).get(owner)!;
+    known.at = Math.min(known.at, at);
+    if (by !== undefined) known.pushers.add(by);
   };
   for (const s of Object.values(ledger.submissions)) if (s.onMain) see(s.owner, s.firstSeen, s.by);
   // project work is credited only to its pusher's own folder (vouchedFor): it brings its own name
@@ -39,13 +43,16 @@ export function implicitRoster(ledger: Pick<Ledger, 'submissions' | 'work'>, max
   const arrived = [...first].sort(([a, x], [b, y]) => x.at - y.at || (a < b ? -1 : a > b ? 1 : 0));
   const perPusher = new Map<string, number>();
   const names: string[] = [];
-  for (const [name, { by }] of arrived) {
-    if (by === undefined || names.length >= max) continue;
-    const brought = perPusher.get(by) ?? 0;
-    if (brought >= IMPLICIT_NAMES_PER_PUSHER) continue;
-    perPusher.set(by, brought + 1);
+  const admitted = new Set<string>();
+  for (const [name, { pushers }] of arrived) {
+    if (names.length >= max) break;
+    // the pusher with the most room left among those who pushed under this name (ties: by login)
+    const pusher = [...pushers].sort((a, b) => (perPusher.get(a) ?? 0) - (perPusher.get(b) ?? 0) || (a < b ? -1 : 1))[0];
+    if (pusher === undefined || (perPusher.get(pusher) ?? 0) >= IMPLICIT_NAMES_PER_PUSHER) continue;
+    perPusher.set(pusher, (perPusher.get(pusher) ?? 0) + 1);
     names.push(name);
+    admitted.add(name);
   }
-  for (const [name, { by }] of arrived) if (by === undefined && names.length < max) names.push(name);
+  for (const [name, { pushers }] of arrived) if (pushers.size === 0 && names.length < max && !admitted.has(name)) names.push(name);
   return { names: names.sort((a, b) => a.localeCompare(b)), left: arrived.length - names.length };
 }

@@ -1,5 +1,5 @@
 /**
- * Attack review 15 (High, open): with an empty roster, a pusher's quota of implicit names (3)
+ * Attack review 15 (High, fixed): with an empty roster, a pusher's quota of implicit names (3)
  * counts a name by WHO FIRST PUSHED A NOTE UNDER IT, so hong-gildong spends member-1's place.
  *
  * implicitRoster keeps, for each `{name}`, its earliest sighting and that sighting's pusher;
@@ -45,7 +45,7 @@ afterEach(async () => {
 });
 
 describe('attack: another member spends member-1\'s implicit row', () => {
-  it.fails('HIGH: hong-gildong pushes 3 names and then a file under member-1\'s name; member-1 gets no row and the fit drops their on-time record', async () => {
+  it('HIGH (fixed: a name is brought by any pusher of a note under it): hong-gildong pushes 3 names and then a file under member-1\'s name; member-1 gets no row and the fit drops their on-time record', async () => {
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
     stop = () => server.stop();
