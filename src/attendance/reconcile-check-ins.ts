@@ -56,6 +56,32 @@ export function checkInCommands(
   return found;
 }
 
+/** How long one turn of the event loop reads comments before letting webhooks in. */
+const TURN_MS = 20;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * `checkInCommands` over many comments, letting go of the event loop every TURN_MS: anyone can
+ * comment, each comment up to 65,536 characters, and 1,000 of them read in one loop held every
+ * webhook 6.3-6.5 s at a start (the fifteenth attack review's High). Same result, in order.
+ */
+export async function checkInCommandsInTurns(
+  comments: readonly RecentComment[],
+  isKnown: (c: SlashCommand) => boolean,
+  firstVersions: ReadonlyMap<number, string> = new Map(),
+): Promise<{ comment: RecentComment; command: SlashCommand }[]> {
+  const found: { comment: RecentComment; command: SlashCommand }[] = [];
+  let turnStart = performance.now();
+  for (const comment of comments) {
+    found.push(...checkInCommands([comment], isKnown, firstVersions));
+    if (performance.now() - turnStart >= TURN_MS) {
+      await nextTurn();
+      turnStart = performance.now();
+    }
+  }
+  return found;
+}
+
 /** Edited comments of one author whose first version a pass asks GitHub for. */
 export const LOOKUPS_PER_AUTHOR = 20;
 
@@ -111,7 +137,7 @@ export async function reconcileCheckIns(deps: AppDeps, octokit: Octokit, repo: R
     config = await configNow();
     firstVersions = await originalBodies(octokit, worthLookingUp(comments, config));
   }
-  const candidates = checkInCommands(comments, isKnown, firstVersions);
+  const candidates = await checkInCommandsInTurns(comments, isKnown, firstVersions);
   if (candidates.length === 0) return [];
   config ??= await configNow();
   const ledger = (await reportService(deps).ledger(octokit, repo)) ?? emptyLedger();
