@@ -29,7 +29,7 @@ export async function readProject(
   const root = studyPaths(config).projectRoot.split('/')[0] ?? '';
   const wanted = (top: string) => root === '' || top === root || /^projects?$/i.test(top);
   const listing = await study.listFiles(sha, wanted);
-  const target = resolveProjectTarget(config, login, listing.files.map((f) => f.path));
+  const target = await resolveProjectTarget(config, login, listing.files.map((f) => f.path));
   if (!target.ok) return target;
   const folder = target.folder;
   const shas = new Map(listing.files.map((f) => [f.path, f.sha]));

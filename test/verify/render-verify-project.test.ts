@@ -84,15 +84,15 @@ describe('which folder /verify project means', () => {
   const config = (text: string): StudyConfig => (parseConfig(text) as { ok: true; config: StudyConfig }).config;
   const roster = 'members:\n  - login: kim-gh\n    name: kim\n    aliases: [김철수]\n  - login: lee-gh\n    name: lee\n';
 
-  it('finds the member\'s folder by roster name or alias, misplaced under projects/ too', () => {
-    expect(resolveProjectTarget(config(roster), 'kim-gh', ['project/kim/a.bpf.c', 'project/lee/b.bpf.c'])).toMatchObject({ ok: true, folder: 'project/kim' });
-    expect(resolveProjectTarget(config(roster), 'KIM-GH', ['project/김철수/a.bpf.c'])).toMatchObject({ ok: true, folder: 'project/김철수' });
-    expect(resolveProjectTarget(config(roster), 'kim-gh', ['projects/kim/a.bpf.c'])).toMatchObject({ ok: true, folder: 'projects/kim' });
-    expect(resolveProjectTarget(config(`paths:\n  project: projects/{name}/\n${roster}`), 'lee-gh', ['projects/lee/x/y.py'])).toMatchObject({ ok: true, folder: 'projects/lee' });
+  it('finds the member\'s folder by roster name or alias, misplaced under projects/ too', async () => {
+    expect(await resolveProjectTarget(config(roster), 'kim-gh', ['project/kim/a.bpf.c', 'project/lee/b.bpf.c'])).toMatchObject({ ok: true, folder: 'project/kim' });
+    expect(await resolveProjectTarget(config(roster), 'KIM-GH', ['project/김철수/a.bpf.c'])).toMatchObject({ ok: true, folder: 'project/김철수' });
+    expect(await resolveProjectTarget(config(roster), 'kim-gh', ['projects/kim/a.bpf.c'])).toMatchObject({ ok: true, folder: 'projects/kim' });
+    expect(await resolveProjectTarget(config(`paths:\n  project: projects/{name}/\n${roster}`), 'lee-gh', ['projects/lee/x/y.py'])).toMatchObject({ ok: true, folder: 'projects/lee' });
   });
 
-  it('never picks another member\'s folder, and lists what is there', () => {
-    const found = resolveProjectTarget(config(roster), 'kim-gh', ['project/lee/b.bpf.c', 'project/`@x/c.c']);
+  it('never picks another member\'s folder, and lists what is there', async () => {
+    const found = await resolveProjectTarget(config(roster), 'kim-gh', ['project/lee/b.bpf.c', 'project/`@x/c.c']);
     expect(found.ok).toBe(false);
     if (!found.ok) {
       expect(found.problem.en).toContain('`project/lee`');
