@@ -5,7 +5,7 @@ import { consoleOutsideFrame, decodeFrame, type FrameRead } from './result-frame
 import { READY_MARKER, WARMED_MARKER, withoutHeartbeats } from './serial-protocol.js';
 import { closeFdsArgv, jailArgv, type JailPaths } from './qemu-jail.js';
 import type { VmUser } from './vm-user.js';
-import { nicedArgv, reniceTree } from './vm-priority.js';
+import { nicedArgv, processTree, reniceTree } from './vm-priority.js';
 
 /**
  * QEMU in bubblewrap, seeing only the spec's files and these folders (the snapshot boot's socket
@@ -132,10 +132,18 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
       // The monitor's socket closes with QEMU: its exit says why.
     });
     const kill = () => {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
+      // The whole tree, not only the process spawned (bwrap): bwrap makes its PID namespace's
+      // first process with a fork, and one killed in the instant before that process has set
+      // its death signal (--die-with-parent) left it running, holding QEMU's console open, so
+      // 'close' never came (seen once, a refill stopped right after it was spawned).
+      const pids = child.pid === undefined ? [] : processTree(child.pid);
+      for (const pid of pids.length > 0 ? pids : [child.pid]) {
+        try {
+          if (pid === child.pid) child.kill('SIGKILL');
+          else process.kill(pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       }
     };
     let readyAt: number | null = null;

@@ -42,7 +42,7 @@ export function reniceTree(root: number, nice: number): number {
   const own = autogroupOf('self');
   const groups = new Set<string>();
   for (let pass = 0; pass < 2; pass++) {
-    for (const pid of descendants(root)) {
+    for (const pid of processTree(root)) {
       const group = autogroupOf(String(pid));
       if (group !== null && group !== own && !groups.has(group)) {
         try {
@@ -79,8 +79,8 @@ function autogroupOf(pid: string): string | null {
   }
 }
 
-/** `root` and every process under it, from /proc's parent links. */
-function descendants(root: number): number[] {
+/** `root` and every process under it, from /proc's parent links (launch-vm.ts kills them all). */
+export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;

@@ -3,7 +3,7 @@
  * (vm-runner.vm.test.ts restores real snapshots). The "QEMU" here is a script that plays the
  * guest: it says ready, reads the request line, and answers with a frame.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +130,25 @@ describe('launchVm and a waiting agent', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
     expect(Date.now() - started).toBeLessThan(30_000);
   });
+
+  it('stops the whole process tree it started, even a process in a session of its own that holds the console open', async () => {
+    const qemu = path.join(dir, 'forks');
+    // As bwrap's first process of a PID namespace would, had it not set its death signal yet:
+    // a child in a new session that keeps QEMU's stdout open and outlives its parent's SIGKILL.
+    writeFileSync(qemu, `#!/bin/sh\nsetsid sh -c 'echo $$ > ${dir}/forked.pid; exec sleep 60' &\nexec sleep 60\n`);
+    chmodSync(qemu, 0o755);
+    let stop: (request: null) => void = () => {};
+    const running = launchVm({ spec, deadlineMs: 60_000, user: null, qemuBinary: qemu, park: new Promise((resolve) => (stop = resolve)) });
+    const started = Date.now();
+    while (!existsSync(path.join(dir, 'forked.pid')) && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    const forked = Number(readFileSync(path.join(dir, 'forked.pid'), 'utf8'));
+    stop(null);
+    const launched = await running;
+    expect(launched.readySeen).toBe(false);
+    // Killed: gone, or a zombie until its new parent reaps it.
+    const state = () => (existsSync(`/proc/${forked}/stat`) ? readFileSync(`/proc/${forked}/stat`, 'latin1').split(') ')[1]![0] : 'gone');
+    expect(['gone', 'Z', 'X']).toContain(state());
+  }, 20_000);
 
   it('stops a guest that takes the request and never answers, at the deadline', async () => {
     const qemu = fakeQemu('silent', { answer: false });
