@@ -32,14 +32,14 @@ export function implicitRoster(ledger: Pick<Ledger, 'submissions' | 'work'>, max
   // bring if they pushed any note under it, so another pusher's note under member-1's name
   // (pushed first) does not spend member-1's row (the fifteenth review's High)
   const first = new Map<string, { at: number; pushers: Set<string> }>();
-  const see = (owner: string, at: number, by: string | undefined) => {
+  const see = (owner: string, at: number, pushers: readonly string[]) => {
     const known = first.get(owner) ?? first.set(owner, { at, pushers: new Set() }).get(owner)!;
     known.at = Math.min(known.at, at);
-    if (by !== undefined) known.pushers.add(by);
+    for (const p of pushers) known.pushers.add(p);
   };
-  for (const s of Object.values(ledger.submissions)) if (s.onMain) see(s.owner, s.firstSeen, s.by);
+  for (const s of Object.values(ledger.submissions)) if (s.onMain) see(s.owner, s.firstSeen, s.pushers ?? []);
   // project work is credited only to its pusher's own folder (vouchedFor): it brings its own name
-  for (const w of Object.values(ledger.work ?? {})) see(w.owner, w.firstSeen, undefined);
+  for (const w of Object.values(ledger.work ?? {})) see(w.owner, w.firstSeen, []);
   const arrived = [...first].sort(([a, x], [b, y]) => x.at - y.at || (a < b ? -1 : a > b ? 1 : 0));
   const perPusher = new Map<string, number>();
   const names: string[] = [];

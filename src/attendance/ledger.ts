@@ -42,10 +42,12 @@ export interface SubmissionRecord {
   /** whether the file is on the default branch now (a removed file keeps its first-seen time) */
   onMain: boolean;
   /**
-   * who pushed the push that first saw it (lower-cased login), when known: with an empty
-   * roster it bounds the names one pusher brings (implicit-roster.ts)
+   * who pushed the file (lower-cased logins, sorted, at most MAX_PUSHERS), when known: with an
+   * empty roster it bounds the names one pusher brings (implicit-roster.ts). Everyone who pushed
+   * it, not only the first: a placeholder pushed under member-1's name before member-1's own note
+   * made the record hong-gildong's alone (the sixteenth attack review's High).
    */
-  by?: string;
+  pushers?: string[];
 }
 
 export interface CheckRecord {
@@ -106,6 +108,14 @@ export interface Ledger {
 export interface NudgePref {
   off: boolean;
   at: number;
+}
+
+/** Pushers kept per submission: enough for a member and whoever else touched their note. */
+export const MAX_PUSHERS = 8;
+
+/** Pure: `known` and `more` as one sorted list of lower-cased logins, at most MAX_PUSHERS (a new array). */
+export function withPushers(known: readonly string[] | undefined, more: readonly string[]): string[] {
+  return [...new Set([...(known ?? []), ...more.map((p) => p.toLowerCase())])].sort().slice(0, MAX_PUSHERS);
 }
 
 export const emptyLedger = (): Ledger => ({ submissions: {}, checks: {}, marks: {}, treeAt: 0 });
@@ -273,14 +283,13 @@ function applyTree(next: Ledger, change: Extract<LedgerChange, { kind: 'tree' }>
   const present = new Set(byKey.keys());
   for (const [key, files] of byKey) {
     const existing = next.submissions[key];
-    const by = change.pusher?.toLowerCase();
+    const pusher = change.pusher?.toLowerCase();
     if (!existing) {
       const [file] = files;
-      next.submissions[key] = { week: file.week, owner: file.owner.normalize('NFC'), path: file.path, firstSeen: change.seenAt, onMain: current, ...(by ? { by } : {}) };
+      next.submissions[key] = { week: file.week, owner: file.owner.normalize('NFC'), path: file.path, firstSeen: change.seenAt, onMain: current, ...(pusher ? { pushers: [pusher] } : {}) };
       continue;
     }
-    // the pusher of the earliest sighting; equal times keep what is there (applying twice is a no-op)
-    if (by && (change.seenAt < existing.firstSeen || (change.seenAt === existing.firstSeen && !existing.by))) existing.by = by;
+    if (pusher) existing.pushers = withPushers(existing.pushers, [pusher]);
     existing.firstSeen = Math.min(existing.firstSeen, change.seenAt);
     if (current) {
       existing.onMain = true;
@@ -336,7 +345,7 @@ export function mergeLedgers(a: Ledger, b: Ledger): Ledger {
       next.submissions[key] = { ...record };
       continue;
     }
-    if (record.by && (record.firstSeen < mine.firstSeen || (record.firstSeen === mine.firstSeen && !mine.by))) mine.by = record.by;
+    if (record.pushers) mine.pushers = withPushers(mine.pushers, record.pushers);
     mine.firstSeen = Math.min(mine.firstSeen, record.firstSeen);
     if (bNewer) {
       mine.onMain = record.onMain;
@@ -382,7 +391,14 @@ const encodedSchema = z.strictObject({
   s: z.array(
     z.union([
       z.tuple([z.number().int().min(1), z.string().min(1), z.string().min(1), seconds, z.union([z.literal(0), z.literal(1)])]),
-      z.tuple([z.number().int().min(1), z.string().min(1), z.string().min(1), seconds, z.union([z.literal(0), z.literal(1)]), z.string().min(1).max(45)]),
+      z.tuple([
+        z.number().int().min(1),
+        z.string().min(1),
+        z.string().min(1),
+        seconds,
+        z.union([z.literal(0), z.literal(1)]),
+        z.union([z.string().min(1).max(45), z.array(z.string().min(1).max(45)).max(MAX_PUSHERS)]),
+      ]),
     ]),
   ),
   // [path, status, at]
@@ -422,7 +438,7 @@ export function encodeLedger(ledger: Ledger, seal?: LedgerSeal | null): string {
     t: toSec(ledger.treeAt),
     s: Object.values(ledger.submissions)
       .sort((a, b) => a.week - b.week || a.owner.localeCompare(b.owner))
-      .map((r) => (r.by ? [r.week, r.owner, r.path, toSec(r.firstSeen), r.onMain ? 1 : 0, r.by] : [r.week, r.owner, r.path, toSec(r.firstSeen), r.onMain ? 1 : 0])),
+      .map((r) => (r.pushers?.length ? [r.week, r.owner, r.path, toSec(r.firstSeen), r.onMain ? 1 : 0, r.pushers] : [r.week, r.owner, r.path, toSec(r.firstSeen), r.onMain ? 1 : 0])),
     c: Object.entries(ledger.checks)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([path, c]) => [path, statusCode[c.status], toSec(c.at)]),
@@ -481,7 +497,9 @@ export function decodeLedger(body: string, seal?: LedgerSeal | null): DecodeResu
   const ledger = emptyLedger();
   ledger.treeAt = parsed.data.t * 1000;
   for (const [week, owner, path, firstSeen, onMain, by] of parsed.data.s) {
-    ledger.submissions[submissionKey(week, owner)] = { week, owner: owner.normalize('NFC'), path, firstSeen: firstSeen * 1000, onMain: onMain === 1, ...(by ? { by: by.toLowerCase() } : {}) };
+    // one login (written by the first version of this field) or the list
+    const pushers = by === undefined ? undefined : withPushers(undefined, typeof by === 'string' ? [by] : by);
+    ledger.submissions[submissionKey(week, owner)] = { week, owner: owner.normalize('NFC'), path, firstSeen: firstSeen * 1000, onMain: onMain === 1, ...(pushers?.length ? { pushers } : {}) };
   }
   for (const [path, status, at] of parsed.data.c) ledger.checks[path.normalize('NFC')] = { status: statusOf[status], at: at * 1000 };
   for (const [week, login, state, by, at, source] of parsed.data.m) {

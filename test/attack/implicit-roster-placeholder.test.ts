@@ -40,7 +40,7 @@ afterEach(async () => {
 });
 
 describe('attack review 16: another member\'s placeholder takes member-1\'s implicit row', () => {
-  it.fails('HIGH (open): hong-gildong pushes 3 names and a placeholder study/week1/member-1.md; member-1 fills it in on time, gets no row, and the fit drops the record', async () => {
+  it('HIGH (fixed: a note keeps everyone who pushed it): hong-gildong pushes 3 names and a placeholder study/week1/member-1.md; member-1 fills it in on time, gets no row, and the fit drops the record', async () => {
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
     stop = () => server.stop();

@@ -24,9 +24,9 @@ describe('implicitRoster (the rows while the roster is empty)', () => {
 
   it('one pusher brings at most 3 names; names pushed by others come before names only the tree showed', () => {
     const ledger: Ledger = emptyLedger();
-    for (let i = 0; i < 50; i++) ledger.submissions[`1/flood${i}`] = { ...note(`flood${i}`, 1_000 + i), by: 'hong-gildong' };
+    for (let i = 0; i < 50; i++) ledger.submissions[`1/flood${i}`] = { ...note(`flood${i}`, 1_000 + i), pushers: ['hong-gildong'] };
     for (let i = 0; i < 50; i++) ledger.submissions[`2/tree${i}`] = { ...note(`tree${i}`, 1_000 + i), week: 2 };
-    ledger.submissions['1/member-1'] = { ...note('member-1', 5_000), by: 'member-1' };
+    ledger.submissions['1/member-1'] = { ...note('member-1', 5_000), pushers: ['member-1'] };
     const roster = implicitRoster(ledger, 10);
     expect(roster.names).toEqual(['flood0', 'flood1', 'flood2', 'member-1', 'tree0', 'tree1', 'tree2', 'tree3', 'tree4', 'tree5']);
     expect(roster.left).toBe(91);
@@ -37,12 +37,13 @@ describe('the pusher of a note’s first sighting, in the ledger', () => {
   it('is kept through the signed block and a merge, and a block written before it was kept still reads', () => {
     const file = { path: 'study/week1/hgd.md', week: 1, owner: 'hgd' };
     const seen = applyChanges(emptyLedger(), [{ kind: 'tree', files: [file], renames: [], seenAt: 2_000_000, complete: false, pusher: 'Hong-Gildong' }]);
-    expect(seen.submissions['1/hgd']).toMatchObject({ firstSeen: 2_000_000, by: 'hong-gildong' });
+    expect(seen.submissions['1/hgd']).toMatchObject({ firstSeen: 2_000_000, pushers: ['hong-gildong'] });
     const read = decodeLedger(`x\n${encodeLedger(seen)}`);
-    expect(read.ok && read.ledger.submissions['1/hgd']?.by).toBe('hong-gildong');
-    // an earlier sighting by someone else (a copy of the ledger from before) wins, with its pusher
+    expect(read.ok && read.ledger.submissions['1/hgd']?.pushers).toEqual(['hong-gildong']);
+    // another copy's sighting (a copy of the ledger from before) adds its pusher; applying it twice changes nothing
     const earlier = applyChanges(emptyLedger(), [{ kind: 'tree', files: [file], renames: [], seenAt: 1_000_000, complete: false, pusher: 'jiwoo-kim' }]);
-    expect(mergeLedgers(seen, earlier).submissions['1/hgd']).toMatchObject({ firstSeen: 1_000_000, by: 'jiwoo-kim' });
+    expect(mergeLedgers(seen, earlier).submissions['1/hgd']).toMatchObject({ firstSeen: 1_000_000, pushers: ['hong-gildong', 'jiwoo-kim'] });
+    expect(mergeLedgers(mergeLedgers(seen, earlier), earlier).submissions['1/hgd']).toEqual(mergeLedgers(seen, earlier).submissions['1/hgd']);
     // without a pusher (the tree alone, an old block): no `by`
     const old = applyChanges(emptyLedger(), [{ kind: 'tree', files: [file], renames: [], seenAt: 1_000_000, complete: true }]);
     const oldRead = decodeLedger(`x\n${encodeLedger(old)}`);
