@@ -4,6 +4,7 @@ import type { SlashCommand } from '../commands/parse-commands.js';
 import { configStanding } from '../config/config-standing.js';
 import type { StudyConfig } from '../config/schema.js';
 import { memberByLogin } from '../paths/study-paths.js';
+import { turnKeeper } from '../worker/turns.js';
 import type { Octokit, RepoRef } from '../github/octokit.js';
 import { originalBodies } from '../github/original-bodies.js';
 import { reactToComment, type Reaction } from '../github/reactions.js';
@@ -56,12 +57,8 @@ export function checkInCommands(
   return found;
 }
 
-/** How long one turn of the event loop reads comments before letting webhooks in. */
-const TURN_MS = 20;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
- * `checkInCommands` over many comments, letting go of the event loop every TURN_MS: anyone can
+ * `checkInCommands` over many comments, letting go of the event loop every 20 ms: anyone can
  * comment, each comment up to 65,536 characters, and 1,000 of them read in one loop held every
  * webhook 6.3-6.5 s at a start (the fifteenth attack review's High). Same result, in order.
  */
@@ -71,13 +68,10 @@ export async function checkInCommandsInTurns(
   firstVersions: ReadonlyMap<number, string> = new Map(),
 ): Promise<{ comment: RecentComment; command: SlashCommand }[]> {
   const found: { comment: RecentComment; command: SlashCommand }[] = [];
-  let turnStart = performance.now();
+  const pause = turnKeeper();
   for (const comment of comments) {
     found.push(...checkInCommands([comment], isKnown, firstVersions));
-    if (performance.now() - turnStart >= TURN_MS) {
-      await nextTurn();
-      turnStart = performance.now();
-    }
+    await pause();
   }
   return found;
 }

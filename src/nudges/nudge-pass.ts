@@ -193,7 +193,7 @@ async function projectOf(config: StudyConfig, schedule: Schedule, week: number):
 async function verifyOutcomes(input: RepoPassInput, week: number, t: WeekTimes, report: AttendanceReport): Promise<VerifyOutcome[]> {
   try {
     const since = t.digestFrom - 8 * 24 * 3_600_000;
-    const records = recordedRequests(await input.gh.recentComments(since), input.verifySeal, null);
+    const records = await recordedRequests(await input.gh.recentComments(since), input.verifySeal, null);
     const notePaths = new Set(report.members.flatMap((m) => m.weeks[String(week)]?.submission?.path.normalize('NFC') ?? []));
     const outcomes: VerifyOutcome[] = [];
     for (const r of records.slice(-50)) {

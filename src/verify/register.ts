@@ -74,7 +74,7 @@ export function registerVerify(app: Probot, deps: AppDeps, commands: CommandHand
       const [{ comments }, appId] = await Promise.all([recentComments(octokit, repo, now - HISTORY_MS), ourAppId(octokit)]);
       const study = verifyStudyRepository(octokit, repo);
       const seal = sealFor(repo);
-      return recoverVerifyRequests(recordedRequests(comments, seal, appId), { gate, pending, study, seal, publish: publisher(study, gate, seal), now });
+      return recoverVerifyRequests(await recordedRequests(comments, seal, appId), { gate, pending, study, seal, publish: publisher(study, gate, seal), now });
     })();
     recovered.set(id, work);
     // A failed read is tried again by the next request (meanwhile the gate errs on the member's side).

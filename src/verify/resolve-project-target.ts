@@ -2,14 +2,13 @@ import type { Member, StudyConfig } from '../config/schema.js';
 import type { Bilingual } from '../i18n/pick.js';
 import { studyPaths } from '../paths/study-paths.js';
 import { shownText } from '../text/shown-text.js';
+import { turnKeeper } from '../worker/turns.js';
 import { findMember } from './resolve-verify-target.js';
 
 export type ProjectTarget = { ok: true; folder: string; member: Member | null } | { ok: false; problem: Bilingual };
 
 /** Folder names are anyone's text (whoever pushed them): shown capped, neutralised, no backtick to close the span. */
 const listing = (names: readonly string[]) => (names.length ? names.map((n) => `\`${shownText(n, 80).replace(/`/g, "'")}\``).join(', ') : '—');
-
-const TURN_MS = 20;
 
 /** Where the `n`th `/` of `path` is (1-based), or -1: the path has a folder `n` segments deep and more after it. */
 function nthSlash(path: string, n: number): number {
@@ -38,11 +37,11 @@ export async function resolveProjectTarget(config: StudyConfig, login: string, p
   const depth = (root === '' ? 0 : root.split('/').length) + 1;
   // The tree may hold 30,000 one-file folders (any member's push): asking of every path in one
   // loop held the event loop 1.5-1.9 s of CPU per `/verify project` (the fifteenth attack
-  // review's High). The same questions, in turns of TURN_MS with the event loop let go between.
+  // review's High). The same questions, in turns (worker/turns.ts) with the event loop let go between.
   const folders = new Map<string, number>();
   const others = new Set<string>();
   const wanted = owner.normalize('NFC').toLowerCase();
-  let turnStart = performance.now();
+  const pause = turnKeeper();
   for (const path of paths) {
     const cut = nthSlash(path, depth);
     if (cut < 0) continue;
@@ -50,10 +49,7 @@ export async function resolveProjectTarget(config: StudyConfig, login: string, p
     const found = rules.projectOwnerOf(path, null);
     if (found !== null && found.normalize('NFC').toLowerCase() === wanted) folders.set(folder, (folders.get(folder) ?? 0) + 1);
     else if (root === '' || path.startsWith(`${root}/`) || /^projects?\//i.test(path)) others.add(folder);
-    if (performance.now() - turnStart >= TURN_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      turnStart = performance.now();
-    }
+    await pause();
   }
   if (folders.size > 0) {
     // The template's own folder first (`project/kim` over a misplaced `projects/kim`), then the bigger.

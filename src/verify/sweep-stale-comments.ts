@@ -2,6 +2,7 @@ import type { VerifyStudyRepository, VerifyThread } from '../github/verify-study
 import type { Language } from '../config/schema.js';
 import type { LedgerSeal } from '../attendance/ledger-seal.js';
 import { renderAbandoned } from './render-verify.js';
+import { turnKeeper } from '../worker/turns.js';
 import { decodeVerifyRecord, recordSitsIn, stampRecord } from './verify-record.js';
 
 export interface SweepArgs {
@@ -27,7 +28,11 @@ export interface SweepArgs {
  */
 export async function sweepStaleComments(a: SweepArgs): Promise<number[]> {
   const closed: number[] = [];
+  // in turns: a thread may hold thousands of bot comments (a workflow's, or a week of answers)
+  // whose records each cost an HMAC and an unpacking (the seventeenth attack review's High)
+  const pause = turnKeeper();
   for (const comment of await a.study.listBotComments(a.thread)) {
+    await pause();
     // Only the signed record in the comment's first line says who asked: an unsigned
     // `<!-- verify-pending ... -->` can stand in a member's output quoted in a result, and
     // trusting it let one member close out a comment in another's name (issue 17).

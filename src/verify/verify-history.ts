@@ -1,6 +1,7 @@
 import type { LedgerSeal } from '../attendance/ledger-seal.js';
 import type { RecentComment } from '../github/recent-comments.js';
 import { staleAt as staleAtOf, STALE_MARGIN_MS, VerifyGate, type GateSeed } from './access.js';
+import { turnKeeper } from '../worker/turns.js';
 import { decodeVerifyRecord, recordSitsIn, type VerifyRecord } from './verify-record.js';
 
 /**
@@ -20,12 +21,17 @@ export const HISTORY_MS = 24 * 60 * 60_000 + STALE_MARGIN_MS;
 
 /**
  * Records of `comments` written by a bot (and, where GitHub names the app, by this app), that
- * verify under `seal` and were written for the comment they stand in (recordSitsIn). Pure.
+ * verify under `seal` and were written for the comment they stand in (recordSitsIn). Checked in
+ * turns (worker/turns.ts): a record of a 50-one-liner job costs ~1.5 ms to verify and unpack,
+ * and a week of one member's requests (1,152 at the default rate) held the digest's event loop
+ * 1.2-1.4 s in one loop (the seventeenth attack review's High).
  */
-export function recordedRequests(comments: readonly RecentComment[], seal: LedgerSeal | null, appId: number | null): RecordedRequest[] {
+export async function recordedRequests(comments: readonly RecentComment[], seal: LedgerSeal | null, appId: number | null): Promise<RecordedRequest[]> {
   const byId = new Map<string, RecordedRequest>();
   const sorted = [...comments].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+  const pause = turnKeeper();
   for (const c of sorted) {
+    await pause();
     if (c.userType !== 'Bot' || (appId !== null && c.appId !== null && c.appId !== appId)) continue;
     const record = decodeVerifyRecord(c.body, seal);
     if (!record || !recordSitsIn(record, c)) continue;
