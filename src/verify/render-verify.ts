@@ -130,7 +130,8 @@ function details(v: VerifyView, results: readonly VerifyResult[], outputLines: n
     const output = r.output.slice(0, outputLines).map((l) => codeText(l, TEXT_CAPS.outputLine));
     if (message.length === 0 && output.length === 0) return;
     const more = r.output.length > output.length || r.truncated ? pick(v.lang, { ko: ' (일부)', en: ' (excerpt)' }) : '';
-    const summary = `${r.heading ? cell(r.heading, 60) : `#${i + 1} L${r.line}`} — ${pick(v.lang, { ko: '출력', en: 'output' })}${more}`;
+    // a row without a heading is named by its number, never `#1`: GitHub links `#1` to issue 1, even in <summary>
+    const summary = `${r.heading ? cell(r.heading, 60) : `(${i + 1}) L${r.line}`} — ${pick(v.lang, { ko: '출력', en: 'output' })}${more}`;
     blocks.push('<details>', `<summary>${summary}</summary>`, '', fenced([codeText(capText(r.command, 1000).split('\n')[0]!, 200)], 'bash'));
     if (message.length) blocks.push('', fenced(message));
     if (output.length) blocks.push('', fenced(output));

@@ -83,7 +83,7 @@ describe('the /verify comment', () => {
         const record = { requestId: 'ic1', requester: 'kim', state: 'done' as const };
         expect(decodeVerifyRecord(stampRecord(comment, record, null), null)).toEqual(record);
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [['']] } /* '' once found by a random run: the row's summary said `#1`, which GitHub links */,
     );
   });
 });
