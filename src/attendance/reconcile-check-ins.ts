@@ -92,7 +92,8 @@ export function worthLookingUp(comments: readonly RecentComment[], config: Study
   for (const c of comments) {
     if (c.updatedAt <= c.createdAt || !memberByLogin(c.login, config) || !openWindowAt(schedule, new Date(c.createdAt))) continue;
     const login = c.login.toLowerCase();
-    byAuthor.set(login, [...(byAuthor.get(login) ?? []), c]);
+    const mine = byAuthor.get(login) ?? byAuthor.set(login, []).get(login)!;
+    mine.push(c);
   }
   return [...byAuthor.values()].flatMap((mine) => mine.sort((a, b) => b.createdAt - a.createdAt).slice(0, LOOKUPS_PER_AUTHOR));
 }
