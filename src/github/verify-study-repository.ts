@@ -4,6 +4,11 @@ import { completeTree, coversPath, readBlob, readTree } from './push-git.js';
 import { mayHaveLanded, SEND_ONCE } from './write-once.js';
 import { ANNOTATIONS_PER_REQUEST, CHECK_TEXT_LIMIT, COMMENT_BODY_LIMIT, fitText } from './text-limits.js';
 
+/** GitHub's contents API lists at most 1,000 entries of a folder. */
+const CONTENTS_FOLDER_LIMIT = 1_000;
+/** Sub-folders of one member's folder read when the repository's listing was cut (one request each). */
+const FOLDER_TREE_REQUESTS = 50;
+
 /** Said on a /verify check run whose annotations GitHub refused (the comment has the whole result). */
 const ANNOTATIONS_REFUSED = '⚠️ GitHub이 이 검사의 줄별 표시(annotation)를 받지 않아 빼고 완료했습니다. 결과 전체는 `/verify` 댓글에 있습니다. / GitHub refused this check\'s line annotations, so it was completed without them; the whole result is in the `/verify` comment.';
 
@@ -64,6 +69,11 @@ export interface VerifyStudyRepository {
    * folders `wanted` accepts are listed in full; `complete` is false when even that fell short.
    */
   listFiles(sha: string, wanted: (topLevelFolder: string) => boolean): Promise<{ files: TreeFile[]; complete: boolean }>;
+  /**
+   * Every file under one folder named exactly, for when listFiles came back cut: anyone can
+   * push enough folders beside it that no listing of its parent is whole. null: no such folder.
+   */
+  listFolder(sha: string, folder: string): Promise<{ files: TreeFile[]; complete: boolean } | null>;
   /** A blob's bytes by its sha (the blob API serves files up to 100 MB; callers check sizes first). */
   readBlob(blobSha: string): Promise<Uint8Array>;
   updateComment(comment: VerifyCommentRef, body: string): Promise<void>;
@@ -128,6 +138,38 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
       } catch (error) {
         throw new GitHubError('cannot list the files', { ...repo, sha }, { cause: error });
       }
+    },
+    async listFolder(sha, folder) {
+      let data;
+      try {
+        ({ data } = await octokit.rest.repos.getContent({ ...repo, path: folder, ref: sha }));
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return null;
+        throw new GitHubError(`cannot list ${folder}`, { ...repo, sha }, { cause: error });
+      }
+      if (!Array.isArray(data)) return null;
+      // The contents API names the folder's own entries (at most 1,000) with their shas; each
+      // sub-folder is then one recursive tree request, a bounded number of them.
+      let complete = data.length < CONTENTS_FOLDER_LIMIT;
+      let requests = FOLDER_TREE_REQUESTS;
+      const files: TreeFile[] = [];
+      for (const e of data) {
+        // A submodule is listed as a "file" with no download URL (GitHub keeps that for compatibility): not a file.
+        if ((e.type === 'file' && e.download_url) || e.type === 'symlink') files.push({ path: e.path, size: e.size, sha: e.sha });
+        if (e.type !== 'dir') continue;
+        if (requests-- <= 0) {
+          complete = false;
+          continue;
+        }
+        try {
+          const sub = await readTree(octokit, repo, e.sha);
+          if (sub.truncated) complete = false;
+          for (const t of sub.entries.values()) if (t.type === 'blob') files.push({ path: `${e.path}/${t.path}`, size: t.size ?? 0, sha: t.sha });
+        } catch (error) {
+          throw new GitHubError(`cannot list ${e.path}`, { ...repo, sha }, { cause: error });
+        }
+      }
+      return { files, complete };
     },
     readBlob: (blobSha) => readBlob(octokit, repo, blobSha),
     async updateComment(comment, body) {

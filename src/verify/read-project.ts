@@ -1,5 +1,5 @@
 import type { StudyConfig } from '../config/schema.js';
-import type { VerifyStudyRepository } from '../github/verify-study-repository.js';
+import type { TreeFile, VerifyStudyRepository } from '../github/verify-study-repository.js';
 import type { Bilingual } from '../i18n/pick.js';
 import { studyPaths } from '../paths/study-paths.js';
 import type { CollectedProject } from '../project/collect-sources.js';
@@ -7,6 +7,7 @@ import type { ProjectCollector } from '../project/collect-round.js';
 import { fetchProjectFiles, MAX_LISTED_FILES, withNotRead } from '../project/fetch-project-files.js';
 import type { Member } from '../config/schema.js';
 import { resolveProjectTarget } from './resolve-project-target.js';
+import { findMember } from './resolve-verify-target.js';
 import { CollectOverBudget } from '../worker/check-in-worker.js';
 
 export type ReadProject =
@@ -19,8 +20,36 @@ export type ReadProject =
  * wants, within its caps (fetch-project-files.ts). Nothing here compiles or runs anything.
  * `collect`: where the collector's rounds run (the bot's worker pool; inline when not given).
  */
+/**
+ * A cut listing holds nothing under a project root that is too big to list (one member's push
+ * of 40,000 folders does it, for everyone): each of the member's own folders is then asked for
+ * by its exact path (the roster name and its aliases in `paths.project`), at most 11 requests.
+ */
+async function withOwnFolders(
+  study: Pick<VerifyStudyRepository, 'listFolder'>,
+  config: StudyConfig,
+  login: string,
+  sha: string,
+  files: TreeFile[],
+): Promise<{ files: TreeFile[]; complete: boolean }> {
+  const member = findMember(config, login);
+  const names = member ? [member.name, ...member.aliases] : [login];
+  const folders = [...new Set(names.map((name) => config.paths.project.replaceAll('{name}', name).replace(/\/$/, '')))];
+  const found: TreeFile[] = [];
+  let complete = true;
+  for (const folder of folders) {
+    const listed = await study.listFolder(sha, folder);
+    if (!listed) continue;
+    found.push(...listed.files);
+    complete &&= listed.complete;
+  }
+  if (found.length === 0) return { files, complete: false };
+  const inFolders = (path: string) => folders.some((f) => path.startsWith(`${f}/`));
+  return { files: [...files.filter((f) => !inFolders(f.path)), ...found], complete };
+}
+
 export async function readProject(
-  study: Pick<VerifyStudyRepository, 'listFiles' | 'readBlob'>,
+  study: Pick<VerifyStudyRepository, 'listFiles' | 'listFolder' | 'readBlob'>,
   config: StudyConfig,
   login: string,
   sha: string,
@@ -28,9 +57,21 @@ export async function readProject(
 ): Promise<ReadProject> {
   const root = studyPaths(config).projectRoot.split('/')[0] ?? '';
   const wanted = (top: string) => root === '' || top === root || /^projects?$/i.test(top);
-  const listing = await study.listFiles(sha, wanted);
+  let listing = await study.listFiles(sha, wanted);
+  const cutListing = !listing.complete;
+  if (cutListing) listing = await withOwnFolders(study, config, login, sha, listing.files);
   const target = await resolveProjectTarget(config, login, listing.files.map((f) => f.path));
-  if (!target.ok) return target;
+  if (!target.ok) {
+    if (!cutListing) return target;
+    // The folder may be there under another spelling the cut listing did not reach: say so.
+    return {
+      ok: false,
+      problem: {
+        ko: `${target.problem.ko} (GitHub이 저장소의 파일 목록을 잘라서 보냈습니다. 폴더가 많기 때문입니다. 폴더 이름을 명단의 이름과 정확히 같게 하면 찾을 수 있습니다.)`,
+        en: `${target.problem.en} (GitHub sent the repository's file list cut, as there are too many folders; a folder named exactly as on the roster is still found.)`,
+      },
+    };
+  }
   const folder = target.folder;
   const shas = new Map(listing.files.map((f) => [f.path, f.sha]));
   let fetched;

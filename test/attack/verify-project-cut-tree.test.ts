@@ -1,5 +1,7 @@
 /**
- * Attack review 15 (Medium, open): one member's push makes everyone's `/verify project` refused.
+ * Attack review 15 (Medium, fixed): one member's push made everyone's `/verify project` refused.
+ * Fixed: when the listing is cut, readProject asks for the member's own folders by their exact
+ * paths (listFolder: the contents API, then one recursive tree per sub-folder).
  * readProject lists the tree at the commit (listFiles: the recursive trees API, completed by
  * completeTree when GitHub cuts it at 100,000 entries or 7 MB) and only files of folders
  * listed in full count (coversPath). hong-gildong pushes 40,000 one-file folders under
@@ -45,7 +47,7 @@ const CUT = 30_000;
 const FLOOD = 40_000;
 
 describe('attack review 15: a project/ folder too big to list', () => {
-  it.fails('MEDIUM: hong-gildong\'s 40,000 folders under project/ make kim-cs\'s /verify project find no project folder', async () => {
+  it('MEDIUM (fixed): hong-gildong\'s 40,000 folders under project/ do not hide kim-cs\'s project folder from /verify project', async () => {
     const calls: string[][] = [];
     const projectVerifier: ProjectVerifier = async (root: string, collected: CollectedProject) => {
       calls.push(collected.payload?.sources.map((s) => s.path) ?? []);
@@ -74,6 +76,10 @@ describe('attack review 15: a project/ folder too big to list', () => {
     scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${treeSha('project')}`).query({ recursive: '1' }).reply(200, { ...cut(projectRecursive), sha: treeSha('project') });
     scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${treeSha('project')}`).query((q) => !q.recursive).optionally().reply(200, { ...cut(projectLevel), sha: treeSha('project') });
     scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${treeSha('project/김철수')}`).query(true).optionally().reply(200, { sha: treeSha('project/김철수'), url: '', tree: Object.entries(FILES).map(([p, t]) => blob(p, t)), truncated: false });
+    // The fix: the member's own folder by its exact path, from the contents API (GitHub's own entry shape).
+    const [fileExample] = openapiExample<any[]>('content-file-response-if-content-is-a-directory');
+    const contents = Object.entries(FILES).map(([p, t]) => ({ ...fileExample, name: p, path: `project/김철수/${p}`, sha: gitSha(t), size: Buffer.byteLength(t) }));
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/contents/${encodeURIComponent('project/김철수')}`).query({ ref: HEAD_SHA }).reply(200, contents);
     for (const text of Object.values(FILES)) {
       scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/blobs/${gitSha(text)}`).optionally().reply(200, () => ({ ...openapiExample<any>('blob'), content: Buffer.from(text).toString('base64'), encoding: 'base64', size: Buffer.byteLength(text) }));
     }
