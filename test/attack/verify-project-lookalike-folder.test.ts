@@ -1,0 +1,95 @@
+/**
+ * Attack review 18 (open, HIGH): another member's look-alike folder is verified as kim-cs's
+ * project.
+ *
+ * resolveProjectTarget (src/verify/resolve-project-target.ts) takes, among the folders whose
+ * owner (projectOwnerOf, which compares names after NFC and case folding) is the member, the
+ * BIGGER one. Git keeps names as bytes: `project/김철수/` written in NFD (the decomposed jamo a
+ * macOS file system hands git) is another folder than kim-cs's NFC `project/김철수/`, and GitHub
+ * shows both under the same name. hong-gildong adds an NFD `project/김철수/` with three files of
+ * his own (adding files to someone else's folder is never flagged by the record guard, and
+ * nothing names the pusher of a `/verify project` folder). From then on kim-cs's own
+ * `/verify project` compiles, loads and judges hong-gildong's programs and answers, in the
+ * bot's name, with a Check Run on the study's commit, what "김철수's project" does: the
+ * reply names `project/김철수/`, which reads exactly as kim-cs's folder. He decides what it says
+ * (every program loads, or every one is refused), for as long as the folder stays on main
+ * (a case-only copy, `project/HGD/` against `project/hgd/`, works the same for ASCII names).
+ *
+ * The repro: the whole app (createTestProbot), GitHub by nock in its own shapes, as
+ * verify-project-cut-tree.test.ts builds `/verify project`; the verifier is a stand-in that
+ * records which sources reached it.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CollectedProject } from '../../src/project/collect-sources.js';
+import type { ProjectVerifier } from '../../src/verify/drivers/types.js';
+import { openapiExample } from '../helpers/github-examples.js';
+import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
+import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
+import { API, HEAD_SHA, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig, sent, studyYaml } from '../helpers/verify-github.js';
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+const FIXTURES = 'test/fixtures/project';
+const gitSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+const treeSha = (name: string) => createHash('sha1').update(`tree ${name}`).digest('hex');
+const NFC = '김철수'.normalize('NFC');
+const NFD = '김철수'.normalize('NFD');
+/** kim-cs's own project: two programs */
+const OWN: Record<string, string> = {
+  'null-check.bpf.c': readFileSync(`${FIXTURES}/broken/null-check.bpf.c`, 'utf8'),
+  'loop.bpf.c': readFileSync(`${FIXTURES}/broken/loop.bpf.c`, 'utf8'),
+};
+/** hong-gildong's three files in the look-alike folder */
+const CORE = readFileSync(`${FIXTURES}/broken/core.bpf.c`, 'utf8');
+const PLANTED: Record<string, string> = Object.fromEntries(['a', 'b', 'c'].map((n) => [`${n}.bpf.c`, `${CORE}\n// ${n}\n`]));
+
+describe('attack review 18: a look-alike project folder', () => {
+  it.fails('HIGH: hong-gildong\'s NFD copy of project/김철수/ with three files is what kim-cs\'s /verify project verifies and reports as 김철수\'s', async () => {
+    expect(NFD).not.toBe(NFC);
+    const calls: string[][] = [];
+    const projectVerifier: ProjectVerifier = async (root: string, collected: CollectedProject) => {
+      calls.push([root, ...(collected.payload?.sources.map((s) => s.path) ?? [])]);
+      throw new Error(`stand-in VM: not run (${root})`);
+    };
+    const { probot, settle } = await createTestProbot({ verifier: fakeVerifier(), projectVerifier });
+    const s = sent();
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockAck(scope, s, 'issue', 1, { memberComment: 55 });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}`).reply(200, { ...openapiExample<any>('full-repository'), default_branch: 'main' });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/ref/heads%2Fmain`).reply(200, { ...openapiExample<any>('git-ref'), ref: 'refs/heads/main' });
+    const url = (sha: string, kind: 'blobs' | 'trees') => `${API}/repos/${STUDY.owner}/${STUDY.repo}/git/${kind}/${sha}`;
+    const blob = (path: string, text: string) => ({ path, mode: '100644', type: 'blob', sha: gitSha(text), size: Buffer.byteLength(text), url: url(gitSha(text), 'blobs') });
+    const folder = (path: string) => ({ path, mode: '040000', type: 'tree', sha: treeSha(path), url: url(treeSha(path), 'trees') });
+    // GitHub lists a tree by the names' bytes: the NFD name (U+1100...) before the NFC one (U+AE40...)
+    const tree = [
+      blob('README.md', '# eBPF 스터디\n'),
+      folder('project'),
+      folder(`project/${NFD}`),
+      ...Object.entries(PLANTED).map(([p, t]) => blob(`project/${NFD}/${p}`, t)),
+      folder(`project/${NFC}`),
+      ...Object.entries(OWN).map(([p, t]) => blob(`project/${NFC}/${p}`, t)),
+      folder('study'),
+    ];
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${HEAD_SHA}`).query({ recursive: '1' }).reply(200, { sha: HEAD_SHA, url: '', tree, truncated: false });
+    for (const text of [...Object.values(OWN), ...Object.values(PLANTED)]) {
+      scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/blobs/${gitSha(text)}`).optionally().reply(200, () => ({ ...openapiExample<any>('blob'), content: Buffer.from(text).toString('base64'), encoding: 'base64', size: Buffer.byteLength(text) }));
+    }
+    mockCheckRun(scope, s, 4, 1);
+    mockCommentUpdate(scope, s, 'issue');
+
+    await probot.receive(issueCommentEvent('/verify project', 'kim-cs', 55));
+    await settle().catch(() => undefined);
+    const answer = [...s.replies, ...s.commentUpdates].at(-1) ?? '';
+    const folderShown = calls[0]?.[0] ?? '';
+    console.log(`kim-cs's /verify project: folder ${JSON.stringify(folderShown)} (${folderShown === `project/${NFD}` ? 'NFD: hong-gildong\'s' : 'NFC: kim-cs\'s'}), sources ${JSON.stringify(calls[0]?.slice(1))}; answer: ${answer.replace(/<!--[^]*?-->/g, '').slice(0, 200)}`);
+    // kim-cs's own folder is the one verified (it was hong-gildong's look-alike)
+    expect(calls).toEqual([[`project/${NFC}`, 'loop.bpf.c', 'null-check.bpf.c']]);
+  }, 60_000);
+});
