@@ -1,0 +1,98 @@
+/**
+ * Attack review 18 (open, HIGH): a look-alike copy of another member's note puts its verdict on
+ * that member's row.
+ *
+ * The ledger keys a note by its path after NFC (study-files.ts studyFileOf, ledger.ts), but git
+ * keeps names as bytes: `study/week1/김철수.md` in NFD (the decomposed jamo a macOS file system
+ * hands git) is another file than kim-cs's NFC note, and GitHub shows both under one name. The
+ * push check checks the NFD copy as a file of its own and its verdict is recorded under the
+ * NFC key, newest wins (`checks[path]`). So after kim-cs's passing week-1 note is recorded
+ * (`제출 ✅`), hong-gildong adds an NFD copy that fails the rubric: adding a file is never
+ * flagged by the record guard (docs/push-checks.md: "Not flagged: adding files"), and the
+ * report, in the bot's name, now says kim-cs's week-1 note fails (`제출 ❌`), though kim-cs's
+ * note did not change. It stays so until kim-cs changes their own note (a new verdict under the
+ * same key), and any later push of the copy by hong-gildong puts the ❌ back; the copy sits
+ * under a name GitHub shows as kim-cs's own file. (The same copy is what kim-cs's
+ * `/verify week1` reads when GitHub lists it first: resolve-verify-target.ts lookUp takes the
+ * first name equal after NFC, and GitHub lists the NFD bytes before the NFC ones; not run here.)
+ *
+ * The repro: the whole app (createApp) against the fake GitHub server, as
+ * rename-takes-others-record.test.ts builds it, two pushes.
+ */
+import nock from 'nock';
+import { Probot } from 'probot';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
+import { createApp } from '../../src/app/create-app.js';
+import { CONFIG_PATH } from '../../src/config/schema.js';
+import { FakeGitHubServer } from '../helpers/fake-github-server.js';
+import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
+import { FakeCommit, OWNER, REPO } from '../helpers/push-github.js';
+import { pushPayload, sha } from '../helpers/push-probot.js';
+import { FAILING_HGD, GOOD_HGD } from '../helpers/push-world.js';
+
+const CONFIG = `# 스터디 설정
+language: ko
+members:
+  - login: hong-gildong
+    name: hgd
+    aliases: [홍길동]
+  - login: kim-cs
+    name: 김철수
+`;
+const NFC = 'study/week1/김철수.md'.normalize('NFC');
+const NFD = 'study/week1/김철수.md'.normalize('NFD');
+const GOOD = GOOD_HGD.replace('# Week 1 - hgd', '# Week 1 - 김철수');
+
+let stop: (() => Promise<void>) | null = null;
+beforeEach(() => nock.enableNetConnect('127.0.0.1'));
+afterEach(async () => {
+  await stop?.();
+  stop = null;
+  nock.disableNetConnect();
+});
+
+describe('attack: an NFD copy of another member\'s note', () => {
+  it.fails('HIGH: hong-gildong adds a failing NFD copy of study/week1/김철수.md; the report shows kim-cs\'s unchanged passing note as failing', async () => {
+    expect(NFD).not.toBe(NFC);
+    const server = new FakeGitHubServer(OWNER, REPO);
+    await server.start();
+    stop = () => server.stop();
+    const tasks: Promise<unknown>[] = [];
+    const errors: unknown[] = [];
+    let now = new Date('2025-09-04T11:05:00Z');
+    const deps: AttendanceDeps = {
+      clock: { now: () => now },
+      background: (task) => void tasks.push(task().catch((error: unknown) => errors.push(error))),
+      attendance: { ledgerSecrets: ['attack-secret'], retryDelaysMs: [0, 0] },
+    };
+    const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), baseUrl: server.baseUrl, logLevel: 'fatal' });
+    await probot.load(createApp(deps));
+    const base = new FakeCommit(sha('nfd-base'), [
+      { path: CONFIG_PATH, content: CONFIG },
+      { path: 'README.md', content: '# eBPF 스터디\n' },
+    ]);
+    server.add(base);
+    const push = async (label: string, before: FakeCommit, sender: string, at: string, path: string, content: string) => {
+      now = new Date(at);
+      const after = before.with(sha(label), { set: [{ path, content }] });
+      server.add(after);
+      const payload = pushPayload({ before: before.sha, after: after.sha, sender, pushedAt: now, commits: [{ added: [path] }] });
+      await probot.receive({ id: label, name: 'push', payload } as never);
+      while (tasks.length > 0) await Promise.all(tasks.splice(0));
+      return after;
+    };
+    const report = (): string => String(server.comments.find((c) => String(c.body).includes('study-bot:ledger'))?.body ?? '');
+    const week1 = (): string => (report().split('\n').find((l) => l.startsWith('| 김철수<br>')) ?? '').split(' | ')[1] ?? '';
+
+    const own = await push('nfd-own', base, 'kim-cs', '2025-09-04T11:05:00Z', NFC, GOOD);
+    console.log(`after kim-cs's push: check ${server.checkRuns.at(-1)?.conclusion}; 김철수 week 1 = ${week1()}`);
+    expect(week1()).toContain('제출 ✅');
+
+    await push('nfd-copy', own, 'hong-gildong', '2025-09-05T02:00:00Z', NFD, FAILING_HGD);
+    console.log(`after hong-gildong's NFD copy: check ${server.checkRuns.at(-1)?.conclusion}; 김철수 week 1 = ${week1()}; kim-cs's note unchanged: ${own.files.has(NFC)}`);
+    expect(errors).toEqual([]);
+    // kim-cs's note did not change: the row still says it passes (it said '제출 ❌')
+    expect(week1()).toContain('제출 ✅');
+  }, 120_000);
+});
