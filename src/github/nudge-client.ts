@@ -1,6 +1,6 @@
 import type { GitObjectCache } from './git-cache.js';
 import { createMarkedComment } from './marker-comment.js';
-import type { Octokit, RepoRef } from './octokit.js';
+import { ourAppId, type Octokit, type RepoRef } from './octokit.js';
 import { readBlob, readTree } from './push-git.js';
 import { recentComments, type RecentComment } from './recent-comments.js';
 import { oldestReportIssue } from './report-issue.js';
@@ -14,8 +14,13 @@ import { oldestReportIssue } from './report-issue.js';
 export interface NudgeGitHub {
   readonly label: string;
   reportIssue(): Promise<number | null>;
-  /** every comment of the issue, paginated (the reminders' and digests' records are among them) */
-  comments(issueNumber: number): Promise<{ id: number; body: string; userType: string; htmlUrl: string | null }[]>;
+  /**
+   * every comment of the issue, paginated (the reminders' and digests' records are among them),
+   * with the GitHub App that wrote it where GitHub names one (`performed_via_github_app`)
+   */
+  comments(issueNumber: number): Promise<NudgeComment[]>;
+  /** this app's id (what GitHub names as the app of the comments it writes), null when the credentials do not say */
+  appId(): Promise<number | null>;
   /** posted at most once, even when GitHub fails the request after storing the comment */
   createComment(issueNumber: number, marker: string, body: string): Promise<{ id: number; htmlUrl: string | null }>;
   updateComment(id: number, body: string): Promise<void>;
@@ -26,17 +31,28 @@ export interface NudgeGitHub {
   checkRunConclusion(id: number): Promise<string | null>;
 }
 
+export interface NudgeComment {
+  id: number;
+  body: string;
+  /** `User` or `Bot` */
+  userType: string;
+  /** `performed_via_github_app.id`: null when GitHub names no app */
+  appId: number | null;
+  htmlUrl: string | null;
+}
+
 export function nudgeGitHub(octokit: Octokit, ref: RepoRef, cache: GitObjectCache): NudgeGitHub {
   return {
     label: `${ref.owner}/${ref.repo}`,
     reportIssue: () => oldestReportIssue(octokit, ref, 1),
     async comments(issueNumber) {
-      const out: { id: number; body: string; userType: string; htmlUrl: string | null }[] = [];
+      const out: NudgeComment[] = [];
       for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { ...ref, issue_number: issueNumber, per_page: 100 })) {
-        for (const c of page.data) out.push({ id: c.id, body: c.body ?? '', userType: c.user?.type ?? 'User', htmlUrl: c.html_url ?? null });
+        for (const c of page.data) out.push({ id: c.id, body: c.body ?? '', userType: c.user?.type ?? 'User', appId: c.performed_via_github_app?.id ?? null, htmlUrl: c.html_url ?? null });
       }
       return out;
     },
+    appId: () => ourAppId(octokit),
     createComment: (issueNumber, marker, body) => createMarkedComment(octokit, { ...ref, issue_number: issueNumber }, marker, body),
     async updateComment(id, body) {
       await octokit.rest.issues.updateComment({ ...ref, comment_id: id, body });

@@ -68,7 +68,10 @@ export async function repoPass(input: RepoPassInput): Promise<RepoPassResult> {
   if (!ledger) return result;
   const issue = await gh.reportIssue();
   if (!issue) return result;
-  let sent = sentOf(await gh.comments(issue), input.seal);
+  // Only this app's comments hold its records (and comments that name no app): a workflow's
+  // github-actions[bot] comments are never read. Once per pass: the credentials say it.
+  const appId = await gh.appId();
+  let sent = await sentOf(await gh.comments(issue), input.seal, appId);
   // Closed digests are final already, or were never made (the app came later): nothing to do.
   const isFinal = (week: number) => {
     const r = sent.digests.get(week)?.record;
@@ -90,7 +93,7 @@ export async function repoPass(input: RepoPassInput): Promise<RepoPassResult> {
     if (owing.length === 0) continue; // everyone is done: no comment at all
     if (!(await input.claims.claim(`nudge:${key}:${week}`, CLAIM_SECONDS))) continue;
     // Won the claim: read again, another replica may have sent it before its claim ran out.
-    sent = sentOf(await gh.comments(issue), input.seal);
+    sent = await sentOf(await gh.comments(issue), input.seal, appId);
     if (sent.nudges.has(week)) continue;
     const visible = renderNudge(owing, {
       lang: config.language,
@@ -109,7 +112,7 @@ export async function repoPass(input: RepoPassInput): Promise<RepoPassResult> {
 
   for (const { week, final } of openDigests) {
     const t = times.find((x) => x.week === week)!;
-    const verify = await verifyOutcomes(input, week, t, report);
+    const verify = await verifyOutcomes(input, appId, week, t, report);
     const digest = buildDigest({ report, week, notes, verify });
     const sessionWeek = schedule.weeks.find((w) => w.week === week)!;
     const visible = renderDigest(digest, {
@@ -134,7 +137,7 @@ export async function repoPass(input: RepoPassInput): Promise<RepoPassResult> {
       continue;
     }
     if (!(await input.claims.claim(`digest:${key}:${week}`, CLAIM_SECONDS))) continue;
-    sent = sentOf(await gh.comments(issue), input.seal);
+    sent = await sentOf(await gh.comments(issue), input.seal, appId);
     if (sent.digests.has(week)) continue;
     const { id } = await gh.createComment(issue, DIGEST_MARKER, withRecord(visible, { kind: 'digest', week, final, mirrored: [] }, input.seal));
     result.digests.push({ week, action: 'created', commentId: id });
@@ -190,10 +193,11 @@ async function projectOf(config: StudyConfig, schedule: Schedule, week: number):
 }
 
 /** The week's `/verify` requests on its notes, from the bot's signed records, with their Check Run's conclusion. */
-async function verifyOutcomes(input: RepoPassInput, week: number, t: WeekTimes, report: AttendanceReport): Promise<VerifyOutcome[]> {
+async function verifyOutcomes(input: RepoPassInput, appId: number | null, week: number, t: WeekTimes, report: AttendanceReport): Promise<VerifyOutcome[]> {
   try {
     const since = t.digestFrom - 8 * 24 * 3_600_000;
-    const records = await recordedRequests(await input.gh.recentComments(since), input.verifySeal, null);
+    // this app's records only, as /verify reads them (a workflow's comments are not read)
+    const records = await recordedRequests(await input.gh.recentComments(since), input.verifySeal, appId);
     const notePaths = new Set(report.members.flatMap((m) => m.weeks[String(week)]?.submission?.path.normalize('NFC') ?? []));
     const outcomes: VerifyOutcome[] = [];
     for (const r of records.slice(-50)) {

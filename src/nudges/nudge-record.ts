@@ -4,6 +4,7 @@ import { ledgerSeal, openSealedBlock, type LedgerSeal } from '../attendance/ledg
 import { markerFor } from '../github/marker-comment.js';
 import { COMMENT_BODY_LIMIT, fitText, textLength } from '../github/text-limits.js';
 import type { RepoRef } from '../github/octokit.js';
+import { turnKeeper } from '../worker/turns.js';
 
 /**
  * The bot's record of a reminder or a digest, hidden in that very comment and signed like the
@@ -90,12 +91,25 @@ export interface SentComment {
  * What was sent, from the comments of the report issue: bot comments only, with a record that
  * verifies. Per week, the first reminder and the first digest (by comment id) count; a copy
  * of a block pasted into another comment by another bot changes nothing.
+ *
+ * A comment GitHub says another app wrote (`performed_via_github_app`, e.g. GitHub Actions for
+ * a workflow's github-actions[bot]) is not read at all; one with no app named, or all of them
+ * when `appId` is null (credentials that do not say), is. The rest are checked in turns
+ * (worker/turns.ts): each first line with the marker costs a pattern pass and one HMAC per
+ * secret over up to 65 KB, and 6,000 such comments held the event loop 2.5 s in one loop
+ * (the eighteenth attack review's High).
  */
-export function sentOf(comments: readonly { id: number; body: string; userType: string; htmlUrl?: string | null }[], seal: LedgerSeal | null) {
+export async function sentOf(
+  comments: readonly { id: number; body: string; userType: string; appId?: number | null; htmlUrl?: string | null }[],
+  seal: LedgerSeal | null,
+  appId: number | null,
+) {
   const nudges = new Map<number, SentComment>();
   const digests = new Map<number, SentComment>();
+  const pause = turnKeeper();
   for (const c of [...comments].sort((a, b) => a.id - b.id)) {
-    if (c.userType !== 'Bot') continue;
+    await pause();
+    if (c.userType !== 'Bot' || (appId !== null && c.appId != null && c.appId !== appId)) continue;
     const record = decodeNudgeRecord(c.body, seal);
     if (!record) continue;
     const into = record.kind === 'nudge' ? nudges : digests;

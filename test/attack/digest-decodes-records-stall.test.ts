@@ -75,7 +75,8 @@ describe('attack review 17: the digest decodes 8 days of /verify records in one 
     const gh: NudgeGitHub = {
       label: `${STUDY.owner}/${STUDY.repo}`,
       reportIssue: async () => 7,
-      comments: async () => reportComments.map((c) => ({ ...c, htmlUrl: null })),
+      comments: async () => reportComments.map((c) => ({ ...c, appId: null, htmlUrl: null })),
+      appId: async () => null,
       async createComment(_issue, _marker, body) {
         const id = 100 + reportComments.length;
         reportComments.push({ id, body, userType: 'Bot' });

@@ -95,7 +95,8 @@ async function digestOver(body: string, createdAt: number, now: number): Promise
     const gh: NudgeGitHub = {
       label: `${STUDY.owner}/${STUDY.repo}`,
       reportIssue: async () => 7,
-      comments: async () => reportComments.map((c) => ({ ...c, htmlUrl: null })),
+      comments: async () => reportComments.map((c) => ({ ...c, appId: null, htmlUrl: null })),
+      appId: async () => null,
       async createComment(_issue, _marker, body) {
         const id = 100 + reportComments.length;
         reportComments.push({ id, body, userType: 'Bot' });

@@ -123,25 +123,40 @@ describe('the digest', () => {
 
 describe('records', () => {
   const seal = nudgeRecordSeal(['k'], { owner: 'o', repo: 'r' });
-  it('a record the app signed is read back; a forged or other repository’s one is not', () => {
+  it('a record the app signed is read back; a forged or other repository’s one is not', async () => {
     const body = withRecord('### hi\n- @a (a)', { kind: 'nudge', week: 3, logins: ['a'] }, seal);
     expect(decodeNudgeRecord(body, seal)).toEqual({ kind: 'nudge', week: 3, logins: ['a'] });
     expect(decodeNudgeRecord(body, nudgeRecordSeal(['k'], { owner: 'o', repo: 'other' }))).toBeNull();
     expect(decodeNudgeRecord(withRecord('hi', { kind: 'nudge', week: 3, logins: [] }, null), seal)).toBeNull();
     // only bot comments count, and the first one per week
-    const sent = sentOf([{ id: 2, body, userType: 'User' }, { id: 5, body, userType: 'Bot' }, { id: 9, body, userType: 'Bot' }], seal);
+    const sent = await sentOf([{ id: 2, body, userType: 'User' }, { id: 5, body, userType: 'Bot' }, { id: 9, body, userType: 'Bot' }], seal, null);
     expect([...sent.nudges.keys()]).toEqual([3]);
     expect(sent.nudges.get(3)!.id).toBe(5);
   });
 
-  it('a signed record counts only on its comment’s first line, after the marker: a copy quoted below does not', () => {
+  it('a comment GitHub says another app wrote (performed_via_github_app) is not read; the app’s own and one naming no app are', async () => {
+    const record = (week: number) => withRecord('### hi\n- @a (a)', { kind: 'nudge', week, logins: ['a'] }, seal);
+    const comments = [
+      // a workflow's github-actions[bot] (GitHub Actions' app) with a copy of a signed record
+      { id: 4, body: record(2), userType: 'Bot', appId: 15368 },
+      { id: 5, body: record(3), userType: 'Bot', appId: 1 },
+      { id: 9, body: record(4), userType: 'Bot', appId: null },
+    ];
+    expect([...(await sentOf(comments, seal, 1)).nudges.keys()].sort()).toEqual([3, 4]);
+    // credentials that do not name the app: every bot comment is read, as before
+    expect([...(await sentOf(comments, seal, null)).nudges.keys()].sort()).toEqual([2, 3, 4]);
+    // the app's own comment is read however many other apps' come first
+    expect((await sentOf(comments, seal, 15368)).nudges.has(3)).toBe(false);
+  });
+
+  it('a signed record counts only on its comment’s first line, after the marker: a copy quoted below does not', async () => {
     const real = withRecord('### hi', { kind: 'digest', week: 5, final: true, mirrored: ['discord'] }, seal);
     const [head, ...rest] = real.split('\n');
     const block = head.slice(head.indexOf('<!-- study-bot:nudge-record'));
     // a bot comment (a /verify reply, a digest) quoting a member's text that carries the copied block
     const quoted = `<!-- study-bot:verify -->\n| 1 | ${block} |\n${block}`;
     expect(decodeNudgeRecord(quoted, seal)).toBeNull();
-    expect(sentOf([{ id: 1, body: quoted, userType: 'Bot' }], seal).digests.size).toBe(0);
+    expect((await sentOf([{ id: 1, body: quoted, userType: 'Bot' }], seal, null)).digests.size).toBe(0);
     // the block alone on the first line, without the marker, is not the bot's either
     expect(decodeNudgeRecord(`${block}\n${rest.join('\n')}`, seal)).toBeNull();
     // a digest quoting another digest's block below its own record reads its own

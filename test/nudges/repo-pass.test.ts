@@ -20,7 +20,8 @@ function fakeGitHub(comments: { id: number; body: string; userType: string }[], 
   const gh: NudgeGitHub = {
     label: 'Codertocat/Hello-World',
     reportIssue: async () => 7,
-    comments: async () => comments.map((c) => ({ ...c, htmlUrl: `https://github.com/x/y/issues/7#issuecomment-${c.id}` })),
+    comments: async () => comments.map((c) => ({ ...c, appId: null, htmlUrl: `https://github.com/x/y/issues/7#issuecomment-${c.id}` })),
+    appId: async () => null,
     async createComment(_issue, _marker, body) {
       const id = 100 + comments.length;
       comments.push({ id, body, userType: 'Bot' });
