@@ -119,7 +119,6 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
   const deadline = ctx.deps.clock.now().getTime() + ctx.config.verify.timeoutMinutes * 60_000;
   const record: VerifyRecord = { requestId, requester: login, state: 'pending', acceptedAt: gate.ticket.startedAt, deadline, lang };
   try {
-    await ctx.react('eyes');
     comment.id = await ctx.reply(stampRecord(renderPending({ requestId, requester: login, lang, deadline }), record, seal));
   } catch (error) {
     await deps.gate.finish(gate.ticket);
@@ -141,6 +140,9 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
       throw error;
     }
   });
+  // 👀 after the ⏳ comment and the run's start: GitHub's writes are paced a second apart
+  // (Octokit's throttling), and the run reads the note meanwhile instead of waiting behind it.
+  await ctx.react('eyes').catch((error: unknown) => ctx.log.warn({ err: error }, 'verify: could not react to the request'));
 }
 
 interface RunArgs {
@@ -156,7 +158,16 @@ interface RunArgs {
 }
 
 async function runVerify(ctx: CommandContext, a: RunArgs): Promise<void> {
-  await closeOutStale(ctx, a);
+  // Beside the run, not before it: closing out a stale comment is a write, paced like the others.
+  const swept = closeOutStale(ctx, a);
+  try {
+    await runVerifyNow(ctx, a);
+  } finally {
+    await swept;
+  }
+}
+
+async function runVerifyNow(ctx: CommandContext, a: RunArgs): Promise<void> {
   // A comment on a commit verifies that commit; anywhere else, the default branch as it is now.
   const sha = ctx.source.kind === 'commit' ? ctx.source.sha : (await a.study.defaultBranchHead()).sha;
   const parsed = a.parsed;
@@ -280,23 +291,33 @@ async function startJob(ctx: CommandContext, a: RunArgs, what: { path: string; s
     kernelLabel: a.parsed.kernels[0] ?? null,
     ...(what.project ? { project: true } : {}),
   };
-  const checkRunId = what.project
-    ? await a.study.createCheckRun(
-        sha,
-        verifyCheckName(PROJECT_CHECK_RUN_NAME, ctx.author.login),
-        pick(lang, { ko: '⏳ VM에서 검증 중…', en: '⏳ Verifying in the VM…' }),
-        pick(lang, { ko: `\`${path}\`의 eBPF 프로그램을 일회용 VM에서 컴파일·로드하는 중입니다.`, en: `Compiling and loading the eBPF programs of \`${path}\` in a throwaway VM.` }),
-        `verify:${a.requestId}`,
-        detailsUrlOf(ctx.commentUrl),
-      )
-    : await a.study.createCheckRun(
-        sha,
-        verifyCheckName(CHECK_RUN_NAME, ctx.author.login),
-        pick(lang, { ko: '⏳ 검증 중…', en: '⏳ Verifying…' }),
-        pick(lang, { ko: `\`${path}\`의 one-liner ${oneLiners.length}개를 실행하는 중입니다.`, en: `Running the ${oneLiners.length} one-liner(s) of \`${path}\`.` }),
-        `verify:${a.requestId}`,
-        detailsUrlOf(ctx.commentUrl),
-      );
+  const createCheckRun = () =>
+    what.project
+      ? a.study.createCheckRun(
+          sha,
+          verifyCheckName(PROJECT_CHECK_RUN_NAME, ctx.author.login),
+          pick(lang, { ko: '⏳ VM에서 검증 중…', en: '⏳ Verifying in the VM…' }),
+          pick(lang, { ko: `\`${path}\`의 eBPF 프로그램을 일회용 VM에서 컴파일·로드하는 중입니다.`, en: `Compiling and loading the eBPF programs of \`${path}\` in a throwaway VM.` }),
+          `verify:${a.requestId}`,
+          detailsUrlOf(ctx.commentUrl),
+        )
+      : a.study.createCheckRun(
+          sha,
+          verifyCheckName(CHECK_RUN_NAME, ctx.author.login),
+          pick(lang, { ko: '⏳ 검증 중…', en: '⏳ Verifying…' }),
+          pick(lang, { ko: `\`${path}\`의 one-liner ${oneLiners.length}개를 실행하는 중입니다.`, en: `Running the ${oneLiners.length} one-liner(s) of \`${path}\`.` }),
+          `verify:${a.requestId}`,
+          detailsUrlOf(ctx.commentUrl),
+        );
+  // The run begins now, before the Check Run and the record are written (EarlyRun).
+  const early = a.driver.begin?.({ oneLiners, kernels: a.parsed.kernels.map(kernelName), path, deadline: a.deadline, ticket: a.ticket, ...(what.project ? { project: what.project } : {}) });
+  let checkRunId: number;
+  try {
+    checkRunId = await createCheckRun();
+  } catch (error) {
+    early?.abandon();
+    throw error;
+  }
   const job: VerifyJob = {
     requestId: a.requestId,
     repo: ctx.repo,
@@ -322,7 +343,7 @@ async function startJob(ctx: CommandContext, a: RunArgs, what: { path: string; s
       ctx.log.warn({ err: error, request: a.requestId }, 'verify: could not record the job in its ⏳ comment (a restart would lose it)');
     }
   };
-  await a.driver.start(job, { publish: publisher(a.study, a.deps.gate, a.seal), remember });
+  await a.driver.start(job, { publish: publisher(a.study, a.deps.gate, a.seal), remember }, early);
 }
 
 /** The member's earlier ⏳ comments here that nobody will answer any more; best effort, never blocks the run. */

@@ -70,6 +70,7 @@ describeVm('/verify through the app started by `npm start`, over real HTTP', () 
     payload.sender.login = MEMBER;
     payload.installation = { id: 2, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMg==' };
     const deliveredAt = Date.now();
+    const deliveredPerf = performance.now();
     const answered = await deliver(app.port, SECRET, 'issue_comment', payload);
     expect(answered.status).toBe(200);
 
@@ -82,6 +83,11 @@ describeVm('/verify through the app started by `npm start`, over real HTTP', () 
     expect(reply, context).toBeDefined();
     // The figure of issue 18's "done when" (≤ 10 s with a parked guest on a quiet 2-core host).
     console.log(`/verify week1 over HTTP: result comment ${Date.now() - deliveredAt} ms after delivery (load ${os.loadavg()[0]!.toFixed(1)})`);
+    // Where those seconds went: every request the app made of GitHub, from the delivery on,
+    // and the reply's own split of the VM's part.
+    console.log(fake.requests.filter((r) => r.at >= deliveredPerf).map((r) => `+${Math.round(r.at - deliveredPerf)} ms ${r.method} ${r.path}`).join('\n'));
+    console.log(reply!.split('\n').find((l) => l.includes('⏱')));
+    if (process.env.STUDY_BOT_HTTP_LOG) (await import('node:fs')).writeFileSync(process.env.STUDY_BOT_HTTP_LOG, `delivered at ${deliveredAt}\n${app.output()}`);
     expect(reply).toMatch(/VM \((전체 에뮬레이션|KVM)\)/);
     expect(reply).toContain('⏱ 대기 중이던 게스트(pooled)');
     expect(reply).not.toContain(`kernel \`${os.release()}\``);

@@ -1,7 +1,7 @@
 import type { OneLiner } from '../../oneliners/types.js';
 import type { Isolation } from '../../runner/run-one-liners.js';
-import type { ProjectVerifier, Publish, Remember, Verifier, VerifierRequest, VerifyDriver, VerifyJob } from './types.js';
-import { queueLimitsFromEnv, VerifyQueue } from './verify-queue.js';
+import type { EarlyRun, JobWork, ProjectVerifier, Publish, Verifier, VerifierRequest, VerifyDriver } from './types.js';
+import { queueLimitsFromEnv, VerifyQueue, type Admission } from './verify-queue.js';
 
 /**
  * The real verifier, loaded only when a run happens (the app need not load the runner
@@ -44,38 +44,58 @@ export function localDriver(
   queue = new VerifyQueue(() => queueLimitsFromEnv(process.env, vmParallel(process.env))),
   verifyProject: ProjectVerifier = projectVerifierInVm,
 ): VerifyDriver {
+  const begin = (work: JobWork): LocalRun => new LocalRun(queue.admit(work.ticket.key), work, verify, verifyProject);
   return {
     kind: 'local',
-    async start(job, { publish, remember }) {
-      const admission = queue.admit(job.ticket.key);
-      if (!admission.ok) {
-        await publish(job, { kind: 'failed', oneLiners: job.oneLiners, problem: admission.message });
+    begin,
+    async start(job, { publish, remember }, early) {
+      const run = early instanceof LocalRun && early.work.ticket.requestId === job.ticket.requestId && !early.claimed ? early : begin(job);
+      if (!run.admission.ok) {
+        await publish(job, { kind: 'failed', oneLiners: job.oneLiners, problem: run.admission.message });
         return;
       }
+      run.claimed = true;
       try {
-        await run(job, publish, remember);
+        // The record is written while the run goes on (it waits its turn among GitHub's writes).
+        await remember(job);
+        await publish(job, await run.outcome!);
       } finally {
-        admission.release();
+        run.admission.release();
       }
     },
   };
+}
 
-  async function run(job: VerifyJob, publish: Publish, remember: Remember): Promise<void> {
-    await remember(job);
-    let outcome: Parameters<Publish>[1];
-    const request = { kernels: job.kernels, file: job.path, deadline: job.deadline, owner: job.ticket.key };
-    try {
-      outcome = job.project?.collected
-        ? { kind: 'project', report: await verifyProject(job.project.root, job.project.collected, request) }
-        : { kind: 'report', report: await verify(job.oneLiners, request) };
-    } catch (error) {
-      const reason = (error as Error)?.message ?? String(error);
-      outcome = {
-        kind: 'failed',
-        oneLiners: job.oneLiners,
-        problem: { ko: `러너가 실패했습니다: ${reason}`, en: `the runner failed: ${reason}` },
-      };
-    }
-    await publish(job, outcome);
+/** One admitted run of the local driver, started at once (VerifyDriver.begin) or by `start`. */
+class LocalRun implements EarlyRun {
+  readonly outcome: Promise<Parameters<Publish>[1]> | null;
+  /** `start` took it: it releases the queue place after publishing. */
+  claimed = false;
+
+  constructor(readonly admission: Admission, readonly work: JobWork, verify: Verifier, verifyProject: ProjectVerifier) {
+    this.outcome = admission.ok ? outcomeOf(work, verify, verifyProject) : null;
+  }
+
+  abandon(): void {
+    if (this.claimed || !this.admission.ok) return;
+    const release = this.admission.release;
+    void this.outcome!.finally(release);
+  }
+}
+
+/** The verifier's report, or why it failed: never rejects. */
+async function outcomeOf(work: JobWork, verify: Verifier, verifyProject: ProjectVerifier): Promise<Parameters<Publish>[1]> {
+  const request = { kernels: work.kernels, file: work.path, deadline: work.deadline, owner: work.ticket.key };
+  try {
+    return work.project?.collected
+      ? { kind: 'project', report: await verifyProject(work.project.root, work.project.collected, request) }
+      : { kind: 'report', report: await verify(work.oneLiners, request) };
+  } catch (error) {
+    const reason = (error as Error)?.message ?? String(error);
+    return {
+      kind: 'failed',
+      oneLiners: work.oneLiners,
+      problem: { ko: `러너가 실패했습니다: ${reason}`, en: `the runner failed: ${reason}` },
+    };
   }
 }

@@ -90,11 +90,27 @@ export interface DriverIO {
   remember: Remember;
 }
 
+/** What a run needs before its Check Run and its record exist. */
+export type JobWork = Pick<VerifyJob, 'oneLiners' | 'kernels' | 'path' | 'deadline' | 'ticket' | 'project'>;
+
+/**
+ * A run begun as soon as the note was read (a local driver's), while the Check Run and the
+ * ⏳ record are still being written: GitHub's writes are paced a second apart (Octokit's
+ * throttling), and the VM need not wait for them. Handed to `start` with its job.
+ */
+export interface EarlyRun {
+  /** Its job will never be started (writing to GitHub failed): its queue place frees when it ends. */
+  abandon(): void;
+}
+
 export interface VerifyDriver {
   readonly kind: 'local' | 'actions';
+  /** Begins the run before its job is complete (local driver only): see EarlyRun. */
+  begin?(work: JobWork): EarlyRun;
   /**
-   * Runs the job or hands it over. The local driver publishes before it returns; the actions
-   * driver returns once the workflow is dispatched, and the workflow_run handler publishes.
+   * Runs the job or hands it over (`early`: what `begin` started for it). The local driver
+   * publishes before it returns; the actions driver returns once the workflow is dispatched,
+   * and the workflow_run handler publishes.
    */
-  start(job: VerifyJob, io: DriverIO): Promise<void>;
+  start(job: VerifyJob, io: DriverIO, early?: EarlyRun): Promise<void>;
 }

@@ -1,0 +1,141 @@
+/**
+ * Attack review 18 (open, MEDIUM): edits of old comments push the window's check-ins past what
+ * the recovery pass reads.
+ *
+ * recentComments (src/github/recent-comments.ts) lists issue comments with `since`, which GitHub
+ * applies to `updated_at`, in GitHub's default order, ascending id (oldest first), and stops
+ * after 10 pages. An old comment edited lately is listed (and then dropped as older than the
+ * window) before every comment the window really holds. Anyone with write access can edit any
+ * comment, so jiwoo-kim edits 1,000 old comments (her own from earlier weeks will do; an edit
+ * costs one request) on the morning after the session, after hong-gildong's genuine `/출석`:
+ * at the next start the 10 pages hold only her old comments, and hong-gildong's check-in,
+ * whose write never happened (the process died between the answer and the write, the case
+ * the pass exists for), is never read: no mark, no 👍, and the window is closed for good.
+ * The same listing seeds the `/verify` gate and the recovery of pending `/verify` requests
+ * after a restart (verify-history.ts, recover-verify.ts): not run here.
+ *
+ * The repro: the real attendance capability, dispatcher and recovery pass after a restart, as
+ * test/attack/original-bodies-lookups-used-up.test.ts builds them, the comments in pages of 100
+ * in GitHub's order (ascending id) with its Link header.
+ */
+import nock from 'nock';
+import { Probot } from 'probot';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../src/app/deps.js';
+import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
+import { emptyLedger } from '../../src/attendance/ledger.js';
+import { registerAttendance } from '../../src/attendance/register.js';
+import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
+import { registerRecovery } from '../../src/recovery/register.js';
+import { STUDY_YML } from '../helpers/attendance-study.js';
+import { API, clockAt, COMMENT_ID, ISSUE, REPO, ReportState, signedLedgerOf, TEST_LEDGER_SECRET } from '../helpers/attendance-github.js';
+import { openapiExample } from '../helpers/github-examples.js';
+import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
+import { mockRecoveryStart, TEST_RECOVERY_SETTINGS } from '../helpers/recovery.js';
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+const NOW = '2025-09-12T10:30:00Z';
+
+async function restarted() {
+  const deps: AttendanceDeps = {
+    clock: clockAt(NOW),
+    background: (t) => void t(),
+    attendance: { ledgerSecrets: [TEST_LEDGER_SECRET], retryDelaysMs: [0], followUpDelaysMs: [] },
+  };
+  const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), logLevel: 'fatal' });
+  let recovery!: ReturnType<typeof registerRecovery>;
+  await probot.load((app) => {
+    const commands: CommandHandler[] = [];
+    const attendance = registerAttendance(app, deps as AppDeps, commands);
+    registerCommandDispatch(app, deps as AppDeps, commands);
+    recovery = registerRecovery(app, deps as AppDeps, TEST_RECOVERY_SETTINGS, {
+      repositories: [{ name: 'check-ins', run: (r, octokit) => attendance.checkInsSince(octokit, r, Date.parse(NOW) - TEST_RECOVERY_SETTINGS.lookBackMs) }],
+    });
+  });
+  return recovery;
+}
+
+function mockGitHub(state: ReportState, pages: unknown[][], events: string[]) {
+  const scope = mockRecoveryStart();
+  scope
+    .get(`${REPO}/issues/comments`)
+    .query((q) => q.per_page === '100' && q.since === '2025-09-11T10:30:00.000Z')
+    .times(pages.length)
+    .reply(function (uri) {
+      const page = Number(new URL(uri, API).searchParams.get('page') ?? '1');
+      const next = page < pages.length ? { link: `<${API}${REPO}/issues/comments?per_page=100&since=2025-09-11T10%3A30%3A00.000Z&page=${page + 1}>; rel="next", <${API}${REPO}/issues/comments?per_page=100&since=2025-09-11T10%3A30%3A00.000Z&page=${pages.length}>; rel="last"` } : {};
+      return [200, pages[page - 1], next];
+    });
+  scope.get(`${REPO}/comments`).query({ per_page: '100', page: '1' }).reply(200, []);
+  const { pull_request: _pr, ...issue } = openapiExample('issue');
+  scope.get(`${REPO}/contents/.github%2Fstudy.yml`).optionally().times(10).reply(200, {
+    ...openapiExample('content-file'),
+    path: '.github/study.yml',
+    content: Buffer.from(STUDY_YML).toString('base64'),
+    encoding: 'base64',
+  });
+  scope
+    .get(`${REPO}/issues`)
+    .query((q) => q.labels === 'study-report')
+    .optionally()
+    .times(10)
+    .reply(200, [{ ...issue, number: ISSUE, title: '📊 출석 · 제출 현황' }]);
+  scope.get(`${REPO}/issues/${ISSUE}/comments`).query({ per_page: '100' }).optionally().times(10).reply(200, () => [state.comment()]);
+  scope.get(`${REPO}/issues/comments/${COMMENT_ID}`).optionally().times(10).reply(200, () => state.comment());
+  scope.patch(`${REPO}/issues/comments/${COMMENT_ID}`).optionally().times(10).reply(200, (_uri, b: any) => {
+    events.push('write');
+    state.body = b.body;
+    return state.comment();
+  });
+  scope.post(/\/issues\/comments\/\d+\/reactions$/).optionally().times(10).reply(201, (uri, b: any) => {
+    events.push(`react ${b.content} ${/comments\/(\d+)\//.exec(uri)![1]}`);
+    return { ...openapiExample<any>('reaction'), content: b.content };
+  });
+  return scope;
+}
+
+describe('attack review 18: old comments edited into the recovery window', () => {
+  const example = openapiExample<any>('issue-comment');
+  const comment = (id: number, login: string, body: string, at: string, updatedAt: string) => ({
+    ...example,
+    id,
+    node_id: `IC_kwDO${id}`,
+    body,
+    created_at: at,
+    updated_at: updatedAt,
+    author_association: 'COLLABORATOR',
+    user: { ...example.user, login, type: 'User' },
+    issue_url: `${API}${REPO}/issues/3`,
+  });
+  const run = async (edited: number) => {
+    const all: any[] = [];
+    // her comments of earlier weeks (lower ids), each edited the morning after the session
+    for (let i = 0; i < edited; i++) all.push(comment(1000 + i, 'jiwoo-kim', `지난주 메모 ${i}`, '2025-09-01T03:00:00Z', '2025-09-12T01:00:00Z'));
+    // hong-gildong's genuine check-in at 20:05 Seoul, never edited
+    all.push(comment(7001, 'hong-gildong', '/출석', '2025-09-11T11:05:00Z', '2025-09-11T11:05:00Z'));
+    const pages = Array.from({ length: Math.ceil(all.length / 100) }, (_, p) => all.slice(p * 100, p * 100 + 100));
+    const state = new ReportState(emptyLedger());
+    const events: string[] = [];
+    mockGitHub(state, pages, events);
+    const recovery = await restarted();
+    const result = await recovery.runOnce();
+    recovery.stop();
+    console.log(`${edited} old comments edited: events ${JSON.stringify(events)}; hong-gildong's week-2 mark: ${JSON.stringify(state.body ? signedLedgerOf(state.body).marks['2/hong-gildong'] : undefined)}`);
+    expect(result?.errors).toEqual([]);
+    return { events, state };
+  };
+
+  it.fails('MEDIUM: jiwoo-kim edits 1,000 old comments; the next start never reads hong-gildong\'s `/출석` of the night before', async () => {
+    const { events, state } = await run(1_000);
+    expect(events).toEqual(['write', 'react +1 7001']);
+    expect(signedLedgerOf(state.body).marks['2/hong-gildong']).toMatchObject({ state: 'present', at: Date.parse('2025-09-11T11:05:00Z') });
+  }, 60_000);
+
+  it('control: with 899 old comments edited, the same check-in is read and recorded', async () => {
+    const { events } = await run(899);
+    expect(events).toEqual(['write', 'react +1 7001']);
+  }, 60_000);
+});

@@ -1,0 +1,68 @@
+/**
+ * Attack review 18 (open, MEDIUM): 1,000 files in a week folder make everyone else's
+ * `/verify weekN` answer that their note does not exist.
+ *
+ * readNote (src/verify/handle-verify-command.ts) finds a member's note by listing the week
+ * folder with the contents API (verify-study-repository.ts listDir: GET /repos/{o}/{r}/contents/
+ * {dir}), and GitHub documents that listing as cut at 1,000 entries ("This API has an upper
+ * limit of 1,000 files for a directory. If you need to retrieve more files, use the Git Trees
+ * API"), with nothing in the answer saying so. Issue 17 lists the cut (item 12); `/verify
+ * project` moved to the trees API, the notes did not. hong-gildong pushes 1,000 files named to
+ * sort first (`a000.md` ... `a999.md`) into `study/week1/`; from then on every member whose
+ * note sorts after them (every Hangul name, most logins) is told "I found no week-1 notes",
+ * the folder's notes listed as his, and nothing runs, for as long as the files stay on main.
+ * (`/verify study/week1/김철수.md` by path fails the same way: lookUp lists the folder too.)
+ *
+ * The repro: the whole app (createTestProbot), GitHub by nock in its own shapes, as
+ * test/verify/verify-local.test.ts runs `/verify week1`; the folder's listing is answered as
+ * GitHub answers it, its first 1,000 entries by name.
+ */
+import nock from 'nock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openapiExample } from '../helpers/github-examples.js';
+import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
+import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
+import { API, HEAD_SHA, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig, sent, studyYaml, submission } from '../helpers/verify-github.js';
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+const NAME = '김철수.md';
+const LIMIT = 1_000;
+
+describe('attack review 18: a week folder past the contents API\'s 1,000 entries', () => {
+  it.fails('MEDIUM: hong-gildong\'s 1,000 files in study/week1/ make kim-cs\'s /verify week1 find no note', async () => {
+    const verifier = fakeVerifier();
+    const { probot, settle } = await createTestProbot({ verifier });
+    const s = sent();
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockAck(scope, s, 'issue', 1, { memberComment: 55 });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}`).reply(200, { ...openapiExample<any>('full-repository'), default_branch: 'main' });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/ref/heads%2Fmain`).reply(200, { ...openapiExample<any>('git-ref'), ref: 'refs/heads/main' });
+    const markdown = submission();
+    const listing = openapiExample<any>('content-file-response-if-content-is-a-directory') as any[];
+    const entry = (n: string, size: number) => ({ ...listing[0], name: n, path: `study/week1/${n}`, size });
+    const folder = [...Array.from({ length: LIMIT }, (_, i) => entry(`a${String(i).padStart(3, '0')}.md`, 20)), entry(NAME, Buffer.byteLength(markdown))];
+    // GitHub's listing: by name, the first 1,000 entries
+    const byName = [...folder].sort((a, b) => (Buffer.from(a.name) < Buffer.from(b.name) ? -1 : 1));
+    scope.get(/\/contents\/study(?:\/|%2F)week1(?:\?.*)?$/).query({ ref: HEAD_SHA }).reply(200, byName.slice(0, LIMIT));
+    const file = openapiExample<any>('content-file-response-if-content-is-a-file');
+    scope
+      .get(new RegExp(`/contents/study(?:/|%2F)week1(?:/|%2F)${encodeURIComponent(NAME)}(?:\\?.*)?$`))
+      .query({ ref: HEAD_SHA })
+      .optionally()
+      .reply(200, { ...file, name: NAME, path: `study/week1/${NAME}`, content: Buffer.from(markdown).toString('base64'), size: Buffer.byteLength(markdown) });
+    mockCheckRun(scope, s, 4, 1);
+    mockCommentUpdate(scope, s, 'issue');
+
+    await probot.receive(issueCommentEvent('/verify week1', 'kim-cs', 55));
+    await settle().catch(() => undefined);
+    const answer = [...s.replies, ...s.commentUpdates].at(-1) ?? '';
+    console.log(`kim-cs's /verify week1: one-liners run ${verifier.calls.map((c) => c.length)}; answer: ${answer.replace(/<!--[^]*?-->/g, '').replace(/\n+/g, ' ').slice(0, 260)}`);
+    // kim-cs's note is on main: its one-liners run
+    expect(verifier.calls).toHaveLength(1);
+  }, 60_000);
+});

@@ -1,0 +1,73 @@
+/**
+ * Attack review 18 (open, HIGH): another member's look-alike note is what kim-cs's `/verify
+ * week1` runs and reports.
+ *
+ * resolveVerifyTarget (src/verify/resolve-verify-target.ts lookUp) lists the week folder and
+ * takes the FIRST name equal to the member's after NFC. Git keeps names as bytes:
+ * `study/week1/김철수.md` in NFD (the decomposed jamo a macOS file system hands git) is another
+ * file than kim-cs's NFC note, GitHub shows both under one name, and lists a folder by name,
+ * where the NFD bytes (U+1100...) come before the NFC ones (U+AE40...). hong-gildong adds an
+ * NFD copy with one-liners of his own (adding a file is never flagged, docs/push-checks.md);
+ * from then on kim-cs's `/verify week1` runs HIS one-liners and answers, in the bot's name,
+ * with a Check Run and a signed record naming `study/week1/김철수.md`, what "kim-cs's note" does.
+ * The same lookUp serves `/verify study/week1/김철수.md` by path and an organizer's
+ * `/verify week1 @kim-cs`. (The project folder has the same flaw by another route:
+ * verify-project-lookalike-folder.test.ts; the report's verdict: note-lookalike-verdict.test.ts.)
+ *
+ * The repro: the whole app (createTestProbot), GitHub by nock in its own shapes, as
+ * test/verify/verify-local.test.ts runs `/verify week1`; the fake verifier records what it ran.
+ */
+import nock from 'nock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openapiExample } from '../helpers/github-examples.js';
+import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
+import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
+import { API, HEAD_SHA, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig, sent, studyYaml, submission } from '../helpers/verify-github.js';
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+const NFC = '김철수.md'.normalize('NFC');
+const NFD = '김철수.md'.normalize('NFD');
+const PLANTED = '# Week 1 - 김철수\n\n## 1. 남의 명령\n\n```bash\nsudo bpftrace -e \'tracepoint:syscalls:sys_enter_opnat { printf("%s\\n", comm); }\'\n```\n';
+
+describe('attack review 18: a look-alike week note', () => {
+  it.fails('HIGH: hong-gildong\'s NFD copy of study/week1/김철수.md is what kim-cs\'s /verify week1 runs', async () => {
+    expect(NFD).not.toBe(NFC);
+    const verifier = fakeVerifier();
+    const { probot, settle } = await createTestProbot({ verifier });
+    const s = sent();
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockAck(scope, s, 'issue', 1, { memberComment: 55 });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}`).reply(200, { ...openapiExample<any>('full-repository'), default_branch: 'main' });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/ref/heads%2Fmain`).reply(200, { ...openapiExample<any>('git-ref'), ref: 'refs/heads/main' });
+    const own = submission();
+    const listing = openapiExample<any>('content-file-response-if-content-is-a-directory') as any[];
+    const entry = (n: string, text: string) => ({ ...listing[0], name: n, path: `study/week1/${n}`, size: Buffer.byteLength(text) });
+    // GitHub lists the folder by name: the NFD bytes first
+    const folder = [entry(NFD, PLANTED), entry(NFC, own)].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+    expect(folder[0]!.name).toBe(NFD);
+    scope.get(/\/contents\/study(?:\/|%2F)week1(?:\?.*)?$/).query({ ref: HEAD_SHA }).reply(200, folder);
+    const file = openapiExample<any>('content-file-response-if-content-is-a-file');
+    for (const [name, text] of [[NFC, own], [NFD, PLANTED]] as const) {
+      scope
+        .get(new RegExp(`/contents/study(?:/|%2F)week1(?:/|%2F)${encodeURIComponent(name)}(?:\\?.*)?$`))
+        .query({ ref: HEAD_SHA })
+        .optionally()
+        .reply(200, { ...file, name, path: `study/week1/${name}`, content: Buffer.from(text).toString('base64'), size: Buffer.byteLength(text) });
+    }
+    mockCheckRun(scope, s, 4, 1);
+    mockCommentUpdate(scope, s, 'issue');
+
+    await probot.receive(issueCommentEvent('/verify week1', 'kim-cs', 55));
+    await settle().catch(() => undefined);
+    const ran = verifier.calls[0]?.map((o) => o.heading) ?? [];
+    const commands = verifier.calls[0]?.map((o) => o.command) ?? [];
+    console.log(`kim-cs's /verify week1 ran: ${JSON.stringify(commands)}`);
+    // kim-cs's own note's one-liners (it ran hong-gildong's one sys_enter_opnat line)
+    expect(ran).toEqual(['1. Hello World', '2. 파일 열기 추적', '3. PID 1만 보기', '4. 위험한 것']);
+  }, 60_000);
+});
