@@ -11,6 +11,7 @@ import { blockStyleOf, maskTranscript, openQuoteAtEnd } from './console-prompts.
 import { lookalikesOutsideStrings, lookalikeToken, replaceLookalikes } from './lookalikes.js';
 import { getShellParser, loadShellParser } from './shell-parser.js';
 import { WordEvaluator, syntaxToken } from './shell-words.js';
+import { readSimpleCommands, type SimpleCommand } from './simple-shell.js';
 import type { OneLiner, OneLinerKind } from './types.js';
 import { capText, TEXT_CAPS } from '../text/shown-text.js';
 
@@ -33,10 +34,11 @@ export interface ExtractShellOptions {
  * its one-liner, because the rubric counts what members wrote; the operators land in
  * `shellSyntax` and the runner refuses to run it. Text tree-sitter could not parse yields
  * what it recovered, with 'syntax-error' in `shellSyntax` for the statements it touched.
- * Never throws on content; throws only when `loadShellParser()` has not been awaited.
+ * A block of plain commands (most blocks) is read without tree-sitter (simple-shell.ts), to
+ * the same result. Never throws on content; throws only when a block needs tree-sitter and
+ * `loadShellParser()` has not been awaited.
  */
 export function extractFromShell(code: string, opts: ExtractShellOptions = {}): OneLiner[] {
-  const parser = getShellParser();
   const lineOffset = opts.lineOffset ?? 1;
   const heading = opts.heading ?? null;
   const style = blockStyleOf(opts.lang);
@@ -52,7 +54,7 @@ export function extractFromShell(code: string, opts: ExtractShellOptions = {}): 
   // counted, and mark it so the runner never runs a guess.
   const openQuote = openQuoteAtEnd(masked);
   const closer = openQuote === null ? '' : openQuote === '"' ? '"' : "'";
-  const found = parseOneLiners(parser, masked + closer, { lineOffset, heading });
+  const found = parseOneLiners(masked + closer, { lineOffset, heading });
   if (closer) {
     const lastLine = lineOffset + masked.split('\n').length - 1;
     for (const oneLiner of found) {
@@ -77,12 +79,44 @@ export function extractFromShell(code: string, opts: ExtractShellOptions = {}): 
   return found.sort((a, b) => a.line - b.line);
 }
 
-function parseOneLiners(
-  parser: ReturnType<typeof getShellParser>,
-  source: string,
-  where: { lineOffset: number; heading: string | null },
-): OneLiner[] {
-  const tree = parser.parse(source);
+type Where = { lineOffset: number; heading: string | null };
+
+function parseOneLiners(source: string, where: Where): OneLiner[] {
+  return readSimply(source, where) ?? parseWithTreeSitter(source, where);
+}
+
+/**
+ * The one-liners of a block of plain commands, read without tree-sitter (simple-shell.ts), or
+ * null when the block holds more than that. Exported for the test that compares it with
+ * `parseWithTreeSitter`.
+ */
+export function readSimply(source: string, where: Where): OneLiner[] | null {
+  const simple = readSimpleCommands(source);
+  if (!simple) return null;
+  return simple.map((command) => simpleOneLiner(command, source, where)).filter((o) => o !== null);
+}
+
+/** What `toOneLiner` makes of the same command, read by simple-shell.ts. */
+function simpleOneLiner(command: SimpleCommand, source: string, where: Where): OneLiner | null {
+  const unwrapped = unwrapCommand(command.argv, command.env);
+  if (!unwrapped) return null;
+  const identified = identify(unwrapped.argv);
+  if (!identified) return null;
+  return {
+    kind: identified.kind,
+    line: where.lineOffset + command.startRow,
+    endLine: where.lineOffset + command.endRow - (command.endColumn === 0 && command.endRow > command.startRow ? 1 : 0),
+    heading: where.heading,
+    command: source.slice(command.start, command.end),
+    argv: identified.argv,
+    env: unwrapped.env,
+    shellSyntax: [...new Set(command.separators)],
+  };
+}
+
+/** The one-liners of any block, as tree-sitter-bash parses it. */
+export function parseWithTreeSitter(source: string, where: Where): OneLiner[] {
+  const tree = getShellParser().parse(source);
   if (!tree) return [];
   try {
     const found: OneLiner[] = [];
@@ -96,7 +130,7 @@ function parseOneLiners(
   }
 }
 
-function toOneLiner(command: SyntaxNode, where: { lineOffset: number; heading: string | null }): OneLiner | null {
+function toOneLiner(command: SyntaxNode, where: Where): OneLiner | null {
   const words = new WordEvaluator();
   const env: Record<string, string> = {};
   const argv: string[] = [];

@@ -10,6 +10,8 @@ import { Language, Parser } from 'web-tree-sitter';
  */
 let loading: Promise<Parser> | null = null;
 let loaded: Parser | null = null;
+/** Set when `getShellParser()` was called before the parser was loaded (see `withoutShellParser`). */
+let wanted = false;
 
 export async function loadShellParser(): Promise<Parser> {
   if (loaded) return loaded;
@@ -33,6 +35,7 @@ export async function loadShellParser(): Promise<Parser> {
 /** The loaded parser; throws when `loadShellParser()` has not completed yet. */
 export function getShellParser(): Parser {
   if (!loaded) {
+    wanted = true;
     throw new Error(
       'the bash parser is not loaded: await loadShellParser() before extracting one-liners synchronously',
     );
@@ -42,4 +45,25 @@ export function getShellParser(): Parser {
 
 export function isShellParserLoaded(): boolean {
   return loaded !== null;
+}
+
+/**
+ * Runs `work` without loading tree-sitter (its start is ~20% of a one-note `study-bot check`)
+ * and returns its result, or null when something in it asked for the parser: its result is
+ * then incomplete (the caller's own catch may have turned the throw into a finding), so the
+ * caller loads the parser and runs it again. Most notes hold only blocks that simple-shell.ts
+ * reads, and never load it. Once loaded, `work` simply runs.
+ */
+export function withoutShellParser<T>(work: () => T): T | null {
+  if (loaded) return work();
+  wanted = false;
+  try {
+    const result = work();
+    return wanted ? null : result;
+  } catch (error) {
+    if (wanted) return null;
+    throw error;
+  } finally {
+    wanted = false;
+  }
 }

@@ -8,7 +8,7 @@ import { blankHtmlComments } from '../markdown/html-comments.js';
 import { buildOutline } from '../markdown/outline.js';
 import { LineIndex, parseMarkdown } from '../markdown/parse-markdown.js';
 import { extractFromCodeNodes } from '../oneliners/extract-oneliners.js';
-import { loadShellParser } from '../oneliners/shell-parser.js';
+import { loadShellParser, withoutShellParser } from '../oneliners/shell-parser.js';
 import type { OneLiner } from '../oneliners/types.js';
 import { githubHostsFor } from './github-urls.js';
 import { matchSections } from './match-sections.js';
@@ -49,10 +49,17 @@ export interface MarkdownCheckResult {
  * extracts the one-liners once, matches the rubric's sections once, then runs every rule the
  * rubric enables. Never throws on content: whatever the text, the result is findings.
  * Throws only if the bash grammar cannot be loaded (an installation problem, not a file's).
+ *
+ * The bash grammar (tree-sitter) is loaded only when a block of the note needs it: a note of
+ * plain commands is checked without it (simple-shell.ts), to the same result. A note that needs
+ * it is checked again once it is loaded, its markdown tree reused.
  */
 export async function checkMarkdown(input: MarkdownCheckInput): Promise<MarkdownCheckResult> {
+  let parsed: Root | undefined;
+  const done = withoutShellParser(() => checkMarkdownSync(input, undefined, (root) => (parsed = root)));
+  if (done) return done;
   await loadShellParser();
-  return checkMarkdownSync(input);
+  return checkMarkdownSync(input, undefined, parsed);
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -61,7 +68,12 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
  * The synchronous core, once `loadShellParser()` has resolved. `only` restricts the run to
  * some rules (the rule-example tests run each rule on its own).
  */
-export function checkMarkdownSync(input: MarkdownCheckInput, only?: readonly string[]): MarkdownCheckResult {
+export function checkMarkdownSync(
+  input: MarkdownCheckInput,
+  only?: readonly string[],
+  /** the note's tree from an earlier run (checkMarkdown's), or a callback that receives this run's */
+  tree?: Root | ((root: Root) => void),
+): MarkdownCheckResult {
   // The callers decode with the same limit (check/decode-text.ts); a caller that passes text
   // straight in (tests, the rule examples) still gets the one refusal, never a slow parse.
   const large = tooLarge(Buffer.byteLength(input.text, 'utf8'), input.lang);
@@ -70,7 +82,8 @@ export function checkMarkdownSync(input: MarkdownCheckInput, only?: readonly str
   const lines = new LineIndex(text);
   let root: Root;
   try {
-    root = parseMarkdown(text);
+    root = typeof tree === 'object' ? tree : parseMarkdown(text);
+    if (typeof tree === 'function') tree(root);
   } catch (error) {
     // micromark is total over strings; this is a guard for a library bug, not an expected path.
     return {
