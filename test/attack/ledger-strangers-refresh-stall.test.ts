@@ -1,0 +1,114 @@
+/**
+ * Attack review 18 (open, HIGH): with a roster, 50,000 notes under names nobody has make every
+ * refresh of the report one turn of over a second.
+ *
+ * Every refresh re-reads the newest tree (refresh-report.ts pushChanges, `complete: true`) and
+ * applies every study file in it to the ledger, strangers' too (study-files.ts keeps a note
+ * under a name nobody has, for renames), then fits the ledger into its comment (fit-ledger.ts):
+ * applyChanges sorts the tree's files with `localeCompare` and copies the ledger, and fitLedger
+ * encodes (JSON, deflate, HMAC) the whole of it before trimming the strangers, then again. All
+ * of it in one synchronous stretch, on the event loop, on every refresh (any member's push,
+ * check-in or organizer command) for as long as the files stay on main. The review-14 fixes
+ * bounded the rows and the comment's size, and empty-roster-rows-stall.test.ts measures 9,000
+ * names under an EMPTY roster; with a roster the strangers are applied and encoded before they
+ * are trimmed. hong-gildong pushes 50,000 one-line notes `study/week{1..8}/<12 hex>.md` (one
+ * push; GitHub's recursive listing of that many is cut, and treePaths then lists `study/` in
+ * full).
+ *
+ * Seen through the app (load 12-14): with 50,000 notes member-1's three pushes held the event
+ * loop 1,920, 1,890 and 1,830 ms of main-thread CPU each; 40,000: 1,160, 1,210, 1,000 ms;
+ * 60,000: 2,590, 2,400, 3,180 ms. Scratch (tsx, load ~12): applyChanges of 40,000 stranger
+ * notes 515 ms of CPU, fitLedger 1,166 ms (20,000: 153 + 668 ms).
+ *
+ * The repro: the whole app (createApp) against the fake GitHub server, as
+ * empty-roster-rows-stall.test.ts builds it; the 50,000 notes are on main from one push, then
+ * member-1 pushes their own note three times; the longest turn in main-thread CPU
+ * (test/helpers/main-thread-cpu.ts).
+ */
+import { createHash } from 'node:crypto';
+import nock from 'nock';
+import { Probot } from 'probot';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
+import { createApp } from '../../src/app/create-app.js';
+import { CONFIG_PATH } from '../../src/config/schema.js';
+import { FakeGitHubServer } from '../helpers/fake-github-server.js';
+import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
+import { FakeCommit, OWNER, REPO } from '../helpers/push-github.js';
+import { APP_STARTED, pushPayload, sha } from '../helpers/push-probot.js';
+import { longestTurn } from '../helpers/main-thread-cpu.js';
+import { GOOD_KCS } from '../helpers/push-world.js';
+
+const CONFIG = `# 스터디 설정
+language: ko
+members:
+  - login: hong-gildong
+    name: hgd
+  - login: member-1
+    name: m1
+`;
+const NAMES = 50_000;
+
+let stop: (() => Promise<void>) | null = null;
+beforeEach(() => nock.enableNetConnect('127.0.0.1'));
+afterEach(async () => {
+  await stop?.();
+  stop = null;
+  nock.disableNetConnect();
+});
+
+describe('attack review 18: stranger notes applied and encoded on every refresh', () => {
+  it.fails('HIGH: after hong-gildong\'s 50,000 notes under made-up names, member-1\'s push holds the event loop over a second', async () => {
+    const server = new FakeGitHubServer(OWNER, REPO);
+    await server.start();
+    stop = () => server.stop();
+    const tasks: Promise<unknown>[] = [];
+    const errors: unknown[] = [];
+    let minutes = 5;
+    const deps: AttendanceDeps = {
+      clock: { now: () => new Date(APP_STARTED.getTime() + minutes * 60_000) },
+      background: (task) => void tasks.push(task().catch((error: unknown) => errors.push(error))),
+      attendance: { ledgerSecrets: ['attack-secret'], retryDelaysMs: [0, 0] },
+    };
+    const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), baseUrl: server.baseUrl, logLevel: 'fatal' });
+    await probot.load(createApp(deps));
+    const settle = async () => {
+      while (tasks.length > 0) await Promise.all(tasks.splice(0));
+    };
+    const fixed = (commit: FakeCommit) => {
+      const listing = commit.treeResponse();
+      commit.treeResponse = () => listing;
+      server.add(commit);
+      return commit;
+    };
+    const base = fixed(new FakeCommit(sha('strangers-base'), [{ path: CONFIG_PATH, content: CONFIG }, { path: 'README.md', content: '# eBPF 스터디\n' }]));
+    const flooded = Array.from({ length: NAMES }, (_, i) => `study/week${1 + (i % 8)}/${createHash('sha1').update(String(i)).digest('hex').slice(0, 12)}.md`);
+    const flood = fixed(base.with(sha('strangers-flood'), { set: flooded.map((path) => ({ path, content: '# notes\n' })) }));
+    await probot.receive({ id: 'strangers-flood', name: 'push', payload: pushPayload({ before: base.sha, after: flood.sha, sender: 'hong-gildong', commits: [{ added: [flooded[0]!] }] }) } as never);
+    await settle();
+    const report = () => server.comments.map((c) => String(c.body)).find((b) => b.includes('study-bot:ledger')) ?? '';
+
+    const blocks: number[] = [];
+    let head = flood;
+    for (let k = 0; k < 3; k++) {
+      minutes += 5;
+      const path = `study/week${k + 1}/m1.md`;
+      const next = fixed(head.with(sha(`strangers-own-${k}`), { set: [{ path, content: GOOD_KCS.replace('# Week 1 - kcs', `# Week ${k + 1} - m1`) }] }));
+      const { turn } = await longestTurn(async () => {
+        await probot.receive({
+          id: `strangers-own-${k}`,
+          name: 'push',
+          payload: pushPayload({ before: head.sha, after: next.sha, sender: 'member-1', commits: [{ added: [path] }], pushedAt: new Date(APP_STARTED.getTime() + minutes * 60_000) }),
+        } as never);
+        await settle();
+      });
+      head = next;
+      blocks.push(turn.cpuMs);
+      console.log(`member-1's push ${k + 1}: longest event-loop turn ${turn.cpuMs} ms of main-thread CPU (${turn.wallMs.toFixed(0)} ms wall); report ${report().length} characters, m1's row ${report().includes('| m1<br>') ? 'shown' : 'missing'}`);
+    }
+    expect(errors).toEqual([]);
+    expect(report()).toContain('| m1<br>');
+    // the first push warms the caches; the later ones are what every member's event costs
+    expect(Math.max(...blocks.slice(1))).toBeLessThan(1_000);
+  }, 300_000);
+});
