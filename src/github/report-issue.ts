@@ -1,32 +1,94 @@
-import type { Octokit, RepoRef } from './octokit.js';
+import { ourAppId, type Octokit, type RepoRef } from './octokit.js';
 import { createOnce, mayHaveLanded, SEND_ONCE } from './write-once.js';
 
 /** The label that marks the report issue; the bot finds its issue by it, not by the title. */
 export const REPORT_LABEL = 'study-report';
 
-const listOldestFirst = (octokit: Octokit, ref: RepoRef, perPage: number) =>
+/** Pages (of `perPage` issues) looked through in each pass: the issues opened before the report are few and cannot grow. */
+const MAX_PAGES = 5;
+
+type ListedIssue = {
+  number: number;
+  pull_request?: unknown;
+  state_reason?: string | null;
+  user?: { type?: string; login?: string } | null;
+  labels?: (string | { name?: string })[];
+  performed_via_github_app?: { id?: number } | null;
+};
+
+const listOldestFirst = (octokit: Octokit, ref: RepoRef, perPage: number, labelled: boolean) =>
   octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
     ...ref,
-    labels: REPORT_LABEL,
+    ...(labelled ? { labels: REPORT_LABEL } : {}),
     state: 'all',
     sort: 'created',
     direction: 'asc',
     per_page: perPage,
   });
 
-/** The report issue: the oldest issue with the label, or null when there is none. */
-export async function oldestReportIssue(octokit: Octokit, ref: RepoRef, perPage = 100): Promise<number | null> {
-  for await (const page of listOldestFirst(octokit, ref, perPage)) {
-    const found = page.data.find((issue) => !issue.pull_request);
-    if (found) return found.number;
+/** This app's bot login (`{slug}[bot]`), asked once per app: only for an issue GitHub did not name an app on. */
+const botLogins = new Map<number, Promise<string | null>>();
+function ourBotLogin(octokit: Octokit, appId: number): Promise<string | null> {
+  let login = botLogins.get(appId);
+  if (!login) {
+    login = octokit.rest.apps.getAuthenticated().then(
+      ({ data }) => (data?.slug ? `${data.slug}[bot]` : null),
+      () => null,
+    );
+    botLogins.set(appId, login);
+  }
+  return login;
+}
+
+/**
+ * Whether this app opened `issue`. Anyone who can push can put the label on an issue or take
+ * it off (the eighteenth attack review: a member labelled an older issue and, after a restart,
+ * the report started over there from nothing), so the label only shows people where the report
+ * is; what makes an issue the report is that this app opened it. GitHub names the app that
+ * opened an issue (`performed_via_github_app`) and its author is then the app's bot user.
+ * Without app credentials (a plain token) any bot's issue counts.
+ */
+async function openedByUs(octokit: Octokit, issue: ListedIssue, appId: number | null): Promise<boolean> {
+  if (issue.pull_request || issue.user?.type !== 'Bot') return false;
+  if (appId === null) return true;
+  const app = issue.performed_via_github_app?.id;
+  if (app !== undefined) return app === appId;
+  return issue.user.login !== undefined && issue.user.login === (await ourBotLogin(octokit, appId));
+}
+
+async function firstOfOurs(octokit: Octokit, ref: RepoRef, perPage: number, labelled: boolean, appId: number | null): Promise<ListedIssue | null> {
+  let pages = 0;
+  for await (const page of listOldestFirst(octokit, ref, perPage, labelled)) {
+    for (const issue of page.data as ListedIssue[]) {
+      // A duplicate this app closed itself (two processes created at once) is never the report.
+      if (issue.state_reason === 'duplicate') continue;
+      if (await openedByUs(octokit, issue, appId)) return issue;
+    }
+    if (++pages >= MAX_PAGES) break;
   }
   return null;
 }
 
 /**
- * The report issue: the oldest issue carrying the label (open or closed: an organizer
- * closing it must not make the bot open a second one), searched page by page; created with
- * the label when there is none. Pull requests, which the issues API also lists, never count.
+ * The report issue: the oldest issue with the label that this app opened, or null when there
+ * is none. When the label was taken off (anyone who can push can), the oldest issue this app
+ * opened is the report still: it gets the label back.
+ */
+export async function oldestReportIssue(octokit: Octokit, ref: RepoRef, perPage = 100): Promise<number | null> {
+  const appId = await ourAppId(octokit);
+  const labelled = await firstOfOurs(octokit, ref, perPage, true, appId);
+  if (labelled) return labelled.number;
+  const unlabelled = await firstOfOurs(octokit, ref, 100, false, appId);
+  if (!unlabelled) return null;
+  const named = (unlabelled.labels ?? []).some((l) => (typeof l === 'string' ? l : l.name) === REPORT_LABEL);
+  if (!named) await octokit.rest.issues.addLabels({ ...ref, issue_number: unlabelled.number, labels: [REPORT_LABEL] });
+  return unlabelled.number;
+}
+
+/**
+ * The report issue: the oldest issue this app opened carrying the label (open or closed: an
+ * organizer closing it must not make the bot open a second one), searched page by page;
+ * created with the label when there is none. Pull requests, which the issues API also lists, never count.
  *
  * Two processes that both find nothing both create one. Each then lists again and keeps the
  * oldest: the one that made a newer issue closes it as a duplicate pointing at the oldest, so

@@ -58,7 +58,7 @@ afterEach(async () => {
 });
 
 describe('attack: a member labels another issue as the report', () => {
-  it.fails('HIGH: hong-gildong adds `study-report` to an older issue; after a restart member-1\'s on-time week-1 note is shown late (the whole ledger starts over)', async () => {
+  it('HIGH (fixed): hong-gildong adds `study-report` to an older issue; after a restart member-1\'s on-time week-1 note is still on time (the report is the issue the app opened)', async () => {
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
     stop = () => server.stop();

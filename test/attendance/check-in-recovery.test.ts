@@ -13,7 +13,7 @@ import type { AttendanceDeps } from '../../src/attendance/attendance-options.js'
 import { registerAttendance } from '../../src/attendance/register.js';
 import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
 import { registerRecovery } from '../../src/recovery/register.js';
-import { openapiExample, webhookExample } from '../helpers/github-examples.js';
+import { appOpenedIssue, openapiExample, webhookExample } from '../helpers/github-examples.js';
 import { seoul, STUDY_YML } from '../helpers/attendance-study.js';
 import {
   API, clockAt, COMMENT_ID, commentPayload, createAttendanceProbot, ISSUE, mockConfig, mockFindIssue, mockListComments, mockReply, REPO,
@@ -106,7 +106,7 @@ function mockGitHub(state: ReportState, comments: unknown[], events: string[]) {
   scope.get(`${REPO}/issues/comments`).query((q) => q.per_page === '100' && q.since === '2025-09-11T10:30:00.000Z').reply(200, comments);
   scope.get(`${REPO}/comments`).query({ per_page: '100', page: '1' }).reply(200, []);
   // reads, as often as the pass needs them: the config, the report issue, its comment
-  const { pull_request: _pr, ...issue } = openapiExample('issue');
+  const issue = appOpenedIssue();
   scope.get(`${REPO}/contents/.github%2Fstudy.yml`).optionally().times(10).reply(200, {
     ...openapiExample('content-file'),
     path: '.github/study.yml',

@@ -31,7 +31,7 @@ import {
   TEST_LEDGER_SECRET,
 } from '../helpers/attendance-github.js';
 import { STUDY_YML } from '../helpers/attendance-study.js';
-import { openapiExample } from '../helpers/github-examples.js';
+import { appOpenedIssue, openapiExample } from '../helpers/github-examples.js';
 import { mockInstallationToken, testOctokit, testPrivateKey } from '../helpers/probot-app.js';
 
 const PROPOSED = `${STUDY_YML}  - login: Codertocat\n    name: outsider\n`;
@@ -62,7 +62,7 @@ async function createTrustProbot(now: string) {
 
 /** The approval read: the oldest report issue (one per page), then its comments. */
 function mockApprovalRead(scope: nock.Scope, state: ReportState) {
-  const { pull_request: _pr, ...issue } = openapiExample('issue');
+  const issue = appOpenedIssue();
   scope
     .get(`${REPO}/issues`)
     .query({ labels: 'study-report', state: 'all', sort: 'created', direction: 'asc', per_page: '1' })

@@ -18,7 +18,7 @@ import {
   signedLedgerOf,
   TEST_LEDGER_SECRET,
 } from '../helpers/attendance-github.js';
-import { openapiExample } from '../helpers/github-examples.js';
+import { appOpenedIssue, openapiExample } from '../helpers/github-examples.js';
 import { acceptCheckRun, githubScope, REPO_PATH, serveCommit, servePermission } from '../helpers/push-github.js';
 import { buildPushApp, pushPayload, sha, type PushApp } from '../helpers/push-probot.js';
 import { baseCommit, CONFIG_TEXT } from '../helpers/push-world.js';
@@ -44,7 +44,7 @@ afterEach(() => {
 });
 
 function serveApprovalRead() {
-  const { pull_request: _pr, ...issue } = openapiExample('issue');
+  const issue = appOpenedIssue();
   gh.scope
     .get(`${REPO_PATH}/issues`)
     .query({ labels: 'study-report', state: 'all', sort: 'created', direction: 'asc', per_page: '1' })

@@ -13,7 +13,7 @@ import { createMarkedComment, markerFor, postCommentOnce } from '../../src/githu
 import { findOrCreateReportIssue, REPORT_LABEL } from '../../src/github/report-issue.js';
 import { runnerRepository } from '../../src/github/verify-runner-repository.js';
 import { createOnce } from '../../src/github/write-once.js';
-import { openapiExample } from '../helpers/github-examples.js';
+import { appOpenedIssue, openapiExample } from '../helpers/github-examples.js';
 import { testOctokit } from '../helpers/probot-app.js';
 import { githubScope, REPO_PATH, requestLines, serveCommit } from '../helpers/push-github.js';
 import { buildPushApp, pushPayload, sha } from '../helpers/push-probot.js';
@@ -159,11 +159,10 @@ describe('comments and issues', () => {
     const issues: Record<string, any>[] = [];
     let posts = 0;
     nock(API)
-      .get(`${REPO_PATH}/issues`).query(true).times(3).reply(() => [200, issues])
+      .get(`${REPO_PATH}/issues`).query(true).times(4).reply(() => [200, issues])
       .post(`${REPO_PATH}/issues`).times(2).optionally().reply((_uri, body: any) => {
         posts++;
-        const issue = { ...openapiExample('issue'), number: 10 + issues.length, title: body.title, labels: [{ ...openapiExample('issue').labels[0], name: REPORT_LABEL }] };
-        delete issue.pull_request;
+        const issue = appOpenedIssue({ number: 10 + issues.length, title: body.title, labels: [{ ...openapiExample('issue').labels[0], name: REPORT_LABEL }] });
         issues.push(issue);
         return posts === 1 ? [502, { message: 'Server Error' }] : [201, issue];
       });
@@ -176,13 +175,12 @@ describe('comments and issues', () => {
 describe('POSTs that are not idempotent are sent once after a 5xx (issue 17 item 12)', () => {
   it('the note on a duplicate report issue is posted once, and the duplicate is closed all the same', async () => {
     // Another process opened #10 at the same moment; this one made #11, which it closes with a note.
-    const example = openapiExample('issue');
-    delete example.pull_request;
+    const example = appOpenedIssue();
     const labelled = (n: number) => ({ ...example, number: n, labels: [{ ...example.labels[0], name: REPORT_LABEL }] });
     const notes: string[] = [];
     let closed = false;
     nock(API)
-      .get(`${REPO_PATH}/issues`).query(true).reply(200, [])
+      .get(`${REPO_PATH}/issues`).query(true).times(2).reply(200, [])
       .post(`${REPO_PATH}/issues`).reply(201, labelled(11))
       .get(`${REPO_PATH}/issues`).query(true).reply(200, [labelled(10), labelled(11)])
       .post(`${REPO_PATH}/issues/11/comments`).times(4).optionally().reply((_uri, body: any) => {

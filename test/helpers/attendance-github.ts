@@ -12,7 +12,7 @@ import { registerAttendance } from '../../src/attendance/register.js';
 import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
 import { decodeLedger, encodeLedger, type Ledger } from '../../src/attendance/ledger.js';
 import { REPORT_MARKER } from '../../src/attendance/render-report.js';
-import { openapiExample, webhookExample } from './github-examples.js';
+import { appOpenedIssue, openapiExample, webhookExample } from './github-examples.js';
 import { INSTALLATION_ID, mockNoApprovedConfig, testPrivateKey } from './probot-app.js';
 
 /**
@@ -164,14 +164,14 @@ export class ReportState {
 
 /** The issue search, finding the report issue (or nothing, then the bot creates it). */
 export function mockFindIssue(scope: nock.Scope, exists: boolean) {
-  // the documented example is a pull request's issue; the report issue is a plain one
-  const { pull_request: _pr, ...example } = openapiExample('issue');
-  const issue = { ...example, number: ISSUE, title: '📊 출석 · 제출 현황' };
+  const issue = appOpenedIssue({ number: ISSUE, title: '📊 출석 · 제출 현황' });
   scope
     .get(`${REPO}/issues`)
     .query({ labels: 'study-report', state: 'all', sort: 'created', direction: 'asc', per_page: '100' })
     .reply(200, exists ? [issue] : []);
   if (!exists) {
+    // no labelled issue of this app's: is there one of its issues whose label was taken off?
+    scope.get(`${REPO}/issues`).query({ state: 'all', sort: 'created', direction: 'asc', per_page: '100' }).reply(200, []);
     scope.post(`${REPO}/issues`, (b) => b.title === '📊 출석 · 제출 현황' && b.labels[0] === 'study-report').reply(201, issue);
     // after creating, the bot lists again to converge with a process that created one at the same time
     scope

@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { openapiExample } from './github-examples.js';
+import { appOpenedIssue, openapiExample } from './github-examples.js';
 import type { FakeCommit } from './push-github.js';
 
 export interface LoggedCall {
@@ -156,11 +156,22 @@ export class FakeGitHubServer {
       return { status: 200, body: { total_count: runs.length, check_runs: runs } };
     }
     if (method === 'GET' && rest === '/issues') {
-      return { status: 200, body: this.issues };
+      // GitHub's filter by label (oldest first, as the bot asks); `issues` is kept oldest first
+      const label = url.searchParams.get('labels');
+      const listed = label ? this.issues.filter((i) => (i.labels ?? []).some((l: { name?: string }) => l.name === label)) : this.issues;
+      return { status: 200, body: listed };
+    }
+    if (method === 'POST' && /^\/issues\/\d+\/labels$/.test(rest)) {
+      const issue = this.issues.find((i) => i.number === Number(rest.split('/')[2]));
+      if (!issue) return { status: 404, body: { message: 'Not Found' } };
+      const label = openapiExample('issue').labels[0];
+      for (const name of body.labels as string[]) if (!issue.labels.some((l: { name?: string }) => l.name === name)) issue.labels.push({ ...label, name });
+      return { status: 200, body: issue.labels };
     }
     if (method === 'POST' && rest === '/issues') {
-      const { pull_request: _pr, ...example } = openapiExample('issue');
-      const issue = { ...example, number: 7 + this.issues.length, title: body.title, body: body.body };
+      // opened with the app's installation token: the app's bot user, the app named
+      const label = openapiExample('issue').labels[0];
+      const issue = appOpenedIssue({ number: 7 + this.issues.length, title: body.title, body: body.body, labels: ((body.labels ?? []) as string[]).map((name) => ({ ...label, name })) });
       this.issues.push(issue);
       return { status: 201, body: issue };
     }

@@ -30,3 +30,18 @@ export function openapiExample<T = any>(name: string): T {
   if (!example) throw new Error(`no OpenAPI example named ${name}`);
   return clone(example.value) as T;
 }
+
+/**
+ * An issue this app opened (GitHub's `issue` example as a plain issue, not a pull request):
+ * authored by the app's bot user and naming the app in `performed_via_github_app`, as GitHub
+ * answers for an issue created with an installation token. The tests' app id is 1.
+ */
+export function appOpenedIssue(fields: Record<string, unknown> = {}, appId = 1): Record<string, any> {
+  const { pull_request: _pr, ...issue } = openapiExample('issue');
+  return {
+    ...issue,
+    user: { ...issue.user, login: 'study-bot[bot]', type: 'Bot' },
+    performed_via_github_app: { ...openapiExample('integration'), id: appId },
+    ...fields,
+  };
+}

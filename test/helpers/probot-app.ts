@@ -28,7 +28,7 @@ export function testOctokit(options: { retry?: boolean } = {}) {
 
 /**
  * The approval read of the config trust boundary (src/config/approval.ts): the oldest report
- * issue, one per page. Tests that are not about approvals have no report issue at that moment,
+ * issue, one per page (then the app's issues without the label, none here). Tests that are not about approvals have no report issue at that moment,
  * so nothing is approved yet and the file is used as it is (the bootstrap). Optional and
  * repeatable: a test that never reads a config makes no such request.
  */
@@ -36,7 +36,7 @@ export const mockNoApprovedConfig = (repo = 'Codertocat/Hello-World') =>
   nock('https://api.github.com')
     .persist()
     .get(`/repos/${repo}/issues`)
-    .query({ labels: 'study-report', state: 'all', sort: 'created', direction: 'asc', per_page: '1' })
+    .query((q) => q.state === 'all' && q.sort === 'created' && q.direction === 'asc' && (q.labels === 'study-report' ? q.per_page === '1' : q.labels === undefined && q.per_page === '100'))
     .optionally()
     .reply(200, []);
 
