@@ -107,25 +107,53 @@ const weekMemberKey = (week: number | null, member: string | null) => `${week}\0
  * Two files of one member for one week (`hgd.md` and `홍길동.md`, an alias): the bot could
  * count either, so both get a warning naming the other. Looks at the whole tree, so a
  * push that touches only one of them still hears about the other.
+ *
+ * A look-alike is worse: git keeps names as bytes, so `김철수.md` in NFD (decomposed jamo) is
+ * another file than the NFC one, and GitHub shows both under one name. Anyone can push one
+ * beside another member's note (the eighteenth attack review: its failing verdict was recorded
+ * on that member's row). The NFC name is the note; any other form of the same name is an error
+ * and its verdict is never recorded (see `isLookalike`).
  */
 function flagDuplicates(reports: FileReport[], groups: ReadonlyMap<string, string[]>, lang: Language): void {
   for (const report of reports) {
     if (report.kind !== 'submission') continue;
     const same = groups.get(weekMemberKey(report.week, report.member)) ?? [];
-    const others = same.filter((p) => nfc(p) !== nfc(report.path));
-    if (others.length === 0) continue;
-    report.findings.push({
-      rule: 'duplicate',
-      severity: 'warning',
-      message: pick(lang, {
-        ko: `${report.week}주차에 ${report.member}의 노트가 ${others.length + 1}개 있습니다 (${others.map((p) => `\`${p}\``).join(', ')}) — 하나만 남기세요`,
-        en: `${report.member} has ${others.length + 1} notes for week ${report.week} (also ${others.map((p) => `\`${p}\``).join(', ')}); keep one`,
-      }),
-      line: null,
-    });
-    report.status = statusOf(report.findings);
+    const key = nfc(report.path);
+    const before = report.findings.length;
+    const lookalikes = same.filter((p) => p !== report.path && nfc(p) === key);
+    if (lookalikes.length > 0 && report.path !== key) {
+      const shown = (p: string) => `\`${JSON.stringify(p).slice(1, -1)}\``;
+      report.findings.push({
+        rule: LOOKALIKE_RULE,
+        severity: 'error',
+        message: pick(lang, {
+          ko: `이 파일 이름은 ${lookalikes.map(shown).join(', ')}과(와) 같게 보이지만 유니코드 바이트가 다른 파일입니다 (NFD/NFC). 노트로 세지 않습니다 — 지우고 NFC 이름 \`${key}\` 하나만 남기세요`,
+          en: `This file's name reads as ${lookalikes.map(shown).join(', ')} but is another file (another Unicode form, NFD/NFC). It is not counted as a note; remove it and keep the one NFC name \`${key}\``,
+        }),
+        line: null,
+      });
+    }
+    const others = same.filter((p) => nfc(p) !== key);
+    if (others.length > 0) {
+      report.findings.push({
+        rule: 'duplicate',
+        severity: 'warning',
+        message: pick(lang, {
+          ko: `${report.week}주차에 ${report.member}의 노트가 ${others.length + 1}개 있습니다 (${others.map((p) => `\`${p}\``).join(', ')}) — 하나만 남기세요`,
+          en: `${report.member} has ${others.length + 1} notes for week ${report.week} (also ${others.map((p) => `\`${p}\``).join(', ')}); keep one`,
+        }),
+        line: null,
+      });
+    }
+    if (report.findings.length > before) report.status = statusOf(report.findings);
   }
 }
+
+/** The rule of a note whose name only reads as another note's (see flagDuplicates). */
+export const LOOKALIKE_RULE = 'lookalike-name';
+
+/** Whether a report is of a look-alike name: its verdict is no member's record. */
+export const isLookalike = (report: FileReport): boolean => report.findings.some((f) => f.rule === LOOKALIKE_RULE);
 
 async function checkOne(
   file: RepoFile,

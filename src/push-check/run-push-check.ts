@@ -1,4 +1,4 @@
-import { checkFiles, mapConcurrent } from '../check/check-files.js';
+import { checkFiles, isLookalike, mapConcurrent } from '../check/check-files.js';
 import type { CheckedFile } from '../check/check-result-block.js';
 import { MAX_MARKDOWN_BYTES } from '../check/decode-text.js';
 import type { FileReport, RepoFile, RepoTree } from '../check/types.js';
@@ -196,7 +196,8 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
       detailsUrl: detailsUrlOf(req),
       ...rendered,
     });
-    const checked = reports.flatMap((r) => (r.kind === 'submission' && r.status ? [{ path: r.path, status: r.status }] : []));
+    // A look-alike name's verdict is nobody's record (check-files.ts flagDuplicates).
+    const checked = reports.flatMap((r) => (r.kind === 'submission' && r.status && !isLookalike(r) ? [{ path: r.path, status: r.status }] : []));
     return { outcome: 'published', checkRunId, conclusion: rendered.conclusion, files: reports.length, wiped, checked };
   } catch (error) {
     await reportBotFailure(github, req, lang, failureConclusion, error, options);

@@ -85,6 +85,14 @@ export async function readProject(
   collected.entries = withNotRead(collected.entries, fetched.notRead);
   const listed = fetched.files.list().length;
   const notes: Bilingual[] = [];
+  if (target.lookalikes.length > 0) {
+    // Shown escaped: a look-alike differs in bytes the reader cannot see (another Unicode form, another case).
+    const shown = target.lookalikes.slice(0, 5).map((f) => `\`${JSON.stringify(f).slice(1, -1).replace(/`/g, "'")}\``).join(', ');
+    notes.push({
+      ko: `같은 이름으로 보이는 다른 폴더가 있어 명단의 이름과 정확히 같은 \`${folder}\`를 검증했습니다. 다른 폴더: ${shown}.`,
+      en: `Other folders read as the same name; \`${folder}\`, named exactly as on the roster, was verified. The others: ${shown}.`,
+    });
+  }
   if (fetched.cut || !listing.complete) {
     notes.push({
       ko: `\`${folder}\`의 파일이 너무 많아 앞의 ${listed}개만 보았습니다 (최대 ${MAX_LISTED_FILES}개).`,

@@ -5,7 +5,8 @@ import { shownText } from '../text/shown-text.js';
 import { turnKeeper } from '../worker/turns.js';
 import { findMember } from './resolve-verify-target.js';
 
-export type ProjectTarget = { ok: true; folder: string; member: Member | null } | { ok: false; problem: Bilingual };
+/** `lookalikes`: other folders whose names read as the member's (another Unicode form, another case), not taken */
+export type ProjectTarget = { ok: true; folder: string; member: Member | null; lookalikes: string[] } | { ok: false; problem: Bilingual };
 
 /** Folder names are anyone's text (whoever pushed them): shown capped, neutralised, no backtick to close the span. */
 const listing = (names: readonly string[]) => (names.length ? names.map((n) => `\`${shownText(n, 80).replace(/`/g, "'")}\``).join(', ') : '—');
@@ -52,10 +53,20 @@ export async function resolveProjectTarget(config: StudyConfig, login: string, p
     await pause();
   }
   if (folders.size > 0) {
-    // The template's own folder first (`project/kim` over a misplaced `projects/kim`), then the bigger.
+    // The template's own folder first (`project/kim` over a misplaced `projects/kim`), then the
+    // one named exactly as on the roster: git keeps names as bytes, so `project/김철수/` in NFD,
+    // or `project/HGD/` beside `project/hgd/`, is another folder GitHub shows under the same
+    // name, which anyone can push (the eighteenth attack review: the bigger copy was verified
+    // as the member's). Then the same name in another Unicode form, then in another case; the bigger last.
     const strict = (f: string) => (root === '' || f.startsWith(`${root}/`) ? 0 : 1);
-    const [folder] = [...folders].sort((a, b) => strict(a[0]) - strict(b[0]) || b[1] - a[1])[0]!;
-    return { ok: true, folder, member };
+    const exact = new Set(member ? [member.name, ...member.aliases] : [owner]);
+    const composed = new Set([...exact].map((n) => n.normalize('NFC')));
+    const closeness = (f: string) => {
+      const name = f.slice(f.lastIndexOf('/') + 1);
+      return exact.has(name) ? 0 : composed.has(name.normalize('NFC')) ? 1 : 2;
+    };
+    const ranked = [...folders].sort((a, b) => strict(a[0]) - strict(b[0]) || closeness(a[0]) - closeness(b[0]) || b[1] - a[1]);
+    return { ok: true, folder: ranked[0]![0], member, lookalikes: ranked.slice(1).map(([f]) => f) };
   }
   const expected = config.paths.project.replaceAll('{name}', owner);
   const seen = [...others].sort().slice(0, 15);

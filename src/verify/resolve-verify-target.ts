@@ -18,8 +18,11 @@ const baseOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
 /**
- * The path as stored in the repository for a path as written: exact after NFC first, then
- * ignoring case when that picks exactly one file (`HGD.md` for `hgd.md`).
+ * The path as stored in the repository for a path as written: the name in NFC byte for byte
+ * first (another Unicode form of it is a look-alike anyone can push beside a note, which the
+ * push check fails and never records: check-files.ts flagDuplicates), then the name as
+ * written, then equal after NFC, then ignoring case when that picks exactly one file
+ * (`HGD.md` for `hgd.md`).
  */
 async function lookUp(tree: NoteTree, wanted: string, listings: Map<string, string[] | null>): Promise<string | null> {
   const dir = dirOf(wanted);
@@ -27,7 +30,7 @@ async function lookUp(tree: NoteTree, wanted: string, listings: Map<string, stri
   const names = listings.get(dir);
   if (!names) return null;
   const base = nfc(baseOf(wanted));
-  const exact = names.find((n) => nfc(n) === base);
+  const exact = names.find((n) => n === base) ?? names.find((n) => n === baseOf(wanted)) ?? names.find((n) => nfc(n) === base);
   if (exact) return join(dir, exact);
   const folded = names.filter((n) => nfc(n).toLowerCase() === base.toLowerCase());
   return folded.length === 1 ? join(dir, folded[0]) : null;

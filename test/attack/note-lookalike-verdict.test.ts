@@ -1,5 +1,6 @@
 /**
- * Attack review 18 (open, HIGH): a look-alike copy of another member's note puts its verdict on
+ * Attack review 18 (HIGH, fixed: the NFC name is the note; another form of it is an error and
+ * never recorded, check-files.ts flagDuplicates): a look-alike copy of another member's note puts its verdict on
  * that member's row.
  *
  * The ledger keys a note by its path after NFC (study-files.ts studyFileOf, ledger.ts), but git
@@ -53,7 +54,7 @@ afterEach(async () => {
 });
 
 describe('attack: an NFD copy of another member\'s note', () => {
-  it.fails('HIGH: hong-gildong adds a failing NFD copy of study/week1/김철수.md; the report shows kim-cs\'s unchanged passing note as failing', async () => {
+  it('HIGH (fixed): hong-gildong adds a failing NFD copy of study/week1/김철수.md; kim-cs\'s unchanged passing note still passes, and the copy fails its own check as a look-alike', async () => {
     expect(NFD).not.toBe(NFC);
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
@@ -94,5 +95,9 @@ describe('attack: an NFD copy of another member\'s note', () => {
     expect(errors).toEqual([]);
     // kim-cs's note did not change: the row still says it passes (it said '제출 ❌')
     expect(week1()).toContain('제출 ✅');
+    // the copy's push check names the look-alike (an error on the copy, not counted as a note)
+    const copyRun = server.checkRuns.at(-1)!;
+    expect(copyRun.conclusion).toBe('failure');
+    expect(JSON.stringify(copyRun.output)).toContain('유니코드 바이트가 다른 파일');
   }, 120_000);
 });

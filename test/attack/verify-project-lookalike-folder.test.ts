@@ -1,5 +1,5 @@
 /**
- * Attack review 18 (open, HIGH): another member's look-alike folder is verified as kim-cs's
+ * Attack review 18 (HIGH, fixed: the folder named exactly as on the roster comes first, look-alikes are named in the reply): another member's look-alike folder is verified as kim-cs's
  * project.
  *
  * resolveProjectTarget (src/verify/resolve-project-target.ts) takes, among the folders whose
@@ -49,7 +49,7 @@ const CORE = readFileSync(`${FIXTURES}/broken/core.bpf.c`, 'utf8');
 const PLANTED: Record<string, string> = Object.fromEntries(['a', 'b', 'c'].map((n) => [`${n}.bpf.c`, `${CORE}\n// ${n}\n`]));
 
 describe('attack review 18: a look-alike project folder', () => {
-  it.fails('HIGH: hong-gildong\'s NFD copy of project/김철수/ with three files is what kim-cs\'s /verify project verifies and reports as 김철수\'s', async () => {
+  it('HIGH (fixed): with hong-gildong\'s NFD copy of project/김철수/ beside it, kim-cs\'s /verify project verifies kim-cs\'s own folder (named exactly as on the roster)', async () => {
     expect(NFD).not.toBe(NFC);
     const calls: string[][] = [];
     const projectVerifier: ProjectVerifier = async (root: string, collected: CollectedProject) => {

@@ -20,6 +20,12 @@ describe('resolveVerifyTarget', () => {
     expect(r).toMatchObject({ ok: true, path: `study/week1/${DECOMPOSED}` });
   });
 
+  it('takes the NFC name over a look-alike listed before it (another member can push the NFD copy)', async () => {
+    const both = tree({ 'study/week1': [DECOMPOSED, '홍길동.md'] });
+    const r = await resolveVerifyTarget({ kind: 'week', week: 1, member: null }, { config, commenter: 'hong', tree: both });
+    expect(r).toMatchObject({ ok: true, path: 'study/week1/홍길동.md' });
+  });
+
   it('tries aliases after the name', async () => {
     const r = await resolveVerifyTarget({ kind: 'week', week: 1, member: 'jiwoo-lee' }, { config, commenter: 'hong', tree: files });
     expect(r).toMatchObject({ ok: true, path: 'study/week1/jiwoo.md' });
