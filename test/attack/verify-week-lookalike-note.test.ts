@@ -1,5 +1,5 @@
 /**
- * Attack review 18 (open, HIGH): another member's look-alike note is what kim-cs's `/verify
+ * Attack review 18 (HIGH, fixed: lookUp takes the NFC name byte for byte first): another member's look-alike note is what kim-cs's `/verify
  * week1` runs and reports.
  *
  * resolveVerifyTarget (src/verify/resolve-verify-target.ts lookUp) lists the week folder and
@@ -33,7 +33,7 @@ const NFD = '김철수.md'.normalize('NFD');
 const PLANTED = '# Week 1 - 김철수\n\n## 1. 남의 명령\n\n```bash\nsudo bpftrace -e \'tracepoint:syscalls:sys_enter_opnat { printf("%s\\n", comm); }\'\n```\n';
 
 describe('attack review 18: a look-alike week note', () => {
-  it.fails('HIGH: hong-gildong\'s NFD copy of study/week1/김철수.md is what kim-cs\'s /verify week1 runs', async () => {
+  it('HIGH (fixed): with hong-gildong\'s NFD copy of study/week1/김철수.md listed first, kim-cs\'s /verify week1 runs kim-cs\'s own note', async () => {
     expect(NFD).not.toBe(NFC);
     const verifier = fakeVerifier();
     const { probot, settle } = await createTestProbot({ verifier });
