@@ -4,8 +4,8 @@ import { completeTree, coversPath, readBlob, readTree } from './push-git.js';
 import { mayHaveLanded, SEND_ONCE } from './write-once.js';
 import { ANNOTATIONS_PER_REQUEST, CHECK_TEXT_LIMIT, COMMENT_BODY_LIMIT, fitText } from './text-limits.js';
 
-/** GitHub's contents API lists at most 1,000 entries of a folder. */
-const CONTENTS_FOLDER_LIMIT = 1_000;
+/** GitHub's contents API lists at most 1,000 entries of a folder, and nothing in its answer says it cut one. */
+export const CONTENTS_FOLDER_LIMIT = 1_000;
 /** Sub-folders of one member's folder read when the repository's listing was cut (one request each). */
 const FOLDER_TREE_REQUESTS = 50;
 

@@ -5,7 +5,7 @@ import type { CommandContext } from '../commands/dispatch.js';
 import { pendingRosterNote } from '../config/approval.js';
 import type { SlashCommand } from '../commands/parse-commands.js';
 import { canWrite, isOrganizerRole, repoRole } from '../github/permissions.js';
-import { verifyStudyRepository, type VerifyStudyRepository } from '../github/verify-study-repository.js';
+import { CONTENTS_FOLDER_LIMIT, verifyStudyRepository, type VerifyStudyRepository } from '../github/verify-study-repository.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import type { ExtractOutcome } from '../worker/check-in-worker.js';
 import { MAX_REQUEST_ONELINERS } from '../runner/one-liner-schema.js';
@@ -193,7 +193,17 @@ async function readNote(ctx: CommandContext, a: RunArgs, sha: string): Promise<{
       listDir: async (dir) => {
         const entries = await a.study.listDir(dir, sha);
         if (!entries) return null;
-        const files = entries.filter((e) => e.type === 'file');
+        let files = entries.filter((e) => e.type === 'file').map((e) => ({ name: e.name, size: e.size }));
+        if (entries.length >= CONTENTS_FOLDER_LIMIT) {
+          // The contents API stops at 1,000 entries, silently: anyone can push 1,000 files that
+          // sort before a member's note. The trees API lists the folder whole.
+          const prefix = dir ? `${dir}/` : '';
+          const top = dir.split('/')[0] ?? '';
+          const listing = await a.study.listFiles(sha, (folder) => folder === top);
+          files = listing.files
+            .filter((f) => f.path.startsWith(prefix) && !f.path.slice(prefix.length).includes('/'))
+            .map((f) => ({ name: f.path.slice(prefix.length), size: f.size }));
+        }
         for (const e of files) sizes.set(dir ? `${dir}/${e.name}` : e.name, e.size);
         return files.map((e) => e.name);
       },

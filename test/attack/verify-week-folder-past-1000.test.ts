@@ -1,5 +1,5 @@
 /**
- * Attack review 18 (open, MEDIUM): 1,000 files in a week folder make everyone else's
+ * Attack review 18 (MEDIUM, fixed: a listing of 1,000 entries is read again with the trees API): 1,000 files in a week folder make everyone else's
  * `/verify weekN` answer that their note does not exist.
  *
  * readNote (src/verify/handle-verify-command.ts) finds a member's note by listing the week
@@ -32,7 +32,7 @@ const NAME = '김철수.md';
 const LIMIT = 1_000;
 
 describe('attack review 18: a week folder past the contents API\'s 1,000 entries', () => {
-  it.fails('MEDIUM: hong-gildong\'s 1,000 files in study/week1/ make kim-cs\'s /verify week1 find no note', async () => {
+  it('MEDIUM (fixed): with hong-gildong\'s 1,000 files in study/week1/, kim-cs\'s /verify week1 still finds the note (the trees API lists the folder whole)', async () => {
     const verifier = fakeVerifier();
     const { probot, settle } = await createTestProbot({ verifier });
     const s = sent();
@@ -49,6 +49,11 @@ describe('attack review 18: a week folder past the contents API\'s 1,000 entries
     // GitHub's listing: by name, the first 1,000 entries
     const byName = [...folder].sort((a, b) => (Buffer.from(a.name) < Buffer.from(b.name) ? -1 : 1));
     scope.get(/\/contents\/study(?:\/|%2F)week1(?:\?.*)?$/).query({ ref: HEAD_SHA }).reply(200, byName.slice(0, LIMIT));
+    // The fix: a listing of 1,000 entries may be cut, so the folder is read with the trees API (GitHub's git-tree shape).
+    const tree = openapiExample<any>('git-tree');
+    const blob = tree.tree.find((e: any) => e.type === 'blob');
+    const blobs = folder.map((e) => ({ ...blob, path: e.path, size: e.size, sha: e.sha }));
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${HEAD_SHA}`).query({ recursive: '1' }).reply(200, { ...tree, sha: HEAD_SHA, tree: blobs, truncated: false });
     const file = openapiExample<any>('content-file-response-if-content-is-a-file');
     scope
       .get(new RegExp(`/contents/study(?:/|%2F)week1(?:/|%2F)${encodeURIComponent(NAME)}(?:\\?.*)?$`))
