@@ -171,7 +171,8 @@ export function mockFindIssue(scope: nock.Scope, exists: boolean) {
     .reply(200, exists ? [issue] : []);
   if (!exists) {
     // no labelled issue of this app's: is there one of its issues whose label was taken off?
-    scope.get(`${REPO}/issues`).query({ state: 'all', sort: 'created', direction: 'asc', per_page: '100' }).reply(200, []);
+    // (optional: mockNoApprovedConfig, when set, may answer it first)
+    scope.get(`${REPO}/issues`).query({ state: 'all', sort: 'created', direction: 'asc', per_page: '100' }).optionally().reply(200, []);
     scope.post(`${REPO}/issues`, (b) => b.title === '📊 출석 · 제출 현황' && b.labels[0] === 'study-report').reply(201, issue);
     // after creating, the bot lists again to converge with a process that created one at the same time
     scope
