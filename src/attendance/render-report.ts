@@ -8,6 +8,7 @@ import type { SubmissionRule } from '../config/schema.js';
 import type { AttendanceState } from './ledger.js';
 import type { Schedule } from './schedule.js';
 import { formatShort, wallClock } from './zoned-time.js';
+import { withoutInvisible, withoutLinks } from '../text/shown-text.js';
 
 /** The hidden marker that finds the report comment among any number of comments. */
 export const REPORT_MARKER = markerFor('attendance-report');
@@ -107,8 +108,17 @@ const COMPLETION: Record<Completion, { ko: string; en: string }> = {
   unknown: { ko: '❔ 미정 (출석 기록 부족)', en: '❔ unknown (attendance missing)' },
 };
 
-// Table cells must not break the row: a `|` ends the cell, a newline ends the row.
-const cellText = (text: string): string => text.replace(/[\r\n]+/g, ' ').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;');
+/**
+ * A name or file name in a table cell: a `|` would end the cell, a newline the row. With an empty roster the names come from file names
+ * anyone can push (`@kim-cs.md`, `[안내](https:evil.example).md`): nothing in a cell may
+ * mention, link or hide (text/shown-text.ts), and a bracket is only a bracket.
+ */
+const cellText = (text: string): string =>
+  withoutLinks(withoutInvisible(text))
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/\\/g, '\\\\')
+    .replace(/[|[\]]/g, (c) => `\\${c}`)
+    .replace(/</g, '&lt;');
 
 function cell(week: WeekCell, accepts: SubmissionRule, deadlinePassed: boolean, lang: Language): string {
   const parts: string[] = [];

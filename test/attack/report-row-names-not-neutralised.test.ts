@@ -1,5 +1,5 @@
 /**
- * Attack review 18 (open, LOW): with an empty roster, names taken from file names reach the
+ * Attack review 18 (LOW, fixed: a cell's text is neutralised as text/shown-text.ts does, and brackets escaped): with an empty roster, names taken from file names reach the
  * report comment as markdown: links, mentions and references in the bot's own comment.
  *
  * With no `members` every `{name}` of a note is a row (implicit-roster.ts: the first 100 names,
@@ -16,6 +16,10 @@
  */
 import nock from 'nock';
 import { Probot } from 'probot';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
 import { createApp } from '../../src/app/create-app.js';
@@ -39,7 +43,7 @@ afterEach(async () => {
 });
 
 describe('attack: names from file names in the report comment', () => {
-  it.fails('LOW: hong-gildong\'s notes @kim-cs.md and [출석 정정 안내](https:evil.example).md put a mention and a link into the bot\'s report', async () => {
+  it('LOW (fixed): hong-gildong\'s notes @kim-cs.md and [출석 정정 안내](https:evil.example).md put no mention and no link into the bot\'s report', async () => {
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
     stop = () => server.stop();
@@ -70,6 +74,10 @@ describe('attack: names from file names in the report comment', () => {
     expect(rows.length).toBeGreaterThanOrEqual(2);
     // the names are shown inert: no mention of @kim-cs, no link to evil.example
     expect(report).not.toMatch(/(^|[^\w\u200B\u2060])@kim-cs\b/m);
-    expect(report).not.toContain('](https:evil.example)');
+    // read as GitHub reads it (GFM): no link node anywhere in the report points at evil.example
+    const links: string[] = [];
+    visit(unified().use(remarkParse).use(remarkGfm).parse(report), 'link', (node: { url: string }) => void links.push(node.url));
+    expect(links.filter((url) => url.includes('evil.example'))).toEqual([]);
+    expect(report).toContain('출석 정정 안내');
   }, 120_000);
 });
