@@ -136,8 +136,8 @@ export interface RefreshOutcome {
 export interface RefreshOptions {
   /** signs the ledger and decides which bodies are the bot's record; null: unsigned */
   seal?: LedgerSeal | null;
-  /** the body this process wrote last, and where: a second source when the comment was tampered with */
-  lastWritten?: { commentId: number; body: string } | null;
+  /** the body this process wrote last, and where: a second source when the comment was tampered with or deleted */
+  lastWritten?: { issueNumber: number; commentId: number; body: string } | null;
 }
 
 /**
@@ -194,8 +194,11 @@ export async function refreshReport(
     const decoded = applies ? decodeLedger(r.body, seal) : null;
     if (decoded?.ok) copies.push(decoded.ledger);
   }
-  if (options.lastWritten && current && options.lastWritten.commentId === current.id) {
-    const decoded = decodeLedger(options.lastWritten.body, seal);
+  // Ours, signed: of the comment as it is, or, when the comment was deleted, of the one that
+  // replaces it on the same issue (a deletion's webhook may come late, or never).
+  const last = options.lastWritten;
+  if (last && (current ? last.commentId === current.id : last.issueNumber === issueNumber)) {
+    const decoded = decodeLedger(last.body, seal);
     if (decoded.ok) copies.push(decoded.ledger);
   }
   if (currentProblem && copies.length === 0) {

@@ -61,7 +61,7 @@ function createReportService(deps: AppDeps): ReportService {
   const sleep = (ms: number) => new Promise<void>((resolve) => void (deps.timer ?? systemTimer).schedule(ms, resolve));
   const queue = new RefreshQueue<RefreshItem>();
   const locations = new Map<string, CommentLocation>();
-  const written = new Map<string, { commentId: number; body: string }>();
+  const written = new Map<string, { issueNumber: number; commentId: number; body: string }>();
   const approvals = new Map<string, { approval: ConfigApproval | null; readAt: number }>();
   const now = () => deps.clock.now().getTime();
   const refresh: ReportService['refresh'] = (octokit, repo, items) => {
@@ -72,7 +72,7 @@ function createReportService(deps: AppDeps): ReportService {
         lastWritten: written.get(key) ?? null,
       });
       locations.set(key, outcome.location);
-      written.set(key, { commentId: outcome.location.commentId, body: outcome.body });
+      written.set(key, { ...outcome.location, body: outcome.body });
       approvals.set(key, { approval: outcome.ledger.config ?? null, readAt: now() });
     });
   };
@@ -95,13 +95,24 @@ function createReportService(deps: AppDeps): ReportService {
     const verifies = (body: string) => decodeLedger(body, seal).ok;
     const known = locations.get(key);
     let comment = known ? await gh.getComment(known.commentId) : null;
+    let issueNumber: number | null | undefined = known?.issueNumber;
     if (!comment) {
-      const issueNumber = await gh.findIssue?.();
+      issueNumber = await gh.findIssue?.();
       comment = issueNumber ? await gh.findComment(issueNumber, verifies) : null;
       if (comment && issueNumber) locations.set(key, { issueNumber, commentId: comment.id });
     }
-    let decoded = comment ? decodeLedger(comment.body, seal) : null;
     const mine = written.get(key);
+    if (!comment && issueNumber) {
+      // The report issue is there and its comment is not: anyone with write access can delete
+      // it (the eighteenth attack review: the push check then took the study for a new one and
+      // adopted a member's pending config as approved). What this process wrote last still
+      // holds the record; without it nothing counts as approved, and nothing may be adopted,
+      // until the next refresh puts the comment back.
+      const own = mine && mine.issueNumber === issueNumber ? decodeLedger(mine.body, seal) : null;
+      if (own?.ok) return own.ledger;
+      throw new ReportLedgerError(`${gh.label}: the report comment on issue #${issueNumber} is gone; the approved config cannot be read until it is restored`);
+    }
+    let decoded = comment ? decodeLedger(comment.body, seal) : null;
     if (decoded && !decoded.ok && mine && mine.commentId === comment?.id) decoded = decodeLedger(mine.body, seal);
     if (decoded && !decoded.ok) {
       // Someone broke the record (the next refresh restores it from a signed copy). Until then

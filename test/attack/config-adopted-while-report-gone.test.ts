@@ -1,5 +1,5 @@
 /**
- * Attack review 18 (open, HIGH): a member's unapproved config is adopted as approved while the
+ * Attack review 18 (HIGH, fixed without a restart: the ledger this process wrote last stands for a deleted comment; with the issue there and no copy, nothing is approved or adopted): a member's unapproved config is adopted as approved while the
  * report comment is gone.
  *
  * The approved config lives in the report comment's signed ledger (docs/push-checks.md, "Config
@@ -64,7 +64,7 @@ afterEach(async () => {
 });
 
 describe('attack: the report comment deleted, then a push', () => {
-  it.fails('HIGH: hong-gildong deletes the report comment and pushes; his pending config (outsider on the roster, perHour 60) is adopted as approved', async () => {
+  it('HIGH (fixed): hong-gildong deletes the report comment and pushes; his pending config (outsider on the roster, perHour 60) is not adopted', async () => {
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
     stop = () => server.stop();

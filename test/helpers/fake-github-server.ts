@@ -23,6 +23,7 @@ export class FakeGitHubServer {
   readonly checkRuns: Record<string, any>[] = [];
   readonly issues: Record<string, any>[] = [];
   readonly comments: Record<string, any>[] = [];
+  private commentsMade = 0;
   /** logins answered as repository admins (organizers); everyone else has `write` */
   readonly organizers = new Set<string>();
   /** what the default branch points at (default: the commit added last) */
@@ -186,7 +187,8 @@ export class FakeGitHubServer {
       if (method === 'GET') return { status: 200, body: this.comments.filter((c) => c.issue_number === issueNumber) };
       if (method === 'POST') {
         const example = openapiExample('issue-comment');
-        const id = 9000 + this.comments.length;
+        // GitHub never gives a deleted comment's id to another
+        const id = 9000 + this.commentsMade++;
         const at = this.now().toISOString();
         const comment = {
           ...example,
