@@ -73,7 +73,7 @@ async function approve(deps: AppDeps, ctx: CommandContext, command: SlashCommand
   }
   const sha = await resolveCommit(ctx.octokit, ctx.repo, named.toLowerCase());
   if (!sha) {
-    await ctx.reply(quote(command, pick(lang, { ko: `\`${named}\` 커밋을 찾을 수 없습니다.`, en: `There is no commit \`${named}\` in this repository.` })));
+    await ctx.reply(quote(command, pick(lang, { ko: `\`${named}\`로 시작하는 커밋을 찾을 수 없습니다 (같은 이름의 브랜치나 태그는 커밋으로 보지 않습니다: sha를 더 길게 적으세요).`, en: `There is no commit whose sha starts with \`${named}\` (a branch or tag of that name does not count: write more of the sha).` })));
     return;
   }
   const text = await readTextFile(ctx.octokit, ctx.repo, CONFIG_PATH, sha);

@@ -1,5 +1,5 @@
 /**
- * Attack review 18 (open, MEDIUM): `/config approve <short sha>` approves whatever GitHub
+ * Attack review 18 (MEDIUM, fixed: only a commit whose sha starts with the word is approved): `/config approve <short sha>` approves whatever GitHub
  * resolves the word to, and a member can make it a branch.
  *
  * On an issue an organizer names the commit (`/config approve 1a2b3c4`, the docs' own
@@ -42,7 +42,7 @@ import {
   TEST_LEDGER_SECRET,
 } from '../helpers/attendance-github.js';
 import { STUDY_YML } from '../helpers/attendance-study.js';
-import { openapiExample } from '../helpers/github-examples.js';
+import { appOpenedIssue, openapiExample } from '../helpers/github-examples.js';
 import { mockInstallationToken, testOctokit, testPrivateKey } from '../helpers/probot-app.js';
 
 afterEach(() => {
@@ -55,7 +55,7 @@ const PROPOSING_COMMIT = 'a'.repeat(40);
 const BRANCH_COMMIT = 'b'.repeat(40);
 
 describe('attack review 18: a branch named like the commit an organizer approves', () => {
-  it.fails('MEDIUM: the organizer\'s `/config approve aaaaaaa` approves the commit of hong-gildong\'s branch `aaaaaaa`', async () => {
+  it('MEDIUM (fixed): the organizer\'s `/config approve aaaaaaa` does not approve the commit of hong-gildong\'s branch `aaaaaaa`', async () => {
     const pending: Promise<void>[] = [];
     const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), logLevel: 'fatal' });
     const deps: AttendanceDeps = {
@@ -72,8 +72,7 @@ describe('attack review 18: a branch named like the commit an organizer approves
     const state = new ReportState({ ...emptyLedger(), config: approvalOf(STUDY_YML, 'f'.repeat(40), 'boss', Date.parse('2025-09-01T00:00:00Z')) });
     const scope = mockInstallationToken();
     mockConfig(scope, PROPOSED);
-    const { pull_request: _pr, ...issue } = openapiExample('issue');
-    scope.get(`${REPO}/issues`).query(true).optionally().reply(200, [{ ...issue, number: 1 }]);
+    scope.get(`${REPO}/issues`).query(true).optionally().reply(200, [appOpenedIssue({ number: 1 })]);
     scope.get(`${REPO}/issues/1/comments`).query(true).optionally().reply(200, () => [state.comment()]);
     mockRole(scope, 'boss', 'admin');
     // what GitHub answers for `aaaaaaa` once a branch of that name exists: the branch's commit (git's rule)
@@ -98,6 +97,9 @@ describe('attack review 18: a branch named like the commit an organizer approves
     const approved = state.body ? signedLedgerOf(state.body).config : undefined;
     console.log(`approved: commit ${approved?.commit.slice(0, 7)}, perHour 60 in it: ${approved?.text.includes('perHour: 60')}; reply: ${replies[0]?.split('\n')[0]}`);
     // only a commit whose sha starts with what the organizer wrote may be approved
-    expect(approved?.commit ?? PROPOSING_COMMIT).toMatch(/^aaaaaaa/);
+    expect(approved?.commit).not.toBe(BRANCH_COMMIT);
+    expect(approved?.commit === 'f'.repeat(40) || approved?.commit.startsWith('aaaaaaa')).toBe(true);
+    // and the organizer is told why nothing was approved
+    expect(replies[0]).toContain('같은 이름의 브랜치나 태그는 커밋으로 보지 않습니다');
   }, 60_000);
 });
