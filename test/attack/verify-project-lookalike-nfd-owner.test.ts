@@ -1,0 +1,86 @@
+/**
+ * Attack review 18 (open, HIGH; around b33d680): the project folder's look-alike rule in
+ * reverse. The fix takes the folder named exactly as on the roster first (the roster's YAML:
+ * NFC), then another Unicode form. kim-cs works on a Mac, so their own `project/김철수/` reached
+ * git in NFD; hong-gildong adds a folder under the NFC bytes with three programs of his, and it
+ * is now the one kim-cs's own `/verify project` compiles, loads and reports as `project/김철수`
+ * in the bot's name (the reply names kim-cs's real folder among "the others").
+ *
+ * The repro: verify-project-lookalike-folder.test.ts with the two forms swapped (the whole app
+ * by createTestProbot, GitHub by nock in its own shapes, a stand-in verifier that records what
+ * reached it).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CollectedProject } from '../../src/project/collect-sources.js';
+import type { ProjectVerifier } from '../../src/verify/drivers/types.js';
+import { openapiExample } from '../helpers/github-examples.js';
+import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
+import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
+import { API, HEAD_SHA, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig, sent, studyYaml } from '../helpers/verify-github.js';
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+const FIXTURES = 'test/fixtures/project';
+const gitSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
+const treeSha = (name: string) => createHash('sha1').update(`tree ${name}`).digest('hex');
+const NFC = '김철수'.normalize('NFC');
+const NFD = '김철수'.normalize('NFD');
+/** kim-cs's own project: two programs */
+const OWN: Record<string, string> = {
+  'null-check.bpf.c': readFileSync(`${FIXTURES}/broken/null-check.bpf.c`, 'utf8'),
+  'loop.bpf.c': readFileSync(`${FIXTURES}/broken/loop.bpf.c`, 'utf8'),
+};
+/** hong-gildong's three files in the look-alike folder */
+const CORE = readFileSync(`${FIXTURES}/broken/core.bpf.c`, 'utf8');
+const PLANTED: Record<string, string> = Object.fromEntries(['a', 'b', 'c'].map((n) => [`${n}.bpf.c`, `${CORE}\n// ${n}\n`]));
+
+describe('attack review 18: an NFC copy of an NFD project folder', () => {
+  it.fails('HIGH: kim-cs\'s project/김철수/ is in NFD (as macOS commits it); hong-gildong\'s NFC copy with three files is what kim-cs\'s /verify project verifies', async () => {
+    expect(NFD).not.toBe(NFC);
+    const calls: string[][] = [];
+    const projectVerifier: ProjectVerifier = async (root: string, collected: CollectedProject) => {
+      calls.push([root, ...(collected.payload?.sources.map((s) => s.path) ?? [])]);
+      throw new Error(`stand-in VM: not run (${root})`);
+    };
+    const { probot, settle } = await createTestProbot({ verifier: fakeVerifier(), projectVerifier });
+    const s = sent();
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockAck(scope, s, 'issue', 1, { memberComment: 55 });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}`).reply(200, { ...openapiExample<any>('full-repository'), default_branch: 'main' });
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/ref/heads%2Fmain`).reply(200, { ...openapiExample<any>('git-ref'), ref: 'refs/heads/main' });
+    const url = (sha: string, kind: 'blobs' | 'trees') => `${API}/repos/${STUDY.owner}/${STUDY.repo}/git/${kind}/${sha}`;
+    const blob = (path: string, text: string) => ({ path, mode: '100644', type: 'blob', sha: gitSha(text), size: Buffer.byteLength(text), url: url(gitSha(text), 'blobs') });
+    const folder = (path: string) => ({ path, mode: '040000', type: 'tree', sha: treeSha(path), url: url(treeSha(path), 'trees') });
+    // GitHub lists a tree by the names' bytes: the NFD name (U+1100...) before the NFC one (U+AE40...)
+    const tree = [
+      blob('README.md', '# eBPF 스터디\n'),
+      folder('project'),
+      folder(`project/${NFD}`),
+      ...Object.entries(OWN).map(([p, t]) => blob(`project/${NFD}/${p}`, t)),
+      folder(`project/${NFC}`),
+      ...Object.entries(PLANTED).map(([p, t]) => blob(`project/${NFC}/${p}`, t)),
+      folder('study'),
+    ];
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${HEAD_SHA}`).query({ recursive: '1' }).reply(200, { sha: HEAD_SHA, url: '', tree, truncated: false });
+    for (const text of [...Object.values(OWN), ...Object.values(PLANTED)]) {
+      scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/blobs/${gitSha(text)}`).optionally().reply(200, () => ({ ...openapiExample<any>('blob'), content: Buffer.from(text).toString('base64'), encoding: 'base64', size: Buffer.byteLength(text) }));
+    }
+    mockCheckRun(scope, s, 4, 1);
+    mockCommentUpdate(scope, s, 'issue');
+
+    await probot.receive(issueCommentEvent('/verify project', 'kim-cs', 55));
+    await settle().catch(() => undefined);
+    const answer = [...s.replies, ...s.commentUpdates].at(-1) ?? '';
+    const folderShown = calls[0]?.[0] ?? '';
+    console.log(`kim-cs's /verify project: folder ${JSON.stringify(folderShown)} (${folderShown === `project/${NFD}` ? 'NFD: kim-cs\'s' : 'NFC: hong-gildong\'s'}), sources ${JSON.stringify(calls[0]?.slice(1))}; answer: ${answer.replace(/<!--[^]*?-->/g, '').slice(0, 200)}`);
+    // kim-cs's own folder is the one verified (it was hong-gildong's look-alike)
+    expect(calls).toEqual([[`project/${NFD}`, 'loop.bpf.c', 'null-check.bpf.c']]);
+  }, 60_000);
+});
