@@ -29,7 +29,7 @@ import { registerCommandDispatch, type CommandHandler } from '../../src/commands
 import { registerRecovery } from '../../src/recovery/register.js';
 import { STUDY_YML } from '../helpers/attendance-study.js';
 import { API, clockAt, COMMENT_ID, ISSUE, REPO, ReportState, signedLedgerOf, TEST_LEDGER_SECRET } from '../helpers/attendance-github.js';
-import { openapiExample } from '../helpers/github-examples.js';
+import { appOpenedIssue, openapiExample } from '../helpers/github-examples.js';
 import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
 import { mockRecoveryStart, TEST_RECOVERY_SETTINGS } from '../helpers/recovery.js';
 
@@ -70,7 +70,7 @@ function mockGitHub(state: ReportState, pages: unknown[][], events: string[]) {
       return [200, pages[page - 1], next];
     });
   scope.get(`${REPO}/comments`).query({ per_page: '100', page: '1' }).reply(200, []);
-  const { pull_request: _pr, ...issue } = openapiExample('issue');
+  const issue = appOpenedIssue();
   scope.get(`${REPO}/contents/.github%2Fstudy.yml`).optionally().times(10).reply(200, {
     ...openapiExample('content-file'),
     path: '.github/study.yml',
