@@ -3,6 +3,7 @@ import { pendingRosterNote } from '../config/approval.js';
 import { buildSchedule } from './schedule.js';
 import { checkInUsage, decideCheckIn } from './check-in.js';
 import { commandConfig, NOT_RECORDED, recordThenAcknowledge } from './record-command.js';
+import { quoteCommand } from '../commands/quote-command.js';
 
 /**
  * `/출석` and `/attend`: accepted → recorded in the ledger, then a reaction (the reaction
@@ -24,7 +25,7 @@ export const checkInHandler: CommandHandler = {
     if (!decision.ok) {
       // Added to the roster by an edit nobody approved: say that too, so they know what to ask for.
       const pending = decision.reason === 'not-member' ? pendingRosterNote(ctx.configStanding, ctx.author.login, config.language) : null;
-      await ctx.reply(`> ${command.raw}\n\n${decision.message}${pending ? `\n\n${pending}` : ''}`);
+      await ctx.reply(`${quoteCommand(command)}\n\n${decision.message}${pending ? `\n\n${pending}` : ''}`);
       return;
     }
     recordThenAcknowledge(

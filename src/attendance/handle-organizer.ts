@@ -5,12 +5,13 @@ import type { SlashCommand } from '../commands/parse-commands.js';
 import { attendanceUsage, decideAttendanceCommand, reportUsage } from './organizer-commands.js';
 import { commandConfig, NOT_RECORDED, recordThenAcknowledge } from './record-command.js';
 import { buildSchedule } from './schedule.js';
+import { quoteCommand } from '../commands/quote-command.js';
 
 /** Organizer rights come from the repository role (admin, maintain), never from files. */
 async function refuseUnlessOrganizer(ctx: CommandContext, command: SlashCommand): Promise<boolean> {
   if (isOrganizerRole(await repoRole(ctx.octokit, ctx.repo, ctx.author.login))) return false;
   await ctx.reply(
-    `> ${command.raw}\n\n${pick(ctx.lang, {
+    `${quoteCommand(command)}\n\n${pick(ctx.lang, {
       ko: `\`/${command.name}\`은(는) 운영진(저장소 admin·maintain 권한)만 쓸 수 있습니다. 아무것도 바꾸지 않았습니다.`,
       en: `\`/${command.name}\` is for organizers (admin or maintain on this repository). Nothing was changed.`,
     })}`,
@@ -33,7 +34,7 @@ export const attendanceHandler: CommandHandler = {
       args: command.args,
     });
     if (!decision.ok) {
-      await ctx.reply(`> ${command.raw}\n\n${decision.message}`);
+      await ctx.reply(`${quoteCommand(command)}\n\n${decision.message}`);
       return;
     }
     recordThenAcknowledge(

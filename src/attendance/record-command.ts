@@ -9,6 +9,7 @@ import { systemTimer } from '../app/deps.js';
 import { attendanceOptions } from './attendance-options.js';
 import { ReportLedgerError, type RefreshItem } from './refresh-report.js';
 import { reportService } from './report-service.js';
+import { quoteCommand } from '../commands/quote-command.js';
 
 /**
  * The config a command is decided with. The dispatcher falls back to the defaults when
@@ -49,7 +50,7 @@ export function recordThenAcknowledge(
     } catch (error) {
       ctx.log.error({ err: error, repo: `${ctx.repo.owner}/${ctx.repo.repo}`, command: command.raw }, 'attendance: could not record a command');
       try {
-        await ctx.reply(`> ${command.raw}\n\n${pick(lang, failure)}`);
+        await ctx.reply(`${quoteCommand(command)}\n\n${pick(lang, failure)}`);
       } catch (replyError) {
         ctx.log.error({ err: replyError }, 'attendance: could not reply that a command was not recorded');
       }

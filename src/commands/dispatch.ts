@@ -9,6 +9,7 @@ import { configStanding as standingOf } from '../config/config-standing.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import { mayHaveCommand, parseCommands, type SlashCommand } from './parse-commands.js';
 import { OutsiderBudget } from './outsider-budget.js';
+import { quoteCommand } from './quote-command.js';
 
 export type { Reaction } from '../github/reactions.js';
 
@@ -206,7 +207,7 @@ export function unknownCommandReply(commands: readonly SlashCommand[], registry:
   const shown = commands.slice(0, MAX_COMMANDS_PER_COMMENT);
   const names = shown.map((c) => `\`/${c.name}\``).join(', ') + (commands.length > shown.length ? ', …' : '');
   return [
-    ...shown.map((c) => `> ${c.raw}`),
+    ...shown.map((c) => quoteCommand(c)),
     '',
     pick(lang, {
       ko: `${names}은(는) 알 수 없는 명령입니다. 사용할 수 있는 명령:`,

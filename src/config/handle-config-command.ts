@@ -10,6 +10,7 @@ import { pick, type Bilingual } from '../i18n/pick.js';
 import { approvalOf, approvedConfigOf, describeChange, diffConfig, type ConfigStanding } from './approval.js';
 import { parseConfig } from './load-config.js';
 import { CONFIG_PATH } from './schema.js';
+import { quoteCommand } from '../commands/quote-command.js';
 
 /**
  * `/config approve`: an organizer puts a config into effect. On a commit comment it approves
@@ -40,7 +41,7 @@ export function configCommand(deps: AppDeps): CommandHandler {
   };
 }
 
-const quote = (command: SlashCommand, text: string) => `> ${command.raw}\n\n${text}`;
+const quote = (command: SlashCommand, text: string) => `${quoteCommand(command)}\n\n${text}`;
 
 async function approve(deps: AppDeps, ctx: CommandContext, command: SlashCommand): Promise<void> {
   const { lang } = ctx;

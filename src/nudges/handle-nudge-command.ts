@@ -3,6 +3,7 @@ import { commandConfig, recordThenAcknowledge } from '../attendance/record-comma
 import { pick } from '../i18n/pick.js';
 import { memberByLogin } from '../paths/study-paths.js';
 import { nudgePreference } from './nudge-command.js';
+import { quoteCommand } from '../commands/quote-command.js';
 
 export const nudgeUsage = {
   ko: '`/nudge off` — 마감 전 알림 받지 않기 (`/nudge on`: 다시 받기, `/알림 끄기`·`/알림 켜기`도 됩니다)',
@@ -19,14 +20,14 @@ export const nudgeHandler: CommandHandler = {
   async handle(ctx, command) {
     const off = nudgePreference(command.args);
     if (off === null) {
-      await ctx.reply(`> ${command.raw}\n\n${pick(ctx.lang, { ko: '`off` 또는 `on`을 적어 주세요.', en: 'Say `off` or `on`.' })}\n\n${pick(ctx.lang, { ko: '사용법', en: 'Usage' })}: ${pick(ctx.lang, nudgeUsage)}`);
+      await ctx.reply(`${quoteCommand(command)}\n\n${pick(ctx.lang, { ko: '`off` 또는 `on`을 적어 주세요.', en: 'Say `off` or `on`.' })}\n\n${pick(ctx.lang, { ko: '사용법', en: 'Usage' })}: ${pick(ctx.lang, nudgeUsage)}`);
       return;
     }
     const config = await commandConfig(ctx);
     const member = memberByLogin(ctx.author.login, config);
     if (!member) {
       await ctx.reply(
-        `> ${command.raw}\n\n${pick(config.language, {
+        `${quoteCommand(command)}\n\n${pick(config.language, {
           ko: `@${ctx.author.login}님은 스터디 명단(\`.github/study.yml\`의 \`members\`)에 없어 알림을 받지 않습니다.`,
           en: `@${ctx.author.login} is not on the roster (\`members\` in \`.github/study.yml\`), so gets no reminders.`,
         })}`,

@@ -22,6 +22,7 @@ import { CHECK_RUN_NAME, renderPending, renderProblem, verifyCheckName, type Ver
 import { findMember, resolveVerifyTarget } from './resolve-verify-target.js';
 import { sweepStaleComments } from './sweep-stale-comments.js';
 import { stampRecord, type VerifyRecord } from './verify-record.js';
+import { quoteCommand } from '../commands/quote-command.js';
 
 export interface VerifyCommandDeps {
   gate: VerifyGate;
@@ -42,7 +43,7 @@ export interface VerifyCommandDeps {
   sealFor(repo: CommandContext['repo']): LedgerSeal | null;
 }
 
-const quote = (command: SlashCommand) => `> ${command.raw}`;
+const quote = (command: SlashCommand) => quoteCommand(command);
 
 export const helpText = (lang: CommandContext['lang']): string =>
   [

@@ -1,5 +1,5 @@
 /**
- * Attack review 18 (open, LOW): an outsider's command line comes back in the bot's reply as
+ * Attack review 18 (LOW, fixed: commands/quote-command.ts quotes the line inert): an outsider's command line comes back in the bot's reply as
  * markdown: links and mentions in the bot's name.
  *
  * Anyone who can comment (on a public study repository, anyone at all) gets one command run an
@@ -19,6 +19,10 @@
  */
 import nock from 'nock';
 import { Probot } from 'probot';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
 import { createApp } from '../../src/app/create-app.js';
@@ -48,7 +52,7 @@ afterEach(async () => {
 });
 
 describe('attack: an outsider\'s command quoted back', () => {
-  it.fails('LOW: a drive-by account\'s `/출석 [link](https://evil.example/login) @kim-cs @member-1` comes back as a link and two mentions in the bot\'s reply', async () => {
+  it('LOW (fixed): a drive-by account\'s `/출석 [link](https://evil.example/login) @kim-cs @member-1` comes back inert in the bot\'s reply: no link, no mention', async () => {
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
     stop = () => server.stop();
@@ -78,5 +82,9 @@ describe('attack: an outsider\'s command quoted back', () => {
     // the quote is inert: no link to evil.example, no mention of a member
     expect(replies[0]).not.toContain('](https://evil.example/login)');
     expect(replies[0]).not.toMatch(/(^|[^\w\u200B\u2060])@kim-cs\b/m);
+    // read as GitHub reads it (GFM): no link node at all in the reply's quote
+    const links: string[] = [];
+    visit(unified().use(remarkParse).use(remarkGfm).parse(replies[0]!), 'link', (node: { url: string }) => void links.push(node.url));
+    expect(links.filter((url) => url.includes('evil.example'))).toEqual([]);
   }, 60_000);
 });
