@@ -10,7 +10,6 @@ const MAX_PAGES = 5;
 type ListedIssue = {
   number: number;
   pull_request?: unknown;
-  state_reason?: string | null;
   user?: { type?: string; login?: string } | null;
   labels?: (string | { name?: string })[];
   performed_via_github_app?: { id?: number } | null;
@@ -60,8 +59,8 @@ async function firstOfOurs(octokit: Octokit, ref: RepoRef, perPage: number, labe
   let pages = 0;
   for await (const page of listOldestFirst(octokit, ref, perPage, labelled)) {
     for (const issue of page.data as ListedIssue[]) {
-      // A duplicate this app closed itself (two processes created at once) is never the report.
-      if (issue.state_reason === 'duplicate') continue;
+      // Not skipped when closed as a duplicate: anyone can close an issue so (the eighteenth
+      // attack review). The app's own duplicate is newer than the report, so never the oldest.
       if (await openedByUs(octokit, issue, appId)) return issue;
     }
     if (++pages >= MAX_PAGES) break;

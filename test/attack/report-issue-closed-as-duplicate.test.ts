@@ -1,5 +1,5 @@
 /**
- * Attack review 18 (open, HIGH; a way around 9556fac, the fix of report-issue-label-moved.test.ts):
+ * Attack review 18 (HIGH, fixed: no issue is skipped for being closed as a duplicate; a way around 9556fac, the fix of report-issue-label-moved.test.ts):
  * a member closes the report issue "as a duplicate", and after the next restart every member's
  * record starts from nothing.
  *
@@ -52,7 +52,7 @@ afterEach(async () => {
 });
 
 describe('attack: a member closes the report issue as a duplicate', () => {
-  it.fails('HIGH: hong-gildong closes the report issue as a duplicate; after a restart member-1\'s on-time week-1 note is shown late (the whole ledger starts over)', async () => {
+  it('HIGH (fixed): hong-gildong closes the report issue as a duplicate; after a restart member-1\'s on-time week-1 note is still on time (a duplicate is not skipped)', async () => {
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
     stop = () => server.stop();

@@ -113,7 +113,7 @@ describe('which issue is the report', () => {
       .reply(200, [{ ...memberIssue, number: 1, labels: [label] }])
       .get(`${REPO}/issues`)
       .query({ state: 'all', sort: 'created', direction: 'asc', per_page: '100' })
-      .reply(200, [{ ...memberIssue, number: 1, labels: [label] }, appOpenedIssue({ number: 6, state: 'closed', state_reason: 'duplicate', labels: [] }), appOpenedIssue({ number: 7, labels: [] })])
+      .reply(200, [{ ...memberIssue, number: 1, labels: [label] }, appOpenedIssue({ number: 7, labels: [] })])
       .post(`${REPO}/issues/7/labels`)
       .reply(200, (_uri, body: any) => {
         added.push(body);
