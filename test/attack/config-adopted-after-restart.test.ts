@@ -1,0 +1,139 @@
+/**
+ * Attack review 18 (open, HIGH; around 6d6932b, the fix of config-adopted-while-report-gone.test.ts):
+ * the same attack after a restart, with two pushes.
+ *
+ * 6d6932b keeps a deleted report comment's record in what the process wrote last, and with the
+ * report issue there, its comment gone and no such copy (after a restart), the approval read
+ * fails rather than adopt. But the refresh of a push does not fail in that state: with no
+ * comment, no copy and nothing unreadable it writes a new report from an empty ledger
+ * (refresh-report.ts: `currentProblem` is null when there is no comment at all), and from then
+ * on the approval read finds that new comment, which verifies and holds no approval: the study
+ * looks new again and the next push check adopts the file on main. So after any restart (a
+ * deploy) hong-gildong deletes the report comment and pushes twice before the deletion's
+ * webhook is handled (GitHub does not order deliveries, and durability.test.ts covers a deletion
+ * whose webhook comes after a refresh re-made the comment): the first push's refresh makes the
+ * empty report, the second push's check adopts his pending config (an outsider on the roster,
+ * `verify.perHour: 60`), and it stays adopted after the deletion's webhook merges the old ledger
+ * back (approvals merge newest-wins). Until that webhook, every record is gone from the report
+ * too, and for good if it never comes.
+ *
+ * The repro: config-adopted-while-report-gone.test.ts with a restart (a new app, the same
+ * fake GitHub) before the deletion, and a second push.
+ */
+import nock from 'nock';
+import { Probot } from 'probot';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
+import { createApp } from '../../src/app/create-app.js';
+import { decodeLedger } from '../../src/attendance/ledger.js';
+import { ledgerSeal } from '../../src/attendance/ledger-seal.js';
+import { CONFIG_PATH } from '../../src/config/schema.js';
+import { FakeGitHubServer } from '../helpers/fake-github-server.js';
+import { webhookExample } from '../helpers/github-examples.js';
+import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
+import { FakeCommit, OWNER, REPO } from '../helpers/push-github.js';
+import { pushPayload, sha } from '../helpers/push-probot.js';
+import { GOOD_KCS } from '../helpers/push-world.js';
+
+const CONFIG = `# 스터디 설정
+language: ko
+members:
+  - login: hong-gildong
+    name: hgd
+    aliases: [홍길동]
+  - login: member-1
+    name: m1
+    aliases: [김철수]
+`;
+const HIS = `${CONFIG}  - login: outsider
+    name: friend
+verify:
+  perHour: 60
+`;
+const NOTE = GOOD_KCS.replace('# Week 1 - kcs', '# Week 1 - m1');
+const SECRET = 'attack-secret';
+
+let stop: (() => Promise<void>) | null = null;
+beforeEach(() => nock.enableNetConnect('127.0.0.1'));
+afterEach(async () => {
+  await stop?.();
+  stop = null;
+  nock.disableNetConnect();
+});
+
+describe('attack: the report comment deleted after a restart, then two pushes', () => {
+  it.fails('HIGH: after a restart hong-gildong deletes the report comment and pushes twice; his pending config (outsider on the roster, perHour 60) is adopted as approved', async () => {
+    const server = new FakeGitHubServer(OWNER, REPO);
+    await server.start();
+    stop = () => server.stop();
+    const tasks: Promise<unknown>[] = [];
+    const errors: unknown[] = [];
+    let now = new Date('2025-09-04T11:05:00Z');
+    const start = async () => {
+      const deps: AttendanceDeps = {
+        clock: { now: () => now },
+        background: (task) => void tasks.push(task().catch((error: unknown) => errors.push(error))),
+        attendance: { ledgerSecrets: [SECRET], retryDelaysMs: [0, 0] },
+      };
+      const app = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), baseUrl: server.baseUrl, logLevel: 'fatal' });
+      await app.load(createApp(deps));
+      return app;
+    };
+    let probot = await start();
+    const settle = async () => {
+      while (tasks.length > 0) await Promise.all(tasks.splice(0));
+    };
+    const base = new FakeCommit(sha('gone-base'), [
+      { path: CONFIG_PATH, content: CONFIG },
+      { path: 'README.md', content: '# eBPF 스터디\n' },
+    ]);
+    server.add(base);
+    const push = async (label: string, before: FakeCommit, sender: string, at: string, files: { path: string; content: string }[], modified = false) => {
+      now = new Date(at);
+      const after = before.with(sha(label), { set: files });
+      server.add(after);
+      const paths = files.map((f) => f.path);
+      const payload = pushPayload({ before: before.sha, after: after.sha, sender, pushedAt: now, commits: [modified ? { modified: paths } : { added: paths }] });
+      await probot.receive({ id: label, name: 'push', payload } as never);
+      await settle();
+      return after;
+    };
+    const seal = ledgerSeal([SECRET], { owner: OWNER, repo: REPO });
+    const approved = (): string | undefined => {
+      const reports = server.comments.filter((c) => String(c.body).includes('study-bot:ledger'));
+      const decoded = decodeLedger(String(reports.at(-1)?.body ?? ''), seal);
+      return decoded.ok ? decoded.ledger.config?.text : undefined;
+    };
+
+    // member-1's note: the first push check adopts the organizers' config (bootstrap)
+    const first = await push('gone-first', base, 'member-1', '2025-09-04T11:05:00Z', [{ path: 'study/week1/m1.md', content: NOTE }]);
+    expect(approved()).toBe(CONFIG);
+    // hong-gildong's config change: pending, not in effect
+    const his = await push('gone-config', first, 'hong-gildong', '2025-09-04T11:30:00Z', [{ path: CONFIG_PATH, content: HIS }], true);
+    console.log(`after his config push: check ${server.checkRuns.at(-1)?.conclusion}; approved = ${approved() === CONFIG ? 'the organizers\' config' : 'his'}`);
+    expect(approved()).toBe(CONFIG);
+
+    // a deploy restarts the bot; an hour later he deletes the report comment, then pushes twice
+    probot = await start();
+    const index = server.comments.findIndex((c) => String(c.body).includes('study-bot:ledger'));
+    const [gone] = server.comments.splice(index, 1);
+    const note = await push('gone-note', his, 'hong-gildong', '2025-09-04T12:30:00Z', [{ path: 'study/week1/hgd.md', content: NOTE.replace('# Week 1 - m1', '# Week 1 - hgd') }]);
+    console.log(`after his first push with the report gone: ${server.comments.filter((c) => String(c.body).includes('study-bot:ledger')).length} report comment(s); approved = ${approved() === CONFIG ? 'the organizers\' config' : approved() === HIS ? 'HIS' : String(approved())}`);
+    await push('gone-note-2', note, 'hong-gildong', '2025-09-04T12:31:00Z', [{ path: 'study/week2/hgd.md', content: NOTE.replace('# Week 1 - m1', '# Week 2 - hgd') }]);
+    console.log(`after his second push: approved = ${approved() === CONFIG ? 'the organizers\' config' : approved() === HIS ? 'HIS (outsider, perHour 60)' : approved()}`);
+    // the deletion's webhook (GitHub's example, the app's comment, deleted by him)
+    const payload = webhookExample('issue_comment', 'deleted');
+    payload.issue.number = gone!.issue_number;
+    payload.comment = { ...payload.comment, id: gone!.id, body: gone!.body, user: { ...payload.comment.user, login: 'study-bot[bot]', type: 'Bot' } };
+    payload.sender = { ...payload.sender, login: 'hong-gildong', type: 'User' };
+    payload.repository = { ...payload.repository, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { ...payload.repository.owner, login: OWNER } };
+    await probot.receive({ id: 'gone-deleted', name: 'issue_comment', payload } as never);
+    await settle();
+    const after = approved();
+    console.log(`after the deletion's webhook: approved = ${after === CONFIG ? 'the organizers\' config' : after === HIS ? 'HIS (outsider, perHour 60)' : after}`);
+    // only the first push's check failed, as 6d6932b means it to: the approval could not be read
+    expect(errors.map((e) => String((e as Error).message))).toEqual([expect.stringContaining('the report comment on issue #7 is gone')]);
+    // the organizers' config is still the one approved (his was adopted "at first use")
+    expect(after).toBe(CONFIG);
+  }, 120_000);
+});
