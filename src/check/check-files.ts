@@ -108,11 +108,13 @@ const weekMemberKey = (week: number | null, member: string | null) => `${week}\0
  * count either, so both get a warning naming the other. Looks at the whole tree, so a
  * push that touches only one of them still hears about the other.
  *
- * A look-alike is worse: git keeps names as bytes, so `김철수.md` in NFD (decomposed jamo) is
- * another file than the NFC one, and GitHub shows both under one name. Anyone can push one
- * beside another member's note (the eighteenth attack review: its failing verdict was recorded
- * on that member's row). The NFC name is the note; any other form of the same name is an error
- * and its verdict is never recorded (see `isLookalike`).
+ * A look-alike is worse: git keeps names as bytes, so `김철수.md` in NFD (decomposed jamo, what
+ * some Mac tools commit) is another file than the NFC one, and GitHub shows both under one
+ * name. Anyone can push one beside another member's note (the eighteenth attack review: its
+ * failing verdict was recorded on that member's row). Which of the two is the member's cannot
+ * be told from the names (either form can be the genuine one), so every file of such a group
+ * is flagged here, and the push check records a group's verdict only from a push by the
+ * name's owner or an organizer (run-push-check.ts).
  */
 function flagDuplicates(reports: FileReport[], groups: ReadonlyMap<string, string[]>, lang: Language): void {
   for (const report of reports) {
@@ -121,14 +123,14 @@ function flagDuplicates(reports: FileReport[], groups: ReadonlyMap<string, strin
     const key = nfc(report.path);
     const before = report.findings.length;
     const lookalikes = same.filter((p) => p !== report.path && nfc(p) === key);
-    if (lookalikes.length > 0 && report.path !== key) {
+    if (lookalikes.length > 0) {
       const shown = (p: string) => `\`${JSON.stringify(p).slice(1, -1)}\``;
       report.findings.push({
         rule: LOOKALIKE_RULE,
-        severity: 'error',
+        severity: 'warning',
         message: pick(lang, {
-          ko: `이 파일 이름은 ${lookalikes.map(shown).join(', ')}과(와) 같게 보이지만 유니코드 바이트가 다른 파일입니다 (NFD/NFC). 노트로 세지 않습니다 — 지우고 NFC 이름 \`${key}\` 하나만 남기세요`,
-          en: `This file's name reads as ${lookalikes.map(shown).join(', ')} but is another file (another Unicode form, NFD/NFC). It is not counted as a note; remove it and keep the one NFC name \`${key}\``,
+          ko: `이 파일과 이름이 같게 보이는 다른 파일이 있습니다: ${lookalikes.map(shown).join(', ')} (유니코드 바이트가 다름, NFC/NFD). 하나만 남기세요 — 노트의 주인이나 운영진이 push한 것만 기록됩니다`,
+          en: `Another file reads as this one's name: ${lookalikes.map(shown).join(', ')} (other Unicode bytes, NFC/NFD). Keep one; only a push by the note's owner or an organizer is recorded`,
         }),
         line: null,
       });
@@ -149,10 +151,10 @@ function flagDuplicates(reports: FileReport[], groups: ReadonlyMap<string, strin
   }
 }
 
-/** The rule of a note whose name only reads as another note's (see flagDuplicates). */
+/** The rule of a note whose name reads as another file's (see flagDuplicates). */
 export const LOOKALIKE_RULE = 'lookalike-name';
 
-/** Whether a report is of a look-alike name: its verdict is no member's record. */
+/** Whether a report's file shares its name with a look-alike (another Unicode form of it). */
 export const isLookalike = (report: FileReport): boolean => report.findings.some((f) => f.rule === LOOKALIKE_RULE);
 
 async function checkOne(

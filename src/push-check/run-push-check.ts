@@ -1,14 +1,14 @@
-import { checkFiles, isLookalike, mapConcurrent } from '../check/check-files.js';
+import { checkFiles, isLookalike, LOOKALIKE_RULE, mapConcurrent } from '../check/check-files.js';
 import type { CheckedFile } from '../check/check-result-block.js';
 import { MAX_MARKDOWN_BYTES } from '../check/decode-text.js';
-import type { FileReport, RepoFile, RepoTree } from '../check/types.js';
+import { statusOf, type FileReport, type RepoFile, type RepoTree } from '../check/types.js';
 import { CONFIG_PATH, defaultConfig, type Language, type StudyConfig } from '../config/schema.js';
 import { PartialCheckRunError, type CheckConclusion } from '../github/check-runs.js';
 import { GitHubError, type RepoRef } from '../github/octokit.js';
 import { isOrganizerRole } from '../github/permissions.js';
 import type { PushGitHub } from '../github/push-client.js';
 import { coversPath, isMissingCommit, type GitTree, type TreeEntry } from '../github/push-git.js';
-import type { Bilingual } from '../i18n/pick.js';
+import { pick, type Bilingual } from '../i18n/pick.js';
 import { memberByLogin, nfc, studyPaths, weekToken } from '../paths/study-paths.js';
 import { projectBytesWanted } from '../project/review-project-file.js';
 import {
@@ -165,6 +165,13 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
     failureConclusion = verdict.config.checks.failureConclusion;
 
     const reports = await checkChangedFiles(github, changes, req.after, afterTree, verdict.config, options.concurrency ?? 8, hostOf(req.repoHtmlUrl));
+    const foreign = await foreignLookalikes(reports, {
+      pusherLogin: req.pusherLogin,
+      pusherMember: pusherMemberOf(req.pusherLogin, verdict.rosterConfigs),
+      rosterIsEmpty: verdict.rosterConfigs.every((c) => c.members.length === 0),
+      isOrganizer: async () => isOrganizerRole(await github.role(req.pusherLogin)),
+      lang,
+    });
     if (afterTree.truncated) {
       notes.push({
         ko: '저장소 파일이 너무 많아 GitHub가 목록을 잘랐습니다. 링크 검사가 일부 틀릴 수 있습니다.',
@@ -196,8 +203,8 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
       detailsUrl: detailsUrlOf(req),
       ...rendered,
     });
-    // A look-alike name's verdict is nobody's record (check-files.ts flagDuplicates).
-    const checked = reports.flatMap((r) => (r.kind === 'submission' && r.status && !isLookalike(r) ? [{ path: r.path, status: r.status }] : []));
+    // A look-alike pushed by someone else is nobody's record (check-files.ts flagDuplicates).
+    const checked = reports.flatMap((r) => (r.kind === 'submission' && r.status && !foreign.has(r.path) ? [{ path: r.path, status: r.status }] : []));
     return { outcome: 'published', checkRunId, conclusion: rendered.conclusion, files: reports.length, wiped, checked };
   } catch (error) {
     await reportBotFailure(github, req, lang, failureConclusion, error, options);
@@ -220,6 +227,35 @@ const missingAsUndefined = (error: unknown): undefined => {
 };
 
 const unique = (names: (string | null)[]): string[] => [...new Set(names.filter((n): n is string => n !== null).map(nfc))];
+
+/**
+ * Notes of a look-alike group (two files whose names differ only in Unicode form) that this
+ * push changed and whose name is not the pusher's: either form can be the genuine note, so only
+ * its owner's push (or an organizer's) is recorded; anyone else's is an error on the check and
+ * never reaches the member's row. The permission lookup is spent only when such a note is there.
+ */
+async function foreignLookalikes(
+  reports: FileReport[],
+  who: { pusherLogin: string; pusherMember: string | null; rosterIsEmpty: boolean; isOrganizer: () => Promise<boolean>; lang: Language },
+): Promise<Set<string>> {
+  const owns = (member: string | null) =>
+    member !== null && (who.pusherMember !== null ? nfc(member) === nfc(who.pusherMember) : who.rosterIsEmpty && nfc(member).toLowerCase() === who.pusherLogin.toLowerCase());
+  const others = reports.filter((r) => r.kind === 'submission' && isLookalike(r) && !owns(r.member));
+  if (others.length === 0 || (await who.isOrganizer())) return new Set();
+  for (const report of others) {
+    report.findings.push({
+      rule: LOOKALIKE_RULE,
+      severity: 'error',
+      message: pick(who.lang, {
+        ko: `${report.member}의 노트와 이름이 같게 보이는 파일을 ${report.member}이(가) 아닌 @${who.pusherLogin} 님이 push했습니다: 기록하지 않습니다. 지우세요`,
+        en: `@${who.pusherLogin} pushed a file whose name reads as ${report.member}'s note, and is not ${report.member}: it is not recorded. Remove it`,
+      }),
+      line: null,
+    });
+    report.status = statusOf(report.findings);
+  }
+  return new Set(others.map((r) => r.path));
+}
 
 function pusherMemberOf(login: string, configs: StudyConfig[]): string | null {
   for (const config of configs) {

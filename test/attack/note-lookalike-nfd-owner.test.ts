@@ -1,5 +1,6 @@
 /**
- * Attack review 18 (open, HIGH; around b33d680, the fix of note-lookalike-verdict.test.ts):
+ * Attack review 18 (HIGH, fixed: which form is the note is not told from the names; a look-alike
+ * group's verdict is recorded only from the owner's or an organizer's push; around b33d680):
  * the look-alike rule in reverse. The fix makes the NFC name "the note" and any other Unicode
  * form of it a look-alike whose verdict is never recorded (check-files.ts flagDuplicates,
  * isLookalike). But the genuine note is often the NFD one: macOS hands git Hangul names
@@ -47,7 +48,7 @@ afterEach(async () => {
 });
 
 describe('attack: an NFC copy of another member\'s NFD note', () => {
-  it.fails('HIGH: kim-cs pushes study/week1/김철수.md in NFD (as macOS does); hong-gildong adds a failing NFC copy; the report shows kim-cs\'s unchanged passing note as failing', async () => {
+  it('HIGH (fixed): kim-cs pushes study/week1/김철수.md in NFD (as macOS does); hong-gildong adds a failing NFC copy; kim-cs\'s unchanged passing note still passes', async () => {
     expect(NFD).not.toBe(NFC);
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();

@@ -1,6 +1,6 @@
 /**
- * Attack review 18 (HIGH, fixed: the NFC name is the note; another form of it is an error and
- * never recorded, check-files.ts flagDuplicates): a look-alike copy of another member's note puts its verdict on
+ * Attack review 18 (HIGH, fixed: in a look-alike group only the owner's or an organizer's push is
+ * recorded; anyone else's is an error on the check: run-push-check.ts foreignLookalikes): a look-alike copy of another member's note puts its verdict on
  * that member's row.
  *
  * The ledger keys a note by its path after NFC (study-files.ts studyFileOf, ledger.ts), but git
@@ -98,6 +98,6 @@ describe('attack: an NFD copy of another member\'s note', () => {
     // the copy's push check names the look-alike (an error on the copy, not counted as a note)
     const copyRun = server.checkRuns.at(-1)!;
     expect(copyRun.conclusion).toBe('failure');
-    expect(JSON.stringify(copyRun.output)).toContain('유니코드 바이트가 다른 파일');
+    expect(JSON.stringify(copyRun.output)).toContain('push했습니다: 기록하지 않습니다');
   }, 120_000);
 });
