@@ -94,6 +94,25 @@ const requireForDynamicImports = {
   },
 };
 
+/**
+ * unist-util-visit-parents names the visitor function of every node it walks
+ * (`Object.defineProperty(visit, 'name', …)` with a coloured type, for stack traces): a string
+ * and a property write per node per walk, and a note is walked a dozen times (GFM's autolink
+ * literals alone walk it four times). The CLI's bundles leave the naming out; nothing reads
+ * the name. The walk itself is the library's. If a release changes those lines, they are
+ * bundled as they are (cli-bundle.test.ts says so).
+ */
+const VISITOR_NAMING = /Object\.defineProperty\(visit, 'name', \{\s*value:\s*'node \(' \+ color\(node\.type \+ \(name \? '<' \+ name \+ '>' : ''\)\) \+ '\)'\s*\}\)/;
+const unnamedVisitors = {
+  name: 'study-bot-unnamed-visitors',
+  setup(build: import('esbuild').PluginBuild) {
+    build.onLoad({ filter: /[\\/]unist-util-visit-parents[\\/]lib[\\/]index\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace(VISITOR_NAMING, ''),
+      loader: 'js',
+    }));
+  },
+};
+
 /** The entry of commands.cjs: every command by its module's name, and the pool they share. */
 const COMMANDS_ENTRY_NAME = '<study-bot commands>';
 const commandsEntry = [
@@ -148,13 +167,13 @@ export async function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<BuiltC
     ...commonJs,
     stdin: { contents: commandsEntry, resolveDir: PACKAGE_ROOT, sourcefile: COMMANDS_ENTRY_NAME, loader: 'js' },
     outfile: path.join(outdir, COMMANDS_FILE),
-    plugins: [requireForDynamicImports],
+    plugins: [requireForDynamicImports, unnamedVisitors],
   });
   const worker = await esbuild.build({
     ...commonJs,
     entryPoints: ['src/worker/serve-tasks.ts'],
     outfile: path.join(outdir, WORKER_FILE),
-    plugins: [requireForDynamicImports],
+    plugins: [requireForDynamicImports, unnamedVisitors],
   });
   mkdirSync(path.join(outdir, 'chunks'), { recursive: true });
   const entries = new Set(Object.keys(ENTRIES).map((name) => path.join(outdir, `${name}.mjs`)));

@@ -7,9 +7,10 @@ import type { serveTasks } from './serve-tasks.js';
  * code is one CommonJS file (dist/cli/worker.cjs) run with V8's code cache, as the commands are
  * (code-cache.ts). A worker thread starts without Node's startup snapshot and compiled its
  * ~700 KB of modules from the source every time. The cache is written after the first task,
- * when the worker has compiled what a check runs.
+ * when the worker has compiled what a check runs. The bash grammar is loaded only when a note
+ * needs it (serve-tasks.ts).
  */
 if (parentPort) {
   const loaded = loadCachedCommonJs<{ serveTasks: typeof serveTasks }>(new URL('./worker.cjs', import.meta.url));
-  await loaded.exports.serveTasks(parentPort, () => loaded.saveCache());
+  await loaded.exports.serveTasks(parentPort, () => loaded.saveCache(), { lazyShellParser: true });
 }

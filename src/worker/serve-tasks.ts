@@ -3,7 +3,7 @@ import { treeOf } from '../check/disk-repo.js';
 import { extractOneLiners } from '../oneliners/extract-oneliners.js';
 import type { OneLiner } from '../oneliners/types.js';
 import { loadShellParser } from '../oneliners/shell-parser.js';
-import { checkMarkdownSync, type MarkdownCheckInput, type MarkdownCheckResult } from '../rubric/check-markdown.js';
+import { checkMarkdown, type MarkdownCheckInput, type MarkdownCheckResult } from '../rubric/check-markdown.js';
 import { collectRound, type CollectedRound, type ProjectSnapshot } from '../project/collect-round.js';
 
 /**
@@ -46,9 +46,10 @@ export type WorkerTask = CheckTask | ExtractTask | CollectTask;
 
 const STACK_OVERFLOW = /Maximum call stack size exceeded/;
 
-function checkTask({ input }: CheckTask): MarkdownCheckResult {
+async function checkTask({ input }: CheckTask): Promise<MarkdownCheckResult> {
   const { treePaths, ...rest } = input;
-  const result = checkMarkdownSync({ ...rest, tree: treeOf(treePaths) });
+  // loads the bash grammar if the note needs it and the worker has not yet (check-markdown.ts)
+  const result = await checkMarkdown({ ...rest, tree: treeOf(treePaths) });
   // The engine turns any throw into an "internal error" finding; a stack overflow is the
   // file's shape, not our bug, and the pool reports it as "too deeply nested".
   const overflow = result.findings.find((f) => STACK_OVERFLOW.test(f.message));
@@ -67,9 +68,12 @@ const run = async (task: WorkerTask): Promise<MarkdownCheckResult | ExtractedOne
 /**
  * Serves `port` until the worker is ended. `afterFirstReply` runs once, after the first task's
  * answer is sent (the CLI bundle's worker saves its code cache then: what a check compiles).
+ * `lazyShellParser`: the bash grammar is loaded when a note first needs it, not before the
+ * worker says it is ready (the CLI, whose notes are mostly plain commands: simple-shell.ts);
+ * the bot's workers load it first, so no task's budget pays for it.
  */
-export async function serveTasks(port: MessagePort, afterFirstReply?: () => void): Promise<void> {
-  await loadShellParser();
+export async function serveTasks(port: MessagePort, afterFirstReply?: () => void, options: { lazyShellParser?: boolean } = {}): Promise<void> {
+  if (!options.lazyShellParser) await loadShellParser();
   let first = afterFirstReply;
   port.on('message', async (task: WorkerTask) => {
     try {

@@ -122,6 +122,16 @@ describe('the CLI bundle (src/cli/cli-bundle.ts)', () => {
     expect(Object.keys(built.commands.inputs)).toEqual(expect.arrayContaining(['study-bot-require:esbuild', 'study-bot-require:node:fs']));
   });
 
+  it("leaves out unist-util-visit-parents' naming of every visited node's function (a string and a property write per node per walk)", () => {
+    const library = readFileSync(join(repo, 'node_modules/unist-util-visit-parents/lib/index.js'), 'utf8');
+    expect(library).toContain("Object.defineProperty(visit, 'name', {");
+    for (const file of ['commands.cjs', 'worker.cjs']) {
+      const bundle = readFileSync(join(outdir, file), 'utf8');
+      expect(bundle).not.toContain('"node ("');
+      expect(bundle).toContain('expected optional visitor'); // the walk itself is still the library's
+    }
+  });
+
   it('leaves out what a CLI command never loads; web-tree-sitter only in the CommonJS bundles, with its .wasm beside them', () => {
     const inputs = [built.metafile, built.commands, built.worker].flatMap((m) => Object.keys(m.inputs));
     expect(inputs.filter((f) => /node_modules\/(esbuild|probot|ioredis|smee-client)\//.test(f))).toEqual([]);
