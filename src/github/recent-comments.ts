@@ -3,10 +3,10 @@ import type { Octokit, RepoRef } from './octokit.js';
 /**
  * The comments of a repository made since a moment, on issues and pull requests and on
  * commits: what the recovery pass reads to find `/출석` commands the ledger missed, and
- * `/verify` reads to find its own records after a restart. Two listings: issue comments take
- * `since` (GitHub filters by last update, so an older comment edited lately comes too and is
- * dropped here); commit comments have no filter and come oldest first, so they are read from
- * the last page backwards until a page reaches past `since`.
+ * `/verify` reads to find its own records after a restart. Two listings: issue comments are
+ * read newest first by creation until a page reaches past `since` (and, when that takes more
+ * pages than allowed, from `since` on as well); commit comments have no filter and come oldest
+ * first, so they are read from the last page backwards until a page reaches past `since`.
  */
 export interface RecentComment {
   kind: 'issue' | 'commit';
@@ -78,6 +78,9 @@ const lastPage = (link: string | undefined): number | null => {
   return null;
 };
 
+/** Whether GitHub's Link header (RFC 8288) names a `rel="next"` page. */
+const hasNext = (link: string | undefined): boolean => (link ?? '').split(',').some((part) => part.split(';').slice(1).some((p) => p.trim() === 'rel="next"'));
+
 export async function recentComments(octokit: Octokit, { owner, repo: name }: RepoRef, since: number, maxPages = 10): Promise<RecentCommentsResult> {
   const repo = { owner, repo: name };
   const comments: RecentComment[] = [];
@@ -88,12 +91,33 @@ export async function recentComments(octokit: Octokit, { owner, repo: name }: Re
       if (recent && recent.createdAt >= since) comments.push(recent);
     }
   };
-  const iterator = octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/comments', { ...repo, since: new Date(since).toISOString(), per_page: 100 });
-  for await (const page of iterator) {
-    requests++;
-    keep('issue', page.data as RawComment[]);
-    if (requests >= maxPages) break;
+  // Issue comments, newest first by creation (`sort`/`direction`, GitHub's documented parameters):
+  // `since` filters by last update and anyone can edit an old comment, so 1,000 edits filled
+  // every page of the `since` listing before the window's own comments (attack review 18).
+  // No edit moves a comment in this order; the window ends where a page reaches past `since`.
+  const issueComments = new Map<number, RawComment>();
+  /** Reads up to `maxPages` pages; 'cut' when GitHub had more and the window's start was not reached. */
+  const read = async (params: Record<string, string>, newestFirst: boolean): Promise<'whole' | 'cut'> => {
+    let pages = 0;
+    for await (const page of octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/comments', { ...repo, ...params, per_page: 100 })) {
+      requests++;
+      const data = page.data as RawComment[];
+      // only the window's: a page can hold GitHub's largest bodies, edited old ones among them
+      for (const c of data) if (Date.parse(c.created_at) >= since) issueComments.set(c.id, c);
+      if (newestFirst && (data.length === 0 || Date.parse(data.at(-1)!.created_at) < since)) return 'whole';
+      if (!hasNext(page.headers.link)) return 'whole';
+      if (++pages >= maxPages) return 'cut';
+    }
+    return 'whole';
+  };
+  if ((await read({ sort: 'created', direction: 'desc' }, true)) === 'cut') {
+    // More new comments than the pages hold (a flood of them): the window's first comments are
+    // read from its start as well, by `since` (ascending id); missing one then takes both a
+    // flood of new comments and a flood of edits.
+    await read({ since: new Date(since).toISOString() }, false);
   }
+  // in GitHub's default order (ascending id), as the callers always had them
+  keep('issue', [...issueComments.values()].sort((a, b) => a.id - b.id));
   const page = (n: number) => octokit.request('GET /repos/{owner}/{repo}/comments', { ...repo, per_page: 100, page: n });
   const first = await page(1);
   requests++;
