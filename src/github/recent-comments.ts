@@ -96,25 +96,33 @@ export async function recentComments(octokit: Octokit, { owner, repo: name }: Re
   // every page of the `since` listing before the window's own comments (attack review 18).
   // No edit moves a comment in this order; the window ends where a page reaches past `since`.
   const issueComments = new Map<number, RawComment>();
-  /** Reads up to `maxPages` pages; 'cut' when GitHub had more and the window's start was not reached. */
-  const read = async (params: Record<string, string>, newestFirst: boolean): Promise<'whole' | 'cut'> => {
+  /**
+   * Reads up to `maxPages` pages; 'cut' when GitHub had more and the window's start was not
+   * reached. Newest first, a page whose last comment is older than `since` ends the window; by
+   * id, a page that reaches `untilId` ends what is not read already.
+   */
+  const read = async (params: Record<string, string>, end: { newestFirst: true } | { untilId: number }): Promise<'whole' | 'cut'> => {
     let pages = 0;
     for await (const page of octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/comments', { ...repo, ...params, per_page: 100 })) {
       requests++;
       const data = page.data as RawComment[];
       // only the window's: a page can hold GitHub's largest bodies, edited old ones among them
       for (const c of data) if (Date.parse(c.created_at) >= since) issueComments.set(c.id, c);
-      if (newestFirst && (data.length === 0 || Date.parse(data.at(-1)!.created_at) < since)) return 'whole';
+      const lastOne = data.at(-1);
+      if (!lastOne) return 'whole';
+      if ('newestFirst' in end ? Date.parse(lastOne.created_at) < since : lastOne.id >= end.untilId) return 'whole';
       if (!hasNext(page.headers.link)) return 'whole';
       if (++pages >= maxPages) return 'cut';
     }
     return 'whole';
   };
-  if ((await read({ sort: 'created', direction: 'desc' }, true)) === 'cut') {
+  if ((await read({ sort: 'created', direction: 'desc' }, { newestFirst: true })) === 'cut') {
     // More new comments than the pages hold (a flood of them): the window's first comments are
-    // read from its start as well, by `since` (ascending id); missing one then takes both a
-    // flood of new comments and a flood of edits.
-    await read({ since: new Date(since).toISOString() }, false);
+    // read from its start as well, by `since` (ascending id), up to the oldest one read newest
+    // first (ids grow with creation); missing one then takes a flood of new comments and a
+    // flood of edits together.
+    const untilId = Math.min(...issueComments.keys());
+    await read({ since: new Date(since).toISOString() }, { untilId });
   }
   // in GitHub's default order (ascending id), as the callers always had them
   keep('issue', [...issueComments.values()].sort((a, b) => a.id - b.id));

@@ -46,6 +46,7 @@ import { registerRecovery } from '../../src/recovery/register.js';
 import { STUDY_YML } from '../helpers/attendance-study.js';
 import { API, clockAt, COMMENT_ID, ISSUE, REPO, ReportState, signedLedgerOf, TEST_LEDGER_SECRET } from '../helpers/attendance-github.js';
 import { appOpenedIssue, openapiExample } from '../helpers/github-examples.js';
+import { mockIssueComments, type ListedIssueComment } from '../helpers/issue-comments-listing.js';
 import { githubGraphqlAnswer } from '../helpers/github-graphql.js';
 import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
 import { mockRecoveryStart, TEST_RECOVERY_SETTINGS } from '../helpers/recovery.js';
@@ -110,9 +111,10 @@ function mockHistory(scope: nock.Scope, histories: Record<string, { author: stri
 }
 
 /** GitHub as the recovery pass reads it: the delivery log, the installation, the report and its ledger. */
-function mockGitHub(state: ReportState, comments: unknown[], events: string[]) {
+function mockGitHub(state: ReportState, comments: ListedIssueComment[], events: string[]) {
   const scope = mockRecoveryStart();
-  scope.get(`${REPO}/issues/comments`).query((q) => q.per_page === '100' && q.since === '2025-09-11T10:30:00.000Z').reply(200, comments);
+  // one page, newest first by creation, as GitHub lists it (test/helpers/issue-comments-listing.ts)
+  mockIssueComments(scope, `${REPO}/issues/comments`, comments);
   scope.get(`${REPO}/comments`).query({ per_page: '100', page: '1' }).reply(200, []);
   const issue = appOpenedIssue();
   scope.get(`${REPO}/contents/.github%2Fstudy.yml`).optionally().times(10).reply(200, {

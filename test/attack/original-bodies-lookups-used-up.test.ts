@@ -24,6 +24,7 @@ import { registerRecovery } from '../../src/recovery/register.js';
 import { STUDY_YML } from '../helpers/attendance-study.js';
 import { API, clockAt, COMMENT_ID, ISSUE, REPO, ReportState, signedLedgerOf, TEST_LEDGER_SECRET } from '../helpers/attendance-github.js';
 import { appOpenedIssue, openapiExample } from '../helpers/github-examples.js';
+import { mockIssueComments, type ListedIssueComment } from '../helpers/issue-comments-listing.js';
 import { githubGraphqlAnswer } from '../helpers/github-graphql.js';
 import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
 import { mockRecoveryStart, TEST_RECOVERY_SETTINGS } from '../helpers/recovery.js';
@@ -87,17 +88,10 @@ function mockHistory(scope: nock.Scope, times: number, histories: Record<string,
   );
 }
 
-function mockGitHub(state: ReportState, pages: unknown[][], events: string[]) {
+function mockGitHub(state: ReportState, pages: ListedIssueComment[][], events: string[]) {
   const scope = mockRecoveryStart();
-  scope
-    .get(`${REPO}/issues/comments`)
-    .query((q) => q.per_page === '100' && q.since === '2025-09-11T10:30:00.000Z')
-    .times(pages.length)
-    .reply(function (uri) {
-      const page = Number(new URL(uri, API).searchParams.get('page') ?? '1');
-      const next = page < pages.length ? { link: `<${API}${REPO}/issues/comments?per_page=100&since=2025-09-11T10%3A30%3A00.000Z&page=${page + 1}>; rel="next", <${API}${REPO}/issues/comments?per_page=100&since=2025-09-11T10%3A30%3A00.000Z&page=${pages.length}>; rel="last"` } : {};
-      return [200, pages[page - 1], next];
-    });
+  // the same comments as GitHub lists them for each query, in pages of 100 (test/helpers/issue-comments-listing.ts)
+  mockIssueComments(scope, `${REPO}/issues/comments`, pages.flat(), { times: 20 });
   scope.get(`${REPO}/comments`).query({ per_page: '100', page: '1' }).reply(200, []);
   const issue = appOpenedIssue();
   scope.get(`${REPO}/contents/.github%2Fstudy.yml`).optionally().times(10).reply(200, {

@@ -16,8 +16,8 @@
  *
  * The fix: `sort=created&direction=desc` (GitHub's documented parameters), which no edit moves,
  * read until a page reaches past the window's start; when 10 pages do not get there (more new
- * comments than that), the `since` listing is read as well, so hiding a check-in now takes a
- * flood of new comments and a flood of edits together.
+ * comments than that), the `since` listing is read as well, up to the oldest comment read newest
+ * first, so hiding a check-in now takes a flood of new comments and a flood of edits together.
  *
  * The repro: the real attendance capability, dispatcher and recovery pass after a restart, as
  * test/attack/original-bodies-lookups-used-up.test.ts builds them, the comments in pages of 100
@@ -153,7 +153,14 @@ describe('attack review 18: old comments edited into the recovery window', () =>
     const { events, state, asked } = await run(0, 1_000);
     expect(events).toEqual(['write', 'react +1 7001']);
     expect(signedLedgerOf(state.body).marks['2/hong-gildong']).toMatchObject({ state: 'present', at: Date.parse('2025-09-11T11:05:00Z') });
-    expect(asked).toEqual([...Array.from({ length: 10 }, (_, p) => newestFirst(p + 1)), ...Array.from({ length: 10 }, (_, p) => fromWindowStart(p + 1))]);
+    // 10 pages newest first (8999 down to 8000), then by id from the window's start until a page reaches 8000
+    expect(asked).toEqual([...Array.from({ length: 10 }, (_, p) => newestFirst(p + 1)), fromWindowStart(1)]);
+  }, 60_000);
+
+  it('a flood of 1,000 new comments and 150 old ones edited: the listing from the window\'s start reads past the edits to the check-in', async () => {
+    const { events, asked } = await run(150, 1_000);
+    expect(events).toEqual(['write', 'react +1 7001']);
+    expect(asked).toEqual([...Array.from({ length: 10 }, (_, p) => newestFirst(p + 1)), fromWindowStart(1), fromWindowStart(2)]);
   }, 60_000);
 
   it('control: with 999 new comments, the 10 pages newest first end at the check-in and nothing else is read', async () => {

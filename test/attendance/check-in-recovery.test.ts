@@ -14,6 +14,7 @@ import { registerAttendance } from '../../src/attendance/register.js';
 import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
 import { registerRecovery } from '../../src/recovery/register.js';
 import { appOpenedIssue, openapiExample, webhookExample } from '../helpers/github-examples.js';
+import { mockIssueComments, type ListedIssueComment } from '../helpers/issue-comments-listing.js';
 import { seoul, STUDY_YML } from '../helpers/attendance-study.js';
 import {
   API, clockAt, COMMENT_ID, commentPayload, createAttendanceProbot, ISSUE, mockConfig, mockFindIssue, mockListComments, mockReply, REPO,
@@ -101,9 +102,10 @@ function listed(id: number, body: string, login: string, createdAt: string, opts
 }
 
 /** GitHub as the recovery pass reads it: the delivery log, the installation, the report and its ledger. */
-function mockGitHub(state: ReportState, comments: unknown[], events: string[]) {
+function mockGitHub(state: ReportState, comments: ListedIssueComment[], events: string[]) {
   const scope = mockRecoveryStart();
-  scope.get(`${REPO}/issues/comments`).query((q) => q.per_page === '100' && q.since === '2025-09-11T10:30:00.000Z').reply(200, comments);
+  // one page, newest first by creation, as GitHub lists it (test/helpers/issue-comments-listing.ts)
+  mockIssueComments(scope, `${REPO}/issues/comments`, comments);
   scope.get(`${REPO}/comments`).query({ per_page: '100', page: '1' }).reply(200, []);
   // reads, as often as the pass needs them: the config, the report issue, its comment
   const issue = appOpenedIssue();
