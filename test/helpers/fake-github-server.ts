@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appOpenedIssue, openapiExample } from './github-examples.js';
+import { issueCommentsPage } from './issue-comments-listing.js';
 import type { FakeCommit } from './push-github.js';
 
 export interface LoggedCall {
@@ -46,8 +47,8 @@ export class FakeGitHubServer {
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       void this.handle(req).then(
-        ({ status, body }) => {
-          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+        ({ status, body, headers }) => {
+          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
           res.end(body === undefined ? '' : JSON.stringify(body));
         },
         (error: unknown) => {
@@ -73,8 +74,8 @@ export class FakeGitHubServer {
     return this.calls.slice(mark).map((c) => `${c.method} ${c.path}`);
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; body?: unknown }> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  private async handle(req: IncomingMessage): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
     const path = decodeURIComponent(url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : url.pathname);
     const method = req.method ?? 'GET';
     const chunks: Buffer[] = [];
@@ -145,8 +146,9 @@ export class FakeGitHubServer {
       return { status: 200, body: { ...example, permission: admin ? 'admin' : 'write', role_name: admin ? 'admin' : 'write', user: { ...example.user, login: m[1] } } };
     }
     if (method === 'GET' && rest === '/issues/comments') {
-      const since = url.searchParams.get('since');
-      return { status: 200, body: this.comments.filter((c) => !since || Date.parse(c.updated_at) >= Date.parse(since)) };
+      // `since`, `sort`, `direction` and the pages as GitHub applies them
+      const { body: page, headers } = issueCommentsPage(this.comments as { id: number; created_at: string; updated_at: string }[], url);
+      return { status: 200, body: page, headers };
     }
     if (method === 'GET' && rest === '/comments') return { status: 200, body: [] };
     if (method === 'POST' && /^\/issues\/comments\/\d+\/reactions$/.test(rest)) {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { parsePendingMark } from '../../src/verify/render-verify.js';
 import { openapiExample, webhookExample } from './github-examples.js';
+import { mockIssueComments, type ListedIssueComment } from './issue-comments-listing.js';
 import { INSTALLATION_ID } from './probot-app.js';
 
 export const API = 'https://api.github.com';
@@ -108,13 +109,11 @@ export function mockConfig(scope: nock.Scope, yaml: string | null) {
 /**
  * The repository's comments of the last day, read once per app and repository before the first
  * `/verify` is decided: the bot's earlier requests, from their records (verify-history.ts).
- * Issue comments come with `since`; commit comments, oldest first, one page here.
+ * Issue comments as GitHub lists them for the query (newest first, one page here); commit
+ * comments, oldest first, one page here.
  */
-export function mockVerifyHistory(scope: nock.Scope, issueComments: unknown[] = [], commitComments: unknown[] = []) {
-  scope
-    .get(`/repos/${STUDY.owner}/${STUDY.repo}/issues/comments`)
-    .query((q) => q.per_page === '100' && typeof q.since === 'string')
-    .reply(200, issueComments);
+export function mockVerifyHistory(scope: nock.Scope, issueComments: ListedIssueComment[] = [], commitComments: unknown[] = []) {
+  mockIssueComments(scope, `/repos/${STUDY.owner}/${STUDY.repo}/issues/comments`, issueComments, { base: API });
   scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/comments`).query({ per_page: '100', page: '1' }).reply(200, commitComments);
 }
 
