@@ -86,7 +86,7 @@ export async function readProject(
   const listed = fetched.files.list().length;
   const notes: Bilingual[] = [];
   if (target.lookalikes.length > 0) {
-    // Shown escaped: a look-alike differs in bytes the reader cannot see (another Unicode form, another case).
+    // Shown escaped: a folder of the same name in another case (two Unicode forms are refused before).
     const shown = target.lookalikes.slice(0, 5).map((f) => `\`${JSON.stringify(f).slice(1, -1).replace(/`/g, "'")}\``).join(', ');
     notes.push({
       ko: `같은 이름으로 보이는 다른 폴더가 있어 명단의 이름과 정확히 같은 \`${folder}\`를 검증했습니다. 다른 폴더: ${shown}.`,

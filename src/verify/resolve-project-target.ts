@@ -54,19 +54,29 @@ export async function resolveProjectTarget(config: StudyConfig, login: string, p
   }
   if (folders.size > 0) {
     // The template's own folder first (`project/kim` over a misplaced `projects/kim`), then the
-    // one named exactly as on the roster: git keeps names as bytes, so `project/김철수/` in NFD,
-    // or `project/HGD/` beside `project/hgd/`, is another folder GitHub shows under the same
-    // name, which anyone can push (the eighteenth attack review: the bigger copy was verified
-    // as the member's). Then the same name in another Unicode form, then in another case; the bigger last.
+    // one named exactly as on the roster (`project/kim` over `project/KIM`), the bigger last.
+    // Git keeps names as bytes: `project/김철수/` in NFD and in NFC are two folders GitHub shows
+    // under one name, either can be the member's (some Mac tools commit NFD), and anyone can push
+    // the other (the eighteenth attack review): such a pair is refused, both named.
     const strict = (f: string) => (root === '' || f.startsWith(`${root}/`) ? 0 : 1);
+    const segment = (f: string) => f.slice(f.lastIndexOf('/') + 1);
     const exact = new Set(member ? [member.name, ...member.aliases] : [owner]);
     const composed = new Set([...exact].map((n) => n.normalize('NFC')));
-    const closeness = (f: string) => {
-      const name = f.slice(f.lastIndexOf('/') + 1);
-      return exact.has(name) ? 0 : composed.has(name.normalize('NFC')) ? 1 : 2;
-    };
+    const closeness = (f: string) => (exact.has(segment(f)) ? 0 : composed.has(segment(f).normalize('NFC')) ? 1 : 2);
     const ranked = [...folders].sort((a, b) => strict(a[0]) - strict(b[0]) || closeness(a[0]) - closeness(b[0]) || b[1] - a[1]);
-    return { ok: true, folder: ranked[0]![0], member, lookalikes: ranked.slice(1).map(([f]) => f) };
+    const [top] = ranked[0]!;
+    const twins = ranked.filter(([f]) => strict(f) === strict(top) && segment(f).normalize('NFC') === segment(top).normalize('NFC'));
+    if (twins.length > 1) {
+      const shown = twins.slice(0, 5).map(([f]) => `\`${JSON.stringify(f).slice(1, -1).replace(/`/g, "'")}\``).join(', ');
+      return {
+        ok: false,
+        problem: {
+          ko: `이름이 같게 보이는 프로젝트 폴더가 ${twins.length}개 있습니다: ${shown} (유니코드 바이트가 다름, NFC/NFD). 어느 것이 ${owner}의 폴더인지 이름으로는 알 수 없어 검증하지 않았습니다 — 내 것이 아닌 폴더를 지운 뒤 다시 요청하세요.`,
+          en: `${twins.length} project folders read as the same name: ${shown} (other Unicode bytes, NFC/NFD). Which one is ${owner}'s cannot be told from the names, so nothing was verified; remove the one that is not yours and ask again.`,
+        },
+      };
+    }
+    return { ok: true, folder: top, member, lookalikes: ranked.slice(1).map(([f]) => f) };
   }
   const expected = config.paths.project.replaceAll('{name}', owner);
   const seen = [...others].sort().slice(0, 15);

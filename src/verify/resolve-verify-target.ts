@@ -18,22 +18,34 @@ const baseOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
 /**
- * The path as stored in the repository for a path as written: the name in NFC byte for byte
- * first (another Unicode form of it is a look-alike anyone can push beside a note, which the
- * push check fails and never records: check-files.ts flagDuplicates), then the name as
- * written, then equal after NFC, then ignoring case when that picks exactly one file
- * (`HGD.md` for `hgd.md`).
+ * The path as stored in the repository for a path as written: equal after NFC (macOS tools may
+ * commit Hangul decomposed), then ignoring case when that picks exactly one file (`HGD.md` for
+ * `hgd.md`). Two files equal after NFC are look-alikes (git keeps names as bytes; GitHub shows
+ * both under one name): either can be the member's, which the names cannot tell, and anyone can
+ * push one (the eighteenth attack review), so neither is taken; the reply names both.
  */
-async function lookUp(tree: NoteTree, wanted: string, listings: Map<string, string[] | null>): Promise<string | null> {
+type Found = { path: string } | { lookalikes: string[] } | null;
+
+async function lookUp(tree: NoteTree, wanted: string, listings: Map<string, string[] | null>): Promise<Found> {
   const dir = dirOf(wanted);
   if (!listings.has(dir)) listings.set(dir, await tree.listDir(dir));
   const names = listings.get(dir);
   if (!names) return null;
   const base = nfc(baseOf(wanted));
-  const exact = names.find((n) => n === base) ?? names.find((n) => n === baseOf(wanted)) ?? names.find((n) => nfc(n) === base);
-  if (exact) return join(dir, exact);
+  const same = names.filter((n) => nfc(n) === base);
+  if (same.length > 1) return { lookalikes: same.map((n) => join(dir, n)) };
+  if (same.length === 1) return { path: join(dir, same[0]!) };
   const folded = names.filter((n) => nfc(n).toLowerCase() === base.toLowerCase());
-  return folded.length === 1 ? join(dir, folded[0]) : null;
+  return folded.length === 1 ? { path: join(dir, folded[0]!) } : null;
+}
+
+/** A look-alike pair refused, both names shown with their bytes escaped (they read the same). */
+function lookalikeProblem(paths: string[]): Bilingual {
+  const shown = paths.slice(0, 5).map((p) => `\`${JSON.stringify(p).slice(1, -1).replace(/`/g, "'")}\``).join(', ');
+  return {
+    ko: `이름이 같게 보이는 파일이 ${paths.length}개 있습니다: ${shown} (유니코드 바이트가 다름, NFC/NFD). 어느 것이 노트인지 이름으로는 알 수 없어 검증하지 않았습니다 — 내 것이 아닌 파일을 지운 뒤 다시 요청하세요.`,
+    en: `${paths.length} files read as the same name: ${shown} (other Unicode bytes, NFC/NFD). Which one is the note cannot be told from the names, so nothing was verified; remove the one that is not yours and ask again.`,
+  };
 }
 
 const notesIn = (names: string[] | null | undefined) =>
@@ -54,7 +66,8 @@ export async function resolveVerifyTarget(
   const listings = new Map<string, string[] | null>();
   if (command.kind === 'path') {
     const found = await lookUp(ctx.tree, command.path, listings);
-    if (found) return { ok: true, path: found, member: null };
+    if (found && 'lookalikes' in found) return { ok: false, problem: lookalikeProblem(found.lookalikes) };
+    if (found) return { ok: true, path: found.path, member: null };
     const others = notesIn(listings.get(dirOf(command.path)));
     return {
       ok: false,
@@ -76,7 +89,8 @@ export async function resolveVerifyTarget(
     const candidate = template.replaceAll('{name}', name);
     tried.push(candidate);
     const found = await lookUp(ctx.tree, candidate, listings);
-    if (found) return { ok: true, path: found, member };
+    if (found && 'lookalikes' in found) return { ok: false, problem: lookalikeProblem(found.lookalikes) };
+    if (found) return { ok: true, path: found.path, member };
   }
   const folder = dirOf(tried[0] ?? template);
   const others = notesIn(listings.get(folder));

@@ -1,5 +1,5 @@
 /**
- * Attack review 18 (HIGH, fixed: the folder named exactly as on the roster comes first, look-alikes are named in the reply): another member's look-alike folder is verified as kim-cs's
+ * Attack review 18 (HIGH, fixed: two folders equal after NFC are refused, both named): another member's look-alike folder is verified as kim-cs's
  * project.
  *
  * resolveProjectTarget (src/verify/resolve-project-target.ts) takes, among the folders whose
@@ -49,7 +49,7 @@ const CORE = readFileSync(`${FIXTURES}/broken/core.bpf.c`, 'utf8');
 const PLANTED: Record<string, string> = Object.fromEntries(['a', 'b', 'c'].map((n) => [`${n}.bpf.c`, `${CORE}\n// ${n}\n`]));
 
 describe('attack review 18: a look-alike project folder', () => {
-  it('HIGH (fixed): with hong-gildong\'s NFD copy of project/김철수/ beside it, kim-cs\'s /verify project verifies kim-cs\'s own folder (named exactly as on the roster)', async () => {
+  it('HIGH (fixed): with hong-gildong\'s NFD copy of project/김철수/ beside it, kim-cs\'s /verify project verifies nothing of his and names both folders', async () => {
     expect(NFD).not.toBe(NFC);
     const calls: string[][] = [];
     const projectVerifier: ProjectVerifier = async (root: string, collected: CollectedProject) => {
@@ -89,7 +89,9 @@ describe('attack review 18: a look-alike project folder', () => {
     const answer = [...s.replies, ...s.commentUpdates].at(-1) ?? '';
     const folderShown = calls[0]?.[0] ?? '';
     console.log(`kim-cs's /verify project: folder ${JSON.stringify(folderShown)} (${folderShown === `project/${NFD}` ? 'NFD: hong-gildong\'s' : 'NFC: kim-cs\'s'}), sources ${JSON.stringify(calls[0]?.slice(1))}; answer: ${answer.replace(/<!--[^]*?-->/g, '').slice(0, 200)}`);
-    // kim-cs's own folder is the one verified (it was hong-gildong's look-alike)
-    expect(calls).toEqual([[`project/${NFC}`, 'loop.bpf.c', 'null-check.bpf.c']]);
+    // hong-gildong's look-alike is never verified as kim-cs's: with two folders of one name,
+    // nothing runs and the answer names both (it verified hong-gildong's, the bigger)
+    expect(calls).toEqual([]);
+    expect(answer).toContain('NFC/NFD');
   }, 60_000);
 });

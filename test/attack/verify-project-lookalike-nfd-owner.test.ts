@@ -1,5 +1,5 @@
 /**
- * Attack review 18 (open, HIGH; around b33d680): the project folder's look-alike rule in
+ * Attack review 18 (HIGH, fixed: two folders equal after NFC are refused, both named; around b33d680): the project folder's look-alike rule in
  * reverse. The fix takes the folder named exactly as on the roster first (the roster's YAML:
  * NFC), then another Unicode form. kim-cs works on a Mac, so their own `project/김철수/` reached
  * git in NFD; hong-gildong adds a folder under the NFC bytes with three programs of his, and it
@@ -40,7 +40,7 @@ const CORE = readFileSync(`${FIXTURES}/broken/core.bpf.c`, 'utf8');
 const PLANTED: Record<string, string> = Object.fromEntries(['a', 'b', 'c'].map((n) => [`${n}.bpf.c`, `${CORE}\n// ${n}\n`]));
 
 describe('attack review 18: an NFC copy of an NFD project folder', () => {
-  it.fails('HIGH: kim-cs\'s project/김철수/ is in NFD (as macOS commits it); hong-gildong\'s NFC copy with three files is what kim-cs\'s /verify project verifies', async () => {
+  it('HIGH (fixed): kim-cs\'s project/김철수/ is in NFD (as macOS commits it); hong-gildong\'s NFC copy with three files is not what kim-cs\'s /verify project verifies', async () => {
     expect(NFD).not.toBe(NFC);
     const calls: string[][] = [];
     const projectVerifier: ProjectVerifier = async (root: string, collected: CollectedProject) => {
@@ -81,6 +81,8 @@ describe('attack review 18: an NFC copy of an NFD project folder', () => {
     const folderShown = calls[0]?.[0] ?? '';
     console.log(`kim-cs's /verify project: folder ${JSON.stringify(folderShown)} (${folderShown === `project/${NFD}` ? 'NFD: kim-cs\'s' : 'NFC: hong-gildong\'s'}), sources ${JSON.stringify(calls[0]?.slice(1))}; answer: ${answer.replace(/<!--[^]*?-->/g, '').slice(0, 200)}`);
     // kim-cs's own folder is the one verified (it was hong-gildong's look-alike)
-    expect(calls).toEqual([[`project/${NFD}`, 'loop.bpf.c', 'null-check.bpf.c']]);
+    // hong-gildong's NFC copy is never verified as kim-cs's: the pair is refused, both named
+    expect(calls).toEqual([]);
+    expect(answer).toContain('NFC/NFD');
   }, 60_000);
 });

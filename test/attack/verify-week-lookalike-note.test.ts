@@ -1,5 +1,5 @@
 /**
- * Attack review 18 (HIGH, fixed: lookUp takes the NFC name byte for byte first): another member's look-alike note is what kim-cs's `/verify
+ * Attack review 18 (HIGH, fixed: two files equal after NFC are refused, both named: neither form can be told to be the member's): another member's look-alike note is what kim-cs's `/verify
  * week1` runs and reports.
  *
  * resolveVerifyTarget (src/verify/resolve-verify-target.ts lookUp) lists the week folder and
@@ -33,7 +33,7 @@ const NFD = '김철수.md'.normalize('NFD');
 const PLANTED = '# Week 1 - 김철수\n\n## 1. 남의 명령\n\n```bash\nsudo bpftrace -e \'tracepoint:syscalls:sys_enter_opnat { printf("%s\\n", comm); }\'\n```\n';
 
 describe('attack review 18: a look-alike week note', () => {
-  it('HIGH (fixed): with hong-gildong\'s NFD copy of study/week1/김철수.md listed first, kim-cs\'s /verify week1 runs kim-cs\'s own note', async () => {
+  it('HIGH (fixed): with hong-gildong\'s NFD copy of study/week1/김철수.md listed first, kim-cs\'s /verify week1 runs nothing of his and names both files', async () => {
     expect(NFD).not.toBe(NFC);
     const verifier = fakeVerifier();
     const { probot, settle } = await createTestProbot({ verifier });
@@ -67,7 +67,11 @@ describe('attack review 18: a look-alike week note', () => {
     const ran = verifier.calls[0]?.map((o) => o.heading) ?? [];
     const commands = verifier.calls[0]?.map((o) => o.command) ?? [];
     console.log(`kim-cs's /verify week1 ran: ${JSON.stringify(commands)}`);
-    // kim-cs's own note's one-liners (it ran hong-gildong's one sys_enter_opnat line)
-    expect(ran).toEqual(['1. Hello World', '2. 파일 열기 추적', '3. PID 1만 보기', '4. 위험한 것']);
+    // hong-gildong's line is never run in kim-cs's name: with two files of one name, nothing runs
+    // and the answer names both (it ran hong-gildong's one sys_enter_opnat line)
+    expect(commands.join('\n')).not.toContain('sys_enter_opnat');
+    expect(ran).toEqual([]);
+    const answer = [...s.replies, ...s.commentUpdates].at(-1) ?? '';
+    expect(answer).toContain('NFC/NFD');
   }, 60_000);
 });

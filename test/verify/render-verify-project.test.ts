@@ -91,15 +91,17 @@ describe('which folder /verify project means', () => {
     expect(await resolveProjectTarget(config(`paths:\n  project: projects/{name}/\n${roster}`), 'lee-gh', ['projects/lee/x/y.py'])).toMatchObject({ ok: true, folder: 'projects/lee' });
   });
 
-  it('takes the folder named exactly as on the roster over a bigger look-alike (another Unicode form, another case), and names the look-alike', async () => {
+  it('refuses two folders of one name in two Unicode forms (either can be the member\'s), and takes the exact name over another case', async () => {
     const nfd = '김철수'.normalize('NFD');
     const bigNfd = [1, 2, 3].map((i) => `project/${nfd}/f${i}.bpf.c`);
-    expect(await resolveProjectTarget(config(roster), 'kim-gh', [...bigNfd, 'project/김철수/a.bpf.c'])).toEqual({
-      ok: true,
-      folder: 'project/김철수',
-      member: expect.objectContaining({ login: 'kim-gh' }),
-      lookalikes: [`project/${nfd}`],
-    });
+    const twins = await resolveProjectTarget(config(roster), 'kim-gh', [...bigNfd, 'project/김철수/a.bpf.c']);
+    expect(twins.ok).toBe(false);
+    if (!twins.ok) {
+      expect(twins.problem.en).toContain('2 project folders read as the same name');
+      // both shown, the decomposed one with its bytes escaped as they are (visibly different)
+      expect(twins.problem.en).toContain('`project/김철수`');
+      expect(twins.problem.en).toContain(`\`${JSON.stringify(`project/${nfd}`).slice(1, -1)}\``);
+    }
     expect(await resolveProjectTarget(config(roster), 'kim-gh', ['project/KIM/a.c', 'project/KIM/b.c', 'project/kim/c.bpf.c'])).toMatchObject({ ok: true, folder: 'project/kim', lookalikes: ['project/KIM'] });
     // with no exact folder, the same name in another Unicode form comes before another case
     expect(await resolveProjectTarget(config(roster), 'kim-gh', [`project/${nfd}/a.c`, 'project/Kim/a.c', 'project/Kim/b.c'])).toMatchObject({ ok: true, folder: `project/${nfd}` });

@@ -20,10 +20,14 @@ describe('resolveVerifyTarget', () => {
     expect(r).toMatchObject({ ok: true, path: `study/week1/${DECOMPOSED}` });
   });
 
-  it('takes the NFC name over a look-alike listed before it (another member can push the NFD copy)', async () => {
+  it('refuses two files of one name in two Unicode forms (either can be the member\'s; anyone can push the other), naming both', async () => {
     const both = tree({ 'study/week1': [DECOMPOSED, '홍길동.md'] });
     const r = await resolveVerifyTarget({ kind: 'week', week: 1, member: null }, { config, commenter: 'hong', tree: both });
-    expect(r).toMatchObject({ ok: true, path: 'study/week1/홍길동.md' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.problem.en).toContain('2 files read as the same name');
+      expect(r.problem.ko).toContain('`study/week1/홍길동.md`');
+    }
   });
 
   it('tries aliases after the name', async () => {
