@@ -21,7 +21,8 @@ export async function benchVerify(): Promise<{ name: string; figures: Record<str
   if (!info.root || !info.bpftrace) {
     return [{ name: 'verify: five orientation one-liners', figures: { skipped: info.root ? 'bpftrace missing' : 'not root' } }];
   }
-  const markdown = readFileSync(new URL('../test/fixtures/oneliners/orientation.md', import.meta.url), 'utf8');
+  // STUDY_BOT_BENCH_NOTE: another note's one-liners (a path), to compare with a request over HTTP.
+  const markdown = readFileSync(process.env.STUDY_BOT_BENCH_NOTE ?? new URL('../test/fixtures/oneliners/orientation.md', import.meta.url), 'utf8');
 
   // A chosen subset of the VM's figures (below) skips the host's, which take half a minute.
   if (process.env.STUDY_BOT_BENCH_VM) return [{ name: 'verify: five orientation one-liners (VM)', figures: { ...(await vmFiguresOrSkip(markdown)), vmTargetMs: 8000 } }];
@@ -104,7 +105,9 @@ async function vmFigures(oneLiners: OneLiner[]): Promise<Record<string, number |
   const split = (report: VerifyReport) => {
     const t = report.runner.timing;
     const notOk = report.results.map((r, i) => (r.status === 'ok' ? '' : ` #${i + 1} ${r.status}`)).join('');
-    return `${t ? `${t.startMs}/${t.attachMs}/${t.runMs}` : '?'}${notOk}`;
+    // Each one-liner's attach and whole run in the guest (ms), to see which one sets the pace.
+    const each = report.results.map((r) => `${r.attachMs ?? '-'}/${r.durationMs}`).join(' ');
+    return `${t ? `${t.startMs}/${t.attachMs}/${t.runMs}` : '?'}${notOk} [${each}]`;
   };
   const withPool = async (opts: { warmUp?: boolean; refill?: PoolRefill }, runs: number, name: string, restoredToo: boolean) => {
     await startWarmPool({ env: poolEnv, ...opts });

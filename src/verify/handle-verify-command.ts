@@ -321,6 +321,7 @@ async function startJob(ctx: CommandContext, a: RunArgs, what: { path: string; s
           detailsUrlOf(ctx.commentUrl),
         );
   // The run begins now, before the Check Run and the record are written (EarlyRun).
+  if (a.driver.begin) ctx.log.info({ request: a.requestId }, 'verify: the run begins');
   const early = a.driver.begin?.({ oneLiners, kernels: a.parsed.kernels.map(kernelName), path, deadline: a.deadline, ticket: a.ticket, ...(what.project ? { project: what.project } : {}) });
   let checkRunId: number;
   try {
@@ -354,7 +355,15 @@ async function startJob(ctx: CommandContext, a: RunArgs, what: { path: string; s
       ctx.log.warn({ err: error, request: a.requestId }, 'verify: could not record the job in its ⏳ comment (a restart would lose it)');
     }
   };
-  await a.driver.start(job, { publish: publisher(a.study, a.deps.gate, a.seal), remember }, early);
+  const publish = publisher(a.study, a.deps.gate, a.seal);
+  await a.driver.start(job, {
+    publish: (doneJob, outcome) => {
+      // With the line above, where a request's time went (the run, or GitHub around it).
+      ctx.log.info({ request: a.requestId, outcome: outcome.kind }, 'verify: the run is over; writing the result');
+      return publish(doneJob, outcome);
+    },
+    remember,
+  }, early);
 }
 
 /** The member's earlier ⏳ comments here that nobody will answer any more; best effort, never blocks the run. */

@@ -87,6 +87,10 @@ describeVm('/verify through the app started by `npm start`, over real HTTP', () 
     // and the reply's own split of the VM's part.
     console.log(fake.requests.filter((r) => r.at >= deliveredPerf).map((r) => `+${Math.round(r.at - deliveredPerf)} ms ${r.method} ${r.path}`).join('\n'));
     console.log(reply!.split('\n').find((l) => l.includes('⏱')));
+    for (const line of app.output().split('\n')) {
+      const logged = /"time":(\d+).*"msg":"(verify: the run[^"]*)"/.exec(line);
+      if (logged) console.log(`+${Number(logged[1]) - deliveredAt} ms ${logged[2]}`);
+    }
     if (process.env.STUDY_BOT_HTTP_LOG) (await import('node:fs')).writeFileSync(process.env.STUDY_BOT_HTTP_LOG, `delivered at ${deliveredAt}\n${app.output()}`);
     expect(reply).toMatch(/VM \((전체 에뮬레이션|KVM)\)/);
     expect(reply).toContain('⏱ 대기 중이던 게스트(pooled)');
