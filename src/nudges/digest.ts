@@ -17,7 +17,10 @@ export interface WeekDigest {
   week: number;
   attendance: { present: string[]; online: string[]; absent: string[]; excused: string[]; unknown: string[] };
   submissions: { onTime: string[]; late: string[]; failing: string[]; missing: string[] };
+  /** the requests listed (a fair few: week-verify.ts) */
   verify: VerifyOutcome[];
+  /** how many requests there were on the week's notes, listed or not */
+  verifyTotal: number;
   /** the rubric item most notes of the week trip over (errors and warnings), with how many notes */
   commonFinding: { rule: string; notes: number; example: string } | null;
 }
@@ -27,11 +30,13 @@ export interface DigestInput {
   week: number;
   notes: ReadonlyMap<string, NoteCheck>;
   verify: readonly VerifyOutcome[];
+  /** all the week's requests, when `verify` lists only some (default: as many as listed) */
+  verifyTotal?: number;
 }
 
 const FAILING: ReadonlySet<CheckStatus | null> = new Set(['fail']);
 
-export function buildDigest({ report, week, notes, verify }: DigestInput): WeekDigest {
+export function buildDigest({ report, week, notes, verify, verifyTotal }: DigestInput): WeekDigest {
   const attendance: WeekDigest['attendance'] = { present: [], online: [], absent: [], excused: [], unknown: [] };
   const submissions: WeekDigest['submissions'] = { onTime: [], late: [], failing: [], missing: [] };
   const ruleNotes = new Map<string, { notes: number; example: string }>();
@@ -59,5 +64,5 @@ export function buildDigest({ report, week, notes, verify }: DigestInput): WeekD
   for (const [rule, { notes: count, example }] of [...ruleNotes].sort(([a], [b]) => a.localeCompare(b))) {
     if (!commonFinding || count > commonFinding.notes) commonFinding = { rule, notes: count, example };
   }
-  return { week, attendance, submissions, verify: [...verify], commonFinding };
+  return { week, attendance, submissions, verify: [...verify], verifyTotal: Math.max(verifyTotal ?? 0, verify.length), commonFinding };
 }

@@ -15,6 +15,7 @@ import { decodeNudgeRecord, DIGEST_MARKER, NUDGE_MARKER, sentOf, withRecord } fr
 import { whoOwes, type NoteCheck } from './owed.js';
 import { dueDigests, dueNudges, nextChange, weekTimes, type WeekTimes } from './plan.js';
 import { renderDigest, renderNudge } from './render.js';
+import { weekRequests } from './week-verify.js';
 import { projectWorkOf, type ProjectWork } from './week-work.js';
 
 /**
@@ -113,7 +114,7 @@ export async function repoPass(input: RepoPassInput): Promise<RepoPassResult> {
   for (const { week, final } of openDigests) {
     const t = times.find((x) => x.week === week)!;
     const verify = await verifyOutcomes(input, appId, week, t, report);
-    const digest = buildDigest({ report, week, notes, verify });
+    const digest = buildDigest({ report, week, notes, verify: verify.listed, verifyTotal: verify.total });
     const sessionWeek = schedule.weeks.find((w) => w.week === week)!;
     const visible = renderDigest(digest, {
       lang: config.language,
@@ -192,25 +193,32 @@ async function projectOf(config: StudyConfig, schedule: Schedule, week: number):
   return out;
 }
 
-/** The week's `/verify` requests on its notes, from the bot's signed records, with their Check Run's conclusion. */
-async function verifyOutcomes(input: RepoPassInput, appId: number | null, week: number, t: WeekTimes, report: AttendanceReport): Promise<VerifyOutcome[]> {
+/**
+ * The week's `/verify` requests on its notes, from the bot's signed records, with their Check
+ * Run's conclusion: a fair few of them (week-verify.ts) and how many there were in all.
+ */
+async function verifyOutcomes(input: RepoPassInput, appId: number | null, week: number, t: WeekTimes, report: AttendanceReport): Promise<{ listed: VerifyOutcome[]; total: number }> {
   try {
     const since = t.digestFrom - 8 * 24 * 3_600_000;
     // this app's records only, as /verify reads them (a workflow's comments are not read)
     const records = await recordedRequests(await input.gh.recentComments(since), input.verifySeal, appId);
     const notePaths = new Set(report.members.flatMap((m) => m.weeks[String(week)]?.submission?.path.normalize('NFC') ?? []));
+    const paths = studyPaths(input.config);
+    const isWeekNote = (path: string): boolean => {
+      if (notePaths.has(path.normalize('NFC'))) return true;
+      const where = paths.classify(path);
+      return where.kind === 'submission' && where.week === week;
+    };
+    // the week's notes first, then a few per member: no one's requests crowd the others out
+    const { listed, total } = await weekRequests(records, isWeekNote);
     const outcomes: VerifyOutcome[] = [];
-    for (const r of records.slice(-50)) {
-      const path = r.job?.path;
-      if (!path) continue;
-      const where = studyPaths(input.config).classify(path);
-      if (!notePaths.has(path.normalize('NFC')) && !(where.kind === 'submission' && where.week === week)) continue;
+    for (const r of listed) {
       const outcome = r.state === 'pending' ? 'pending' : ((await input.gh.checkRunConclusion(r.job!.checkRunId)) ?? 'neutral');
-      outcomes.push({ requester: r.requester, path, outcome });
+      outcomes.push({ requester: r.requester, path: r.job!.path, outcome });
     }
-    return outcomes;
+    return { listed: outcomes, total };
   } catch (error) {
     input.log?.warn({ err: error, repo: input.gh.label }, 'nudges: could not read the week’s /verify records');
-    return [];
+    return { listed: [], total: 0 };
   }
 }

@@ -3,6 +3,7 @@ import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
 import type { WeekDigest } from './digest.js';
 import type { Owing } from './owed.js';
+import { VERIFY_LISTED } from './week-verify.js';
 import { capText, withoutInvisible, withoutLinks } from '../text/shown-text.js';
 
 /**
@@ -119,12 +120,15 @@ export function renderDigest(digest: WeekDigest, view: DigestView): string {
     `- **${pick(lang, { ko: '출석', en: 'Attendance' })}**: ${attendance.join(' · ') || '—'}`,
     `- **${pick(lang, { ko: '제출', en: 'Notes' })}**: ${submissions.join(' · ') || '—'}`,
   ];
-  if (digest.verify.length === 0) {
+  if (digest.verifyTotal === 0) {
     lines.push(`- **/verify**: ${pick(lang, { ko: '이번 주 노트에 대한 요청 없음', en: 'no request on this week’s notes' })}`);
   } else {
-    lines.push(`- **/verify**: ${pick(lang, { ko: `${digest.verify.length}건`, en: `${digest.verify.length} request${digest.verify.length === 1 ? '' : 's'}` })}`);
-    for (const v of digest.verify.slice(0, 20)) lines.push(`  - ${OUTCOME[v.outcome] ?? '❔'} ${inert(v.requester, 45)} \`${inert(v.path)}\` (${inert(v.outcome, 20)})`);
-    if (digest.verify.length > 20) lines.push(`  - …`);
+    const total = digest.verifyTotal;
+    lines.push(`- **/verify**: ${pick(lang, { ko: `${total}건`, en: `${total} request${total === 1 ? '' : 's'}` })}`);
+    // a fair few (week-verify.ts), and never more lines than that, however the digest was built
+    const shown = digest.verify.slice(0, VERIFY_LISTED);
+    for (const v of shown) lines.push(`  - ${OUTCOME[v.outcome] ?? '❔'} ${inert(v.requester, 45)} \`${inert(v.path, 100)}\` (${inert(v.outcome, 20)})`);
+    if (total > shown.length) lines.push(`  - … ${pick(lang, { ko: `외 ${total - shown.length}건`, en: `${total - shown.length} more` })}`);
   }
   const c = digest.commonFinding;
   lines.push(

@@ -1,5 +1,5 @@
 /**
- * Attack review 18 (open, MEDIUM): one member's requests crowd every other member's `/verify`
+ * Attack review 18 (fixed, MEDIUM): one member's requests crowd every other member's `/verify`
  * out of the week's digest.
  *
  * verifyOutcomes (src/nudges/nudge-pass.ts) keeps the LAST 50 `/verify` records of the 8+ days
@@ -9,6 +9,10 @@
  * after jiwoo-kim's leave her request out of the digest altogether ("/verify: 50건", every line
  * his), though hers was on a week-6 note inside the window: the digest organizers read says
  * nobody else verified anything. Any 50 requests in the window will do, on any note.
+ *
+ * The fix (src/nudges/week-verify.ts): the records are narrowed to the week's notes first, each
+ * member keeps their latest three, members are listed in turns, twelve lines at most, and the
+ * count is of every request on the week's notes ("/verify: 51건", "… 외 47건").
  *
  * The repro: repoPass as test/nudges/repo-pass.test.ts drives it, the records as the bot signs
  * them (encodeVerifyRecord with a finished job), week 6's digest due.
@@ -42,7 +46,7 @@ function recorded(id: number, requester: string, path: string, at: number): Rece
 }
 
 describe('attack review 18: the week\'s digest keeps the last 50 /verify records', () => {
-  it.fails('MEDIUM: hong-gildong\'s 50 requests of his own week-6 note leave jiwoo-kim\'s week-6 /verify out of the digest', async () => {
+  it('MEDIUM (fixed): hong-gildong\'s 50 requests of his own week-6 note leave jiwoo-kim\'s week-6 /verify in the digest', async () => {
     const config = studyConfig();
     const w6 = weekTimes(buildSchedule(config), config).find((t) => t.week === 6)!;
     const now = w6.digestFrom + 60_000;
@@ -79,5 +83,9 @@ describe('attack review 18: the week\'s digest keeps the last 50 /verify records
     expect(digest).toContain('**/verify**');
     // jiwoo-kim's request on her week-6 note is in the digest
     expect(digest).toContain('jiwoo-kim');
+    // every request is counted, his latest three listed, the rest summed up
+    expect(digest).toContain('- **/verify**: 51건');
+    expect(lines.filter((l) => l.startsWith('  - ') && l.includes('hong-gildong'))).toHaveLength(3);
+    expect(digest).toContain('  - … 외 47건');
   }, 60_000);
 });
