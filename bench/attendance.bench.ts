@@ -39,7 +39,7 @@ function countingGitHub(config: StudyConfig, ledger: Ledger, paths: string[], ot
     label: 'bench/study',
     readConfig: async () => (counts.requests++, config),
     treePaths: async () => (counts.requests++, paths),
-    findOrCreateIssue: async () => (counts.requests++, 1),
+    findOrCreateIssue: async () => (counts.requests++, { number: 1, createdAt: 0, created: false }),
     findComment: async () => {
       // the marker comment sits after `otherComments` comments, 100 per page
       counts.requests += Math.floor(otherComments / 100) + 1;

@@ -30,7 +30,8 @@ export interface ReportGitHub extends PushWorkGitHub {
    * study template's top folder, listed in full), or null when even that cannot be listed
    */
   treePaths(sha: string, studyFolder: string): Promise<string[] | null>;
-  findOrCreateIssue(title: string): Promise<number>;
+  /** `created`: this call opened it; `createdAt`: when GitHub says it was opened (ms since epoch) */
+  findOrCreateIssue(title: string): Promise<{ number: number; createdAt: number; created: boolean }>;
   /** the report issue when there is one (reading the ledger never opens an issue) */
   findIssue?(): Promise<number | null>;
   /**
@@ -77,6 +78,9 @@ export interface CommentLocation {
   issueNumber: number;
   commentId: number;
 }
+
+/** How long after opening the report issue a missing comment is taken for one not written yet (a crash in between). */
+export const FRESH_ISSUE_MS = 15 * 60_000;
 
 export class ReportLedgerError extends Error {
   constructor(message: string) {
@@ -173,9 +177,17 @@ export async function refreshReport(
     if (!current) location = null; // deleted by someone: find or make it again
   }
   let issueNumber = location?.issueNumber;
+  let orphaned = false;
   if (!current) {
-    issueNumber = await gh.findOrCreateIssue(fileConfig.attendance.issueTitle ?? defaultIssueTitle);
+    const issue = await gh.findOrCreateIssue(fileConfig.attendance.issueTitle ?? defaultIssueTitle);
+    issueNumber = issue.number;
     current = await gh.findComment(issueNumber, verifies);
+    // An issue opened a while ago with no report comment on it: someone deleted the comment (the
+    // bot writes it right after opening the issue). Writing a report from nothing there would
+    // lose every record and make the study look new, so that a member's pending config is
+    // adopted at the next push (the eighteenth attack review, after a restart). Unless a copy
+    // comes below (the deletion's webhook, or what this process wrote), nothing is written.
+    orphaned = !current && !issue.created && now.getTime() - issue.createdAt > FRESH_ISSUE_MS;
   }
 
   const copies: Ledger[] = [];
@@ -200,6 +212,11 @@ export async function refreshReport(
   if (last && (current ? last.commentId === current.id : last.issueNumber === issueNumber)) {
     const decoded = decodeLedger(last.body, seal);
     if (decoded.ok) copies.push(decoded.ledger);
+  }
+  if (orphaned && copies.length === 0) {
+    throw new ReportLedgerError(
+      `${gh.label}: the report comment on issue #${issueNumber} is gone and no copy of its ledger is at hand; it comes back with the deletion's webhook (redelivered by the recovery pass). To start over, an organizer deletes the issue`,
+    );
   }
   if (currentProblem && copies.length === 0) {
     // Never overwrite a ledger we cannot read: it holds first-seen times nothing else has.

@@ -9,6 +9,7 @@ const MAX_PAGES = 5;
 
 type ListedIssue = {
   number: number;
+  created_at?: string;
   pull_request?: unknown;
   user?: { type?: string; login?: string } | null;
   labels?: (string | { name?: string })[];
@@ -74,14 +75,27 @@ async function firstOfOurs(octokit: Octokit, ref: RepoRef, perPage: number, labe
  * opened is the report still: it gets the label back.
  */
 export async function oldestReportIssue(octokit: Octokit, ref: RepoRef, perPage = 100): Promise<number | null> {
+  return (await oldestReportIssueEntry(octokit, ref, perPage))?.number ?? null;
+}
+
+/** The report issue (see oldestReportIssue) with when GitHub says it was opened, ms since epoch. */
+async function oldestReportIssueEntry(octokit: Octokit, ref: RepoRef, perPage = 100): Promise<{ number: number; createdAt: number } | null> {
   const appId = await ourAppId(octokit);
+  const entry = (issue: ListedIssue) => ({ number: issue.number, createdAt: Date.parse(issue.created_at ?? '') || 0 });
   const labelled = await firstOfOurs(octokit, ref, perPage, true, appId);
-  if (labelled) return labelled.number;
+  if (labelled) return entry(labelled);
   const unlabelled = await firstOfOurs(octokit, ref, 100, false, appId);
   if (!unlabelled) return null;
   const named = (unlabelled.labels ?? []).some((l) => (typeof l === 'string' ? l : l.name) === REPORT_LABEL);
   if (!named) await octokit.rest.issues.addLabels({ ...ref, issue_number: unlabelled.number, labels: [REPORT_LABEL] });
-  return unlabelled.number;
+  return entry(unlabelled);
+}
+
+/** The report issue found or made: `created` when this call opened it; `createdAt` when GitHub says it was opened. */
+export interface ReportIssue {
+  number: number;
+  createdAt: number;
+  created: boolean;
 }
 
 /**
@@ -93,17 +107,18 @@ export async function oldestReportIssue(octokit: Octokit, ref: RepoRef, perPage 
  * oldest: the one that made a newer issue closes it as a duplicate pointing at the oldest, so
  * both write to the same issue. One more request on creation; two more for the loser.
  */
-export async function findOrCreateReportIssue(octokit: Octokit, ref: RepoRef, title: string, body: string): Promise<number> {
-  const existing = await oldestReportIssue(octokit, ref);
-  if (existing !== null) return existing;
+export async function findOrCreateReportIssue(octokit: Octokit, ref: RepoRef, title: string, body: string): Promise<ReportIssue> {
+  const existing = await oldestReportIssueEntry(octokit, ref);
+  if (existing !== null) return { ...existing, created: false };
   // GitHub creates a label that does not exist yet when an issue is opened with it.
   // Sent once: after a 5xx the labelled issue may exist already, and then it is the one.
   const created = await createOnce(
     async () => (await octokit.rest.issues.create({ ...ref, title, body, labels: [REPORT_LABEL], ...SEND_ONCE })).data.number,
     () => oldestReportIssue(octokit, ref),
   );
-  const oldest = await oldestReportIssue(octokit, ref);
-  if (oldest === null || oldest === created) return created;
+  const found = await oldestReportIssueEntry(octokit, ref);
+  if (found === null || found.number === created) return { number: created, createdAt: found?.createdAt ?? Date.now(), created: true };
+  const oldest = found.number;
   // Sent once: a 5xx may come back after GitHub stored the note, and a second note helps no one.
   // Without the note, the duplicate is still closed as one.
   await octokit.rest.issues
@@ -117,5 +132,5 @@ export async function findOrCreateReportIssue(octokit: Octokit, ref: RepoRef, ti
       if (!mayHaveLanded(error)) throw error;
     });
   await octokit.rest.issues.update({ ...ref, issue_number: created, state: 'closed', state_reason: 'duplicate' });
-  return oldest;
+  return { ...found, created: false };
 }

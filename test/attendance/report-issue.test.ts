@@ -53,7 +53,7 @@ it('two processes that create the report issue at the same instant converge on t
     findOrCreateReportIssue(octokit(), ref, '📊 출석 · 제출 현황', 'body'),
     findOrCreateReportIssue(octokit(), ref, '📊 출석 · 제출 현황', 'body'),
   ]);
-  expect([a, b]).toEqual([7, 7]);
+  expect([a.number, b.number]).toEqual([7, 7]);
   expect(issues.map((i) => [i.number, i.state, i.state_reason ?? null])).toEqual([
     [7, 'open', null],
     [8, 'closed', 'duplicate'],
@@ -77,7 +77,7 @@ it('alone, the process keeps the issue it made: one more list, nothing closed', 
     .get(`${REPO}/issues`)
     .query(list)
     .reply(200, [{ ...example, number: 7 }]);
-  expect(await findOrCreateReportIssue(octokit(), ref, '📊 출석 · 제출 현황', 'body')).toBe(7);
+  expect(await findOrCreateReportIssue(octokit(), ref, '📊 출석 · 제출 현황', 'body')).toMatchObject({ number: 7, created: true });
   expect(nock.pendingMocks()).toEqual([]);
 });
 

@@ -167,7 +167,7 @@ describe('comments and issues', () => {
         return posts === 1 ? [502, { message: 'Server Error' }] : [201, issue];
       });
     // the real delays (500 ms) this once: the default path is what production runs
-    expect(await findOrCreateReportIssue(retrying(), ref, '📊', 'body')).toBe(10);
+    expect(await findOrCreateReportIssue(retrying(), ref, '📊', 'body')).toMatchObject({ number: 10 });
     expect(issues).toHaveLength(1);
   });
 });
@@ -191,7 +191,7 @@ describe('POSTs that are not idempotent are sent once after a 5xx (issue 17 item
         closed = body.state === 'closed';
         return [200, { ...labelled(11), state: 'closed' }];
       });
-    expect(await findOrCreateReportIssue(retrying(), ref, '📊', 'body')).toBe(10);
+    expect(await findOrCreateReportIssue(retrying(), ref, '📊', 'body')).toMatchObject({ number: 10, created: false });
     expect(notes).toHaveLength(1);
     expect(closed).toBe(true);
   });
