@@ -53,12 +53,23 @@ function trim(ledger: Ledger, kind: TrimmedKind, isMember: (owner: string) => bo
  * encodes once more (deflate of a few hundred kilobytes: milliseconds), only when the step
  * before did not fit. Returns the last try when nothing fits; the caller decides.
  */
-export function fitLedger(ledger: Ledger, encode: (l: Ledger) => string, maxChars: number, isMember: (owner: string) => boolean): FittedLedger {
+export function fitLedger(
+  ledger: Ledger,
+  encode: (l: Ledger) => string,
+  maxChars: number,
+  isMember: (owner: string) => boolean,
+  /** kinds given up before the ledger was built (flooded-strangers.ts): said, not done again */
+  already: readonly TrimmedKind[] = [],
+): FittedLedger {
   let current = ledger;
   let block = encode(current);
   const trimmed: TrimmedKind[] = [];
   for (const kind of TRIM_ORDER) {
-    if (block.length <= maxChars) break;
+    if (already.includes(kind)) {
+      trimmed.push(kind);
+      continue;
+    }
+    if (block.length <= maxChars) continue;
     current = trim(current, kind, isMember);
     trimmed.push(kind);
     block = encode(current);

@@ -4,10 +4,11 @@ import { computeReport } from './compute-report.js';
 import { applyChanges, decodeLedger, emptyLedger, encodeLedger, mergeLedgers, type Ledger, type LedgerChange } from './ledger.js';
 import type { LedgerSeal } from './ledger-seal.js';
 import { fitLedger } from './fit-ledger.js';
+import { leaveOutImplicitStrangers, leaveOutStrangers, withoutStrangers } from './flooded-strangers.js';
 import { implicitRoster } from './implicit-roster.js';
 import { LEDGER_BLOCK_MAX, renderOptionsFor, renderReport, reportCommentBody } from './render-report.js';
 import { buildSchedule } from './schedule.js';
-import { renamesIn, studyFileOf, type CommitPaths } from './study-files.js';
+import { renamesIn, studyFileOf, studyFilesOf, type CommitPaths } from './study-files.js';
 import { studyPaths } from '../paths/study-paths.js';
 import { pushProjectWork, type PushCommitFacts, type PushWorkFacts, type PushWorkGitHub } from '../project/push-work.js';
 
@@ -114,10 +115,9 @@ export async function pushChanges(gh: ReportGitHub, config: StudyConfig, pushes:
   const newest = ordered[ordered.length - 1];
   const paths = await gh.treePaths(newest.after, config.paths.study.split('/')[0] ?? '');
   if (paths) {
-    await studyPaths(config).prime(paths);
     changes.push({
       kind: 'tree',
-      files: paths.map((p) => studyFileOf(p, config)).filter((f) => f !== null),
+      files: await studyFilesOf(paths, config),
       renames: [],
       seenAt: newest.pushedAt,
       complete: true,
@@ -233,14 +233,21 @@ export async function refreshReport(
     ...(await pushChanges(gh, config, pushes)),
     ...given.filter((c) => c.kind !== 'config'),
   ];
-  const whole = applyChanges(base, changes);
+  // Thousands of notes under names nobody has are counted, not applied one by one: every
+  // refresh re-reads the whole tree (flooded-strangers.ts).
+  const roster = config.members.length > 0 ? new Set(config.members.map((m) => m.name.normalize('NFC'))) : null;
+  const flood = roster ? leaveOutStrangers(base, changes, roster) : leaveOutImplicitStrangers(base, changes);
+  const applied = applyChanges(flood.base, flood.changes);
   // With an empty roster the rows are the first names to arrive (implicit-roster.ts): the rest are strangers.
-  const members = new Set(config.members.length > 0 ? config.members.map((m) => m.name.normalize('NFC')) : implicitRoster(whole).names);
-  const fitted = fitLedger(whole, (l) => encodeLedger(l, seal), LEDGER_BLOCK_MAX, (owner) => members.has(owner.normalize('NFC')));
+  const members = roster ?? new Set(implicitRoster(applied).names);
+  // the strangers give way as a whole, as in the fit: the fresh names kept for the rows' sake
+  // would otherwise be stored and make room for 100 more on every refresh
+  const whole = flood.left > 0 && !roster ? withoutStrangers(applied, (owner) => members.has(owner.normalize('NFC'))) : applied;
+  const fitted = fitLedger(whole, (l) => encodeLedger(l, seal), LEDGER_BLOCK_MAX, (owner) => members.has(owner.normalize('NFC')), flood.left > 0 ? ['strangers'] : []);
   const ledger = fitted.ledger;
   const schedule = buildSchedule(config);
   const report = computeReport({ config, schedule, ledger, now });
-  const visible = renderReport(report, { ...renderOptionsFor(config, schedule, now), digests: ledger.digests, trimmed: fitted.trimmed });
+  const visible = renderReport(report, { ...renderOptionsFor(config, schedule, now), digests: ledger.digests, trimmed: fitted.trimmed, strangersLeft: flood.left });
   const body = reportCommentBody(visible, fitted.block);
 
   if (current) {

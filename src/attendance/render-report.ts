@@ -29,6 +29,8 @@ export interface RenderOptions {
   digests?: Record<string, number>;
   /** what gave way so that the ledger fits in the comment (fit-ledger.ts), said above the table */
   trimmed?: readonly TrimmedKind[];
+  /** how many names nobody on the roster has were left out of the ledger, counted (flooded-strangers.ts) */
+  strangersLeft?: number;
 }
 
 const TRIMMED_LABELS: Record<TrimmedKind, { ko: string; en: string }> = {
@@ -39,11 +41,19 @@ const TRIMMED_LABELS: Record<TrimmedKind, { ko: string; en: string }> = {
 };
 
 /** One line for organizers when the ledger had to give something up to fit in one comment. */
-const trimmedNotice = (trimmed: readonly TrimmedKind[], lang: Language): string =>
-  pick(lang, {
-    ko: `> ⚠️ 기록이 댓글 하나(65,536자)에 다 들어가지 않아 덜 중요한 것부터 줄였습니다: ${trimmed.map((k) => TRIMMED_LABELS[k].ko).join(', ')}. 출석과 \`main\`에 있는 노트의 기록은 그대로입니다.`,
-    en: `> ⚠️ The record no longer fits in one comment (65,536 characters), so the least needed parts gave way: ${trimmed.map((k) => TRIMMED_LABELS[k].en).join('; ')}. Attendance and the notes on \`main\` are kept.`,
+const trimmedNotice = (trimmed: readonly TrimmedKind[], lang: Language, strangersLeft = 0): string => {
+  // the count, when it is known: names left out before the ledger was built
+  const label = (k: TrimmedKind, l: 'ko' | 'en') =>
+    k === 'strangers' && strangersLeft > 0
+      ? l === 'ko'
+        ? `${TRIMMED_LABELS[k].ko} (이름 ${strangersLeft.toLocaleString('en-US')}개)`
+        : `${TRIMMED_LABELS[k].en} (${strangersLeft.toLocaleString('en-US')} names)`
+      : TRIMMED_LABELS[k][l];
+  return pick(lang, {
+    ko: `> ⚠️ 기록이 댓글 하나(65,536자)에 다 들어가지 않아 덜 중요한 것부터 줄였습니다: ${trimmed.map((k) => label(k, 'ko')).join(', ')}. 출석과 \`main\`에 있는 노트의 기록은 그대로입니다.`,
+    en: `> ⚠️ The record no longer fits in one comment (65,536 characters), so the least needed parts gave way: ${trimmed.map((k) => label(k, 'en')).join('; ')}. Attendance and the notes on \`main\` are kept.`,
   });
+};
 
 /** The options the comment and the CLI render with, from the config in use. */
 export function renderOptionsFor(
@@ -190,7 +200,7 @@ export function renderReport(report: AttendanceReport, opts: RenderOptions): str
   const lines = [
     pick(lang, { ko: '## 📊 출석 · 제출 현황', en: '## 📊 Attendance and submissions' }),
     '',
-    ...(opts.trimmed?.length ? [trimmedNotice(opts.trimmed, lang), ''] : []),
+    ...(opts.trimmed?.length ? [trimmedNotice(opts.trimmed, lang, opts.strangersLeft), ''] : []),
     ...(report.unlisted
       ? [
           pick(lang, {
