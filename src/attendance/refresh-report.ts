@@ -239,15 +239,18 @@ export async function refreshReport(
   const flood = roster ? leaveOutStrangers(base, changes, roster) : leaveOutImplicitStrangers(base, changes);
   const applied = applyChanges(flood.base, flood.changes);
   // With an empty roster the rows are the first names to arrive (implicit-roster.ts): the rest are strangers.
-  const members = roster ?? new Set(implicitRoster(applied).names);
+  const implicit = roster ? null : implicitRoster(applied);
+  const members = roster ?? new Set(implicit!.names);
   // the strangers give way as a whole, as in the fit: the fresh names kept for the rows' sake
   // would otherwise be stored and make room for 100 more on every refresh
   const whole = flood.left > 0 && !roster ? withoutStrangers(applied, (owner) => members.has(owner.normalize('NFC'))) : applied;
-  const fitted = fitLedger(whole, (l) => encodeLedger(l, seal), LEDGER_BLOCK_MAX, (owner) => members.has(owner.normalize('NFC')), flood.left > 0 ? ['strangers'] : []);
+  const fitted = fitLedger(whole, (l) => encodeLedger(l, seal), LEDGER_BLOCK_MAX, (owner) => members.has(owner.normalize('NFC')), roster && flood.left > 0 ? ['strangers'] : []);
   const ledger = fitted.ledger;
   const schedule = buildSchedule(config);
-  const report = computeReport({ config, schedule, ledger, now });
-  const visible = renderReport(report, { ...renderOptionsFor(config, schedule, now), digests: ledger.digests, trimmed: fitted.trimmed, strangersLeft: flood.left });
+  const computed = computeReport({ config, schedule, ledger, now });
+  // an empty roster's note counts the names waiting for it, those left out of the ledger too
+  const report = implicit && flood.left > 0 ? { ...computed, unlisted: implicit.left + flood.left } : computed;
+  const visible = renderReport(report, { ...renderOptionsFor(config, schedule, now), digests: ledger.digests, trimmed: fitted.trimmed, ...(roster ? { strangersLeft: flood.left } : {}) });
   const body = reportCommentBody(visible, fitted.block);
 
   if (current) {
