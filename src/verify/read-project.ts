@@ -23,7 +23,8 @@ export type ReadProject =
 /**
  * A cut listing holds nothing under a project root that is too big to list (one member's push
  * of 40,000 folders does it, for everyone): each of the member's own folders is then asked for
- * by its exact path (the roster name and its aliases in `paths.project`), at most 11 requests.
+ * by its exact path (the roster name and its aliases in `paths.project`, each in NFC and NFD),
+ * at most 33 requests.
  */
 async function withOwnFolders(
   study: Pick<VerifyStudyRepository, 'listFolder'>,
@@ -33,7 +34,9 @@ async function withOwnFolders(
   files: TreeFile[],
 ): Promise<{ files: TreeFile[]; complete: boolean }> {
   const member = findMember(config, login);
-  const names = member ? [member.name, ...member.aliases] : [login];
+  // Each name in both Unicode forms: the member's folder may be NFD (some Mac tools), and a
+  // look-alike in the other form must be seen to be refused (resolve-project-target.ts).
+  const names = (member ? [member.name, ...member.aliases] : [login]).flatMap((n) => [n, n.normalize('NFC'), n.normalize('NFD')]);
   const folders = [...new Set(names.map((name) => config.paths.project.replaceAll('{name}', name).replace(/\/$/, '')))];
   const found: TreeFile[] = [];
   let complete = true;

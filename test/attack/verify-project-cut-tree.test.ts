@@ -80,6 +80,8 @@ describe('attack review 15: a project/ folder too big to list', () => {
     const [fileExample] = openapiExample<any[]>('content-file-response-if-content-is-a-directory');
     const contents = Object.entries(FILES).map(([p, t]) => ({ ...fileExample, name: p, path: `project/김철수/${p}`, sha: gitSha(t), size: Buffer.byteLength(t) }));
     scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/contents/${encodeURIComponent('project/김철수')}`).query({ ref: HEAD_SHA }).reply(200, contents);
+    // and the name in its other Unicode form (NFD), which is not there
+    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/contents/${encodeURIComponent('project/김철수'.normalize('NFD'))}`).query({ ref: HEAD_SHA }).reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content', status: '404' });
     for (const text of Object.values(FILES)) {
       scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/blobs/${gitSha(text)}`).optionally().reply(200, () => ({ ...openapiExample<any>('blob'), content: Buffer.from(text).toString('base64'), encoding: 'base64', size: Buffer.byteLength(text) }));
     }

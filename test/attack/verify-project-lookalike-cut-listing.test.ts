@@ -1,5 +1,5 @@
 /**
- * Attack review 19 (open, HIGH; around 322eaf3/aa39c3d): /verify project refuses a project
+ * Attack review 19 (HIGH, fixed: the cut listing's own-folder read asks for each name in NFC and NFD, so the pair is seen and refused; around 322eaf3/aa39c3d): /verify project refuses a project
  * folder in two Unicode forms (NFC and NFD) only when it sees both, and when the repository's
  * listing is cut it sees only what withOwnFolders (read-project.ts) asks for by exact path: the
  * roster name's bytes (NFC). kim-cs's own project/김철수/ is in NFD (macOS commits it so, the
@@ -46,7 +46,7 @@ const CUT = 30_000;
 const FLOOD = 40_000;
 
 describe('attack review 19: an NFC copy of an NFD project folder behind a cut listing', () => {
-  it.fails('HIGH: with project/ too big to list, hong-gildong\'s NFC copy of kim-cs\'s NFD project/김철수/ is not what kim-cs\'s /verify project verifies', async () => {
+  it('HIGH (fixed): with project/ too big to list, hong-gildong\'s NFC copy of kim-cs\'s NFD project/김철수/ is not what kim-cs\'s /verify project verifies', async () => {
     const calls: string[][] = [];
     const projectVerifier: ProjectVerifier = async (root: string, collected: CollectedProject) => {
       calls.push(collected.payload?.sources.map((s) => s.path) ?? []);
