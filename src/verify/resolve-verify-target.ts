@@ -1,5 +1,6 @@
 import type { Member, StudyConfig } from '../config/schema.js';
 import type { Bilingual } from '../i18n/pick.js';
+import { shownText } from '../text/shown-text.js';
 
 /** The repository at one revision, as much as finding a note needs. */
 export interface NoteTree {
@@ -51,7 +52,8 @@ function lookalikeProblem(paths: string[]): Bilingual {
 const notesIn = (names: string[] | null | undefined) =>
   (names ?? []).filter((n) => /\.md$/i.test(n)).map(nfc).sort().slice(0, 15);
 
-const listing = (names: string[]) => (names.length ? names.map((n) => `\`${n}\``).join(', ') : '—');
+/** File names are anyone's text (whoever pushed them): shown capped, neutralised, no backtick to close the span (review 19). */
+const listing = (names: string[]) => (names.length ? names.map((n) => `\`${shownText(n, 120).replace(/`/g, "'")}\``).join(', ') : '—');
 
 /**
  * Which file a `/verify` means. `week N` uses the roster: the member's name and aliases, each

@@ -1,5 +1,5 @@
 /**
- * Attack review 19 (open, LOW): /verify week N that finds no note lists the week folder's notes
+ * Attack review 19 (LOW, fixed: the names go through shownText, backticks replaced): /verify week N that finds no note lists the week folder's notes
  * in its reply (resolve-verify-target.ts notesIn/listing) as `name`, the names as pushed: not
  * through shownText and with their backticks kept, unlike the project folders' listing beside it
  * (resolve-project-target.ts) and the report's cells (80e5d80). A file name is anyone's text
@@ -28,7 +28,7 @@ const config = studyConfigSchema.parse({
 const CRAFTED = 'x` @kim-cs [출석 정정 안내](https://evil.example/login) `.md';
 
 describe('attack review 19: note names listed in a /verify reply', () => {
-  it.fails('LOW: hong-gildong\'s note name puts no mention and no link into the reply to kim-cs\'s /verify week1', async () => {
+  it('LOW (fixed): hong-gildong\'s note name puts no mention and no link into the reply to kim-cs\'s /verify week1', async () => {
     const tree: NoteTree = { listDir: async (dir) => (dir === 'study/week1' ? ['hgd.md', CRAFTED] : null) };
     const r = await resolveVerifyTarget({ kind: 'week', week: 1, member: null }, { config, commenter: 'kim-cs', tree });
     expect(r.ok).toBe(false);
