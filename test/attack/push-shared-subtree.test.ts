@@ -14,10 +14,10 @@
  * N = 5,000: 209 MB of listings, 950,002 paths returned, heap +625 MB at its peak, longest turn
  * 250 ms of main-thread CPU (then studyFilesOf classifies all of them, and the push check keeps its
  * own completed copy). At N = 30,000 (a 6.6 MB listing, listed whole) that is ~3.8 GB for this
- * listing alone: the heap passes node's default (4.3 GB here) and the process dies; the
- * recovery pass then redelivers the failed push delivery, which dies the same way: the bot stays
- * down for every member until an organizer removes the folders (not run: it would take the shared
- * machine down with it).
+ * listing alone: the heap passes node's default (4.3 GB here) and the process dies; at the next
+ * start the reconcile (recovery/reconcile-pushes.ts) checks the push that has no check run yet,
+ * which dies the same way: the bot stays down for every member until an organizer removes the
+ * folders (not run: it would take the shared machine down with it).
  *
  * Severity HIGH (one member's push freezes, then crash-loops, the bot for everyone).
  * Fix idea: completeTree stops at a bound in entries (GitHub's 100,000) and says the listing is
