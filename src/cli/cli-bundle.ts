@@ -95,21 +95,59 @@ const requireForDynamicImports = {
 };
 
 /**
- * unist-util-visit-parents names the visitor function of every node it walks
- * (`Object.defineProperty(visit, 'name', …)` with a coloured type, for stack traces): a string
- * and a property write per node per walk, and a note is walked a dozen times (GFM's autolink
- * literals alone walk it four times). The CLI's bundles leave the naming out; nothing reads
- * the name. The walk itself is the library's. If a release changes those lines, they are
- * bundled as they are (cli-bundle.test.ts says so).
+ * Two edits of hot library code, in the CLI's CommonJS bundles only (`commands.cjs`,
+ * `worker.cjs`); the server runs the libraries as they are. Each keeps what the library
+ * computes and drops a cost per node or per event. A file is edited only when every pattern
+ * of its entry is found; after a release that changes those lines it is bundled as it is
+ * (cli-bundle.test.ts says so, and compares the trees the edited parser gives with the
+ * library's own on every markdown file of the repository).
+ *
+ * - unist-util-visit-parents names the visitor function of every node it walks
+ *   (`Object.defineProperty(visit, 'name', …)` with a coloured type, for stack traces): a
+ *   string and a property write per node per walk, and a note is walked a dozen times (GFM's
+ *   autolink literals alone walk it four times). Nothing reads the name.
+ * - mdast-util-from-markdown calls each event's handler with a fresh copy of its compile
+ *   context (`{...context, sliceSerialize}`): an object of nine fields per event, thousands
+ *   per note, ~10% of a pool worker's CPU on 200 notes (profiled) and much of its garbage.
+ *   The edit makes one copy per tree and sets its `sliceSerialize` before each call. The
+ *   handlers (from-markdown's, GFM's, front matter's) read `this` and never assign to it nor
+ *   keep it, so each sees the same fields as with a copy of its own.
  */
-const VISITOR_NAMING = /Object\.defineProperty\(visit, 'name', \{\s*value:\s*'node \(' \+ color\(node\.type \+ \(name \? '<' \+ name \+ '>' : ''\)\) \+ '\)'\s*\}\)/;
-const unnamedVisitors = {
-  name: 'study-bot-unnamed-visitors',
+export const LIBRARY_EDITS: { name: string; file: RegExp; edits: [RegExp, string][] }[] = [
+  {
+    name: 'unist-util-visit-parents: no naming of each visitor',
+    file: /[\\/]unist-util-visit-parents[\\/]lib[\\/]index\.js$/,
+    edits: [[/Object\.defineProperty\(visit, 'name', \{\s*value:\s*'node \(' \+ color\(node\.type \+ \(name \? '<' \+ name \+ '>' : ''\)\) \+ '\)'\s*\}\)/, '']],
+  },
+  {
+    name: 'mdast-util-from-markdown: one compile context per tree',
+    file: /[\\/]mdast-util-from-markdown[\\/]lib[\\/]index\.js$/,
+    edits: [
+      [/(\n(\s*)events = prepared;\n\s*index = -1;\n)/, '$1$2const studybotEventContext = { ...context, sliceSerialize: undefined };\n'],
+      ...Array.from({ length: 3 }, (): [RegExp, string] => [
+        /\{\s*\.\.\.context,\s*sliceSerialize: events\[index\]\[2\]\.sliceSerialize\s*\}/,
+        '(studybotEventContext.sliceSerialize = events[index][2].sliceSerialize, studybotEventContext)',
+      ]),
+    ],
+  },
+];
+
+/** `text` with every edit of `entry` made, or as it is when one of its patterns is missing. */
+export function editLibrary(entry: (typeof LIBRARY_EDITS)[number], text: string): string {
+  let edited = text;
+  for (const [pattern, replacement] of entry.edits) {
+    if (!pattern.test(edited)) return text;
+    edited = edited.replace(pattern, replacement);
+  }
+  return edited;
+}
+
+export const libraryEdits = {
+  name: 'study-bot-library-edits',
   setup(build: import('esbuild').PluginBuild) {
-    build.onLoad({ filter: /[\\/]unist-util-visit-parents[\\/]lib[\\/]index\.js$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replace(VISITOR_NAMING, ''),
-      loader: 'js',
-    }));
+    for (const entry of LIBRARY_EDITS) {
+      build.onLoad({ filter: entry.file }, (args) => ({ contents: editLibrary(entry, readFileSync(args.path, 'utf8')), loader: 'js' }));
+    }
   },
 };
 
@@ -167,13 +205,13 @@ export async function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<BuiltC
     ...commonJs,
     stdin: { contents: commandsEntry, resolveDir: PACKAGE_ROOT, sourcefile: COMMANDS_ENTRY_NAME, loader: 'js' },
     outfile: path.join(outdir, COMMANDS_FILE),
-    plugins: [requireForDynamicImports, unnamedVisitors],
+    plugins: [requireForDynamicImports, libraryEdits],
   });
   const worker = await esbuild.build({
     ...commonJs,
     entryPoints: ['src/worker/serve-tasks.ts'],
     outfile: path.join(outdir, WORKER_FILE),
-    plugins: [requireForDynamicImports, unnamedVisitors],
+    plugins: [requireForDynamicImports, libraryEdits],
   });
   mkdirSync(path.join(outdir, 'chunks'), { recursive: true });
   const entries = new Set(Object.keys(ENTRIES).map((name) => path.join(outdir, `${name}.mjs`)));
