@@ -123,7 +123,7 @@ export const LIBRARY_EDITS: { name: string; file: RegExp; edits: [RegExp, string
     name: 'mdast-util-from-markdown: one compile context per tree',
     file: /[\\/]mdast-util-from-markdown[\\/]lib[\\/]index\.js$/,
     edits: [
-      [/(\n(\s*)events = prepared;\n\s*index = -1;\n)/, '$1$2const studybotEventContext = { ...context, sliceSerialize: undefined };\n'],
+      [/(\n([ \t]*)events = prepared;\n[ \t]*index = -1;\n)/, '$1$2const studybotEventContext = { ...context, sliceSerialize: undefined };\n'],
       ...Array.from({ length: 3 }, (): [RegExp, string] => [
         /\{\s*\.\.\.context,\s*sliceSerialize: events\[index\]\[2\]\.sliceSerialize\s*\}/,
         '(studybotEventContext.sliceSerialize = events[index][2].sliceSerialize, studybotEventContext)',
