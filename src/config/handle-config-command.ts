@@ -2,7 +2,7 @@ import type { AppDeps } from '../app/deps.js';
 import { reportService } from '../attendance/report-service.js';
 import type { CommandContext, CommandHandler } from '../commands/dispatch.js';
 import type { SlashCommand } from '../commands/parse-commands.js';
-import { resolveCommit } from '../github/config-approval-client.js';
+import { commitAt, FULL_SHA } from '../github/config-approval-client.js';
 import { listOrganizers } from '../github/organizers.js';
 import { isOrganizerRole, repoRole } from '../github/permissions.js';
 import { readTextFile } from '../github/read-config.js';
@@ -14,8 +14,10 @@ import { quoteCommand } from '../commands/quote-command.js';
 
 /**
  * `/config approve`: an organizer puts a config into effect. On a commit comment it approves
- * the config at that commit; on an issue it needs the commit (`/config approve 1a2b3c4`), so
- * that nobody approves a version pushed a second before they commented. `/config` alone says
+ * the config at that commit; on an issue it needs the commit's full sha (`/config approve
+ * <40 hex digits>`, shown in the push check's notice), so that nobody approves a version
+ * pushed a second before they commented, nor a member's commit ground to the same short
+ * prefix or a branch named like it. `/config` alone says
  * where the config stands. Rights are asked of GitHub first; a config that does not validate
  * is never approved.
  */
@@ -65,16 +67,30 @@ async function approve(deps: AppDeps, ctx: CommandContext, command: SlashCommand
       quote(
         command,
         pick(lang, {
-          ko: '승인할 커밋을 알려 주세요: 설정을 바꾼 커밋에 댓글로 `/config approve`를 남기거나, 여기서 `/config approve <커밋 sha>`라고 적어 주세요.',
-          en: 'Name the commit to approve: comment `/config approve` on the commit that changed the config, or write `/config approve <commit sha>` here.',
+          ko: '승인할 커밋을 알려 주세요: 설정을 바꾼 커밋에 댓글로 `/config approve`를 남기거나, 여기서 `/config approve <커밋 sha 40자리>`라고 적어 주세요 (push 검사의 설정 안내에 적혀 있습니다).',
+          en: 'Name the commit to approve: comment `/config approve` on the commit that changed the config, or write `/config approve <the commit\'s full 40-digit sha>` here (the push check\'s config notice shows it).',
         }),
       ),
     );
     return;
   }
-  const sha = await resolveCommit(ctx.octokit, ctx.repo, named.toLowerCase());
+  if (!FULL_SHA.test(named)) {
+    // A short prefix names no commit for sure: the pending commit's sha is public, a member can
+    // grind a commit of their own to the same seven digits and name a branch or tag after it.
+    await ctx.reply(
+      quote(
+        command,
+        pick(lang, {
+          ko: `\`${named}\`은(는) 커밋 sha의 앞부분이라 승인하지 않았습니다: 앞부분이 같은 커밋은 누구나 만들 수 있고, 같은 이름의 브랜치나 태그는 커밋으로 보지 않습니다. push 검사의 설정 안내에 적힌 sha 40자리 전체로 \`/config approve <sha>\`를 남기거나, 그 커밋에 댓글로 \`/config approve\`를 남겨 주세요.`,
+          en: `\`${named}\` is only the start of a commit sha, so nothing was approved: anyone can make a commit that starts the same, and a branch or tag of that name does not count as a commit. Write the full 40-digit sha shown in the push check's config notice (\`/config approve <sha>\`), or comment \`/config approve\` on that commit.`,
+        }),
+      ),
+    );
+    return;
+  }
+  const sha = await commitAt(ctx.octokit, ctx.repo, named);
   if (!sha) {
-    await ctx.reply(quote(command, pick(lang, { ko: `\`${named}\`로 시작하는 커밋을 찾을 수 없습니다 (같은 이름의 브랜치나 태그는 커밋으로 보지 않습니다: sha를 더 길게 적으세요).`, en: `There is no commit whose sha starts with \`${named}\` (a branch or tag of that name does not count: write more of the sha).` })));
+    await ctx.reply(quote(command, pick(lang, { ko: `이 저장소에 \`${named}\` 커밋이 없습니다.`, en: `There is no commit \`${named}\` in this repository.` })));
     return;
   }
   const text = await readTextFile(ctx.octokit, ctx.repo, CONFIG_PATH, sha);

@@ -1,26 +1,27 @@
 import type { Octokit, RepoRef } from './octokit.js';
 
+/** A full commit sha: forty hex digits, the only name `/config approve` takes on an issue. */
+export const FULL_SHA = /^[0-9a-f]{40}$/i;
+
 /**
- * A commit named in `/config approve <sha>` (short or full), resolved to its full sha; null
- * when the repository has no commit whose sha starts so. `application/vnd.github.sha` makes the answer the
- * bare sha instead of the commit with its files.
+ * The commit `sha` (all forty digits) if the repository has it, else null. Asked of the git
+ * database (`GET /git/commits/{commit_sha}`), which takes a commit's sha, not a ref name, and
+ * only an answer naming exactly that sha counts. `GET /commits/{ref}` was used before: it
+ * resolves a branch or tag before a sha prefix, and a short prefix is no name at all, since
+ * anyone who can push can make a commit of their own that starts the same (attack reviews 18
+ * and 19); GitHub also refuses branch and tag names of forty hex digits, so a full sha names
+ * one commit whichever way it is read.
  */
-export async function resolveCommit(octokit: Octokit, ref: RepoRef, sha: string): Promise<string | null> {
+export async function commitAt(octokit: Octokit, ref: RepoRef, sha: string): Promise<string | null> {
+  if (!FULL_SHA.test(sha)) return null;
+  const wanted = sha.toLowerCase();
   try {
-    const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', {
-      ...ref,
-      ref: sha,
-      headers: { accept: 'application/vnd.github.sha' },
-    });
-    // Text when GitHub labels it with a charset, bytes otherwise.
-    const full = (typeof data === 'string' ? data : Buffer.from(data as unknown as ArrayBuffer).toString('utf8')).trim();
-    // GitHub resolves a branch or tag before a sha prefix: anyone who can push can name a branch
-    // `aaaaaaa` after the commit an organizer means (the eighteenth attack review). Only a commit
-    // whose sha starts with what was written is the one named.
-    return /^[0-9a-f]{40}$/.test(full) && full.startsWith(sha.toLowerCase()) ? full : null;
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { ...ref, commit_sha: wanted });
+    return data.sha.toLowerCase() === wanted ? wanted : null;
   } catch (error) {
     const status = (error as { status?: number }).status;
-    if (status === 404 || status === 422) return null;
+    // 404: no such commit; 409: an empty repository; 422: not a commit's sha.
+    if (status === 404 || status === 409 || status === 422) return null;
     throw error;
   }
 }

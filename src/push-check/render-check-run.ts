@@ -227,8 +227,8 @@ function pendingLines(input: RenderInput): string[] {
   out.push(
     '',
     pick(lang, {
-      ko: `운영진(admin·maintain 권한${approvers ? `: ${approvers}` : ''})이 이 커밋에 \`/config approve\` 댓글을 남기거나 직접 설정을 push하면 적용됩니다. 운영진 권한은 이 파일이 아니라 저장소 권한으로 정해집니다.`,
-      en: `It takes effect when an organizer (admin or maintain permission${approvers ? `: ${approvers}` : ''}) comments \`/config approve\` on this commit or pushes the config themselves. Organizer rights come from repository permissions, never from this file.`,
+      ko: `운영진(admin·maintain 권한${approvers ? `: ${approvers}` : ''})이 이 커밋에 \`/config approve\` 댓글을 남기거나 (이슈에서는 sha 40자리 전체로 \`/config approve ${input.after}\`) 직접 설정을 push하면 적용됩니다. 운영진 권한은 이 파일이 아니라 저장소 권한으로 정해집니다.`,
+      en: `It takes effect when an organizer (admin or maintain permission${approvers ? `: ${approvers}` : ''}) comments \`/config approve\` on this commit (on an issue, with the full sha: \`/config approve ${input.after}\`) or pushes the config themselves. Organizer rights come from repository permissions, never from this file.`,
     }),
   );
   return out;

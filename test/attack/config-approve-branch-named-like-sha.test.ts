@@ -15,6 +15,9 @@
  * approved commit and lists the changes, after the fact. (Not run against GitHub: the nock
  * answer for the ref is git's rule; the missing prefix check is the bot's either way.)
  *
+ * Since review 19 (config-approve-ground-prefix-branch.test.ts) a short word is not resolved
+ * at all: on an issue only a full sha approves, looked up in the git database.
+ *
  * The repro: as test/config/config-trust-commands.test.ts step 3 (the real attendance and
  * config capabilities and the dispatcher, GitHub by nock in its own shapes).
  */

@@ -110,10 +110,7 @@ describe('config trust boundary: commands', () => {
     scope = nock('https://api.github.com');
     mockConfig(scope, PROPOSED);
     mockRole(scope, 'boss', 'admin');
-    scope
-      .get(`${REPO}/commits/${PROPOSING_COMMIT.slice(0, 7)}`)
-      .matchHeader('accept', 'application/vnd.github.sha')
-      .reply(200, PROPOSING_COMMIT, { 'content-type': 'application/vnd.github.sha; charset=utf-8' });
+    scope.get(`${REPO}/git/commits/${PROPOSING_COMMIT}`).reply(200, { ...openapiExample('git-commit-2'), sha: PROPOSING_COMMIT });
     scope
       .get(`${REPO}/contents/.github%2Fstudy.yml`)
       .query({ ref: PROPOSING_COMMIT })
@@ -122,7 +119,7 @@ describe('config trust boundary: commands', () => {
     mockGetComment(scope, state);
     mockUpdateComment(scope, state);
     mockReply(scope, 1, replies);
-    await receive(probot, 'issue_comment', commentPayload(`/config approve ${PROPOSING_COMMIT.slice(0, 7)}`, 'boss', '2025-09-11T11:07:00Z'));
+    await receive(probot, 'issue_comment', commentPayload(`/config approve ${PROPOSING_COMMIT}`, 'boss', '2025-09-11T11:07:00Z'));
     await settle();
     expect(signedLedgerOf(state.body).config).toMatchObject({ by: 'boss', commit: PROPOSING_COMMIT, text: PROPOSED });
     expect(replies[2]).toContain('✅ `aaaaaaa`의 설정을 승인했습니다');
@@ -149,9 +146,7 @@ describe('config trust boundary: commands', () => {
     mockConfig(scope, STUDY_YML);
     mockApprovalRead(scope, state);
     mockRole(scope, 'boss', 'admin');
-    scope
-      .get(`${REPO}/commits/${PROPOSING_COMMIT}`)
-      .reply(200, PROPOSING_COMMIT, { 'content-type': 'application/vnd.github.sha; charset=utf-8' });
+    scope.get(`${REPO}/git/commits/${PROPOSING_COMMIT}`).reply(200, { ...openapiExample('git-commit-2'), sha: PROPOSING_COMMIT });
     const greedy = STUDY_YML.replace('language: ko', 'language: ko\nverify:\n  perHour: 100000');
     scope
       .get(`${REPO}/contents/.github%2Fstudy.yml`)

@@ -95,6 +95,9 @@ describe('config trust boundary: pushes', () => {
     expect(summary).toContain('`verify.perHour`: `6` → `50`');
     expect(summary).toContain('admin·maintain 권한: @boss)');
     expect(summary).not.toContain('@member');
+    // the full sha an organizer writes on an issue (a short prefix approves nothing)
+    expect(summary).toContain(`(이슈에서는 sha 40자리 전체로 \`/config approve ${after.sha}\`)`);
+    expect(after.sha).toMatch(/^[0-9a-f]{40}$/);
     // nothing was approved
     expect(report.writes).toEqual([]);
   });
