@@ -80,9 +80,11 @@ describe('attack review 20: every push over one tree shared by 190 study folders
     console.log(
       `treePaths over ${FOLDERS} folders x ${N} files (${Math.round(downloaded / 1e6)} MB of listings): ${paths?.length ?? 'null'} paths; longest turn ${turn.cpuMs} ms of main-thread CPU (${turn.measuredCpu ? 'CPU' : 'wall'}), ${Math.round(turn.wallMs)} ms wall; heap +${Math.round((peakHeap - heapBefore) / 1e6)} MB at its peak`,
     );
-    // kim-cs's note is listed (the refresh needs it), and the listing is bounded like GitHub's own
-    expect(paths ?? []).toContain('study/week1/김철수.md');
-    expect(paths!.length).toBeLessThanOrEqual(100_000);
+    // bounded like GitHub's own listing (null: said to be cut, the refresh goes on from the push's
+    // own file lists); when listed, kim-cs's note is in it
+    expect(paths === null || paths.includes('study/week1/김철수.md')).toBe(true);
+    expect(paths?.length ?? 0).toBeLessThanOrEqual(100_000);
     expect(turn.cpuMs).toBeLessThan(500);
+    expect(peakHeap - heapBefore).toBeLessThan(200e6);
   }, 300_000);
 });

@@ -98,6 +98,26 @@ describe('attack review 20: /verify project over one tree shared by 190 folders'
       return sharedBody;
     }, { 'content-type': 'application/json; charset=utf-8' });
     scope.get(`${base}/${OWN}`).reply(200, { sha: OWN, url: treeUrl(OWN), tree: Object.entries(FILES).map(([p, t]) => blob(p, t)), truncated: false });
+    // After a fix that stops the walk early, the member's folder is read by its path (withOwnFolders)
+    const fileEntry = openapiExample<any>('content-file-response-if-content-is-a-directory')[0];
+    const ownEntries = Object.entries(FILES).map(([name, text]) => ({
+      ...fileEntry,
+      type: 'file',
+      name,
+      path: `project/홍길동/${name}`,
+      sha: gitSha(text),
+      size: Buffer.byteLength(text),
+      download_url: `https://raw.githubusercontent.com/${STUDY.owner}/${STUDY.repo}/main/project/${encodeURIComponent('홍길동')}/${name}`,
+    }));
+    scope
+      .get(/\/contents\/project(?:\/|%2F)[^?]*/)
+      .query(true)
+      .times(6)
+      .optionally()
+      .reply((uri) => {
+        const path = decodeURIComponent(uri.slice(uri.indexOf('/contents/') + '/contents/'.length).split('?')[0]!);
+        return path === 'project/홍길동' ? [200, ownEntries] : [404, { message: 'Not Found' }];
+      });
     for (const text of Object.values(FILES)) {
       scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/blobs/${gitSha(text)}`).optionally().reply(200, () => ({ ...openapiExample<any>('blob'), content: Buffer.from(text).toString('base64'), encoding: 'base64', size: Buffer.byteLength(text) }));
     }
