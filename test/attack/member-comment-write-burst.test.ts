@@ -8,7 +8,7 @@
  * window, /verify while his own one runs are refusals too): measured below, 1 POST and 6 PATCH
  * per comment, so 30 of his comments a minute (within GitHub's 80 content-creating requests a
  * minute for him) ask the bot for 210 writes a minute: past GitHub's 900 points a minute for an
- * installation (5 points a write) and its 80 content-creating requests a minute, which Probot's
+ * installation (5 points a write; the edits may count as content-creating requests too), which Probot's
  * Octokit does not retry. While he goes on, the bot's writes for everyone (push Check Runs,
  * /verify's ⏳ and results, the report, check-in reactions) fail or wait (not run against
  * GitHub: the fake server has no secondary limit; the count is what the app asks for).
