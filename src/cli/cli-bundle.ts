@@ -112,15 +112,20 @@ const requireForDynamicImports = {
  *   The edit makes one copy per tree and sets its `sliceSerialize` before each call. The
  *   handlers (from-markdown's, GFM's, front matter's) read `this` and never assign to it nor
  *   keep it, so each sees the same fields as with a copy of its own.
+ * - zod re-exports its error messages in ~50 languages (`z.locales`, ~340 KB of source, a
+ *   third of `commands.cjs`), read and held on every run. study-bot writes its own messages
+ *   and never calls `z.locales`; zod itself sets English (`locales/en.js`, kept) as it loads.
  */
-export const LIBRARY_EDITS: { name: string; file: RegExp; edits: [RegExp, string][] }[] = [
+export const LIBRARY_EDITS: { name: string; module: string; file: RegExp; edits: [RegExp, string][] }[] = [
   {
     name: 'unist-util-visit-parents: no naming of each visitor',
+    module: 'unist-util-visit-parents/lib/index.js',
     file: /[\\/]unist-util-visit-parents[\\/]lib[\\/]index\.js$/,
     edits: [[/Object\.defineProperty\(visit, 'name', \{\s*value:\s*'node \(' \+ color\(node\.type \+ \(name \? '<' \+ name \+ '>' : ''\)\) \+ '\)'\s*\}\)/, '']],
   },
   {
     name: 'mdast-util-from-markdown: one compile context per tree',
+    module: 'mdast-util-from-markdown/lib/index.js',
     file: /[\\/]mdast-util-from-markdown[\\/]lib[\\/]index\.js$/,
     edits: [
       [/(\n([ \t]*)events = prepared;\n[ \t]*index = -1;\n)/, '$1$2const studybotEventContext = { ...context, sliceSerialize: undefined };\n'],
@@ -129,6 +134,13 @@ export const LIBRARY_EDITS: { name: string; file: RegExp; edits: [RegExp, string
         '(studybotEventContext.sliceSerialize = events[index][2].sliceSerialize, studybotEventContext)',
       ]),
     ],
+  },
+  {
+    name: "zod: only the English messages, zod's own default",
+    module: 'zod/v4/locales/index.js',
+    file: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/,
+    // the file as zod ships it: one re-export a line, nothing else (else it is bundled as it is)
+    edits: [[/^(?:export \{ default as [a-zA-Z]+ \} from "\.\/[a-zA-Z-]+\.js";\n)+$/, 'export { default as en } from "./en.js";\n']],
   },
 ];
 
@@ -220,7 +232,8 @@ export async function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<BuiltC
   for (const file of ordered.filter((f) => !entries.has(f.path))) writeAtomically(file.path, file.contents);
   // code-cache.ts names a bundle's cache by the hash on its first line (no hashing at run time)
   for (const file of [...commands.outputFiles, ...worker.outputFiles]) {
-    writeAtomically(file.path, `${BUILD_MARK}${createHash('sha256').update(file.contents).digest('hex').slice(0, 16)}\n${file.text}`);
+    const text = asciiOnly(file.text);
+    writeAtomically(file.path, `${BUILD_MARK}${createHash('sha256').update(text).digest('hex').slice(0, 16)}\n${text}`);
   }
   for (const file of ordered.filter((f) => entries.has(f.path))) writeAtomically(file.path, file.contents);
   // the version of tree-sitter.wasm that goes with the bundled web-tree-sitter: its own package's
@@ -234,6 +247,20 @@ export async function bundleCli(outdir: string = CLI_BUNDLE_DIR): Promise<BuiltC
   writeAtomically(path.join(outdir, INPUTS_FILE), JSON.stringify({ inputs, outputs: ['main.mjs', 'worker-entry.mjs', COMMANDS_FILE, WORKER_FILE, TREE_SITTER_WASM] }));
   pruneChunks(outdir, new Set(modules.outputFiles.map((f) => f.path)));
   return { dir: outdir, metafile: modules.metafile, commands: commands.metafile, worker: worker.metafile };
+}
+
+/**
+ * esbuild escapes non-ASCII characters everywhere but in regular expression literals (our
+ * `/주차/`, a prompt's `❯`): one such character makes the whole bundle a two-byte string
+ * in V8, twice the bytes to decode and hold on every run. In a regular expression `\\uXXXX`
+ * (a surrogate pair for characters past U+FFFF) matches what the character matched, with or
+ * without the `u` flag; only the literal's `source` reads otherwise, which nothing shows.
+ */
+export function asciiOnly(text: string): string {
+  // `\❯` (an identity escape) would become `\\u276f`, a backslash and four letters: refused, not guessed
+  const escaped = /\\[^\0-\x7f]/.exec(text);
+  if (escaped) throw new Error(`cli-bundle: a backslash before a non-ASCII character in the bundle (${JSON.stringify(text.slice(escaped.index - 20, escaped.index + 20))})`);
+  return text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function writeAtomically(file: string, contents: Uint8Array | string): void {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // plain JavaScript that bin/study-bot.js runs before anything else
 // @ts-expect-error no declaration file for bin/
 import { bundleIsFresh } from '../../bin/bundle-fresh.js';
-import { bundleCli, type BuiltCli } from '../../src/cli/cli-bundle.js';
+import { asciiOnly, bundleCli, type BuiltCli } from '../../src/cli/cli-bundle.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -130,6 +130,31 @@ describe('the CLI bundle (src/cli/cli-bundle.ts)', () => {
       expect(bundle).not.toContain('"node ("');
       expect(bundle).toContain('expected optional visitor'); // the walk itself is still the library's
     }
+  });
+
+  it("has only ASCII in commands.cjs and worker.cjs (a one-byte string in V8), and zod's English messages only", () => {
+    for (const file of ['commands.cjs', 'worker.cjs']) {
+      const bytes = readFileSync(join(outdir, file));
+      expect(bytes.every((b) => b < 0x80), file).toBe(true);
+    }
+    for (const metafile of [built.commands, built.worker]) {
+      const locales = Object.keys(metafile.inputs).filter((f) => f.startsWith('node_modules/zod/v4/locales/'));
+      expect(locales.sort()).toEqual(['node_modules/zod/v4/locales/en.js', 'node_modules/zod/v4/locales/index.js']);
+    }
+  });
+
+  it('escapes a regular expression literal\'s non-ASCII characters so that it matches as before, with and without the u flag', () => {
+    const literals = ['/^0*(\\d{1,3})[\\s._-]*(?:주차|주|week)$/i', '/(?:# |[❯➜] )/', '/[\\-–—]/', '/😀+/u', '/^[😀a]$/u', '/^😀$/', '/\\p{L}+주/u', '/^.$/u', '/^..$/'];
+    const samples = ['3주차', '03 week', '❯ ls', '➜ ls', '# ls', '–', '—', '-', '😀😀', '😀', 'a', '주', 'x주', '\ud83d', 'ab', 'week3'];
+    for (const literal of literals) {
+      const escaped = asciiOnly(literal);
+      expect(/^[\0-\x7f]*$/.test(escaped)).toBe(true);
+      const [before, after] = [literal, escaped].map((l) => new Function(`return ${l}`)() as RegExp);
+      expect(after.flags).toBe(before.flags);
+      for (const sample of samples) expect(after.exec(sample), `${literal} on ${sample}`).toEqual(before.exec(sample));
+    }
+    // `\❯` would turn into a backslash and letters: the build refuses it
+    expect(() => asciiOnly('/\\❯/')).toThrow(/backslash before a non-ASCII/);
   });
 
   it('leaves out what a CLI command never loads; web-tree-sitter only in the CommonJS bundles, with its .wasm beside them', () => {
