@@ -7,6 +7,7 @@ import { countedOneLiners } from '../rubric/rules/oneliner-count.js';
 import { loadRubrics, type RubricSet } from '../rubric/load-rubrics.js';
 import { defaultPoolSize, type BudgetedPool } from '../worker/budgeted-pool.js';
 import { checkMarkdownInWorker } from '../worker/check-in-worker.js';
+import { shownNames } from '../text/shown-text.js';
 import { sharedCheckPool } from '../worker/shared-pool.js';
 import { reviewProjectFile } from '../project/review-project-file.js';
 import { decodeSubmission } from './decode-text.js';
@@ -124,13 +125,12 @@ function flagDuplicates(reports: FileReport[], groups: ReadonlyMap<string, strin
     const before = report.findings.length;
     const lookalikes = same.filter((p) => p !== report.path && nfc(p) === key);
     if (lookalikes.length > 0) {
-      const shown = (p: string) => `\`${JSON.stringify(p).slice(1, -1)}\``;
       report.findings.push({
         rule: LOOKALIKE_RULE,
         severity: 'warning',
         message: pick(lang, {
-          ko: `이 파일과 이름이 같게 보이는 다른 파일이 있습니다: ${lookalikes.map(shown).join(', ')} (유니코드 바이트가 다름, NFC/NFD). 하나만 남기세요 — 노트의 주인이나 운영진이 push한 것만 기록됩니다`,
-          en: `Another file reads as this one's name: ${lookalikes.map(shown).join(', ')} (other Unicode bytes, NFC/NFD). Keep one; only a push by the note's owner or an organizer is recorded`,
+          ko: `이 파일과 이름이 같게 보이는 다른 파일이 있습니다: ${shownNames(lookalikes)} (유니코드 바이트가 다름, NFC/NFD). 하나만 남기세요 — 노트의 주인이나 운영진이 push한 것만 기록됩니다`,
+          en: `Another file reads as this one's name: ${shownNames(lookalikes)} (other Unicode bytes, NFC/NFD). Keep one; only a push by the note's owner or an organizer is recorded`,
         }),
         line: null,
       });
@@ -141,8 +141,8 @@ function flagDuplicates(reports: FileReport[], groups: ReadonlyMap<string, strin
         rule: 'duplicate',
         severity: 'warning',
         message: pick(lang, {
-          ko: `${report.week}주차에 ${report.member}의 노트가 ${others.length + 1}개 있습니다 (${others.map((p) => `\`${p}\``).join(', ')}) — 하나만 남기세요`,
-          en: `${report.member} has ${others.length + 1} notes for week ${report.week} (also ${others.map((p) => `\`${p}\``).join(', ')}); keep one`,
+          ko: `${report.week}주차에 ${report.member}의 노트가 ${others.length + 1}개 있습니다 (${shownNames(others)}) — 하나만 남기세요`,
+          en: `${report.member} has ${others.length + 1} notes for week ${report.week} (also ${shownNames(others)}); keep one`,
         }),
         line: null,
       });

@@ -3,7 +3,8 @@ import type { Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
 import { programLines } from '../project/review-project-file.js';
 import type { FileReport, Finding, PathKind } from './types.js';
-import { shownText, TEXT_CAPS } from '../text/shown-text.js';
+import { shownName, shownText, TEXT_CAPS } from '../text/shown-text.js';
+import { LOOKALIKE_RULE } from './check-files.js';
 
 export interface RenderOptions {
   lang: Language;
@@ -12,6 +13,14 @@ export interface RenderOptions {
 }
 
 type Style = Parameters<typeof styleText>[0];
+
+/**
+ * A path as anyone pushed it, on a terminal line: what reads as nothing (an escape sequence, a
+ * BOM) escaped; an NFD name (a Mac user's own notes) kept readable unless a look-alike twin is
+ * reported beside it, where the two headings must differ (shownName).
+ */
+const pathText = (file: FileReport) => shownName(file.path, { span: false, forms: file.findings.some((f) => f.rule === LOOKALIKE_RULE) });
+const plainName = (name: string) => shownName(name, { span: false, forms: false });
 
 /**
  * The report for people: one line per submission (✅ pass, ⚠️ warnings, ❌ fail) with its
@@ -33,7 +42,7 @@ export function renderText(files: FileReport[], options: RenderOptions): string 
       file.oneliners !== null ? pick(lang, { ko: `one-liner ${file.oneliners}개`, en: `${file.oneliners} one-liner${file.oneliners === 1 ? '' : 's'}` }) : null,
     ].filter(Boolean);
     const pathStyle: Style = file.status === 'fail' ? 'red' : file.status === 'warn' ? 'yellow' : 'green';
-    out.push(`${icon} ${paint(['bold', pathStyle], file.path)}  ${paint('dim', `(${details.join(' · ')})`)}`);
+    out.push(`${icon} ${paint(['bold', pathStyle], pathText(file))}  ${paint('dim', `(${details.join(' · ')})`)}`);
     for (const finding of file.findings) out.push(renderFinding(finding, lang, paint));
   }
 
@@ -47,13 +56,13 @@ export function renderText(files: FileReport[], options: RenderOptions): string 
         : pick(lang, { ko: '명단에 없음', en: 'not on the roster' });
       // Notes the bot cannot count fail (the severity policy); a stranger's file only warns.
       const uncounted = file.findings.some((f) => f.severity === 'error');
-      out.push(`${uncounted ? '❌' : '⚠️ '} ${paint(['bold', uncounted ? 'red' : 'yellow'], file.path)}  ${paint('dim', `(${label})`)}`);
+      out.push(`${uncounted ? '❌' : '⚠️ '} ${paint(['bold', uncounted ? 'red' : 'yellow'], pathText(file))}  ${paint('dim', `(${label})`)}`);
       for (const finding of file.findings) out.push(`    ${shownText(finding.message, TEXT_CAPS.message)}`);
     }
   }
 
   const projects = files.filter((f) => f.kind === 'project').sort((a, b) => a.path.localeCompare(b.path));
-  const programs = projects.flatMap((f) => (f.project ? programLines(f.path, f.project, lang, (t) => t) : []));
+  const programs = projects.flatMap((f) => (f.project ? programLines(f.path, f.project, lang, plainName) : []));
   const flagged = projects.filter((f) => f.findings.length > 0);
   if (programs.length > 0 || flagged.length > 0) {
     if (out.length > 0) out.push('');
@@ -61,7 +70,7 @@ export function renderText(files: FileReport[], options: RenderOptions): string 
     for (const line of programs) out.push(`  ${line}`);
     for (const file of flagged) {
       const worst = file.findings.some((f) => f.severity === 'warning' || f.severity === 'error');
-      out.push(`${worst ? '⚠️ ' : 'ℹ️ '} ${paint(['bold', worst ? 'yellow' : 'cyan'], file.path)}`);
+      out.push(`${worst ? '⚠️ ' : 'ℹ️ '} ${paint(['bold', worst ? 'yellow' : 'cyan'], pathText(file))}`);
       for (const finding of file.findings) out.push(renderFinding(finding, lang, paint));
     }
   }

@@ -78,3 +78,51 @@ export function codeText(text: string, max: number): string {
 export function shownText(text: string, max: number): string {
   return withoutLinks(withoutInvisible(capText(text, max)));
 }
+
+// A name's characters that read as nothing or as another's: controls (tab and newline too: a
+// blank line would end the code span), format characters (zero-width, joiners, bidi controls,
+// BOM, tags), lone surrogates, Unicode's default-ignorables (variation selectors, the Hangul
+// fillers U+115F, U+1160, U+3164, U+FFA0), every space but U+0020; and `\` and the backtick, so
+// that the escapes stay one-to-one and nothing closes the code span.
+const ALWAYS_ESCAPED = /[\\`\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\p{Z}]/u;
+// In a name that is not NFC: what NFC composes or replaces. Conjoining jamo (U+1100-U+11FF and
+// the extensions), combining marks, and singletons such as U+212B ANGSTROM SIGN.
+const DECOMPOSED = /[\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\p{M}]/u;
+const MAX_NAME = 200;
+
+const escaped = (c: string) => {
+  if (c === '\\') return '\\\\';
+  const code = c.codePointAt(0)!;
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+};
+
+/**
+ * A file or folder name (anyone's text: whoever pushed it) as a code span a member can read and
+ * tell apart from its look-alikes. Git keeps names as bytes, so `김철수` in NFC and in NFD (some
+ * Mac tools), or with a trailing U+FEFF, are other names that GitHub and a terminal show alike:
+ * a refusal naming both must show two different strings. So the characters that read as
+ * nothing are written as `\uXXXX`, and in a name that is not NFC so is what NFC would compose
+ * (`\u1100\u1175\u11b7` for NFD `김`); a plain NFC name, Korean included, is shown as it is.
+ * The mapping is one-to-one (a `\` is shown as `\\`): two names that differ are shown
+ * differently, up to the cap. Inert in markdown and in a terminal: no backtick, newline or
+ * escape sequence gets through, and inside the span GitHub neither links nor mentions.
+ *
+ * `span: false`: without the backticks (a terminal line). `forms: false`: a name that is not
+ * NFC keeps its letters (the CLI's file headings: a Mac user's own NFD notes stay readable
+ * where no twin is beside them); what reads as nothing is escaped all the same.
+ */
+export function shownName(name: string, options: { max?: number; span?: boolean; forms?: boolean } = {}): string {
+  const { max = MAX_NAME, span = true, forms = true } = options;
+  const composed = !forms || name === name.normalize('NFC');
+  let out = '';
+  for (const c of capText(name, max)) {
+    const odd = ALWAYS_ESCAPED.test(c) ? c !== ' ' : !composed && (DECOMPOSED.test(c) || c.normalize('NFC') !== c);
+    out += odd ? escaped(c) : c;
+  }
+  // A space at either end reads as nothing, and GitHub strips one from each side of a span.
+  out = out.replace(/^ /, '\\u0020').replace(/ $/, '\\u0020');
+  return span ? `\`${out}\`` : out;
+}
+
+/** Names as `shownName`s, comma separated; `—` for none. */
+export const shownNames = (names: readonly string[]): string => (names.length ? names.map((n) => shownName(n)).join(', ') : '—');

@@ -8,6 +8,7 @@ import { fetchProjectFiles, MAX_LISTED_FILES, withNotRead } from '../project/fet
 import type { Member } from '../config/schema.js';
 import { resolveProjectTarget } from './resolve-project-target.js';
 import { findMember } from './resolve-verify-target.js';
+import { shownName, shownNames } from '../text/shown-text.js';
 import { CollectOverBudget } from '../worker/check-in-worker.js';
 
 export type ReadProject =
@@ -90,10 +91,10 @@ export async function readProject(
   const notes: Bilingual[] = [];
   if (target.lookalikes.length > 0) {
     // Shown escaped: a folder of the same name in another case (two Unicode forms are refused before).
-    const shown = target.lookalikes.slice(0, 5).map((f) => `\`${JSON.stringify(f).slice(1, -1).replace(/`/g, "'")}\``).join(', ');
+    const shown = shownNames(target.lookalikes.slice(0, 5));
     notes.push({
-      ko: `같은 이름으로 보이는 다른 폴더가 있어 명단의 이름과 정확히 같은 \`${folder}\`를 검증했습니다. 다른 폴더: ${shown}.`,
-      en: `Other folders read as the same name; \`${folder}\`, named exactly as on the roster, was verified. The others: ${shown}.`,
+      ko: `같은 이름으로 보이는 다른 폴더가 있어 명단의 이름과 정확히 같은 ${shownName(folder)}를 검증했습니다. 다른 폴더: ${shown}.`,
+      en: `Other folders read as the same name; ${shownName(folder)}, named exactly as on the roster, was verified. The others: ${shown}.`,
     });
   }
   if (fetched.cut || !listing.complete) {

@@ -1,15 +1,12 @@
 import type { Member, StudyConfig } from '../config/schema.js';
 import type { Bilingual } from '../i18n/pick.js';
 import { studyPaths } from '../paths/study-paths.js';
-import { shownText } from '../text/shown-text.js';
+import { shownNames } from '../text/shown-text.js';
 import { turnKeeper } from '../worker/turns.js';
 import { findMember } from './resolve-verify-target.js';
 
 /** `lookalikes`: other folders whose names read as the member's (another Unicode form, another case), not taken */
 export type ProjectTarget = { ok: true; folder: string; member: Member | null; lookalikes: string[] } | { ok: false; problem: Bilingual };
-
-/** Folder names are anyone's text (whoever pushed them): shown capped, neutralised, no backtick to close the span. */
-const listing = (names: readonly string[]) => (names.length ? names.map((n) => `\`${shownText(n, 80).replace(/`/g, "'")}\``).join(', ') : '—');
 
 /** Where the `n`th `/` of `path` is (1-based), or -1: the path has a folder `n` segments deep and more after it. */
 function nthSlash(path: string, n: number): number {
@@ -67,7 +64,7 @@ export async function resolveProjectTarget(config: StudyConfig, login: string, p
     const [top] = ranked[0]!;
     const twins = ranked.filter(([f]) => strict(f) === strict(top) && segment(f).normalize('NFC') === segment(top).normalize('NFC'));
     if (twins.length > 1) {
-      const shown = twins.slice(0, 5).map(([f]) => `\`${JSON.stringify(f).slice(1, -1).replace(/`/g, "'")}\``).join(', ');
+      const shown = shownNames(twins.slice(0, 5).map(([f]) => f));
       return {
         ok: false,
         problem: {
@@ -83,8 +80,8 @@ export async function resolveProjectTarget(config: StudyConfig, login: string, p
   return {
     ok: false,
     problem: {
-      ko: `${member ? '' : '명단(`members`)에 없는 로그인이라 로그인 이름으로 찾았습니다. '}${owner}의 프로젝트 폴더(\`${expected}\`)를 찾지 못했습니다. 있는 프로젝트 폴더: ${listing(seen)} — 폴더 이름이 명단의 이름(또는 \`aliases\`)과 같아야 합니다.`,
-      en: `${member ? '' : 'That login is not on the roster (`members`), so I looked for a folder named after it. '}I found no project folder for ${owner} (\`${expected}\`). Project folders here: ${listing(seen)} — the folder's name must be the roster name (or one of its \`aliases\`).`,
+      ko: `${member ? '' : '명단(`members`)에 없는 로그인이라 로그인 이름으로 찾았습니다. '}${owner}의 프로젝트 폴더(\`${expected}\`)를 찾지 못했습니다. 있는 프로젝트 폴더: ${shownNames(seen)} — 폴더 이름이 명단의 이름(또는 \`aliases\`)과 같아야 합니다.`,
+      en: `${member ? '' : 'That login is not on the roster (`members`), so I looked for a folder named after it. '}I found no project folder for ${owner} (\`${expected}\`). Project folders here: ${shownNames(seen)} — the folder's name must be the roster name (or one of its \`aliases\`).`,
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Member, StudyConfig } from '../config/schema.js';
 import type { Bilingual } from '../i18n/pick.js';
-import { shownText } from '../text/shown-text.js';
+import { shownNames } from '../text/shown-text.js';
 
 /** The repository at one revision, as much as finding a note needs. */
 export interface NoteTree {
@@ -40,9 +40,9 @@ async function lookUp(tree: NoteTree, wanted: string, listings: Map<string, stri
   return folded.length === 1 ? { path: join(dir, folded[0]!) } : null;
 }
 
-/** A look-alike pair refused, both names shown with their bytes escaped (they read the same). */
+/** A look-alike pair refused, both names shown so that they differ (shownName: they read the same). */
 function lookalikeProblem(paths: string[]): Bilingual {
-  const shown = paths.slice(0, 5).map((p) => `\`${JSON.stringify(p).slice(1, -1).replace(/`/g, "'")}\``).join(', ');
+  const shown = shownNames(paths.slice(0, 5));
   return {
     ko: `이름이 같게 보이는 파일이 ${paths.length}개 있습니다: ${shown} (유니코드 바이트가 다름, NFC/NFD). 어느 것이 노트인지 이름으로는 알 수 없어 검증하지 않았습니다 — 내 것이 아닌 파일을 지운 뒤 다시 요청하세요.`,
     en: `${paths.length} files read as the same name: ${shown} (other Unicode bytes, NFC/NFD). Which one is the note cannot be told from the names, so nothing was verified; remove the one that is not yours and ask again.`,
@@ -51,9 +51,6 @@ function lookalikeProblem(paths: string[]): Bilingual {
 
 const notesIn = (names: string[] | null | undefined) =>
   (names ?? []).filter((n) => /\.md$/i.test(n)).map(nfc).sort().slice(0, 15);
-
-/** File names are anyone's text (whoever pushed them): shown capped, neutralised, no backtick to close the span (review 19). */
-const listing = (names: string[]) => (names.length ? names.map((n) => `\`${shownText(n, 120).replace(/`/g, "'")}\``).join(', ') : '—');
 
 /**
  * Which file a `/verify` means. `week N` uses the roster: the member's name and aliases, each
@@ -74,8 +71,8 @@ export async function resolveVerifyTarget(
     return {
       ok: false,
       problem: {
-        ko: `\`${command.path}\` 파일이 없습니다. 같은 폴더의 노트: ${listing(others)}`,
-        en: `there is no file \`${command.path}\`. Notes in that folder: ${listing(others)}`,
+        ko: `\`${command.path}\` 파일이 없습니다. 같은 폴더의 노트: ${shownNames(others)}`,
+        en: `there is no file \`${command.path}\`. Notes in that folder: ${shownNames(others)}`,
       },
     };
   }
@@ -100,8 +97,8 @@ export async function resolveVerifyTarget(
   return {
     ok: false,
     problem: {
-      ko: `${who ? `${who}의 ` : ''}${command.week}주차 노트를 찾지 못했습니다 (찾아본 경로: ${listing(tried)}). ${member ? '' : '명단(`members`)에 없는 로그인이라 로그인 이름으로 찾았습니다. '}\`${folder}\`의 노트: ${listing(others)} — \`/verify 경로\`로 직접 지정할 수 있습니다.`,
-      en: `I found no week-${command.week} notes${who ? ` for ${who}` : ''} (looked for ${listing(tried)}). ${member ? '' : 'That login is not on the roster (`members`), so I looked for a file named after it. '}Notes in \`${folder}\`: ${listing(others)} — name the file with \`/verify path\`.`,
+      ko: `${who ? `${who}의 ` : ''}${command.week}주차 노트를 찾지 못했습니다 (찾아본 경로: ${shownNames(tried)}). ${member ? '' : '명단(`members`)에 없는 로그인이라 로그인 이름으로 찾았습니다. '}\`${folder}\`의 노트: ${shownNames(others)} — \`/verify 경로\`로 직접 지정할 수 있습니다.`,
+      en: `I found no week-${command.week} notes${who ? ` for ${who}` : ''} (looked for ${shownNames(tried)}). ${member ? '' : 'That login is not on the roster (`members`), so I looked for a file named after it. '}Notes in \`${folder}\`: ${shownNames(others)} — name the file with \`/verify path\`.`,
     },
   };
 }
