@@ -126,6 +126,32 @@ export async function completeTree(
   }
 }
 
+/**
+ * One folder's own entries (not recursive) at commit `sha`, found by its exact path one level
+ * at a time: each level is `GET /git/trees/{tree_sha}` without `recursive` (GitHub's advice for
+ * a cut listing: "fetch one sub-tree at a time"), and only the entry of the next segment's
+ * exact name is followed. So `study/week1` costs three requests whatever else the repository
+ * holds: a member's folders beside it (hong-gildong's `study/a000` … sorting before `week1`,
+ * the nineteenth attack review) are never read and cannot spend a budget. null: there is no
+ * such folder. `truncated`: GitHub cut a listing on the way (the folder may lie past the cut)
+ * or the folder's own, so `entries` is not all of it.
+ */
+export async function readFolderAt(octokit: Octokit, ref: RepoRef, sha: string, folder: string): Promise<{ entries: TreeEntry[]; truncated: boolean } | null> {
+  const segments = folder.split('/').filter((s) => s !== '');
+  let treeSha = sha;
+  for (const segment of segments) {
+    const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: treeSha });
+    // Names compared as GitHub stores them (bytes): the caller asks for each spelling it means.
+    const next = data.tree.find((item) => item.path === segment);
+    if (!next || next.type !== 'tree' || !next.sha) return !next && data.truncated ? { entries: [], truncated: true } : null;
+    treeSha = next.sha;
+  }
+  const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: treeSha });
+  const entries = new Map<string, TreeEntry>();
+  addItems(entries, data.tree, segments.join('/'));
+  return { entries: [...entries.values()], truncated: data.truncated };
+}
+
 /** A blob's raw bytes. The blob API serves files up to 100 MB (the contents API stops at 1 MB). */
 export async function readBlob(octokit: Octokit, ref: RepoRef, sha: string): Promise<Uint8Array> {
   const { data } = await octokit.rest.git.getBlob({ ...ref, file_sha: sha });

@@ -1,6 +1,6 @@
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
 import { appendAnnotations, createCheckRunOnce, type CheckAnnotation } from './check-runs.js';
-import { completeTree, coversPath, readBlob, readTree } from './push-git.js';
+import { completeTree, coversPath, readBlob, readFolderAt, readTree, type TreeEntry } from './push-git.js';
 import { mayHaveLanded, SEND_ONCE } from './write-once.js';
 import { ANNOTATIONS_PER_REQUEST, CHECK_TEXT_LIMIT, COMMENT_BODY_LIMIT, fitText } from './text-limits.js';
 
@@ -45,6 +45,14 @@ export interface DirEntry {
   size: number;
 }
 
+/** An entry of one folder from its git tree: a submodule is a commit there, a symlink a blob of mode 120000. */
+export interface FolderEntry {
+  path: string;
+  type: 'file' | 'dir' | 'symlink' | 'submodule';
+  size: number;
+  sha: string;
+}
+
 /** A file of the repository's tree at one commit: its path, size and blob sha. */
 export interface TreeFile {
   path: string;
@@ -72,8 +80,14 @@ export interface VerifyStudyRepository {
   /**
    * Every file under one folder named exactly, for when listFiles came back cut: anyone can
    * push enough folders beside it that no listing of its parent is whole. null: no such folder.
-   */
+     */
   listFolder(sha: string, folder: string): Promise<{ files: TreeFile[]; complete: boolean } | null>;
+  /**
+   * One folder's own entries, all of them (past the contents API's 1,000), from its git tree
+   * found by its exact path (push-git.ts readFolderAt): a few requests, whatever lies beside
+   * it. null: no such folder; `complete` false: GitHub cut a listing on the way.
+   */
+  readFolder(sha: string, folder: string): Promise<{ entries: FolderEntry[]; complete: boolean } | null>;
   /** A blob's bytes by its sha (the blob API serves files up to 100 MB; callers check sizes first). */
   readBlob(blobSha: string): Promise<Uint8Array>;
   updateComment(comment: VerifyCommentRef, body: string): Promise<void>;
@@ -88,6 +102,18 @@ export interface VerifyStudyRepository {
 }
 
 export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifyStudyRepository {
+  const readFolder: VerifyStudyRepository['readFolder'] = async (sha, folder) => {
+    let tree;
+    try {
+      tree = await readFolderAt(octokit, repo, sha, folder);
+    } catch (error) {
+      throw new GitHubError(`cannot list ${folder}`, { ...repo, sha }, { cause: error });
+    }
+    if (!tree) return null;
+    const type = (t: TreeEntry): FolderEntry['type'] => (t.type === 'tree' ? 'dir' : t.type === 'commit' ? 'submodule' : t.mode === '120000' ? 'symlink' : 'file');
+    return { entries: tree.entries.map((t) => ({ path: t.path, type: type(t), size: t.size ?? 0, sha: t.sha })), complete: !tree.truncated };
+  };
+
   return {
     repo,
     async defaultBranchHead() {
@@ -148,14 +174,27 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
         throw new GitHubError(`cannot list ${folder}`, { ...repo, sha }, { cause: error });
       }
       if (!Array.isArray(data)) return null;
-      // The contents API names the folder's own entries (at most 1,000) with their shas; each
-      // sub-folder is then one recursive tree request, a bounded number of them.
-      let complete = data.length < CONTENTS_FOLDER_LIMIT;
+      // The contents API names the folder's own entries with their shas, but at most 1,000 and
+      // silently (anyone can push 1,000 files that sort before a member's): at that count the
+      // folder's own entries are read from its tree instead (readFolder, by its exact path).
+      let complete = true;
+      let own: FolderEntry[] = data.flatMap((e): FolderEntry[] => {
+        // A submodule is listed as a "file" with no download URL (GitHub keeps that for compatibility): not a file.
+        if (e.type === 'file' && !e.download_url) return [];
+        return e.type === 'file' || e.type === 'dir' || e.type === 'symlink' ? [{ path: e.path, type: e.type, size: e.size, sha: e.sha }] : [];
+      });
+      if (data.length >= CONTENTS_FOLDER_LIMIT) {
+        // The folder's path as GitHub stores it (the contents API may have matched it otherwise).
+        const first = data[0]!.path;
+        const whole = await readFolder(sha, first.includes('/') ? first.slice(0, first.lastIndexOf('/')) : '');
+        if (whole && whole.entries.length > 0) own = whole.entries;
+        complete = whole !== null && whole.entries.length > 0 && whole.complete;
+      }
+      // Each sub-folder is one recursive tree request, a bounded number of them.
       let requests = FOLDER_TREE_REQUESTS;
       const files: TreeFile[] = [];
-      for (const e of data) {
-        // A submodule is listed as a "file" with no download URL (GitHub keeps that for compatibility): not a file.
-        if ((e.type === 'file' && e.download_url) || e.type === 'symlink') files.push({ path: e.path, size: e.size, sha: e.sha });
+      for (const e of own) {
+        if (e.type === 'file' || e.type === 'symlink') files.push({ path: e.path, size: e.size, sha: e.sha });
         if (e.type !== 'dir') continue;
         if (requests-- <= 0) {
           complete = false;
@@ -171,6 +210,7 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
       }
       return { files, complete };
     },
+    readFolder,
     readBlob: (blobSha) => readBlob(octokit, repo, blobSha),
     async updateComment(comment, body) {
       const text = fitText(body, COMMENT_BODY_LIMIT);

@@ -186,6 +186,7 @@ async function runVerifyNow(ctx: CommandContext, a: RunArgs): Promise<void> {
 /** The note a `/verify` names, read exactly as `check` reads it, and its one-liners. */
 async function readNote(ctx: CommandContext, a: RunArgs, sha: string): Promise<{ ok: true; path: string; oneLiners: OneLiner[]; notes?: Bilingual[] } | { ok: false; problem: Bilingual }> {
   const sizes = new Map<string, number>();
+  let cut = false;
   const parsed = a.parsed as Extract<RunArgs['parsed'], { kind: 'path' | 'week' }>;
   const target = await resolveVerifyTarget(parsed, {
     config: ctx.config,
@@ -197,20 +198,30 @@ async function readNote(ctx: CommandContext, a: RunArgs, sha: string): Promise<{
         let files = entries.filter((e) => e.type === 'file').map((e) => ({ name: e.name, size: e.size }));
         if (entries.length >= CONTENTS_FOLDER_LIMIT) {
           // The contents API stops at 1,000 entries, silently: anyone can push 1,000 files that
-          // sort before a member's note. The trees API lists the folder whole.
-          const prefix = dir ? `${dir}/` : '';
-          const top = dir.split('/')[0] ?? '';
-          const listing = await a.study.listFiles(sha, (folder) => folder === top);
-          files = listing.files
-            .filter((f) => f.path.startsWith(prefix) && !f.path.slice(prefix.length).includes('/'))
-            .map((f) => ({ name: f.path.slice(prefix.length), size: f.size }));
+          // sort before a member's note. The folder is read whole from its own tree, asked for by
+          // its exact path (readFolder, as /verify project's listFolder does), never by walking
+          // the study folder: a member's folders beside it would spend that walk's budget first
+          // (the nineteenth attack review).
+          const whole = await a.study.readFolder(sha, dir);
+          if (whole) files = whole.entries.filter((e) => e.type === 'file').map((e) => ({ name: e.path.slice(e.path.lastIndexOf('/') + 1), size: e.size }));
+          if (!whole?.complete) cut = true;
         }
         for (const e of files) sizes.set(dir ? `${dir}/${e.name}` : e.name, e.size);
         return files.map((e) => e.name);
       },
     },
   });
-  if (!target.ok) return target;
+  if (!target.ok) {
+    if (!cut) return target;
+    // The note may lie past what GitHub listed: say so, as the project read does.
+    return {
+      ok: false,
+      problem: {
+        ko: `${target.problem.ko} (GitHub이 폴더의 파일 목록을 다 보내지 않았습니다. 파일이 너무 많기 때문입니다. \`/verify 경로\`로 노트를 직접 지정해 주세요.)`,
+        en: `${target.problem.en} (GitHub did not send the folder's whole file list, as it holds too many files; name the note with \`/verify path\`.)`,
+      },
+    };
+  }
   // Read exactly as `check` reads (check/decode-text.ts): same size limit, same refusal of
   // binary and EUC-KR files, in the same words, so /verify never runs what `check` refuses.
   const refusal = (finding: (lang: 'ko' | 'en') => Finding | null): Bilingual | null => {

@@ -15,7 +15,8 @@
  *
  * The repro: the whole app (createTestProbot), GitHub by nock in its own shapes, as
  * test/verify/verify-local.test.ts runs `/verify week1`; the folder's listing is answered as
- * GitHub answers it, its first 1,000 entries by name.
+ * GitHub answers it, its first 1,000 entries by name. (Since review 19 the folder's tree is
+ * found by its exact path, level by level: verify-week-folder-past-1000-tree-cut.test.ts.)
  */
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,11 +50,16 @@ describe('attack review 18: a week folder past the contents API\'s 1,000 entries
     // GitHub's listing: by name, the first 1,000 entries
     const byName = [...folder].sort((a, b) => (Buffer.from(a.name) < Buffer.from(b.name) ? -1 : 1));
     scope.get(/\/contents\/study(?:\/|%2F)week1(?:\?.*)?$/).query({ ref: HEAD_SHA }).reply(200, byName.slice(0, LIMIT));
-    // The fix: a listing of 1,000 entries may be cut, so the folder is read with the trees API (GitHub's git-tree shape).
+    // The fix: a listing of 1,000 entries may be cut, so the folder is read with the trees API
+    // (GitHub's git-tree shape), found level by level by its exact path (review 19).
     const tree = openapiExample<any>('git-tree');
     const blob = tree.tree.find((e: any) => e.type === 'blob');
-    const blobs = folder.map((e) => ({ ...blob, path: e.path, size: e.size, sha: e.sha }));
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${HEAD_SHA}`).query({ recursive: '1' }).reply(200, { ...tree, sha: HEAD_SHA, tree: blobs, truncated: false });
+    const dir = (path: string, sha: string) => ({ ...blob, path, type: 'tree', mode: '040000', sha, size: undefined });
+    const blobs = byName.map((e) => ({ ...blob, path: e.name, size: e.size, sha: e.sha }));
+    const trees = `/repos/${STUDY.owner}/${STUDY.repo}/git/trees`;
+    scope.get(`${trees}/${HEAD_SHA}`).reply(200, { ...tree, sha: HEAD_SHA, tree: [dir('study', 'c'.repeat(40))], truncated: false });
+    scope.get(`${trees}/${'c'.repeat(40)}`).reply(200, { ...tree, sha: 'c'.repeat(40), tree: [dir('week1', 'd'.repeat(40))], truncated: false });
+    scope.get(`${trees}/${'d'.repeat(40)}`).reply(200, { ...tree, sha: 'd'.repeat(40), tree: blobs, truncated: false });
     const file = openapiExample<any>('content-file-response-if-content-is-a-file');
     scope
       .get(new RegExp(`/contents/study(?:/|%2F)week1(?:/|%2F)${encodeURIComponent(NAME)}(?:\\?.*)?$`))

@@ -2,7 +2,9 @@
  * listFolder: one member's project folder by its exact path, for when the repository's
  * listing came back cut (attack review 15). The contents API names the folder's entries
  * (GitHub's own entry shapes from its OpenAPI description: a file, a folder, a submodule
- * listed as a "file"); each sub-folder is one recursive tree request.
+ * listed as a "file"); each sub-folder is one recursive tree request. Past the contents API's
+ * 1,000 entries the folder's own entries come from its git tree, found by exact names level by
+ * level (push-git.ts readFolderAt).
  */
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
@@ -44,11 +46,50 @@ describe('listFolder', () => {
     expect(listed?.files.find((f) => f.path.endsWith('probe.bpf.c'))?.sha).toBe(blobSha('SEC("tp/x") int f(void *c) { return 0; }\n'));
   });
 
-  it('says it is not complete when the folder has GitHub\'s 1,000 entries (the contents API stops there)', async () => {
-    nock(API).get(contentsPath(FOLDER)).query({ ref: HEAD }).reply(200, Array.from({ length: 1000 }, (_, i) => file(`f${i}.c`, `${i}`)));
+  it('past the contents API\'s 1,000 entries, reads the folder\'s own entries from its tree, found level by level by its exact name', async () => {
+    // 1,200 files in the member's folder (GitHub's contents listing: the first 1,000 by name) and
+    // 300 folders beside it under project/ that are never read.
+    const many = Array.from({ length: 1200 }, (_, i) => ({ path: `${FOLDER}/f${String(i).padStart(4, '0')}.c`, content: `${i}` }));
+    const junk = Array.from({ length: 300 }, (_, i) => ({ path: `project/a${String(i).padStart(3, '0')}/x.c`, content: `${i}` }));
+    const commit = new FakeCommit(HEAD, [...many, ...junk]);
+    const fromTree = (folder: string) => `${REPO_PATH}/git/trees/${commit.folderSha(folder)}`;
+    const trees: string[] = [];
+    nock(API)
+      .get(contentsPath(FOLDER)).query({ ref: HEAD })
+      .reply(200, many.slice(0, 1000).map((f) => file(f.path.slice(FOLDER.length + 1), f.content)))
+      .get(fromTree('')).reply(200, (uri) => (trees.push(uri), commit.folderResponse('', false)))
+      .get(fromTree('project')).reply(200, (uri) => (trees.push(uri), commit.folderResponse('project', false)))
+      .get(fromTree(FOLDER)).reply(200, (uri) => (trees.push(uri), commit.folderResponse(FOLDER, false)));
     const listed = await study().listFolder(HEAD, FOLDER);
-    expect(listed?.files).toHaveLength(1000);
-    expect(listed?.complete).toBe(false);
+    expect(listed?.complete).toBe(true);
+    expect(listed?.files).toHaveLength(1200);
+    expect(listed?.files.at(-1)).toEqual({ path: `${FOLDER}/f1199.c`, size: 4, sha: blobSha('1199') });
+    // three listings, none recursive, none of a folder beside it
+    expect(trees).toHaveLength(3);
+  });
+
+  it('says it is not complete when the folder\'s own tree is cut too, or its parent\'s listing is cut before it', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ path: `${FOLDER}/f${String(i).padStart(4, '0')}.c`, content: `${i}` }));
+    const commit = new FakeCommit(HEAD, many);
+    const fromTree = (folder: string) => `${REPO_PATH}/git/trees/${commit.folderSha(folder)}`;
+    const cut = (folder: string, at: number) => {
+      const whole = commit.folderResponse(folder, false) as { tree: unknown[] };
+      return { ...whole, tree: whole.tree.slice(0, at), truncated: true };
+    };
+    const contents = many.map((f) => file(f.path.slice(FOLDER.length + 1), f.content));
+    nock(API)
+      .get(contentsPath(FOLDER)).query({ ref: HEAD }).times(2).reply(200, contents)
+      .get(fromTree('')).times(2).reply(200, commit.folderResponse('', false))
+      .get(fromTree('project')).reply(200, commit.folderResponse('project', false))
+      .get(fromTree(FOLDER)).reply(200, cut(FOLDER, 900))
+      .get(fromTree('project')).reply(200, cut('project', 0));
+    const ownCut = await study().listFolder(HEAD, FOLDER);
+    expect(ownCut?.complete).toBe(false);
+    expect(ownCut?.files).toHaveLength(900);
+    // the parent's listing stops before the folder: the contents API's 1,000 stay, said to be cut
+    const parentCut = await study().listFolder(HEAD, FOLDER);
+    expect(parentCut?.complete).toBe(false);
+    expect(parentCut?.files).toHaveLength(1000);
   });
 
   it('answers null for a folder that is not there, and for a file at that path', async () => {
