@@ -182,6 +182,10 @@ export async function refreshReport(
     const issue = await gh.findOrCreateIssue(fileConfig.attendance.issueTitle ?? defaultIssueTitle);
     issueNumber = issue.number;
     current = await gh.findComment(issueNumber, verifies);
+    // Someone edited our comment and took the marker out with the rest: the edit's webhook
+    // names the comment (ours, checked there), and its previous body is merged back below.
+    const edited = items.find((i) => i.kind === 'restore' && !i.restore.deleted && i.restore.issueNumber === issueNumber);
+    if (!current && edited?.kind === 'restore') current = await gh.getComment(edited.restore.commentId);
     // An issue opened a while ago with no report comment on it: someone deleted the comment (the
     // bot writes it right after opening the issue). Writing a report from nothing there would
     // lose every record and make the study look new, so that a member's pending config is

@@ -1,4 +1,5 @@
-import type { Octokit, RepoRef } from './octokit.js';
+import { ourAppId, type Octokit, type RepoRef } from './octokit.js';
+import { writtenByUs, type Authored } from './our-app.js';
 import { createOnce, SEND_ONCE, type CreateOnceOptions } from './write-once.js';
 
 /**
@@ -13,8 +14,11 @@ export interface MarkedComment {
 }
 
 /**
- * The first bot comment carrying `marker`; with `prefer`, the first one it accepts (e.g. whose
- * hidden data verifies), falling back to the first marked one.
+ * The first comment of this app carrying `marker`; with `prefer`, the first one it accepts
+ * (e.g. whose hidden data verifies), falling back to the first marked one. Only this app's:
+ * every body the bot ever wrote can be read (the comment, its edit history), and a member's
+ * workflow posting an old signed report as github-actions[bot] must not become the record
+ * (the nineteenth attack review).
  */
 export async function findMarkedComment(
   octokit: Octokit,
@@ -23,10 +27,11 @@ export async function findMarkedComment(
   prefer?: (body: string) => boolean,
 ): Promise<MarkedComment | null> {
   let first: MarkedComment | null = null;
+  const appId = await ourAppId(octokit);
   const params = { owner: ref.owner, repo: ref.repo, issue_number: ref.issue_number, per_page: 100 };
   for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, params)) {
     for (const c of page.data) {
-      if (!c.body?.includes(marker) || c.user?.type !== 'Bot') continue;
+      if (!c.body?.includes(marker) || !(await writtenByUs(octokit, c, appId))) continue;
       const found = { id: c.id, body: c.body };
       if (!prefer || prefer(c.body)) return found;
       first ??= found;
@@ -86,18 +91,23 @@ export async function postCommentOnce(
       return data.id;
     },
     async () => {
-      const same = (c: { id: number; body?: string | null; user?: { type?: string } | null }) => c.user?.type === 'Bot' && c.body === body;
+      // Ours only: a workflow posting the same text must not stand for a reply never sent.
+      const appId = await ourAppId(octokit);
+      const findSame = async (comments: readonly (Authored & { id: number; body?: string | null })[]) => {
+        for (const c of comments) if (c.body === body && (await writtenByUs(octokit, c, appId))) return c.id;
+        return null;
+      };
       if (thread.kind === 'issue') {
         const params = { ...ref, issue_number: thread.issueNumber, since, per_page: 100 };
         for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, params)) {
-          const found = page.data.find(same);
-          if (found) return found.id;
+          const found = await findSame(page.data);
+          if (found !== null) return found;
         }
         return null;
       }
       for await (const page of octokit.paginate.iterator(octokit.rest.repos.listCommentsForCommit, { ...ref, commit_sha: thread.sha, per_page: 100 })) {
-        const found = page.data.find(same);
-        if (found) return found.id;
+        const found = await findSame(page.data);
+        if (found !== null) return found;
       }
       return null;
     },

@@ -70,8 +70,8 @@ export function reportClient(octokit: Octokit, ref: RepoRef, cache: GitObjectCac
     findOrCreateIssue: (title) => findOrCreateReportIssue(octokit, ref, title, ISSUE_BODY),
     // Only the oldest is wanted: one issue per page (a labelled pull request just means one more page).
     findIssue: () => oldestReportIssue(octokit, ref, 1),
-    // Any bot (a workflow's token, too) can post a comment with the marker: the first one
-    // whose ledger verifies is the report; failing that, the first marked one.
+    // This app's comments only (a workflow can post an old signed body too): the first whose
+    // ledger verifies is the report; failing that, the first marked one.
     findComment: (issueNumber, prefer) => findMarkedComment(octokit, { ...ref, issue_number: issueNumber }, REPORT_MARKER, prefer),
     async getComment(id) {
       try {

@@ -1,4 +1,5 @@
 import { ourAppId, type Octokit, type RepoRef } from './octokit.js';
+import { writtenByUs } from './our-app.js';
 import { createOnce, mayHaveLanded, SEND_ONCE } from './write-once.js';
 
 /** The label that marks the report issue; the bot finds its issue by it, not by the title. */
@@ -26,34 +27,14 @@ const listOldestFirst = (octokit: Octokit, ref: RepoRef, perPage: number, labell
     per_page: perPage,
   });
 
-/** This app's bot login (`{slug}[bot]`), asked once per app: only for an issue GitHub did not name an app on. */
-const botLogins = new Map<number, Promise<string | null>>();
-function ourBotLogin(octokit: Octokit, appId: number): Promise<string | null> {
-  let login = botLogins.get(appId);
-  if (!login) {
-    login = octokit.rest.apps.getAuthenticated().then(
-      ({ data }) => (data?.slug ? `${data.slug}[bot]` : null),
-      () => null,
-    );
-    botLogins.set(appId, login);
-  }
-  return login;
-}
-
 /**
  * Whether this app opened `issue`. Anyone who can push can put the label on an issue or take
  * it off (the eighteenth attack review: a member labelled an older issue and, after a restart,
  * the report started over there from nothing), so the label only shows people where the report
- * is; what makes an issue the report is that this app opened it. GitHub names the app that
- * opened an issue (`performed_via_github_app`) and its author is then the app's bot user.
- * Without app credentials (a plain token) any bot's issue counts.
+ * is; what makes an issue the report is that this app opened it.
  */
 async function openedByUs(octokit: Octokit, issue: ListedIssue, appId: number | null): Promise<boolean> {
-  if (issue.pull_request || issue.user?.type !== 'Bot') return false;
-  if (appId === null) return true;
-  const app = issue.performed_via_github_app?.id;
-  if (app !== undefined) return app === appId;
-  return issue.user.login !== undefined && issue.user.login === (await ourBotLogin(octokit, appId));
+  return !issue.pull_request && (await writtenByUs(octokit, issue, appId));
 }
 
 async function firstOfOurs(octokit: Octokit, ref: RepoRef, perPage: number, labelled: boolean, appId: number | null): Promise<ListedIssue | null> {

@@ -29,7 +29,7 @@ import { decodeLedger } from '../../src/attendance/ledger.js';
 import { ledgerSeal } from '../../src/attendance/ledger-seal.js';
 import { CONFIG_PATH } from '../../src/config/schema.js';
 import { FakeGitHubServer } from '../helpers/fake-github-server.js';
-import { webhookExample } from '../helpers/github-examples.js';
+import { webhookExample, ourAppNamed } from '../helpers/github-examples.js';
 import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
 import { FakeCommit, OWNER, REPO } from '../helpers/push-github.js';
 import { pushPayload, sha } from '../helpers/push-probot.js';
@@ -124,7 +124,7 @@ describe('attack: the report comment deleted after a restart, then two pushes', 
     // the deletion's webhook (GitHub's example, the app's comment, deleted by him)
     const payload = webhookExample('issue_comment', 'deleted');
     payload.issue.number = gone!.issue_number;
-    payload.comment = { ...payload.comment, id: gone!.id, body: gone!.body, user: { ...payload.comment.user, login: 'study-bot[bot]', type: 'Bot' } };
+    payload.comment = { ...payload.comment, id: gone!.id, body: gone!.body, user: { ...payload.comment.user, login: 'study-bot[bot]', type: 'Bot' }, performed_via_github_app: ourAppNamed() };
     payload.sender = { ...payload.sender, login: 'hong-gildong', type: 'User' };
     payload.repository = { ...payload.repository, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { ...payload.repository.owner, login: OWNER } };
     await probot.receive({ id: 'gone-deleted', name: 'issue_comment', payload } as never);

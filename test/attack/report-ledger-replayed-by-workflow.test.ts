@@ -33,7 +33,7 @@ import type { AttendanceDeps } from '../../src/attendance/attendance-options.js'
 import { createApp } from '../../src/app/create-app.js';
 import { CONFIG_PATH } from '../../src/config/schema.js';
 import { FakeGitHubServer } from '../helpers/fake-github-server.js';
-import { openapiExample, webhookExample } from '../helpers/github-examples.js';
+import { openapiExample, webhookExample, ourAppNamed } from '../helpers/github-examples.js';
 import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
 import { FakeCommit, OWNER, REPO } from '../helpers/push-github.js';
 import { pushPayload, sha } from '../helpers/push-probot.js';
@@ -61,7 +61,7 @@ afterEach(async () => {
 });
 
 describe('attack: an old signed report body posted by a member\'s workflow', () => {
-  it.fails('HIGH: after a restart hong-gildong edits the report comment; his workflow\'s copy of an old body becomes the record and member-1\'s on-time week-1 note is shown late', async () => {
+  it('HIGH: after a restart hong-gildong edits the report comment; his workflow\'s copy of an old body becomes the record and member-1\'s on-time week-1 note is shown late', async () => {
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
     stop = () => server.stop();
@@ -133,9 +133,11 @@ describe('attack: an old signed report body posted by a member\'s workflow', () 
     ours.updated_at = now.toISOString();
     const payload = webhookExample('issue_comment', 'edited');
     payload.issue.number = ours.issue_number;
-    payload.comment = { ...payload.comment, id: ours.id, body: ours.body, user: { ...payload.comment.user, login: 'study-bot[bot]', type: 'Bot' } };
+    payload.comment = { ...payload.comment, id: ours.id, body: ours.body, user: { ...payload.comment.user, login: 'study-bot[bot]', type: 'Bot' }, performed_via_github_app: ourAppNamed() };
     payload.changes = { body: { from: before } };
     payload.sender = { ...payload.sender, login: 'hong-gildong', type: 'User' };
+    // an app's webhook names its installation (as GitHub's issue_comment.created example with one does)
+    payload.installation = { id: 1, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
     payload.repository = { ...payload.repository, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { ...payload.repository.owner, login: OWNER } };
     await probot.receive({ id: 'replay-edited', name: 'issue_comment', payload } as never);
     await settle();

@@ -8,7 +8,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { applyChanges, emptyLedger, type Ledger } from '../../src/attendance/ledger.js';
 import { REPORT_MARKER } from '../../src/attendance/render-report.js';
-import { openapiExample, webhookExample } from '../helpers/github-examples.js';
+import { openapiExample, webhookExample, ourAppNamed } from '../helpers/github-examples.js';
 import { INSTALLATION_ID, mockInstallationToken } from '../helpers/probot-app.js';
 import { seoul, STUDY_YML } from '../helpers/attendance-study.js';
 import {
@@ -147,6 +147,7 @@ describe("the bot's record survives members", () => {
     payload.comment.id = COMMENT_ID;
     payload.comment.body = body;
     payload.comment.user = { ...payload.comment.user, login: 'study-bot[bot]', type: 'Bot' };
+    payload.comment.performed_via_github_app = ourAppNamed();
     payload.sender = { ...payload.sender, login: sender, type: sender.endsWith('[bot]') ? 'Bot' : 'User' };
     if (action === 'edited') payload.changes = { body: { from } };
     payload.installation = { id: INSTALLATION_ID, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMg==' };

@@ -12,7 +12,7 @@ import { registerAttendance } from '../../src/attendance/register.js';
 import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
 import { decodeLedger, encodeLedger, type Ledger } from '../../src/attendance/ledger.js';
 import { REPORT_MARKER } from '../../src/attendance/render-report.js';
-import { appOpenedIssue, openapiExample, webhookExample } from './github-examples.js';
+import { appOpenedIssue, appWrittenComment, openapiExample, webhookExample } from './github-examples.js';
 import { INSTALLATION_ID, mockNoApprovedConfig, testPrivateKey } from './probot-app.js';
 
 /**
@@ -156,9 +156,8 @@ export class ReportState {
     return `${REPORT_MARKER}\nold table\n\n${encodeLedger(ledger, signed ? testSeal() : null)}`;
   }
   comment() {
-    const c = openapiExample('issue-comment');
     const html_url = `https://github.com/Codertocat/Hello-World/issues/${ISSUE}#issuecomment-${COMMENT_ID}`;
-    return { ...c, id: COMMENT_ID, html_url, body: this.body, user: { ...c.user, login: 'study-bot[bot]', type: 'Bot' } };
+    return appWrittenComment({ id: COMMENT_ID, html_url, body: this.body });
   }
 }
 

@@ -89,6 +89,10 @@ export class FakeGitHubServer {
     if (method === 'GET' && path === '/app/installations') {
       return { status: 200, body: [{ ...openapiExample<Record<string, unknown>>('installation'), id: 1, suspended_at: null }] };
     }
+    // The app itself (GET /app): its bot user is `{slug}[bot]`, the author of its comments.
+    if (method === 'GET' && path === '/app') {
+      return { status: 200, body: { ...openapiExample<Record<string, unknown>>('integration'), id: 1, slug: 'study-bot' } };
+    }
     if (method === 'GET' && path === '/installation/repositories') {
       const listing = openapiExample<Record<string, any>>('repository-paginated');
       const example = listing.repositories[0];
@@ -201,7 +205,9 @@ export class FakeGitHubServer {
           updated_at: at,
           issue_url: `${this.baseUrl}/repos/${this.owner}/${this.repo}/issues/${issueNumber}`,
           html_url: `http://127.0.0.1/${this.owner}/${this.repo}/issues/${issueNumber}#issuecomment-${id}`,
+          // made with the app's installation token: the app's bot user, the app named
           user: { ...example.user, login: 'study-bot[bot]', type: 'Bot' },
+          performed_via_github_app: { ...openapiExample('integration'), id: 1, slug: 'study-bot' },
         };
         this.comments.push(comment);
         return { status: 201, body: comment };

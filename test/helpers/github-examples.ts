@@ -36,6 +36,24 @@ export function openapiExample<T = any>(name: string): T {
  * authored by the app's bot user and naming the app in `performed_via_github_app`, as GitHub
  * answers for an issue created with an installation token. The tests' app id is 1.
  */
+/**
+ * A comment this app wrote (GitHub's `issue-comment` example): authored by the app's bot user and
+ * naming the app in `performed_via_github_app`, as GitHub answers for a comment created with an
+ * installation token. The tests' app id is 1.
+ */
+/** `performed_via_github_app` as GitHub gives it for this app's issues and comments (the tests' app id is 1). */
+export const ourAppNamed = (appId = 1): Record<string, any> => ({ ...openapiExample('integration'), id: appId, slug: 'study-bot' });
+
+export function appWrittenComment(fields: Record<string, unknown> = {}, appId = 1): Record<string, any> {
+  const comment = openapiExample('issue-comment');
+  return {
+    ...comment,
+    user: { ...comment.user, login: 'study-bot[bot]', type: 'Bot' },
+    performed_via_github_app: ourAppNamed(appId),
+    ...fields,
+  };
+}
+
 export function appOpenedIssue(fields: Record<string, unknown> = {}, appId = 1): Record<string, any> {
   const { pull_request: _pr, ...issue } = openapiExample('issue');
   return {
