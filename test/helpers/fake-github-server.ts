@@ -57,12 +57,20 @@ export class FakeGitHubServer {
         },
       );
     });
+    // The app and this server share one event loop: with node's 5 s keep-alive a long turn of
+    // the app (a test of a stall, a loaded machine) lets the server close a socket the client
+    // is about to reuse, and the request fails with ECONNRESET. GitHub keeps connections longer.
+    this.server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server!.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections(); // kept-alive sockets would hold close() for the keep-alive time
+    });
   }
 
   private headCommit(): FakeCommit | undefined {
