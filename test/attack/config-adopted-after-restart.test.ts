@@ -20,19 +20,9 @@
  * The repro: config-adopted-while-report-gone.test.ts with a restart (a new app, the same
  * fake GitHub) before the deletion, and a second push.
  */
-import nock from 'nock';
-import { Probot } from 'probot';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
-import { createApp } from '../../src/app/create-app.js';
-import { decodeLedger } from '../../src/attendance/ledger.js';
-import { ledgerSeal } from '../../src/attendance/ledger-seal.js';
+import { describe, expect, it } from 'vitest';
 import { CONFIG_PATH } from '../../src/config/schema.js';
-import { FakeGitHubServer } from '../helpers/fake-github-server.js';
-import { webhookExample, ourAppNamed } from '../helpers/github-examples.js';
-import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
-import { FakeCommit, OWNER, REPO } from '../helpers/push-github.js';
-import { pushPayload, sha } from '../helpers/push-probot.js';
+import { appOnFakeGitHub, commentDeletedPayload, useAppOnFakeGitHub } from '../helpers/app-on-fake-github.js';
 import { GOOD_KCS } from '../helpers/push-world.js';
 
 const CONFIG = `# 스터디 설정
@@ -51,70 +41,23 @@ verify:
   perHour: 60
 `;
 const NOTE = GOOD_KCS.replace('# Week 1 - kcs', '# Week 1 - m1');
-const SECRET = 'attack-secret';
 
-let stop: (() => Promise<void>) | null = null;
-beforeEach(() => nock.enableNetConnect('127.0.0.1'));
-afterEach(async () => {
-  await stop?.();
-  stop = null;
-  nock.disableNetConnect();
-});
+useAppOnFakeGitHub();
 
 describe('attack: the report comment deleted after a restart, then two pushes', () => {
   it('HIGH (fixed): after a restart hong-gildong deletes the report comment and pushes twice; his pending config (outsider on the roster, perHour 60) is not adopted, and no report is made from nothing', async () => {
-    const server = new FakeGitHubServer(OWNER, REPO);
-    await server.start();
-    stop = () => server.stop();
-    const tasks: Promise<unknown>[] = [];
-    const errors: unknown[] = [];
-    let now = new Date('2025-09-04T11:05:00Z');
-    const start = async () => {
-      const deps: AttendanceDeps = {
-        clock: { now: () => now },
-        background: (task) => void tasks.push(task().catch((error: unknown) => errors.push(error))),
-        attendance: { ledgerSecrets: [SECRET], retryDelaysMs: [0, 0] },
-      };
-      const app = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), baseUrl: server.baseUrl, logLevel: 'fatal' });
-      await app.load(createApp(deps));
-      return app;
-    };
-    let probot = await start();
-    const settle = async () => {
-      while (tasks.length > 0) await Promise.all(tasks.splice(0));
-    };
-    const base = new FakeCommit(sha('gone-base'), [
-      { path: CONFIG_PATH, content: CONFIG },
-      { path: 'README.md', content: '# eBPF 스터디\n' },
-    ]);
-    server.add(base);
-    const push = async (label: string, before: FakeCommit, sender: string, at: string, files: { path: string; content: string }[], modified = false) => {
-      now = new Date(at);
-      const after = before.with(sha(label), { set: files });
-      server.add(after);
-      const paths = files.map((f) => f.path);
-      const payload = pushPayload({ before: before.sha, after: after.sha, sender, pushedAt: now, commits: [modified ? { modified: paths } : { added: paths }] });
-      await probot.receive({ id: label, name: 'push', payload } as never);
-      await settle();
-      return after;
-    };
-    const seal = ledgerSeal([SECRET], { owner: OWNER, repo: REPO });
-    const approved = (): string | undefined => {
-      const reports = server.comments.filter((c) => String(c.body).includes('study-bot:ledger'));
-      const decoded = decodeLedger(String(reports.at(-1)?.body ?? ''), seal);
-      return decoded.ok ? decoded.ledger.config?.text : undefined;
-    };
+    const { server, errors, base, push, receive, restart, approvedConfig: approved } = await appOnFakeGitHub({ config: CONFIG, base: 'gone-base' });
 
     // member-1's note: the first push check adopts the organizers' config (bootstrap)
     const first = await push('gone-first', base, 'member-1', '2025-09-04T11:05:00Z', [{ path: 'study/week1/m1.md', content: NOTE }]);
     expect(approved()).toBe(CONFIG);
     // hong-gildong's config change: pending, not in effect
-    const his = await push('gone-config', first, 'hong-gildong', '2025-09-04T11:30:00Z', [{ path: CONFIG_PATH, content: HIS }], true);
+    const his = await push('gone-config', first, 'hong-gildong', '2025-09-04T11:30:00Z', [{ path: CONFIG_PATH, content: HIS }], 'modified');
     console.log(`after his config push: check ${server.checkRuns.at(-1)?.conclusion}; approved = ${approved() === CONFIG ? 'the organizers\' config' : 'his'}`);
     expect(approved()).toBe(CONFIG);
 
     // a deploy restarts the bot; an hour later he deletes the report comment, then pushes twice
-    probot = await start();
+    await restart();
     const index = server.comments.findIndex((c) => String(c.body).includes('study-bot:ledger'));
     const [gone] = server.comments.splice(index, 1);
     const note = await push('gone-note', his, 'hong-gildong', '2025-09-04T12:30:00Z', [{ path: 'study/week1/hgd.md', content: NOTE.replace('# Week 1 - m1', '# Week 1 - hgd') }]);
@@ -122,13 +65,7 @@ describe('attack: the report comment deleted after a restart, then two pushes', 
     await push('gone-note-2', note, 'hong-gildong', '2025-09-04T12:31:00Z', [{ path: 'study/week2/hgd.md', content: NOTE.replace('# Week 1 - m1', '# Week 2 - hgd') }]);
     console.log(`after his second push: approved = ${approved() === CONFIG ? 'the organizers\' config' : approved() === HIS ? 'HIS (outsider, perHour 60)' : approved()}`);
     // the deletion's webhook (GitHub's example, the app's comment, deleted by him)
-    const payload = webhookExample('issue_comment', 'deleted');
-    payload.issue.number = gone!.issue_number;
-    payload.comment = { ...payload.comment, id: gone!.id, body: gone!.body, user: { ...payload.comment.user, login: 'study-bot[bot]', type: 'Bot' }, performed_via_github_app: ourAppNamed() };
-    payload.sender = { ...payload.sender, login: 'hong-gildong', type: 'User' };
-    payload.repository = { ...payload.repository, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { ...payload.repository.owner, login: OWNER } };
-    await probot.receive({ id: 'gone-deleted', name: 'issue_comment', payload } as never);
-    await settle();
+    await receive('gone-deleted', 'issue_comment', commentDeletedPayload(gone!, 'hong-gildong'));
     const after = approved();
     console.log(`after the deletion's webhook: approved = ${after === CONFIG ? 'the organizers\' config' : after === HIS ? 'HIS (outsider, perHour 60)' : after}`);
     // until the deletion's webhook, nothing was read or written: each push's approval read and

@@ -19,34 +19,13 @@
  * at all: on an issue only a full sha approves, looked up in the git database.
  *
  * The repro: as test/config/config-trust-commands.test.ts step 3 (the real attendance and
- * config capabilities and the dispatcher, GitHub by nock in its own shapes).
+ * config capabilities and the dispatcher, GitHub by nock in its own shapes: configApproveByNock
+ * in test/helpers/config-approve.ts).
  */
 import nock from 'nock';
-import { Probot } from 'probot';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
-import { emptyLedger } from '../../src/attendance/ledger.js';
-import { registerAttendance } from '../../src/attendance/register.js';
-import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
-import { approvalOf } from '../../src/config/approval.js';
-import { registerConfigTrust } from '../../src/config/register.js';
-import {
-  clockAt,
-  commentPayload,
-  mockConfig,
-  mockGetComment,
-  mockReply,
-  mockRole,
-  mockUpdateComment,
-  receive,
-  REPO,
-  ReportState,
-  signedLedgerOf,
-  TEST_LEDGER_SECRET,
-} from '../helpers/attendance-github.js';
 import { STUDY_YML } from '../helpers/attendance-study.js';
-import { appOpenedIssue, openapiExample } from '../helpers/github-examples.js';
-import { mockInstallationToken, testOctokit, testPrivateKey } from '../helpers/probot-app.js';
+import { configApproveByNock } from '../helpers/config-approve.js';
 
 afterEach(() => {
   nock.cleanAll();
@@ -59,45 +38,13 @@ const BRANCH_COMMIT = 'b'.repeat(40);
 
 describe('attack review 18: a branch named like the commit an organizer approves', () => {
   it('MEDIUM (fixed): the organizer\'s `/config approve aaaaaaa` does not approve the commit of hong-gildong\'s branch `aaaaaaa`', async () => {
-    const pending: Promise<void>[] = [];
-    const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), logLevel: 'fatal' });
-    const deps: AttendanceDeps = {
-      clock: clockAt('2025-09-11T11:07:00Z'),
-      background: (task) => void pending.push(task()),
-      attendance: { ledgerSecrets: [TEST_LEDGER_SECRET], retryDelaysMs: [0, 0] },
-    };
-    await probot.load((app) => {
-      const commands: CommandHandler[] = [];
-      registerAttendance(app, deps, commands);
-      registerConfigTrust(app, deps, commands);
-      registerCommandDispatch(app, deps, commands);
+    const { approved, replies } = await configApproveByNock({
+      word: 'aaaaaaa',
+      // what GitHub answers for `aaaaaaa` once a branch of that name exists: the branch's commit (git's rule)
+      resolvesTo: BRANCH_COMMIT,
+      head: PROPOSED,
+      commits: [[PROPOSING_COMMIT, PROPOSED], [BRANCH_COMMIT, BRANCHED]],
     });
-    const state = new ReportState({ ...emptyLedger(), config: approvalOf(STUDY_YML, 'f'.repeat(40), 'boss', Date.parse('2025-09-01T00:00:00Z')) });
-    const scope = mockInstallationToken();
-    mockConfig(scope, PROPOSED);
-    scope.get(`${REPO}/issues`).query(true).optionally().reply(200, [appOpenedIssue({ number: 1 })]);
-    scope.get(`${REPO}/issues/1/comments`).query(true).optionally().reply(200, () => [state.comment()]);
-    mockRole(scope, 'boss', 'admin');
-    // what GitHub answers for `aaaaaaa` once a branch of that name exists: the branch's commit (git's rule)
-    scope
-      .get(`${REPO}/commits/aaaaaaa`)
-      .matchHeader('accept', 'application/vnd.github.sha')
-      .reply(200, BRANCH_COMMIT, { 'content-type': 'application/vnd.github.sha; charset=utf-8' });
-    for (const [commit, text] of [[PROPOSING_COMMIT, PROPOSED], [BRANCH_COMMIT, BRANCHED]] as const) {
-      scope
-        .get(`${REPO}/contents/.github%2Fstudy.yml`)
-        .query({ ref: commit })
-        .optionally()
-        .reply(200, { ...openapiExample('content-file'), path: '.github/study.yml', content: Buffer.from(text).toString('base64'), encoding: 'base64' });
-    }
-    mockConfig(scope, PROPOSED);
-    mockGetComment(scope, state);
-    mockUpdateComment(scope, state);
-    const replies: string[] = [];
-    mockReply(scope, 1, replies);
-    await receive(probot, 'issue_comment', commentPayload('/config approve aaaaaaa', 'boss', '2025-09-11T11:07:00Z'));
-    while (pending.length > 0) await Promise.all(pending.splice(0));
-    const approved = state.body ? signedLedgerOf(state.body).config : undefined;
     console.log(`approved: commit ${approved?.commit.slice(0, 7)}, perHour 60 in it: ${approved?.text.includes('perHour: 60')}; reply: ${replies[0]?.split('\n')[0]}`);
     // only a commit whose sha starts with what the organizer wrote may be approved
     expect(approved?.commit).not.toBe(BRANCH_COMMIT);

@@ -20,16 +20,8 @@
  * The repro: the whole app (createApp) against the fake GitHub server, as
  * rename-takes-others-record.test.ts builds it, two pushes.
  */
-import nock from 'nock';
-import { Probot } from 'probot';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
-import { createApp } from '../../src/app/create-app.js';
-import { CONFIG_PATH } from '../../src/config/schema.js';
-import { FakeGitHubServer } from '../helpers/fake-github-server.js';
-import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
-import { FakeCommit, OWNER, REPO } from '../helpers/push-github.js';
-import { pushPayload, sha } from '../helpers/push-probot.js';
+import { describe, expect, it } from 'vitest';
+import { appOnFakeGitHub, useAppOnFakeGitHub, weekCell } from '../helpers/app-on-fake-github.js';
 import { FAILING_HGD, GOOD_HGD } from '../helpers/push-world.js';
 
 const CONFIG = `# 스터디 설정
@@ -45,52 +37,19 @@ const NFC = 'study/week1/김철수.md'.normalize('NFC');
 const NFD = 'study/week1/김철수.md'.normalize('NFD');
 const GOOD = GOOD_HGD.replace('# Week 1 - hgd', '# Week 1 - 김철수');
 
-let stop: (() => Promise<void>) | null = null;
-beforeEach(() => nock.enableNetConnect('127.0.0.1'));
-afterEach(async () => {
-  await stop?.();
-  stop = null;
-  nock.disableNetConnect();
-});
+useAppOnFakeGitHub();
 
 describe('attack: an NFD copy of another member\'s note', () => {
   it('HIGH (fixed): hong-gildong adds a failing NFD copy of study/week1/김철수.md; kim-cs\'s unchanged passing note still passes, and the copy fails its own check as a look-alike', async () => {
     expect(NFD).not.toBe(NFC);
-    const server = new FakeGitHubServer(OWNER, REPO);
-    await server.start();
-    stop = () => server.stop();
-    const tasks: Promise<unknown>[] = [];
-    const errors: unknown[] = [];
-    let now = new Date('2025-09-04T11:05:00Z');
-    const deps: AttendanceDeps = {
-      clock: { now: () => now },
-      background: (task) => void tasks.push(task().catch((error: unknown) => errors.push(error))),
-      attendance: { ledgerSecrets: ['attack-secret'], retryDelaysMs: [0, 0] },
-    };
-    const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), baseUrl: server.baseUrl, logLevel: 'fatal' });
-    await probot.load(createApp(deps));
-    const base = new FakeCommit(sha('nfd-base'), [
-      { path: CONFIG_PATH, content: CONFIG },
-      { path: 'README.md', content: '# eBPF 스터디\n' },
-    ]);
-    server.add(base);
-    const push = async (label: string, before: FakeCommit, sender: string, at: string, path: string, content: string) => {
-      now = new Date(at);
-      const after = before.with(sha(label), { set: [{ path, content }] });
-      server.add(after);
-      const payload = pushPayload({ before: before.sha, after: after.sha, sender, pushedAt: now, commits: [{ added: [path] }] });
-      await probot.receive({ id: label, name: 'push', payload } as never);
-      while (tasks.length > 0) await Promise.all(tasks.splice(0));
-      return after;
-    };
-    const report = (): string => String(server.comments.find((c) => String(c.body).includes('study-bot:ledger'))?.body ?? '');
-    const week1 = (): string => (report().split('\n').find((l) => l.startsWith('| 김철수<br>')) ?? '').split(' | ')[1] ?? '';
+    const { server, errors, base, push, reports } = await appOnFakeGitHub({ config: CONFIG, base: 'nfd-base' });
+    const week1 = (): string => weekCell(reports()[0] ?? '', '김철수');
 
-    const own = await push('nfd-own', base, 'kim-cs', '2025-09-04T11:05:00Z', NFC, GOOD);
+    const own = await push('nfd-own', base, 'kim-cs', '2025-09-04T11:05:00Z', [{ path: NFC, content: GOOD }]);
     console.log(`after kim-cs's push: check ${server.checkRuns.at(-1)?.conclusion}; 김철수 week 1 = ${week1()}`);
     expect(week1()).toContain('제출 ✅');
 
-    await push('nfd-copy', own, 'hong-gildong', '2025-09-05T02:00:00Z', NFD, FAILING_HGD);
+    await push('nfd-copy', own, 'hong-gildong', '2025-09-05T02:00:00Z', [{ path: NFD, content: FAILING_HGD }]);
     console.log(`after hong-gildong's NFD copy: check ${server.checkRuns.at(-1)?.conclusion}; 김철수 week 1 = ${week1()}; kim-cs's note unchanged: ${own.files.has(NFC)}`);
     expect(errors).toEqual([]);
     // kim-cs's note did not change: the row still says it passes (it said '제출 ❌')

@@ -19,16 +19,8 @@
  * a restart between), the report issue closed with `state_reason: duplicate` instead of a label
  * put on another issue.
  */
-import nock from 'nock';
-import { Probot } from 'probot';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
-import { createApp } from '../../src/app/create-app.js';
-import { CONFIG_PATH } from '../../src/config/schema.js';
-import { FakeGitHubServer } from '../helpers/fake-github-server.js';
-import { testOctokit, testPrivateKey } from '../helpers/probot-app.js';
-import { FakeCommit, OWNER, REPO } from '../helpers/push-github.js';
-import { pushPayload, sha } from '../helpers/push-probot.js';
+import { describe, expect, it } from 'vitest';
+import { appOnFakeGitHub, useAppOnFakeGitHub, weekCell } from '../helpers/app-on-fake-github.js';
 import { GOOD_KCS } from '../helpers/push-world.js';
 
 const CONFIG = `# 스터디 설정
@@ -43,50 +35,14 @@ members:
 `;
 const NOTE = GOOD_KCS.replace('# Week 1 - kcs', '# Week 1 - m1');
 
-let stop: (() => Promise<void>) | null = null;
-beforeEach(() => nock.enableNetConnect('127.0.0.1'));
-afterEach(async () => {
-  await stop?.();
-  stop = null;
-  nock.disableNetConnect();
-});
+useAppOnFakeGitHub();
 
 describe('attack: a member closes the report issue as a duplicate', () => {
   it('HIGH (fixed): hong-gildong closes the report issue as a duplicate; after a restart member-1\'s on-time week-1 note is still on time (a duplicate is not skipped)', async () => {
-    const server = new FakeGitHubServer(OWNER, REPO);
-    await server.start();
-    stop = () => server.stop();
-    const tasks: Promise<unknown>[] = [];
-    const errors: unknown[] = [];
-    let now = new Date('2025-09-04T11:05:00Z');
-    const start = async () => {
-      const deps: AttendanceDeps = {
-        clock: { now: () => now },
-        background: (task) => void tasks.push(task().catch((error: unknown) => errors.push(error))),
-        attendance: { ledgerSecrets: ['attack-secret'], retryDelaysMs: [0, 0] },
-      };
-      const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), baseUrl: server.baseUrl, logLevel: 'fatal' });
-      await probot.load(createApp(deps));
-      return probot;
-    };
-    let probot = await start();
-    const base = new FakeCommit(sha('label-base'), [
-      { path: CONFIG_PATH, content: CONFIG },
-      { path: 'README.md', content: '# eBPF 스터디\n' },
-    ]);
-    server.add(base);
-    const push = async (label: string, before: FakeCommit, sender: string, at: string, set: string[]) => {
-      now = new Date(at);
-      const after = before.with(sha(label), { set: set.map((path) => ({ path, content: NOTE })) });
-      server.add(after);
-      const payload = pushPayload({ before: before.sha, after: after.sha, sender, pushedAt: now, commits: [{ added: set }] });
-      await probot.receive({ id: label, name: 'push', payload } as never);
-      while (tasks.length > 0) await Promise.all(tasks.splice(0));
-      return after;
-    };
+    const { server, errors, base, push: pushFiles, restart, reports } = await appOnFakeGitHub({ config: CONFIG, base: 'label-base' });
+    const push = (label: string, before: typeof base, sender: string, at: string, set: string[]) => pushFiles(label, before, sender, at, set.map((path) => ({ path, content: NOTE })));
     /** the report the bot wrote last: the one it now keeps up to date */
-    const report = (): string => String([...server.comments].reverse().find((c) => String(c.body).includes('study-bot:ledger'))?.body ?? '');
-    const week1 = (name: string): string => (report().split('\n').find((l) => l.startsWith(`| ${name}<br>`)) ?? '').split(' | ')[1] ?? '';
+    const week1 = (name: string): string => weekCell(reports().at(-1) ?? '', name);
 
     // member-1 writes week 1 on time (session 2025-09-04 20:00 Seoul; due at week 2's session)
     const own = await push('label-own', base, 'member-1', '2025-09-04T11:05:00Z', ['study/week1/m1.md']);
@@ -98,7 +54,7 @@ describe('attack: a member closes the report issue as a duplicate', () => {
     Object.assign(server.issues.find((i) => i.number === reportIssue)!, { state: 'closed', state_reason: 'duplicate' });
 
     // a deploy restarts the bot; hong-gildong pushes his week-2 note after week 1's deadline
-    probot = await start();
+    await restart();
     await push('label-after', own, 'hong-gildong', '2025-09-12T03:00:00Z', ['study/week2/hgd.md']);
     const reportComments = server.comments.filter((c) => String(c.body).includes('study-bot:ledger'));
     console.log(`after the restart: ${reportComments.length} report comments, on issues ${reportComments.map((c) => `#${c.issue_number}`).join(', ')}; m1 week 1 = ${week1('m1')}`);

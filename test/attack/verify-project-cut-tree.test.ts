@@ -24,20 +24,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CollectedProject } from '../../src/project/collect-sources.js';
-import type { ProjectVerifier } from '../../src/verify/drivers/types.js';
 import { openapiExample } from '../helpers/github-examples.js';
-import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
-import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
-import { API, HEAD_SHA, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig, sent, studyYaml } from '../helpers/verify-github.js';
+import { gitSha, mockBlobs, treeBlob as blob, treeFolder as folder, treeSha, verifyByNock } from '../helpers/verify-by-nock.js';
+import { HEAD_SHA, STUDY } from '../helpers/verify-github.js';
 
 afterEach(() => {
   nock.cleanAll();
 });
 
 const FIXTURES = 'test/fixtures/project';
-const gitSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
-const treeSha = (name: string) => createHash('sha1').update(`tree ${name}`).digest('hex');
 const FILES: Record<string, string> = {
   'null-check.bpf.c': readFileSync(`${FIXTURES}/broken/null-check.bpf.c`, 'utf8'),
   'loop.bpf.c': readFileSync(`${FIXTURES}/broken/loop.bpf.c`, 'utf8'),
@@ -48,49 +43,32 @@ const FLOOD = 40_000;
 
 describe('attack review 15: a project/ folder too big to list', () => {
   it('MEDIUM (fixed): hong-gildong\'s 40,000 folders under project/ do not hide kim-cs\'s project folder from /verify project', async () => {
-    const calls: string[][] = [];
-    const projectVerifier: ProjectVerifier = async (root: string, collected: CollectedProject) => {
-      calls.push(collected.payload?.sources.map((s) => s.path) ?? []);
-      throw new Error(`stand-in VM: not run (${root})`);
-    };
-    const { probot, settle } = await createTestProbot({ verifier: fakeVerifier(), projectVerifier });
-    const s = sent();
-    const scope = nock(API);
-    mockInstallationToken(scope);
-    mockConfig(scope, studyYaml());
-    mockAck(scope, s, 'issue', 1, { memberComment: 55 });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}`).reply(200, { ...openapiExample<any>('full-repository'), default_branch: 'main' });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/ref/heads%2Fmain`).reply(200, { ...openapiExample<any>('git-ref'), ref: 'refs/heads/main' });
-    const url = (sha: string, kind: 'blobs' | 'trees') => `${API}/repos/${STUDY.owner}/${STUDY.repo}/git/${kind}/${sha}`;
-    const blob = (path: string, text: string) => ({ path, mode: '100644', type: 'blob', sha: gitSha(text), size: Buffer.byteLength(text), url: url(gitSha(text), 'blobs') });
-    const folder = (path: string, name = path) => ({ path, mode: '040000', type: 'tree', sha: treeSha(name), url: url(treeSha(name), 'trees') });
-    // project/'s children: 40,000 folders named in hex, then 김철수 (sorted after the hex: GitHub lists by name)
-    const floodNames = Array.from({ length: FLOOD }, (_, i) => createHash('sha256').update(`f${i}`).digest('hex').slice(0, 8)).sort();
-    const projectLevel = [...floodNames.map((n) => folder(n, `project/${n}`)), folder('김철수', 'project/김철수')];
-    const projectRecursive = [...floodNames.flatMap((n) => [folder(n, `project/${n}`), blob(`${n}/x.c`, `f${n}`)]), folder('김철수', 'project/김철수'), ...Object.entries(FILES).map(([p, t]) => blob(`김철수/${p}`, t))];
-    const top = [blob('README.md', '# eBPF 스터디\n'), folder('project'), folder('study')];
-    const recursive = [...top, ...projectRecursive.map((e) => ({ ...e, path: `project/${e.path}` }))];
-    const cut = (entries: unknown[]) => ({ sha: HEAD_SHA, url: '', tree: entries.slice(0, CUT), truncated: entries.length > CUT });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${HEAD_SHA}`).query({ recursive: '1' }).reply(200, cut(recursive));
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${HEAD_SHA}`).query((q) => !q.recursive).reply(200, { sha: HEAD_SHA, url: '', tree: top, truncated: false });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${treeSha('project')}`).query({ recursive: '1' }).reply(200, { ...cut(projectRecursive), sha: treeSha('project') });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${treeSha('project')}`).query((q) => !q.recursive).optionally().reply(200, { ...cut(projectLevel), sha: treeSha('project') });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${treeSha('project/김철수')}`).query(true).optionally().reply(200, { sha: treeSha('project/김철수'), url: '', tree: Object.entries(FILES).map(([p, t]) => blob(p, t)), truncated: false });
-    // The fix: the member's own folder by its exact path, from the contents API (GitHub's own entry shape).
-    const [fileExample] = openapiExample<any[]>('content-file-response-if-content-is-a-directory');
-    const contents = Object.entries(FILES).map(([p, t]) => ({ ...fileExample, name: p, path: `project/김철수/${p}`, sha: gitSha(t), size: Buffer.byteLength(t) }));
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/contents/${encodeURIComponent('project/김철수')}`).query({ ref: HEAD_SHA }).reply(200, contents);
-    // and the name in its other Unicode form (NFD), which is not there
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/contents/${encodeURIComponent('project/김철수'.normalize('NFD'))}`).query({ ref: HEAD_SHA }).reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content', status: '404' });
-    for (const text of Object.values(FILES)) {
-      scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/blobs/${gitSha(text)}`).optionally().reply(200, () => ({ ...openapiExample<any>('blob'), content: Buffer.from(text).toString('base64'), encoding: 'base64', size: Buffer.byteLength(text) }));
-    }
-    mockCheckRun(scope, s, 4, 1);
-    mockCommentUpdate(scope, s, 'issue');
-
-    await probot.receive(issueCommentEvent('/verify project', 'kim-cs', 55));
-    await settle().catch(() => undefined);
-    const answer = [...s.replies, ...s.commentUpdates].at(-1) ?? '';
+    const { answer, projects } = await verifyByNock({
+      command: '/verify project',
+      project: true,
+      mockRepo: (scope) => {
+        // project/'s children: 40,000 folders named in hex, then 김철수 (sorted after the hex: GitHub lists by name)
+        const floodNames = Array.from({ length: FLOOD }, (_, i) => createHash('sha256').update(`f${i}`).digest('hex').slice(0, 8)).sort();
+        const projectLevel = [...floodNames.map((n) => folder(n, `project/${n}`)), folder('김철수', 'project/김철수')];
+        const projectRecursive = [...floodNames.flatMap((n) => [folder(n, `project/${n}`), blob(`${n}/x.c`, `f${n}`)]), folder('김철수', 'project/김철수'), ...Object.entries(FILES).map(([p, t]) => blob(`김철수/${p}`, t))];
+        const top = [blob('README.md', '# eBPF 스터디\n'), folder('project'), folder('study')];
+        const recursive = [...top, ...projectRecursive.map((e) => ({ ...e, path: `project/${e.path}` }))];
+        const cut = (entries: unknown[]) => ({ sha: HEAD_SHA, url: '', tree: entries.slice(0, CUT), truncated: entries.length > CUT });
+        scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${HEAD_SHA}`).query({ recursive: '1' }).reply(200, cut(recursive));
+        scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${HEAD_SHA}`).query((q) => !q.recursive).reply(200, { sha: HEAD_SHA, url: '', tree: top, truncated: false });
+        scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${treeSha('project')}`).query({ recursive: '1' }).reply(200, { ...cut(projectRecursive), sha: treeSha('project') });
+        scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${treeSha('project')}`).query((q) => !q.recursive).optionally().reply(200, { ...cut(projectLevel), sha: treeSha('project') });
+        scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${treeSha('project/김철수')}`).query(true).optionally().reply(200, { sha: treeSha('project/김철수'), url: '', tree: Object.entries(FILES).map(([p, t]) => blob(p, t)), truncated: false });
+        // The fix: the member's own folder by its exact path, from the contents API (GitHub's own entry shape).
+        const [fileExample] = openapiExample<any[]>('content-file-response-if-content-is-a-directory');
+        const contents = Object.entries(FILES).map(([p, t]) => ({ ...fileExample, name: p, path: `project/김철수/${p}`, sha: gitSha(t), size: Buffer.byteLength(t) }));
+        scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/contents/${encodeURIComponent('project/김철수')}`).query({ ref: HEAD_SHA }).reply(200, contents);
+        // and the name in its other Unicode form (NFD), which is not there
+        scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/contents/${encodeURIComponent('project/김철수'.normalize('NFD'))}`).query({ ref: HEAD_SHA }).reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content', status: '404' });
+        mockBlobs(scope, Object.values(FILES));
+      },
+    });
+    const calls = projects.map((p) => p.sources);
     console.log(`kim-cs's /verify project: sources that reached the verifier ${JSON.stringify(calls)}; answer: ${answer.replace(/<!--[^]*?-->/g, '').slice(0, 300)}`);
     expect(calls).toEqual([['loop.bpf.c', 'null-check.bpf.c']]);
   }, 60_000);

@@ -19,24 +19,17 @@
  * verify-project-cut-tree.test.ts builds `/verify project`; the verifier is a stand-in that
  * records which sources reached it.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CollectedProject } from '../../src/project/collect-sources.js';
-import type { ProjectVerifier } from '../../src/verify/drivers/types.js';
-import { openapiExample } from '../helpers/github-examples.js';
-import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
-import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
-import { API, HEAD_SHA, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig, sent, studyYaml } from '../helpers/verify-github.js';
+import { mockBlobs, treeBlob as blob, treeFolder as folder, verifyByNock } from '../helpers/verify-by-nock.js';
+import { HEAD_SHA, STUDY } from '../helpers/verify-github.js';
 
 afterEach(() => {
   nock.cleanAll();
 });
 
 const FIXTURES = 'test/fixtures/project';
-const gitSha = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex');
-const treeSha = (name: string) => createHash('sha1').update(`tree ${name}`).digest('hex');
 const NFC = '김철수'.normalize('NFC');
 const NFD = '김철수'.normalize('NFD');
 /** kim-cs's own project: two programs */
@@ -51,22 +44,6 @@ const PLANTED: Record<string, string> = Object.fromEntries(['a', 'b', 'c'].map((
 describe('attack review 18: a look-alike project folder', () => {
   it('HIGH (fixed): with hong-gildong\'s NFD copy of project/김철수/ beside it, kim-cs\'s /verify project verifies nothing of his and names both folders', async () => {
     expect(NFD).not.toBe(NFC);
-    const calls: string[][] = [];
-    const projectVerifier: ProjectVerifier = async (root: string, collected: CollectedProject) => {
-      calls.push([root, ...(collected.payload?.sources.map((s) => s.path) ?? [])]);
-      throw new Error(`stand-in VM: not run (${root})`);
-    };
-    const { probot, settle } = await createTestProbot({ verifier: fakeVerifier(), projectVerifier });
-    const s = sent();
-    const scope = nock(API);
-    mockInstallationToken(scope);
-    mockConfig(scope, studyYaml());
-    mockAck(scope, s, 'issue', 1, { memberComment: 55 });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}`).reply(200, { ...openapiExample<any>('full-repository'), default_branch: 'main' });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/ref/heads%2Fmain`).reply(200, { ...openapiExample<any>('git-ref'), ref: 'refs/heads/main' });
-    const url = (sha: string, kind: 'blobs' | 'trees') => `${API}/repos/${STUDY.owner}/${STUDY.repo}/git/${kind}/${sha}`;
-    const blob = (path: string, text: string) => ({ path, mode: '100644', type: 'blob', sha: gitSha(text), size: Buffer.byteLength(text), url: url(gitSha(text), 'blobs') });
-    const folder = (path: string) => ({ path, mode: '040000', type: 'tree', sha: treeSha(path), url: url(treeSha(path), 'trees') });
     // GitHub lists a tree by the names' bytes: the NFD name (U+1100...) before the NFC one (U+AE40...)
     const tree = [
       blob('README.md', '# eBPF 스터디\n'),
@@ -77,16 +54,15 @@ describe('attack review 18: a look-alike project folder', () => {
       ...Object.entries(OWN).map(([p, t]) => blob(`project/${NFC}/${p}`, t)),
       folder('study'),
     ];
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${HEAD_SHA}`).query({ recursive: '1' }).reply(200, { sha: HEAD_SHA, url: '', tree, truncated: false });
-    for (const text of [...Object.values(OWN), ...Object.values(PLANTED)]) {
-      scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/blobs/${gitSha(text)}`).optionally().reply(200, () => ({ ...openapiExample<any>('blob'), content: Buffer.from(text).toString('base64'), encoding: 'base64', size: Buffer.byteLength(text) }));
-    }
-    mockCheckRun(scope, s, 4, 1);
-    mockCommentUpdate(scope, s, 'issue');
-
-    await probot.receive(issueCommentEvent('/verify project', 'kim-cs', 55));
-    await settle().catch(() => undefined);
-    const answer = [...s.replies, ...s.commentUpdates].at(-1) ?? '';
+    const { answer, projects } = await verifyByNock({
+      command: '/verify project',
+      project: true,
+      mockRepo: (scope) => {
+        scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/trees/${HEAD_SHA}`).query({ recursive: '1' }).reply(200, { sha: HEAD_SHA, url: '', tree, truncated: false });
+        mockBlobs(scope, [...Object.values(OWN), ...Object.values(PLANTED)]);
+      },
+    });
+    const calls = projects.map((p) => [p.root, ...p.sources]);
     const folderShown = calls[0]?.[0] ?? '';
     console.log(`kim-cs's /verify project: folder ${JSON.stringify(folderShown)} (${folderShown === `project/${NFD}` ? 'NFD: hong-gildong\'s' : 'NFC: kim-cs\'s'}), sources ${JSON.stringify(calls[0]?.slice(1))}; answer: ${answer.replace(/<!--[^]*?-->/g, '').slice(0, 200)}`);
     // hong-gildong's look-alike is never verified as kim-cs's: with two folders of one name,

@@ -21,9 +21,8 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openapiExample } from '../helpers/github-examples.js';
-import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
-import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
-import { API, HEAD_SHA, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig, sent, studyYaml, submission } from '../helpers/verify-github.js';
+import { verifyByNock } from '../helpers/verify-by-nock.js';
+import { HEAD_SHA, STUDY, submission } from '../helpers/verify-github.js';
 
 afterEach(() => {
   nock.cleanAll();
@@ -34,44 +33,34 @@ const LIMIT = 1_000;
 
 describe('attack review 18: a week folder past the contents API\'s 1,000 entries', () => {
   it('MEDIUM (fixed): with hong-gildong\'s 1,000 files in study/week1/, kim-cs\'s /verify week1 still finds the note (the trees API lists the folder whole)', async () => {
-    const verifier = fakeVerifier();
-    const { probot, settle } = await createTestProbot({ verifier });
-    const s = sent();
-    const scope = nock(API);
-    mockInstallationToken(scope);
-    mockConfig(scope, studyYaml());
-    mockAck(scope, s, 'issue', 1, { memberComment: 55 });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}`).reply(200, { ...openapiExample<any>('full-repository'), default_branch: 'main' });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/ref/heads%2Fmain`).reply(200, { ...openapiExample<any>('git-ref'), ref: 'refs/heads/main' });
-    const markdown = submission();
-    const listing = openapiExample<any>('content-file-response-if-content-is-a-directory') as any[];
-    const entry = (n: string, size: number) => ({ ...listing[0], name: n, path: `study/week1/${n}`, size });
-    const folder = [...Array.from({ length: LIMIT }, (_, i) => entry(`a${String(i).padStart(3, '0')}.md`, 20)), entry(NAME, Buffer.byteLength(markdown))];
-    // GitHub's listing: by name, the first 1,000 entries
-    const byName = [...folder].sort((a, b) => (Buffer.from(a.name) < Buffer.from(b.name) ? -1 : 1));
-    scope.get(/\/contents\/study(?:\/|%2F)week1(?:\?.*)?$/).query({ ref: HEAD_SHA }).reply(200, byName.slice(0, LIMIT));
-    // The fix: a listing of 1,000 entries may be cut, so the folder is read with the trees API
-    // (GitHub's git-tree shape), found level by level by its exact path (review 19).
-    const tree = openapiExample<any>('git-tree');
-    const blob = tree.tree.find((e: any) => e.type === 'blob');
-    const dir = (path: string, sha: string) => ({ ...blob, path, type: 'tree', mode: '040000', sha, size: undefined });
-    const blobs = byName.map((e) => ({ ...blob, path: e.name, size: e.size, sha: e.sha }));
-    const trees = `/repos/${STUDY.owner}/${STUDY.repo}/git/trees`;
-    scope.get(`${trees}/${HEAD_SHA}`).reply(200, { ...tree, sha: HEAD_SHA, tree: [dir('study', 'c'.repeat(40))], truncated: false });
-    scope.get(`${trees}/${'c'.repeat(40)}`).reply(200, { ...tree, sha: 'c'.repeat(40), tree: [dir('week1', 'd'.repeat(40))], truncated: false });
-    scope.get(`${trees}/${'d'.repeat(40)}`).reply(200, { ...tree, sha: 'd'.repeat(40), tree: blobs, truncated: false });
-    const file = openapiExample<any>('content-file-response-if-content-is-a-file');
-    scope
-      .get(new RegExp(`/contents/study(?:/|%2F)week1(?:/|%2F)${encodeURIComponent(NAME)}(?:\\?.*)?$`))
-      .query({ ref: HEAD_SHA })
-      .optionally()
-      .reply(200, { ...file, name: NAME, path: `study/week1/${NAME}`, content: Buffer.from(markdown).toString('base64'), size: Buffer.byteLength(markdown) });
-    mockCheckRun(scope, s, 4, 1);
-    mockCommentUpdate(scope, s, 'issue');
-
-    await probot.receive(issueCommentEvent('/verify week1', 'kim-cs', 55));
-    await settle().catch(() => undefined);
-    const answer = [...s.replies, ...s.commentUpdates].at(-1) ?? '';
+    const { answer, verifier } = await verifyByNock({
+      command: '/verify week1',
+      mockRepo: (scope) => {
+        const markdown = submission();
+        const listing = openapiExample<any>('content-file-response-if-content-is-a-directory') as any[];
+        const entry = (n: string, size: number) => ({ ...listing[0], name: n, path: `study/week1/${n}`, size });
+        const folder = [...Array.from({ length: LIMIT }, (_, i) => entry(`a${String(i).padStart(3, '0')}.md`, 20)), entry(NAME, Buffer.byteLength(markdown))];
+        // GitHub's listing: by name, the first 1,000 entries
+        const byName = [...folder].sort((a, b) => (Buffer.from(a.name) < Buffer.from(b.name) ? -1 : 1));
+        scope.get(/\/contents\/study(?:\/|%2F)week1(?:\?.*)?$/).query({ ref: HEAD_SHA }).reply(200, byName.slice(0, LIMIT));
+        // The fix: a listing of 1,000 entries may be cut, so the folder is read with the trees API
+        // (GitHub's git-tree shape), found level by level by its exact path (review 19).
+        const tree = openapiExample<any>('git-tree');
+        const blob = tree.tree.find((e: any) => e.type === 'blob');
+        const dir = (path: string, sha: string) => ({ ...blob, path, type: 'tree', mode: '040000', sha, size: undefined });
+        const blobs = byName.map((e) => ({ ...blob, path: e.name, size: e.size, sha: e.sha }));
+        const trees = `/repos/${STUDY.owner}/${STUDY.repo}/git/trees`;
+        scope.get(`${trees}/${HEAD_SHA}`).reply(200, { ...tree, sha: HEAD_SHA, tree: [dir('study', 'c'.repeat(40))], truncated: false });
+        scope.get(`${trees}/${'c'.repeat(40)}`).reply(200, { ...tree, sha: 'c'.repeat(40), tree: [dir('week1', 'd'.repeat(40))], truncated: false });
+        scope.get(`${trees}/${'d'.repeat(40)}`).reply(200, { ...tree, sha: 'd'.repeat(40), tree: blobs, truncated: false });
+        const file = openapiExample<any>('content-file-response-if-content-is-a-file');
+        scope
+          .get(new RegExp(`/contents/study(?:/|%2F)week1(?:/|%2F)${encodeURIComponent(NAME)}(?:\\?.*)?$`))
+          .query({ ref: HEAD_SHA })
+          .optionally()
+          .reply(200, { ...file, name: NAME, path: `study/week1/${NAME}`, content: Buffer.from(markdown).toString('base64'), size: Buffer.byteLength(markdown) });
+      },
+    });
     console.log(`kim-cs's /verify week1: one-liners run ${verifier.calls.map((c) => c.length)}; answer: ${answer.replace(/<!--[^]*?-->/g, '').replace(/\n+/g, ' ').slice(0, 260)}`);
     // kim-cs's note is on main: its one-liners run
     expect(verifier.calls).toHaveLength(1);

@@ -20,9 +20,8 @@
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openapiExample } from '../helpers/github-examples.js';
-import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
-import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
-import { API, HEAD_SHA, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig, sent, studyYaml, submission } from '../helpers/verify-github.js';
+import { verifyByNock } from '../helpers/verify-by-nock.js';
+import { HEAD_SHA, submission } from '../helpers/verify-github.js';
 
 afterEach(() => {
   nock.cleanAll();
@@ -35,35 +34,26 @@ const PLANTED = '# Week 1 - 김철수\n\n## 1. 남의 명령\n\n```bash\nsudo bp
 describe('attack review 18: a look-alike week note', () => {
   it('HIGH (fixed): with hong-gildong\'s NFD copy of study/week1/김철수.md listed first, kim-cs\'s /verify week1 runs nothing of his and names both files', async () => {
     expect(NFD).not.toBe(NFC);
-    const verifier = fakeVerifier();
-    const { probot, settle } = await createTestProbot({ verifier });
-    const s = sent();
-    const scope = nock(API);
-    mockInstallationToken(scope);
-    mockConfig(scope, studyYaml());
-    mockAck(scope, s, 'issue', 1, { memberComment: 55 });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}`).reply(200, { ...openapiExample<any>('full-repository'), default_branch: 'main' });
-    scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/ref/heads%2Fmain`).reply(200, { ...openapiExample<any>('git-ref'), ref: 'refs/heads/main' });
     const own = submission();
     const listing = openapiExample<any>('content-file-response-if-content-is-a-directory') as any[];
     const entry = (n: string, text: string) => ({ ...listing[0], name: n, path: `study/week1/${n}`, size: Buffer.byteLength(text) });
     // GitHub lists the folder by name: the NFD bytes first
     const folder = [entry(NFD, PLANTED), entry(NFC, own)].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
     expect(folder[0]!.name).toBe(NFD);
-    scope.get(/\/contents\/study(?:\/|%2F)week1(?:\?.*)?$/).query({ ref: HEAD_SHA }).reply(200, folder);
     const file = openapiExample<any>('content-file-response-if-content-is-a-file');
-    for (const [name, text] of [[NFC, own], [NFD, PLANTED]] as const) {
-      scope
-        .get(new RegExp(`/contents/study(?:/|%2F)week1(?:/|%2F)${encodeURIComponent(name)}(?:\\?.*)?$`))
-        .query({ ref: HEAD_SHA })
-        .optionally()
-        .reply(200, { ...file, name, path: `study/week1/${name}`, content: Buffer.from(text).toString('base64'), size: Buffer.byteLength(text) });
-    }
-    mockCheckRun(scope, s, 4, 1);
-    mockCommentUpdate(scope, s, 'issue');
-
-    await probot.receive(issueCommentEvent('/verify week1', 'kim-cs', 55));
-    await settle().catch(() => undefined);
+    const { answer, verifier } = await verifyByNock({
+      command: '/verify week1',
+      mockRepo: (scope) => {
+        scope.get(/\/contents\/study(?:\/|%2F)week1(?:\?.*)?$/).query({ ref: HEAD_SHA }).reply(200, folder);
+        for (const [name, text] of [[NFC, own], [NFD, PLANTED]] as const) {
+          scope
+            .get(new RegExp(`/contents/study(?:/|%2F)week1(?:/|%2F)${encodeURIComponent(name)}(?:\\?.*)?$`))
+            .query({ ref: HEAD_SHA })
+            .optionally()
+            .reply(200, { ...file, name, path: `study/week1/${name}`, content: Buffer.from(text).toString('base64'), size: Buffer.byteLength(text) });
+        }
+      },
+    });
     const ran = verifier.calls[0]?.map((o) => o.heading) ?? [];
     const commands = verifier.calls[0]?.map((o) => o.command) ?? [];
     console.log(`kim-cs's /verify week1 ran: ${JSON.stringify(commands)}`);
@@ -71,7 +61,6 @@ describe('attack review 18: a look-alike week note', () => {
     // and the answer names both (it ran hong-gildong's one sys_enter_opnat line)
     expect(commands.join('\n')).not.toContain('sys_enter_opnat');
     expect(ran).toEqual([]);
-    const answer = [...s.replies, ...s.commentUpdates].at(-1) ?? '';
     expect(answer).toContain('NFC/NFD');
   }, 60_000);
 });

@@ -5,16 +5,10 @@
  * comment, where the approved config is kept, is state the app reads and writes.
  */
 import nock from 'nock';
-import { Probot } from 'probot';
 import { describe, expect, it } from 'vitest';
-import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
 import { emptyLedger } from '../../src/attendance/ledger.js';
-import { registerAttendance } from '../../src/attendance/register.js';
-import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
 import { approvalOf } from '../../src/config/approval.js';
-import { registerConfigTrust } from '../../src/config/register.js';
 import {
-  clockAt,
   commentPayload,
   ISSUE,
   mockConfig,
@@ -28,37 +22,15 @@ import {
   REPO,
   ReportState,
   signedLedgerOf,
-  TEST_LEDGER_SECRET,
 } from '../helpers/attendance-github.js';
 import { STUDY_YML } from '../helpers/attendance-study.js';
 import { appOpenedIssue, openapiExample } from '../helpers/github-examples.js';
-import { mockInstallationToken, testOctokit, testPrivateKey } from '../helpers/probot-app.js';
+import { createTrustProbot } from '../helpers/config-approve.js';
+import { mockInstallationToken } from '../helpers/probot-app.js';
 
 const PROPOSED = `${STUDY_YML}  - login: Codertocat\n    name: outsider\n`;
 const APPROVED_AT = Date.parse('2025-09-01T00:00:00Z');
 const PROPOSING_COMMIT = 'a'.repeat(40);
-
-async function createTrustProbot(now: string) {
-  const pending: Promise<void>[] = [];
-  const probot = new Probot({ appId: 1, privateKey: testPrivateKey(), Octokit: testOctokit(), logLevel: 'fatal' });
-  const deps: AttendanceDeps = {
-    clock: clockAt(now),
-    background: (task) => void pending.push(task()),
-    attendance: { ledgerSecrets: [TEST_LEDGER_SECRET], retryDelaysMs: [0, 0] },
-  };
-  await probot.load((app) => {
-    const commands: CommandHandler[] = [];
-    registerAttendance(app, deps, commands);
-    registerConfigTrust(app, deps, commands);
-    registerCommandDispatch(app, deps, commands);
-  });
-  return {
-    probot,
-    async settle() {
-      while (pending.length > 0) await Promise.all(pending.splice(0));
-    },
-  };
-}
 
 /** The approval read: the oldest report issue (one per page), then its comments. */
 function mockApprovalRead(scope: nock.Scope, state: ReportState) {

@@ -15,9 +15,8 @@ import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openapiExample } from '../helpers/github-examples.js';
-import { createTestProbot, mockInstallationToken } from '../helpers/probot-app.js';
-import { fakeVerifier } from '../helpers/verify-fake-verifier.js';
-import { API, HEAD_SHA, STUDY, issueCommentEvent, mockAck, mockCheckRun, mockCommentUpdate, mockConfig, sent, studyYaml, submission } from '../helpers/verify-github.js';
+import { verifyByNock } from '../helpers/verify-by-nock.js';
+import { HEAD_SHA, submission } from '../helpers/verify-github.js';
 
 afterEach(() => {
   nock.cleanAll();
@@ -29,32 +28,21 @@ const BOM = '김철수\ufeff.md';
 
 /** kim-cs's `/verify week1` with these files in study/week1: the bot's last word in the thread. */
 async function verifyWeek1(names: string[]): Promise<{ answer: string; ran: number }> {
-  const verifier = fakeVerifier();
-  const { probot, settle } = await createTestProbot({ verifier });
-  const s = sent();
-  const scope = nock(API);
-  mockInstallationToken(scope);
-  mockConfig(scope, studyYaml());
-  mockAck(scope, s, 'issue', 1, { memberComment: 55 });
-  scope.get(`/repos/${STUDY.owner}/${STUDY.repo}`).reply(200, { ...openapiExample<any>('full-repository'), default_branch: 'main' });
-  scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/ref/heads%2Fmain`).reply(200, { ...openapiExample<any>('git-ref'), ref: 'refs/heads/main' });
   const text = submission().replace('# Week 1 - 홍길동', '# Week 1 - 김철수');
   const listing = openapiExample<any>('content-file-response-if-content-is-a-directory') as any[];
   const entry = (n: string) => ({ ...listing[0], name: n, path: `study/week1/${n}`, size: Buffer.byteLength(text) });
-  scope.get(/\/contents\/study(?:\/|%2F)week1(?:\?.*)?$/).query({ ref: HEAD_SHA }).reply(200, names.map(entry));
   const file = openapiExample<any>('content-file-response-if-content-is-a-file');
-  for (const name of names) {
-    scope
-      .get(new RegExp(`/contents/study(?:/|%2F)week1(?:/|%2F)${encodeURIComponent(name)}(?:\\?.*)?$`))
-      .query({ ref: HEAD_SHA })
-      .optionally()
-      .reply(200, { ...file, name, path: `study/week1/${name}`, content: Buffer.from(text).toString('base64'), size: Buffer.byteLength(text) });
-  }
-  mockCheckRun(scope, s, 4, 1);
-  mockCommentUpdate(scope, s, 'issue');
-  await probot.receive(issueCommentEvent('/verify week1', 'kim-cs', 55));
-  await settle().catch(() => undefined);
-  return { answer: [...s.replies, ...s.commentUpdates].at(-1) ?? '', ran: verifier.calls.length };
+  const { answer, verifier } = await verifyByNock({
+    command: '/verify week1',
+    mockRepo: (scope) => {
+      scope.get(/\/contents\/study(?:\/|%2F)week1(?:\?.*)?$/).query({ ref: HEAD_SHA }).reply(200, names.map(entry));
+      for (const name of names) {
+        const at = new RegExp(`/contents/study(?:/|%2F)week1(?:/|%2F)${encodeURIComponent(name)}(?:\\?.*)?$`);
+        scope.get(at).query({ ref: HEAD_SHA }).optionally().reply(200, { ...file, name, path: `study/week1/${name}`, content: Buffer.from(text).toString('base64'), size: Buffer.byteLength(text) });
+      }
+    },
+  });
+  return { answer, ran: verifier.calls.length };
 }
 
 /** The code spans of a comment as GitHub's markdown reads them, and its links. */
