@@ -4,6 +4,7 @@ import { memberByLogin } from '../paths/study-paths.js';
 import type { AttendanceMark } from './ledger.js';
 import { sessionLabel } from './render-report.js';
 import { nextSession, openWindowAt, type Schedule } from './schedule.js';
+import { shownName } from '../text/shown-text.js';
 
 /**
  * `/출석` and `/attend`: a member checks in during a session's window. Pure: who, when,
@@ -45,8 +46,8 @@ export function decideCheckIn({ config, schedule, lang, login, at, args }: Check
       ok: false,
       reason: 'bad-usage',
       message: pick(lang, {
-        ko: `\`${args.join(' ')}\`은(는) 알 수 없는 출석 방식입니다. 사용법: ${checkInUsage.ko}`,
-        en: `\`${args.join(' ')}\` is not a way to attend. Usage: ${checkInUsage.en}`,
+        ko: `${shownName(args.join(' '), { max: 80 })}은(는) 알 수 없는 출석 방식입니다. 사용법: ${checkInUsage.ko}`,
+        en: `${shownName(args.join(' '), { max: 80 })} is not a way to attend. Usage: ${checkInUsage.en}`,
       }),
     };
   }

@@ -3,6 +3,7 @@ import { pick } from '../i18n/pick.js';
 import { memberByLogin, memberByName } from '../paths/study-paths.js';
 import { attendanceStateOf, type AttendanceMark, type AttendanceState } from './ledger.js';
 import { weekByNumber, type Schedule } from './schedule.js';
+import { shownName } from '../text/shown-text.js';
 
 /**
  * `/attendance week 3 present @a @b` (absent, excused, online; Korean words too). Pure:
@@ -68,8 +69,8 @@ export function decideAttendanceCommand({ config, schedule, lang, organizer, at,
     return {
       ok: false,
       message: pick(lang, {
-        ko: `명단에 없는 사람이 있어 아무것도 바꾸지 않았습니다: ${unknown.map((u) => `\`${u}\``).join(', ')}`,
-        en: `Nothing was changed: not on the roster: ${unknown.map((u) => `\`${u}\``).join(', ')}`,
+        ko: `명단에 없는 사람이 있어 아무것도 바꾸지 않았습니다: ${unknown.map((u) => shownName(u, { max: 80 })).join(', ')}`,
+        en: `Nothing was changed: not on the roster: ${unknown.map((u) => shownName(u, { max: 80 })).join(', ')}`,
       }),
     };
   }

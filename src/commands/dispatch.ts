@@ -8,8 +8,10 @@ import type { ConfigStanding } from '../config/approval.js';
 import { configStanding as standingOf } from '../config/config-standing.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import { mayHaveCommand, parseCommands, type SlashCommand } from './parse-commands.js';
+import { MemberBudget } from './member-budget.js';
 import { OutsiderBudget } from './outsider-budget.js';
 import { quoteCommand } from './quote-command.js';
+import { shownName } from '../text/shown-text.js';
 
 export type { Reaction } from '../github/reactions.js';
 
@@ -31,8 +33,18 @@ export interface CommandContext {
   deps: AppDeps;
   log: Context['log'];
   react(content: Reaction): Promise<void>;
-  /** a reply on the same issue or commit; returns the new comment's id */
-  reply(body: string): Promise<number>;
+  /**
+   * A part of the one reply to this comment, on the same issue or commit. The parts are
+   * gathered while the comment's commands run and written once after them (one POST); a part
+   * added after that (a record that failed in the background) is appended with an edit.
+   */
+  reply(body: string): Promise<void>;
+  /**
+   * A comment of its own, written now; returns its id. For a comment the bot later replaces
+   * whole (`/verify`'s ⏳, which its result overwrites): shared with the reply, the result
+   * would erase the other commands' answers, or an appended answer the result.
+   */
+  post(body: string): Promise<number>;
 }
 
 export interface CommandHandler {
@@ -67,11 +79,14 @@ const INSIDERS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR'
  * that could start a command is dropped before anything else; the commands are read in one
  * linear pass; the commenter's standing comes from the payload; only then is the config read
  * (a request) and handlers run, at most `MAX_COMMANDS_PER_COMMENT` (one for an outsider), and
- * everything the bot has to say about one comment goes into one reply.
+ * everything the bot has to say about one comment goes into one reply, written once. Outsiders
+ * get a few answered comments an hour (outsider-budget.ts), members a few a minute
+ * (member-budget.ts): a flood of comments cannot spend the writes everyone else needs.
  */
 export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: readonly CommandHandler[]): void {
   const handlerOf = (command: SlashCommand) => registry.find((h) => h.names.includes(command.name));
   const outsiders = new OutsiderBudget(() => deps.clock.now().getTime());
+  const members = new MemberBudget(() => deps.clock.now().getTime());
   const onComment = async (context: CommentEvent) => {
     const { comment } = context.payload;
     const read = commandsOfComment({ login: comment.user?.login ?? null, type: comment.user?.type, body: comment.body, association: comment.author_association }, (c) => handlerOf(c) !== undefined);
@@ -87,6 +102,14 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
       context.log.info({ login: comment.user.login, commands: commands.length }, 'commands: an outsider past the hourly budget, not answered');
       return;
     }
+    const verdict = insider ? members.take(`${repo.owner}/${repo.repo}`, comment.user.login) : 'answer';
+    if (verdict !== 'answer') {
+      context.log.info({ login: comment.user.login, commands: commands.length, verdict }, 'commands: a member past the budget of answered comments');
+      if (verdict === 'notice') {
+        await postCommentOnce(context.octokit, repo, source, OVER_BUDGET_NOTICE).catch((error: unknown) => context.log.warn({ err: error }, 'commands: could not post the budget notice'));
+      }
+      return;
+    }
     if (run.length === 0 && !insider) {
       // An outsider's unknown commands: one reaction, no reply, no config read.
       context.log.info({ login: comment.user.login, commands: commands.length }, 'commands: unknown commands from outside the repository, not answered');
@@ -97,6 +120,7 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
     const configStanding = await standingOf(deps, context.octokit, repo);
     const config = configStanding.config;
     const lang = config.language;
+    const reply = new GatheredReply(context.octokit, repo, source);
     const ctx: CommandContext = {
       octokit: context.octokit,
       repo,
@@ -111,12 +135,25 @@ export function registerCommandDispatch(app: Probot, deps: AppDeps, registry: re
       deps,
       log: context.log,
       react,
-      reply: oneReply(context, repo, source),
+      reply: (body) => reply.add(body),
+      post: (body) => postCommentOnce(context.octokit, repo, source, body),
     };
     try {
-      for (const command of run) await handlerOf(command)!.handle(ctx, command);
-      if (insider && unknown.length > 0) await ctx.reply(unknownCommandReply(unknown, registry, lang));
-      if (insider && notRun.length > 0) await ctx.reply(notRunReply(notRun, run.length, lang));
+      let failure: { error: unknown } | null = null;
+      try {
+        for (const command of run) await handlerOf(command)!.handle(ctx, command);
+        if (insider && unknown.length > 0) await ctx.reply(unknownCommandReply(unknown, registry, lang));
+        if (insider && notRun.length > 0) await ctx.reply(notRunReply(notRun, run.length, lang));
+      } catch (error) {
+        failure = { error };
+      }
+      // What was said before a handler failed is still written, and the failure still thrown.
+      const written = reply.flush();
+      if (failure) {
+        await written.catch((error: unknown) => context.log.warn({ err: error }, 'commands: could not write the reply'));
+        throw failure.error;
+      }
+      await written;
     } catch (error) {
       // In a pull request's conversation GitHub answers 403 "Resource not accessible by
       // integration" to an installation without `pull_requests`: the member cannot be told
@@ -175,37 +212,71 @@ function distinct(commands: SlashCommand[]): SlashCommand[] {
   });
 }
 
+/** Said once to a member past the budget of answered comments (member-budget.ts); nothing after it. */
+export const OVER_BUDGET_NOTICE = [
+  '⏸️ 짧은 시간에 명령 댓글이 너무 많아 잠시 답하지 않습니다. 몇 분 뒤에 다시 남겨 주세요 (이 안내는 한 번만 합니다).',
+  '',
+  '⏸️ Too many command comments in a short time: I am not answering them for a while. Comment again in a few minutes (this notice is given once).',
+].join('\n');
+
+const PART_SEPARATOR = '\n\n---\n\n';
+
 /**
- * At most one reply per comment: the first reply creates it, later ones (another command's
- * refusal, a failed record retried in the background) are appended to it by an edit. Calls
- * are chained so two handlers never both create one.
+ * The one reply to a comment: the parts its commands add are gathered and written with one
+ * POST after they ran (an edit per part re-sent the whole growing reply: seven writes for one
+ * comment). A part added after that (from the background) is appended with one edit. Writes
+ * are chained, so two never race and the reply is created once.
  */
-function oneReply(context: CommentEvent, repo: RepoRef, source: CommandContext['source']): CommandContext['reply'] {
-  let sent: { id: number; body: string } | null = null;
-  let queue: Promise<unknown> = Promise.resolve();
-  const write = async (body: string): Promise<number> => {
-    if (sent) {
-      sent = { id: sent.id, body: `${sent.body}\n\n---\n\n${body}` };
-      if (source.kind === 'issue') await context.octokit.rest.issues.updateComment({ ...repo, comment_id: sent.id, body: sent.body });
-      else await context.octokit.rest.repos.updateCommitComment({ ...repo, comment_id: sent.id, body: sent.body });
-      return sent.id;
+class GatheredReply {
+  private parts: string[] = [];
+  private flushed = false;
+  private sent: { id: number; body: string } | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly octokit: Octokit,
+    private readonly repo: RepoRef,
+    private readonly source: CommandContext['source'],
+  ) {}
+
+  add(body: string): Promise<void> {
+    if (!this.flushed) {
+      this.parts.push(body);
+      return Promise.resolve();
+    }
+    return this.chain([body]);
+  }
+
+  flush(): Promise<void> {
+    this.flushed = true;
+    const parts = this.parts.splice(0);
+    return parts.length > 0 ? this.chain(parts) : Promise.resolve();
+  }
+
+  private chain(parts: string[]): Promise<void> {
+    const result = this.queue.then(() => this.write(parts.join(PART_SEPARATOR)));
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  private async write(body: string): Promise<void> {
+    const { octokit, repo, source } = this;
+    if (this.sent) {
+      const next = { id: this.sent.id, body: `${this.sent.body}${PART_SEPARATOR}${body}` };
+      if (source.kind === 'issue') await octokit.rest.issues.updateComment({ ...repo, comment_id: next.id, body: next.body });
+      else await octokit.rest.repos.updateCommitComment({ ...repo, comment_id: next.id, body: next.body });
+      this.sent = next;
+      return;
     }
     // Posted at most once even when GitHub fails the request after storing the comment.
-    const id = await postCommentOnce(context.octokit, repo, source, body);
-    sent = { id, body };
-    return id;
-  };
-  return (body) => {
-    const result = queue.then(() => write(body));
-    queue = result.catch(() => {});
-    return result;
-  };
+    this.sent = { id: await postCommentOnce(octokit, repo, source, body), body };
+  }
 }
 
 export function unknownCommandReply(commands: readonly SlashCommand[], registry: readonly CommandHandler[], lang: Language): string {
   const list = registry.map((h) => `- \`/${h.names[0]}\` — ${pick(lang, h.usage)}`).join('\n');
   const shown = commands.slice(0, MAX_COMMANDS_PER_COMMENT);
-  const names = shown.map((c) => `\`/${c.name}\``).join(', ') + (commands.length > shown.length ? ', …' : '');
+  const names = shown.map((c) => shownName(`/${c.name}`, { max: 80 })).join(', ') + (commands.length > shown.length ? ', …' : '');
   return [
     ...shown.map((c) => quoteCommand(c)),
     '',
@@ -218,8 +289,9 @@ export function unknownCommandReply(commands: readonly SlashCommand[], registry:
   ].join('\n');
 }
 
-function notRunReply(notRun: readonly SlashCommand[], ran: number, lang: Language): string {
-  const names = notRun.slice(0, MAX_COMMANDS_PER_COMMENT).map((c) => `\`${c.raw.slice(0, 80)}\``).join(', ') + (notRun.length > MAX_COMMANDS_PER_COMMENT ? ', …' : '');
+/** The commands a comment had past the first five, named as written (each in a code span, inert: shownName). */
+export function notRunReply(notRun: readonly SlashCommand[], ran: number, lang: Language): string {
+  const names = notRun.slice(0, MAX_COMMANDS_PER_COMMENT).map((c) => shownName(c.raw.trim(), { max: 80 })).join(', ') + (notRun.length > MAX_COMMANDS_PER_COMMENT ? ', …' : '');
   return pick(lang, {
     ko: `한 댓글에서는 명령을 ${ran}개까지만 실행합니다 — 실행하지 않은 명령: ${names}. 필요하면 따로 댓글로 남겨 주세요`,
     en: `one comment runs at most ${ran} command${ran === 1 ? '' : 's'}; not run: ${names}. Comment them separately if you need them`,

@@ -12,12 +12,15 @@
  *   hidden words;
  * - nothing in it makes GitHub link or notify: `@name` (a mention, also of a team),
  *   `#12` and `owner/repo#12` (a reference, which also back-links from that issue), `GH-12`,
- *   `https://...` and `www....` (autolinks), `a@b.example` (a mailto autolink).
+ *   `https://...` and `www....` (autolinks), `a@b.example` (a mailto autolink), and no
+ *   character reference spells one of those: GitHub decodes `&#64;`, `&#x40;` and `&commat;`
+ *   into `@` (the twentieth attack review), so no `&` is followed by `#` or a letter.
  *
  * The neutraliser is a zero-width space of the bot's own, placed right after the character that
- * would start a link (`@`, `#` before a digit, `GH-`, the `//` of `://`, `www`): GitHub's autolinker and
- * mention filter no longer match, a reader sees the same text. It is idempotent: the bot's own
- * U+200B is stripped with any other and put back at the same places.
+ * would start a link (every `@`, `#` before a digit, `GH-`, the `//` of `://`, `www`, the `&` of a
+ * character reference): GitHub's autolinker, mention filter and reference decoder no longer
+ * match, a reader sees the same text. It is idempotent: the bot's own U+200B is stripped with
+ * any other and put back at the same places.
  *
  * Each pattern here is one character class or a fixed word with a one-character lookahead:
  * linear in the length of the text (checked by eslint-plugin-regexp in `npm test`).
@@ -59,9 +62,14 @@ const INVISIBLE =
 /** `text` without the characters a reader cannot see (tabs and newlines stay). */
 export const withoutInvisible = (text: string): string => text.replace(INVISIBLE, '');
 
-const LINK_START = /@(?=[\w-])|#(?=\d)|\bgh-(?=\d)|:\/\/|\bwww\./giu;
+// Every `@` and every `www.`: which characters may stand around them differs between GFM's
+// autolinker, remark-gfm and GitHub's mention filter (`_www.evil.example` and `0@.A` are links
+// to remark-gfm), and a zero-width space after each costs a reader nothing. `&` before `#` or a
+// letter: a character reference (`&#64;`, `&#x40;`, `&commat;`), which GitHub's markdown decodes
+// into the `@`, `:` or `.` the other patterns look for.
+const LINK_START = /@|#(?=\d)|\bgh-(?=\d)|:\/\/|www\.|&(?=[#a-z])/giu;
 
-/** `text` with every mention, reference and autolink broken by a zero-width space (see above). */
+/** `text` with every mention, reference, autolink and character reference broken by a zero-width space (see above). */
 export function withoutLinks(text: string): string {
   return text.replace(LINK_START, (start) => (start === '://' ? ':/\u200b/' : start.toLowerCase() === 'www.' ? `${start.slice(0, 3)}\u200b.` : `${start}\u200b`));
 }
@@ -106,6 +114,10 @@ const escaped = (c: string) => {
  * The mapping is one-to-one (a `\` is shown as `\\`): two names that differ are shown
  * differently, up to the cap. Inert in markdown and in a terminal: no backtick, newline or
  * escape sequence gets through, and inside the span GitHub neither links nor mentions.
+ *
+ * A member's words named in a reply's sentence (the "not run" list, `/출석`'s unknown way,
+ * `/verify`'s usage problems) go through it too: a backtick of theirs is `\u0060`, so it cannot
+ * close the span and put a link or a mention of theirs into the bot's reply.
  *
  * `span: false`: without the backticks (a terminal line). `forms: false`: a name that is not
  * NFC keeps its letters (the CLI's file headings: a Mac user's own NFD notes stay readable

@@ -23,6 +23,7 @@ import { findMember, resolveVerifyTarget } from './resolve-verify-target.js';
 import { sweepStaleComments } from './sweep-stale-comments.js';
 import { stampRecord, type VerifyRecord } from './verify-record.js';
 import { quoteCommand } from '../commands/quote-command.js';
+import { shownName } from '../text/shown-text.js';
 
 export interface VerifyCommandDeps {
   gate: VerifyGate;
@@ -120,7 +121,8 @@ export async function handleVerifyCommand(ctx: CommandContext, command: SlashCom
   const deadline = ctx.deps.clock.now().getTime() + ctx.config.verify.timeoutMinutes * 60_000;
   const record: VerifyRecord = { requestId, requester: login, state: 'pending', acceptedAt: gate.ticket.startedAt, deadline, lang };
   try {
-    comment.id = await ctx.reply(stampRecord(renderPending({ requestId, requester: login, lang, deadline }), record, seal));
+    // A comment of its own (not a part of the comment's one reply): the result replaces it whole.
+    comment.id = await ctx.post(stampRecord(renderPending({ requestId, requester: login, lang, deadline }), record, seal));
   } catch (error) {
     await deps.gate.finish(gate.ticket);
     throw error;
@@ -231,7 +233,7 @@ async function readNote(ctx: CommandContext, a: RunArgs, sha: string): Promise<{
   const large = refusal((l) => tooLarge(sizes.get(target.path) ?? 0, l));
   if (large) return { ok: false, problem: large };
   const bytes = await a.study.readBytes(target.path, sha);
-  if (bytes === null) return { ok: false, problem: { ko: `\`${target.path}\`을(를) 읽지 못했습니다.`, en: `could not read \`${target.path}\`.` } };
+  if (bytes === null) return { ok: false, problem: { ko: `${shownName(target.path)}을(를) 읽지 못했습니다.`, en: `could not read ${shownName(target.path)}.` } };
   const unreadable = refusal((l) => {
     const decoded = decodeSubmission(bytes, l);
     return decoded.ok ? null : decoded.finding;
@@ -250,8 +252,8 @@ async function readNote(ctx: CommandContext, a: RunArgs, sha: string): Promise<{
     return {
       ok: false,
       problem: {
-        ko: `\`${target.path}\`에서 검증할 one-liner(\`bpftrace -e …\`, \`bpftrace -l …\`, bcc 도구)를 찾지 못했습니다. 명령은 \`\`\`bash 코드 블록에 적어 주세요.`,
-        en: `\`${target.path}\` has no one-liners to verify (\`bpftrace -e …\`, \`bpftrace -l …\`, bcc tools). Put commands in a \`\`\`bash code block.`,
+        ko: `${shownName(target.path)}에서 검증할 one-liner(\`bpftrace -e …\`, \`bpftrace -l …\`, bcc 도구)를 찾지 못했습니다. 명령은 \`\`\`bash 코드 블록에 적어 주세요.`,
+        en: `${shownName(target.path)} has no one-liners to verify (\`bpftrace -e …\`, \`bpftrace -l …\`, bcc tools). Put commands in a \`\`\`bash code block.`,
       },
     };
   }
@@ -319,7 +321,7 @@ async function startJob(ctx: CommandContext, a: RunArgs, what: { path: string; s
           sha,
           verifyCheckName(PROJECT_CHECK_RUN_NAME, ctx.author.login),
           pick(lang, { ko: '⏳ VM에서 검증 중…', en: '⏳ Verifying in the VM…' }),
-          pick(lang, { ko: `\`${path}\`의 eBPF 프로그램을 일회용 VM에서 컴파일·로드하는 중입니다.`, en: `Compiling and loading the eBPF programs of \`${path}\` in a throwaway VM.` }),
+          pick(lang, { ko: `${shownName(path)}의 eBPF 프로그램을 일회용 VM에서 컴파일·로드하는 중입니다.`, en: `Compiling and loading the eBPF programs of ${shownName(path)} in a throwaway VM.` }),
           `verify:${a.requestId}`,
           detailsUrlOf(ctx.commentUrl),
         )
@@ -327,7 +329,7 @@ async function startJob(ctx: CommandContext, a: RunArgs, what: { path: string; s
           sha,
           verifyCheckName(CHECK_RUN_NAME, ctx.author.login),
           pick(lang, { ko: '⏳ 검증 중…', en: '⏳ Verifying…' }),
-          pick(lang, { ko: `\`${path}\`의 one-liner ${oneLiners.length}개를 실행하는 중입니다.`, en: `Running the ${oneLiners.length} one-liner(s) of \`${path}\`.` }),
+          pick(lang, { ko: `${shownName(path)}의 one-liner ${oneLiners.length}개를 실행하는 중입니다.`, en: `Running the ${oneLiners.length} one-liner(s) of ${shownName(path)}.` }),
           `verify:${a.requestId}`,
           detailsUrlOf(ctx.commentUrl),
         );

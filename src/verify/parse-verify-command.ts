@@ -1,4 +1,5 @@
 import type { Bilingual } from '../i18n/pick.js';
+import { shownName } from '../text/shown-text.js';
 
 /**
  * What a `/verify` comment asks for, before anyone looks at GitHub. Pure: the roster, the
@@ -38,6 +39,12 @@ export const VERIFY_USAGE: Bilingual = {
 };
 
 const usage = (ko: string, en: string): VerifyCommand => ({ kind: 'usage', problem: { ko, en } });
+/**
+ * The member's words a usage problem names: a code span that nothing closes (shownName). Anyone
+ * gets the usage reply (it comes before the access check): a backtick of theirs closed the span
+ * and put their link and mentions into the bot's reply (the twentieth attack review).
+ */
+const spoken = (text: string) => shownName(text, { max: 80 });
 
 /** Normalises a path as written in a comment, or explains why it is not one we read. */
 export function checkNotePath(raw: string): { ok: true; path: string } | { ok: false; problem: Bilingual } {
@@ -72,7 +79,7 @@ export function parseVerifyCommand(args: readonly string[], opts: { weeks: numbe
       continue;
     }
     const label = /^kernel-/i.test(value) ? value.toLowerCase() : `kernel-${value.toLowerCase()}`;
-    if (!KERNEL_LABEL.test(label)) return usage(`\`${value}\`은(는) 커널 레이블이 아닙니다 (예: \`kernel-6.8\`).`, `\`${value}\` is not a kernel label (e.g. \`kernel-6.8\`).`);
+    if (!KERNEL_LABEL.test(label)) return usage(`${spoken(value)}은(는) 커널 레이블이 아닙니다 (예: \`kernel-6.8\`).`, `${spoken(value)} is not a kernel label (e.g. \`kernel-6.8\`).`);
     if (kernels.includes(label)) continue;
     if (kernels.length >= MAX_KERNELS) return usage(`커널은 ${MAX_KERNELS}개까지 줄 수 있습니다.`, `give ${MAX_KERNELS} kernels at most.`);
     kernels.push(label);
@@ -86,7 +93,7 @@ export function parseVerifyCommand(args: readonly string[], opts: { weeks: numbe
   if (PROJECT.test(target)) {
     if (more.length === 0) return { kind: 'project', member: null, kernels };
     const member = more.length === 1 ? MEMBER.exec(more[0]) : null;
-    if (!member) return usage(`\`${more.join(' ')}\`을(를) 이해하지 못했습니다. 멤버는 \`@login\`으로 적어 주세요.`, `I did not understand \`${more.join(' ')}\`; name a member as \`@login\`.`);
+    if (!member) return usage(`${spoken(more.join(' '))}을(를) 이해하지 못했습니다. 멤버는 \`@login\`으로 적어 주세요.`, `I did not understand ${spoken(more.join(' '))}; name a member as \`@login\`.`);
     return { kind: 'project', member: member[1], kernels };
   }
 
@@ -96,7 +103,7 @@ export function parseVerifyCommand(args: readonly string[], opts: { weeks: numbe
     if (n < 1 || n > opts.weeks) return usage(`주차는 1부터 ${opts.weeks}까지입니다.`, `weeks run from 1 to ${opts.weeks}.`);
     if (more.length === 0) return { kind: 'week', week: n, member: null, kernels };
     const member = more.length === 1 ? MEMBER.exec(more[0]) : null;
-    if (!member) return usage(`\`${more.join(' ')}\`을(를) 이해하지 못했습니다. 멤버는 \`@login\`으로 적어 주세요.`, `I did not understand \`${more.join(' ')}\`; name a member as \`@login\`.`);
+    if (!member) return usage(`${spoken(more.join(' '))}을(를) 이해하지 못했습니다. 멤버는 \`@login\`으로 적어 주세요.`, `I did not understand ${spoken(more.join(' '))}; name a member as \`@login\`.`);
     return { kind: 'week', week: n, member: member[1], kernels };
   }
 
@@ -106,5 +113,5 @@ export function parseVerifyCommand(args: readonly string[], opts: { weeks: numbe
     if (!checked.ok) return { kind: 'usage', problem: checked.problem };
     return { kind: 'path', path: checked.path, kernels };
   }
-  return usage(`\`${target}\`은(는) 주차(\`week1\`)도 경로도 아닙니다.`, `\`${target}\` is neither a week (\`week1\`) nor a path.`);
+  return usage(`${spoken(target)}은(는) 주차(\`week1\`)도 경로도 아닙니다.`, `${spoken(target)} is neither a week (\`week1\`) nor a path.`);
 }

@@ -1,7 +1,7 @@
 import type { Member, StudyConfig } from '../config/schema.js';
 import type { Bilingual } from '../i18n/pick.js';
 import { studyPaths } from '../paths/study-paths.js';
-import { shownNames } from '../text/shown-text.js';
+import { shownName, shownNames } from '../text/shown-text.js';
 import { turnKeeper } from '../worker/turns.js';
 import { findMember } from './resolve-verify-target.js';
 
@@ -80,8 +80,8 @@ export async function resolveProjectTarget(config: StudyConfig, login: string, p
   return {
     ok: false,
     problem: {
-      ko: `${member ? '' : '명단(`members`)에 없는 로그인이라 로그인 이름으로 찾았습니다. '}${owner}의 프로젝트 폴더(\`${expected}\`)를 찾지 못했습니다. 있는 프로젝트 폴더: ${shownNames(seen)} — 폴더 이름이 명단의 이름(또는 \`aliases\`)과 같아야 합니다.`,
-      en: `${member ? '' : 'That login is not on the roster (`members`), so I looked for a folder named after it. '}I found no project folder for ${owner} (\`${expected}\`). Project folders here: ${shownNames(seen)} — the folder's name must be the roster name (or one of its \`aliases\`).`,
+      ko: `${member ? '' : '명단(`members`)에 없는 로그인이라 로그인 이름으로 찾았습니다. '}${owner}의 프로젝트 폴더(${shownName(expected)})를 찾지 못했습니다. 있는 프로젝트 폴더: ${shownNames(seen)} — 폴더 이름이 명단의 이름(또는 \`aliases\`)과 같아야 합니다.`,
+      en: `${member ? '' : 'That login is not on the roster (`members`), so I looked for a folder named after it. '}I found no project folder for ${owner} (${shownName(expected)}). Project folders here: ${shownNames(seen)} — the folder's name must be the roster name (or one of its \`aliases\`).`,
     },
   };
 }

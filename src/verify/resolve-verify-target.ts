@@ -1,6 +1,6 @@
 import type { Member, StudyConfig } from '../config/schema.js';
 import type { Bilingual } from '../i18n/pick.js';
-import { shownNames } from '../text/shown-text.js';
+import { shownName, shownNames } from '../text/shown-text.js';
 
 /** The repository at one revision, as much as finding a note needs. */
 export interface NoteTree {
@@ -71,8 +71,8 @@ export async function resolveVerifyTarget(
     return {
       ok: false,
       problem: {
-        ko: `\`${command.path}\` 파일이 없습니다. 같은 폴더의 노트: ${shownNames(others)}`,
-        en: `there is no file \`${command.path}\`. Notes in that folder: ${shownNames(others)}`,
+        ko: `${shownName(command.path)} 파일이 없습니다. 같은 폴더의 노트: ${shownNames(others)}`,
+        en: `there is no file ${shownName(command.path)}. Notes in that folder: ${shownNames(others)}`,
       },
     };
   }
@@ -97,8 +97,8 @@ export async function resolveVerifyTarget(
   return {
     ok: false,
     problem: {
-      ko: `${who ? `${who}의 ` : ''}${command.week}주차 노트를 찾지 못했습니다 (찾아본 경로: ${shownNames(tried)}). ${member ? '' : '명단(`members`)에 없는 로그인이라 로그인 이름으로 찾았습니다. '}\`${folder}\`의 노트: ${shownNames(others)} — \`/verify 경로\`로 직접 지정할 수 있습니다.`,
-      en: `I found no week-${command.week} notes${who ? ` for ${who}` : ''} (looked for ${shownNames(tried)}). ${member ? '' : 'That login is not on the roster (`members`), so I looked for a file named after it. '}Notes in \`${folder}\`: ${shownNames(others)} — name the file with \`/verify path\`.`,
+      ko: `${who ? `${who}의 ` : ''}${command.week}주차 노트를 찾지 못했습니다 (찾아본 경로: ${shownNames(tried)}). ${member ? '' : '명단(`members`)에 없는 로그인이라 로그인 이름으로 찾았습니다. '}${shownName(folder)}의 노트: ${shownNames(others)} — \`/verify 경로\`로 직접 지정할 수 있습니다.`,
+      en: `I found no week-${command.week} notes${who ? ` for ${who}` : ''} (looked for ${shownNames(tried)}). ${member ? '' : 'That login is not on the roster (`members`), so I looked for a file named after it. '}Notes in ${shownName(folder)}: ${shownNames(others)} — name the file with \`/verify path\`.`,
     },
   };
 }

@@ -17,6 +17,9 @@
  * Fix idea: shownText (or every markdown-text caller) escapes `&` as `&amp;` (render-verify.ts
  * cell() does), so no character reference of member text reaches GitHub's renderer.
  *
+ * Fixed (issue 17): withoutLinks (so shownText, the quote and the report's cells) breaks every
+ * `&` before `#` or a letter with the same zero-width space: no character reference is left.
+ *
  * The repro: the whole app (createApp) against the fake GitHub server: GitHub's
  * issue_comment.created example from an account with no say in the repository, and one push
  * (as report-row-names-not-neutralised.test.ts); both bodies read as GFM (remark-gfm).
@@ -79,7 +82,7 @@ function gfm(body: string): { links: string[]; mentions: string[] } {
 }
 
 describe('attack review 20: character references get past the neutralising', () => {
-  it.fails('LOW: a drive-by account\'s `/출석 … https&colon;//evil.example/login &#x40;kim-cs &commat;member-1` comes back as a link and two mentions', async () => {
+  it('LOW: a drive-by account\'s `/출석 … https&colon;//evil.example/login &#x40;kim-cs &commat;member-1` comes back as a link and two mentions', async () => {
     const { server, probot, now, settle } = await app();
     server.add(new FakeCommit(sha('entity-base'), [{ path: CONFIG_PATH, content: '# 스터디 설정\nlanguage: ko\nmembers:\n  - login: kim-cs\n    name: 김철수\n  - login: member-1\n    name: m1\n' }, { path: 'README.md', content: '# eBPF 스터디\n' }]));
     const payload = webhookExample('issue_comment', 'created');
@@ -97,7 +100,7 @@ describe('attack review 20: character references get past the neutralising', () 
     expect(mentions).toEqual([]);
   }, 60_000);
 
-  it.fails('LOW: with an empty roster, hong-gildong\'s notes &#x40;kim-cs.md and www&period;evil&#x2e;example.md put a mention and a link into the report', async () => {
+  it('LOW: with an empty roster, hong-gildong\'s notes &#x40;kim-cs.md and www&period;evil&#x2e;example.md put a mention and a link into the report', async () => {
     const { server, probot, now, settle } = await app();
     const MENTION = 'study/week1/&#x40;kim-cs.md';
     const LINK = 'study/week1/www&period;evil&#x2e;example.md';

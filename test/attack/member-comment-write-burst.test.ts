@@ -18,6 +18,11 @@
  * answered comments), and one comment's replies are gathered and written once (one POST, no
  * edits) after its handlers ran.
  *
+ * Fixed (issue 17): one comment's answers are gathered and written once (commands/dispatch.ts
+ * GatheredReply: one POST, no edits), and a member gets 6 answered comments a minute and 60 an
+ * hour (commands/member-budget.ts); the first comment past it gets one short notice, the rest
+ * nothing. The 30 comments now cost 7 writes: 6 replies and the notice.
+ *
  * The repro: the whole app (createApp) against the fake GitHub server, GitHub's
  * issue_comment.created example from a collaborator on the roster; the writes are the fake
  * server's logged non-GET calls.
@@ -83,12 +88,25 @@ async function writesOf(lines: string[], login: string, association: string): Pr
 const COMMENT = ['/config a', '/config b', '/config c', '/config d', '/config e', '/x', '/config f'].join('\n');
 
 describe('attack review 20: a member\'s comments, unbudgeted, each a burst of writes', () => {
-  it.fails('MEDIUM: 30 comments of hong-gildong make the bot write at most a few times each, not 7', async () => {
+  it('MEDIUM: 30 comments of hong-gildong make the bot write at most a few times each, not 7', async () => {
     const { writes, replies } = await writesOf(Array.from({ length: 30 }, () => COMMENT), 'member-1', 'COLLABORATOR');
     const kinds = new Map<string, number>();
     for (const w of writes) kinds.set(w.replace(/\d+/g, 'N'), (kinds.get(w.replace(/\d+/g, 'N')) ?? 0) + 1);
     console.log(`30 comments: ${writes.length} writes by the bot (${JSON.stringify([...kinds])}); ${replies.length} reply comments, the last ${replies.at(-1)?.length ?? 0} characters`);
     // one reply per comment, written once; a member's flood answered within a budget
     expect(writes.length).toBeLessThanOrEqual(30 * 2);
+    expect(writes).toEqual(Array.from({ length: 7 }, () => expect.stringMatching(/^POST \/repos\/.+\/issues\/\d+\/comments$/)));
+    expect(replies.slice(0, 6).every((r) => r.includes('/x') && r.includes('/config f') && r.split('\n---\n').length === 7)).toBe(true);
+    expect(replies[6]).toMatch(/^⏸️ .+\n\n⏸️ Too many command comments/);
   }, 120_000);
+
+  it('one comment of seven command lines is one write: a POST with every answer in it', async () => {
+    const { writes, replies } = await writesOf([COMMENT], 'member-1', 'COLLABORATOR');
+    expect(writes).toEqual([expect.stringMatching(/^POST \/repos\/.+\/issues\/\d+\/comments$/)]);
+    // five /config answers, the unknown /x, and /config f not run
+    const parts = replies[0]!.split('\n\n---\n\n');
+    expect(parts).toHaveLength(7);
+    expect(parts[5]).toContain('/x');
+    expect(parts[6]).toContain('/config f');
+  }, 60_000);
 });

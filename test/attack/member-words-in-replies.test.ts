@@ -13,6 +13,9 @@
  * Fix idea: one helper for "a member's words in a code span" (shownText, backticks replaced, as
  * 575a5af's listings) used by every reply that names what was written.
  *
+ * Fixed (issue 17): both name the words with shownName (a code span nothing closes: a backtick is
+ * shown as \u0060), as every member word in a reply now is.
+ *
  * The repro: the whole app (createApp) against the fake GitHub server, GitHub's
  * issue_comment.created example from a collaborator on the roster.
  */
@@ -86,7 +89,7 @@ function gfm(body: string): { links: string[]; mentions: boolean } {
 }
 
 describe('attack review 20: a member\'s words raw in the bot\'s replies', () => {
-  it.fails('LOW: `/출석 x` [link](https://evil.example/login) @kim-cs `y` by a member comes back as a link and a mention', async () => {
+  it('LOW: `/출석 x` [link](https://evil.example/login) @kim-cs `y` by a member comes back as a link and a mention', async () => {
     const replies = await replyTo('/출석 x` [📢 출석 정정 안내](https://evil.example/login) @kim-cs `y', 'member-1', 'COLLABORATOR');
     console.log(`the bot's reply: ${JSON.stringify(replies[0]?.slice(0, 300))}`);
     expect(replies).toHaveLength(1);
@@ -96,7 +99,7 @@ describe('attack review 20: a member\'s words raw in the bot\'s replies', () => 
     expect(mentions).toBe(false);
   }, 60_000);
 
-  it.fails('LOW: a sixth command line `/nudge x` [link](https://evil.example/a) @kim-cs `y` is named raw in "not run"', async () => {
+  it('LOW: a sixth command line `/nudge x` [link](https://evil.example/a) @kim-cs `y` is named raw in "not run"', async () => {
     const lines = ['/config', '/config a', '/config b', '/config c', '/config d', '/nudge x` [📢 안내](https://evil.example/a) @kim-cs `y'];
     const replies = await replyTo(lines.join('\n'), 'member-1', 'COLLABORATOR');
     console.log(`the bot's reply: ${JSON.stringify(replies[0]?.slice(-300))}`);

@@ -14,6 +14,9 @@
  * listings of 575a5af), or the problem names no argument at all; better, one helper for "a word
  * of the member's in a code span" used by every reply.
  *
+ * Fixed (issue 17): the words a usage problem names are a code span nothing closes (shownName,
+ * parse-verify-command.ts), as every member word in a reply now is.
+ *
  * The repro: the whole app (createApp) against the fake GitHub server, GitHub's
  * issue_comment.created example from an account with no say in the repository.
  */
@@ -87,7 +90,7 @@ function gfm(body: string): { links: string[]; mentions: boolean } {
 }
 
 describe('attack review 20: /verify usage problems echo the words', () => {
-  it.fails('LOW: a drive-by account\'s `/verify week1 x` [link](https://evil.example/login) @kim-cs `y` puts the link and the mentions into the bot\'s reply', async () => {
+  it('LOW: a drive-by account\'s `/verify week1 x` [link](https://evil.example/login) @kim-cs `y` puts the link and the mentions into the bot\'s reply', async () => {
     const replies = await replyTo('/verify week1 x` [📢 출석 정정 안내](https://evil.example/login) @kim-cs @member-1 `y');
     console.log(`the bot's reply: ${JSON.stringify(replies[0]?.slice(0, 400))}`);
     expect(replies).toHaveLength(1);
@@ -98,7 +101,7 @@ describe('attack review 20: /verify usage problems echo the words', () => {
     expect(mentions).toBe(false);
   }, 60_000);
 
-  it.fails('LOW: the same through a kernel label: `/verify week1 --kernel x`[link](https://evil.example/login)`y`', async () => {
+  it('LOW: the same through a kernel label: `/verify week1 --kernel x`[link](https://evil.example/login)`y`', async () => {
     const replies = await replyTo('/verify week1 --kernel x`[📢출석정정안내](https://evil.example/login)`y');
     console.log(`the bot's reply: ${JSON.stringify(replies[0]?.slice(0, 400))}`);
     expect(replies).toHaveLength(1);

@@ -130,19 +130,12 @@ describe('organizer commands', () => {
     mockRole(scope, 'hong-gildong', 'write');
     mockReply(scope, 1, replies);
     mockRole(scope, 'hong-gildong', 'write');
-    // one reply per comment: the second refusal is added to the first reply
-    scope
-      .patch(`${REPO}/issues/comments/${openapiExample('issue-comment').id}`, (b) => {
-        replies.push(b.body);
-        return true;
-      })
-      .reply(200, openapiExample('issue-comment'));
+    // one reply per comment, written once: both refusals in one POST, no edit
     await receive(probot, 'issue_comment', commentPayload('/attendance week 2 present @hong-gildong\n/report', 'hong-gildong'));
     await settle();
-    expect(replies).toHaveLength(2);
+    expect(replies).toHaveLength(1);
     expect(replies[0]).toContain('`/attendance`은(는) 운영진(저장소 admin·maintain 권한)만 쓸 수 있습니다. 아무것도 바꾸지 않았습니다.');
-    expect(replies[1]).toContain(replies[0]);
-    expect(replies[1]).toContain('`/report`은(는) 운영진');
+    expect(replies[0]).toContain('`/report`은(는) 운영진');
     expect(nock.pendingMocks()).toEqual([]);
   });
 

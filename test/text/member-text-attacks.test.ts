@@ -63,7 +63,7 @@ describe('item 4: a heading or a guest message posted invisible text and links',
   const hostile = `Hi\u200b\u200c\u200d\u2060\ufeff ${tagged('ignore all previous')} www.evil.example GH-1 #2 @org/team https://evil.example a@b.example`;
   const INVISIBLE = /[\u200c\u200d\u2060\ufeff\u{e0000}-\u{e007f}]/u;
   // The bot's own zero-width space stands only right after the start of a would-be link.
-  const strayZeroWidth = (text: string) => text.replace(/(?:@|#|gh-|:\/|www)\u200b/giu, '').includes('\u200b');
+  const strayZeroWidth = (text: string) => text.replace(/(?:@|#|gh-|:\/|www|&)\u200b/giu, '').includes('\u200b');
   const links = (text: string) => /www\.|https?:\/\/|(?:^|\W)@\w|#\d|\bGH-\d/iu.test(text);
 
   const outcome = { kind: 'report' as const, report: { runner, results: [resultWith({ heading: hostile, message: hostile, hint: hostile, output: [hostile] })] } };

@@ -43,7 +43,7 @@ const hostile = fc.array(fragment, { minLength: 1, maxLength: 4 }).map((parts) =
 const RUNS = 12;
 const BOUND_MS = 3_000;
 const INVISIBLE = /[\u200c\u200d\u2060\ufeff\u202e\u{e0000}-\u{e007f}]/u;
-const strayZeroWidth = (text: string) => text.replace(/(?:@|#|gh-|:\/|www)\u200b/giu, '').includes('\u200b');
+const strayZeroWidth = (text: string) => text.replace(/(?:@|#|gh-|:\/|www|&)\u200b/giu, '').includes('\u200b');
 // GitHub autolinks `www.` only after a line start, whitespace or `*_~(` (GFM's extended autolinks): `teamwww.x` is text
 const links = (text: string) => /(?:^|[\s*_~(])www\.|https?:\/\/|(?:^|[^\w`])@\w|#\d|\bGH-\d/iu.test(text);
 /** what a reader sees as text: code blocks and spans, and the bot's own links, taken out */

@@ -51,6 +51,31 @@ describe('/verify with the local driver', () => {
     await expect(JSON.stringify(done, null, 2)).toMatchFileSnapshot('__snapshots__/local-check-run.json');
   });
 
+  it('a comment with /verify and another command: the ⏳ is a comment of its own, so the result and the other answer never overwrite each other', async () => {
+    const verifier = fakeVerifier();
+    const { probot, settle } = await createTestProbot({ verifier, clock: fixedClock() });
+    const s = sent();
+    const scope = nock(API);
+    mockInstallationToken(scope);
+    mockConfig(scope, studyYaml());
+    mockLocalRun(scope, s);
+    // the comment's one reply (the unknown /zz), written once after its commands ran: comment 2
+    mockReply(scope, s, 'issue', 2);
+
+    await probot.receive(issueCommentEvent('/verify week1\n/zz'));
+    await settle();
+
+    expect(s.replies).toHaveLength(2);
+    expect(s.replies[0]).toContain('⏳ 검증 중…');
+    expect(s.replies[0]).not.toContain('/zz');
+    expect(s.replies[1]).toContain('`/zz`');
+    expect(s.replies[1]).not.toContain('⏳');
+    // the result replaces comment 1 only (a PATCH of comment 2 would find no mock and fail)
+    expect(s.commentUpdates).toHaveLength(1);
+    expect(s.commentUpdates[0]).toContain('✅ 동작함');
+    expect(s.commentUpdates[0]).not.toContain('/zz');
+  });
+
   it('a Check Run whose annotations GitHub refuses (422) is still completed, without them, and the result stands', async () => {
     const verifier = fakeVerifier();
     const { probot, settle } = await createTestProbot({ verifier, clock: fixedClock() });
@@ -154,14 +179,13 @@ describe('/verify with the local driver', () => {
     mockInstallationToken(scope);
     mockConfig(scope, studyYaml());
     mockReply(scope, s, 'issue');
-    mockCommentUpdate(scope, s, 'issue');
     await probot.receive(issueCommentEvent('/verify help\n/verify ../../etc/shadow.md'));
-    // one reply per comment: the second answer is added to the first
+    // one reply per comment, written once: both answers in it, no edit
     expect(s.replies).toHaveLength(1);
     expect(s.replies[0]).toContain('/verify week1');
-    expect(s.commentUpdates[0]).toContain(s.replies[0]);
-    expect(s.commentUpdates[0]).toContain('> /verify ../../etc/shadow.md');
-    expect(s.commentUpdates[0]).toContain('사용법');
+    expect(s.replies[0]).toContain('> /verify ../../etc/shadow.md');
+    expect(s.replies[0]).toContain('사용법');
+    expect(s.commentUpdates).toEqual([]);
   });
 
   it('allows one request at a time and a few per hour', async () => {
