@@ -4,6 +4,7 @@
 import { run, type ApplicationFunction, type Logger } from 'probot';
 import app from '../index.js';
 import { readVerifyDeployment } from '../verify/verify-deployment.js';
+import { sharedCheckPool } from '../worker/shared-pool.js';
 import { verifyRunnerNotice } from './server-env.js';
 import { webhookGuard } from './webhook-guard.js';
 import { startWebhookProxy, type WebhookProxy } from './webhook-proxy.js';
@@ -36,6 +37,11 @@ const appWithContext: ApplicationFunction = (probot, options) => {
 };
 
 const server = await run(appWithContext, { env });
+
+// The check pool's first worker loads now (remark, the rubric engine: 0.5-0.7 s on a busy
+// 2-core host), not when the first push or /verify after a start needs it: the first /verify
+// over HTTP waited for it between reading the note and starting its VM (docs/vm-warm-pool.md).
+sharedCheckPool().warm(1);
 
 let proxy: WebhookProxy | undefined;
 if (proxyUrl && log) {

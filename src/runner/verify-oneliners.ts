@@ -50,6 +50,13 @@ export interface VerifyOptions {
    * the VM's availability and the reply.
    */
   isolation?: Isolation;
+  /**
+   * Told when a step of the run is reached (the guest agent times a request's steps with it,
+   * for `STUDY_BOT_VM_TRACE`: docs/vm-warm-pool.md).
+   */
+  trace?: (step: string) => void;
+  /** Kills what runs at once when aborted (the guest's warm-up, when a request comes). */
+  signal?: AbortSignal;
 }
 
 interface Planned {
@@ -69,6 +76,7 @@ export async function verifyOneLiners(oneLiners: OneLiner[], opts: VerifyOptions
   const info = opts.runnerInfo ?? (await getRunnerInfo());
   const sandbox = opts.sandbox === undefined ? await getSandbox() : opts.sandbox;
   const planned = await Promise.all(oneLiners.map(async (oneLiner) => plan(oneLiner, info, opts.isolation ?? 'host')));
+  opts.trace?.('planned');
   const results: VerifyResult[] = new Array(planned.length);
 
   const runnable: number[] = [];
@@ -80,7 +88,7 @@ export async function verifyOneLiners(oneLiners: OneLiner[], opts: VerifyOptions
   });
 
   const batchSize = Math.max(1, opts.batchSize ?? 16);
-  for (let i = 0; i < runnable.length; i += batchSize) {
+  for (let i = 0; i < runnable.length && !opts.signal?.aborted; i += batchSize) {
     const batch = runnable.slice(i, i + batchSize);
     const batchResults = await runBatch(batch.map((index) => planned[index]!), info, opts, sandbox);
     batch.forEach((index, k) => (results[index] = batchResults[k]!));
@@ -117,6 +125,14 @@ async function runBatch(batch: Planned[], info: RunnerInfo, opts: VerifyOptions,
   const settleMs = opts.settleMs ?? 100;
   const earlyStop = opts.earlyStop ?? true;
   const workload = opts.workload ? { start: opts.workload, cancel: () => {} } : prepareWorkload();
+  opts.trace?.('workload-spawned');
+  const all: TracedProcess[] = [];
+  const abort = () => {
+    workload.cancel();
+    for (const process of all) process.kill();
+  };
+  opts.signal?.addEventListener('abort', abort, { once: true });
+  if (opts.signal?.aborted) abort();
   const compileSlots = new Semaphore(Math.max(1, opts.parallelism ?? 2 * os.availableParallelism()));
 
   // Start everything, but let only `parallelism` processes compile at once: compiling is the
@@ -125,14 +141,20 @@ async function runBatch(batch: Planned[], info: RunnerInfo, opts: VerifyOptions,
     const okPlanned = planned as Launch['planned'];
     await compileSlots.acquire();
     const launch = launchOne(okPlanned, windowMs, limits, sandbox);
+    if (launch.process) all.push(launch.process);
+    if (opts.signal?.aborted) launch.process?.kill();
+    opts.trace?.('spawn');
     if (!launch.process) compileSlots.release();
     else void withTimeout(launch.process.attached, attachTimeoutMs).finally(() => compileSlots.release());
     return launch;
   }));
 
+  const trace = opts.trace ?? (() => {});
+  trace('spawned');
   const running = launches.filter((l) => l.process) as (Launch & { process: TracedProcess })[];
   const attachDeadline = Date.now() + attachTimeoutMs;
   const attachOutcomes = await Promise.all(running.map((l) => withTimeout(l.process.attached, Math.max(0, attachDeadline - Date.now()))));
+  trace('attached');
   const attachTimedOut = new Set<TracedProcess>();
   running.forEach((l, k) => {
     if (attachOutcomes[k] === 'timeout') {
@@ -151,6 +173,7 @@ async function runBatch(batch: Planned[], info: RunnerInfo, opts: VerifyOptions,
   const windowTimer = setTimeout(() => live.forEach((l) => l.process.stop()), windowMs);
   if (earlyStop) {
     await workloadDone;
+    trace('workload-done');
     await sleep(settleMs);
     for (const l of live) {
       // interval:s:N programs get their first tick before they are judged
@@ -168,8 +191,11 @@ async function runBatch(batch: Planned[], info: RunnerInfo, opts: VerifyOptions,
       }
     }
   }
+  trace('stopping');
   const finished = await Promise.all(launches.map(async (l) => (l.process ? l.process.finished : null)));
+  trace('exited');
   clearTimeout(windowTimer);
+  opts.signal?.removeEventListener('abort', abort);
   void workloadDone;
 
   return launches.map((l, k) => {

@@ -151,6 +151,22 @@ describeEbpf('verifyOneLiners on this machine (real bpftrace)', () => {
     expect(report.results[0]).toMatchObject({ status: 'denied', rule: 'bcc-tool' });
   });
 
+  itEbpf('a run aborted by its signal (the guest\'s warm-up, when a request comes) kills its bpftrace at once', async () => {
+    // Runs until its 60 s window ends unless killed: no events come, no interval stops it.
+    const oneLiners = shell("sudo bpftrace -e 'tracepoint:syscalls:sys_enter_pivot_root { printf(\"x\\n\"); }'");
+    const abort = new AbortController();
+    const steps: string[] = [];
+    const started = Date.now();
+    const run = verifyOneLiners(oneLiners, { windowMs: 60_000, signal: abort.signal, trace: (step) => steps.push(step) });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    abort.abort();
+    const report = await run;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(report.results[0]!.status).not.toBe('ok');
+    // The steps a request's trace shows (STUDY_BOT_VM_TRACE), in order.
+    expect(steps.filter((s, i) => steps.indexOf(s) === i)).toEqual(['planned', 'workload-spawned', 'spawn', 'spawned', 'attached', 'workload-done', 'stopping', 'exited']);
+  });
+
   itEbpf('starts processes with an empty environment except PATH and the pinned limits', async () => {
     process.env.STUDYBOT_FAKE_TOKEN = 'ghp_thisisnotarealtokenbutlookslikeone0000';
     try {

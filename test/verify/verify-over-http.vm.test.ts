@@ -61,7 +61,7 @@ describeVm('/verify through the app started by `npm start`, over real HTTP', () 
     // comment arrives, as a member's request would find it.
     app = await startApp({
       how: 'npm-start', apiPort, secret: SECRET, privateKey, bootTimeoutMs: 400_000,
-      env: { STUDY_BOT_VM_POOL: '1', STUDY_BOT_VM_POOL_MAX_MB: '1000', ...(process.env.STUDY_BOT_RUNNER_DIR ? { STUDY_BOT_RUNNER_DIR: process.env.STUDY_BOT_RUNNER_DIR } : {}) },
+      env: { STUDY_BOT_VM_POOL: '1', STUDY_BOT_VM_POOL_MAX_MB: '1000', STUDY_BOT_VM_TRACE: '1', ...(process.env.STUDY_BOT_RUNNER_DIR ? { STUDY_BOT_RUNNER_DIR: process.env.STUDY_BOT_RUNNER_DIR } : {}) },
     });
     expect(await until(() => (/VM warm pool \S+: a guest is parked/.test(app!.output()) ? true : undefined), 400_000), app.output().slice(-2000)).toBe(true);
     const payload = webhookExample('issue_comment', 'created');
@@ -90,6 +90,8 @@ describeVm('/verify through the app started by `npm start`, over real HTTP', () 
     for (const line of app.output().split('\n')) {
       const logged = /"time":(\d+).*"msg":"(verify: the run[^"]*)"/.exec(line);
       if (logged) console.log(`+${Number(logged[1]) - deliveredAt} ms ${logged[2]}`);
+      // The VM's own steps (vm-trace.ts): the guest's, each one-liner's, QEMU's exit.
+      if (line.startsWith('study-bot vm trace')) console.log(line);
     }
     if (process.env.STUDY_BOT_HTTP_LOG) (await import('node:fs')).writeFileSync(process.env.STUDY_BOT_HTTP_LOG, `delivered at ${deliveredAt}\n${app.output()}`);
     expect(reply).toMatch(/VM \((전체 에뮬레이션|KVM)\)/);

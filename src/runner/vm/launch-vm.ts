@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { QEMU_BINARY, qemuArgv, type QemuSpec } from './qemu-argv.js';
-import { consoleOutsideFrame, decodeFrame, type FrameRead } from './result-frame.js';
+import { consoleOutsideFrame, decodeFrame, FRAME_BEGIN, FRAME_END, type FrameRead } from './result-frame.js';
 import { READY_MARKER, WARMED_MARKER, withoutHeartbeats } from './serial-protocol.js';
 import { closeFdsArgv, jailArgv, type JailPaths } from './qemu-jail.js';
 import type { VmUser } from './vm-user.js';
@@ -76,6 +76,10 @@ export interface LaunchResult {
   readyAfterMs?: number | null;
   /** ms from the request's sending until QEMU ended (null: never sent). */
   requestMs?: number | null;
+  /** ms from the request's sending until the console last showed a frame's end (null: never). */
+  frameEndMs?: number | null;
+  /** ms from the request's sending until the console first showed a frame's beginning (null: never). */
+  frameBeginMs?: number | null;
   timedOut: boolean;
   overflowed: boolean;
   durationMs: number;
@@ -148,6 +152,9 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
     };
     let readyAt: number | null = null;
     let sentAt: number | null = null;
+    let frameAt: number | null = null;
+    let frameTail = '';
+    let frameBeganAt: number | null = null;
     const send = (line: string) => {
       sentAt = Date.now();
       child.stdin.write(line);
@@ -243,6 +250,13 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
         return;
       }
       chunks.push(chunk);
+      // When the answer was there, to tell the guest's work from QEMU's exit (STUDY_BOT_VM_TRACE).
+      if (sentAt !== null) {
+        const text = frameTail + chunk.toString('latin1');
+        if (frameBeganAt === null && text.includes(FRAME_BEGIN)) frameBeganAt = Date.now();
+        if (text.includes(FRAME_END)) frameAt = Date.now();
+        frameTail = text.slice(-FRAME_END.length);
+      }
     });
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < MAX_QEMU_STDERR) stderr += chunk.toString('utf8').slice(0, MAX_QEMU_STDERR - stderr.length);
@@ -261,6 +275,8 @@ export function launchVm(opts: LaunchOptions): Promise<LaunchResult> {
         readySeen,
         readyAfterMs: readyAt === null ? null : readyAt - startedAt,
         requestMs: sentAt === null ? null : Date.now() - sentAt,
+        frameEndMs: sentAt === null || frameAt === null ? null : frameAt - sentAt,
+        frameBeginMs: sentAt === null || frameBeganAt === null ? null : frameBeganAt - sentAt,
         timedOut,
         overflowed,
         durationMs: Date.now() - startedAt,

@@ -21,6 +21,7 @@ import { vmUser, type VmUser } from './vm-user.js';
 import { guestProjectReportSchema, type GuestProjectReport, type ProjectPayload } from '../../project/project-request.js';
 import type { RunnerInfoSummary } from '../report-schema.js';
 import { refillNice } from './vm-priority.js';
+import { vmTraceLine } from './vm-trace.js';
 import { poolMaxBytes, poolSize, WarmPool, type ParkedRequest, type PoolRefill, type PoolStatus } from './warm-pool.js';
 
 export interface VmVerifyOptions {
@@ -317,6 +318,7 @@ async function runOnKernel(
   }
   const accepted = acceptGuestResults(launched, sent, launched.deadlineMs, launched.deadlineMs >= capMs && opts.deadlineMs === undefined ? cappedNote(capMs) : '');
   accepted.forEach((result, k) => (results[toRun[k]!] = result));
+  if ((opts.env ?? process.env).STUDY_BOT_VM_TRACE === '1') process.stderr.write(`${vmTraceLine(kernel.release, launched, accepted)}\n`);
   const durationMs = Date.now() - startedAt;
   return { runner: { ...runner, vmStart: launched.start, ...vmTiming(launched, accepted, durationMs) }, results, durationMs };
 }

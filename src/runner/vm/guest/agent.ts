@@ -7,9 +7,10 @@
  * prints its report as one frame on the console and exits; /init then reboots and QEMU ends.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { getRunnerInfo, type RunnerInfo } from '../../runner-info.js';
 import { verifyOneLiners } from '../../verify-oneliners.js';
+import type { OneLiner } from '../../../oneliners/types.js';
 import { checkProject, prepareProjectTools } from './check-project.js';
 import { installIncludePathsShims } from './include-paths-shim.js';
 import { encodeFrame } from '../result-frame.js';
@@ -18,13 +19,24 @@ import { readRequestLine, type VmRequest } from '../vm-request.js';
 
 async function main(): Promise<unknown> {
   const info = await getReady();
-  const request = await awaitRequest();
+  const request = await awaitRequest(info);
+  // Where the request's time goes in here, ms after its line came (the host logs them with
+  // STUDY_BOT_VM_TRACE; performance.now(), not the clock setClock moves).
+  const arrived = performance.now();
+  const steps: [string, number][] = [];
+  const trace = (step: string) => void steps.push([step, Math.round(performance.now() - arrived)]);
+  // The guest's clock against the host's time in the request, before it is set (a parked
+  // guest's was seen 4-9 s off, so it is always set), and the line's own transit.
+  steps.push(['lag', Date.now() - request.nowMs], ['line', requestLineMs]);
   armWatchdog(request.deadlineSeconds);
   await setClock(request.nowMs);
+  trace('clock');
   // No mount-namespace sandbox in here: the VM is the boundary.
   const { graceMs, ...options } = request.options;
-  const report = await verifyOneLiners(request.oneLiners, { ...options, ...(graceMs ? { limits: { graceMs } } : {}), runnerInfo: info, sandbox: null, isolation: 'vm', file: request.file });
-  return request.project ? { report, project: await checkProject(request.project) } : { report };
+  const report = await verifyOneLiners(request.oneLiners, { ...options, ...(graceMs ? { limits: { graceMs } } : {}), runnerInfo: info, sandbox: null, isolation: 'vm', file: request.file, trace });
+  const project = request.project ? await checkProject(request.project) : null;
+  trace('answer');
+  return { report, ...(project ? { project } : {}), steps };
 }
 
 /**
@@ -35,11 +47,28 @@ async function getReady(): Promise<RunnerInfo> {
   const info = await getRunnerInfo();
   if (info.bpftrace) {
     await installShims();
-    await warmUp();
+    await warmUp(info);
   }
   // This kernel's vmlinux.h and the project loader, made once, before the snapshot.
   await prepareProjectTools();
+  fasterSerialInput();
   return info;
+}
+
+/**
+ * The request comes over the emulated 16550 UART, and QEMU hands the guest at most what its
+ * receive FIFO's trigger level asks for before an interrupt: Linux sets 8 bytes, so a 2 KiB
+ * request line is ~250 interrupt round trips between QEMU's main loop and the guest. At the
+ * FIFO's highest level (14 of its 16 bytes) it is ~40% fewer (the request's line then took
+ * 175 ms at load 17: docs/vm-warm-pool.md). Set before the snapshot, so a restored guest has
+ * it. Best effort: a kernel without the setting reads as before.
+ */
+function fasterSerialInput(): void {
+  try {
+    writeFileSync('/sys/class/tty/ttyS0/rx_trig_bytes', '14');
+  } catch {
+    // not a 16550A, or no such setting: the default trigger level
+  }
 }
 
 /**
@@ -66,9 +95,24 @@ async function installShims(): Promise<void> {
   if (await run('mount', ['-t', 'tmpfs', '-o', 'mode=0755,size=1m', 'study-bot-shims', '/usr/local/bin'], 10_000)) await installIncludePathsShims('/usr/local/bin');
 }
 
-async function warmUp(signal?: AbortSignal): Promise<void> {
-  if (!(await run('bpftrace', ['-e', WARM_UP_PROGRAM], 60_000, signal)) && !signal?.aborted) await run('bpftrace', ['-e', FALLBACK_WARM_UP], 60_000, signal);
+/**
+ * The warm-up program run the way a request's one-liners run (verifyOneLiners: bpftrace with
+ * its marker, the workload, the early stop, the judging), not as a bare bpftrace: the agent's
+ * own code on that path (execa, the workload's Node, the output's parsing) is then compiled by
+ * V8 before the snapshot, and translated by QEMU in a parked guest, like LLVM's.
+ */
+async function warmUp(info: RunnerInfo, signal?: AbortSignal): Promise<void> {
+  const attached = async (program: string) => {
+    const oneLiner: OneLiner = { kind: 'bpftrace', line: 1, endLine: 1, heading: null, command: `bpftrace -e '${program}'`, argv: ['bpftrace', '-e', program], env: {}, shellSyntax: [] };
+    const report = await verifyOneLiners([oneLiner], { runnerInfo: info, sandbox: null, isolation: 'vm', attachTimeoutMs: 60_000, ...(signal ? { signal } : {}) });
+    return report.results[0]?.attachMs !== undefined;
+  };
+  if (!(await attached(WARM_UP_PROGRAM)) && !signal?.aborted) await attached(FALLBACK_WARM_UP);
 }
+
+/** When the line being read began to arrive, and how long the request's line took to (STUDY_BOT_VM_TRACE). */
+let lineBegan = 0;
+let requestLineMs = 0;
 
 /**
  * Says "ready" until the host sends a request line; the first one is the request. One the
@@ -76,7 +120,7 @@ async function warmUp(signal?: AbortSignal): Promise<void> {
  * host's VM slot would otherwise idle to its deadline. A warm-up line (a parked guest, before
  * any request) runs the warm-up again, says WARMED_MARKER, and goes on waiting.
  */
-function awaitRequest(): Promise<VmRequest> {
+function awaitRequest(info: RunnerInfo): Promise<VmRequest> {
   return new Promise((resolve, reject) => {
     let pending = '';
     let warming: Promise<void> | null = null;
@@ -95,6 +139,7 @@ function awaitRequest(): Promise<VmRequest> {
       heartbeat = null;
     };
     const onData = (chunk: Buffer) => {
+      if (pending === '') lineBegan = performance.now();
       pending += chunk.toString('latin1');
       let newline = pending.search(/[\r\n]/);
       while (newline !== -1) {
@@ -103,13 +148,14 @@ function awaitRequest(): Promise<VmRequest> {
         if (line === WARMUP_LINE.trim() && !warming) {
           stopHeartbeat();
           stopWarming = new AbortController();
-          warming = warmUp(stopWarming.signal).finally(() => {
+          warming = warmUp(info, stopWarming.signal).finally(() => {
             process.stdout.write(`${WARMED_MARKER}\n`);
             warming = null;
           });
         }
         const read = readRequestLine(line);
         if (read.kind !== 'not-a-request') {
+          requestLineMs = Math.round(performance.now() - lineBegan);
           stopHeartbeat();
           process.stdin.off('data', onData);
           process.stdin.pause();
@@ -149,7 +195,53 @@ function run(file: string, args: string[], timeout: number, signal?: AbortSignal
   });
 }
 
+/**
+ * The answer, then the guest's end. Once the serial port has sent every byte of the frame
+ * (the UART's transmit count, /proc/tty/driver/serial), the guest reboots at once (sysrq) and
+ * QEMU ends: the normal way out (Node's exit, /init, `reboot -f` and the kernel's shutdown of
+ * its devices) took another 0.6-1.2 s under emulation, with nothing left to say. A count that
+ * cannot be read, or does not get there within 3 s, leaves the normal way.
+ */
+async function answerAndEnd(frame: string): Promise<void> {
+  const before = transmitted();
+  process.stdout.write(frame);
+  if (before === null) return;
+  // The line's output processing sends each \n as \r\n (libuv's raw mode keeps ONLCR).
+  const bytes = Buffer.byteLength(frame) + (frame.match(/\n/g)?.length ?? 0);
+  const until = performance.now() + 3_000;
+  while (performance.now() < until) {
+    const now = transmitted();
+    if (now === null) return;
+    if (now - before >= bytes) {
+      try {
+        writeFileSync('/proc/sysrq-trigger', 'b');
+      } catch {
+        return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Bytes the first serial port has sent since boot (the driver's count), or null. */
+function transmitted(): number | null {
+  try {
+    const count = /^0: .*\btx:(\d+)/m.exec(readFileSync('/proc/tty/driver/serial', 'latin1'))?.[1];
+    return count === undefined ? null : Number(count);
+  } catch {
+    return null;
+  }
+}
+
 main()
-  .then((answer) => process.stdout.write(encodeFrame(answer)))
-  .catch((error: unknown) => process.stdout.write(encodeFrame({ error: error instanceof Error ? error.message : String(error) })))
+  .catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }))
+  .then((answer) => {
+    let frame: string;
+    try {
+      frame = encodeFrame(answer);
+    } catch (error) {
+      frame = encodeFrame({ error: error instanceof Error ? error.message : String(error) });
+    }
+    return answerAndEnd(frame);
+  })
   .finally(() => process.exit(0));
