@@ -93,7 +93,7 @@ export class ReportLedgerError extends Error {
 export const defaultIssueTitle = '📊 출석 · 제출 현황';
 
 /** Turns the pushes of one run into ledger changes: first-seen from each push, presence from the newest tree. */
-export async function pushChanges(gh: ReportGitHub, config: StudyConfig, pushes: PushFacts[]): Promise<LedgerChange[]> {
+export async function pushChanges(gh: ReportGitHub, config: StudyConfig, pushes: PushFacts[], seen: { listingCut?: string } = {}): Promise<LedgerChange[]> {
   if (pushes.length === 0) return [];
   await studyPaths(config).prime(pushes.flatMap((p) => p.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])])));
   const ordered = [...pushes].sort((a, b) => a.pushedAt - b.pushedAt);
@@ -113,7 +113,10 @@ export async function pushChanges(gh: ReportGitHub, config: StudyConfig, pushes:
   // The newest tree decides what is on main: a force push can drop files without any commit
   // of the payload removing them. One request, however many pushes this run carries.
   const newest = ordered[ordered.length - 1];
-  const paths = await gh.treePaths(newest.after, config.paths.study.split('/')[0] ?? '');
+  const studyFolder = config.paths.study.split('/')[0] ?? '';
+  const paths = await gh.treePaths(newest.after, studyFolder);
+  // null: the study's folder could not be listed in full (report-client.ts); the report says so
+  if (!paths) seen.listingCut = studyFolder;
   if (paths) {
     changes.push({
       kind: 'tree',
@@ -233,8 +236,9 @@ export async function refreshReport(
     given.filter((c) => c.kind === 'config'),
   );
   const config = base.config ? standingOfParsed(fileConfig, [], base.config).config : fileConfig;
+  const seen: { listingCut?: string } = {};
   const changes = [
-    ...(await pushChanges(gh, config, pushes)),
+    ...(await pushChanges(gh, config, pushes, seen)),
     ...given.filter((c) => c.kind !== 'config'),
   ];
   // Thousands of notes under names nobody has are counted, not applied one by one: every
@@ -254,7 +258,7 @@ export async function refreshReport(
   const computed = computeReport({ config, schedule, ledger, now });
   // an empty roster's note counts the names waiting for it, those left out of the ledger too
   const report = implicit && flood.left > 0 ? { ...computed, unlisted: implicit.left + flood.left } : computed;
-  const visible = renderReport(report, { ...renderOptionsFor(config, schedule, now), digests: ledger.digests, trimmed: fitted.trimmed, ...(roster ? { strangersLeft: flood.left } : {}) });
+  const visible = renderReport(report, { ...renderOptionsFor(config, schedule, now), digests: ledger.digests, trimmed: fitted.trimmed, ...(roster ? { strangersLeft: flood.left } : {}), ...(seen.listingCut !== undefined ? { listingCut: seen.listingCut } : {}) });
   const body = reportCommentBody(visible, fitted.block);
 
   if (current) {

@@ -31,6 +31,11 @@ export interface RenderOptions {
   trimmed?: readonly TrimmedKind[];
   /** how many names nobody on the roster has were left out of the ledger, counted (flooded-strangers.ts) */
   strangersLeft?: number;
+  /**
+   * The study's folder, when its listing at the newest push could not be read in full (too many
+   * entries: push-git.ts completeTree's budgets): this refresh went by the pushes' own file lists.
+   */
+  listingCut?: string;
 }
 
 const TRIMMED_LABELS: Record<TrimmedKind, { ko: string; en: string }> = {
@@ -52,6 +57,15 @@ const trimmedNotice = (trimmed: readonly TrimmedKind[], lang: Language, stranger
   return pick(lang, {
     ko: `> ⚠️ 기록이 댓글 하나(65,536자)에 다 들어가지 않아 덜 중요한 것부터 줄였습니다: ${trimmed.map((k) => label(k, 'ko')).join(', ')}. 출석과 \`main\`에 있는 노트의 기록은 그대로입니다.`,
     en: `> ⚠️ The record no longer fits in one comment (65,536 characters), so the least needed parts gave way: ${trimmed.map((k) => label(k, 'en')).join('; ')}. Attendance and the notes on \`main\` are kept.`,
+  });
+};
+
+/** One line for organizers when the study's folder was too big to list: what this refresh did not read. */
+const listingCutNotice = (folder: string, lang: Language): string => {
+  const shown = `\`${(folder || '.').replace(/`/g, "'")}/\``;
+  return pick(lang, {
+    ko: `> ⚠️ ${shown} 폴더의 항목이 너무 많아 (같은 폴더를 여러 번 가리키는 폴더들 등) 파일 목록을 끝까지 읽지 못했습니다. 이번 갱신은 push에 담긴 파일만 반영했고, \`main\`에 지금 있는 노트 전체와 push 없이 사라진 노트는 확인하지 못했습니다.`,
+    en: `> ⚠️ ${shown} has too many entries (many folders naming the same content, say) to list in full, so this refresh went by the files the pushes named; the notes on \`main\` as a whole, and notes gone without a push saying so, were not read.`,
   });
 };
 
@@ -201,6 +215,7 @@ export function renderReport(report: AttendanceReport, opts: RenderOptions): str
     pick(lang, { ko: '## 📊 출석 · 제출 현황', en: '## 📊 Attendance and submissions' }),
     '',
     ...(opts.trimmed?.length ? [trimmedNotice(opts.trimmed, lang, opts.strangersLeft), ''] : []),
+    ...(opts.listingCut !== undefined ? [listingCutNotice(opts.listingCut, lang), ''] : []),
     ...(report.unlisted
       ? [
           pick(lang, {

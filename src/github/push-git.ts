@@ -1,3 +1,4 @@
+import { turnKeeper } from '../worker/turns.js';
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
 
 /**
@@ -30,6 +31,12 @@ export interface GitTree {
    * the files at the top of the repository.
    */
   covered?: readonly string[];
+  /**
+   * Top-level folders a completion could not list in full: a budget of the walk
+   * (WALK_REQUEST_BUDGET requests, WALK_ENTRY_BUDGET entries) ran out in them, so `entries`
+   * holds only part of them. Callers say so.
+   */
+  cut?: readonly string[];
 }
 
 /** Whether `tree` knows for certain whether `path` exists (a whole listing, or a folder listed in full). */
@@ -69,11 +76,26 @@ export async function readTree(octokit: Octokit, ref: RepoRef, sha: string): Pro
 export const WALK_REQUEST_BUDGET = 200;
 
 /**
+ * Entries one completion may add: GitHub's own bound on one recursive listing (100,000 entries,
+ * 7 MB). Git lets many folders name one tree, so 200 requests could list 190 copies of one
+ * tree of 5,000 files (950,000 paths, a GB of heap; at 30,000 files the process died: attack
+ * review 20). Callers already hold a whole listing of this size (an uncut `readTree`), so a
+ * completion never holds more than twice that; a study's or a project's folder is far below it.
+ */
+export const WALK_ENTRY_BUDGET = 100_000;
+
+/** How a listing's entries go into the walk's map: a slice at a time, letting go of the event loop between slices. */
+const pause = turnKeeper();
+
+/**
  * A cut listing made whole where it matters: the top level is listed (one request), then
  * every top-level folder `wanted` accepts is read recursively (one request each; a study or
- * project folder is far below GitHub's limit), or, should that be cut too, level by level
- * within WALK_REQUEST_BUDGET. The folders read in full are added to `covered`. A whole
- * listing comes back as it is, at no cost.
+ * project folder is far below GitHub's limit), or, should that be cut too, level by level.
+ * One walk spends at most WALK_REQUEST_BUDGET requests and adds at most WALK_ENTRY_BUDGET
+ * entries, and lists each tree sha once (a sub-tree many folders share is read once; its
+ * entries count against the budget under every folder naming it). The folders read in full are
+ * added to `covered`; those a budget stopped are named in `cut`. A whole listing comes back as
+ * it is, at no cost.
  */
 export async function completeTree(
   octokit: Octokit,
@@ -84,40 +106,65 @@ export async function completeTree(
   if (!tree.truncated) return tree;
   const entries = new Map(tree.entries);
   const covered = new Set(tree.covered ?? []);
-  let budget = WALK_REQUEST_BUDGET;
-  const level = async (sha: string): Promise<{ tree: TreeItem[]; truncated: boolean }> => {
-    budget--;
-    const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: sha });
-    return data;
+  const cut = new Set(tree.cut ?? []);
+  let requests = WALK_REQUEST_BUDGET;
+  let room = WALK_ENTRY_BUDGET;
+  // Listings by tree sha, for this walk only: a shared tree is asked for once.
+  const levels = new Map<string, TreeListing>();
+  const recursives = new Map<string, TreeListing>();
+  const listed = async (cache: Map<string, TreeListing>, sha: string, recursive: boolean): Promise<TreeListing | null> => {
+    const known = cache.get(sha);
+    if (known) return known;
+    if (requests <= 0) return null;
+    requests--;
+    const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: sha, ...(recursive ? { recursive: '1' } : {}) });
+    const listing = { tree: data.tree, truncated: data.truncated };
+    cache.set(sha, listing);
+    return listing;
+  };
+  /** Adds the items under `prefix` while the entry budget lasts; false when it ran out first. */
+  const add = async (items: readonly TreeItem[], prefix: string): Promise<boolean> => {
+    for (let i = 0; i < items.length; i += ADD_SLICE) {
+      if (room <= 0) return false;
+      const slice = items.slice(i, i + Math.min(ADD_SLICE, room));
+      addItems(entries, slice, prefix);
+      room -= slice.length;
+      await pause();
+    }
+    return true;
   };
   // The top level once per listing: a second completion reuses it.
-  let top: TreeItem[] = [...entries.values()].filter((e) => !e.path.includes('/'));
+  let top: TreeItem[] = [];
+  for (const e of entries.values()) if (!e.path.includes('/')) top.push(e);
   if (!covered.has('')) {
-    const root = await level(tree.sha);
-    addItems(entries, root.tree, '');
-    if (!root.truncated) covered.add('');
-    top = root.tree;
+    const root = await listed(levels, tree.sha, false);
+    if (root) {
+      top = root.tree;
+      if ((await add(root.tree, '')) && !root.truncated) covered.add('');
+    }
   }
   for (const item of top) {
     if (item.type !== 'tree' || !item.path || !item.sha || covered.has(item.path) || !wanted(item.path)) continue;
-    // A member can make many folders that look like week folders: the budget bounds the requests.
-    if (budget <= 0) break;
-    budget--;
-    const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: item.sha, recursive: '1' });
-    addItems(entries, data.tree, item.path);
-    if (!data.truncated || (await walk(item.path, item.sha))) covered.add(item.path);
+    // A member can make many folders that look like week folders: the budgets bound the walk.
+    const whole = await listed(recursives, item.sha, true);
+    // A cut recursive listing is not kept: the walk lists the same entries level by level.
+    const complete = whole !== null && (whole.truncated ? await walk(item.path, item.sha) : await add(whole.tree, item.path));
+    if (complete) {
+      covered.add(item.path);
+      cut.delete(item.path);
+    } else cut.add(item.path);
   }
-  return { sha: tree.sha, entries, truncated: true, covered: [...covered] };
+  return { sha: tree.sha, entries, truncated: true, covered: [...covered], ...(cut.size > 0 ? { cut: [...cut] } : {}) };
 
-  /** Level by level below `folder`; false when the budget ran out before the end. */
+  /** Level by level below `folder`; false when a budget ran out before the end. */
   async function walk(folder: string, sha: string): Promise<boolean> {
     const queue: { path: string; sha: string }[] = [{ path: folder, sha }];
-    while (queue.length > 0) {
-      if (budget <= 0) return false;
-      const next = queue.shift()!;
-      const listing = await level(next.sha);
-      if (listing.truncated) return false;
-      addItems(entries, listing.tree, next.path);
+    for (let head = 0; head < queue.length; head++) {
+      if (room <= 0) return false;
+      const next = queue[head]!;
+      const listing = await listed(levels, next.sha, false);
+      if (!listing || listing.truncated) return false;
+      if (!(await add(listing.tree, next.path))) return false;
       for (const item of listing.tree) {
         if (item.type === 'tree' && item.path && item.sha) queue.push({ path: `${next.path}/${item.path}`, sha: item.sha });
       }
@@ -125,6 +172,10 @@ export async function completeTree(
     return true;
   }
 }
+
+type TreeListing = { tree: TreeItem[]; truncated: boolean };
+/** Entries added between two looks at the clock (a few ms of work). */
+const ADD_SLICE = 2_000;
 
 /**
  * One folder's own entries (not recursive) at commit `sha`, found by its exact path one level

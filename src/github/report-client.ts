@@ -9,6 +9,7 @@ import { readLastValidConfig } from './report-config.js';
 import { findOrCreateReportIssue, oldestReportIssue } from './report-issue.js';
 import { REPORT_MARKER } from '../attendance/render-report.js';
 import { CLASSIFY_READ_BYTES } from '../project/classify-source.js';
+import { turnKeeper } from '../worker/turns.js';
 
 const ISSUE_BODY = [
   '출석과 주차별 제출 현황입니다. 아래 댓글을 study-bot이 계속 갱신합니다.',
@@ -50,7 +51,14 @@ export function reportClient(octokit: Octokit, ref: RepoRef, cache: GitObjectCac
         // GitHub cut the listing (a huge repository): list the study's folder in full.
         listing = await completeTree(octokit, ref, listing, (folder) => folder === studyFolder);
         if (!coversPath(listing, `${studyFolder}/x`)) return null;
-        return [...listing.entries.values()].filter((e) => e.type === 'blob' && coversPath(listing, e.path)).map((e) => e.path);
+        // A slice a turn: a listing holds up to GitHub's 100,000 entries and a completion as many again.
+        const paths: string[] = [];
+        const pause = turnKeeper();
+        for (const e of listing.entries.values()) {
+          if (e.type === 'blob' && coversPath(listing, e.path)) paths.push(e.path);
+          await pause();
+        }
+        return paths;
       } catch (error) {
         throw new GitHubError(`could not read the tree for the attendance report`, { ...ref, sha }, { cause: error });
       }

@@ -1,6 +1,8 @@
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
 import { appendAnnotations, createCheckRunOnce, type CheckAnnotation } from './check-runs.js';
 import { completeTree, coversPath, readBlob, readFolderAt, readTree, type TreeEntry } from './push-git.js';
+import { MAX_LISTED_FILES } from '../project/fetch-project-files.js';
+import { turnKeeper } from '../worker/turns.js';
 import { mayHaveLanded, SEND_ONCE } from './write-once.js';
 import { ANNOTATIONS_PER_REQUEST, CHECK_TEXT_LIMIT, COMMENT_BODY_LIMIT, fitText } from './text-limits.js';
 
@@ -8,6 +10,13 @@ import { ANNOTATIONS_PER_REQUEST, CHECK_TEXT_LIMIT, COMMENT_BODY_LIMIT, fitText 
 export const CONTENTS_FOLDER_LIMIT = 1_000;
 /** Sub-folders of one member's folder read when the repository's listing was cut (one request each). */
 const FOLDER_TREE_REQUESTS = 50;
+/**
+ * Entries of one member's folder listFolder keeps: the files `/verify project` looks at
+ * (MAX_LISTED_FILES; past it the request says the folder was cut), so a folder made huge by
+ * someone else's push (50 sub-folders naming one tree of 10,000 files were 500,000 paths and
+ * an internal error: attack review 20) costs no more than the request reads.
+ */
+export const FOLDER_ENTRY_BUDGET = MAX_LISTED_FILES;
 
 /** Said on a /verify check run whose annotations GitHub refused (the comment has the whole result). */
 const ANNOTATIONS_REFUSED = '⚠️ GitHub이 이 검사의 줄별 표시(annotation)를 받지 않아 빼고 완료했습니다. 결과 전체는 `/verify` 댓글에 있습니다. / GitHub refused this check\'s line annotations, so it was completed without them; the whole result is in the `/verify` comment.';
@@ -151,7 +160,11 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
         const tree = await completeTree(octokit, repo, await readTree(octokit, repo, sha), wanted);
         const files: TreeFile[] = [];
         let complete = true;
+        const pause = turnKeeper();
         for (const e of tree.entries.values()) {
+          await pause();
+          // A wanted folder the walk could not list in full may have none of its files here.
+          if (e.type === 'tree' && !e.path.includes('/') && wanted(e.path) && !coversPath(tree, `${e.path}/x`)) complete = false;
           if (e.type !== 'blob') continue;
           const top = e.path.includes('/') ? e.path.slice(0, e.path.indexOf('/')) : '';
           if (!coversPath(tree, e.path)) {
@@ -190,22 +203,47 @@ export function verifyStudyRepository(octokit: Octokit, repo: RepoRef): VerifySt
         if (whole && whole.entries.length > 0) own = whole.entries;
         complete = whole !== null && whole.entries.length > 0 && whole.complete;
       }
-      // Each sub-folder is one recursive tree request, a bounded number of them.
+      // Each sub-folder is then one recursive tree request, a bounded number of them, each tree
+      // sha read once (git lets any number of folders name one tree), and at most
+      // FOLDER_ENTRY_BUDGET entries kept in all: anyone can push into another member's folder.
       let requests = FOLDER_TREE_REQUESTS;
+      let room = FOLDER_ENTRY_BUDGET;
       const files: TreeFile[] = [];
       for (const e of own) {
-        if (e.type === 'file' || e.type === 'symlink') files.push({ path: e.path, size: e.size, sha: e.sha });
-        if (e.type !== 'dir') continue;
-        if (requests-- <= 0) {
+        if (e.type !== 'file' && e.type !== 'symlink') continue;
+        if (room <= 0) {
           complete = false;
-          continue;
+          break;
         }
-        try {
-          const sub = await readTree(octokit, repo, e.sha);
-          if (sub.truncated) complete = false;
-          for (const t of sub.entries.values()) if (t.type === 'blob') files.push({ path: `${e.path}/${t.path}`, size: t.size ?? 0, sha: t.sha });
-        } catch (error) {
-          throw new GitHubError(`cannot list ${e.path}`, { ...repo, sha }, { cause: error });
+        files.push({ path: e.path, size: e.size, sha: e.sha });
+        room--;
+      }
+      const trees = new Map<string, { tree: { path?: string; type?: string; sha?: string; size?: number | null }[]; truncated: boolean }>();
+      const pause = turnKeeper();
+      for (const e of own) {
+        if (e.type !== 'dir') continue;
+        let sub = trees.get(e.sha);
+        if (!sub) {
+          if (requests-- <= 0 || room <= 0) {
+            complete = false;
+            break;
+          }
+          try {
+            ({ data: sub } = await octokit.rest.git.getTree({ ...repo, tree_sha: e.sha, recursive: '1' }));
+          } catch (error) {
+            throw new GitHubError(`cannot list ${e.path}`, { ...repo, sha }, { cause: error });
+          }
+          trees.set(e.sha, sub);
+        }
+        if (sub.truncated) complete = false;
+        for (const t of sub.tree) {
+          if (room <= 0) {
+            complete = false;
+            break;
+          }
+          room--;
+          if (t.type === 'blob' && t.path && t.sha) files.push({ path: `${e.path}/${t.path}`, size: t.size ?? 0, sha: t.sha });
+          await pause();
         }
       }
       return { files, complete };

@@ -7,7 +7,7 @@ import { PartialCheckRunError, type CheckConclusion } from '../github/check-runs
 import { GitHubError, type RepoRef } from '../github/octokit.js';
 import { isOrganizerRole } from '../github/permissions.js';
 import type { PushGitHub } from '../github/push-client.js';
-import { coversPath, isMissingCommit, type GitTree, type TreeEntry } from '../github/push-git.js';
+import { coversPath, isMissingCommit, WALK_ENTRY_BUDGET, WALK_REQUEST_BUDGET, type GitTree, type TreeEntry } from '../github/push-git.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
 import { memberByLogin, nfc, studyPaths, weekToken } from '../paths/study-paths.js';
 import { projectBytesWanted } from '../project/review-project-file.js';
@@ -178,6 +178,8 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
         en: 'GitHub cut the file list (the repository is very large); link checks may be partly wrong.',
       });
     }
+    const cut = [...new Set([...(afterTree.cut ?? []), ...(beforeTree?.cut ?? [])])];
+    if (cut.length > 0) notes.push(walkCutNote(cut));
 
     const rendered = renderCheckRun({
       lang,
@@ -313,6 +315,18 @@ async function collectChanges(
       return viaTrees();
     }
   }
+}
+
+/**
+ * Folders the bot listed only in part (a walk's budget ran out in them: one member can make a
+ * folder of millions of paths by having many folders name one tree): what was not read.
+ */
+export function walkCutNote(folders: readonly string[]): Bilingual {
+  const shown = folders.slice(0, 5).map((f) => `\`${f.replace(/`/g, "'")}/\``).join(', ') + (folders.length > 5 ? ` …(+${folders.length - 5})` : '');
+  return {
+    ko: `${shown} 폴더는 항목이 너무 많아 (한 번에 최대 ${WALK_ENTRY_BUDGET.toLocaleString('en-US')}개, GitHub 요청 ${WALK_REQUEST_BUDGET}번) 목록을 끝까지 읽지 못했습니다. 읽지 못한 부분은 링크 검사와 지워진 기록 확인에서 빠질 수 있습니다. 같은 내용의 폴더가 여러 개 있는지 확인하세요.`,
+    en: `${shown}: too many entries to list in full (at most ${WALK_ENTRY_BUDGET.toLocaleString('en-US')} entries and ${WALK_REQUEST_BUDGET} GitHub requests at a time); link checks and the wiped-record check may miss what was not read. Look for many folders with the same content.`,
+  };
 }
 
 /** The folder of the config file, listed first when a cut listing misses the config. */

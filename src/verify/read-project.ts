@@ -10,6 +10,7 @@ import { resolveProjectTarget } from './resolve-project-target.js';
 import { findMember } from './resolve-verify-target.js';
 import { shownName, shownNames } from '../text/shown-text.js';
 import { CollectOverBudget } from '../worker/check-in-worker.js';
+import { turnKeeper } from '../worker/turns.js';
 
 export type ReadProject =
   | { ok: true; root: string; member: Member | null; collected: CollectedProject; read: { listed: number; files: number; bytes: number }; notes: Bilingual[] }
@@ -41,15 +42,23 @@ async function withOwnFolders(
   const folders = [...new Set(names.map((name) => config.paths.project.replaceAll('{name}', name).replace(/\/$/, '')))];
   const found: TreeFile[] = [];
   let complete = true;
+  const pause = turnKeeper();
   for (const folder of folders) {
     const listed = await study.listFolder(sha, folder);
     if (!listed) continue;
-    found.push(...listed.files);
+    // One by one, never spread into push's arguments: a listing of 500,000 files overflowed the stack.
+    for (const file of listed.files) found.push(file);
     complete &&= listed.complete;
   }
   if (found.length === 0) return { files, complete: false };
   const inFolders = (path: string) => folders.some((f) => path.startsWith(`${f}/`));
-  return { files: [...files.filter((f) => !inFolders(f.path)), ...found], complete };
+  const kept: TreeFile[] = [];
+  for (const file of files) {
+    if (!inFolders(file.path)) kept.push(file);
+    await pause();
+  }
+  for (const file of found) kept.push(file);
+  return { files: kept, complete };
 }
 
 export async function readProject(

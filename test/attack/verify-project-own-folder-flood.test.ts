@@ -56,7 +56,11 @@ const FILES: Record<string, string> = {
 };
 
 describe('attack review 20: /verify project reads the member\'s own folder whole when the listing is cut', () => {
-  it.fails(`HIGH: kim-cs's ${FOLDERS} folders in Codertocat's project/홍길동/, naming one tree of ${N} files, still let Codertocat's /verify project verify his two programs, within a bounded heap`, async () => {
+  // distinct: the half fix's test (each folder its own tree, no sha to share: only a budget in entries bounds the reads)
+  it.each([
+    { distinct: false, what: `naming one tree of ${N} files` },
+    { distinct: true, what: `each naming its own tree of ${N} files` },
+  ])(`HIGH: kim-cs's ${FOLDERS} folders in Codertocat's project/홍길동/, $what, still let Codertocat's /verify project verify his two programs, within a bounded heap`, async ({ distinct }) => {
     const calls: string[][] = [];
     const projectVerifier: ProjectVerifier = async (root: string, collected: CollectedProject) => {
       calls.push(collected.payload?.sources.map((s) => s.path) ?? []);
@@ -97,7 +101,7 @@ describe('attack review 20: /verify project reads the member\'s own folder whole
     });
     const own = [
       ...Object.entries(FILES).map(([name, text]) => contentsEntry(name, 'file', gitSha(text), Buffer.byteLength(text))),
-      ...Array.from({ length: FOLDERS }, (_, i) => contentsEntry(`d${String(i).padStart(2, '0')}`, 'dir', SHARED, 0)),
+      ...Array.from({ length: FOLDERS }, (_, i) => contentsEntry(`d${String(i).padStart(2, '0')}`, 'dir', distinct ? treeSha(`shared ${i}`) : SHARED, 0)),
     ];
     scope
       .get(/\/contents\/project(?:\/|%2F)[^?]*/)
@@ -108,12 +112,15 @@ describe('attack review 20: /verify project reads the member\'s own folder whole
         return path === OWN ? [200, own] : [404, { message: 'Not Found' }];
       });
     const shared = Array.from({ length: N }, (_, i) => blob(`f${String(i).padStart(6, '0')}.c`, `int x${i};\n`));
-    const sharedBody = JSON.stringify({ sha: SHARED, url: treeUrl(SHARED), tree: shared, truncated: false });
-    expect(sharedBody.length).toBeLessThan(7 * 1024 * 1024);
+    const bodyOf = (sha: string) => JSON.stringify({ sha, url: treeUrl(sha), tree: shared, truncated: false });
+    expect(bodyOf(SHARED).length).toBeLessThan(7 * 1024 * 1024);
     let downloaded = 0;
-    scope.get(`${base}/${SHARED}`).query({ recursive: '1' }).times(FOLDERS).reply(200, () => {
-      downloaded += sharedBody.length;
-      return sharedBody;
+    let requests = 0;
+    scope.get(/\/git\/trees\/[0-9a-f]{40}$/).query({ recursive: '1' }).times(FOLDERS).optionally().reply(200, (uri) => {
+      const body = bodyOf(/trees\/([0-9a-f]{40})/.exec(uri.split('?')[0]!)![1]!);
+      downloaded += body.length;
+      requests++;
+      return body;
     }, { 'content-type': 'application/json; charset=utf-8' });
     for (const text of Object.values(FILES)) {
       scope.get(`/repos/${STUDY.owner}/${STUDY.repo}/git/blobs/${gitSha(text)}`).optionally().reply(200, () => ({ ...openapiExample<any>('blob'), content: Buffer.from(text).toString('base64'), encoding: 'base64', size: Buffer.byteLength(text) }));
@@ -131,9 +138,11 @@ describe('attack review 20: /verify project reads the member\'s own folder whole
     }).finally(() => clearInterval(heap));
     const answer = [...s.replies, ...s.commentUpdates].at(-1) ?? '';
     console.log(
-      `/verify project, own folder with ${FOLDERS} folders x ${N} files (${FOLDERS * N} paths, ${Math.round(downloaded / 1e6)} MB of listings): longest turn ${turn.cpuMs} ms of main-thread CPU (${turn.measuredCpu ? 'CPU' : 'wall'}), ${Math.round(turn.wallMs)} ms wall; heap +${Math.round((peakHeap - heapBefore) / 1e6)} MB at its peak; sources reaching the verifier: ${JSON.stringify(calls)}; answer: ${answer.replace(/<!--[^]*?-->/g, '').replace(/\n+/g, ' ').slice(0, 200)}`,
+      `/verify project, own folder with ${FOLDERS} folders x ${N} files (${distinct ? 'distinct trees' : 'one shared tree'}, ${requests} tree requests, ${FOLDERS * N} paths, ${Math.round(downloaded / 1e6)} MB of listings): longest turn ${turn.cpuMs} ms of main-thread CPU (${turn.measuredCpu ? 'CPU' : 'wall'}), ${Math.round(turn.wallMs)} ms wall; heap +${Math.round((peakHeap - heapBefore) / 1e6)} MB at its peak; sources reaching the verifier: ${JSON.stringify(calls)}; answer: ${answer.replace(/<!--[^]*?-->/g, '').replace(/\n+/g, ' ').slice(0, 200)}`,
     );
     expect(downloaded).toBeGreaterThan(0);
+    // one tree is read once, shared or not: the first already fills the folder's budget in entries
+    expect(requests).toBe(1);
     // the member's own programs are verified (the folder said to be cut), and the request keeps
     // no more than it looks at
     expect(calls).toEqual([['loop.bpf.c', 'null-check.bpf.c']]);

@@ -60,7 +60,7 @@ const FILES: Record<string, string> = {
 };
 
 describe('attack review 20: /verify project over one tree shared by 190 folders', () => {
-  it.fails(`HIGH: hong-gildong's 190 folders naming one tree of ${N} files make Codertocat's /verify project hold the event loop (and the heap grows with every copy)`, async () => {
+  it(`HIGH: hong-gildong's 190 folders naming one tree of ${N} files make Codertocat's /verify project hold the event loop (and the heap grows with every copy)`, async () => {
     const calls: string[][] = [];
     const projectVerifier: ProjectVerifier = async (root: string, collected: CollectedProject) => {
       calls.push(collected.payload?.sources.map((s) => s.path) ?? []);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { completionOf, computeReport } from '../../src/attendance/compute-report.js';
 import { applyChanges, emptyLedger, encodeLedger, type LedgerChange } from '../../src/attendance/ledger.js';
+import { pushChanges, type ReportGitHub } from '../../src/attendance/refresh-report.js';
 import { renderOptionsFor, renderReport, reportCommentBody } from '../../src/attendance/render-report.js';
 import { buildSchedule } from '../../src/attendance/schedule.js';
 import type { StudyConfig } from '../../src/config/schema.js';
@@ -191,5 +192,34 @@ describe('the legend says the deadline the schedule computes', () => {
     const deadline = deadlineLine(renderFor(studyConfig(`attendance:\n  deadlines: ${JSON.stringify(all)}\n`)).visible)!;
     expect(deadline).toMatch(/^- 마감: 1주차 9\/12 12:00, 2주차 9\/19 12:00, .*8주차 10\/31 12:00\. /);
     expect(deadline).not.toContain('다음 세션');
+  });
+});
+
+// A study folder too big to list (attack review 20: study/a000 … naming one tree): the refresh
+// goes by the pushes' own file lists and the report says what it did not read.
+describe('a study folder too big to list', () => {
+  it('pushChanges records that the listing was cut, and the report says so above the table (Korean; English for an English study)', async () => {
+    const config = studyConfig();
+    const asked: string[] = [];
+    const gh = {
+      treePaths: async (sha: string, folder: string) => {
+        asked.push(`${sha} ${folder}`);
+        return null;
+      },
+    } as unknown as ReportGitHub;
+    const seen: { listingCut?: string } = {};
+    const changes = await pushChanges(gh, config, [{ after: 'a'.repeat(40), pushedAt: REPORT_NOW.getTime(), commits: [{ added: ['study/week1/hgd.md'] }] }], seen);
+    expect(asked).toEqual([`${'a'.repeat(40)} study`]);
+    expect(seen.listingCut).toBe('study');
+    // only the push's own files, no "this is all of main" change
+    expect(changes.every((c) => c.kind !== 'tree' || !c.complete)).toBe(true);
+
+    const schedule = buildSchedule(config);
+    const report = computeReport({ config, schedule, ledger: realisticLedger(), now: REPORT_NOW });
+    const ko = renderReport(report, { ...renderOptionsFor(config, schedule, REPORT_NOW), listingCut: 'study' });
+    expect(ko).toContain('> ⚠️ `study/` 폴더의 항목이 너무 많아');
+    expect(renderReport(report, renderOptionsFor(config, schedule, REPORT_NOW))).not.toContain('`study/` 폴더의 항목이 너무 많아');
+    const en = renderReport(report, { ...renderOptionsFor({ ...config, language: 'en' }, schedule, REPORT_NOW), listingCut: 'study' });
+    expect(en).toContain('> ⚠️ `study/` has too many entries');
   });
 });

@@ -2,7 +2,8 @@ import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitObjectCache } from '../../src/github/git-cache.js';
-import { completeTree, coversPath, readTree, WALK_REQUEST_BUDGET } from '../../src/github/push-git.js';
+import { createHash } from 'node:crypto';
+import { completeTree, coversPath, readTree, WALK_ENTRY_BUDGET, WALK_REQUEST_BUDGET } from '../../src/github/push-git.js';
 import { FakeCommit, REPO_PATH } from '../helpers/push-github.js';
 
 const octokit = () => new ProbotOctokit({ auth: { token: 'ghs_test' }, retry: { enabled: false }, throttle: { enabled: false } } as any);
@@ -82,5 +83,65 @@ describe('GitObjectCache', () => {
     // another repository never gets this one's objects
     await cache.tree({ owner: 'x', repo: 'y' }, 'a'.repeat(40), read);
     expect(reads).toBe(3);
+  });
+});
+
+/**
+ * Git lets many folders name one tree (attack review 20): study/a000 … study/a189 naming one tree
+ * of 5,000 files were 950,000 paths to a walk bounded only in requests. A listing of the top level
+ * and of study/ (its recursive listing cut), in GitHub's git-tree shape; `trees` answers the rest.
+ */
+describe('completeTree over folders that name one tree, or many', () => {
+  const sha = (text: string) => createHash('sha1').update(text).digest('hex');
+  const TOP = sha('top');
+  const STUDY = sha('study');
+  const blob = (path: string) => ({ path, mode: '100644', type: 'blob', sha: sha(`blob ${path}`), size: 4 });
+  const sub = (path: string, treeSha: string) => ({ path, mode: '040000', type: 'tree', sha: treeSha });
+  /** the walk over `folders` (name → tree sha) under study/, each tree of `files` files; the requests per tree sha */
+  async function walkOver(folders: [string, string][], files: number) {
+    const requests = new Map<string, number>();
+    const listing = (treeSha: string) => ({ sha: treeSha, tree: Array.from({ length: files }, (_, i) => blob(`f${String(i).padStart(5, '0')}.md`)), truncated: false });
+    const trees = new Set(folders.map(([, t]) => t));
+    nock(API)
+      .get(`${REPO_PATH}/git/trees/${TOP}`).query({ recursive: '1' }).reply(200, { sha: TOP, tree: [blob('README.md')], truncated: true })
+      .get(`${REPO_PATH}/git/trees/${TOP}`).reply(200, { sha: TOP, tree: [blob('README.md'), sub('study', STUDY)], truncated: false })
+      .get(`${REPO_PATH}/git/trees/${STUDY}`).query({ recursive: '1' }).reply(200, { sha: STUDY, tree: [], truncated: true })
+      .get(`${REPO_PATH}/git/trees/${STUDY}`).reply(200, { sha: STUDY, tree: [...folders.map(([name, t]) => sub(name, t)), sub('week1', sha('week1'))], truncated: false })
+      .get(`${REPO_PATH}/git/trees/${sha('week1')}`).optionally().reply(200, { sha: sha('week1'), tree: [blob('김철수.md')], truncated: false })
+      .get(/\/git\/trees\/[0-9a-f]{40}$/).times(folders.length).optionally().reply(200, (uri) => {
+        const treeSha = /trees\/([0-9a-f]{40})/.exec(uri)![1]!;
+        expect(trees.has(treeSha)).toBe(true);
+        requests.set(treeSha, (requests.get(treeSha) ?? 0) + 1);
+        return listing(treeSha);
+      });
+    const tree = await completeTree(octokit(), ref, await readTree(octokit(), ref, TOP), (f) => f === 'study');
+    nock.cleanAll();
+    return { tree, requests };
+  }
+  const named = (n: number, treeOf: (i: number) => string): [string, string][] => Array.from({ length: n }, (_, i) => [`a${String(i).padStart(3, '0')}`, treeOf(i)]);
+
+  it('lists a tree three folders share once, and every folder\'s files under its own path', async () => {
+    const { tree, requests } = await walkOver(named(3, () => sha('shared')), 10);
+    expect([...requests.values()]).toEqual([1]);
+    expect(tree.cut).toBeUndefined();
+    expect(coversPath(tree, 'study/a002/f00009.md')).toBe(true);
+    for (const folder of ['a000', 'a001', 'a002']) expect(tree.entries.get(`study/${folder}/f00009.md`)?.sha).toBe(sha('blob f00009.md'));
+    expect(tree.entries.has('study/week1/김철수.md')).toBe(true);
+  });
+
+  it('190 folders naming one tree of 5,000 files: read once, at most WALK_ENTRY_BUDGET entries kept, study/ said to be cut', async () => {
+    const { tree, requests } = await walkOver(named(190, () => sha('shared')), 5_000);
+    expect([...requests.values()]).toEqual([1]);
+    expect(tree.entries.size).toBeLessThanOrEqual(1 + WALK_ENTRY_BUDGET);
+    expect(tree.cut).toEqual(['study']);
+    expect(coversPath(tree, 'study/week1/김철수.md')).toBe(false);
+  });
+
+  it('190 folders of distinct trees of 5,000 files (no sha to share): the entry budget stops the walk after a few requests', async () => {
+    const { tree, requests } = await walkOver(named(190, (i) => sha(`tree ${i}`)), 5_000);
+    expect([...requests.values()].every((n) => n === 1)).toBe(true);
+    expect(requests.size).toBeLessThanOrEqual(WALK_ENTRY_BUDGET / 5_000 + 1);
+    expect(tree.entries.size).toBeLessThanOrEqual(1 + WALK_ENTRY_BUDGET);
+    expect(tree.cut).toEqual(['study']);
   });
 });

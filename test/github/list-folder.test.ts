@@ -9,7 +9,7 @@
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyStudyRepository } from '../../src/github/verify-study-repository.js';
+import { FOLDER_ENTRY_BUDGET, verifyStudyRepository } from '../../src/github/verify-study-repository.js';
 import { openapiExample } from '../helpers/github-examples.js';
 import { API, FakeCommit, OWNER, REPO, REPO_PATH, blobSha } from '../helpers/push-github.js';
 
@@ -98,5 +98,41 @@ describe('listFolder', () => {
       .get(contentsPath('project/hgd')).query({ ref: HEAD }).reply(200, openapiExample('content-file-response-if-content-is-a-file'));
     expect(await study().listFolder(HEAD, FOLDER)).toBeNull();
     expect(await study().listFolder(HEAD, 'project/hgd')).toBeNull();
+  });
+  // Anyone can push into another member's folder, and git lets many folders name one tree (attack review 20).
+  describe('folders naming one tree, or many big ones', () => {
+    const dirs = (treeOf: (i: number) => string) => Array.from({ length: 50 }, (_, i) => ({ ...dirShape, name: `d${String(i).padStart(2, '0')}`, path: `${FOLDER}/d${String(i).padStart(2, '0')}`, sha: treeOf(i) }));
+    const tree = (sha: string, files: number) => ({ sha, tree: Array.from({ length: files }, (_, i) => ({ path: `f${i}.c`, mode: '100644', type: 'blob', sha: blobSha(`${sha} ${i}`), size: 4 })), truncated: false });
+    const own = [file('a.bpf.c', 'SEC("tp/x")\n'), file('b.bpf.c', 'SEC("tp/y")\n')];
+
+    it('reads a tree 50 sub-folders share once, and lists its files under each', async () => {
+      const shared = 'e'.repeat(40);
+      nock(API)
+        .get(contentsPath(FOLDER)).query({ ref: HEAD }).reply(200, [...own, ...dirs(() => shared)])
+        .get(`${REPO_PATH}/git/trees/${shared}`).query({ recursive: '1' }).once().reply(200, tree(shared, 3));
+      const listed = await study().listFolder(HEAD, FOLDER);
+      expect(listed?.complete).toBe(true);
+      expect(listed?.files).toHaveLength(2 + 50 * 3);
+      expect(listed?.files.map((f) => f.path)).toContain(`${FOLDER}/d49/f2.c`);
+    });
+
+    it(`keeps at most FOLDER_ENTRY_BUDGET (${FOLDER_ENTRY_BUDGET}) entries and says the folder is cut, whether the trees are one shared or 50 distinct`, async () => {
+      for (const treeOf of [() => 'e'.repeat(40), (i: number) => i.toString(16).padStart(40, '0')]) {
+        let requests = 0;
+        nock(API)
+          .get(contentsPath(FOLDER)).query({ ref: HEAD }).reply(200, [...own, ...dirs(treeOf)])
+          .get(/\/git\/trees\/[0-9a-f]{40}$/).query({ recursive: '1' }).times(50).optionally().reply(200, (uri) => {
+            requests++;
+            return tree(/trees\/([0-9a-f]{40})/.exec(uri)![1]!, 10_000);
+          });
+        const listed = await study().listFolder(HEAD, FOLDER);
+        nock.cleanAll();
+        expect(listed?.complete).toBe(false);
+        expect(listed!.files.length).toBeLessThanOrEqual(FOLDER_ENTRY_BUDGET);
+        // the member's own files first, whatever was pushed beside them
+        expect(listed!.files.slice(0, 2).map((f) => f.path)).toEqual([`${FOLDER}/a.bpf.c`, `${FOLDER}/b.bpf.c`]);
+        expect(requests).toBe(1);
+      }
+    });
   });
 });
