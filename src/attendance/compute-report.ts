@@ -1,4 +1,5 @@
 import { submissionRule, type StudyConfig, type SubmissionRule } from '../config/schema.js';
+import { pathKey } from '../paths/study-paths.js';
 import { markKey, submissionKey, type AttendanceState, type CheckStatus, type Ledger, type ProjectWorkRecord } from './ledger.js';
 import { implicitRoster } from './implicit-roster.js';
 import { isPast, type Schedule, type WeekMode } from './schedule.js';
@@ -116,7 +117,7 @@ export function computeReport({ config, schedule, ledger, now }: ReportInput): A
               path: record.path,
               firstSeen: formatZoned(new Date(record.firstSeen), tz),
               onTime: record.firstSeen <= week.deadline.getTime(),
-              status: ledger.checks[record.path.normalize('NFC')]?.status ?? null,
+              status: ledger.checks[pathKey(record.path)]?.status ?? null,
             }
           : null;
       const work = ledger.work?.[submissionKey(week.week, member.name)];

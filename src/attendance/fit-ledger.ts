@@ -1,3 +1,4 @@
+import { pathKey } from '../paths/study-paths.js';
 import type { Ledger } from './ledger.js';
 
 /**
@@ -26,7 +27,7 @@ export interface FittedLedger {
   trimmed: TrimmedKind[];
 }
 
-const notePaths = (l: Ledger) => new Set(Object.values(l.submissions).filter((s) => s.onMain).map((s) => s.path.normalize('NFC')));
+const notePaths = (l: Ledger) => new Set(Object.values(l.submissions).filter((s) => s.onMain).map((s) => pathKey(s.path)));
 const keepChecks = (l: Ledger, paths: Set<string>) => Object.fromEntries(Object.entries(l.checks).filter(([path]) => paths.has(path)));
 
 function trim(ledger: Ledger, kind: TrimmedKind, isMember: (owner: string) => boolean): Ledger {

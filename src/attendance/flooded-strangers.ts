@@ -1,3 +1,4 @@
+import { pathKey } from '../paths/study-paths.js';
 import { type Ledger, type LedgerChange, type StudyFileRef } from './ledger.js';
 import { IMPLICIT_ROSTER_MAX } from './implicit-roster.js';
 
@@ -35,7 +36,7 @@ function filterTrees(changes: readonly LedgerChange[], keep: (f: StudyFileRef) =
 /** The ledger without the records of names `isMember` refuses (as fit-ledger's 'strangers' step). */
 export function withoutStrangers(ledger: Ledger, isMember: (owner: string) => boolean): Ledger {
   const submissions = Object.fromEntries(Object.entries(ledger.submissions).filter(([, s]) => isMember(s.owner)));
-  const paths = new Set(Object.values(submissions).map((s) => nfc(s.path)));
+  const paths = new Set(Object.values(submissions).map((s) => pathKey(s.path)));
   const checks = Object.fromEntries(Object.entries(ledger.checks).filter(([path]) => paths.has(path)));
   const work = ledger.work ? Object.fromEntries(Object.entries(ledger.work).filter(([, w]) => isMember(w.owner))) : undefined;
   return { ...ledger, submissions, checks, ...(work ? { work } : {}) };

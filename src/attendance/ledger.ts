@@ -2,6 +2,7 @@ import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
 import { z } from 'zod';
 import { approvalWins, gitBlobSha, type ConfigApproval } from '../config/approval.js';
 import type { LedgerSeal } from './ledger-seal.js';
+import { pathKey } from '../paths/study-paths.js';
 import { COMMIT_KEY_LENGTH, type WorkContribution } from '../project/project-work.js';
 
 /**
@@ -195,7 +196,7 @@ function applyInPlace(next: Ledger, change: LedgerChange): Ledger {
     }
     case 'check': {
       for (const file of change.files) {
-        const path = file.path.normalize('NFC');
+        const path = pathKey(file.path);
         const existing = next.checks[path];
         if (!existing || change.at >= existing.at) next.checks[path] = { status: file.status, at: change.at };
       }
@@ -263,7 +264,7 @@ function applyTree(next: Ledger, change: Extract<LedgerChange, { kind: 'tree' }>
   for (const { from, to } of change.renames) {
     if (from.week !== to.week) continue;
     const old = next.submissions[submissionKey(from.week, from.owner)];
-    if (!old || old.path.normalize('NFC') !== from.path.normalize('NFC')) continue;
+    if (!old || pathKey(old.path) !== pathKey(from.path)) continue;
     const key = submissionKey(to.week, to.owner);
     const target = next.submissions[key];
     next.submissions[key] = {
@@ -294,16 +295,16 @@ function applyTree(next: Ledger, change: Extract<LedgerChange, { kind: 'tree' }>
     if (current) {
       existing.onMain = true;
       // Two files of one member in one week: keep the path already known while it is there.
-      if (!files.some((f) => f.path.normalize('NFC') === existing.path.normalize('NFC'))) existing.path = files[0].path;
+      if (!files.some((f) => pathKey(f.path) === pathKey(existing.path))) existing.path = files[0].path;
     }
   }
   if (current) {
     if (change.complete) {
       for (const [key, record] of Object.entries(next.submissions)) if (!present.has(key)) record.onMain = false;
     } else {
-      const removed = new Set((change.removed ?? []).map((p) => p.normalize('NFC')));
+      const removed = new Set((change.removed ?? []).map(pathKey));
       for (const record of Object.values(next.submissions)) {
-        if (removed.has(record.path.normalize('NFC')) && !present.has(submissionKey(record.week, record.owner))) record.onMain = false;
+        if (removed.has(pathKey(record.path)) && !present.has(submissionKey(record.week, record.owner))) record.onMain = false;
       }
     }
     if (change.complete) next.treeAt = change.seenAt;
@@ -501,7 +502,7 @@ export function decodeLedger(body: string, seal?: LedgerSeal | null): DecodeResu
     const pushers = by === undefined ? undefined : withPushers(undefined, typeof by === 'string' ? [by] : by);
     ledger.submissions[submissionKey(week, owner)] = { week, owner: owner.normalize('NFC'), path, firstSeen: firstSeen * 1000, onMain: onMain === 1, ...(pushers?.length ? { pushers } : {}) };
   }
-  for (const [path, status, at] of parsed.data.c) ledger.checks[path.normalize('NFC')] = { status: statusOf[status], at: at * 1000 };
+  for (const [path, status, at] of parsed.data.c) ledger.checks[pathKey(path)] = { status: statusOf[status], at: at * 1000 };
   for (const [week, login, state, by, at, source] of parsed.data.m) {
     ledger.marks[markKey(week, login)] = {
       week,

@@ -1,18 +1,22 @@
 import type { StudyConfig } from '../config/schema.js';
-import { studyPaths } from '../paths/study-paths.js';
+import { pathKey, studyPaths } from '../paths/study-paths.js';
 import type { StudyFileRef } from './ledger.js';
 
 /**
  * A path as the ledger keys it: week notes of a roster member, or notes in a week folder
  * under a name nobody has in the roster (kept so that renaming `jw.md` to `jiwoo.md` carries
  * its first-seen time). Attribution is by the path's owner, never by the commit's author:
- * commits made on a VM arrive as `Ubuntu <ubuntu@ip-…>`.
+ * commits made on a VM arrive as `Ubuntu <ubuntu@ip-…>`. The path is the name it reads as
+ * (paths/name-key.ts), as the classifier decides whose it is: `김철수.md` + U+FEFF beside
+ * kim-cs's note was kim-cs's to the classifier and another note to the ledger, and its verdict
+ * took the row (attack review 19); now both are one note, and which push's verdict counts is
+ * the push check's look-alike rule.
  */
 export function studyFileOf(path: string, config: StudyConfig): StudyFileRef | null {
   const c = studyPaths(config).classify(path);
   if (c.week === null) return null;
-  if (c.kind === 'submission' && c.member) return { path: path.normalize('NFC'), week: c.week, owner: c.member };
-  if (c.kind === 'unknown' && c.pathName) return { path: path.normalize('NFC'), week: c.week, owner: c.pathName };
+  if (c.kind === 'submission' && c.member) return { path: pathKey(path), week: c.week, owner: c.member };
+  if (c.kind === 'unknown' && c.pathName) return { path: pathKey(path), week: c.week, owner: c.pathName };
   return null;
 }
 

@@ -1,13 +1,13 @@
 import type { StudyConfig, Language } from '../config/schema.js';
 import { pick } from '../i18n/pick.js';
-import { couldBeSubmission, memberByName, nfc, studyPaths, type PathClass } from '../paths/study-paths.js';
+import { couldBeSubmission, memberByName, nameKey, nfc, pathKey, studyPaths, type PathClass } from '../paths/study-paths.js';
 import type { Rubric } from '../rubric/check-markdown.js';
 import { code } from '../rubric/korean-particles.js';
 import { countedOneLiners } from '../rubric/rules/oneliner-count.js';
 import { loadRubrics, type RubricSet } from '../rubric/load-rubrics.js';
 import { defaultPoolSize, type BudgetedPool } from '../worker/budgeted-pool.js';
 import { checkMarkdownInWorker } from '../worker/check-in-worker.js';
-import { shownNames } from '../text/shown-text.js';
+import { shownName, shownNames } from '../text/shown-text.js';
 import { sharedCheckPool } from '../worker/shared-pool.js';
 import { reviewProjectFile } from '../project/review-project-file.js';
 import { decodeSubmission } from './decode-text.js';
@@ -109,33 +109,44 @@ const weekMemberKey = (week: number | null, member: string | null) => `${week}\0
  * count either, so both get a warning naming the other. Looks at the whole tree, so a
  * push that touches only one of them still hears about the other.
  *
- * A look-alike is worse: git keeps names as bytes, so `김철수.md` in NFD (decomposed jamo, what
- * some Mac tools commit) is another file than the NFC one, and GitHub shows both under one
- * name. Anyone can push one beside another member's note (the eighteenth attack review: its
- * failing verdict was recorded on that member's row). Which of the two is the member's cannot
- * be told from the names (either form can be the genuine one), so every file of such a group
- * is flagged here, and the push check records a group's verdict only from a push by the
- * name's owner or an organizer (run-push-check.ts).
+ * A look-alike is worse: a name that reads as the note's (name-key.ts: `김철수.md` in NFD, what
+ * some Mac tools commit; the name plus U+FEFF, a trailing space, U+3000, U+00A0; a zero-width
+ * character inside it) is another file GitHub shows under the same name, and anyone can push
+ * one beside another member's note (attack reviews 18 and 19: its failing verdict was recorded
+ * on that member's row). The classifier files it under the name it reads as, so it is in the
+ * member's group here; which file is the member's cannot be told from the names (either
+ * Unicode form can be the genuine one), so every file of the group, and a hidden spelling even
+ * alone, carries `lookalikes` and a warning, and the push check records its verdict only from a
+ * push by the name's owner or an organizer (run-push-check.ts foreignLookalikes).
  */
 function flagDuplicates(reports: FileReport[], groups: ReadonlyMap<string, string[]>, lang: Language): void {
   for (const report of reports) {
     if (report.kind !== 'submission') continue;
     const same = groups.get(weekMemberKey(report.week, report.member)) ?? [];
-    const key = nfc(report.path);
+    const self = nameKey(report.path);
     const before = report.findings.length;
-    const lookalikes = same.filter((p) => p !== report.path && nfc(p) === key);
-    if (lookalikes.length > 0) {
+    const lookalikes = same.filter((p) => p !== report.path && pathKey(p) === self.key);
+    if (lookalikes.length > 0 || self.hidden) {
+      report.lookalikes = lookalikes;
       report.findings.push({
         rule: LOOKALIKE_RULE,
         severity: 'warning',
-        message: pick(lang, {
-          ko: `이 파일과 이름이 같게 보이는 다른 파일이 있습니다: ${shownNames(lookalikes)} (유니코드 바이트가 다름, NFC/NFD). 하나만 남기세요 — 노트의 주인이나 운영진이 push한 것만 기록됩니다`,
-          en: `Another file reads as this one's name: ${shownNames(lookalikes)} (other Unicode bytes, NFC/NFD). Keep one; only a push by the note's owner or an organizer is recorded`,
-        }),
+        message: pick(
+          lang,
+          lookalikes.length > 0
+            ? {
+                ko: `이 파일(${shownName(report.path)})과 이름이 같게 보이는 다른 파일이 있습니다: ${shownNames(lookalikes)} (바이트가 다름: 유니코드 NFC/NFD, 보이지 않는 문자, 이름 끝의 공백). 하나만 남기세요 — 노트의 주인이나 운영진이 push한 것만 기록됩니다`,
+                en: `Another file reads as this one's name (${shownName(report.path)}): ${shownNames(lookalikes)} (other bytes: Unicode NFC/NFD, invisible characters, blanks at a name's end). Keep one; only a push by the note's owner or an organizer is recorded`,
+              }
+            : {
+                ko: `이 파일 이름(${shownName(report.path)})에는 보이지 않는 문자나 이름 끝의 공백이 있어 ${shownName(self.key)}처럼 보입니다. ${shownName(self.key)}로 이름을 바꾸세요 — 노트의 주인이나 운영진이 push한 것만 기록됩니다`,
+                en: `This file's name (${shownName(report.path)}) has invisible characters or blanks at a name's end and reads as ${shownName(self.key)}. Rename it to that; only a push by the note's owner or an organizer is recorded`,
+              },
+        ),
         line: null,
       });
     }
-    const others = same.filter((p) => nfc(p) !== key);
+    const others = same.filter((p) => pathKey(p) !== self.key);
     if (others.length > 0) {
       report.findings.push({
         rule: 'duplicate',
@@ -151,11 +162,11 @@ function flagDuplicates(reports: FileReport[], groups: ReadonlyMap<string, strin
   }
 }
 
-/** The rule of a note whose name reads as another file's (see flagDuplicates). */
+/** The rule of a note whose name reads as another file's or hides characters (see flagDuplicates). */
 export const LOOKALIKE_RULE = 'lookalike-name';
 
-/** Whether a report's file shares its name with a look-alike (another Unicode form of it). */
-export const isLookalike = (report: FileReport): boolean => report.findings.some((f) => f.rule === LOOKALIKE_RULE);
+/** Whether a report's file is a look-alike: another file reads as its name, or its name hides characters. */
+export const isLookalike = (report: FileReport): boolean => report.lookalikes !== undefined;
 
 async function checkOne(
   file: RepoFile,
@@ -261,12 +272,12 @@ function oneLinerKinds(rubric: Rubric): string[] | null {
  * another spelling (`study/week1/김철수.md` for `project/kcs/week1.md`, kcs's alias).
  */
 function existingTarget(path: string, where: PathClass, tree: RepoTree, submissions: ReadonlyMap<string, string[]>): string | null {
-  const self = nfc(path);
-  if (where.suggestion && nfc(where.suggestion) !== self && (tree.has(where.suggestion) || tree.has(nfc(where.suggestion)))) {
+  const self = pathKey(path);
+  if (where.suggestion && pathKey(where.suggestion) !== self && (tree.has(where.suggestion) || tree.has(nfc(where.suggestion)))) {
     return where.suggestion;
   }
   if (where.kind !== 'misplaced' || where.week === null || where.member === null) return null;
-  return submissions.get(weekMemberKey(where.week, where.member))?.find((p) => nfc(p) !== self) ?? null;
+  return submissions.get(weekMemberKey(where.week, where.member))?.find((p) => pathKey(p) !== self) ?? null;
 }
 
 /**

@@ -46,6 +46,12 @@ export interface FileReport {
   findings: Finding[];
   /** project files: what kind of eBPF source it is and its programs (see project/review-project-file.ts) */
   project?: ProjectSummary;
+  /**
+   * Submissions whose name is a look-alike (paths/name-key.ts): the other files of the tree
+   * whose names read as this one's; empty when it stands alone but its name hides characters.
+   * Absent for any other file.
+   */
+  lookalikes?: string[];
 }
 
 export interface CheckReport {

@@ -1,7 +1,8 @@
 import type { GitObjectCache } from './git-cache.js';
 import { createMarkedComment } from './marker-comment.js';
 import { ourAppId, type Octokit, type RepoRef } from './octokit.js';
-import { readBlob, readTree } from './push-git.js';
+import { pathKey } from '../paths/study-paths.js';
+import { readBlob, readTree, type TreeEntry } from './push-git.js';
 import { recentComments, type RecentComment } from './recent-comments.js';
 import { oldestReportIssue } from './report-issue.js';
 
@@ -62,8 +63,14 @@ export function nudgeGitHub(octokit: Octokit, ref: RepoRef, cache: GitObjectCach
       const tree = await readTree(octokit, ref, branch);
       const paths = [...tree.entries.values()].filter((e) => e.type === 'blob').map((e) => e.path);
       const files: { path: string; content: Uint8Array }[] = [];
+      // The report keys a note by the name it reads as (paths/name-key.ts): the one file that
+      // reads so. Two (a look-alike pair: NFC and NFD, a hidden character) are not told apart
+      // here; the report's verdict, recorded only from the owner's push, stands in.
+      const byKey = new Map<string, TreeEntry[]>();
+      for (const e of tree.entries.values()) if (e.type === 'blob') byKey.set(pathKey(e.path), [...(byKey.get(pathKey(e.path)) ?? []), e]);
       for (const path of wanted) {
-        const entry = tree.entries.get(path) ?? [...tree.entries.values()].find((e) => e.path.normalize('NFC') === path.normalize('NFC'));
+        const same = byKey.get(pathKey(path)) ?? [];
+        const entry = same.length === 1 ? same[0] : undefined;
         if (entry?.type !== 'blob') continue;
         files.push({ path: entry.path, content: await cache.blob(ref, entry.sha, entry.size, () => readBlob(octokit, ref, entry.sha)) });
       }

@@ -1,3 +1,4 @@
+import { pathKey } from '../paths/study-paths.js';
 import type { AttendanceReport } from '../attendance/compute-report.js';
 import type { CheckStatus } from '../attendance/ledger.js';
 import type { NoteCheck } from './owed.js';
@@ -49,7 +50,7 @@ export function buildDigest({ report, week, notes, verify, verifyTotal }: Digest
       submissions.missing.push(member.name);
       continue;
     }
-    const check = notes.get(s.path.normalize('NFC'));
+    const check = notes.get(pathKey(s.path));
     const status = check?.status ?? s.status;
     if (FAILING.has(status)) submissions.failing.push(member.name);
     else (s.onTime ? submissions.onTime : submissions.late).push(member.name);

@@ -6,7 +6,7 @@ import { treeOf } from '../check/disk-repo.js';
 import { checkFiles } from '../check/check-files.js';
 import type { StudyConfig } from '../config/schema.js';
 import type { NudgeGitHub } from '../github/nudge-client.js';
-import { studyPaths } from '../paths/study-paths.js';
+import { pathKey, studyPaths } from '../paths/study-paths.js';
 import type { SharedClaims } from '../shared-state/claims.js';
 import { recordedRequests } from '../verify/verify-history.js';
 import { buildDigest, type VerifyOutcome } from './digest.js';
@@ -174,7 +174,8 @@ async function checkNotes(input: RepoPassInput, report: AttendanceReport, weeks:
   }
   for (const f of read.files) {
     const check = cache.get(cacheKey(f.path, f.content));
-    if (check) notes.set(f.path.normalize('NFC'), check);
+    // keyed as the ledger keys notes (the name a path reads as: paths/name-key.ts)
+    if (check) notes.set(pathKey(f.path), check);
   }
   // Bounded: notes of the weeks in play, a few hundred at most.
   while (cache.size > 2_000) cache.delete(cache.keys().next().value as string);
@@ -202,10 +203,10 @@ async function verifyOutcomes(input: RepoPassInput, appId: number | null, week: 
     const since = t.digestFrom - 8 * 24 * 3_600_000;
     // this app's records only, as /verify reads them (a workflow's comments are not read)
     const records = await recordedRequests(await input.gh.recentComments(since), input.verifySeal, appId);
-    const notePaths = new Set(report.members.flatMap((m) => m.weeks[String(week)]?.submission?.path.normalize('NFC') ?? []));
+    const notePaths = new Set(report.members.flatMap((m) => { const p = m.weeks[String(week)]?.submission?.path; return p ? [pathKey(p)] : []; }));
     const paths = studyPaths(input.config);
     const isWeekNote = (path: string): boolean => {
-      if (notePaths.has(path.normalize('NFC'))) return true;
+      if (notePaths.has(pathKey(path))) return true;
       const where = paths.classify(path);
       return where.kind === 'submission' && where.week === week;
     };

@@ -2,7 +2,7 @@ import type { SubmissionRule } from '../config/schema.js';
 import type { AttendanceReport, MemberReport } from '../attendance/compute-report.js';
 import type { Finding, FileStatus } from '../check/types.js';
 import type { StudyConfig } from '../config/schema.js';
-import { studyPaths, type StudyPaths } from '../paths/study-paths.js';
+import { pathKey, studyPaths, type StudyPaths } from '../paths/study-paths.js';
 import type { ProjectWork } from './week-work.js';
 
 /** What checking a member's note on the default branch found (the same rubric as the push check). */
@@ -32,7 +32,7 @@ export interface OwedInput {
   week: number;
   /** lower-cased logins that turned reminders off (`/nudge off`) */
   optedOut: ReadonlySet<string>;
-  /** the check of each member's note this week, by path (NFC) */
+  /** the check of each member's note this week, by the name its path reads as (pathKey) */
   notes: ReadonlyMap<string, NoteCheck>;
   /** project work this week, by lower-cased login; missing: unknown */
   project?: ReadonlyMap<string, ProjectWork>;
@@ -79,7 +79,7 @@ function owedBy(
   if (!submission) {
     items.push({ kind: 'no-note', expectedPath: paths.notePath(week, member.name) });
   } else {
-    const check = notes.get(submission.path.normalize('NFC'));
+    const check = notes.get(pathKey(submission.path));
     // Without a fresh check, the report's last verdict decides (a ❌ there is still owed).
     const failing = check ? check.findings.filter((f) => f.severity === 'error') : [];
     if (failing.length > 0 || (!check && submission.status === 'fail')) {

@@ -13,6 +13,7 @@ import {
   weekTokenInStem,
   type PathTemplate,
 } from './path-template.js';
+import { pathKey } from './name-key.js';
 import { memberByName, memberByNameIgnoringCase, nfc, suggestMember } from './roster.js';
 
 /**
@@ -75,8 +76,11 @@ const result = (kind: PathKind, rest: Partial<PathClass> = {}): PathClass => ({
 });
 
 /**
- * Classifies one repository path (relative, `/`-separated, as git stores it). Names are
- * compared after NFC normalization; the path itself is normalized for matching only.
+ * Classifies one repository path (relative, `/`-separated, as git stores it) by the name it
+ * reads as (name-key.ts: NFC, invisible characters and blanks at a name's ends dropped): every
+ * spelling GitHub shows as `study/week1/김철수.md` is kim-cs's note here, one group with it, and
+ * the look-alike rule (check-files.ts flagDuplicates, the push check) decides whose verdict counts.
+ * The path itself is normalized for matching only.
  */
 export function classifyPath(path: string, config: StudyConfig): PathClass {
   const c = compile(config);
@@ -125,10 +129,10 @@ export function classifyPath(path: string, config: StudyConfig): PathClass {
 /**
  * False only for a path `classifyPath` never calls a submission, decided without classifying
  * it: a submission's file name ends in a markdown suffix (`inStudyFolder` files anything
- * else as an asset before it can be one), and normalizing only drops whole segments, slashes
- * and blanks at the ends, so that suffix is in the path as given. A path with anything past
- * ASCII is left to `classifyPath` (NFC can turn a character into a letter of the suffix:
- * U+212A KELVIN SIGN is `K`). Finding one member's other notes for a week needs only the
+ * else as an asset before it can be one), and normalizing an ASCII path only drops whole
+ * segments, slashes and blanks at a name's ends, so that suffix is in the path as given. A path
+ * with anything past ASCII is left to `classifyPath` (NFC can turn a character into a letter of
+ * the suffix: U+212A KELVIN SIGN is `K`; an invisible character inside `.m\u200Bd` is dropped). Finding one member's other notes for a week needs only the
  * submissions of the tree, and a source checkout's tree is mostly code: `study-bot check`
  * on one note classified ~720 paths for it.
  */
@@ -140,9 +144,14 @@ const MARKDOWN_SUFFIX_ANYWHERE = /\.(?:md|mkd)/i;
 // eslint-disable-next-line no-control-regex -- the whole range past ASCII, by its bounds
 const NOT_ASCII = /[^\u0000-\u007f]/;
 
-/** NFC, no `./`, no `//`, `..` resolved; null for absolute paths and paths that leave the repository. */
+/**
+ * The name the path reads as (pathKey), no `./`, no `//`, `..` resolved; null for absolute
+ * paths and paths that leave the repository. Trimming was once the whole normalization
+ * (`nfc(path).trim()`), so `김철수.md` + U+FEFF was kim-cs's note while everything else keyed it
+ * apart (attack review 19); the key is the one answer now.
+ */
 function normalizePath(path: string): string | null {
-  const p = nfc(path).trim();
+  const p = pathKey(path);
   if (!p || p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)) return null;
   const n = posix.normalize(p).replace(/(?<!\/)\/+$/, '');
   if (n === '.' || n === '..' || n.startsWith('../')) return null;

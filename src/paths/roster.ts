@@ -1,5 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import type { Member, StudyConfig } from '../config/schema.js';
+import { visibleName } from './name-key.js';
 
 /**
  * Who is who in the roster. Names and aliases compare after Unicode NFC normalization:
@@ -15,20 +16,23 @@ export function memberByLogin(login: string, config: StudyConfig): Member | null
   return config.members.find((m) => m.login.toLowerCase() === wanted) ?? null;
 }
 
-/** The member whose `name` or one of whose `aliases` is exactly `name` (after NFC). */
+/**
+ * The member whose `name` or one of whose `aliases` reads as `name`: NFC, invisible characters
+ * dropped on both sides (name-key.ts), so the roster and the paths agree on what a name is.
+ */
 export function memberByName(name: string, config: StudyConfig): Member | null {
-  const wanted = nfc(name);
+  const wanted = visibleName(name);
   return (
-    config.members.find((m) => nfc(m.name) === wanted) ??
-    config.members.find((m) => m.aliases.some((a) => nfc(a) === wanted)) ??
+    config.members.find((m) => visibleName(m.name) === wanted) ??
+    config.members.find((m) => m.aliases.some((a) => visibleName(a) === wanted)) ??
     null
   );
 }
 
 /** Same as memberByName, but ignoring case: `HGD.md` for `hgd` is a near miss, not a stranger. */
 export function memberByNameIgnoringCase(name: string, config: StudyConfig): Member | null {
-  const wanted = nfc(name).toLowerCase();
-  return config.members.find((m) => [m.name, ...m.aliases].some((n) => nfc(n).toLowerCase() === wanted)) ?? null;
+  const wanted = visibleName(name).toLowerCase();
+  return config.members.find((m) => [m.name, ...m.aliases].some((n) => visibleName(n).toLowerCase() === wanted)) ?? null;
 }
 
 // Characters that make two names look the same on screen while comparing different:

@@ -1,11 +1,13 @@
 import type { StudyConfig } from '../config/schema.js';
 import { classifyPath, couldBeSubmission, type PathClass } from './classify-path.js';
 import { compileTemplate, fillPathTemplate, weekToken } from './path-template.js';
+import { nameKey, pathKey } from './name-key.js';
 import { memberByLogin, memberByName, nfc, suggestMember } from './roster.js';
 
 export type { PathClass } from './classify-path.js';
+export type { NameKey } from './name-key.js';
 export type { NameSuggestion } from './roster.js';
-export { couldBeSubmission, memberByLogin, memberByName, nfc, suggestMember, weekToken };
+export { couldBeSubmission, memberByLogin, memberByName, nameKey, nfc, pathKey, suggestMember, weekToken };
 
 /**
  * The study's path rules, one way in. Who a file belongs to (a week note, a side folder's

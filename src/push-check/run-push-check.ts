@@ -9,8 +9,9 @@ import { isOrganizerRole } from '../github/permissions.js';
 import type { PushGitHub } from '../github/push-client.js';
 import { coversPath, isMissingCommit, WALK_ENTRY_BUDGET, WALK_REQUEST_BUDGET, type GitTree, type TreeEntry } from '../github/push-git.js';
 import { pick, type Bilingual } from '../i18n/pick.js';
-import { memberByLogin, nfc, studyPaths, weekToken } from '../paths/study-paths.js';
+import { memberByLogin, nfc, pathKey, studyPaths, weekToken } from '../paths/study-paths.js';
 import { projectBytesWanted } from '../project/review-project-file.js';
+import { shownName, shownNames } from '../text/shown-text.js';
 import {
   changesFromCommits,
   changesFromCompare,
@@ -231,10 +232,11 @@ const missingAsUndefined = (error: unknown): undefined => {
 const unique = (names: (string | null)[]): string[] => [...new Set(names.filter((n): n is string => n !== null).map(nfc))];
 
 /**
- * Notes of a look-alike group (two files whose names differ only in Unicode form) that this
- * push changed and whose name is not the pusher's: either form can be the genuine note, so only
- * its owner's push (or an organizer's) is recorded; anyone else's is an error on the check and
- * never reaches the member's row. The permission lookup is spent only when such a note is there.
+ * Look-alike notes (check-files.ts flagDuplicates: a name that reads as another file's, or
+ * hides characters; paths/name-key.ts) this push changed whose name is not the pusher's: which
+ * file is the member's cannot be told from the names, so only the owner's push (or an
+ * organizer's) is recorded; anyone else's is an error on the check naming both files and never
+ * reaches the member's row. The permission lookup is spent only when such a note is there.
  */
 async function foreignLookalikes(
   reports: FileReport[],
@@ -245,12 +247,15 @@ async function foreignLookalikes(
   const others = reports.filter((r) => r.kind === 'submission' && isLookalike(r) && !owns(r.member));
   if (others.length === 0 || (await who.isOrganizer())) return new Set();
   for (const report of others) {
+    // the other files of the group, or the name a lone hidden spelling reads as
+    const twins = report.lookalikes?.length ? report.lookalikes : [pathKey(report.path)];
+    const names = shownNames(twins.slice(0, 5));
     report.findings.push({
       rule: LOOKALIKE_RULE,
       severity: 'error',
       message: pick(who.lang, {
-        ko: `${report.member}의 노트와 이름이 같게 보이는 파일을 ${report.member}이(가) 아닌 @${who.pusherLogin} 님이 push했습니다: 기록하지 않습니다. 지우세요`,
-        en: `@${who.pusherLogin} pushed a file whose name reads as ${report.member}'s note, and is not ${report.member}: it is not recorded. Remove it`,
+        ko: `${shownName(report.path)}은(는) ${report.member}의 노트 ${names}와(과) 이름이 같게 보이는 파일인데, ${report.member}이(가) 아닌 @${who.pusherLogin} 님이 push했습니다: 기록하지 않습니다 (노트의 주인이나 운영진이 push한 것만 기록합니다). 내 것이 아니면 지우세요`,
+        en: `${shownName(report.path)} reads as ${report.member}'s note ${names}, and @${who.pusherLogin}, not ${report.member}, pushed it: it is not recorded (only the note's owner's or an organizer's push is). Remove it if it is not yours`,
       }),
       line: null,
     });

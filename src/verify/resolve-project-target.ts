@@ -1,6 +1,6 @@
 import type { Member, StudyConfig } from '../config/schema.js';
 import type { Bilingual } from '../i18n/pick.js';
-import { studyPaths } from '../paths/study-paths.js';
+import { nameKey, pathKey, studyPaths } from '../paths/study-paths.js';
 import { shownName, shownNames } from '../text/shown-text.js';
 import { turnKeeper } from '../worker/turns.js';
 import { findMember } from './resolve-verify-target.js';
@@ -52,25 +52,32 @@ export async function resolveProjectTarget(config: StudyConfig, login: string, p
   if (folders.size > 0) {
     // The template's own folder first (`project/kim` over a misplaced `projects/kim`), then the
     // one named exactly as on the roster (`project/kim` over `project/KIM`), the bigger last.
-    // Git keeps names as bytes: `project/김철수/` in NFD and in NFC are two folders GitHub shows
-    // under one name, either can be the member's (some Mac tools commit NFD), and anyone can push
-    // the other (the eighteenth attack review): such a pair is refused, both named.
-    const strict = (f: string) => (root === '' || f.startsWith(`${root}/`) ? 0 : 1);
+    // Git keeps names as bytes: `project/김철수/` in NFD and in NFC, or with U+FEFF after it, are
+    // folders GitHub shows under one name (paths/name-key.ts), either can be the member's (some
+    // Mac tools commit NFD), and anyone can push the other (attack reviews 18 and 19): such a
+    // pair is refused, both named, and so is a lone folder whose name hides characters.
+    const strict = (f: string) => (root === '' || pathKey(f).startsWith(`${root}/`) ? 0 : 1);
     const segment = (f: string) => f.slice(f.lastIndexOf('/') + 1);
     const exact = new Set(member ? [member.name, ...member.aliases] : [owner]);
-    const composed = new Set([...exact].map((n) => n.normalize('NFC')));
-    const closeness = (f: string) => (exact.has(segment(f)) ? 0 : composed.has(segment(f).normalize('NFC')) ? 1 : 2);
+    const keys = new Set([...exact].map(pathKey));
+    const closeness = (f: string) => (exact.has(segment(f)) ? 0 : keys.has(pathKey(segment(f))) ? 1 : 2);
     const ranked = [...folders].sort((a, b) => strict(a[0]) - strict(b[0]) || closeness(a[0]) - closeness(b[0]) || b[1] - a[1]);
     const [top] = ranked[0]!;
-    const twins = ranked.filter(([f]) => strict(f) === strict(top) && segment(f).normalize('NFC') === segment(top).normalize('NFC'));
-    if (twins.length > 1) {
+    const twins = ranked.filter(([f]) => pathKey(f) === pathKey(top));
+    if (twins.length > 1 || nameKey(top).hidden) {
       const shown = shownNames(twins.slice(0, 5).map(([f]) => f));
       return {
         ok: false,
-        problem: {
-          ko: `이름이 같게 보이는 프로젝트 폴더가 ${twins.length}개 있습니다: ${shown} (유니코드 바이트가 다름, NFC/NFD). 어느 것이 ${owner}의 폴더인지 이름으로는 알 수 없어 검증하지 않았습니다 — 내 것이 아닌 폴더를 지운 뒤 다시 요청하세요.`,
-          en: `${twins.length} project folders read as the same name: ${shown} (other Unicode bytes, NFC/NFD). Which one is ${owner}'s cannot be told from the names, so nothing was verified; remove the one that is not yours and ask again.`,
-        },
+        problem:
+          twins.length > 1
+            ? {
+                ko: `이름이 같게 보이는 프로젝트 폴더가 ${twins.length}개 있습니다: ${shown} (바이트가 다름: 유니코드 NFC/NFD, 보이지 않는 문자, 이름 끝의 공백). 어느 것이 ${owner}의 폴더인지 이름으로는 알 수 없어 검증하지 않았습니다 — 내 것이 아닌 폴더를 지운 뒤 다시 요청하세요.`,
+                en: `${twins.length} project folders read as the same name: ${shown} (other bytes: Unicode NFC/NFD, invisible characters, blanks at a name's end). Which one is ${owner}'s cannot be told from the names, so nothing was verified; remove the one that is not yours and ask again.`,
+              }
+            : {
+                ko: `프로젝트 폴더 ${shown}의 이름에는 보이지 않는 문자나 이름 끝의 공백이 있어 ${shownName(pathKey(top))}처럼 보입니다. ${owner}의 폴더인지 이름으로는 알 수 없어 검증하지 않았습니다 — 내 폴더면 ${shownName(pathKey(top))}로 이름을 바꾸고, 아니면 지운 뒤 다시 요청하세요.`,
+                en: `The project folder ${shown} has invisible characters or blanks at a name's end and reads as ${shownName(pathKey(top))}. Whether it is ${owner}'s cannot be told from the name, so nothing was verified; rename it to that if it is yours, or remove it, and ask again.`,
+              },
       };
     }
     return { ok: true, folder: top, member, lookalikes: ranked.slice(1).map(([f]) => f) };

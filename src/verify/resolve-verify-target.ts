@@ -1,5 +1,6 @@
 import type { Member, StudyConfig } from '../config/schema.js';
 import type { Bilingual } from '../i18n/pick.js';
+import { nameKey, pathKey } from '../paths/study-paths.js';
 import { shownName, shownNames } from '../text/shown-text.js';
 
 /** The repository at one revision, as much as finding a note needs. */
@@ -19,33 +20,43 @@ const baseOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
 /**
- * The path as stored in the repository for a path as written: equal after NFC (macOS tools may
- * commit Hangul decomposed), then ignoring case when that picks exactly one file (`HGD.md` for
- * `hgd.md`). Two files equal after NFC are look-alikes (git keeps names as bytes; GitHub shows
- * both under one name): either can be the member's, which the names cannot tell, and anyone can
- * push one (the eighteenth attack review), so neither is taken; the reply names both.
+ * The path as stored in the repository for a path as written: the one file whose name reads as
+ * it (paths/name-key.ts: NFC, invisible characters and blanks at a name's ends dropped; macOS
+ * tools may commit Hangul decomposed), then ignoring case when that picks exactly one file
+ * (`HGD.md` for `hgd.md`). Two files that read as one name are look-alikes (git keeps names as
+ * bytes; GitHub shows both under one name): either can be the member's, which the names cannot
+ * tell, and anyone can push one (attack reviews 18 and 19), so neither is taken; a name that
+ * hides characters is not taken alone either. The reply names them.
  */
-type Found = { path: string } | { lookalikes: string[] } | null;
+type Found = { path: string } | { lookalikes: string[]; reads: string } | null;
 
 async function lookUp(tree: NoteTree, wanted: string, listings: Map<string, string[] | null>): Promise<Found> {
   const dir = dirOf(wanted);
   if (!listings.has(dir)) listings.set(dir, await tree.listDir(dir));
   const names = listings.get(dir);
   if (!names) return null;
-  const base = nfc(baseOf(wanted));
-  const same = names.filter((n) => nfc(n) === base);
-  if (same.length > 1) return { lookalikes: same.map((n) => join(dir, n)) };
-  if (same.length === 1) return { path: join(dir, same[0]!) };
-  const folded = names.filter((n) => nfc(n).toLowerCase() === base.toLowerCase());
+  const base = pathKey(baseOf(wanted));
+  const same = names.filter((n) => pathKey(n) === base);
+  const folded = same.length > 0 ? same : names.filter((n) => pathKey(n).toLowerCase() === base.toLowerCase());
+  if (folded.length > 1 && same.length === 0) return null;
+  if (folded.length > 1 || (folded.length === 1 && nameKey(folded[0]!).hidden)) {
+    return { lookalikes: folded.map((n) => join(dir, n)), reads: join(dir, pathKey(folded[0]!)) };
+  }
   return folded.length === 1 ? { path: join(dir, folded[0]!) } : null;
 }
 
-/** A look-alike pair refused, both names shown so that they differ (shownName: they read the same). */
-function lookalikeProblem(paths: string[]): Bilingual {
-  const shown = shownNames(paths.slice(0, 5));
+/** A look-alike refused, each name shown with its bytes spelt out (they read the same). */
+function lookalikeProblem(found: { lookalikes: string[]; reads: string }): Bilingual {
+  const shown = shownNames(found.lookalikes.slice(0, 5));
+  if (found.lookalikes.length === 1) {
+    return {
+      ko: `${shown} 파일 이름에는 보이지 않는 문자나 이름 끝의 공백이 있어 ${shownName(found.reads)}처럼 보입니다. 누구의 노트인지 이름으로는 알 수 없어 검증하지 않았습니다 — 내 파일이면 ${shownName(found.reads)}로 이름을 바꾸고, 아니면 지운 뒤 다시 요청하세요.`,
+      en: `The file name ${shown} has invisible characters or blanks at a name's end and reads as ${shownName(found.reads)}. Whose note it is cannot be told from the name, so nothing was verified; rename it to that if it is yours, or remove it, and ask again.`,
+    };
+  }
   return {
-    ko: `이름이 같게 보이는 파일이 ${paths.length}개 있습니다: ${shown} (유니코드 바이트가 다름, NFC/NFD). 어느 것이 노트인지 이름으로는 알 수 없어 검증하지 않았습니다 — 내 것이 아닌 파일을 지운 뒤 다시 요청하세요.`,
-    en: `${paths.length} files read as the same name: ${shown} (other Unicode bytes, NFC/NFD). Which one is the note cannot be told from the names, so nothing was verified; remove the one that is not yours and ask again.`,
+    ko: `이름이 같게 보이는 파일이 ${found.lookalikes.length}개 있습니다: ${shown} (바이트가 다름: 유니코드 NFC/NFD, 보이지 않는 문자, 이름 끝의 공백). 어느 것이 노트인지 이름으로는 알 수 없어 검증하지 않았습니다 — 내 것이 아닌 파일을 지운 뒤 다시 요청하세요.`,
+    en: `${found.lookalikes.length} files read as the same name: ${shown} (other bytes: Unicode NFC/NFD, invisible characters, blanks at a name's end). Which one is the note cannot be told from the names, so nothing was verified; remove the one that is not yours and ask again.`,
   };
 }
 
@@ -65,7 +76,7 @@ export async function resolveVerifyTarget(
   const listings = new Map<string, string[] | null>();
   if (command.kind === 'path') {
     const found = await lookUp(ctx.tree, command.path, listings);
-    if (found && 'lookalikes' in found) return { ok: false, problem: lookalikeProblem(found.lookalikes) };
+    if (found && 'lookalikes' in found) return { ok: false, problem: lookalikeProblem(found) };
     if (found) return { ok: true, path: found.path, member: null };
     const others = notesIn(listings.get(dirOf(command.path)));
     return {
@@ -88,7 +99,7 @@ export async function resolveVerifyTarget(
     const candidate = template.replaceAll('{name}', name);
     tried.push(candidate);
     const found = await lookUp(ctx.tree, candidate, listings);
-    if (found && 'lookalikes' in found) return { ok: false, problem: lookalikeProblem(found.lookalikes) };
+    if (found && 'lookalikes' in found) return { ok: false, problem: lookalikeProblem(found) };
     if (found) return { ok: true, path: found.path, member };
   }
   const folder = dirOf(tried[0] ?? template);

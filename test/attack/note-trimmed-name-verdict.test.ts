@@ -1,5 +1,11 @@
 /**
- * Attack review 19 (open, HIGH): the look-alike fix groups names equal after NFC, but the path
+ * Attack review 19 (HIGH, fixed: one function decides what a name reads as, paths/name-key.ts;
+ * the classifier, the ledger's note keys and /verify's targets all key by it, so such a copy is
+ * one look-alike group with the note and only the owner's or an organizer's push is recorded;
+ * anyone else's is an error on its check naming both files). Cases beyond U+FEFF: a trailing
+ * space, U+3000, U+00A0, and U+200B inside the name (which the classifier once called nobody's).
+ *
+ * The finding: the look-alike fix groups names equal after NFC, but the path
  * classifier trims the path first (classify-path.ts normalizePath: nfc(path).trim()), so
  * `study/week1/김철수.md` followed by an invisible character String.prototype.trim removes
  * (U+FEFF ZERO WIDTH NO-BREAK SPACE; also a plain trailing space, U+3000, U+00A0) is kim-cs's
@@ -34,7 +40,13 @@ members:
     name: 김철수
 `;
 const NFC = 'study/week1/김철수.md'.normalize('NFC');
-const COPY = `${NFC}\ufeff`;
+const COPIES: [string, string, string][] = [
+  ['U+FEFF at the end', `${NFC}\ufeff`, 'study/week1/김철수.md\\ufeff'],
+  ['a trailing space', `${NFC} `, 'study/week1/김철수.md\\u0020'],
+  ['U+3000 at the end', `${NFC}\u3000`, 'study/week1/김철수.md\\u3000'],
+  ['U+00A0 at the end', `${NFC}\u00a0`, 'study/week1/김철수.md\\u00a0'],
+  ['U+200B inside the name', 'study/week1/김\u200b철수.md', 'study/week1/김\\u200b철수.md'],
+];
 const GOOD = GOOD_HGD.replace('# Week 1 - hgd', '# Week 1 - 김철수');
 
 let stop: (() => Promise<void>) | null = null;
@@ -46,7 +58,7 @@ afterEach(async () => {
 });
 
 describe('attack: a copy of another member\'s note under the name and a character trim() drops', () => {
-  it.fails('HIGH: hong-gildong adds a failing copy at study/week1/김철수.md + U+FEFF; kim-cs\'s unchanged passing note still passes', async () => {
+  it.each(COPIES)('HIGH (fixed): hong-gildong adds a failing copy at study/week1/김철수.md with %s; kim-cs\'s unchanged passing note still passes, the copy fails its own check naming both', async (_what, COPY, escaped) => {
     expect(COPY).not.toBe(NFC);
     const server = new FakeGitHubServer(OWNER, REPO);
     await server.start();
@@ -83,9 +95,17 @@ describe('attack: a copy of another member\'s note under the name and a characte
     expect(week1()).toContain('제출 ✅');
 
     await push('trim-copy', own, 'hong-gildong', '2025-09-05T02:00:00Z', COPY, FAILING_HGD);
-    console.log(`after hong-gildong's copy (+U+FEFF): check ${server.checkRuns.at(-1)?.conclusion}; 김철수 week 1 = ${week1()}; kim-cs's note unchanged: ${own.files.has(NFC)}`);
+    console.log(`after hong-gildong's copy (${_what}): check ${server.checkRuns.at(-1)?.conclusion}; 김철수 week 1 = ${week1()}; kim-cs's note unchanged: ${own.files.has(NFC)}`);
     expect(errors).toEqual([]);
-    // kim-cs's note did not change: the row should still say it passes
+    // kim-cs's note did not change: the row still says it passes (it said '제출 ❌')
     expect(week1()).toContain('제출 ✅');
+    // the copy's check: an error naming the copy (its bytes spelt out) and kim-cs's note
+    const copyRun = server.checkRuns.at(-1)!;
+    expect(copyRun.conclusion).toBe('failure');
+    const summary = String((copyRun.output as { summary?: string }).summary);
+    const error = summary.split('\n').find((l) => l.startsWith('- ❌') && l.includes('lookalike-name')) ?? '';
+    expect(error).toContain(`\`${escaped}\``);
+    expect(error).toContain(`\`${NFC}\``);
+    expect(error).toContain('@\u200bhong-gildong 님이 push했습니다: 기록하지 않습니다');
   }, 120_000);
 });

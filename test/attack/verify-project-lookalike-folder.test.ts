@@ -15,6 +15,9 @@
  * (every program loads, or every one is refused), for as long as the folder stays on main
  * (a case-only copy, `project/HGD/` against `project/hgd/`, works the same for ASCII names).
  *
+ * The same with `project/김철수` + U+FEFF (attack review 19's trimmed and hidden names): it reads as
+ * kim-cs's folder too, so it is one look-alike pair with it (src/paths/name-key.ts) and refused alike.
+ *
  * The repro: the whole app (createTestProbot), GitHub by nock in its own shapes, as
  * verify-project-cut-tree.test.ts builds `/verify project`; the verifier is a stand-in that
  * records which sources reached it.
@@ -32,6 +35,7 @@ afterEach(() => {
 const FIXTURES = 'test/fixtures/project';
 const NFC = '김철수'.normalize('NFC');
 const NFD = '김철수'.normalize('NFD');
+const BOM = `${NFC}\ufeff`;
 /** kim-cs's own project: two programs */
 const OWN: Record<string, string> = {
   'null-check.bpf.c': readFileSync(`${FIXTURES}/broken/null-check.bpf.c`, 'utf8'),
@@ -42,16 +46,18 @@ const CORE = readFileSync(`${FIXTURES}/broken/core.bpf.c`, 'utf8');
 const PLANTED: Record<string, string> = Object.fromEntries(['a', 'b', 'c'].map((n) => [`${n}.bpf.c`, `${CORE}\n// ${n}\n`]));
 
 describe('attack review 18: a look-alike project folder', () => {
-  it('HIGH (fixed): with hong-gildong\'s NFD copy of project/김철수/ beside it, kim-cs\'s /verify project verifies nothing of his and names both folders', async () => {
-    expect(NFD).not.toBe(NFC);
-    // GitHub lists a tree by the names' bytes: the NFD name (U+1100...) before the NFC one (U+AE40...)
+  it.each([
+    ['NFD', NFD, 'project/\\u1100\\u1175\\u11b7\\u110e\\u1165\\u11af\\u1109\\u116e'],
+    ['U+FEFF after the name', BOM, 'project/김철수\\ufeff'],
+  ])('HIGH (fixed): with hong-gildong\'s %s copy of project/김철수/ beside it, kim-cs\'s /verify project verifies nothing of his and names both folders', async (_what, COPY, shownCopy) => {
+    expect(COPY).not.toBe(NFC);
+    // GitHub lists a tree by the names' bytes: the NFD name (U+1100...) before the NFC one (U+AE40...), the NFC one before NFC + U+FEFF
+    const copy = [folder(`project/${COPY}`), ...Object.entries(PLANTED).map(([p, t]) => blob(`project/${COPY}/${p}`, t))];
+    const own = [folder(`project/${NFC}`), ...Object.entries(OWN).map(([p, t]) => blob(`project/${NFC}/${p}`, t))];
     const tree = [
       blob('README.md', '# eBPF 스터디\n'),
       folder('project'),
-      folder(`project/${NFD}`),
-      ...Object.entries(PLANTED).map(([p, t]) => blob(`project/${NFD}/${p}`, t)),
-      folder(`project/${NFC}`),
-      ...Object.entries(OWN).map(([p, t]) => blob(`project/${NFC}/${p}`, t)),
+      ...(COPY === NFD ? [...copy, ...own] : [...own, ...copy]),
       folder('study'),
     ];
     const { answer, projects } = await verifyByNock({
@@ -64,10 +70,12 @@ describe('attack review 18: a look-alike project folder', () => {
     });
     const calls = projects.map((p) => [p.root, ...p.sources]);
     const folderShown = calls[0]?.[0] ?? '';
-    console.log(`kim-cs's /verify project: folder ${JSON.stringify(folderShown)} (${folderShown === `project/${NFD}` ? 'NFD: hong-gildong\'s' : 'NFC: kim-cs\'s'}), sources ${JSON.stringify(calls[0]?.slice(1))}; answer: ${answer.replace(/<!--[^]*?-->/g, '').slice(0, 200)}`);
+    console.log(`kim-cs's /verify project: folder ${JSON.stringify(folderShown)} (${folderShown === `project/${COPY}` ? 'the copy: hong-gildong\'s' : 'NFC: kim-cs\'s'}), sources ${JSON.stringify(calls[0]?.slice(1))}; answer: ${answer.replace(/<!--[^]*?-->/g, '').slice(0, 200)}`);
     // hong-gildong's look-alike is never verified as kim-cs's: with two folders of one name,
     // nothing runs and the answer names both (it verified hong-gildong's, the bigger)
     expect(calls).toEqual([]);
     expect(answer).toContain('NFC/NFD');
+    expect(answer).toContain('`project/김철수`');
+    expect(answer).toContain(`\`${shownCopy}\``);
   }, 60_000);
 });

@@ -100,8 +100,11 @@ describe('classifyPath with a roster', () => {
     ['study/week1/schedule.md', 'unknown', 1, null],
     ['project/hgdd/main.c', 'unknown', null, null, 'project/hgd/main.c'],
     ['project/nobody/main.c', 'unknown', null, null],
-    // weird Unicode: look-alikes get a suggestion, never a match
-    ['study/week1/h\u200Bgd.md', 'unknown', 1, null, 'study/week1/hgd.md'], // zero-width space
+    // weird Unicode: a name GitHub shows as the member's is theirs, one group with the real
+    // spelling (name-key.ts; the look-alike rule is check-files.ts's and the push check's);
+    // a name that reads otherwise gets a suggestion, never a match
+    ['study/week1/h\u200Bgd.md', 'submission', 1, 'hgd'], // zero-width space: reads as hgd.md
+    ['study/week1/hgd.md\uFEFF', 'submission', 1, 'hgd'], // BOM at the end: reads as hgd.md
     ['study/week1/ｈｇｄ.md', 'unknown', 1, null, 'study/week1/hgd.md'], // full-width
     ['study/week1/hgd .md', 'misplaced', 1, 'hgd', 'study/week1/hgd.md'], // trailing space: a near miss of the member's own name
     ['study/week1/\u202Edm.dgh.md', 'unknown', 1, null],

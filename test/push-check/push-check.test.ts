@@ -326,6 +326,28 @@ describe('push check', () => {
     expect(created).toMatchSnapshot();
   });
 
+  it('a name that hides a character (U+FEFF at the end) reads as the member\'s note: alone, a warning on the owner\'s push; an error on anyone else\'s', async () => {
+    const hidden = 'study/week1/hgd.md\ufeff';
+    const after = before.with(sha('hidden-own'), { set: [{ path: hidden, content: GOOD_HGD }] });
+    serveCommit(gh.scope, after, [CONFIG_PATH, hidden]);
+    let created: Body = {};
+    acceptCheckRun(gh.scope, 4, (b) => (created = b));
+    // hong-gildong (hgd) pushes it: no permission lookup, a warning that says to rename it
+    await deliver(pushPayload({ before: before.sha, after: after.sha, commits: [{ added: [hidden] }] }));
+    expect(created.conclusion).not.toBe('failure');
+    expect(created.output.summary).toContain('`lookalike-name` 이 파일 이름(`study/week1/hgd.md\\ufeff`)에는 보이지 않는 문자나 이름 끝의 공백이 있어 `study/week1/hgd.md`처럼 보입니다');
+
+    // another blob (the same passing note, one more newline); the config blob is remembered
+    const theirs = before.with(sha('hidden-other'), { set: [{ path: hidden, content: `${GOOD_HGD}\n` }] });
+    serveCommit(gh.scope, theirs, [hidden]);
+    servePermission(gh.scope, 'kim-chulsoo', 'write');
+    acceptCheckRun(gh.scope, 5, (b) => (created = b));
+    // kim-chulsoo pushes the same: an error naming the file and the note it reads as
+    await deliver(pushPayload({ before: before.sha, after: theirs.sha, sender: 'kim-chulsoo', commits: [{ added: [hidden] }] }), 'delivery-2');
+    expect(created.conclusion).toBe('failure');
+    expect(created.output.summary).toContain('`study/week1/hgd.md\\ufeff`은(는) hgd의 노트 `study/week1/hgd.md`와(과) 이름이 같게 보이는 파일인데, hgd이(가) 아닌 @\u200bkim-chulsoo 님이 push했습니다: 기록하지 않습니다');
+  });
+
   it('a redelivered event does not create a second check run', async () => {
     const after = before.with(sha('redeliver'), { set: [{ path: 'study/week1/hgd.md', content: GOOD_HGD }] });
     serveCommit(gh.scope, after, [CONFIG_PATH, 'study/week1/hgd.md']);

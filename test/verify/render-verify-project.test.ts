@@ -98,12 +98,29 @@ describe('which folder /verify project means', () => {
     expect(twins.ok).toBe(false);
     if (!twins.ok) {
       expect(twins.problem.en).toContain('2 project folders read as the same name');
-      // both shown, the NFC one as it is, the decomposed one with its jamo escaped (visibly different)
-      expect(twins.problem.en).toContain('`project/김철수`, `project/\\u1100\\u1175\\u11b7\\u110e\\u1165\\u11af\\u1109\\u116e`');
+      // both shown, the decomposed one with its jamo spelt out (visibly different; JSON escaping left them as they are)
+      expect(twins.problem.en).toContain('`project/김철수`');
+      expect(twins.problem.en).toContain('`project/\\u1100\\u1175\\u11b7\\u110e\\u1165\\u11af\\u1109\\u116e`');
     }
     expect(await resolveProjectTarget(config(roster), 'kim-gh', ['project/KIM/a.c', 'project/KIM/b.c', 'project/kim/c.bpf.c'])).toMatchObject({ ok: true, folder: 'project/kim', lookalikes: ['project/KIM'] });
     // with no exact folder, the same name in another Unicode form comes before another case
     expect(await resolveProjectTarget(config(roster), 'kim-gh', [`project/${nfd}/a.c`, 'project/Kim/a.c', 'project/Kim/b.c'])).toMatchObject({ ok: true, folder: `project/${nfd}` });
+  });
+
+  it('a folder name with U+FEFF reads as the member\'s (review 19): beside the folder, the pair is refused, both named; alone, it is not taken', async () => {
+    const bom = 'project/김철수\ufeff';
+    const twins = await resolveProjectTarget(config(roster), 'kim-gh', ['project/김철수/a.bpf.c', `${bom}/a.bpf.c`, `${bom}/b.bpf.c`]);
+    expect(twins.ok).toBe(false);
+    if (!twins.ok) {
+      expect(twins.problem.en).toContain('2 project folders read as the same name');
+      expect(twins.problem.ko).toContain('`project/김철수`, `project/김철수\\ufeff`');
+    }
+    const alone = await resolveProjectTarget(config(roster), 'kim-gh', [`${bom}/a.bpf.c`]);
+    expect(alone.ok).toBe(false);
+    if (!alone.ok) {
+      expect(alone.problem.ko).toContain('`project/김철수\\ufeff`');
+      expect(alone.problem.en).toContain('reads as `project/김철수`');
+    }
   });
 
   it('never picks another member\'s folder, and lists what is there', async () => {

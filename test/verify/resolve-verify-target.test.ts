@@ -30,6 +30,33 @@ describe('resolveVerifyTarget', () => {
     }
   });
 
+  it.each([
+    ['U+FEFF at the end', '홍길동.md\ufeff', '홍길동.md\\ufeff'],
+    ['a trailing space', '홍길동.md ', '홍길동.md\\u0020'],
+    ['U+3000 at the end', '홍길동.md\u3000', '홍길동.md\\u3000'],
+    ['U+00A0 at the end', '홍길동.md\u00a0', '홍길동.md\\u00a0'],
+    ['U+200B inside', '홍\u200b길동.md', '홍\\u200b길동.md'],
+  ])('a name with %s reads as the note (review 19): beside it, the pair is refused, both named; alone, it is not taken', async (_what, copy, shown) => {
+    const both = tree({ 'study/week1': ['홍길동.md', copy] });
+    const r = await resolveVerifyTarget({ kind: 'week', week: 1, member: null }, { config, commenter: 'hong', tree: both });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.problem.en).toContain('2 files read as the same name');
+      expect(r.problem.ko).toContain('`study/week1/홍길동.md`');
+      expect(r.problem.ko).toContain(`\`study/week1/${shown}\``);
+    }
+    const alone = tree({ 'study/week1': [copy] });
+    for (const command of [{ kind: 'week', week: 1, member: null }, { kind: 'path', path: 'study/week1/홍길동.md' }] as const) {
+      const a = await resolveVerifyTarget(command, { config, commenter: 'hong', tree: alone });
+      expect(a.ok).toBe(false);
+      if (!a.ok) {
+        expect(a.problem.ko).toContain(`\`study/week1/${shown}\``);
+        expect(a.problem.ko).toContain('`study/week1/홍길동.md`처럼 보입니다');
+        expect(a.problem.en).toContain('reads as `study/week1/홍길동.md`');
+      }
+    }
+  });
+
   it('tries aliases after the name', async () => {
     const r = await resolveVerifyTarget({ kind: 'week', week: 1, member: 'jiwoo-lee' }, { config, commenter: 'hong', tree: files });
     expect(r).toMatchObject({ ok: true, path: 'study/week1/jiwoo.md' });
