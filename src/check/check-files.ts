@@ -135,8 +135,8 @@ function flagDuplicates(reports: FileReport[], groups: ReadonlyMap<string, strin
           lang,
           lookalikes.length > 0
             ? {
-                ko: `이 파일(${shownName(report.path)})과 이름이 같게 보이는 다른 파일이 있습니다: ${shownNames(lookalikes)} (바이트가 다름: 유니코드 NFC/NFD, 보이지 않는 문자, 이름 끝의 공백). 하나만 남기세요 — 노트의 주인이나 운영진이 push한 것만 기록됩니다`,
-                en: `Another file reads as this one's name (${shownName(report.path)}): ${shownNames(lookalikes)} (other bytes: Unicode NFC/NFD, invisible characters, blanks at a name's end). Keep one; only a push by the note's owner or an organizer is recorded`,
+                ko: `이 파일과 이름이 같게 보이는 다른 파일이 있습니다: ${shownNames(lookalikes)} (바이트가 다름: 유니코드 NFC/NFD, 보이지 않는 문자, 이름 끝의 공백). 하나만 남기세요 — 노트의 주인이나 운영진이 push한 것만 기록됩니다`,
+                en: `Another file reads as this one's name: ${shownNames(lookalikes)} (other bytes: Unicode NFC/NFD, invisible characters, blanks at a name's end). Keep one; only a push by the note's owner or an organizer is recorded`,
               }
             : {
                 ko: `이 파일 이름(${shownName(report.path)})에는 보이지 않는 문자나 이름 끝의 공백이 있어 ${shownName(self.key)}처럼 보입니다. ${shownName(self.key)}로 이름을 바꾸세요 — 노트의 주인이나 운영진이 push한 것만 기록됩니다`,

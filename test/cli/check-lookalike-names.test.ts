@@ -1,7 +1,8 @@
 /**
  * `study-bot check` names look-alike notes so that they read differently in the terminal
  * (issue 17, review notes): kim-cs's `study/week1/김철수.md` in NFC beside an NFD copy, and a
- * copy whose name ends in U+FEFF. The two headings of the NFC/NFD pair and the names inside
+ * copy whose name ends in U+FEFF (which reads as the same name: one look-alike group of three,
+ * src/paths/name-key.ts). The two headings of the NFC/NFD pair and the names inside
  * their look-alike warnings used to print as the same text; the U+FEFF one printed its BOM raw.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -42,8 +43,8 @@ describe('study-bot check with look-alike note names', () => {
 
   it('prints the name ending in U+FEFF with its BOM written out, never raw', () => {
     expect(out).toContain('study/week1/김철수.md\\ufeff');
-    // the note counted twice beside it names the other two, the pair still told apart
-    expect(out).toContain(`(\`study/week1/${NFD_SHOWN}\`, \`study/week1/${NFC}\`)`);
+    // it is a look-alike of the other two and names them, the pair still told apart
+    expect(out).toContain(`이 파일과 이름이 같게 보이는 다른 파일이 있습니다: \`study/week1/${NFD_SHOWN}\`, \`study/week1/${NFC}\` (`);
     expect(out).not.toContain('\ufeff');
   });
 });

@@ -2,8 +2,9 @@
  * The `/verify` reply names look-alike notes so that they read differently on GitHub (issue 17,
  * review notes): kim-cs's `study/week1/김철수.md` beside an NFD copy is refused "two files read
  * as the same name (other Unicode bytes)", and the two names it shows must differ; a note named
- * `김철수\uFEFF.md` is not kim-cs's, and the folder listing in the "not found" reply must not show
- * it as the `김철수.md` it looked for. Both used to print as identical text.
+ * `김철수\uFEFF.md` reads as kim-cs's note (src/paths/name-key.ts: one look-alike group with it) but
+ * hides a character, so it is not taken alone, and the reply must not show it as the `김철수.md`
+ * it reads as. Both used to print as identical text.
  *
  * The whole app (createTestProbot), GitHub by nock in its own shapes, as
  * test/attack/verify-week-lookalike-note.test.ts runs it; the reply read as GitHub reads it (GFM).
@@ -66,13 +67,14 @@ describe('look-alike note names in a /verify reply', () => {
     expect(answer).not.toContain(NFD);
   }, 60_000);
 
-  it('a note named 김철수 with a U+FEFF after it: not taken, and listed visibly other than the name looked for', async () => {
+  it('a note named 김철수 with a U+FEFF after it: not taken, and shown visibly other than the name it reads as', async () => {
     const { answer, ran } = await verifyWeek1([BOM]);
     console.log(answer.split('\n')[1]);
     expect(ran).toBe(0);
     const { spans, links } = spansOf(answer);
     expect(spans).toContain('study/week1/김철수.md');
-    expect(spans).toContain('김철수\\ufeff.md');
+    expect(spans).toContain('study/week1/김철수\\ufeff.md');
+    expect(answer).toContain('처럼 보입니다');
     expect(answer).not.toContain('\ufeff');
     expect(links).toEqual([]);
   }, 60_000);
