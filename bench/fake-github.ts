@@ -212,6 +212,12 @@ export class FakeGitHub {
       }
       return [200, { ...openapiExample<any>('content-file'), path: m[1], name: m[1].split('/').pop(), sha: gitSha(content), size: Buffer.byteLength(content), content: Buffer.from(content).toString('base64'), encoding: 'base64' }];
     }
+    if (method === 'GET' && path === `${base}/commits`) {
+      // the default branch's newest commits first (the report's trail, src/github/report-trail.ts)
+      const example = openapiExample<any[]>('commit-items')[0];
+      const perPage = Number(query.get('per_page') ?? 30);
+      return [200, [...this.repo.commits.keys()].reverse().slice(0, perPage).map((sha) => ({ ...example, sha }))];
+    }
     if (method === 'GET' && (m = new RegExp(`^${base}/commits/([^/]+)/check-runs$`).exec(path))) {
       const runs = [...this.checkRuns.values()].filter((r) => r.head_sha === m![1]);
       return [200, { total_count: runs.length, check_runs: runs }];
@@ -236,7 +242,18 @@ export class FakeGitHub {
     if (method === 'POST' && /\/(issues\/)?comments\/\d+\/reactions$/.test(path)) return [201, { ...openapiExample<any>('reaction'), content: body?.content }];
     if (method === 'GET' && path === `${base}/issues`) return [200, this.issues];
     if (method === 'POST' && path === `${base}/issues`) {
-      const issue = { ...openapiExample<any>('issue'), ...body, labels: (body.labels ?? []).map((name: string) => ({ name })), number: 100 + this.issues.length, id: this.nextId++ };
+      // opened with the installation token: by the app's bot user, the app named, in this repository
+      const example = openapiExample<any>('issue');
+      const issue = {
+        ...example,
+        ...body,
+        labels: (body.labels ?? []).map((name: string) => ({ name })),
+        number: 100 + this.issues.length,
+        id: this.nextId++,
+        user: { ...example.user, login: 'study-bot[bot]', type: 'Bot' },
+        performed_via_github_app: { ...openapiExample<any>('integration'), id: 1 },
+        repository_url: `http://127.0.0.1/api/v3${base}`,
+      };
       this.issues.push(issue);
       return [201, issue];
     }

@@ -19,6 +19,7 @@ export async function handlePush(context: Context<'push'>, deps: AppDeps): Promi
   const push: RefreshItem = {
     kind: 'push',
     push: {
+      before: p.before,
       after: p.after,
       pushedAt,
       pusher: p.sender?.login ?? null,

@@ -11,6 +11,7 @@ import { buildSchedule } from './schedule.js';
 import { renamesIn, studyFileOf, studyFilesOf, type CommitPaths } from './study-files.js';
 import { studyPaths } from '../paths/study-paths.js';
 import { pushProjectWork, type PushCommitFacts, type PushWorkFacts, type PushWorkGitHub } from '../project/push-work.js';
+import type { MovedReport, TrailOutcome } from '../github/report-trail.js';
 
 /**
  * One refresh of the report comment, over a small interface to GitHub (built in
@@ -31,8 +32,20 @@ export interface ReportGitHub extends PushWorkGitHub {
    * study template's top folder, listed in full), or null when even that cannot be listed
    */
   treePaths(sha: string, studyFolder: string): Promise<string[] | null>;
-  /** `created`: this call opened it; `createdAt`: when GitHub says it was opened (ms since epoch) */
-  findOrCreateIssue(title: string): Promise<{ number: number; createdAt: number; created: boolean }>;
+  /**
+   * `created`: this call opened it; `createdAt`: when GitHub says it was opened (ms since epoch).
+   * `beforeCreate` runs when no report issue is listed, before one is opened: it may throw
+   * (nothing is opened) or name the issue to use.
+   */
+  findOrCreateIssue(title: string, beforeCreate?: () => Promise<number | null>): Promise<{ number: number; createdAt: number; created: boolean }>;
+  /**
+   * When no report issue is listed: what became of the one the study had (report-trail.ts),
+   * from our check runs on `shas` and the branch, or from a transfer's webhook (`moved`).
+   * Absent: the study is taken for a new one.
+   */
+  traceIssue?(shas: readonly string[], moved: MovedFacts | null): Promise<TrailOutcome>;
+  /** a note on the report issue (said once) */
+  postNote?(issueNumber: number, body: string): Promise<void>;
   /** the report issue when there is one (reading the ledger never opens an issue) */
   findIssue?(): Promise<number | null>;
   /**
@@ -50,6 +63,8 @@ export interface ReportGitHub extends PushWorkGitHub {
 
 /** What a push tells the report, taken from the payload without any request. */
 export interface PushFacts extends PushWorkFacts {
+  /** the branch's head before the push (the trail of an earlier report is there, report-trail.ts) */
+  before?: string;
   after: string;
   /** when GitHub received the push, ms since epoch */
   pushedAt: number;
@@ -68,11 +83,21 @@ export interface RestoreFacts {
   deleted: boolean;
 }
 
+/** `moved`: GitHub's `issues.transferred` of a report issue: where it went (`changes.new_repository`, `changes.new_issue`). */
+export interface MovedFacts {
+  fromNumber: number;
+  /** `owner/repo` */
+  repository: string;
+  number: number;
+  htmlUrl: string | null;
+}
+
 export type RefreshItem =
   | { kind: 'change'; change: LedgerChange }
   | { kind: 'push'; push: PushFacts }
   | { kind: 'refresh' }
-  | { kind: 'restore'; restore: RestoreFacts };
+  | { kind: 'restore'; restore: RestoreFacts }
+  | { kind: 'moved'; moved: MovedFacts };
 
 /** Where the comment was found last time, per repository, so a warm refresh skips the search. */
 export interface CommentLocation {
@@ -181,8 +206,25 @@ export async function refreshReport(
   }
   let issueNumber = location?.issueNumber;
   let orphaned = false;
+  const copies: Ledger[] = [];
+  let carried: MovedReport | null = null;
   if (!current) {
-    const issue = await gh.findOrCreateIssue(fileConfig.attendance.issueTitle ?? defaultIssueTitle);
+    // No report issue listed: before one is opened, the trail says whether the study had one
+    // (a member may have transferred it away: the nineteenth attack review). Only a study with
+    // no trail, or whose report an organizer deleted, starts a new report.
+    const moved = items.flatMap((i) => (i.kind === 'moved' ? [i.moved] : [])).at(-1) ?? null;
+    const shas = pushes.flatMap((p) => [p.before ?? '', p.after]).filter((sha) => sha !== '');
+    const trace = gh.traceIssue;
+    const issue = await gh.findOrCreateIssue(fileConfig.attendance.issueTitle ?? defaultIssueTitle, async () => {
+      if (!trace) return null;
+      const found = await carryOver(gh.label, await trace(shas, moved), seal);
+      if (found.kind === 'moved') {
+        carried = found.moved;
+        copies.push(...found.ledgers);
+        return null;
+      }
+      return found.kind === 'here' ? found.number : null;
+    });
     issueNumber = issue.number;
     current = await gh.findComment(issueNumber, verifies);
     // Someone edited our comment and took the marker out with the rest: the edit's webhook
@@ -197,7 +239,6 @@ export async function refreshReport(
     orphaned = !current && !issue.created && now.getTime() - issue.createdAt > FRESH_ISSUE_MS;
   }
 
-  const copies: Ledger[] = [];
   let currentProblem: string | null = null;
   if (current) {
     const decoded = decodeLedger(current.body, seal);
@@ -215,8 +256,10 @@ export async function refreshReport(
   }
   // Ours, signed: of the comment as it is, or, when the comment was deleted, of the one that
   // replaces it on the same issue (a deletion's webhook may come late, or never).
+  // (And of the issue that was moved away, carried over here.)
   const last = options.lastWritten;
-  if (last && (current ? last.commentId === current.id : last.issueNumber === issueNumber)) {
+  const from = (carried as MovedReport | null)?.fromNumber;
+  if (last && (current ? last.commentId === current.id : last.issueNumber === issueNumber || last.issueNumber === from)) {
     const decoded = decodeLedger(last.body, seal);
     if (decoded.ok) copies.push(decoded.ledger);
   }
@@ -268,5 +311,59 @@ export async function refreshReport(
   const { id } = await gh.createComment(issueNumber!, body);
   // The description says where the report is: the comment may now be far down the thread.
   await gh.pointIssueAt(issueNumber!, id);
+  const moved = carried as MovedReport | null;
+  if (moved) await gh.postNote?.(issueNumber!, movedNote(moved));
   return { location: { issueNumber: issueNumber!, commentId: id }, ledger, body, created: true };
+}
+
+export type CarryOver = { kind: 'new' } | { kind: 'here'; number: number } | { kind: 'moved'; moved: MovedReport; ledgers: Ledger[] };
+
+/**
+ * What the trail allows: a new report (no trail; or 410, an organizer deleted it), the issue
+ * the listing missed, or the ledgers to carry over from where the issue was moved: only our
+ * app's comments whose ledger verifies with this study's seal (bound to the study repository,
+ * ledger-seal.ts), so nothing a member wrote there, nor another study's record, is carried.
+ * A report that existed and cannot be read throws: the refresh writes nothing, the push
+ * check and the approval read fail where the organizers see it, and nothing starts over.
+ */
+export async function carryOver(label: string, trail: TrailOutcome, seal: LedgerSeal | null): Promise<CarryOver> {
+  switch (trail.kind) {
+    case 'none':
+    case 'deleted':
+      return { kind: 'new' };
+    case 'here':
+      return trail;
+    case 'lost':
+      throw new ReportLedgerError(
+        `${label}: the report issue #${trail.number} is gone from this repository and ${trail.reason}; nothing is written or approved until its record can be read. An organizer transfers the issue back, or installs the app where it is`,
+      );
+    case 'moved': {
+      const ledgers = trail.moved.comments.flatMap((c) => {
+        const decoded = decodeLedger(c.body, seal);
+        return decoded.ok ? [decoded.ledger] : [];
+      });
+      if (ledgers.length === 0) {
+        throw new ReportLedgerError(
+          `${label}: the report issue #${trail.moved.fromNumber} was moved to ${trail.moved.repository}#${trail.moved.number} and no signed record of this study is on it; nothing is written or approved until it is. An organizer transfers the issue back`,
+        );
+      }
+      return { kind: 'moved', moved: trail.moved, ledgers };
+    }
+  }
+}
+
+/** The note on the new report issue: what happened, Korean first, English too. */
+export function movedNote(moved: MovedReport): string {
+  const where = `${moved.repository}#${moved.number}`;
+  const ko = [
+    `📦 이 스터디의 현황 이슈(#${moved.fromNumber})가 다른 저장소(${where})로 옮겨졌습니다.`,
+    'study-bot이 그 이슈에 남긴 서명된 기록(출석·제출 시각, 승인된 설정)을 가져와 이 이슈에서 이어 씁니다. 기록은 처음부터 다시 시작되지 않았습니다.',
+    '이슈를 옮긴 것이 실수라면 운영진에게 알려 주세요.',
+  ].join('\n');
+  const en = [
+    `📦 This study's report issue (#${moved.fromNumber}) was transferred to another repository (${where}).`,
+    "study-bot carried its signed record (attendance and submission times, the approved config) over and keeps the report in this issue; nothing started over.",
+    'If the transfer was a mistake, tell the organizers.',
+  ].join('\n');
+  return `${ko}\n\n${en}`;
 }

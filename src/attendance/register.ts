@@ -9,11 +9,13 @@ import { handleCheckRunCompleted } from './handle-check-run.js';
 import { attendanceHandler, reportHandler } from './handle-organizer.js';
 import { handlePush } from './handle-push.js';
 import { handleReportCommentDeleted, handleReportCommentEdited } from './handle-report-comment.js';
+import { handleReportIssueTransferred } from './handle-report-transfer.js';
 
 /**
  * Attendance and submissions: `/출석`, `/attendance`, `/report` through the command
  * dispatcher; pushes and completed push checks refresh the report comment; edits and
- * deletions of the report comment by anyone but the app are undone. Check-ins whose write
+ * deletions of the report comment by anyone but the app are undone; a report issue transferred
+ * away is carried back (its signed ledger) into a new one. Check-ins whose write
  * never happened are found again by the recovery pass (`checkInsSince`).
  */
 export function registerAttendance(app: Probot, deps: AppDeps, commands: CommandHandler[]): AttendanceRecovery {
@@ -22,6 +24,7 @@ export function registerAttendance(app: Probot, deps: AppDeps, commands: Command
   app.on('check_run.completed', (context) => handleCheckRunCompleted(context, deps));
   app.on('issue_comment.edited', (context) => handleReportCommentEdited(context, deps));
   app.on('issue_comment.deleted', (context) => handleReportCommentDeleted(context, deps));
+  app.on('issues.transferred', (context) => handleReportIssueTransferred(context, deps));
   // Read when the recovery pass runs, once every capability has added its commands.
   const isKnown = (c: SlashCommand) => commands.some((h) => h.names.includes(c.name));
   return {

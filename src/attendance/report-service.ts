@@ -6,9 +6,9 @@ import { reportClient } from '../github/report-client.js';
 import type { CheckedFile } from '../check/check-result-block.js';
 import { attendanceOptions } from './attendance-options.js';
 import type { ConfigApproval } from '../config/approval.js';
-import { decodeLedger, type Ledger } from './ledger.js';
+import { decodeLedger, emptyLedger, mergeLedgers, type Ledger } from './ledger.js';
 import { ledgerSeal } from './ledger-seal.js';
-import { refreshReport, ReportLedgerError, type CommentLocation, type RefreshItem } from './refresh-report.js';
+import { carryOver, refreshReport, ReportLedgerError, type CommentLocation, type RefreshItem } from './refresh-report.js';
 import { RefreshQueue } from './refresh-queue.js';
 
 /**
@@ -32,12 +32,22 @@ export interface ReportService {
    * comment, remembered for `APPROVAL_TTL_MS` and after every write of this process, so most
    * calls cost nothing; another replica's approval is seen within that time.
    */
-  approval(octokit: Octokit, repo: RepoRef): Promise<ConfigApproval | null>;
+  approval(octokit: Octokit, repo: RepoRef, hint?: TrailHint): Promise<ConfigApproval | null>;
   /**
    * The ledger as the report comment holds it now (null: no report yet). Throws
-   * ReportLedgerError when the comment's ledger is unreadable.
+   * ReportLedgerError when the comment's ledger is unreadable, or when the study had a report
+   * issue that cannot be read now (report-trail.ts).
    */
-  ledger(octokit: Octokit, repo: RepoRef): Promise<Ledger | null>;
+  ledger(octokit: Octokit, repo: RepoRef, hint?: TrailHint): Promise<Ledger | null>;
+  /** the report issue this process last found or wrote (for the push check's trail line), or null */
+  knownIssue(repo: RepoRef): number | null;
+  /** forgets where the report was and what was approved (its issue was transferred away) */
+  forget(repo: RepoRef): void;
+}
+
+/** Commits whose check runs may record the report issue (a push's `before` and `after`). */
+export interface TrailHint {
+  shas: readonly string[];
 }
 
 /** How long a read approval is trusted before the comment is read again (another replica may have approved). */
@@ -88,7 +98,7 @@ function createReportService(deps: AppDeps): ReportService {
       }
     }
   };
-  const ledger: ReportService['ledger'] = async (octokit, repo) => {
+  const ledger: ReportService['ledger'] = async (octokit, repo, hint) => {
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();
     const gh = reportClient(octokit, repo);
     const seal = ledgerSeal(options.ledgerSecrets, repo);
@@ -102,6 +112,21 @@ function createReportService(deps: AppDeps): ReportService {
       if (comment && issueNumber) locations.set(key, { issueNumber, commentId: comment.id });
     }
     const mine = written.get(key);
+    if (!comment && !issueNumber && gh.traceIssue) {
+      // No report issue listed. A study that had one (our check runs record its number) is not
+      // a new study: the report was moved away (the nineteenth attack review). Its record is
+      // read where it went; when it cannot be, nothing counts as approved and nothing may be
+      // adopted "(first use)" (carryOver throws).
+      const found = await carryOver(gh.label, await gh.traceIssue(hint?.shas ?? [], null), seal);
+      if (found.kind === 'moved') {
+        const own = mine && mine.issueNumber === found.moved.fromNumber ? decodeLedger(mine.body, seal) : null;
+        return [...found.ledgers, ...(own?.ok ? [own.ledger] : [])].reduce(mergeLedgers, emptyLedger());
+      }
+      if (found.kind === 'here') {
+        issueNumber = found.number;
+        comment = await gh.findComment(issueNumber, verifies);
+      }
+    }
     if (!comment && issueNumber) {
       // The report issue is there and its comment is not: anyone with write access can delete
       // it (the eighteenth attack review: the push check then took the study for a new one and
@@ -121,11 +146,11 @@ function createReportService(deps: AppDeps): ReportService {
     }
     return decoded?.ok ? decoded.ledger : null;
   };
-  const approval: ReportService['approval'] = async (octokit, repo) => {
+  const approval: ReportService['approval'] = async (octokit, repo, hint) => {
     const key = `${repo.owner}/${repo.repo}`.toLowerCase();
     const cached = approvals.get(key);
     if (cached && now() - cached.readAt < APPROVAL_TTL_MS) return cached.approval;
-    const found = (await ledger(octokit, repo))?.config ?? null;
+    const found = (await ledger(octokit, repo, hint))?.config ?? null;
     approvals.set(key, { approval: found, readAt: now() });
     return found;
   };
@@ -135,6 +160,15 @@ function createReportService(deps: AppDeps): ReportService {
     refreshLater: (octokit, repo, items) => deps.background(() => refreshDurably(octokit, repo, items)),
     approval,
     ledger,
+    knownIssue: (repo) => {
+      const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+      return locations.get(key)?.issueNumber ?? written.get(key)?.issueNumber ?? null;
+    },
+    forget: (repo) => {
+      const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+      locations.delete(key);
+      approvals.delete(key);
+    },
   };
 }
 

@@ -171,7 +171,10 @@ export function pendingRosterNote(standing: ConfigStanding | undefined, login: s
  * and who can approve (for the message).
  */
 export interface ConfigApprovals {
-  read(): Promise<ConfigApproval | null>;
+  /** `shas`: the push's commits, whose check runs may record where the report issue is (report-trail.ts) */
+  read(hint?: { shas: readonly string[] }): Promise<ConfigApproval | null>;
+  /** the report issue as last found, for the check run's trail line; null when not known */
+  reportIssue?(): number | null;
   record(approval: ConfigApproval): void;
   organizers(): Promise<string[]>;
   now(): number;

@@ -12,7 +12,8 @@ import type { ConfigApproval, ConfigApprovals } from './approval.js';
 export function configApprovals(deps: AppDeps, octokit: Octokit, repo: RepoRef): ConfigApprovals {
   const reports = reportService(deps);
   return {
-    read: () => reports.approval(octokit, repo),
+    read: (hint) => reports.approval(octokit, repo, hint),
+    reportIssue: () => reports.knownIssue(repo),
     record: (approval: ConfigApproval) => reports.refreshLater(octokit, repo, [{ kind: 'change', change: { kind: 'config', approval } }]),
     organizers: () => listOrganizers(octokit, repo),
     now: () => deps.clock.now().getTime(),

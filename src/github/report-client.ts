@@ -3,10 +3,11 @@ import { parseConfig } from '../config/load-config.js';
 import { CONFIG_PATH } from '../config/schema.js';
 import { GitObjectCache } from './git-cache.js';
 import { completeTree, coversPath, readBlob, readTree } from './push-git.js';
-import { createMarkedComment, findMarkedComment } from './marker-comment.js';
+import { createMarkedComment, findMarkedComment, postCommentOnce } from './marker-comment.js';
 import { GitHubError, type Octokit, type RepoRef } from './octokit.js';
 import { readLastValidConfig } from './report-config.js';
 import { findOrCreateReportIssue, oldestReportIssue } from './report-issue.js';
+import { ourCommentsOn, traceReportIssue } from './report-trail.js';
 import { REPORT_MARKER } from '../attendance/render-report.js';
 import { CLASSIFY_READ_BYTES } from '../project/classify-source.js';
 import { turnKeeper } from '../worker/turns.js';
@@ -75,7 +76,19 @@ export function reportClient(octokit: Octokit, ref: RepoRef, cache: GitObjectCac
       if (entry?.type !== 'blob' || entry.size === null || entry.size > CLASSIFY_READ_BYTES) return null;
       return cache.blob(ref, entry.sha, entry.size, () => readBlob(octokit, ref, entry.sha));
     },
-    findOrCreateIssue: (title) => findOrCreateReportIssue(octokit, ref, title, ISSUE_BODY),
+    findOrCreateIssue: (title, beforeCreate) => findOrCreateReportIssue(octokit, ref, title, ISSUE_BODY, beforeCreate),
+    async traceIssue(shas, moved) {
+      // The transfer's webhook says where it went: read it there (our app's comments only).
+      if (moved) {
+        const comments = await ourCommentsOn(octokit, moved.repository, moved.number);
+        if (comments === null) return { kind: 'lost', number: moved.fromNumber, reason: `it was moved to ${moved.repository}#${moved.number}, which this app cannot read` };
+        return { kind: 'moved', moved: { ...moved, comments } };
+      }
+      return traceReportIssue(octokit, ref, shas);
+    },
+    async postNote(issueNumber, body) {
+      await postCommentOnce(octokit, ref, { kind: 'issue', issueNumber }, body);
+    },
     // Only the oldest is wanted: one issue per page (a labelled pull request just means one more page).
     findIssue: () => oldestReportIssue(octokit, ref, 1),
     // This app's comments only (a workflow can post an old signed body too): the first whose
@@ -84,6 +97,9 @@ export function reportClient(octokit: Octokit, ref: RepoRef, cache: GitObjectCac
     async getComment(id) {
       try {
         const { data } = await octokit.rest.issues.getComment({ ...ref, comment_id: id });
+        // A comment of an issue transferred away may be answered from its new place (GitHub
+        // follows a moved issue with a redirect): the report is then not here any more.
+        if (data.issue_url && !data.issue_url.toLowerCase().includes(`/repos/${ref.owner}/${ref.repo}/issues/`.toLowerCase())) return null;
         return { id: data.id, body: data.body ?? '' };
       } catch (error) {
         if ((error as { status?: number }).status === 404) return null;

@@ -87,10 +87,21 @@ export interface ReportIssue {
  * Two processes that both find nothing both create one. Each then lists again and keeps the
  * oldest: the one that made a newer issue closes it as a duplicate pointing at the oldest, so
  * both write to the same issue. One more request on creation; two more for the loser.
+ * `beforeCreate` runs when the listing has no report issue, before one is opened.
  */
-export async function findOrCreateReportIssue(octokit: Octokit, ref: RepoRef, title: string, body: string): Promise<ReportIssue> {
+export async function findOrCreateReportIssue(
+  octokit: Octokit,
+  ref: RepoRef,
+  title: string,
+  body: string,
+  beforeCreate?: () => Promise<number | null>,
+): Promise<ReportIssue> {
   const existing = await oldestReportIssueEntry(octokit, ref);
   if (existing !== null) return { ...existing, created: false };
+  // Asked only when there is none to be found: may throw (nothing may be opened) or name the
+  // report issue the listing missed (report-trail.ts).
+  const named = beforeCreate ? await beforeCreate() : null;
+  if (named !== null) return { number: named, createdAt: 0, created: false };
   // GitHub creates a label that does not exist yet when an issue is opened with it.
   // Sent once: after a 5xx the labelled issue may exist already, and then it is the one.
   const created = await createOnce(

@@ -1,4 +1,5 @@
 import { checkResultBlock } from '../check/check-result-block.js';
+import { reportTrailLine } from '../github/report-trail.js';
 import { shownText, TEXT_CAPS } from '../text/shown-text.js';
 import { statusOf, type FileReport, type FileStatus, type Finding, type Severity } from '../check/types.js';
 import type { ConfigProblem } from '../config/load-config.js';
@@ -40,6 +41,11 @@ export interface RenderInput {
   /** things the reader should know about how the check was done */
   notes: Bilingual[];
   checks: StudyConfig['checks'];
+  /**
+   * The study's report issue, recorded (hidden) in the check run: only this app can write its
+   * check runs, so the record outlives the issue being transferred away (report-trail.ts).
+   */
+  reportIssue?: number | null;
 }
 
 export interface RenderedCheck {
@@ -393,9 +399,12 @@ export function renderCheckRun(input: RenderInput): RenderedCheck | null {
   if (nothingToSay && input.checks.noStudyFiles === 'skip') return null;
 
   // The verdict per file, hidden from readers, for the attendance report (check_run.completed).
-  const block = checkResultBlock(
+  const verdicts = checkResultBlock(
     input.reports.flatMap((r) => (r.kind === 'submission' && r.status ? [{ path: r.path, status: r.status }] : [])),
   );
+  // The trail line sits right above the verdicts' line, both always written: a position a
+  // member's text (quoted paths and headings, above) never takes (report-trail.ts).
+  const block = `${reportTrailLine(input.reportIssue ?? null)}\n${verdicts}`;
   const limit = CHECK_TEXT_LIMIT - textLength(block) - 1;
   const head = [...guardSection(input), ...configSection(input), ...tableSection(input), ...projectSection(input)];
   const details = detailsSection(input);

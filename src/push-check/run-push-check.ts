@@ -135,7 +135,7 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
     }
 
     // The approved config (one read of the report's ledger, cached per process).
-    const approval = options.approvals ? await options.approvals.read() : undefined;
+    const approval = options.approvals ? await options.approvals.read({ shas: [req.before, req.after] }) : undefined;
     const trustInput = {
       afterText,
       beforeText,
@@ -196,6 +196,7 @@ export async function runPushCheck(github: PushGitHub, req: PushCheckRequest, op
       configExists: afterTree.entries.has(CONFIG_PATH),
       notes,
       checks: verdict.config.checks,
+      reportIssue: options.approvals?.reportIssue?.() ?? null,
     });
     if (!rendered) return { outcome: 'skipped-no-study-files', files: 0, wiped };
     const checkRunId = await github.publish({

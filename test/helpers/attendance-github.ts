@@ -13,7 +13,7 @@ import { registerCommandDispatch, type CommandHandler } from '../../src/commands
 import { decodeLedger, encodeLedger, type Ledger } from '../../src/attendance/ledger.js';
 import { REPORT_MARKER } from '../../src/attendance/render-report.js';
 import { appOpenedIssue, appWrittenComment, openapiExample, webhookExample } from './github-examples.js';
-import { INSTALLATION_ID, mockNoApprovedConfig, testPrivateKey } from './probot-app.js';
+import { INSTALLATION_ID, mockNoApprovedConfig, mockNoReportTrail, testPrivateKey } from './probot-app.js';
 
 /**
  * Probot with only this capability and the command dispatcher: the other capabilities'
@@ -40,6 +40,7 @@ export const receive = (probot: { receive: (event: any) => Promise<unknown> }, n
 export async function createAttendanceProbot(deps: Partial<AttendanceDeps> = {}, options: { approvals?: boolean } = {}) {
   const pending: Promise<void>[] = [];
   if (!options.approvals) mockNoApprovedConfig();
+  mockNoReportTrail();
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),
@@ -157,7 +158,9 @@ export class ReportState {
   }
   comment() {
     const html_url = `https://github.com/Codertocat/Hello-World/issues/${ISSUE}#issuecomment-${COMMENT_ID}`;
-    return appWrittenComment({ id: COMMENT_ID, html_url, body: this.body });
+    // on the report issue of this repository, as GitHub says where a comment is
+    const issue_url = `https://api.github.com/repos/Codertocat/Hello-World/issues/${ISSUE}`;
+    return appWrittenComment({ id: COMMENT_ID, html_url, issue_url, body: this.body });
   }
 }
 

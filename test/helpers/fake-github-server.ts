@@ -4,6 +4,11 @@
  * fetch all run as in production. Answers are GitHub's documented examples (@octokit/openapi)
  * with the fields that matter filled in from an in-memory repository, its check runs and the
  * report issue's comments. Every request except the installation token is logged.
+ *
+ * Transfers (`transferIssue`): the issue and its comments leave the study for another
+ * repository of the owner, as GitHub moves them; `GET /repos/{o}/{r}/issues/{n}` of the old
+ * number answers as GitHub documents it (@octokit/openapi, issues/get): 301 to the new place
+ * when the app can read it, 404 when it cannot, 410 for an issue deleted (`deleteIssue`).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +36,12 @@ export class FakeGitHubServer {
   head: string | null = null;
   /** GitHub's clock for `created_at` of new comments (default: the real time) */
   now: () => Date = () => new Date();
+  /** other repositories of the owner (transfer destinations), by name; `readable`: in the app's installation */
+  readonly elsewhere = new Map<string, { id: number; readable: boolean; issues: Record<string, any>[]; comments: Record<string, any>[] }>();
+  /** the study's issue numbers transferred away: where each went */
+  readonly moved = new Map<number, { repo: string; number: number }>();
+  /** the study's issue numbers deleted (GitHub answers 410 Gone) */
+  readonly deleted = new Set<number>();
   private server: Server | null = null;
   private port = 0;
 
@@ -77,6 +88,68 @@ export class FakeGitHubServer {
     return this.head ? this.commits.get(this.head) : [...this.commits.values()].at(-1);
   }
 
+  /**
+   * Moves issue `number` and its comments to repository `to` of the owner (made if new), as
+   * GitHub's "Transfer issue" does: the next number there, gone from the study's listings.
+   * Returns the issue as it is in `to` (`changes.new_issue` of the `issues.transferred` webhook).
+   */
+  transferIssue(number: number, to: string, { readable = true }: { readable?: boolean } = {}): Record<string, any> {
+    const at = this.issues.findIndex((i) => i.number === number);
+    if (at < 0) throw new Error(`fake GitHub: no issue #${number} to transfer`);
+    const [issue] = this.issues.splice(at, 1);
+    let target = this.elsewhere.get(to);
+    if (!target) {
+      target = { id: 5000 + this.elsewhere.size, readable, issues: [], comments: [] };
+      this.elsewhere.set(to, target);
+    }
+    const moved = {
+      ...issue,
+      number: target.issues.length + 1,
+      repository_url: `${this.baseUrl}/repos/${this.owner}/${to}`,
+      url: `${this.baseUrl}/repos/${this.owner}/${to}/issues/${target.issues.length + 1}`,
+      html_url: `http://127.0.0.1/${this.owner}/${to}/issues/${target.issues.length + 1}`,
+    };
+    target.issues.push(moved);
+    for (let k = 0; k < this.comments.length; ) {
+      if (this.comments[k]!.issue_number === number) target.comments.push({ ...this.comments.splice(k, 1)[0]!, issue_number: moved.number });
+      else k++;
+    }
+    this.moved.set(number, { repo: to, number: moved.number });
+    return moved;
+  }
+
+  /** Deletes issue `number` and its comments, as an admin can. */
+  deleteIssue(number: number): void {
+    const at = this.issues.findIndex((i) => i.number === number);
+    if (at >= 0) this.issues.splice(at, 1);
+    for (let k = this.comments.length - 1; k >= 0; k--) if (this.comments[k]!.issue_number === number) this.comments.splice(k, 1);
+    this.deleted.add(number);
+  }
+
+  private elsewhereRoute(method: string, path: string): { status: number; body?: unknown; headers?: Record<string, string> } | null {
+    let m: RegExpExecArray | null;
+    const byId = /^\/repositories\/(\d+)\/issues\/(\d+)$/.exec(path);
+    const byName = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)(\/comments)?$/.exec(path);
+    let target: { readable: boolean; issues: Record<string, any>[]; comments: Record<string, any>[] } | undefined;
+    let issueNumber = 0;
+    let comments = false;
+    if (byId) {
+      target = [...this.elsewhere.values()].find((r) => r.id === Number(byId[1]));
+      issueNumber = Number(byId[2]);
+    } else if (byName && byName[1] === this.owner && byName[2] !== this.repo) {
+      target = this.elsewhere.get(byName[2]!);
+      issueNumber = Number(byName[3]);
+      comments = byName[4] !== undefined;
+    } else if ((m = /^\/repos\/([^/]+)\/([^/]+)\//.exec(path)) && m[1] === this.owner && m[2] !== this.repo) {
+      target = this.elsewhere.get(m[2]!);
+      if (!target) return { status: 404, body: { message: 'Not Found' } };
+    } else return null;
+    if (!target?.readable || method !== 'GET') return { status: 404, body: { message: 'Not Found' } };
+    const issue = target.issues.find((i) => i.number === issueNumber);
+    if (!issue) return { status: 404, body: { message: 'Not Found' } };
+    return { status: 200, body: comments ? target.comments.filter((c) => c.issue_number === issueNumber) : issue };
+  }
+
   /** Calls logged since `mark` (a length of `calls` taken earlier), as `METHOD /path`. */
   since(mark: number): string[] {
     return this.calls.slice(mark).map((c) => `${c.method} ${c.path}`);
@@ -108,7 +181,9 @@ export class FakeGitHubServer {
       return { status: 200, body: { ...listing, total_count: 1, repositories: [repository] } };
     }
     const repoPath = `/repos/${this.owner}/${this.repo}`;
-    if (!path.startsWith(repoPath)) return { status: 404, body: { message: 'Not Found' } };
+    const other = this.elsewhereRoute(method, path);
+    if (other) return other;
+    if (!path.startsWith(`${repoPath}/`)) return { status: 404, body: { message: 'Not Found' } };
     const rest = path.slice(repoPath.length);
     let m: RegExpExecArray | null;
 
@@ -167,8 +242,32 @@ export class FakeGitHubServer {
       return { status: 201, body: { ...openapiExample<Record<string, unknown>>('reaction'), content: body.content } };
     }
     if (method === 'GET' && (m = /^\/commits\/([0-9a-f]{40})\/check-runs$/.exec(rest))) {
-      const runs = this.checkRuns.filter((r) => r.head_sha === m![1]);
+      const app = url.searchParams.get('app_id');
+      const runs = this.checkRuns.filter((r) => r.head_sha === m![1] && (app === null || String(r.app?.id) === app));
       return { status: 200, body: { total_count: runs.length, check_runs: runs } };
+    }
+    if (method === 'GET' && rest === '/commits') {
+      // the default branch's newest commits first: the commits added up to the head, newest first
+      const all = [...this.commits.values()];
+      const head = this.headCommit();
+      const upTo = head ? all.slice(0, all.indexOf(head) + 1) : all;
+      const perPage = Number(url.searchParams.get('per_page') ?? 30);
+      const example = openapiExample<Record<string, any>[]>('commit-items')[0]!;
+      return { status: 200, body: upTo.reverse().slice(0, perPage).map((c) => ({ ...example, sha: c.sha })) };
+    }
+    if (method === 'GET' && (m = /^\/issues\/(\d+)$/.exec(rest))) {
+      const number = Number(m[1]);
+      const issue = this.issues.find((i) => i.number === number);
+      if (issue) return { status: 200, body: issue };
+      const moved = this.moved.get(number);
+      const target = moved ? this.elsewhere.get(moved.repo) : undefined;
+      if (moved && target?.readable) {
+        // GitHub's answer for a transferred issue: the new place, by repository id
+        const location = `${this.baseUrl}/repositories/${target.id}/issues/${moved.number}`;
+        return { status: 301, body: { message: 'Moved Permanently', url: location, documentation_url: 'https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects' }, headers: { location } };
+      }
+      if (this.deleted.has(number)) return { status: 410, body: { message: 'This issue was deleted', documentation_url: 'https://docs.github.com/rest/issues/issues#get-an-issue' } };
+      return { status: 404, body: { message: 'Not Found' } };
     }
     if (method === 'GET' && rest === '/issues') {
       // GitHub's filter by label (oldest first, as the bot asks); `issues` is kept oldest first
@@ -186,7 +285,7 @@ export class FakeGitHubServer {
     if (method === 'POST' && rest === '/issues') {
       // opened with the app's installation token: the app's bot user, the app named
       const label = openapiExample('issue').labels[0];
-      const issue = appOpenedIssue({ number: 7 + this.issues.length, title: body.title, body: body.body, labels: ((body.labels ?? []) as string[]).map((name) => ({ ...label, name })) });
+      const issue = appOpenedIssue({ number: 7 + this.issues.length + this.moved.size + this.deleted.size, repository_url: `${this.baseUrl}${repoPath}`, title: body.title, body: body.body, labels: ((body.labels ?? []) as string[]).map((name) => ({ ...label, name })) });
       this.issues.push(issue);
       return { status: 201, body: issue };
     }

@@ -3,6 +3,7 @@ import nock from 'nock';
 import { Probot, ProbotOctokit } from 'probot';
 import { createApp } from '../../src/app/create-app.js';
 import type { AppDeps } from '../../src/app/deps.js';
+import { openapiExample } from './github-examples.js';
 
 let privateKey: string | undefined;
 /** A real RSA key, made once per test process: Probot signs its app JWT with it. */
@@ -41,12 +42,29 @@ export const mockNoApprovedConfig = (repo = 'Codertocat/Hello-World') =>
     .reply(200, []);
 
 /**
+ * The report trail (src/github/report-trail.ts), read when no report issue is listed: the
+ * default branch's newest commits (GitHub's `commit-items` example) and, on each, no check
+ * run of this app's (`app_id` is only the trail's filter). Optional and repeatable.
+ */
+export const mockNoReportTrail = (repo = 'Codertocat/Hello-World') => {
+  const scope = nock('https://api.github.com').persist();
+  scope.get(`/repos/${repo}/commits`).query({ per_page: '10' }).optionally().reply(200, openapiExample('commit-items'));
+  scope
+    .get(/\/repos\/[^/]+\/[^/]+\/commits\/[0-9a-f]{40}\/check-runs/)
+    .query((q) => q.app_id !== undefined)
+    .optionally()
+    .reply(200, { ...openapiExample('check-run-paginated'), total_count: 0, check_runs: [] });
+  return scope;
+};
+
+/**
  * Probot as the tests drive it: retries and throttling off (a test that wants retries
  * passes its own Octokit options), background work collected so a test can await it.
  */
 export async function createTestProbot(deps: Partial<AppDeps> = {}, options: { retry?: boolean; approvals?: boolean } = {}) {
   const pending: Promise<void>[] = [];
   if (!options.approvals) mockNoApprovedConfig();
+  mockNoReportTrail();
   const probot = new Probot({
     appId: 1,
     privateKey: testPrivateKey(),

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Probot } from 'probot';
-import { testOctokit, testPrivateKey } from './probot-app.js';
+import { mockNoReportTrail, testOctokit, testPrivateKey } from './probot-app.js';
 import type { AppDeps } from '../../src/app/deps.js';
 import { registerPushCheck } from '../../src/push-check/register.js';
 import type { AttendanceDeps } from '../../src/attendance/attendance-options.js';
@@ -37,6 +37,8 @@ export async function buildPushApp(options: { retry?: boolean; startedAt?: Date;
   };
   const Octokit = testOctokit({ retry: Boolean(options.retry) });
   const probot = new Probot({ appId: 1, privateKey, Octokit, logLevel: 'fatal' });
+  // With approvals, a study with no report issue looks for the report's trail (report-trail.ts).
+  if (options.approvals) mockNoReportTrail();
   const startedAt = options.startedAt ?? APP_STARTED;
   // Only this capability: the other capabilities' push listeners (attendance) make requests
   // of their own that these tests do not count or mock. `createApp` calls the same function.
