@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { registerCommandDispatch, type CommandHandler } from '../../src/commands/dispatch.js';
 import type { SlashCommand } from '../../src/commands/parse-commands.js';
 import { openapiExample, webhookExample } from '../helpers/github-examples.js';
-import { INSTALLATION_ID, mockInstallationToken, mockNoApprovedConfig, testOctokit, testPrivateKey } from '../helpers/probot-app.js';
+import { INSTALLATION_ID, mockInstallationToken, mockNoApprovedConfig, mockNoReportTrail, testOctokit, testPrivateKey } from '../helpers/probot-app.js';
 
 const api = 'https://api.github.com';
 const repoPath = '/repos/Codertocat/Hello-World';
@@ -25,6 +25,7 @@ describe('comment command dispatch', () => {
   beforeEach(async () => {
     seen = [];
     mockNoApprovedConfig();
+    mockNoReportTrail();
     const echo: CommandHandler = {
       names: ['echo', '에코'],
       usage: { ko: '따라 말하기', en: 'say it back' },
@@ -182,6 +183,7 @@ describe('comment command dispatch', () => {
 describe('outsiders: a few answers an hour (the attack review: one reply per comment, no budget)', () => {
   it('answers an outsider\'s first five commented commands in an hour, then none, while members are always answered', async () => {
     mockNoApprovedConfig();
+    mockNoReportTrail();
     let now = Date.parse('2026-12-07T11:00:00Z');
     const seen: string[] = [];
     const shout: CommandHandler = {
